@@ -1,0 +1,210 @@
+//! Named types: structs with serde renames, open enums, aliases.
+//!
+//! Optional and nullable fields are `Option`s that are skipped when `None`; secret fields are
+//! `Secret<String>`; enums decode values the document does not list into `Unknown(String)`,
+//! so a new server value never fails a call.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{docs, ident};
+use crate::ir::{Api, EnumValue, Field, TypeDef, TypeKind, TypeRef};
+
+/// The Rust type of a type expression.
+pub(crate) fn type_tokens(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::String => quote! { String },
+        TypeRef::Integer { bits: 32 } => quote! { i32 },
+        TypeRef::Integer { .. } => quote! { i64 },
+        TypeRef::Number => quote! { f64 },
+        TypeRef::Boolean => quote! { bool },
+        TypeRef::DateTime => quote! { chrono::DateTime<chrono::FixedOffset> },
+        TypeRef::Any => quote! { serde_json::Value },
+        TypeRef::Named(name) => {
+            let name = ident(name);
+            quote! { #name }
+        }
+        TypeRef::Array(item) => {
+            let item = type_tokens(item);
+            quote! { Vec<#item> }
+        }
+        TypeRef::Map(value) => {
+            let value = type_tokens(value);
+            quote! { std::collections::BTreeMap<String, #value> }
+        }
+    }
+}
+
+/// The Rust type of a field, before `Option` for optional fields.
+pub(crate) fn field_value_tokens(field: &Field) -> TokenStream {
+    if field.secret {
+        quote! { crate::runtime::Secret<String> }
+    } else {
+        type_tokens(&field.ty)
+    }
+}
+
+pub(crate) fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
+    let mut text = def.description.clone().unwrap_or_default();
+    if !text.is_empty() {
+        text.push_str("\n\n");
+    }
+    text.push_str(&format!("Source: `{}`.", def.source));
+    let doc = docs(&text);
+    let name = ident(&def.name);
+    match &def.kind {
+        TypeKind::Struct { fields, additional } => structure(api, doc, &name, fields, additional.as_ref()),
+        TypeKind::Enum { values } => open_enum(doc, &name, values),
+        TypeKind::Alias { target } => {
+            let target = type_tokens(target);
+            quote! {
+                #doc
+                pub type #name = #target;
+            }
+        }
+    }
+}
+
+/// Whether values of `ty` can be compared with `Eq` and hashed (no floats inside).
+fn is_eq(api: &Api, ty: &TypeRef, seen: &mut Vec<String>) -> bool {
+    match ty {
+        TypeRef::Number | TypeRef::Any => false,
+        TypeRef::Array(inner) | TypeRef::Map(inner) => is_eq(api, inner, seen),
+        TypeRef::Named(name) => {
+            if seen.contains(name) {
+                return true;
+            }
+            seen.push(name.clone());
+            match api.type_def(name).map(|d| &d.kind) {
+                Some(TypeKind::Struct { fields, additional }) => {
+                    fields.iter().all(|f| is_eq(api, &f.ty, seen)) && additional.as_ref().is_none_or(|a| is_eq(api, a, seen))
+                }
+                Some(TypeKind::Alias { target }) => is_eq(api, target, seen),
+                Some(TypeKind::Enum { .. }) => true,
+                None => false,
+            }
+        }
+        _ => true,
+    }
+}
+
+fn structure(api: &Api, doc: TokenStream, name: &proc_macro2::Ident, fields: &[Field], additional: Option<&TypeRef>) -> TokenStream {
+    let eq = if fields.iter().all(|f| is_eq(api, &f.ty, &mut Vec::new())) && additional.is_none_or(|a| is_eq(api, a, &mut Vec::new())) {
+        quote! { Eq, }
+    } else {
+        quote! {}
+    };
+    let members = fields.iter().map(field);
+    let rest = additional.map(|ty| {
+        let ty = type_tokens(ty);
+        quote! {
+            /// Properties beyond the documented ones.
+            #[serde(flatten)]
+            pub additional_properties: std::collections::BTreeMap<String, #ty>,
+        }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #eq serde::Serialize, serde::Deserialize)]
+        pub struct #name {
+            #(#members)*
+            #rest
+        }
+    }
+}
+
+fn field(field: &Field) -> TokenStream {
+    let mut text = field.description.clone().unwrap_or_default();
+    let mut facts = Vec::new();
+    if !field.allowed.is_empty() {
+        let allowed: Vec<String> = field.allowed.iter().map(|v| format!("`{v}`")).collect();
+        facts.push(format!("Allowed values: {}.", allowed.join(", ")));
+    }
+    if let Some(default) = &field.default {
+        facts.push(format!("Default: `{default}`."));
+    }
+    if let Some(format) = &field.format {
+        facts.push(format!("Format: `{format}`."));
+    }
+    if !facts.is_empty() {
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        text.push_str(&facts.join(" "));
+    }
+    let doc = super::docs(&text);
+    let name = ident(&field.rust_name);
+    let wire = &field.wire_name;
+    let rename = (field.rust_name.trim_start_matches("r#") != wire.as_str()).then(|| quote! { rename = #wire, });
+    let value = field_value_tokens(field);
+    if field.is_optional() {
+        quote! {
+            #doc
+            #[serde(#rename default, skip_serializing_if = "Option::is_none")]
+            pub #name: Option<#value>,
+        }
+    } else {
+        let attr = rename.map(|r| quote! { #[serde(#r)] });
+        quote! {
+            #doc
+            #attr
+            pub #name: #value,
+        }
+    }
+}
+
+fn open_enum(doc: TokenStream, name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
+    let variants: Vec<_> = values.iter().map(|v| ident(&v.variant)).collect();
+    let wires: Vec<&String> = values.iter().map(|v| &v.wire).collect();
+    let variant_docs: Vec<String> = wires.iter().map(|w| format!(" `{w}` on the wire.")).collect();
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(
+                #[doc = #variant_docs]
+                #variants,
+            )*
+            /// A value the document does not list, kept as received.
+            Unknown(String),
+        }
+
+        impl #name {
+            /// The value on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( Self::#variants => #wires, )*
+                    Self::Unknown(other) => other,
+                }
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #( #wires => Self::#variants, )*
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+                Ok(Self::from(value.as_ref()))
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+//! Frontends: one per document format, each turning a vendored document into IR.
+//!
+//! [`detect`] decides a document's format from its content (never from its file name), and
+//! [`read`] hands it to that format's reader. A document of a format the generator knows but
+//! cannot read yet is a [`Detection::NotYetSupported`] notice; one of no known format is an
+//! error that says what was looked for.
+
+pub mod markdown;
+pub mod openapi;
+pub mod yaml_lines;
+
+use crate::builder::ApiBuilder;
+use crate::diagnostic::Diagnostic;
+
+/// A vendored document: its path relative to the workspace root, and its text.
+#[derive(Debug, Clone)]
+pub struct Document {
+    pub path: String,
+    pub text: String,
+}
+
+/// The document formats the generator recognises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// OpenAPI YAML in a fenced block of a markdown page (Mintlify, Apifox exports).
+    OpenApiMarkdown,
+    /// A Jekyll page whose YAML front matter describes the endpoint (`layout: v2endpoint`).
+    FrontMatter,
+    /// A markdown page with kramdown tables under request and response headings.
+    KramdownTables,
+    /// A page with reStructuredText `.. list-table::` directives.
+    RstListTables,
+}
+
+impl Format {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Format::OpenApiMarkdown => "OpenAPI in a markdown fence",
+            Format::FrontMatter => "Jekyll front matter (layout: v2endpoint)",
+            Format::KramdownTables => "kramdown tables",
+            Format::RstListTables => "reStructuredText list-tables",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Detection {
+    Supported(Format),
+    /// A format the generator recognises but has no reader for yet.
+    NotYetSupported(Format),
+}
+
+/// Decides the format of `document` from its content.
+pub fn detect(document: &Document) -> Result<Detection, Diagnostic> {
+    let text = &document.text;
+    if text.trim().is_empty() {
+        return Err(Diagnostic::file_error(&document.path, "the document is empty"));
+    }
+    let fences = markdown::fences(text);
+    if fences.iter().any(openapi::is_openapi_fence) {
+        return Ok(Detection::Supported(Format::OpenApiMarkdown));
+    }
+    if front_matter_layout(text).as_deref() == Some("v2endpoint") {
+        return Ok(Detection::NotYetSupported(Format::FrontMatter));
+    }
+    if text.lines().any(|line| line.trim_start().starts_with(".. list-table::")) {
+        return Ok(Detection::NotYetSupported(Format::RstListTables));
+    }
+    if text.lines().any(|line| line.trim_start().starts_with('|')) && text.contains("{: .label") {
+        return Ok(Detection::NotYetSupported(Format::KramdownTables));
+    }
+    Err(Diagnostic::file_error(&document.path, "no supported document format found").with_hint(
+        "expected a fenced ```yaml block holding an `openapi:` document, Jekyll front matter with \
+         `layout: v2endpoint`, kramdown tables with `{: .label}` status lines, or `.. list-table::` directives",
+    ))
+}
+
+/// The `layout:` of a page's YAML front matter, if it has front matter. A provenance line
+/// (`# Source: ...`) may precede the opening `---`.
+fn front_matter_layout(text: &str) -> Option<String> {
+    let mut lines = text.lines().skip_while(|l| l.starts_with("# Source:") || l.trim().is_empty());
+    if lines.next()?.trim_end() != "---" {
+        return None;
+    }
+    lines
+        .take_while(|l| l.trim_end() != "---")
+        .find_map(|l| l.strip_prefix("layout:").map(|v| v.trim().to_owned()))
+}
+
+/// Reads `document`, of the supported `format`, into `api`.
+pub fn read(document: &Document, format: Format, api: &mut ApiBuilder) -> Result<(), Vec<Diagnostic>> {
+    match format {
+        Format::OpenApiMarkdown => openapi::read(document, &markdown::fences(&document.text), api),
+        other => Err(vec![Diagnostic::file_error(&document.path, format!("{} are not supported yet", other.describe()))]),
+    }
+}

@@ -1,0 +1,366 @@
+//! OpenAPI embedded in a markdown page (Mintlify, Apifox exports) -> IR.
+//!
+//! The page's fenced `yaml` blocks that hold an `openapi:` document are parsed with
+//! serde_yaml (anchors and aliases resolved), normalised to plain OpenAPI 3.0
+//! ([`normalize`]), read with `openapiv3`, and translated into the IR. A Mintlify fence whose
+//! info string names one operation (`yaml POST /path`) contributes that operation only.
+//! Every item gets its source line from a [`LineIndex`] over the same YAML.
+
+mod normalize;
+mod schema;
+
+use openapiv3::{OpenAPI, ReferenceOr};
+use serde_yaml::Value;
+
+use super::markdown::Fence;
+use super::yaml_lines::{child, pointer, LineIndex};
+use super::Document;
+use crate::builder::ApiBuilder;
+use crate::diagnostic::Diagnostic;
+use crate::ir::{Example, Method, Operation, RequestBody, Response, Server, ServerVariable, Source, Status};
+use crate::naming;
+use schema::{Hint, SchemaReader};
+
+/// Whether a fence holds an OpenAPI document: a YAML fence whose text declares `openapi:`.
+pub fn is_openapi_fence(fence: &Fence) -> bool {
+    matches!(fence.language(), "yaml" | "yml")
+        && fence.content.lines().any(|line| line.starts_with("openapi:"))
+}
+
+/// Reads every OpenAPI fence of `document` into `api`.
+pub fn read(document: &Document, fences: &[Fence], api: &mut ApiBuilder) -> Result<(), Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    for fence in fences.iter().filter(|f| is_openapi_fence(f)) {
+        if let Err(mut found) = read_fence(document, fence, api) {
+            errors.append(&mut found);
+        }
+    }
+    if errors.is_empty() { Ok(()) } else { Err(errors) }
+}
+
+/// One OpenAPI document inside one fence, with what is needed to point back into the page.
+pub(crate) struct Context<'a> {
+    pub document: &'a Document,
+    pub lines: LineIndex,
+    /// Page line of the fence's first content line, minus one: YAML line n is page line n + offset.
+    pub line_offset: u32,
+    pub spec: &'a OpenAPI,
+}
+
+impl Context<'_> {
+    pub fn source(&self, pointer: &str) -> Source {
+        Source { file: self.document.path.clone(), line: self.lines.line(pointer) + self.line_offset }
+    }
+
+    pub fn error(&self, pointer: &str, message: impl Into<String>) -> Diagnostic {
+        let line = self.lines.line(pointer) + self.line_offset;
+        Diagnostic::error(&self.document.path, &self.document.text, line, 0, message)
+    }
+}
+
+fn read_fence(document: &Document, fence: &Fence, api: &mut ApiBuilder) -> Result<(), Vec<Diagnostic>> {
+    let line_offset = fence.content_line.saturating_sub(1);
+    if fence.unclosed {
+        return Err(vec![Diagnostic::error(
+            &document.path,
+            &document.text,
+            fence.fence_line,
+            1,
+            "this code fence is never closed",
+        )
+        .with_hint("end the OpenAPI block with a line holding the same fence it opened with")]);
+    }
+    let mut value: Value = serde_yaml::from_str(&fence.content).map_err(|e| {
+        let (line, column) = e
+            .location()
+            .map_or((fence.content_line, 0), |l| (crate::diagnostic::to_u32(l.line()) + line_offset, crate::diagnostic::to_u32(l.column())));
+        vec![Diagnostic::error(&document.path, &document.text, line, column, format!("invalid YAML in the OpenAPI block: {e}"))]
+    })?;
+    let lines = LineIndex::new(&fence.content);
+    let notes = normalize::normalize(&mut value);
+    let spec: OpenAPI = serde_path_to_error::deserialize(value).map_err(|e| {
+        let at = format!("/{}", e.path().to_string().replace('.', "/"));
+        let line = lines.line(&at) + line_offset;
+        vec![Diagnostic::error(
+            &document.path,
+            &document.text,
+            line,
+            0,
+            format!("not a valid OpenAPI 3.0 document at `{}`: {}", e.path(), e.inner()),
+        )]
+    })?;
+    let context = Context { document, lines, line_offset, spec: &spec };
+    for note in notes {
+        api.warn(context.source(&note.pointer), note.message);
+    }
+    if api.title.is_none() && !spec.info.title.trim().is_empty() {
+        api.title = Some(spec.info.title.trim().to_owned());
+    }
+    if api.description.is_none() {
+        api.description = spec.info.description.clone().filter(|d| !d.trim().is_empty());
+    }
+    read_servers(&context, api);
+
+    let only = mintlify_operation(fence);
+    let mut reader = SchemaReader::new(&context);
+    reader.declare_components(api);
+    let mut errors = Vec::new();
+    if let Err(mut found) = reader.define_components(api) {
+        errors.append(&mut found);
+    }
+    for (path, item) in spec.paths.iter() {
+        let ReferenceOr::Item(item) = item else {
+            errors.push(context.error(&pointer(&["paths", path]), "a `$ref` path item is not supported"));
+            continue;
+        };
+        for (method, operation) in item.iter() {
+            let Some(method) = Method::parse(method) else { continue };
+            if only.as_ref().is_some_and(|(m, p)| *m != method || p != path) {
+                continue;
+            }
+            match read_operation(&mut reader, api, method, path, operation) {
+                Ok(op) => api.operations.push(op),
+                Err(mut found) => errors.append(&mut found),
+            }
+        }
+    }
+    if errors.is_empty() { Ok(()) } else { Err(errors) }
+}
+
+/// `yaml POST /api/v1/auth/token/renew` -> the one operation a Mintlify page documents.
+fn mintlify_operation(fence: &Fence) -> Option<(Method, String)> {
+    let mut words = fence.info.split_whitespace().skip(1);
+    let method = Method::parse(words.next()?)?;
+    let path = words.next()?.to_owned();
+    Some((method, path))
+}
+
+fn read_servers(context: &Context<'_>, api: &mut ApiBuilder) {
+    for (index, server) in context.spec.servers.iter().enumerate() {
+        let variables = server
+            .variables
+            .iter()
+            .flatten()
+            .map(|(name, variable)| ServerVariable {
+                name: name.clone(),
+                default: Some(variable.default.clone()).filter(|d| !d.is_empty()),
+                description: variable.description.clone(),
+                allowed: variable.enumeration.clone(),
+            })
+            .collect();
+        api.add_server(Server {
+            url: server.url.clone(),
+            description: server.description.clone(),
+            variables,
+            source: context.source(&pointer(&["servers", &index.to_string()])),
+        });
+    }
+}
+
+/// The method name: `operationId` when there is one, else the summary, else method and path.
+fn operation_name(method: Method, path: &str, operation: &openapiv3::Operation) -> String {
+    if let Some(id) = operation.operation_id.as_deref().filter(|id| !id.trim().is_empty()) {
+        return naming::snake_ident(id);
+    }
+    if let Some(summary) = operation.summary.as_deref().filter(|s| s.chars().any(|c| c.is_ascii_alphabetic())) {
+        return naming::snake_ident(summary);
+    }
+    naming::snake_ident(&format!("{} {}", method.as_str(), path))
+}
+
+fn read_operation(
+    reader: &mut SchemaReader<'_>,
+    api: &mut ApiBuilder,
+    method: Method,
+    path: &str,
+    operation: &openapiv3::Operation,
+) -> Result<Operation, Vec<Diagnostic>> {
+    let context = reader.context;
+    let at = pointer(&["paths", path, &method.as_str().to_ascii_lowercase()]);
+    let name = api.unique_operation_name(&operation_name(method, path, operation));
+    api.reserve_operation_items(&name);
+    let base = naming::camel_ident(&name);
+    let mut errors = Vec::new();
+
+    let mut parameters = Vec::new();
+    for (index, parameter) in operation.parameters.iter().enumerate() {
+        let at = child(&child(&at, "parameters"), &index.to_string());
+        match reader.parameter(api, parameter, &base, &at) {
+            Ok(p) => parameters.push(p),
+            Err(e) => errors.push(e),
+        }
+    }
+
+    let request_body = match &operation.request_body {
+        None => None,
+        Some(body) => match read_request_body(reader, api, body, &base, &child(&at, "requestBody")) {
+            Ok(body) => body,
+            Err(e) => {
+                errors.push(e);
+                None
+            }
+        },
+    };
+
+    let mut responses = Vec::new();
+    let documented: Vec<(Status, &ReferenceOr<openapiv3::Response>, String)> = operation
+        .responses
+        .responses
+        .iter()
+        .map(|(code, r)| {
+            let status = match code {
+                openapiv3::StatusCode::Code(c) => Status::Code(*c),
+                openapiv3::StatusCode::Range(r) => Status::Range(*r),
+            };
+            (status, r, child(&child(&at, "responses"), &code.to_string()))
+        })
+        .chain(operation.responses.default.iter().map(|r| (Status::Default, r, child(&child(&at, "responses"), "default"))))
+        .collect();
+    let single_success = documented.iter().filter(|(s, ..)| s.is_success()).count() == 1;
+    for (status, response, at) in documented {
+        let variant = naming::status_variant(status);
+        let type_name = if status.is_success() && single_success {
+            format!("{base}Response")
+        } else {
+            format!("{base}{variant}")
+        };
+        match read_response(reader, api, status, variant, response, &type_name, &at) {
+            Ok(r) => responses.push(r),
+            Err(e) => errors.push(e),
+        }
+    }
+
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Operation {
+        name,
+        method,
+        path: path.to_owned(),
+        summary: operation.summary.clone(),
+        description: operation.description.clone(),
+        parameters,
+        request_body,
+        responses,
+        source: context.source(&at),
+    })
+}
+
+fn read_request_body(
+    reader: &mut SchemaReader<'_>,
+    api: &mut ApiBuilder,
+    body: &ReferenceOr<openapiv3::RequestBody>,
+    base: &str,
+    at: &str,
+) -> Result<Option<RequestBody>, Diagnostic> {
+    let context = reader.context;
+    let (body, at) = match body {
+        ReferenceOr::Item(body) => (body, at.to_owned()),
+        ReferenceOr::Reference { reference } => {
+            let name = reference.strip_prefix("#/components/requestBodies/").unwrap_or_default();
+            let found = context.spec.components.as_ref().and_then(|c| c.request_bodies.get(name));
+            match found {
+                Some(ReferenceOr::Item(body)) => (body, pointer(&["components", "requestBodies", name])),
+                _ => return Err(context.error(at, format!("`$ref: {reference}` points at no request body of this document"))),
+            }
+        }
+    };
+    let Some((content_type, media)) = pick_json(&body.content) else {
+        if let Some(other) = body.content.keys().next() {
+            api.warn(context.source(&at), format!("request body of type `{other}` is not supported yet; the operation is generated without a body"));
+        }
+        return Ok(None);
+    };
+    let at = child(&child(&at, "content"), content_type);
+    let hint = Hint::named(format!("{base}Request"));
+    let ty = match &media.schema {
+        Some(schema) => reader.type_of(api, schema, &hint, &child(&at, "schema"))?.ty,
+        None => crate::ir::TypeRef::Any,
+    };
+    Ok(Some(RequestBody {
+        content_type: content_type.to_owned(),
+        ty,
+        required: body.required,
+        description: body.description.clone(),
+        examples: media_examples(context, media, &at),
+    }))
+}
+
+fn read_response(
+    reader: &mut SchemaReader<'_>,
+    api: &mut ApiBuilder,
+    status: Status,
+    variant: String,
+    response: &ReferenceOr<openapiv3::Response>,
+    type_name: &str,
+    at: &str,
+) -> Result<Response, Diagnostic> {
+    let context = reader.context;
+    let (response, body_at) = match response {
+        ReferenceOr::Item(r) => (r, at.to_owned()),
+        ReferenceOr::Reference { reference } => {
+            let name = reference.strip_prefix("#/components/responses/").unwrap_or_default();
+            let found = context.spec.components.as_ref().and_then(|c| c.responses.get(name));
+            match found {
+                Some(ReferenceOr::Item(r)) => (r, pointer(&["components", "responses", name])),
+                _ => return Err(context.error(at, format!("`$ref: {reference}` points at no response of this document"))),
+            }
+        }
+    };
+    let description = Some(response.description.clone()).filter(|d| !d.trim().is_empty());
+    let mut result = Response {
+        status,
+        variant,
+        description,
+        content_type: None,
+        body: None,
+        examples: Vec::new(),
+        source: context.source(at),
+    };
+    match pick_json(&response.content) {
+        Some((content_type, media)) => {
+            let media_at = child(&child(&body_at, "content"), content_type);
+            result.content_type = Some(content_type.to_owned());
+            result.body = Some(match &media.schema {
+                Some(schema) => reader.type_of(api, schema, &Hint::named(type_name.to_owned()), &child(&media_at, "schema"))?.ty,
+                None => crate::ir::TypeRef::Any,
+            });
+            result.examples = media_examples(context, media, &media_at);
+        }
+        None => {
+            if let Some(other) = response.content.keys().next() {
+                api.warn(result.source.clone(), format!("{status} response of type `{other}` is not decoded; its raw body stays available"));
+            }
+        }
+    }
+    Ok(result)
+}
+
+/// The JSON media type of a content map: `application/json`, or any `*/*+json`.
+fn pick_json(content: &indexmap::IndexMap<String, openapiv3::MediaType>) -> Option<(&str, &openapiv3::MediaType)> {
+    content
+        .iter()
+        .find(|(kind, _)| {
+            let essence = kind.split(';').next().unwrap_or_default().trim();
+            essence == "application/json" || essence.ends_with("+json")
+        })
+        .map(|(kind, media)| (kind.as_str(), media))
+}
+
+fn media_examples(context: &Context<'_>, media: &openapiv3::MediaType, at: &str) -> Vec<Example> {
+    let mut examples = Vec::new();
+    if let Some(value) = &media.example {
+        examples.push(Example { value: value.clone(), source: context.source(&child(at, "example")) });
+    }
+    for (name, example) in &media.examples {
+        if let ReferenceOr::Item(example) = example {
+            if let Some(value) = &example.value {
+                examples.push(Example {
+                    value: value.clone(),
+                    source: context.source(&child(&child(at, "examples"), name)),
+                });
+            }
+        }
+    }
+    examples
+}

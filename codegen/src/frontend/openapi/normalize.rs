@@ -1,0 +1,225 @@
+//! Rewrites an OpenAPI document, as a YAML value, into the OpenAPI 3.0 that `openapiv3` reads.
+//!
+//! Vendors export dialects: Apifox keeps a response's real shape in `x-apifox-refs` plus
+//! `x-apifox-overrides`; many exports use 3.1's `examples` arrays and `type: [X, 'null']`
+//! inside 3.0 documents. Each rewrite here is small, documented and reported as a [`Note`]
+//! when it drops or reinterprets something, so nothing changes silently.
+//!
+//! Anchors and aliases are already expanded by serde_yaml when the value is loaded; merge keys
+//! (`<<`) are applied here first.
+
+use serde_yaml::{Mapping, Value};
+
+/// Something the normaliser reinterpreted, at a JSON pointer of the original document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub pointer: String,
+    pub message: String,
+}
+
+/// Normalises `document` in place and returns what it reinterpreted.
+pub fn normalize(document: &mut Value) -> Vec<Note> {
+    // Merge keys have no meaning past this point; a failure only means there were none to apply.
+    let _ = document.apply_merge();
+    let schemas = document
+        .get("components")
+        .and_then(|c| c.get("schemas"))
+        .cloned()
+        .unwrap_or(Value::Null);
+    let mut notes = Vec::new();
+    walk(document, &mut Vec::new(), &schemas, &mut notes);
+    notes
+}
+
+fn walk(value: &mut Value, path: &mut Vec<String>, schemas: &Value, notes: &mut Vec<Note>) {
+    match value {
+        Value::Mapping(map) => {
+            expand_apifox_refs(map, path, schemas, notes);
+            rename_schema_examples(map);
+            split_type_array(map, path, notes);
+            strip_ref_siblings(map, path, notes);
+            for (key, child) in map.iter_mut() {
+                path.push(key_text(key));
+                walk(child, path, schemas, notes);
+                path.pop();
+            }
+        }
+        Value::Sequence(items) => {
+            for (index, child) in items.iter_mut().enumerate() {
+                path.push(index.to_string());
+                walk(child, path, schemas, notes);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+fn key_text(key: &Value) -> String {
+    match key {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        _ => String::new(),
+    }
+}
+
+fn here(path: &[String], extra: &[&str]) -> String {
+    let mut segments: Vec<&str> = path.iter().map(String::as_str).collect();
+    segments.extend_from_slice(extra);
+    crate::frontend::yaml_lines::pointer(&segments)
+}
+
+/// 3.1 puts an `examples` array in a schema; 3.0 readers drop it. It becomes `x-examples`,
+/// which `openapiv3` keeps as an extension. (A media type's `examples` is a map and stays.)
+fn rename_schema_examples(map: &mut Mapping) {
+    if matches!(map.get("examples"), Some(Value::Sequence(_))) {
+        if let Some(examples) = map.remove("examples") {
+            map.insert(Value::from("x-examples"), examples);
+        }
+    }
+}
+
+/// 3.1's `type: [string, 'null']` is 3.0's `type: string` + `nullable: true`. Several
+/// non-null types have no 3.0 form: the type is dropped (any JSON value) and noted.
+fn split_type_array(map: &mut Mapping, path: &[String], notes: &mut Vec<Note>) {
+    let Some(Value::Sequence(types)) = map.get("type") else { return };
+    let names: Vec<String> = types.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect();
+    let nullable = names.iter().any(|t| t == "null");
+    let concrete: Vec<&String> = names.iter().filter(|t| *t != "null").collect();
+    match concrete.as_slice() {
+        [single] => {
+            map.insert(Value::from("type"), Value::from(single.as_str()));
+        }
+        _ => {
+            map.remove("type");
+            notes.push(Note {
+                pointer: here(path, &["type"]),
+                message: format!(
+                    "a value of any of the types [{}] is read as any JSON value",
+                    names.join(", ")
+                ),
+            });
+        }
+    }
+    if nullable {
+        map.insert(Value::from("nullable"), Value::from(true));
+    }
+}
+
+/// In OpenAPI 3.0 the siblings of `$ref` are ignored. Apifox puts `x-apifox-overrides` there
+/// when a reference is reused through an alias; outside `x-apifox-refs` it has no effect here.
+fn strip_ref_siblings(map: &mut Mapping, path: &[String], notes: &mut Vec<Note>) {
+    if !map.contains_key("$ref") || map.len() == 1 {
+        return;
+    }
+    if map.contains_key("x-apifox-overrides") {
+        notes.push(Note {
+            pointer: here(path, &[]),
+            message: "`x-apifox-overrides` beside a `$ref` is ignored: the reference is used as is"
+                .to_owned(),
+        });
+    }
+    map.retain(|key, _| key.as_str() == Some("$ref"));
+}
+
+/// Apifox keeps the real shape of a schema built from a referenced schema in `x-apifox-refs`:
+/// each entry names a `$ref` whose properties are copied in, with `x-apifox-overrides`
+/// replacing some (or removing them, for `null`) and `required` adding to the required list.
+/// Properties written out in the schema itself take precedence over copied ones.
+fn expand_apifox_refs(map: &mut Mapping, path: &[String], schemas: &Value, notes: &mut Vec<Note>) {
+    let Some(Value::Mapping(refs)) = map.remove("x-apifox-refs") else { return };
+    let mut properties = Mapping::new();
+    let mut required: Vec<Value> = Vec::new();
+    for (id, entry) in &refs {
+        let target = entry.get("$ref").and_then(Value::as_str).unwrap_or_default();
+        let Some(referenced) = target
+            .strip_prefix("#/components/schemas/")
+            .and_then(|name| schemas.get(name))
+        else {
+            notes.push(Note {
+                pointer: here(path, &["x-apifox-refs", &key_text(id)]),
+                message: format!("`x-apifox-refs` entry refers to `{target}`, which is not a schema of this document; ignored"),
+            });
+            continue;
+        };
+        if let Some(Value::Mapping(copied)) = referenced.get("properties") {
+            properties.extend(copied.clone());
+        }
+        extend_unique(&mut required, referenced.get("required"));
+        if let Some(Value::Mapping(overrides)) = entry.get("x-apifox-overrides") {
+            for (name, replacement) in overrides {
+                if replacement.is_null() {
+                    properties.remove(name);
+                    required.retain(|r| r != name);
+                } else {
+                    properties.insert(name.clone(), replacement.clone());
+                }
+            }
+        }
+        extend_unique(&mut required, entry.get("required"));
+    }
+    if let Some(Value::Mapping(own)) = map.get("properties") {
+        for (name, schema) in own {
+            properties.insert(name.clone(), schema.clone());
+        }
+    }
+    extend_unique(&mut required, map.get("required"));
+    required.retain(|name| properties.contains_key(name));
+    map.insert(Value::from("properties"), Value::Mapping(properties));
+    map.insert(Value::from("required"), Value::Sequence(required));
+}
+
+fn extend_unique(into: &mut Vec<Value>, names: Option<&Value>) {
+    if let Some(Value::Sequence(names)) = names {
+        for name in names {
+            if !into.contains(name) {
+                into.push(name.clone());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn yaml(text: &str) -> Value {
+        serde_yaml::from_str(text).expect("test YAML parses")
+    }
+
+    #[test]
+    fn expands_apifox_refs_with_overrides_and_removals() {
+        let mut doc = yaml(
+            "paths:\n  /x:\n    schema:\n      type: object\n      x-apifox-refs:\n        id1:\n          $ref: '#/components/schemas/Envelope'\n          x-apifox-overrides:\n            extra: null\n            data: {type: integer}\n          required: [data]\n      properties:\n        code: {type: integer, description: own}\ncomponents:\n  schemas:\n    Envelope:\n      type: object\n      properties:\n        data: {type: string}\n        code: {type: integer}\n        extra: {type: string}\n      required: [code, extra]\n",
+        );
+        let notes = normalize(&mut doc);
+        assert!(notes.is_empty());
+        let schema = &doc["paths"]["/x"]["schema"];
+        assert_eq!(schema["properties"]["data"], yaml("{type: integer}"));
+        assert_eq!(schema["properties"]["code"], yaml("{type: integer, description: own}"));
+        assert!(schema["properties"].get("extra").is_none());
+        assert_eq!(schema["required"], yaml("[code, data]"));
+        assert!(schema.get("x-apifox-refs").is_none());
+    }
+
+    #[test]
+    fn rewrites_examples_arrays_and_type_arrays() {
+        let mut doc = yaml("a: {type: [string, 'null'], examples: [x]}\nb: {type: [string, integer]}\nc: {examples: {one: {value: 1}}}\n");
+        let notes = normalize(&mut doc);
+        assert_eq!(doc["a"], yaml("{type: string, nullable: true, x-examples: [x]}"));
+        assert!(doc["b"].get("type").is_none());
+        assert_eq!(notes.len(), 1);
+        assert_eq!(notes[0].pointer, "/b/type");
+        assert!(doc["c"].get("examples").is_some(), "media type examples stay");
+    }
+
+    #[test]
+    fn drops_siblings_of_ref_and_notes_apifox_overrides() {
+        let mut doc = yaml("s:\n  $ref: '#/components/schemas/R'\n  x-apifox-overrides: {a: null}\n  required: [a]\n");
+        let notes = normalize(&mut doc);
+        assert_eq!(doc["s"], yaml("$ref: '#/components/schemas/R'"));
+        assert_eq!(notes.len(), 1);
+        assert_eq!(notes[0].pointer, "/s");
+    }
+}

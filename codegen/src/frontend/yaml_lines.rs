@@ -1,0 +1,172 @@
+//! Where each node of a YAML document sits: JSON pointer -> 1-based line.
+//!
+//! serde_yaml gives values without positions; this index walks the same text with
+//! yaml-rust2's event parser, which reports a marker for every key and value. Frontends use it
+//! to give every operation, type and field its source line. A pointer that is not in the index
+//! (a node reached through an alias) falls back to its nearest indexed ancestor.
+
+use std::collections::HashMap;
+
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+
+#[derive(Debug, Default)]
+pub struct LineIndex {
+    lines: HashMap<String, u32>,
+}
+
+/// One open collection while walking the events.
+enum Frame {
+    Map { key: Option<String> },
+    Seq { next: usize },
+}
+
+#[derive(Default)]
+struct Walker {
+    frames: Vec<Frame>,
+    path: Vec<String>,
+    lines: HashMap<String, u32>,
+}
+
+impl Walker {
+    fn pointer(path: &[String]) -> String {
+        path.iter().map(|segment| format!("/{}", escape(segment))).collect()
+    }
+
+    fn record(&mut self, line: usize) {
+        let pointer = Self::pointer(&self.path);
+        self.lines.entry(pointer).or_insert(crate::diagnostic::to_u32(line));
+    }
+
+    /// Enters the value slot of the innermost collection: pushes its key or index onto the path.
+    /// Returns false when the event is a mapping key rather than a value.
+    fn enter_value(&mut self, scalar_key: Option<&str>, line: usize) -> bool {
+        match self.frames.last_mut() {
+            Some(Frame::Map { key }) if key.is_none() => {
+                let name = scalar_key.unwrap_or_default().to_owned();
+                *key = Some(name.clone());
+                self.path.push(name);
+                self.record(line);
+                self.path.pop();
+                false
+            }
+            Some(Frame::Map { key }) => {
+                let name = key.clone().unwrap_or_default();
+                self.path.push(name);
+                true
+            }
+            Some(Frame::Seq { next }) => {
+                let index = *next;
+                self.path.push(index.to_string());
+                self.record(line);
+                true
+            }
+            None => true,
+        }
+    }
+
+    /// Leaves a value slot: pops the path and moves the collection on to its next slot.
+    fn leave_value(&mut self) {
+        match self.frames.last_mut() {
+            Some(Frame::Map { key }) => {
+                *key = None;
+                self.path.pop();
+            }
+            Some(Frame::Seq { next }) => {
+                *next += 1;
+                self.path.pop();
+            }
+            None => {}
+        }
+    }
+}
+
+impl MarkedEventReceiver for Walker {
+    fn on_event(&mut self, event: Event, mark: Marker) {
+        let line = mark.line();
+        match event {
+            Event::Scalar(text, ..) => {
+                if self.enter_value(Some(&text), line) {
+                    self.leave_value();
+                }
+            }
+            Event::Alias(_) => {
+                if self.enter_value(None, line) {
+                    self.leave_value();
+                }
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                if self.enter_value(None, line) || self.frames.is_empty() {
+                    self.record(line);
+                }
+                self.frames.push(match event {
+                    Event::MappingStart(..) => Frame::Map { key: None },
+                    _ => Frame::Seq { next: 0 },
+                });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.frames.pop();
+                self.leave_value();
+            }
+            _ => {}
+        }
+    }
+}
+
+fn escape(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+/// A JSON pointer from unescaped segments.
+pub fn pointer<S: AsRef<str>>(segments: &[S]) -> String {
+    segments.iter().map(|s| format!("/{}", escape(s.as_ref()))).collect()
+}
+
+/// The pointer of `segment` under `parent`.
+pub fn child(parent: &str, segment: &str) -> String {
+    format!("{parent}/{}", escape(segment))
+}
+
+impl LineIndex {
+    /// Indexes `text`. Text that is not valid YAML indexes what precedes the fault; the
+    /// parse error itself is reported by the frontend that parses the values.
+    pub fn new(text: &str) -> Self {
+        let mut walker = Walker::default();
+        let _partial = Parser::new_from_str(text).load(&mut walker, false);
+        LineIndex { lines: walker.lines }
+    }
+
+    /// The line of the node at `pointer`, or of its nearest indexed ancestor; 1 when none is.
+    pub fn line(&self, pointer: &str) -> u32 {
+        let mut current = pointer;
+        loop {
+            if let Some(line) = self.lines.get(current) {
+                return *line;
+            }
+            match current.rfind('/') {
+                Some(cut) => current = &current[..cut],
+                None => return 1,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn indexes_keys_sequence_items_and_falls_back_to_ancestors() {
+        let text = "a:\n  b: 1\n  c:\n    - x\n    - y: 2\nd/e: &r\n  f: 3\ng: *r\n";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line("/a"), 1);
+        assert_eq!(index.line("/a/b"), 2);
+        assert_eq!(index.line("/a/c"), 3);
+        assert_eq!(index.line("/a/c/0"), 4);
+        assert_eq!(index.line("/a/c/1/y"), 5);
+        assert_eq!(index.line(&pointer(&["d/e", "f"])), 7);
+        assert_eq!(index.line("/g"), 8);
+        assert_eq!(index.line("/g/f"), 8, "through an alias: the alias line");
+        assert_eq!(index.line("/nothing/here"), 1);
+    }
+}

@@ -1,0 +1,380 @@
+//! The intermediate model: what every frontend produces and every emitter reads.
+//!
+//! One [`Api`] per folder under `specs/`. It knows nothing of document formats (no OpenAPI,
+//! no markdown) and nothing of Rust tokens: frontends translate *into* it, emitters translate
+//! *out of* it. Every operation, type and field carries the [`Source`] it came from, so a
+//! generated item can point back at the document line, and the whole model serialises to YAML
+//! for `cargo xtask ir` and for the IR snapshots.
+
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+use serde_json::Value;
+
+/// A file and a 1-based line in it. The file is relative to the workspace root, so snapshots
+/// and generated headers are the same on every machine.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Source {
+    pub file: String,
+    pub line: u32,
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.file, self.line)
+    }
+}
+
+impl Serialize for Source {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// One API: every document of one `specs/<api>/` folder.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Api {
+    /// The module name in the generated crate (snake case, from the folder name).
+    pub name: String,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The documents this API was read from, relative to the workspace root.
+    pub documents: Vec<String>,
+    pub servers: Vec<Server>,
+    pub operations: Vec<Operation>,
+    /// Every named type, in the order emitters write them.
+    pub types: Vec<TypeDef>,
+    /// Decisions the generator took that a maintainer should know about.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Warning>,
+}
+
+impl Api {
+    pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
+        self.types.iter().find(|t| t.name == name)
+    }
+}
+
+/// Something the generator decided or ignored, worth a maintainer's look; never fatal.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Warning {
+    pub source: Source,
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.source, self.message)
+    }
+}
+
+/// A base URL the API is served from; `{name}` parts are [`ServerVariable`]s.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Server {
+    /// The URL template, e.g. `https://{apigw-address}`.
+    pub url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub variables: Vec<ServerVariable>,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ServerVariable {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub allowed: Vec<String>,
+}
+
+/// One HTTP endpoint.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Operation {
+    /// The client method name (snake case), unique within the API.
+    pub name: String,
+    pub method: Method,
+    /// The path template, e.g. `/api/v1/auth/token/renew` or `/items/{id}`.
+    pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parameters: Vec<Parameter>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_body: Option<RequestBody>,
+    pub responses: Vec<Response>,
+    pub source: Source,
+}
+
+impl Operation {
+    /// Responses whose status is 2xx: what the call returns on success.
+    pub fn success_responses(&self) -> impl Iterator<Item = &Response> {
+        self.responses.iter().filter(|r| r.status.is_success())
+    }
+
+    /// Every other documented response: what the call's error carries, typed.
+    pub fn error_responses(&self) -> impl Iterator<Item = &Response> {
+        self.responses.iter().filter(|r| !r.status.is_success())
+    }
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+
+    pub fn parse(word: &str) -> Option<Method> {
+        let method = match word.to_ascii_uppercase().as_str() {
+            "GET" => Method::Get,
+            "PUT" => Method::Put,
+            "POST" => Method::Post,
+            "DELETE" => Method::Delete,
+            "OPTIONS" => Method::Options,
+            "HEAD" => Method::Head,
+            "PATCH" => Method::Patch,
+            "TRACE" => Method::Trace,
+            _ => return None,
+        };
+        Some(method)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Parameter {
+    /// The name on the wire.
+    pub name: String,
+    /// The Rust argument name.
+    pub rust_name: String,
+    pub location: ParameterLocation,
+    pub required: bool,
+    #[serde(rename = "type")]
+    pub ty: TypeRef,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum ParameterLocation {
+    Path,
+    Query,
+    Header,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RequestBody {
+    pub content_type: String,
+    #[serde(rename = "type")]
+    pub ty: TypeRef,
+    pub required: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<Example>,
+}
+
+/// What one documented status answers.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Response {
+    pub status: Status,
+    /// The variant name of this response in the operation's success or error enum.
+    pub variant: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_type: Option<String>,
+    /// The decoded body; `None` when the response documents no body.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub body: Option<TypeRef>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<Example>,
+    pub source: Source,
+}
+
+/// A documented status: one code, a class such as `4XX`, or `default` (anything else).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    Code(u16),
+    /// The hundreds digit: `Range(4)` is `4XX`.
+    Range(u16),
+    Default,
+}
+
+impl Status {
+    pub fn is_success(self) -> bool {
+        match self {
+            Status::Code(code) => (200..300).contains(&code),
+            Status::Range(class) => class == 2,
+            Status::Default => false,
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Status::Code(code) => write!(f, "{code}"),
+            Status::Range(class) => write!(f, "{class}XX"),
+            Status::Default => f.write_str("default"),
+        }
+    }
+}
+
+impl Serialize for Status {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// A value the document gives as an example of a body, a type or a field.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Example {
+    pub value: Value,
+    pub source: Source,
+}
+
+/// A named type of the generated module.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TypeDef {
+    /// The Rust name (upper camel case), unique within the API.
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(flatten)]
+    pub kind: TypeKind,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<Example>,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TypeKind {
+    /// A JSON object with known properties.
+    Struct {
+        fields: Vec<Field>,
+        /// The type of properties beyond `fields`, when the document allows them typed.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        additional: Option<TypeRef>,
+    },
+    /// A closed list of string values on the wire; generated enums also accept unknown values.
+    Enum { values: Vec<EnumValue> },
+    /// Another name for a type expression (maps, arrays, primitives).
+    Alias {
+        #[serde(rename = "type")]
+        target: TypeRef,
+    },
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct EnumValue {
+    /// The string on the wire.
+    pub wire: String,
+    /// The Rust variant name.
+    pub variant: String,
+}
+
+/// One property of a struct.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Field {
+    /// The property name on the wire.
+    pub wire_name: String,
+    /// The Rust field name (snake case, raw identifier when it is a keyword).
+    pub rust_name: String,
+    #[serde(rename = "type")]
+    pub ty: TypeRef,
+    pub required: bool,
+    pub nullable: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub examples: Vec<Value>,
+    /// Values the document allows when they are not strings (e.g. `statusCode: [400]`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub allowed: Vec<Value>,
+    /// A token, password or secret: generated as a type that never prints its value.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub secret: bool,
+    pub source: Source,
+}
+
+impl Field {
+    /// Whether the generated field is an `Option`: absent or null on the wire is `None`.
+    pub fn is_optional(&self) -> bool {
+        !self.required || self.nullable
+    }
+}
+
+/// A type expression: a primitive, a named type, or a container of them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TypeRef {
+    String,
+    /// A whole number; `bits` is 32 for `int32`, else 64.
+    Integer { bits: u8 },
+    /// A number that may have a fraction.
+    Number,
+    Boolean,
+    /// An RFC 3339 date-time with its offset.
+    DateTime,
+    /// Any JSON value: the document says nothing of the type.
+    Any,
+    Named(String),
+    Array(Box<TypeRef>),
+    /// A JSON object used as a map from string keys.
+    Map(Box<TypeRef>),
+}
+
+impl fmt::Display for TypeRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TypeRef::String => f.write_str("string"),
+            TypeRef::Integer { bits } => write!(f, "int{bits}"),
+            TypeRef::Number => f.write_str("number"),
+            TypeRef::Boolean => f.write_str("boolean"),
+            TypeRef::DateTime => f.write_str("date-time"),
+            TypeRef::Any => f.write_str("any"),
+            TypeRef::Named(name) => f.write_str(name),
+            TypeRef::Array(item) => write!(f, "array<{item}>"),
+            TypeRef::Map(value) => write!(f, "map<string, {value}>"),
+        }
+    }
+}
+
+impl Serialize for TypeRef {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}

@@ -1,0 +1,17 @@
+//! The generator: vendor API documents in, typed Rust client modules out.
+//!
+//! The pipeline is `frontend` (one reader per document format) -> [`ir`] (one model) ->
+//! `emit` (Rust tokens, pretty-printed). [`workspace`] runs it over `specs/` and writes or
+//! checks `generated/`; the `xtask` binary is a thin command line over it.
+
+pub mod builder;
+pub mod diagnostic;
+pub mod emit;
+pub mod frontend;
+pub mod ir;
+pub mod naming;
+pub mod secrets;
+pub mod typespace;
+pub mod workspace;
+
+pub use diagnostic::Diagnostic;

@@ -1,0 +1,113 @@
+//! Rust names for things that come from documents: fields, types, variants, methods.
+//!
+//! Documents name things in any style and any alphabet; the generated code needs valid,
+//! idiomatic, stable identifiers. Every conversion goes through here, so a keyword, a leading
+//! digit or a character outside ASCII is handled the same way everywhere.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Keywords that can be written as raw identifiers (`r#type`).
+const RAW_KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
+    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
+    "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use",
+    "virtual", "where", "while", "yield",
+];
+
+/// Keywords that cannot be raw identifiers; they get a trailing underscore instead.
+const RESERVED: &[&str] = &["crate", "self", "super", "Self", "_"];
+
+/// Keeps ASCII letters, digits and separators; other characters become word breaks.
+fn ascii_words(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect()
+}
+
+/// A snake-case identifier (field, method, module), as written in source: `r#type` for keywords.
+pub fn snake_ident(text: &str) -> String {
+    let mut name = ascii_words(text).to_snake_case();
+    if name.is_empty() {
+        name = "value".to_owned();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, '_');
+    }
+    if RESERVED.contains(&name.as_str()) {
+        name.push('_');
+    } else if RAW_KEYWORDS.contains(&name.as_str()) {
+        name.insert_str(0, "r#");
+    }
+    name
+}
+
+/// An upper-camel-case identifier (type, variant). Never a keyword: `Self` becomes `Self_`.
+pub fn camel_ident(text: &str) -> String {
+    let mut name = ascii_words(text).to_upper_camel_case();
+    if name.is_empty() {
+        name = "Value".to_owned();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'V');
+    }
+    if RESERVED.contains(&name.as_str()) {
+        name.push('_');
+    }
+    name
+}
+
+/// The variant name for a documented HTTP status: its reason phrase where it has a common one.
+pub fn status_variant(status: crate::ir::Status) -> String {
+    use crate::ir::Status;
+    let reason = match status {
+        Status::Code(code) => match code {
+            200 => "Ok",
+            201 => "Created",
+            202 => "Accepted",
+            204 => "NoContent",
+            400 => "BadRequest",
+            401 => "Unauthorized",
+            402 => "PaymentRequired",
+            403 => "Forbidden",
+            404 => "NotFound",
+            405 => "MethodNotAllowed",
+            409 => "Conflict",
+            410 => "Gone",
+            415 => "UnsupportedMediaType",
+            422 => "UnprocessableEntity",
+            423 => "Locked",
+            429 => "TooManyRequests",
+            500 => "InternalServerError",
+            502 => "BadGateway",
+            503 => "ServiceUnavailable",
+            504 => "GatewayTimeout",
+            other => return format!("Status{other}"),
+        },
+        Status::Range(class) => return format!("Status{class}xx"),
+        Status::Default => "Default",
+    };
+    reason.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake_ident_handles_keywords_digits_and_non_ascii() {
+        assert_eq!(snake_ident("accessTokenMaxTTL"), "access_token_max_ttl");
+        assert_eq!(snake_ident("type"), "r#type");
+        assert_eq!(snake_ident("self"), "self_");
+        assert_eq!(snake_ident("2fa"), "_2fa");
+        assert_eq!(snake_ident("café-name"), "caf_name");
+        assert_eq!(snake_ident("é"), "value");
+    }
+
+    #[test]
+    fn camel_ident_handles_digits_and_reserved() {
+        assert_eq!(camel_ident("refresh token"), "RefreshToken");
+        assert_eq!(camel_ident("01JSRF"), "V01jsrf");
+        assert_eq!(camel_ident("self"), "Self_");
+    }
+}

@@ -1,0 +1,99 @@
+//! The one place type names are decided.
+//!
+//! Every frontend adds its types here with a list of candidate names, most preferred first.
+//! A candidate that is free is taken; one that already holds the *same shape* is shared (the
+//! Smartling authenticate and refresh responses become one type); otherwise the next candidate
+//! is tried, and the last one gets a numeric suffix. Names are therefore deterministic for a
+//! given order of documents, and two documents never emit clashing items.
+
+use std::collections::BTreeSet;
+
+use crate::ir::{TypeDef, TypeKind};
+
+#[derive(Debug, Default)]
+pub struct TypeSpace {
+    types: Vec<TypeDef>,
+    /// Names used by generated items that are not types of the model (`Client`, error enums).
+    reserved: BTreeSet<String>,
+}
+
+impl TypeSpace {
+    /// Keeps `name` from ever being given to a type.
+    pub fn reserve(&mut self, name: &str) {
+        self.reserved.insert(name.to_owned());
+    }
+
+    pub fn is_free(&self, name: &str) -> bool {
+        !self.reserved.contains(name) && self.get(name).is_none()
+    }
+
+    pub fn get(&self, name: &str) -> Option<&TypeDef> {
+        self.types.iter().find(|t| t.name == name)
+    }
+
+    /// Adds `def` under the first usable candidate and returns the name it got.
+    /// `def.name` is ignored. A candidate holding an identical shape is reused, not duplicated.
+    pub fn add(&mut self, candidates: &[String], mut def: TypeDef) -> String {
+        for candidate in candidates {
+            if let Some(existing) = self.get(candidate) {
+                if same_shape(&existing.kind, &def.kind) {
+                    return candidate.clone();
+                }
+            } else if self.is_free(candidate) {
+                def.name = candidate.clone();
+                self.types.push(def);
+                return candidate.clone();
+            }
+        }
+        let base = candidates.last().cloned().unwrap_or_else(|| "Type".to_owned());
+        let name = (2..)
+            .map(|n| format!("{base}{n}"))
+            .find(|name| match self.get(name) {
+                Some(existing) => same_shape(&existing.kind, &def.kind),
+                None => self.is_free(name),
+            })
+            .unwrap_or(base);
+        if self.get(&name).is_none() {
+            def.name = name.clone();
+            self.types.push(def);
+        }
+        name
+    }
+
+    /// Replaces the definition of an already added type (used to fill in a recursive type
+    /// whose name had to exist before its fields could refer to it).
+    pub fn replace(&mut self, def: TypeDef) {
+        if let Some(slot) = self.types.iter_mut().find(|t| t.name == def.name) {
+            *slot = def;
+        } else {
+            self.types.push(def);
+        }
+    }
+
+    pub fn into_types(self) -> Vec<TypeDef> {
+        self.types
+    }
+}
+
+/// Two kinds are the same shape when they decode the same JSON into the same Rust types:
+/// documentation, examples and source lines do not matter.
+pub fn same_shape(a: &TypeKind, b: &TypeKind) -> bool {
+    match (a, b) {
+        (
+            TypeKind::Struct { fields: fa, additional: aa },
+            TypeKind::Struct { fields: fb, additional: ab },
+        ) => {
+            aa == ab
+                && fa.len() == fb.len()
+                && fa.iter().zip(fb).all(|(x, y)| {
+                    x.wire_name == y.wire_name
+                        && x.ty == y.ty
+                        && x.is_optional() == y.is_optional()
+                        && x.default == y.default
+                })
+        }
+        (TypeKind::Enum { values: va }, TypeKind::Enum { values: vb }) => va == vb,
+        (TypeKind::Alias { target: ta }, TypeKind::Alias { target: tb }) => ta == tb,
+        _ => false,
+    }
+}

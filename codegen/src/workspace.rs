@@ -1,0 +1,267 @@
+//! The whole job over a checkout: `specs/` in, `generated/src/` out.
+//!
+//! [`Workspace::generate`] reads every API folder and renders every file in memory; nothing is
+//! written unless every document succeeded. [`Workspace::write`] then replaces the files that
+//! changed (temporary file, then rename) and removes generated files no spec produces any more;
+//! [`Workspace::stale`] compares instead of writing. Write and check share [`Generation`], so
+//! what `check` accepts is exactly what `regenerate` writes.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::builder::ApiBuilder;
+use crate::diagnostic::{to_u32, Diagnostic};
+use crate::emit;
+use crate::frontend::{self, Detection, Document};
+use crate::ir::Api;
+
+/// Where the generated crate's sources live, relative to the workspace root.
+pub const GENERATED_SRC: &str = "generated/src";
+/// The API-wide sidecar of a spec folder.
+pub const API_SIDECAR: &str = "api.yaml";
+
+pub struct Workspace {
+    root: PathBuf,
+}
+
+/// Everything one run of the generator produces, in memory.
+#[derive(Debug)]
+pub struct Generation {
+    pub apis: Vec<Api>,
+    pub files: Vec<GeneratedFile>,
+    /// Warnings that belong to no API: documents skipped because their format is not read yet.
+    pub notices: Vec<Diagnostic>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GeneratedFile {
+    /// Relative to the workspace root, with `/` separators.
+    pub path: String,
+    pub contents: String,
+}
+
+/// A generated file on disk that differs from what the specs produce now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stale {
+    pub path: String,
+    pub reason: &'static str,
+}
+
+/// What [`Workspace::write`] changed.
+#[derive(Debug, Default)]
+pub struct WriteSummary {
+    pub written: Vec<String>,
+    pub removed: Vec<String>,
+    pub unchanged: usize,
+}
+
+/// The API-wide sidecar (`specs/<api>/api.yaml`): what the documents leave out.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ApiSidecar {
+    title: Option<String>,
+    description: Option<String>,
+}
+
+impl Workspace {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Workspace { root: root.into() }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The API folders under `specs/`, sorted by name.
+    fn api_folders(&self) -> Result<Vec<(String, PathBuf)>, Diagnostic> {
+        let specs = self.root.join("specs");
+        let entries = fs::read_dir(&specs).map_err(|e| Diagnostic::file_error("specs", format!("cannot list the specs folder: {e}")))?;
+        let mut folders: Vec<(String, PathBuf)> = entries
+            .filter_map(Result::ok)
+            .filter(|entry| entry.path().is_dir())
+            .filter_map(|entry| entry.file_name().into_string().ok().map(|name| (name, entry.path())))
+            .filter(|(name, _)| !name.starts_with('.'))
+            .collect();
+        folders.sort();
+        Ok(folders)
+    }
+
+    fn relative(&self, path: &Path) -> String {
+        let relative = path.strip_prefix(&self.root).unwrap_or(path);
+        relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    }
+
+    /// Reads every API. Errors of all documents are collected, not just the first.
+    pub fn load(&self) -> Result<(Vec<Api>, Vec<Diagnostic>), Vec<Diagnostic>> {
+        let mut apis = Vec::new();
+        let mut notices = Vec::new();
+        let mut errors = Vec::new();
+        for (folder, path) in self.api_folders().map_err(|e| vec![e])? {
+            match self.load_api(&folder, &path, &mut notices) {
+                Ok(Some(api)) => apis.push(api),
+                Ok(None) => {}
+                Err(mut found) => errors.append(&mut found),
+            }
+        }
+        if errors.is_empty() { Ok((apis, notices)) } else { Err(errors) }
+    }
+
+    /// Reads one API folder; `None` when none of its documents can be read yet.
+    fn load_api(&self, folder: &str, path: &Path, notices: &mut Vec<Diagnostic>) -> Result<Option<Api>, Vec<Diagnostic>> {
+        let name = crate::naming::snake_ident(folder);
+        let mut builder = ApiBuilder::new(&name);
+        let mut errors = Vec::new();
+        let sidecar = self.read_sidecar(&path.join(API_SIDECAR)).map_err(|e| vec![e])?;
+        builder.title = sidecar.title;
+        builder.description = sidecar.description;
+
+        let mut files: Vec<PathBuf> = fs::read_dir(path)
+            .map_err(|e| vec![Diagnostic::file_error(&self.relative(path), format!("cannot list the folder: {e}"))])?
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .filter(|p| p.is_file() && is_document(p))
+            .collect();
+        files.sort();
+        for file in files {
+            let relative = self.relative(&file);
+            let document = match fs::read(&file) {
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(text) => Document { path: relative, text },
+                    Err(e) => {
+                        errors.push(Diagnostic::file_error(&relative, format!("the document is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to())));
+                        continue;
+                    }
+                },
+                Err(e) => {
+                    errors.push(Diagnostic::file_error(&relative, format!("cannot read the document: {e}")));
+                    continue;
+                }
+            };
+            match frontend::detect(&document) {
+                Ok(Detection::Supported(format)) => {
+                    builder.documents.push(document.path.clone());
+                    if let Err(mut found) = frontend::read(&document, format, &mut builder) {
+                        errors.append(&mut found);
+                    }
+                }
+                Ok(Detection::NotYetSupported(format)) => notices.push(
+                    Diagnostic::file_error(&document.path, format!("format not supported yet: {}; the document is skipped", format.describe())).warning(),
+                ),
+                Err(e) => errors.push(e),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        if builder.documents.is_empty() {
+            return Ok(None);
+        }
+        let mut api = builder.finish();
+        crate::secrets::mark(&mut api);
+        Ok(Some(api))
+    }
+
+    fn read_sidecar(&self, path: &Path) -> Result<ApiSidecar, Diagnostic> {
+        let Ok(text) = fs::read_to_string(path) else { return Ok(ApiSidecar::default()) };
+        let relative = self.relative(path);
+        serde_yaml::from_str::<Option<ApiSidecar>>(&text).map(Option::unwrap_or_default).map_err(|e| {
+            let (line, column) = e.location().map_or((0, 0), |l| (to_u32(l.line()), to_u32(l.column())));
+            Diagnostic::error(&relative, &text, line, column, format!("invalid API sidecar: {e}"))
+                .with_hint("an api.yaml may set `title` and `description`")
+        })
+    }
+
+    /// Reads every API and renders every generated file, in memory.
+    pub fn generate(&self) -> Result<Generation, Vec<Diagnostic>> {
+        let (apis, notices) = self.load()?;
+        let mut files = Vec::new();
+        let render_error = |e: String| vec![Diagnostic::file_error(GENERATED_SRC, e)];
+        for api in &apis {
+            files.push(GeneratedFile { path: format!("{GENERATED_SRC}/{}.rs", api.name), contents: emit::api_module(api).map_err(render_error)? });
+        }
+        files.push(GeneratedFile { path: format!("{GENERATED_SRC}/lib.rs"), contents: emit::lib_rs(&apis).map_err(render_error)? });
+        Ok(Generation { apis, files, notices })
+    }
+
+    /// Generated files on disk that no spec produces any more.
+    fn orphans(&self, generation: &Generation) -> io::Result<Vec<String>> {
+        let dir = self.root.join(GENERATED_SRC);
+        let mut orphans = Vec::new();
+        for entry in fs::read_dir(&dir)? {
+            let path = entry?.path();
+            let relative = self.relative(&path);
+            if path.extension().is_some_and(|e| e == "rs")
+                && !generation.files.iter().any(|f| f.path == relative)
+                && fs::read_to_string(&path).is_ok_and(|text| text.starts_with(emit::GENERATED_MARKER))
+            {
+                orphans.push(relative);
+            }
+        }
+        orphans.sort();
+        Ok(orphans)
+    }
+
+    /// Every generated file that is missing, differs, or is no longer produced.
+    pub fn stale(&self, generation: &Generation) -> io::Result<Vec<Stale>> {
+        let mut stale = Vec::new();
+        for file in &generation.files {
+            match fs::read_to_string(self.root.join(&file.path)) {
+                Ok(existing) if existing == file.contents => {}
+                Ok(_) => stale.push(Stale { path: file.path.clone(), reason: "differs from what the specs generate" }),
+                Err(_) => stale.push(Stale { path: file.path.clone(), reason: "is missing" }),
+            }
+        }
+        for path in self.orphans(generation)? {
+            stale.push(Stale { path, reason: "is generated from a spec that no longer exists" });
+        }
+        Ok(stale)
+    }
+
+    /// Writes every changed file and removes orphans. Each file is written to a temporary
+    /// file first and renamed into place only once all of them are written, so an
+    /// interrupted run leaves no half-written file.
+    pub fn write(&self, generation: &Generation) -> io::Result<WriteSummary> {
+        let mut summary = WriteSummary::default();
+        let mut pending: Vec<(PathBuf, PathBuf, String)> = Vec::new();
+        let result = (|| {
+            for file in &generation.files {
+                let target = self.root.join(&file.path);
+                if fs::read_to_string(&target).is_ok_and(|existing| existing == file.contents) {
+                    summary.unchanged += 1;
+                    continue;
+                }
+                if let Some(parent) = target.parent() {
+                    fs::create_dir_all(parent)?;
+                }
+                let temporary = target.with_extension("rs.regenerate-tmp");
+                fs::write(&temporary, &file.contents)?;
+                pending.push((temporary, target, file.path.clone()));
+            }
+            Ok::<(), io::Error>(())
+        })();
+        if let Err(e) = result {
+            for (temporary, ..) in &pending {
+                let _ = fs::remove_file(temporary);
+            }
+            return Err(e);
+        }
+        for (temporary, target, path) in pending {
+            fs::rename(&temporary, &target)?;
+            summary.written.push(path);
+        }
+        for path in self.orphans(generation)? {
+            fs::remove_file(self.root.join(&path))?;
+            summary.removed.push(path);
+        }
+        Ok(summary)
+    }
+}
+
+/// Whether a file in a spec folder is a vendored document (not a sidecar or a note).
+fn is_document(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    !name.starts_with('.') && name != API_SIDECAR && !name.ends_with(".fix.yaml")
+}

@@ -1,0 +1,138 @@
+//! [`Error`]: everything a generated call can fail with, status and raw body always kept.
+
+use std::fmt;
+
+use bytes::Bytes;
+use reqwest::header::HeaderMap;
+use reqwest::StatusCode;
+
+/// The error of a generated call. `E` is the operation's error enum: one variant per
+/// documented error status, each holding that status's typed body.
+///
+/// Whatever the server answered, the status, the headers and the raw body stay reachable:
+/// a documented error decodes to [`Error::Api`]; an undocumented status, or a body that does
+/// not match its documented type, is [`Error::UnexpectedResponse`] with the decode error.
+#[non_exhaustive]
+pub enum Error<E> {
+    /// The server answered a documented error status, and its body decoded as documented.
+    Api {
+        status: StatusCode,
+        headers: HeaderMap,
+        /// The typed body of that status.
+        body: E,
+        /// The body as received.
+        raw: Bytes,
+    },
+    /// The server answered a status the document does not list, or a body that does not
+    /// decode as the document says.
+    UnexpectedResponse {
+        status: StatusCode,
+        headers: HeaderMap,
+        /// The body as received.
+        raw: Bytes,
+        /// Why the body did not decode; `None` when the status itself was undocumented.
+        decode_error: Option<String>,
+    },
+    /// No response: connecting, sending or receiving failed.
+    Transport(reqwest::Error),
+    /// The request could not be built (for example, its body did not serialise).
+    InvalidRequest(String),
+}
+
+impl<E> Error<E> {
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api { status, .. } | Error::UnexpectedResponse { status, .. } => Some(*status),
+            Error::Transport(e) => e.status(),
+            Error::InvalidRequest(_) => None,
+        }
+    }
+
+    /// The response headers, when the server answered.
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        match self {
+            Error::Api { headers, .. } | Error::UnexpectedResponse { headers, .. } => Some(headers),
+            _ => None,
+        }
+    }
+
+    /// The response body as received, when the server answered.
+    pub fn raw_body(&self) -> Option<&[u8]> {
+        match self {
+            Error::Api { raw, .. } | Error::UnexpectedResponse { raw, .. } => Some(raw),
+            _ => None,
+        }
+    }
+
+    /// The typed body of a documented error status.
+    pub fn api_body(&self) -> Option<&E> {
+        match self {
+            Error::Api { body, .. } => Some(body),
+            _ => None,
+        }
+    }
+}
+
+fn status_line(status: StatusCode) -> String {
+    match status.canonical_reason() {
+        Some(reason) => format!("HTTP {} {reason}", status.as_u16()),
+        None => format!("HTTP {}", status.as_u16()),
+    }
+}
+
+// Bodies are never printed: they may carry tokens. Their length is enough to tell an empty
+// body from a large HTML page; the bytes stay available through `raw_body`.
+impl<E: fmt::Debug> fmt::Debug for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api { status, body, raw, .. } => f
+                .debug_struct("Api")
+                .field("status", status)
+                .field("body", body)
+                .field("raw_len", &raw.len())
+                .finish_non_exhaustive(),
+            Error::UnexpectedResponse { status, raw, decode_error, .. } => f
+                .debug_struct("UnexpectedResponse")
+                .field("status", status)
+                .field("raw_len", &raw.len())
+                .field("decode_error", decode_error)
+                .finish_non_exhaustive(),
+            Error::Transport(e) => f.debug_tuple("Transport").field(e).finish(),
+            Error::InvalidRequest(why) => f.debug_tuple("InvalidRequest").field(why).finish(),
+        }
+    }
+}
+
+impl<E> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api { status, .. } => {
+                write!(f, "the API answered {} (a documented error; see its body)", status_line(*status))
+            }
+            Error::UnexpectedResponse { status, raw, decode_error: None, .. } => write!(
+                f,
+                "the API answered {}, which its document does not list ({} byte body kept)",
+                status_line(*status),
+                raw.len()
+            ),
+            Error::UnexpectedResponse { status, raw, decode_error: Some(why), .. } => write!(
+                f,
+                "the API answered {} with a body that does not match its document: {why} ({} byte body kept)",
+                status_line(*status),
+                raw.len()
+            ),
+            Error::Transport(e) => write!(f, "the request got no response: {e}"),
+            Error::InvalidRequest(why) => write!(f, "the request could not be built: {why}"),
+        }
+    }
+}
+
+impl<E: fmt::Debug> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport(e) => Some(e),
+            _ => None,
+        }
+    }
+}

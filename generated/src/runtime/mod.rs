@@ -1,0 +1,19 @@
+//! Hand-written support for the generated clients (this folder is never regenerated).
+//!
+//! The generated modules stay small and declarative: each operation builds a request, sends
+//! it through [`HttpClient`], and maps the documented statuses onto [`RawResponse`]'s decoders.
+//! Everything a caller handles — [`Error`], [`ResponseValue`], [`Secret`] — is defined here once
+//! for every API.
+
+mod error;
+mod http;
+mod secret;
+
+pub use error::Error;
+pub use http::{encode_path_segment, HttpClient, RawResponse, Request, ResponseValue};
+pub use secret::Secret;
+
+#[cfg(test)]
+mod round_trip;
+#[cfg(test)]
+pub(crate) use round_trip::assert_round_trip;

@@ -1,0 +1,130 @@
+//! `cargo xtask`: the maintainer's commands, thin over the `codegen` library.
+//!
+//! - `cargo xtask regenerate`: reads `specs/`, writes `generated/src/` (all files or none).
+//! - `cargo xtask check`: fails, naming each file, when `generated/src/` is stale.
+//! - `cargo xtask ir [API]`: prints the intermediate model as YAML.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use codegen::workspace::{Generation, Workspace};
+use codegen::Diagnostic;
+
+const USAGE: &str = "usage: cargo xtask <regenerate | check | ir [API]>";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let workspace = Workspace::new(workspace_root());
+    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["regenerate"] => regenerate(&workspace),
+        ["check"] => check(&workspace),
+        ["ir"] => ir(&workspace, None),
+        ["ir", api] => ir(&workspace, Some(api)),
+        _ => {
+            eprintln!("{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map_or(manifest.clone(), PathBuf::from)
+}
+
+/// Runs the generator, printing every diagnostic on failure.
+fn generate(workspace: &Workspace) -> Option<Generation> {
+    match workspace.generate() {
+        Ok(generation) => {
+            for notice in &generation.notices {
+                eprint!("{notice}");
+            }
+            Some(generation)
+        }
+        Err(diagnostics) => {
+            report(&diagnostics);
+            None
+        }
+    }
+}
+
+fn report(diagnostics: &[Diagnostic]) {
+    for diagnostic in diagnostics {
+        eprintln!("{diagnostic}");
+    }
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    eprintln!("error: {errors} error(s); nothing was written");
+}
+
+fn regenerate(workspace: &Workspace) -> ExitCode {
+    let Some(generation) = generate(workspace) else { return ExitCode::FAILURE };
+    for api in &generation.apis {
+        println!(
+            "{:<12} {} operation(s), {} type(s), {} warning(s)",
+            api.name,
+            api.operations.len(),
+            api.types.len(),
+            api.warnings.len()
+        );
+        for warning in &api.warnings {
+            println!("  warning: {warning}");
+        }
+    }
+    match workspace.write(&generation) {
+        Ok(summary) => {
+            for path in &summary.written {
+                println!("wrote   {path}");
+            }
+            for path in &summary.removed {
+                println!("removed {path}");
+            }
+            println!("{} file(s) written, {} removed, {} unchanged", summary.written.len(), summary.removed.len(), summary.unchanged);
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: writing generated files failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn check(workspace: &Workspace) -> ExitCode {
+    let Some(generation) = generate(workspace) else { return ExitCode::FAILURE };
+    match workspace.stale(&generation) {
+        Ok(stale) if stale.is_empty() => {
+            println!("generated/ is up to date ({} files)", generation.files.len());
+            ExitCode::SUCCESS
+        }
+        Ok(stale) => {
+            for file in &stale {
+                eprintln!("stale: {} {}", file.path, file.reason);
+            }
+            eprintln!("error: generated/ is stale; run `cargo xtask regenerate` and commit the result");
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("error: reading generated files failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn ir(workspace: &Workspace, only: Option<&str>) -> ExitCode {
+    let Some(generation) = generate(workspace) else { return ExitCode::FAILURE };
+    let selected: Vec<_> = generation.apis.iter().filter(|api| only.is_none_or(|name| api.name == name)).collect();
+    if selected.is_empty() {
+        let known: Vec<&str> = generation.apis.iter().map(|api| api.name.as_str()).collect();
+        eprintln!("error: no API named `{}`; known: {}", only.unwrap_or_default(), known.join(", "));
+        return ExitCode::FAILURE;
+    }
+    for api in selected {
+        match serde_yaml::to_string(api) {
+            Ok(yaml) => print!("---\n{yaml}"),
+            Err(e) => {
+                eprintln!("error: cannot print the IR: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
