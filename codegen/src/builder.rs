@@ -3,7 +3,7 @@
 //! Frontends add servers, operations, types and warnings to an [`ApiBuilder`]; it keeps
 //! operation names unique and owns the [`TypeSpace`], so documents of one API share types.
 
-use crate::ir::{Api, Operation, Server, Source, Warning};
+use crate::ir::{Api, Envelope, Operation, Server, Source, Warning};
 use crate::naming;
 use crate::typespace::TypeSpace;
 
@@ -16,6 +16,7 @@ pub struct ApiBuilder {
     pub servers: Vec<Server>,
     pub operations: Vec<Operation>,
     pub types: TypeSpace,
+    pub envelope: Option<Envelope>,
     pub warnings: Vec<Warning>,
 }
 
@@ -31,6 +32,7 @@ impl ApiBuilder {
             servers: Vec::new(),
             operations: Vec::new(),
             types,
+            envelope: None,
             warnings: Vec::new(),
         }
     }
@@ -77,6 +79,7 @@ impl ApiBuilder {
             servers: self.servers,
             operations: self.operations,
             types: self.types.into_types(),
+            envelope: self.envelope,
             warnings: self.warnings,
         }
     }

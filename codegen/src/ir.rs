@@ -45,9 +45,34 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Every named type, in the order emitters write them.
     pub types: Vec<TypeDef>,
+    /// How the API wraps every payload, when it does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub envelope: Option<Envelope>,
     /// Decisions the generator took that a maintainer should know about.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<Warning>,
+}
+
+/// A wrapper every answer of an API shares: a status field whose value says success or failure,
+/// the payload, and a message. Paths are property names from the body's root.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+pub struct Envelope {
+    /// Where the vendor's status code sits, e.g. `[response, code]`.
+    pub status: Vec<String>,
+    /// The status value that means success, e.g. `SUCCESS` or `0`.
+    pub success: Value,
+    /// Where the payload sits, e.g. `[response, data]`.
+    pub payload: Vec<String>,
+    /// Where a human-readable message sits, if anywhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<Vec<String>>,
+    /// Where the document or sidecar said so.
+    #[serde(skip_deserializing, default = "unknown_source")]
+    pub source: Source,
+}
+
+fn unknown_source() -> Source {
+    Source { file: String::new(), line: 0 }
 }
 
 impl Api {
@@ -325,6 +350,10 @@ pub struct Field {
     /// Values the document allows when they are not strings (e.g. `statusCode: [400]`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub allowed: Vec<Value>,
+    /// Another wire form the field also accepts when the document contradicts itself
+    /// (declared `string`, example `480`: the field is an integer that also accepts a string).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub also_accepts: Option<TypeRef>,
     /// A token, password or secret: generated as a type that never prints its value.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub secret: bool,

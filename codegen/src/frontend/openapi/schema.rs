@@ -298,6 +298,7 @@ impl<'a> SchemaReader<'a> {
                 description: typed.description,
                 examples: typed.examples,
                 allowed: typed.allowed,
+                also_accepts: None,
                 secret: false,
                 source: self.context.source(&field_at),
             });
