@@ -160,7 +160,7 @@ impl RawResponse {
 }
 
 /// A decoded success body with the status and headers it came with. Derefs to the body.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ResponseValue<T> {
     inner: T,
     status: StatusCode,
@@ -188,6 +188,17 @@ impl<T> ResponseValue<T> {
 
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> ResponseValue<U> {
         ResponseValue { inner: f(self.inner), status: self.status, headers: self.headers, raw: self.raw }
+    }
+}
+
+// The raw body is never printed: a token response carries the token in it.
+impl<T: std::fmt::Debug> std::fmt::Debug for ResponseValue<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ResponseValue")
+            .field("status", &self.status)
+            .field("body", &self.inner)
+            .field("raw_len", &self.raw.len())
+            .finish_non_exhaustive()
     }
 }
 
