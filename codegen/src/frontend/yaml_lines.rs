@@ -65,6 +65,13 @@ impl Walker {
         }
     }
 
+    /// A scalar or an alias: a mapping key, or a value that opens and closes its slot at once.
+    fn visit_scalar(&mut self, text: Option<&str>, line: usize) {
+        if self.enter_value(text, line) {
+            self.leave_value();
+        }
+    }
+
     /// Leaves a value slot: pops the path and moves the collection on to its next slot.
     fn leave_value(&mut self) {
         match self.frames.last_mut() {
@@ -85,16 +92,8 @@ impl MarkedEventReceiver for Walker {
     fn on_event(&mut self, event: Event, mark: Marker) {
         let line = mark.line();
         match event {
-            Event::Scalar(text, ..) => {
-                if self.enter_value(Some(&text), line) {
-                    self.leave_value();
-                }
-            }
-            Event::Alias(_) => {
-                if self.enter_value(None, line) {
-                    self.leave_value();
-                }
-            }
+            Event::Scalar(text, ..) => self.visit_scalar(Some(&text), line),
+            Event::Alias(_) => self.visit_scalar(None, line),
             Event::MappingStart(..) | Event::SequenceStart(..) => {
                 if self.enter_value(None, line) || self.frames.is_empty() {
                     self.record(line);
