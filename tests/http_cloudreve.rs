@@ -2,7 +2,7 @@
 //! document's own example.
 
 use serde_json::{json, Value};
-use vendor_clients::cloudreve::{Client, RefreshTokenRequest};
+use vendor_clients::cloudreve::{Client, PasswordSignInSuccess, RefreshTokenRequest, Status};
 use vendor_clients::Error;
 use wiremock::matchers::{body_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -66,4 +66,51 @@ async fn an_empty_success_body_is_an_undecodable_response_not_a_panic() {
     assert_eq!(status.as_u16(), 200);
     assert!(raw.is_empty());
     assert!(decode_error.as_deref().is_some_and(|e| e.contains("EOF")), "{decode_error:?}");
+}
+
+fn sign_in_request() -> vendor_clients::cloudreve::PasswordSignInRequest {
+    vendor_clients::cloudreve::PasswordSignInRequest {
+        captcha: None,
+        ticket: None,
+        email: "admin@cloudreve.org".to_owned(),
+        password: "P@ssw0rd".into(),
+    }
+}
+
+async fn sign_in_answering(body: Value) -> Result<vendor_clients::ResponseValue<PasswordSignInSuccess>, Error<vendor_clients::cloudreve::PasswordSignInError>> {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/session/token"))
+        .and(body_json(json!({"email": "admin@cloudreve.org", "password": "P@ssw0rd"})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(body))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Client::new(server.uri()).password_sign_in(Some(&sign_in_request())).await
+}
+
+#[tokio::test]
+async fn sign_in_returns_the_user_and_token_and_keeps_undocumented_properties() {
+    let mut body = documented_success();
+    body["data"] = json!({
+        "user": {"id": "lpua", "nickname": "Aaron", "created_at": "2023-08-06T19:21:59+08:00", "group": {"id": "z4u4", "name": "Admin", "permission": "/f8B", "direct_link_batch_size": 999, "trash_retention": 604800}, "language": "en-US", "status": "suspended", "pined": [{"uri": "cloudreve://my/1"}]},
+        "token": body["data"].clone()
+    });
+    let signed_in = sign_in_answering(body).await.expect("signed in");
+    let PasswordSignInSuccess::Ok(answer) = signed_in.into_inner() else { panic!("expected the token answer") };
+    assert_eq!(answer.data.token.refresh_token.expose(), "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.refresh");
+    assert_eq!(answer.data.user.status, Some(Status::Unknown("suspended".to_owned())), "an unlisted enum value is kept");
+    assert_eq!(answer.data.user.additional_properties["pined"], json!([{"uri": "cloudreve://my/1"}]));
+}
+
+#[tokio::test]
+async fn sign_in_that_needs_two_factor_authentication_is_its_own_outcome() {
+    let answer = sign_in_answering(json!({"data": "1728791b-4e6a-4ac5-adf5-fa717a6b0919", "code": 203, "msg": ""})).await.expect("an answer");
+    match answer.into_inner() {
+        PasswordSignInSuccess::TwoFaRequired(two_factor) => {
+            assert_eq!(two_factor.code, 203);
+            assert_eq!(two_factor.data, Some(json!("1728791b-4e6a-4ac5-adf5-fa717a6b0919")));
+        }
+        other => panic!("expected TwoFaRequired, got {other:?}"),
+    }
 }

@@ -18,6 +18,8 @@ const RAW_KEYWORDS: &[&str] = &[
 /// Keywords that cannot be raw identifiers; they get a trailing underscore instead.
 const RESERVED: &[&str] = &["crate", "self", "super", "Self", "_"];
 
+const DIGIT_WORDS: [&str; 10] = ["Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine"];
+
 /// Keeps ASCII letters, digits and separators; other characters become word breaks.
 fn ascii_words(text: &str) -> String {
     text.chars()
@@ -48,8 +50,10 @@ pub fn camel_ident(text: &str) -> String {
     if name.is_empty() {
         name = "Value".to_owned();
     }
-    if name.starts_with(|c: char| c.is_ascii_digit()) {
-        name.insert(0, 'V');
+    if let Some(digit) = name.chars().next().and_then(|c| c.to_digit(10)) {
+        // "2FA required" reads as `TwoFaRequired`, not `V2faRequired`.
+        let rest: String = name.chars().skip(1).collect();
+        name = format!("{}{}", DIGIT_WORDS[digit as usize], rest.to_upper_camel_case());
     }
     if RESERVED.contains(&name.as_str()) {
         name.push('_');
@@ -107,7 +111,8 @@ mod tests {
     #[test]
     fn camel_ident_handles_digits_and_reserved() {
         assert_eq!(camel_ident("refresh token"), "RefreshToken");
-        assert_eq!(camel_ident("01JSRF"), "V01jsrf");
+        assert_eq!(camel_ident("01JSRF"), "Zero1jsrf");
+        assert_eq!(camel_ident("2FA required"), "TwoFaRequired");
         assert_eq!(camel_ident("self"), "Self_");
     }
 }

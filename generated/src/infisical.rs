@@ -162,6 +162,9 @@ pub struct RenewIdentityAccessTokenResponse {
     pub access_token_max_ttl: f64,
     #[serde(rename = "tokenType")]
     pub token_type: TokenType,
+    /// Properties the document does not list, kept as received.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Source: `specs/infisical/renew-access-token.md:77`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -175,6 +178,9 @@ pub struct RenewIdentityAccessTokenBadRequest {
     pub error: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<serde_json::Value>,
+    /// Properties the document does not list, kept as received.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Source: `specs/infisical/renew-access-token.md:101`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -186,6 +192,9 @@ pub struct RenewIdentityAccessTokenUnauthorized {
     pub status_code: f64,
     pub message: String,
     pub error: String,
+    /// Properties the document does not list, kept as received.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Source: `specs/infisical/renew-access-token.md:124`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -199,6 +208,9 @@ pub struct RenewIdentityAccessTokenForbidden {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub details: Option<serde_json::Value>,
     pub error: String,
+    /// Properties the document does not list, kept as received.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Source: `specs/infisical/renew-access-token.md:148`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -210,6 +222,9 @@ pub struct RenewIdentityAccessTokenNotFound {
     pub status_code: f64,
     pub message: String,
     pub error: String,
+    /// Properties the document does not list, kept as received.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Source: `specs/infisical/renew-access-token.md:171`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -222,6 +237,9 @@ pub struct RenewIdentityAccessTokenUnprocessableEntity {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<serde_json::Value>,
     pub error: String,
+    /// Properties the document does not list, kept as received.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }
 /// Source: `specs/infisical/renew-access-token.md:192`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -233,4 +251,7 @@ pub struct RenewIdentityAccessTokenInternalServerError {
     pub status_code: f64,
     pub message: String,
     pub error: String,
+    /// Properties the document does not list, kept as received.
+    #[serde(flatten)]
+    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
 }

@@ -245,26 +245,53 @@ fn status_arms(operation: &Operation) -> Vec<TokenStream> {
     let successes: Vec<&Response> = operation.success_responses().collect();
     let success_enum = enum_name(operation, "Success");
     let error_enum = enum_name(operation, "Error");
-    let mut ordered: Vec<&Response> = operation.responses.iter().collect();
-    ordered.sort_by_key(|r| match r.status {
+    // One arm per status; several responses under one status are alternatives, tried in
+    // document order until one decodes.
+    let mut statuses: Vec<Status> = Vec::new();
+    for response in &operation.responses {
+        if !statuses.contains(&response.status) {
+            statuses.push(response.status);
+        }
+    }
+    statuses.sort_by_key(|status| match status {
         Status::Code(_) => 0,
         Status::Range(_) => 1,
         Status::Default => 2,
     });
-    let mut arms: Vec<TokenStream> = ordered
+    let decode = |response: &Response, input: TokenStream| {
+        let variant = ident(&response.variant);
+        match (response.status.is_success(), successes.len() > 1, response.body.is_some()) {
+            (true, false, true) => quote! { #input.success() },
+            (true, false, false) => quote! { #input.empty_success(()) },
+            (true, true, true) => quote! { #input.success_as(#success_enum::#variant) },
+            (true, true, false) => quote! { #input.empty_success(#success_enum::#variant) },
+            (false, _, true) => quote! { Err(#input.error(#error_enum::#variant)) },
+            (false, _, false) => quote! { Err(#input.error_without_body(#error_enum::#variant)) },
+        }
+    };
+    let mut arms: Vec<TokenStream> = statuses
         .iter()
-        .map(|response| {
-            let pattern = status_pattern(response.status);
-            let variant = ident(&response.variant);
-            let decode = match (response.status.is_success(), successes.len() > 1, response.body.is_some()) {
-                (true, false, true) => quote! { response.success() },
-                (true, false, false) => quote! { response.empty_success(()) },
-                (true, true, true) => quote! { response.success_as(#success_enum::#variant) },
-                (true, true, false) => quote! { response.empty_success(#success_enum::#variant) },
-                (false, _, true) => quote! { Err(response.error(#error_enum::#variant)) },
-                (false, _, false) => quote! { Err(response.error_without_body(#error_enum::#variant)) },
+        .map(|status| {
+            let pattern = status_pattern(*status);
+            let alternatives: Vec<&Response> = operation.responses.iter().filter(|r| r.status == *status).collect();
+            let body = match alternatives.split_last() {
+                Some((last, [])) => decode(last, quote! { response }),
+                Some((last, first)) => {
+                    let attempts = first.iter().map(|r| {
+                        let attempt = decode(r, quote! { response.clone() });
+                        quote! {
+                            let attempt = #attempt;
+                            if !crate::runtime::is_undecodable(&attempt) {
+                                return attempt;
+                            }
+                        }
+                    });
+                    let last = decode(last, quote! { response });
+                    quote! { { #(#attempts)* #last } }
+                }
+                None => quote! { Err(response.unexpected()) },
             };
-            quote! { #pattern => #decode, }
+            quote! { #pattern => #body, }
         })
         .collect();
     if successes.is_empty() {
@@ -288,10 +315,15 @@ fn variant_doc(operation: &Operation, response: &Response) -> TokenStream {
 fn operation_enums(operation: &Operation) -> TokenStream {
     let error = enum_name(operation, "Error");
     let error_variants = operation.error_responses().map(|r| variant(operation, r));
-    let error_doc = docs(&format!(
-        "The documented error answers of [`Client::{}`], one variant per status, each with that status's body.",
-        operation.name.trim_start_matches("r#")
-    ));
+    let method = operation.name.trim_start_matches("r#");
+    let error_doc = docs(&if operation.error_responses().next().is_some() {
+        format!("The documented error answers of [`Client::{method}`], one variant per status, each with that status's body.")
+    } else {
+        format!(
+            "The documented error answers of [`Client::{method}`]: the document lists none, so every error answer \
+             is `Error::UnexpectedResponse`, with its status and raw body."
+        )
+    });
     let successes: Vec<&Response> = operation.success_responses().collect();
     let success = (successes.len() > 1).then(|| {
         let name = enum_name(operation, "Success");

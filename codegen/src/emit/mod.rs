@@ -34,7 +34,8 @@ fn render(tokens: TokenStream, sources: &[String]) -> Result<String, String> {
 /// The module of one API: `generated/src/<api>.rs`.
 pub fn api_module(api: &Api) -> Result<String, String> {
     let docs = module_docs(api);
-    let types = api.types.iter().map(|def| types::type_def(api, def));
+    let received = types::received_types(api);
+    let types = api.types.iter().map(|def| types::type_def(api, def, &received));
     let client = client::client(api);
     let examples = examples::example_tests(api);
     let tokens = quote! {

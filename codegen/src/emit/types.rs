@@ -2,7 +2,11 @@
 //!
 //! Optional and nullable fields are `Option`s that are skipped when `None`; secret fields are
 //! `Secret<String>`; enums decode values the document does not list into `Unknown(String)`,
-//! so a new server value never fails a call.
+//! so a new server value never fails a call. Structs the client receives (reachable from a
+//! response body) keep properties the document does not list in `additional_properties`, so
+//! nothing a server sends is lost; structs only sent stay closed and easy to build.
+
+use std::collections::BTreeSet;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -44,7 +48,28 @@ pub(crate) fn field_value_tokens(field: &Field) -> TokenStream {
     }
 }
 
-pub(crate) fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
+/// The names of every type reachable from a response body: what the client decodes.
+pub(crate) fn received_types(api: &Api) -> BTreeSet<String> {
+    let mut received = BTreeSet::new();
+    let mut pending: Vec<&TypeRef> = api.operations.iter().flat_map(|op| op.responses.iter().filter_map(|r| r.body.as_ref())).collect();
+    while let Some(ty) = pending.pop() {
+        match ty {
+            TypeRef::Array(inner) | TypeRef::Map(inner) => pending.push(inner),
+            TypeRef::Named(name) if received.insert(name.clone()) => match api.type_def(name).map(|d| &d.kind) {
+                Some(TypeKind::Struct { fields, additional }) => {
+                    pending.extend(fields.iter().map(|f| &f.ty));
+                    pending.extend(additional.iter());
+                }
+                Some(TypeKind::Alias { target }) => pending.push(target),
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    received
+}
+
+pub(crate) fn type_def(api: &Api, def: &TypeDef, received: &BTreeSet<String>) -> TokenStream {
     let mut text = def.description.clone().unwrap_or_default();
     if !text.is_empty() {
         text.push_str("\n\n");
@@ -53,7 +78,11 @@ pub(crate) fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     let doc = docs(&text);
     let name = ident(&def.name);
     match &def.kind {
-        TypeKind::Struct { fields, additional } => structure(api, doc, &name, fields, additional.as_ref()),
+        TypeKind::Struct { fields, additional } => {
+            // A received struct without a documented type for extra properties keeps them as JSON.
+            let keep = additional.clone().or_else(|| received.contains(&def.name).then_some(TypeRef::Any));
+            structure(api, doc, &name, fields, keep.as_ref(), received)
+        }
         TypeKind::Enum { values } => open_enum(doc, &name, values),
         TypeKind::Alias { target } => {
             let target = type_tokens(target);
@@ -65,11 +94,11 @@ pub(crate) fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
     }
 }
 
-/// Whether values of `ty` can be compared with `Eq` and hashed (no floats inside).
-fn is_eq(api: &Api, ty: &TypeRef, seen: &mut Vec<String>) -> bool {
+/// Whether values of `ty` can be compared with `Eq` (no floats or JSON values inside).
+fn is_eq(api: &Api, ty: &TypeRef, received: &BTreeSet<String>, seen: &mut Vec<String>) -> bool {
     match ty {
         TypeRef::Number | TypeRef::Any => false,
-        TypeRef::Array(inner) | TypeRef::Map(inner) => is_eq(api, inner, seen),
+        TypeRef::Array(inner) | TypeRef::Map(inner) => is_eq(api, inner, received, seen),
         TypeRef::Named(name) => {
             if seen.contains(name) {
                 return true;
@@ -77,9 +106,11 @@ fn is_eq(api: &Api, ty: &TypeRef, seen: &mut Vec<String>) -> bool {
             seen.push(name.clone());
             match api.type_def(name).map(|d| &d.kind) {
                 Some(TypeKind::Struct { fields, additional }) => {
-                    fields.iter().all(|f| is_eq(api, &f.ty, seen)) && additional.as_ref().is_none_or(|a| is_eq(api, a, seen))
+                    !received.contains(name)
+                        && fields.iter().all(|f| is_eq(api, &f.ty, received, seen))
+                        && additional.as_ref().is_none_or(|a| is_eq(api, a, received, seen))
                 }
-                Some(TypeKind::Alias { target }) => is_eq(api, target, seen),
+                Some(TypeKind::Alias { target }) => is_eq(api, target, received, seen),
                 Some(TypeKind::Enum { .. }) => true,
                 None => false,
             }
@@ -88,8 +119,17 @@ fn is_eq(api: &Api, ty: &TypeRef, seen: &mut Vec<String>) -> bool {
     }
 }
 
-fn structure(api: &Api, doc: TokenStream, name: &proc_macro2::Ident, fields: &[Field], additional: Option<&TypeRef>) -> TokenStream {
-    let eq = if fields.iter().all(|f| is_eq(api, &f.ty, &mut Vec::new())) && additional.is_none_or(|a| is_eq(api, a, &mut Vec::new())) {
+fn structure(
+    api: &Api,
+    doc: TokenStream,
+    name: &proc_macro2::Ident,
+    fields: &[Field],
+    additional: Option<&TypeRef>,
+    received: &BTreeSet<String>,
+) -> TokenStream {
+    let eq = if fields.iter().all(|f| is_eq(api, &f.ty, received, &mut Vec::new()))
+        && additional.is_none_or(|a| is_eq(api, a, received, &mut Vec::new()))
+    {
         quote! { Eq, }
     } else {
         quote! {}
@@ -97,10 +137,12 @@ fn structure(api: &Api, doc: TokenStream, name: &proc_macro2::Ident, fields: &[F
     let members = fields.iter().map(field);
     let rest = additional.map(|ty| {
         let ty = type_tokens(ty);
+        let taken = fields.iter().any(|f| f.rust_name == "additional_properties");
+        let member = ident(if taken { "additional_properties_" } else { "additional_properties" });
         quote! {
-            /// Properties beyond the documented ones.
+            /// Properties the document does not list, kept as received.
             #[serde(flatten)]
-            pub additional_properties: std::collections::BTreeMap<String, #ty>,
+            pub #member: std::collections::BTreeMap<String, #ty>,
         }
     });
     quote! {

@@ -159,6 +159,12 @@ impl RawResponse {
     }
 }
 
+/// Whether a decode attempt failed because the body did not match its type (so another
+/// documented alternative for the same status may still match).
+pub fn is_undecodable<T, E>(attempt: &Result<T, Error<E>>) -> bool {
+    matches!(attempt, Err(Error::UnexpectedResponse { decode_error: Some(_), .. }))
+}
+
 /// A decoded success body with the status and headers it came with. Derefs to the body.
 #[derive(Clone)]
 pub struct ResponseValue<T> {

@@ -14,7 +14,7 @@ mod http;
 mod secret;
 
 pub use error::Error;
-pub use http::{encode_path_segment, HttpClient, RawResponse, Request, ResponseValue};
+pub use http::{encode_path_segment, is_undecodable, HttpClient, RawResponse, Request, ResponseValue};
 pub use secret::Secret;
 
 #[cfg(test)]

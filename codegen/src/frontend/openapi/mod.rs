@@ -127,6 +127,11 @@ fn read_fence(document: &Document, fence: &Fence, api: &mut ApiBuilder) -> Resul
     if errors.is_empty() { Ok(()) } else { Err(errors) }
 }
 
+/// Document text that says something: `None` for absent, empty or blank text.
+fn non_empty(text: &Option<String>) -> Option<String> {
+    text.as_ref().map(|t| t.trim()).filter(|t| !t.is_empty()).map(str::to_owned)
+}
+
 /// `yaml POST /api/v1/auth/token/renew` -> the one operation a Mintlify page documents.
 fn mintlify_operation(fence: &Fence) -> Option<(Method, String)> {
     let mut words = fence.info.split_whitespace().skip(1);
@@ -203,7 +208,7 @@ fn read_operation(
     };
 
     let mut responses = Vec::new();
-    let documented: Vec<(Status, &ReferenceOr<openapiv3::Response>, String)> = operation
+    let mut documented: Vec<(Status, Option<String>, ReferenceOr<openapiv3::Response>, String)> = operation
         .responses
         .responses
         .iter()
@@ -212,19 +217,27 @@ fn read_operation(
                 openapiv3::StatusCode::Code(c) => Status::Code(*c),
                 openapiv3::StatusCode::Range(r) => Status::Range(*r),
             };
-            (status, r, child(&child(&at, "responses"), &code.to_string()))
+            (status, None, r.clone(), child(&child(&at, "responses"), &code.to_string()))
         })
-        .chain(operation.responses.default.iter().map(|r| (Status::Default, r, child(&child(&at, "responses"), "default"))))
+        .chain(operation.responses.default.iter().map(|r| (Status::Default, None, r.clone(), child(&child(&at, "responses"), "default"))))
         .collect();
-    let single_success = documented.iter().filter(|(s, ..)| s.is_success()).count() == 1;
-    for (status, response, at) in documented {
-        let variant = naming::status_variant(status);
-        let type_name = if status.is_success() && single_success {
+    for (key, value) in &operation.responses.extensions {
+        let response_at = child(&child(&at, "responses"), key);
+        match alternative_response(key, value) {
+            Some(Ok((status, label, response))) => documented.push((status, Some(label), ReferenceOr::Item(response), response_at)),
+            Some(Err(e)) => errors.push(context.error(&response_at, format!("alternative response `{key}` is not a valid response: {e}"))),
+            None => {}
+        }
+    }
+    let plain_successes = documented.iter().filter(|(s, label, ..)| s.is_success() && label.is_none()).count();
+    for (status, label, response, response_at) in &documented {
+        let variant = label.as_deref().map_or_else(|| naming::status_variant(*status), naming::camel_ident);
+        let type_name = if status.is_success() && label.is_none() && plain_successes == 1 {
             format!("{base}Response")
         } else {
             format!("{base}{variant}")
         };
-        match read_response(reader, api, status, variant, response, &type_name, &at) {
+        match read_response(reader, api, *status, variant, response, &type_name, response_at) {
             Ok(r) => responses.push(r),
             Err(e) => errors.push(e),
         }
@@ -237,8 +250,8 @@ fn read_operation(
         name,
         method,
         path: path.to_owned(),
-        summary: operation.summary.clone(),
-        description: operation.description.clone(),
+        summary: non_empty(&operation.summary),
+        description: non_empty(&operation.description),
         parameters,
         request_body,
         responses,
@@ -281,7 +294,7 @@ fn read_request_body(
         content_type: content_type.to_owned(),
         ty,
         required: body.required,
-        description: body.description.clone(),
+        description: non_empty(&body.description),
         examples: media_examples(context, media, &at),
     }))
 }
@@ -307,7 +320,7 @@ fn read_response(
             }
         }
     };
-    let description = Some(response.description.clone()).filter(|d| !d.trim().is_empty());
+    let description = non_empty(&Some(response.description.clone()));
     let mut result = Response {
         status,
         variant,
@@ -334,6 +347,18 @@ fn read_response(
         }
     }
     Ok(result)
+}
+
+/// A second answer documented under one status, as Apifox exports it: a response extension
+/// `x-200:2FA required` is another 200 response, labelled "2FA required".
+fn alternative_response(key: &str, value: &serde_json::Value) -> Option<Result<(Status, String, openapiv3::Response), serde_json::Error>> {
+    let (code, label) = key.strip_prefix("x-")?.split_once(':')?;
+    let code: u16 = code.parse().ok().filter(|c| (100..600).contains(c))?;
+    let label = label.trim();
+    if label.is_empty() {
+        return None;
+    }
+    Some(serde_json::from_value(value.clone()).map(|response| (Status::Code(code), label.to_owned(), response)))
 }
 
 /// The JSON media type of a content map: `application/json`, or any `*/*+json`.

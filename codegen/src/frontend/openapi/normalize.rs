@@ -36,6 +36,7 @@ fn walk(value: &mut Value, path: &mut Vec<String>, schemas: &Value, notes: &mut 
         Value::Mapping(map) => {
             expand_apifox_refs(map, path, schemas, notes);
             rename_schema_examples(map);
+            restore_empty_enum_value(map, path, notes);
             split_type_array(map, path, notes);
             strip_ref_siblings(map, path, notes);
             for (key, child) in map.iter_mut() {
@@ -76,6 +77,20 @@ fn rename_schema_examples(map: &mut Mapping) {
     if matches!(map.get("examples"), Some(Value::Sequence(_))) {
         if let Some(examples) = map.remove("examples") {
             map.insert(Value::from("x-examples"), examples);
+        }
+    }
+}
+
+/// Apifox writes the empty string in an enum as `[Empty string]`; the wire value is `""`.
+fn restore_empty_enum_value(map: &mut Mapping, path: &[String], notes: &mut Vec<Note>) {
+    let Some(Value::Sequence(values)) = map.get_mut("enum") else { return };
+    for (index, value) in values.iter_mut().enumerate() {
+        if value.as_str() == Some("[Empty string]") {
+            *value = Value::from("");
+            notes.push(Note {
+                pointer: here(path, &["enum", &index.to_string()]),
+                message: "Apifox's `[Empty string]` enum value is read as the empty string".to_owned(),
+            });
         }
     }
 }
@@ -205,12 +220,13 @@ mod tests {
 
     #[test]
     fn rewrites_examples_arrays_and_type_arrays() {
-        let mut doc = yaml("a: {type: [string, 'null'], examples: [x]}\nb: {type: [string, integer]}\nc: {examples: {one: {value: 1}}}\n");
+        let mut doc = yaml("e: {enum: ['[Empty string]', all]}\na: {type: [string, 'null'], examples: [x]}\nb: {type: [string, integer]}\nc: {examples: {one: {value: 1}}}\n");
         let notes = normalize(&mut doc);
         assert_eq!(doc["a"], yaml("{type: string, nullable: true, x-examples: [x]}"));
         assert!(doc["b"].get("type").is_none());
-        assert_eq!(notes.len(), 1);
-        assert_eq!(notes[0].pointer, "/b/type");
+        assert_eq!(doc["e"]["enum"], yaml("['', all]"));
+        let pointers: Vec<&str> = notes.iter().map(|n| n.pointer.as_str()).collect();
+        assert_eq!(pointers, ["/e/enum/0", "/b/type"]);
         assert!(doc["c"].get("examples").is_some(), "media type examples stay");
     }
 
