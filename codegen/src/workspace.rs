@@ -64,6 +64,8 @@ pub struct WriteSummary {
 struct ApiSidecar {
     title: Option<String>,
     description: Option<String>,
+    /// How every answer wraps its payload, when the documents do not say.
+    envelope: Option<crate::ir::Envelope>,
 }
 
 impl Workspace {
@@ -117,6 +119,7 @@ impl Workspace {
         let sidecar = self.read_sidecar(&path.join(API_SIDECAR)).map_err(|e| vec![e])?;
         builder.title = sidecar.title;
         builder.description = sidecar.description;
+        builder.envelope = sidecar.envelope;
 
         let mut files: Vec<PathBuf> = fs::read_dir(path)
             .map_err(|e| vec![Diagnostic::file_error(&self.relative(path), format!("cannot list the folder: {e}"))])?
@@ -167,11 +170,16 @@ impl Workspace {
     fn read_sidecar(&self, path: &Path) -> Result<ApiSidecar, Diagnostic> {
         let Ok(text) = fs::read_to_string(path) else { return Ok(ApiSidecar::default()) };
         let relative = self.relative(path);
-        serde_yaml::from_str::<Option<ApiSidecar>>(&text).map(Option::unwrap_or_default).map_err(|e| {
+        let mut sidecar = serde_yaml::from_str::<Option<ApiSidecar>>(&text).map(Option::unwrap_or_default).map_err(|e| {
             let (line, column) = e.location().map_or((0, 0), |l| (to_u32(l.line()), to_u32(l.column())));
             Diagnostic::error(&relative, &text, line, column, format!("invalid API sidecar: {e}"))
-                .with_hint("an api.yaml may set `title` and `description`")
-        })
+                .with_hint("an api.yaml may set `title`, `description` and `envelope`")
+        })?;
+        if let Some(envelope) = &mut sidecar.envelope {
+            let line = crate::frontend::yaml_lines::LineIndex::new(&text).line("/envelope");
+            envelope.source = crate::ir::Source { file: relative, line };
+        }
+        Ok(sidecar)
     }
 
     /// Reads every API and renders every generated file, in memory.

@@ -179,20 +179,34 @@ fn field(field: &Field) -> TokenStream {
     let wire = &field.wire_name;
     let rename = (field.rust_name.trim_start_matches("r#") != wire.as_str()).then(|| quote! { rename = #wire, });
     let value = field_value_tokens(field);
+    let lenient = lenient_decoder(field).map(|decoder| quote! { deserialize_with = #decoder, });
     if field.is_optional() {
         quote! {
             #doc
-            #[serde(#rename default, skip_serializing_if = "Option::is_none")]
+            #[serde(#rename default, skip_serializing_if = "Option::is_none", #lenient)]
             pub #name: Option<#value>,
         }
     } else {
-        let attr = rename.map(|r| quote! { #[serde(#r)] });
+        let attr = (rename.is_some() || lenient.is_some()).then(|| quote! { #[serde(#rename #lenient)] });
         quote! {
             #doc
             #attr
             pub #name: #value,
         }
     }
+}
+
+/// The runtime decoder of a field that also accepts another wire form, if it does.
+fn lenient_decoder(field: &Field) -> Option<String> {
+    let other = field.also_accepts.as_ref()?;
+    let scalar = |ty: &TypeRef| matches!(ty, TypeRef::Integer { .. } | TypeRef::Number | TypeRef::Boolean);
+    let decoder = match (&field.ty, other) {
+        (ty, TypeRef::String) if scalar(ty) => "value_or_text",
+        (TypeRef::String, other) if scalar(other) && !field.secret => "text_or_scalar",
+        _ => return None,
+    };
+    let prefix = if field.is_optional() { "optional_" } else { "" };
+    Some(format!("crate::runtime::lenient::{prefix}{decoder}"))
 }
 
 fn open_enum(doc: TokenStream, name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {

@@ -11,6 +11,7 @@
 
 mod error;
 mod http;
+pub mod lenient;
 mod secret;
 
 pub use error::Error;
