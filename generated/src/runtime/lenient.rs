@@ -7,7 +7,6 @@
 use std::fmt::Display;
 use std::str::FromStr;
 
-use serde::de::Error as _;
 use serde::{Deserialize, Deserializer};
 
 #[derive(Deserialize)]
