@@ -32,13 +32,13 @@ async fn refresh_decodes_the_documented_example() {
         .mount(&server)
         .await;
     let request = RefreshTokenRequest { refresh_token: "old-refresh".into() };
-    let refreshed = Client::new(server.uri()).refresh_token(Some(&request)).await.expect("refreshed");
-    assert_eq!(refreshed.code, 0);
-    assert_eq!(refreshed.data.access_token.expose(), "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.access");
-    assert_eq!(refreshed.data.access_expires.to_rfc3339(), "2025-04-26T15:58:28.456762+08:00");
-    assert_eq!(refreshed.data.access_expires.timestamp(), 1_745_654_308);
-    assert_eq!(refreshed.data.refresh_expires.offset().local_minus_utc(), 8 * 3600);
-    assert_eq!(serde_json::from_slice::<Value>(refreshed.raw_body()).expect("raw JSON"), documented_success());
+    let token = Client::new(server.uri()).refresh_token(Some(&request)).await.expect("refreshed");
+    // The envelope's payload is the value; the whole envelope stays in the raw body.
+    assert_eq!(token.access_token.expose(), "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.access");
+    assert_eq!(token.access_expires.to_rfc3339(), "2025-04-26T15:58:28.456762+08:00");
+    assert_eq!(token.access_expires.timestamp(), 1_745_654_308);
+    assert_eq!(token.refresh_expires.offset().local_minus_utc(), 8 * 3600);
+    assert_eq!(serde_json::from_slice::<Value>(token.raw_body()).expect("raw JSON"), documented_success());
 }
 
 #[tokio::test]
@@ -97,10 +97,10 @@ async fn sign_in_returns_the_user_and_token_and_keeps_undocumented_properties() 
         "token": body["data"].clone()
     });
     let signed_in = sign_in_answering(body).await.expect("signed in");
-    let PasswordSignInSuccess::Ok(answer) = signed_in.into_inner() else { panic!("expected the token answer") };
-    assert_eq!(answer.data.token.refresh_token.expose(), "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.refresh");
-    assert_eq!(answer.data.user.status, Some(Status::Unknown("suspended".to_owned())), "an unlisted enum value is kept");
-    assert_eq!(answer.data.user.additional_properties["pined"], json!([{"uri": "cloudreve://my/1"}]));
+    let PasswordSignInSuccess::Ok(login) = signed_in.into_inner() else { panic!("expected the token answer") };
+    assert_eq!(login.token.refresh_token.expose(), "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.refresh");
+    assert_eq!(login.user.status, Some(Status::Unknown("suspended".to_owned())), "an unlisted enum value is kept");
+    assert_eq!(login.user.additional_properties["pined"], json!([{"uri": "cloudreve://my/1"}]));
 }
 
 #[tokio::test]
@@ -113,4 +113,29 @@ async fn sign_in_that_needs_two_factor_authentication_is_its_own_outcome() {
         }
         other => panic!("expected TwoFaRequired, got {other:?}"),
     }
+}
+
+#[tokio::test]
+async fn an_envelope_reporting_failure_is_an_envelope_error_with_code_message_and_raw_body() {
+    let failure = json!({"code": 40020, "msg": "Incorrect password", "data": null, "correlation_id": "b4351ecc-ee1a-4455-bc94-2c3dbcc58538"});
+    let error = sign_in_answering(failure.clone()).await.expect_err("an envelope failure");
+    let Error::Envelope { status, code, message, raw, .. } = &error else { panic!("expected Error::Envelope, got {error:?}") };
+    assert_eq!(status.as_u16(), 200);
+    assert_eq!(code, &json!(40020), "a failure must not pass for the 2FA answer, whose code is 203");
+    assert_eq!(message.as_deref(), Some("Incorrect password"));
+    assert_eq!(serde_json::from_slice::<Value>(raw).expect("raw JSON"), failure);
+    assert_eq!(error.request_id().as_deref(), Some("b4351ecc-ee1a-4455-bc94-2c3dbcc58538"));
+    assert_eq!(error.to_string(), "the API answered HTTP 200 OK but reported failure code 40020: Incorrect password");
+}
+
+#[tokio::test]
+async fn refresh_with_a_failing_envelope_is_an_envelope_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/session/token/refresh"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"code": 401, "msg": "Login required", "data": null})))
+        .mount(&server)
+        .await;
+    let error = Client::new(server.uri()).refresh_token(None).await.expect_err("envelope failure");
+    assert!(matches!(&error, Error::Envelope { code, .. } if code == &json!(401)), "{error:?}");
 }

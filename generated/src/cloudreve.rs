@@ -9,28 +9,54 @@
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 /// A client for Cloudreve v4.
 ///
-/// Create one with a constructor per documented server, or with [`Client::new`] for any base URL (a proxy, a self-hosted server, a test server). Clones share one connection pool.
+/// Create one with a constructor per documented server, or with [`Client::new`] for any base URL (a proxy, a self-hosted server, a test server). Clones share one connection pool. Timeouts, retries and plain-HTTP rules come from [`crate::runtime::Config`].
 #[derive(Clone, Debug)]
 pub struct Client {
     http: crate::runtime::HttpClient,
 }
 impl Client {
-    /// A client for any base URL, e.g. `http://127.0.0.1:8080`.
+    /// A client for any base URL, e.g. `http://127.0.0.1:8080`, with the default [`crate::runtime::Config`].
     pub fn new(base_url: impl Into<String>) -> Self {
-        Self::with_http_client(base_url, reqwest::Client::new())
+        Self::with_config(base_url, crate::runtime::Config::default())
+    }
+    /// A client for any base URL with its own timeouts, retries and plain-HTTP rule.
+    pub fn with_config(
+        base_url: impl Into<String>,
+        config: crate::runtime::Config,
+    ) -> Self {
+        Client {
+            http: crate::runtime::HttpClient::new(base_url, config),
+        }
     }
     /// A client for any base URL that sends through a `reqwest::Client` you configured
-    /// (timeouts, proxies, TLS roots).
-    pub fn with_http_client(base_url: impl Into<String>, http: reqwest::Client) -> Self {
+    /// (proxies, TLS roots); `config` still sets the total timeout and retries.
+    pub fn with_http_client(
+        base_url: impl Into<String>,
+        http: reqwest::Client,
+        config: crate::runtime::Config,
+    ) -> Self {
         Client {
-            http: crate::runtime::HttpClient::new(base_url, http),
+            http: crate::runtime::HttpClient::with_http_client(base_url, http, config),
         }
+    }
+    /// This client, sharing its connections, with another configuration: e.g. a shorter
+    /// timeout or no retries for one call.
+    pub fn reconfigured(&self, config: crate::runtime::Config) -> Self {
+        Client {
+            http: self.http.with_config(config),
+        }
+    }
+    /// The configuration calls use.
+    pub fn config(&self) -> &crate::runtime::Config {
+        self.http.config()
     }
     /// The base URL requests are sent to.
     pub fn base_url(&self) -> &str {
         self.http.base_url()
     }
     /// Password sign-in
+    ///
+    /// Returns the envelope's payload; an envelope reporting failure is `Error::Envelope`.
     ///
     /// `POST /session/token`
     ///
@@ -43,9 +69,10 @@ impl Client {
         crate::runtime::Error<PasswordSignInError>,
     > {
         let request = crate::runtime::Request::new(
-            reqwest::Method::POST,
-            "/session/token",
-        );
+                reqwest::Method::POST,
+                "/session/token",
+            )
+            .operation("cloudreve", "password_sign_in", "/session/token");
         let request = match body {
             Some(body) => request.json(body),
             None => request,
@@ -53,11 +80,14 @@ impl Client {
         let response = self.http.send(request).await?;
         match response.status().as_u16() {
             200 => {
-                let attempt = response.clone().success_as(PasswordSignInSuccess::Ok);
-                if !crate::runtime::is_undecodable(&attempt) {
+                let attempt = response
+                    .clone()
+                    .enveloped_as(&ENVELOPE, PasswordSignInSuccess::Ok);
+                if !crate::runtime::may_match_another(&attempt) {
                     return attempt;
                 }
-                response.success_as(PasswordSignInSuccess::TwoFaRequired)
+                response
+                    .outcome_as(&ENVELOPE, "203", PasswordSignInSuccess::TwoFaRequired)
             }
             _ => Err(response.unexpected()),
         }
@@ -66,6 +96,8 @@ impl Client {
     ///
     /// Refresh access token with a valid refresh token.
     ///
+    /// Returns the envelope's payload; an envelope reporting failure is `Error::Envelope`.
+    ///
     /// `POST /session/token/refresh`
     ///
     /// Source: `specs/cloudreve/refresh-token.md:13`.
@@ -73,24 +105,34 @@ impl Client {
         &self,
         body: Option<&RefreshTokenRequest>,
     ) -> Result<
-        crate::runtime::ResponseValue<RefreshTokenResponse>,
+        crate::runtime::ResponseValue<Token>,
         crate::runtime::Error<RefreshTokenError>,
     > {
         let request = crate::runtime::Request::new(
-            reqwest::Method::POST,
-            "/session/token/refresh",
-        );
+                reqwest::Method::POST,
+                "/session/token/refresh",
+            )
+            .operation("cloudreve", "refresh_token", "/session/token/refresh");
         let request = match body {
             Some(body) => request.json(body),
             None => request,
         };
         let response = self.http.send(request).await?;
         match response.status().as_u16() {
-            200 => response.success(),
+            200 => response.enveloped(&ENVELOPE),
             _ => Err(response.unexpected()),
         }
     }
 }
+/// How every answer of this API is wrapped.
+///
+/// Source: `specs/cloudreve/api.yaml:5`.
+pub const ENVELOPE: crate::runtime::Envelope = crate::runtime::Envelope {
+    status: &["code"],
+    success: "0",
+    payload: &["data"],
+    message: Some(&["msg"]),
+};
 /// The documented error answers of [`Client::password_sign_in`]: the document lists none, so every error answer is `Error::UnexpectedResponse`, with its status and raw body.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PasswordSignInError {}
@@ -98,7 +140,7 @@ pub enum PasswordSignInError {}
 #[derive(Debug, Clone, PartialEq)]
 pub enum PasswordSignInSuccess {
     /// HTTP 200
-    Ok(PasswordSignInResponse),
+    Ok(LoginResponse),
     /// HTTP 200: If 2FA is required, the 2FA session ID will be returned. You can use this ID to [Finish Login with 2FA](https://cloudrevev4.apifox.cn/finish-sign-in-with-2fa-289502780e0.md).
     TwoFaRequired(PasswordSignInTwoFaRequired),
 }

@@ -9,7 +9,7 @@
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
 /// A client for Infisical API.
 ///
-/// Create one with a constructor per documented server, or with [`Client::new`] for any base URL (a proxy, a self-hosted server, a test server). Clones share one connection pool.
+/// Create one with a constructor per documented server, or with [`Client::new`] for any base URL (a proxy, a self-hosted server, a test server). Clones share one connection pool. Timeouts, retries and plain-HTTP rules come from [`crate::runtime::Config`].
 #[derive(Clone, Debug)]
 pub struct Client {
     http: crate::runtime::HttpClient,
@@ -36,16 +36,40 @@ impl Client {
         let url = String::from("http://localhost:8080");
         Self::new(url)
     }
-    /// A client for any base URL, e.g. `http://127.0.0.1:8080`.
+    /// A client for any base URL, e.g. `http://127.0.0.1:8080`, with the default [`crate::runtime::Config`].
     pub fn new(base_url: impl Into<String>) -> Self {
-        Self::with_http_client(base_url, reqwest::Client::new())
+        Self::with_config(base_url, crate::runtime::Config::default())
+    }
+    /// A client for any base URL with its own timeouts, retries and plain-HTTP rule.
+    pub fn with_config(
+        base_url: impl Into<String>,
+        config: crate::runtime::Config,
+    ) -> Self {
+        Client {
+            http: crate::runtime::HttpClient::new(base_url, config),
+        }
     }
     /// A client for any base URL that sends through a `reqwest::Client` you configured
-    /// (timeouts, proxies, TLS roots).
-    pub fn with_http_client(base_url: impl Into<String>, http: reqwest::Client) -> Self {
+    /// (proxies, TLS roots); `config` still sets the total timeout and retries.
+    pub fn with_http_client(
+        base_url: impl Into<String>,
+        http: reqwest::Client,
+        config: crate::runtime::Config,
+    ) -> Self {
         Client {
-            http: crate::runtime::HttpClient::new(base_url, http),
+            http: crate::runtime::HttpClient::with_http_client(base_url, http, config),
         }
+    }
+    /// This client, sharing its connections, with another configuration: e.g. a shorter
+    /// timeout or no retries for one call.
+    pub fn reconfigured(&self, config: crate::runtime::Config) -> Self {
+        Client {
+            http: self.http.with_config(config),
+        }
+    }
+    /// The configuration calls use.
+    pub fn config(&self) -> &crate::runtime::Config {
+        self.http.config()
     }
     /// The base URL requests are sent to.
     pub fn base_url(&self) -> &str {
@@ -64,9 +88,14 @@ impl Client {
         crate::runtime::Error<RenewIdentityAccessTokenError>,
     > {
         let request = crate::runtime::Request::new(
-            reqwest::Method::POST,
-            "/api/v1/auth/token/renew",
-        );
+                reqwest::Method::POST,
+                "/api/v1/auth/token/renew",
+            )
+            .operation(
+                "infisical",
+                "renew_identity_access_token",
+                "/api/v1/auth/token/renew",
+            );
         let request = request.json(body);
         let response = self.http.send(request).await?;
         match response.status().as_u16() {

@@ -3,23 +3,29 @@
 //!
 //! Every documented status decodes to its own type: the method matches the status and hands
 //! the body to the matching variant. Statuses the document does not list, and bodies that do
-//! not decode, end in `Error::UnexpectedResponse` with the raw body kept.
+//! not decode, end in `Error::UnexpectedResponse` with the raw body kept. For an API with an
+//! envelope, a success answer yields the envelope's payload, and an envelope that reports
+//! failure is `Error::Envelope`; a documented alternative answer (Cloudreve's "2FA required")
+//! is matched by its own envelope code.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
+use serde_json::Value;
 
 use super::types::type_tokens;
 use super::{docs, ident};
-use crate::ir::{Api, Operation, ParameterLocation, Response, Server, Status};
+use crate::ir::{Api, Envelope, Operation, ParameterLocation, Response, Server, Status, TypeKind, TypeRef};
 use crate::naming;
 
 pub(crate) fn client(api: &Api) -> TokenStream {
     let servers = server_constructors(api);
-    let operations = api.operations.iter().map(operation_method);
-    let enums = api.operations.iter().map(operation_enums);
+    let operations = api.operations.iter().map(|op| operation_method(api, op));
+    let enums = api.operations.iter().map(|op| operation_enums(api, op));
+    let envelope = api.envelope.as_ref().map(envelope_const);
     let doc = docs(&format!(
         "A client for {}.\n\nCreate one with a constructor per documented server, or with [`Client::new`] for any base URL \
-         (a proxy, a self-hosted server, a test server). Clones share one connection pool.",
+         (a proxy, a self-hosted server, a test server). Clones share one connection pool. Timeouts, retries and \
+         plain-HTTP rules come from [`crate::runtime::Config`].",
         api.title
     ));
     quote! {
@@ -32,15 +38,31 @@ pub(crate) fn client(api: &Api) -> TokenStream {
         impl Client {
             #(#servers)*
 
-            /// A client for any base URL, e.g. `http://127.0.0.1:8080`.
+            /// A client for any base URL, e.g. `http://127.0.0.1:8080`, with the default [`crate::runtime::Config`].
             pub fn new(base_url: impl Into<String>) -> Self {
-                Self::with_http_client(base_url, reqwest::Client::new())
+                Self::with_config(base_url, crate::runtime::Config::default())
+            }
+
+            /// A client for any base URL with its own timeouts, retries and plain-HTTP rule.
+            pub fn with_config(base_url: impl Into<String>, config: crate::runtime::Config) -> Self {
+                Client { http: crate::runtime::HttpClient::new(base_url, config) }
             }
 
             /// A client for any base URL that sends through a `reqwest::Client` you configured
-            /// (timeouts, proxies, TLS roots).
-            pub fn with_http_client(base_url: impl Into<String>, http: reqwest::Client) -> Self {
-                Client { http: crate::runtime::HttpClient::new(base_url, http) }
+            /// (proxies, TLS roots); `config` still sets the total timeout and retries.
+            pub fn with_http_client(base_url: impl Into<String>, http: reqwest::Client, config: crate::runtime::Config) -> Self {
+                Client { http: crate::runtime::HttpClient::with_http_client(base_url, http, config) }
+            }
+
+            /// This client, sharing its connections, with another configuration: e.g. a shorter
+            /// timeout or no retries for one call.
+            pub fn reconfigured(&self, config: crate::runtime::Config) -> Self {
+                Client { http: self.http.with_config(config) }
+            }
+
+            /// The configuration calls use.
+            pub fn config(&self) -> &crate::runtime::Config {
+                self.http.config()
             }
 
             /// The base URL requests are sent to.
@@ -51,18 +73,47 @@ pub(crate) fn client(api: &Api) -> TokenStream {
             #(#operations)*
         }
 
+        #envelope
         #(#enums)*
     }
 }
 
+fn path_literals(path: &[String]) -> TokenStream {
+    quote! { &[#(#path),*] }
+}
+
+fn envelope_const(envelope: &Envelope) -> TokenStream {
+    let status = path_literals(&envelope.status);
+    let payload = path_literals(&envelope.payload);
+    let success = envelope.success.to_string();
+    let message = match &envelope.message {
+        Some(path) => {
+            let path = path_literals(path);
+            quote! { Some(#path) }
+        }
+        None => quote! { None },
+    };
+    let doc = docs(&format!("How every answer of this API is wrapped.\n\nSource: `{}`.", envelope.source));
+    quote! {
+        #doc
+        pub const ENVELOPE: crate::runtime::Envelope = crate::runtime::Envelope {
+            status: #status,
+            success: #success,
+            payload: #payload,
+            message: #message,
+        };
+    }
+}
+
 fn server_constructors(api: &Api) -> Vec<TokenStream> {
+    const TAKEN: [&str; 7] = ["new", "with_config", "with_http_client", "reconfigured", "config", "base_url", "client"];
     let mut names: Vec<String> = Vec::new();
     api.servers
         .iter()
         .enumerate()
         .map(|(index, server)| {
             let preferred = server.description.as_deref().map(naming::snake_ident).unwrap_or_else(|| format!("server_{}", index + 1));
-            let name = if names.contains(&preferred) || preferred == "new" || preferred == "with_http_client" || preferred == "base_url" {
+            let name = if names.contains(&preferred) || TAKEN.contains(&preferred.as_str()) {
                 format!("{preferred}_{}", index + 1)
             } else {
                 preferred
@@ -94,6 +145,10 @@ fn server_constructor(name: &str, server: &Server) -> TokenStream {
     if let Some(description) = &server.description {
         text.push_str(&format!(": {description}"));
     }
+    for variable in &required {
+        let about = variable.description.as_deref().unwrap_or("a server variable");
+        text.push_str(&format!("\n\n`{}`: {about}", naming::snake_ident(&variable.name)));
+    }
     text.push_str(&format!("\n\nSource: `{}`.", server.source));
     let doc = docs(&text);
     let url = &server.url;
@@ -111,12 +166,62 @@ fn enum_name(operation: &Operation, suffix: &str) -> proc_macro2::Ident {
     format_ident!("{}{}", naming::camel_ident(&operation.name), suffix)
 }
 
-/// The success value type of an operation: its one body type, `()`, or its success enum.
-fn success_type(operation: &Operation) -> TokenStream {
+/// How one success response is decoded.
+enum Decoding {
+    /// The whole body is the value.
+    Body(TypeRef),
+    /// The envelope must report success; its payload is the value.
+    Payload(TypeRef),
+    /// The envelope must carry this code (JSON text); the whole body is the value.
+    Outcome(String, TypeRef),
+    /// No body.
+    Empty,
+}
+
+impl Decoding {
+    fn value_type(&self) -> TokenStream {
+        match self {
+            Decoding::Body(ty) | Decoding::Payload(ty) | Decoding::Outcome(_, ty) => type_tokens(ty),
+            Decoding::Empty => quote! { () },
+        }
+    }
+}
+
+/// The type at `path` inside `ty`, following struct fields by wire name.
+fn type_at(api: &Api, ty: &TypeRef, path: &[String]) -> Option<TypeRef> {
+    let Some((first, rest)) = path.split_first() else { return Some(ty.clone()) };
+    let TypeRef::Named(name) = ty else { return None };
+    let TypeKind::Struct { fields, .. } = &api.type_def(name)?.kind else { return None };
+    let field = fields.iter().find(|f| &f.wire_name == first)?;
+    type_at(api, &field.ty, rest)
+}
+
+fn value_at<'v>(value: &'v Value, path: &[String]) -> Option<&'v Value> {
+    path.iter().try_fold(value, |node, key| node.get(key))
+}
+
+fn decoding(api: &Api, operation: &Operation, response: &Response) -> Decoding {
+    let Some(body) = &response.body else { return Decoding::Empty };
+    let Some(envelope) = api.envelope.as_ref().filter(|_| response.status.is_success()) else {
+        return Decoding::Body(body.clone());
+    };
+    let documented_code = response.examples.iter().find_map(|e| value_at(&e.value, &envelope.status)).cloned();
+    let is_primary = operation.success_responses().next().is_some_and(|first| std::ptr::eq(first, response));
+    match documented_code {
+        Some(code) if code != envelope.success && !is_primary => Decoding::Outcome(code.to_string(), body.clone()),
+        _ => match type_at(api, body, &envelope.payload) {
+            Some(payload) => Decoding::Payload(payload),
+            None => Decoding::Body(body.clone()),
+        },
+    }
+}
+
+/// The success value type of an operation: its one value type, `()`, or its success enum.
+fn success_type(api: &Api, operation: &Operation) -> TokenStream {
     let successes: Vec<&Response> = operation.success_responses().collect();
     match successes.as_slice() {
         [] => quote! { () },
-        [one] => one.body.as_ref().map_or_else(|| quote! { () }, type_tokens),
+        [one] => decoding(api, operation, one).value_type(),
         _ => {
             let name = enum_name(operation, "Success");
             quote! { #name }
@@ -124,9 +229,9 @@ fn success_type(operation: &Operation) -> TokenStream {
     }
 }
 
-fn operation_method(operation: &Operation) -> TokenStream {
+fn operation_method(api: &Api, operation: &Operation) -> TokenStream {
     let name = ident(&operation.name);
-    let success = success_type(operation);
+    let success = success_type(api, operation);
     let error = enum_name(operation, "Error");
     let method = format_ident!("{}", operation.method.as_str());
 
@@ -136,6 +241,9 @@ fn operation_method(operation: &Operation) -> TokenStream {
     }
     if let Some(description) = operation.description.as_ref().filter(|d| Some(*d) != operation.summary.as_ref()) {
         text.push_str(&format!("{description}\n\n"));
+    }
+    if api.envelope.is_some() {
+        text.push_str("Returns the envelope's payload; an envelope reporting failure is `Error::Envelope`.\n\n");
     }
     text.push_str(&format!("`{} {}`\n\nSource: `{}`.", operation.method.as_str(), operation.path, operation.source));
     let doc = docs(&text);
@@ -185,11 +293,14 @@ fn operation_method(operation: &Operation) -> TokenStream {
         }
     }
 
-    let arms = status_arms(operation);
+    let api_name = &api.name;
+    let operation_name = operation.name.trim_start_matches("r#");
+    let template = &operation.path;
+    let arms = status_arms(api, operation);
     quote! {
         #doc
         pub async fn #name(&self, #(#args),*) -> Result<crate::runtime::ResponseValue<#success>, crate::runtime::Error<#error>> {
-            let request = crate::runtime::Request::new(reqwest::Method::#method, #path);
+            let request = crate::runtime::Request::new(reqwest::Method::#method, #path).operation(#api_name, #operation_name, #template);
             #(#request_steps)*
             let response = self.http.send(request).await?;
             match response.status().as_u16() {
@@ -241,12 +352,33 @@ fn status_pattern(status: Status) -> TokenStream {
     }
 }
 
-fn status_arms(operation: &Operation) -> Vec<TokenStream> {
-    let successes: Vec<&Response> = operation.success_responses().collect();
+/// The expression decoding `input` (a `RawResponse`) as `response`.
+fn decode_expression(api: &Api, operation: &Operation, response: &Response, input: TokenStream) -> TokenStream {
+    let variant = ident(&response.variant);
+    if !response.status.is_success() {
+        let error_enum = enum_name(operation, "Error");
+        return match response.body {
+            Some(_) => quote! { Err(#input.error(#error_enum::#variant)) },
+            None => quote! { Err(#input.error_without_body(#error_enum::#variant)) },
+        };
+    }
+    let several = operation.success_responses().count() > 1;
     let success_enum = enum_name(operation, "Success");
-    let error_enum = enum_name(operation, "Error");
+    match (decoding(api, operation, response), several) {
+        (Decoding::Body(_), false) => quote! { #input.success() },
+        (Decoding::Body(_), true) => quote! { #input.success_as(#success_enum::#variant) },
+        (Decoding::Payload(_), false) => quote! { #input.enveloped(&ENVELOPE) },
+        (Decoding::Payload(_), true) => quote! { #input.enveloped_as(&ENVELOPE, #success_enum::#variant) },
+        (Decoding::Outcome(code, _), false) => quote! { #input.outcome_as(&ENVELOPE, #code, std::convert::identity) },
+        (Decoding::Outcome(code, _), true) => quote! { #input.outcome_as(&ENVELOPE, #code, #success_enum::#variant) },
+        (Decoding::Empty, false) => quote! { #input.empty_success(()) },
+        (Decoding::Empty, true) => quote! { #input.empty_success(#success_enum::#variant) },
+    }
+}
+
+fn status_arms(api: &Api, operation: &Operation) -> Vec<TokenStream> {
     // One arm per status; several responses under one status are alternatives, tried in
-    // document order until one decodes.
+    // document order until one matches.
     let mut statuses: Vec<Status> = Vec::new();
     for response in &operation.responses {
         if !statuses.contains(&response.status) {
@@ -258,35 +390,24 @@ fn status_arms(operation: &Operation) -> Vec<TokenStream> {
         Status::Range(_) => 1,
         Status::Default => 2,
     });
-    let decode = |response: &Response, input: TokenStream| {
-        let variant = ident(&response.variant);
-        match (response.status.is_success(), successes.len() > 1, response.body.is_some()) {
-            (true, false, true) => quote! { #input.success() },
-            (true, false, false) => quote! { #input.empty_success(()) },
-            (true, true, true) => quote! { #input.success_as(#success_enum::#variant) },
-            (true, true, false) => quote! { #input.empty_success(#success_enum::#variant) },
-            (false, _, true) => quote! { Err(#input.error(#error_enum::#variant)) },
-            (false, _, false) => quote! { Err(#input.error_without_body(#error_enum::#variant)) },
-        }
-    };
     let mut arms: Vec<TokenStream> = statuses
         .iter()
         .map(|status| {
             let pattern = status_pattern(*status);
             let alternatives: Vec<&Response> = operation.responses.iter().filter(|r| r.status == *status).collect();
             let body = match alternatives.split_last() {
-                Some((last, [])) => decode(last, quote! { response }),
+                Some((last, [])) => decode_expression(api, operation, last, quote! { response }),
                 Some((last, first)) => {
                     let attempts = first.iter().map(|r| {
-                        let attempt = decode(r, quote! { response.clone() });
+                        let attempt = decode_expression(api, operation, r, quote! { response.clone() });
                         quote! {
                             let attempt = #attempt;
-                            if !crate::runtime::is_undecodable(&attempt) {
+                            if !crate::runtime::may_match_another(&attempt) {
                                 return attempt;
                             }
                         }
                     });
-                    let last = decode(last, quote! { response });
+                    let last = decode_expression(api, operation, last, quote! { response });
                     quote! { { #(#attempts)* #last } }
                 }
                 None => quote! { Err(response.unexpected()) },
@@ -294,7 +415,7 @@ fn status_arms(operation: &Operation) -> Vec<TokenStream> {
             quote! { #pattern => #body, }
         })
         .collect();
-    if successes.is_empty() {
+    if operation.success_responses().next().is_none() {
         arms.insert(0, quote! { 200..=299 => response.empty_success(()), });
     }
     if !operation.responses.iter().any(|r| r.status == Status::Default) {
@@ -303,18 +424,9 @@ fn status_arms(operation: &Operation) -> Vec<TokenStream> {
     arms
 }
 
-fn variant_doc(operation: &Operation, response: &Response) -> TokenStream {
-    let mut text = format!("HTTP {}", response.status);
-    if let Some(description) = &response.description {
-        text.push_str(&format!(": {description}"));
-    }
-    let _ = operation;
-    docs(&text)
-}
-
-fn operation_enums(operation: &Operation) -> TokenStream {
+fn operation_enums(api: &Api, operation: &Operation) -> TokenStream {
     let error = enum_name(operation, "Error");
-    let error_variants = operation.error_responses().map(|r| variant(operation, r));
+    let error_variants = operation.error_responses().map(|r| variant(r, r.body.as_ref().map(type_tokens)));
     let method = operation.name.trim_start_matches("r#");
     let error_doc = docs(&if operation.error_responses().next().is_some() {
         format!("The documented error answers of [`Client::{method}`], one variant per status, each with that status's body.")
@@ -327,8 +439,14 @@ fn operation_enums(operation: &Operation) -> TokenStream {
     let successes: Vec<&Response> = operation.success_responses().collect();
     let success = (successes.len() > 1).then(|| {
         let name = enum_name(operation, "Success");
-        let variants = successes.iter().map(|r| variant(operation, r));
-        let doc = docs(&format!("The documented success answers of [`Client::{}`].", operation.name.trim_start_matches("r#")));
+        let variants = successes.iter().map(|r| {
+            let value = match decoding(api, operation, r) {
+                Decoding::Empty => None,
+                other => Some(other.value_type()),
+            };
+            variant(r, value)
+        });
+        let doc = docs(&format!("The documented success answers of [`Client::{method}`]."));
         quote! {
             #doc
             #[derive(Debug, Clone, PartialEq)]
@@ -347,14 +465,15 @@ fn operation_enums(operation: &Operation) -> TokenStream {
     }
 }
 
-fn variant(operation: &Operation, response: &Response) -> TokenStream {
-    let doc = variant_doc(operation, response);
+fn variant(response: &Response, value: Option<TokenStream>) -> TokenStream {
+    let mut text = format!("HTTP {}", response.status);
+    if let Some(description) = &response.description {
+        text.push_str(&format!(": {description}"));
+    }
+    let doc = docs(&text);
     let name = ident(&response.variant);
-    match &response.body {
-        Some(ty) => {
-            let ty = type_tokens(ty);
-            quote! { #doc #name(#ty), }
-        }
+    match value {
+        Some(ty) => quote! { #doc #name(#ty), },
         None => quote! { #doc #name, },
     }
 }

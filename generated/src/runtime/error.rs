@@ -33,6 +33,20 @@ pub enum Error<E> {
         /// Why the body did not decode; `None` when the status itself was undocumented.
         decode_error: Option<String>,
     },
+    /// The server answered 2xx, but its envelope says the call failed (e.g. EnOS
+    /// `status != 0`, Cloudreve `code != 0`).
+    Envelope {
+        status: StatusCode,
+        headers: HeaderMap,
+        /// The vendor's status code from the envelope.
+        code: serde_json::Value,
+        /// The vendor's message from the envelope, if it has one.
+        message: Option<String>,
+        /// The body as received: the whole envelope.
+        raw: Bytes,
+    },
+    /// No answer within the timeout (connect or total).
+    Timeout(reqwest::Error),
     /// No response: connecting, sending or receiving failed.
     Transport(reqwest::Error),
     /// The request could not be built (for example, its body did not serialise).
@@ -43,8 +57,8 @@ impl<E> Error<E> {
     /// The HTTP status, when the server answered.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Error::Api { status, .. } | Error::UnexpectedResponse { status, .. } => Some(*status),
-            Error::Transport(e) => e.status(),
+            Error::Api { status, .. } | Error::UnexpectedResponse { status, .. } | Error::Envelope { status, .. } => Some(*status),
+            Error::Transport(e) | Error::Timeout(e) => e.status(),
             Error::InvalidRequest(_) => None,
         }
     }
@@ -52,15 +66,20 @@ impl<E> Error<E> {
     /// The response headers, when the server answered.
     pub fn headers(&self) -> Option<&HeaderMap> {
         match self {
-            Error::Api { headers, .. } | Error::UnexpectedResponse { headers, .. } => Some(headers),
+            Error::Api { headers, .. } | Error::UnexpectedResponse { headers, .. } | Error::Envelope { headers, .. } => Some(headers),
             _ => None,
         }
+    }
+
+    /// The request id the server gave this answer (`x-request-id`, `reqId`, `correlation_id`, ...).
+    pub fn request_id(&self) -> Option<String> {
+        super::http::request_id(self.headers()?, self.raw_body()?)
     }
 
     /// The response body as received, when the server answered.
     pub fn raw_body(&self) -> Option<&[u8]> {
         match self {
-            Error::Api { raw, .. } | Error::UnexpectedResponse { raw, .. } => Some(raw),
+            Error::Api { raw, .. } | Error::UnexpectedResponse { raw, .. } | Error::Envelope { raw, .. } => Some(raw),
             _ => None,
         }
     }
@@ -98,6 +117,14 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
                 .field("raw_len", &raw.len())
                 .field("decode_error", decode_error)
                 .finish_non_exhaustive(),
+            Error::Envelope { status, code, message, raw, .. } => f
+                .debug_struct("Envelope")
+                .field("status", status)
+                .field("code", code)
+                .field("message", message)
+                .field("raw_len", &raw.len())
+                .finish_non_exhaustive(),
+            Error::Timeout(e) => f.debug_tuple("Timeout").field(e).finish(),
             Error::Transport(e) => f.debug_tuple("Transport").field(e).finish(),
             Error::InvalidRequest(why) => f.debug_tuple("InvalidRequest").field(why).finish(),
         }
@@ -122,6 +149,14 @@ impl<E> fmt::Display for Error<E> {
                 status_line(*status),
                 raw.len()
             ),
+            Error::Envelope { status, code, message, .. } => {
+                write!(f, "the API answered {} but reported failure code {code}", status_line(*status))?;
+                match message.as_deref().filter(|m| !m.is_empty()) {
+                    Some(message) => write!(f, ": {message}"),
+                    None => Ok(()),
+                }
+            }
+            Error::Timeout(e) => write!(f, "the request timed out: {e}"),
             Error::Transport(e) => write!(f, "the request got no response: {e}"),
             Error::InvalidRequest(why) => write!(f, "the request could not be built: {why}"),
         }
@@ -131,7 +166,7 @@ impl<E> fmt::Display for Error<E> {
 impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Transport(e) => Some(e),
+            Error::Transport(e) | Error::Timeout(e) => Some(e),
             _ => None,
         }
     }

@@ -1,56 +1,233 @@
 //! Sending a request and decoding its answer, for every generated operation.
+//!
+//! One place holds the transport policy: timeouts ([`Config`]), bounded retries with
+//! exponential backoff and jitter, the rule that credentials never travel over plain `http://`
+//! to a remote host, and one `tracing` span per call. Decoding is [`RawResponse`]'s: a typed
+//! body, an envelope's payload, a documented error, or an unexpected answer kept whole.
 
 use std::ops::Deref;
+use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE};
+use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde_json::Value;
+use tracing::Instrument;
 
 use super::Error;
 
-/// A base URL and the `reqwest` client that sends to it; shared by every generated `Client`.
+/// Transport settings of a client; every field has a default fit for token endpoints.
+///
+/// ```
+/// use std::time::Duration;
+/// use vendor_clients::runtime::Config;
+/// let config = Config { timeout: Duration::from_secs(5), ..Config::default() };
+/// assert_eq!(config.retry.max_attempts, 3);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// How long connecting may take (per client: it configures the connection pool).
+    pub connect_timeout: Duration,
+    /// How long a whole request may take, from sending to the last body byte.
+    pub timeout: Duration,
+    pub retry: RetryPolicy,
+    /// Allows sending requests over plain `http://` to hosts other than loopback. Off by
+    /// default: every call of these APIs carries a credential.
+    pub allow_insecure_http: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            connect_timeout: Duration::from_secs(10),
+            timeout: Duration::from_secs(30),
+            retry: RetryPolicy::default(),
+            allow_insecure_http: false,
+        }
+    }
+}
+
+/// When a request is sent again.
+///
+/// Only answers that prove the server did not act on the request are retried: a connection
+/// that was never established, `429 Too Many Requests` and `503 Service Unavailable`. A
+/// timeout or a dropped connection after sending is **not** retried for methods that are not
+/// idempotent (every token endpoint is a `POST`): a refresh that reached the server may have
+/// rotated the refresh token, and replaying it would burn the new one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included; 1 disables retries.
+    pub max_attempts: u32,
+    /// The delay before the first retry; each further retry doubles it, up to `max_backoff`.
+    /// The actual delay is drawn uniformly between half of it and all of it (jitter).
+    pub initial_backoff: Duration,
+    pub max_backoff: Duration,
+    /// The longest `Retry-After` honoured; a server asking for more is not retried.
+    pub max_retry_after: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(5),
+            max_retry_after: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// A policy that never retries.
+    pub fn never() -> Self {
+        RetryPolicy { max_attempts: 1, ..RetryPolicy::default() }
+    }
+
+    /// The backoff before retry number `retry` (1-based), with jitter.
+    fn backoff(&self, retry: u32) -> Duration {
+        let doubled = self.initial_backoff.saturating_mul(2u32.saturating_pow(retry.saturating_sub(1)));
+        let ceiling = doubled.min(self.max_backoff);
+        ceiling.mul_f64(0.5 + fastrand::f64() * 0.5)
+    }
+}
+
+/// A base URL, a `reqwest` client and a [`Config`]; shared by every generated `Client`.
 #[derive(Clone, Debug)]
 pub struct HttpClient {
     base_url: String,
     http: reqwest::Client,
+    config: Config,
 }
 
 impl HttpClient {
-    /// `base_url` is the server root, e.g. `https://us.infisical.com`; a trailing `/` is ignored.
-    pub fn new(base_url: impl Into<String>, http: reqwest::Client) -> Self {
+    /// A client with its own connection pool, configured from `config`.
+    pub fn new(base_url: impl Into<String>, config: Config) -> Self {
+        let http = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .build()
+            .unwrap_or_else(|_| reqwest::Client::new());
+        Self::with_http_client(base_url, http, config)
+    }
+
+    /// A client sending through `http`, configured by the caller; `config` adds the total
+    /// timeout, retries and the plain-HTTP rule.
+    pub fn with_http_client(base_url: impl Into<String>, http: reqwest::Client, config: Config) -> Self {
         let mut base_url = base_url.into();
         while base_url.ends_with('/') {
             base_url.pop();
         }
-        HttpClient { base_url, http }
+        HttpClient { base_url, http, config }
     }
 
     pub fn base_url(&self) -> &str {
         &self.base_url
     }
 
-    /// Sends `request` and reads the whole answer.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The same client (sharing its connection pool) with another configuration, e.g. a
+    /// shorter timeout for one call.
+    pub fn with_config(&self, config: Config) -> Self {
+        HttpClient { config, ..self.clone() }
+    }
+
+    /// Sends `request`, retrying as [`RetryPolicy`] allows, and reads the whole answer.
     pub async fn send<E>(&self, request: Request) -> Result<RawResponse, Error<E>> {
-        let url = format!("{}{}", self.base_url, request.path);
-        let mut url = reqwest::Url::parse(&url).map_err(|e| Error::InvalidRequest(format!("`{url}` is not a valid URL: {e}")))?;
+        let url = self.url(&request)?;
+        let span = tracing::info_span!(
+            "api_call",
+            api = request.api,
+            operation = request.operation,
+            method = %request.method,
+            path = request.path_template,
+            status = tracing::field::Empty,
+            attempt = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        let started = tokio::time::Instant::now();
+        let result = self.send_with_retries(&request, url).instrument(span.clone()).await;
+        span.record("duration_ms", started.elapsed().as_millis() as u64);
+        if let Ok(response) = &result {
+            span.record("status", response.status.as_u16());
+        }
+        result
+    }
+
+    fn url<E>(&self, request: &Request) -> Result<reqwest::Url, Error<E>> {
+        let text = format!("{}{}", self.base_url, request.path);
+        let mut url = reqwest::Url::parse(&text).map_err(|e| Error::InvalidRequest(format!("`{text}` is not a valid URL: {e}")))?;
+        if url.scheme() == "http" && !self.config.allow_insecure_http && !is_loopback(&url) {
+            return Err(Error::InvalidRequest(format!(
+                "refusing to send credentials over plain http to {}; use https, or set Config::allow_insecure_http",
+                url.host_str().unwrap_or_default()
+            )));
+        }
         if !request.query.is_empty() {
             url.query_pairs_mut().extend_pairs(&request.query);
         }
-        let mut builder = self.http.request(request.method, url);
+        Ok(url)
+    }
+
+    async fn send_with_retries<E>(&self, request: &Request, url: reqwest::Url) -> Result<RawResponse, Error<E>> {
+        let body = match &request.body {
+            Some(Ok(json)) => Some(Bytes::from(json.clone())),
+            Some(Err(why)) => return Err(Error::InvalidRequest(why.clone())),
+            None => None,
+        };
+        let policy = &self.config.retry;
+        let mut attempt = 1;
+        loop {
+            tracing::Span::current().record("attempt", attempt);
+            let outcome = self.send_once(request, url.clone(), body.clone()).await;
+            let delay = match &outcome {
+                Ok(response) => response.retry_delay(policy),
+                Err(e) if e.is_connect() => Some(policy.backoff(attempt)),
+                Err(e) if (e.is_timeout() || e.is_request()) && is_idempotent(&request.method) => Some(policy.backoff(attempt)),
+                Err(_) => None,
+            };
+            match delay {
+                Some(delay) if attempt < policy.max_attempts => {
+                    tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, "retrying");
+                    tokio::time::sleep(delay).await;
+                    attempt += 1;
+                }
+                _ => {
+                    return outcome.map_err(|e| if e.is_timeout() { Error::Timeout(e) } else { Error::Transport(e) });
+                }
+            }
+        }
+    }
+
+    async fn send_once(&self, request: &Request, url: reqwest::Url, body: Option<Bytes>) -> Result<RawResponse, reqwest::Error> {
+        let mut builder = self.http.request(request.method.clone(), url).timeout(self.config.timeout);
         for (name, value) in &request.headers {
             builder = builder.header(name.as_str(), value.as_str());
         }
-        if let Some(body) = request.body {
-            let json = body.map_err(Error::InvalidRequest)?;
-            builder = builder.header(CONTENT_TYPE, HeaderValue::from_static("application/json")).body(json);
+        if let Some(body) = body {
+            builder = builder.header(CONTENT_TYPE, HeaderValue::from_static("application/json")).body(body);
         }
-        let response = builder.send().await.map_err(Error::Transport)?;
+        let response = builder.send().await?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(Error::Transport)?;
+        let body = response.bytes().await?;
         Ok(RawResponse { status, headers, body })
+    }
+}
+
+fn is_idempotent(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE)
+}
+
+fn is_loopback(url: &reqwest::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
     }
 }
 
@@ -59,6 +236,10 @@ impl HttpClient {
 pub struct Request {
     method: Method,
     path: String,
+    /// The documented path, with `{parameters}` unfilled: what traces show.
+    path_template: &'static str,
+    api: &'static str,
+    operation: &'static str,
     query: Vec<(String, String)>,
     headers: Vec<(String, String)>,
     /// The encoded JSON body, or why it could not be encoded.
@@ -68,7 +249,24 @@ pub struct Request {
 impl Request {
     /// `path` is already percent-encoded (see [`encode_path_segment`]).
     pub fn new(method: Method, path: impl Into<String>) -> Self {
-        Request { method, path: path.into(), query: Vec::new(), headers: Vec::new(), body: None }
+        Request {
+            method,
+            path: path.into(),
+            path_template: "",
+            api: "",
+            operation: "",
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+
+    /// Names the call for tracing: API, operation and documented path template.
+    pub fn operation(mut self, api: &'static str, operation: &'static str, path_template: &'static str) -> Self {
+        self.api = api;
+        self.operation = operation;
+        self.path_template = path_template;
+        self
     }
 
     pub fn query(mut self, name: &str, value: impl ToString) -> Self {
@@ -100,6 +298,31 @@ pub fn encode_path_segment(value: &str) -> String {
     out
 }
 
+/// How an API wraps every answer: where its status code, payload and message sit, and which
+/// code means success. Emitted by the generator for APIs whose documents (or sidecars) say so.
+#[derive(Debug, Clone, Copy)]
+pub struct Envelope {
+    pub status: &'static [&'static str],
+    /// The success code, as JSON text (`0`, `"SUCCESS"`).
+    pub success: &'static str,
+    pub payload: &'static [&'static str],
+    pub message: Option<&'static [&'static str]>,
+}
+
+impl Envelope {
+    fn is_success(&self, code: &Value) -> bool {
+        let expected: Value = serde_json::from_str(self.success).unwrap_or(Value::Null);
+        match (code, &expected) {
+            (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
+            _ => *code == expected,
+        }
+    }
+}
+
+fn at<'v>(value: &'v Value, path: &[&str]) -> Option<&'v Value> {
+    path.iter().try_fold(value, |node, key| node.get(key))
+}
+
 /// A whole HTTP answer, not yet decoded.
 #[derive(Clone)]
 pub struct RawResponse {
@@ -113,17 +336,75 @@ impl RawResponse {
         self.status
     }
 
+    /// How long to wait before sending again, when this answer says the request was not acted
+    /// on (429, 503) and the policy allows the wait.
+    fn retry_delay(&self, policy: &RetryPolicy) -> Option<Duration> {
+        if self.status != StatusCode::TOO_MANY_REQUESTS && self.status != StatusCode::SERVICE_UNAVAILABLE {
+            return None;
+        }
+        match self.headers.get(RETRY_AFTER).and_then(|v| v.to_str().ok()).map(parse_retry_after) {
+            Some(Some(wait)) if wait <= policy.max_retry_after => Some(wait),
+            Some(Some(_)) => None,
+            _ => Some(policy.backoff(1)),
+        }
+    }
+
     /// Decodes a documented success body.
     pub fn success<T: DeserializeOwned, E>(self) -> Result<ResponseValue<T>, Error<E>> {
         match serde_json::from_slice(&self.body) {
             Ok(inner) => Ok(ResponseValue { inner, status: self.status, headers: self.headers, raw: self.body }),
-            Err(e) => Err(self.undecodable(e)),
+            Err(e) => Err(self.undecodable(e.to_string())),
         }
     }
 
     /// Decodes a documented success body and wraps it in the operation's success variant.
     pub fn success_as<T: DeserializeOwned, S, E>(self, variant: fn(T) -> S) -> Result<ResponseValue<S>, Error<E>> {
         self.success().map(|value: ResponseValue<T>| value.map(variant))
+    }
+
+    /// Decodes the payload of an enveloped success body: an envelope that reports failure is
+    /// [`Error::Envelope`]; the whole envelope stays in [`ResponseValue::raw_body`].
+    pub fn enveloped<T: DeserializeOwned, E>(self, envelope: &Envelope) -> Result<ResponseValue<T>, Error<E>> {
+        let whole: Value = match serde_json::from_slice(&self.body) {
+            Ok(whole) => whole,
+            Err(e) => return Err(self.undecodable(e.to_string())),
+        };
+        let Some(code) = at(&whole, envelope.status) else {
+            return Err(self.undecodable(format!("the envelope has no `{}`", envelope.status.join("."))));
+        };
+        if !envelope.is_success(code) {
+            let message = envelope.message.and_then(|path| at(&whole, path)).and_then(Value::as_str).map(str::to_owned);
+            return Err(Error::Envelope { status: self.status, headers: self.headers, code: code.clone(), message, raw: self.body });
+        }
+        let payload = at(&whole, envelope.payload).cloned().unwrap_or(Value::Null);
+        match serde_json::from_value(payload) {
+            Ok(inner) => Ok(ResponseValue { inner, status: self.status, headers: self.headers, raw: self.body }),
+            Err(e) => Err(self.undecodable(format!("the payload `{}` does not decode: {e}", envelope.payload.join(".")))),
+        }
+    }
+
+    /// Decodes a whole enveloped body as a documented outcome that is not plain success (e.g.
+    /// Cloudreve's sign-in answering code 203, "2FA required"): the envelope's code must be
+    /// `code` (JSON text), else this is [`Error::Envelope`].
+    pub fn outcome_as<T: DeserializeOwned, S, E>(self, envelope: &Envelope, code: &'static str, variant: fn(T) -> S) -> Result<ResponseValue<S>, Error<E>> {
+        let outcome = Envelope { success: code, ..*envelope };
+        let whole: Value = match serde_json::from_slice(&self.body) {
+            Ok(whole) => whole,
+            Err(e) => return Err(self.undecodable(e.to_string())),
+        };
+        match at(&whole, envelope.status) {
+            Some(found) if outcome.is_success(found) => self.success_as(variant),
+            Some(found) => {
+                let message = envelope.message.and_then(|path| at(&whole, path)).and_then(Value::as_str).map(str::to_owned);
+                Err(Error::Envelope { status: self.status, headers: self.headers, code: found.clone(), message, raw: self.body })
+            }
+            None => Err(self.undecodable(format!("the envelope has no `{}`", envelope.status.join(".")))),
+        }
+    }
+
+    /// [`RawResponse::enveloped`], wrapped in the operation's success variant.
+    pub fn enveloped_as<T: DeserializeOwned, S, E>(self, envelope: &Envelope, variant: fn(T) -> S) -> Result<ResponseValue<S>, Error<E>> {
+        self.enveloped(envelope).map(|value: ResponseValue<T>| value.map(variant))
     }
 
     /// A documented success without a body.
@@ -135,7 +416,7 @@ impl RawResponse {
     pub fn error<T: DeserializeOwned, E>(self, variant: fn(T) -> E) -> Error<E> {
         match serde_json::from_slice(&self.body) {
             Ok(body) => Error::Api { status: self.status, headers: self.headers, body: variant(body), raw: self.body },
-            Err(e) => self.undecodable(e),
+            Err(e) => self.undecodable(e.to_string()),
         }
     }
 
@@ -149,20 +430,38 @@ impl RawResponse {
         Error::UnexpectedResponse { status: self.status, headers: self.headers, raw: self.body, decode_error: None }
     }
 
-    fn undecodable<E>(self, e: serde_json::Error) -> Error<E> {
-        Error::UnexpectedResponse {
-            status: self.status,
-            headers: self.headers,
-            raw: self.body,
-            decode_error: Some(e.to_string()),
-        }
+    fn undecodable<E>(self, reason: String) -> Error<E> {
+        Error::UnexpectedResponse { status: self.status, headers: self.headers, raw: self.body, decode_error: Some(reason) }
     }
 }
 
-/// Whether a decode attempt failed because the body did not match its type (so another
-/// documented alternative for the same status may still match).
-pub fn is_undecodable<T, E>(attempt: &Result<T, Error<E>>) -> bool {
-    matches!(attempt, Err(Error::UnexpectedResponse { decode_error: Some(_), .. }))
+/// `Retry-After` as delay-seconds or an HTTP date.
+fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    let wait = at.with_timezone(&chrono::Utc) - chrono::Utc::now();
+    Some(wait.to_std().unwrap_or(Duration::ZERO))
+}
+
+/// Whether a decode attempt failed in a way another documented alternative for the same
+/// status may still match: the body did not fit the type, or the envelope code was another.
+pub fn may_match_another<T, E>(attempt: &Result<T, Error<E>>) -> bool {
+    matches!(attempt, Err(Error::UnexpectedResponse { decode_error: Some(_), .. } | Error::Envelope { .. }))
+}
+
+/// The request id of an answer: a header (`x-request-id`, `x-correlation-id`, `request-id`)
+/// or a top-level body field (`reqId`, `requestId`, `request_id`, `correlation_id`).
+pub(crate) fn request_id(headers: &HeaderMap, body: &[u8]) -> Option<String> {
+    const HEADERS: [&str; 4] = ["x-request-id", "x-correlation-id", "request-id", "x-amzn-requestid"];
+    const FIELDS: [&str; 4] = ["reqId", "requestId", "request_id", "correlation_id"];
+    if let Some(value) = HEADERS.iter().find_map(|name| headers.get(*name)?.to_str().ok()) {
+        return Some(value.to_owned());
+    }
+    let body: Value = serde_json::from_slice(body).ok()?;
+    FIELDS.iter().find_map(|field| body.get(*field)?.as_str().map(str::to_owned))
 }
 
 /// A decoded success body with the status and headers it came with. Derefs to the body.
@@ -187,9 +486,14 @@ impl<T> ResponseValue<T> {
         &self.headers
     }
 
-    /// The body as received.
+    /// The body as received (for an enveloped API: the whole envelope).
     pub fn raw_body(&self) -> &[u8] {
         &self.raw
+    }
+
+    /// The request id the server gave this answer, if any.
+    pub fn request_id(&self) -> Option<String> {
+        request_id(&self.headers, &self.raw)
     }
 
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> ResponseValue<U> {
@@ -218,11 +522,46 @@ impl<T> Deref for ResponseValue<T> {
 
 #[cfg(test)]
 mod tests {
-    use super::encode_path_segment;
+    use super::*;
 
     #[test]
     fn path_segments_keep_only_unreserved_characters() {
         assert_eq!(encode_path_segment("a-b_c.d~e"), "a-b_c.d~e");
         assert_eq!(encode_path_segment("a/b c?é"), "a%2Fb%20c%3F%C3%A9");
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_the_ceiling_with_jitter() {
+        let policy = RetryPolicy { initial_backoff: Duration::from_millis(100), max_backoff: Duration::from_millis(300), ..RetryPolicy::default() };
+        for _ in 0..50 {
+            let first = policy.backoff(1);
+            assert!(first >= Duration::from_millis(50) && first <= Duration::from_millis(100), "{first:?}");
+            let third = policy.backoff(3);
+            assert!(third >= Duration::from_millis(150) && third <= Duration::from_millis(300), "{third:?}");
+        }
+    }
+
+    #[test]
+    fn retry_after_is_read_as_seconds_or_an_http_date() {
+        assert_eq!(parse_retry_after("2"), Some(Duration::from_secs(2)));
+        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT"), Some(Duration::ZERO));
+        assert_eq!(parse_retry_after("soon"), None);
+    }
+
+    #[test]
+    fn only_loopback_hosts_may_receive_plain_http() {
+        let loopback = |url: &str| is_loopback(&reqwest::Url::parse(url).expect("url"));
+        assert!(loopback("http://127.0.0.1:8080/x") && loopback("http://localhost/") && loopback("http://[::1]:1/"));
+        assert!(!loopback("http://example.com/") && !loopback("http://10.0.0.1/"));
+    }
+
+    #[test]
+    fn request_ids_come_from_headers_then_body_fields() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(request_id(&headers, br#"{"reqId": "r-1"}"#).as_deref(), Some("r-1"));
+        assert_eq!(request_id(&headers, br#"{"correlation_id": "c-1"}"#).as_deref(), Some("c-1"));
+        headers.insert("x-request-id", HeaderValue::from_static("h-1"));
+        assert_eq!(request_id(&headers, br#"{"reqId": "r-1"}"#).as_deref(), Some("h-1"));
+        assert_eq!(request_id(&HeaderMap::new(), b"<html>"), None);
     }
 }

@@ -15,7 +15,7 @@ pub mod lenient;
 mod secret;
 
 pub use error::Error;
-pub use http::{encode_path_segment, is_undecodable, HttpClient, RawResponse, Request, ResponseValue};
+pub use http::{encode_path_segment, may_match_another, Config, Envelope, HttpClient, RawResponse, Request, ResponseValue, RetryPolicy};
 pub use secret::Secret;
 
 #[cfg(test)]
