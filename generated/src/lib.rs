@@ -8,8 +8,14 @@
 pub mod runtime;
 /// Cloudreve v4
 pub mod cloudreve;
+/// Enos
+pub mod enos;
 /// Infisical API
 pub mod infisical;
+/// Pitchpoint
+pub mod pitchpoint;
+/// Smartling
+pub mod smartling;
 pub use chrono;
 pub use reqwest;
 pub use runtime::{Error, ResponseValue, Secret};

@@ -5,8 +5,13 @@
 //! cannot read yet is a [`Detection::NotYetSupported`] notice; one of no known format is an
 //! error that says what was looked for.
 
+mod curl;
+mod examples;
+pub mod front_matter;
+pub mod kramdown;
 pub mod markdown;
 pub mod openapi;
+pub mod rst;
 pub mod yaml_lines;
 
 use crate::builder::ApiBuilder;
@@ -61,13 +66,13 @@ pub fn detect(document: &Document) -> Result<Detection, Diagnostic> {
         return Ok(Detection::Supported(Format::OpenApiMarkdown));
     }
     if front_matter_layout(text).as_deref() == Some("v2endpoint") {
-        return Ok(Detection::NotYetSupported(Format::FrontMatter));
+        return Ok(Detection::Supported(Format::FrontMatter));
     }
     if text.lines().any(|line| line.trim_start().starts_with(".. list-table::")) {
-        return Ok(Detection::NotYetSupported(Format::RstListTables));
+        return Ok(Detection::Supported(Format::RstListTables));
     }
     if text.lines().any(|line| line.trim_start().starts_with('|')) && text.contains("{: .label") {
-        return Ok(Detection::NotYetSupported(Format::KramdownTables));
+        return Ok(Detection::Supported(Format::KramdownTables));
     }
     Err(Diagnostic::file_error(&document.path, "no supported document format found").with_hint(
         "expected a fenced ```yaml block holding an `openapi:` document, Jekyll front matter with \
@@ -91,6 +96,8 @@ fn front_matter_layout(text: &str) -> Option<String> {
 pub fn read(document: &Document, format: Format, api: &mut ApiBuilder) -> Result<(), Vec<Diagnostic>> {
     match format {
         Format::OpenApiMarkdown => openapi::read(document, &markdown::fences(&document.text), api),
-        other => Err(vec![Diagnostic::file_error(&document.path, format!("{} are not supported yet", other.describe()))]),
+        Format::FrontMatter => front_matter::read(document, api),
+        Format::KramdownTables => kramdown::read(document, api),
+        Format::RstListTables => rst::read(document, api),
     }
 }

@@ -1,0 +1,218 @@
+//! Request examples -> method, URL, headers, body: curl commands and the URLs they call.
+//!
+//! Pages without a machine-readable endpoint line (Pitchpoint's kramdown pages, Smartling's
+//! front matter, which lacks the host) show a curl example instead. It is split into words as
+//! a POSIX shell would (quotes, backslash-newline continuations) by `shell-words`, then read the
+//! way curl reads its arguments. Only what the generator needs is kept; options that do not
+//! change the request are skipped. Nothing here reads page syntax or touches the IR's types.
+
+use crate::ir::Method;
+
+/// What a curl command sends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Curl {
+    pub method: Method,
+    pub url: Url,
+    /// `(name, value)` of each `-H 'Name: value'`, in order.
+    pub headers: Vec<(String, String)>,
+    /// The `-d`/`--data*`/`--json` body, joined with `&` when given several times (as curl does).
+    pub body: Option<String>,
+}
+
+impl Curl {
+    /// The value of the first header called `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+/// A URL split into what a server and an operation need. Hosts may be templates
+/// (`{apigw-address}`), so this is a split, not a validating parser.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Url {
+    pub scheme: String,
+    /// The host with its port, e.g. `api.smartling.com` or `{apigw-address}`.
+    pub host: String,
+    /// The path, `/` when the URL has none.
+    pub path: String,
+    pub query: Option<String>,
+}
+
+impl Url {
+    /// Splits `text`; `None` when it has no `scheme://host`.
+    pub fn parse(text: &str) -> Option<Url> {
+        let (scheme, rest) = text.trim().split_once("://")?;
+        if scheme.is_empty() || !scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')) {
+            return None;
+        }
+        let rest = rest.split('#').next().unwrap_or_default();
+        let (before_query, query) = match rest.split_once('?') {
+            Some((before, query)) => (before, Some(query.to_owned())),
+            None => (rest, None),
+        };
+        let (host, path) = match before_query.find('/') {
+            Some(slash) => (&before_query[..slash], &before_query[slash..]),
+            None => (before_query, "/"),
+        };
+        if host.is_empty() {
+            return None;
+        }
+        Some(Url { scheme: scheme.to_ascii_lowercase(), host: host.to_owned(), path: path.to_owned(), query })
+    }
+
+    /// `scheme://host`: the server URL.
+    pub fn origin(&self) -> String {
+        format!("{}://{}", self.scheme, self.host)
+    }
+
+    /// The `{name}` placeholders of the host: the server's variables.
+    pub fn host_variables(&self) -> Vec<String> {
+        placeholders(&self.host)
+    }
+}
+
+/// The `{name}` placeholders of a template, in order.
+pub(crate) fn placeholders(template: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else { break };
+        let name = &rest[open + 1..open + close];
+        if !name.is_empty() && !names.iter().any(|n| n == name) {
+            names.push(name.to_owned());
+        }
+        rest = &rest[open + close + 1..];
+    }
+    names
+}
+
+/// Whether a code block holds a curl command (optionally after a `$ ` prompt).
+pub(crate) fn is_curl(command: &str) -> bool {
+    shell_words::split(command).is_ok_and(|words| words.iter().find(|w| *w != "$").is_some_and(|w| w == "curl"))
+}
+
+/// Options that take a value but do not change what the generator reads.
+const SKIPPED_WITH_VALUE: &[&str] = &[
+    "-u", "--user", "-o", "--output", "-A", "--user-agent", "-e", "--referer", "-b", "--cookie", "-c", "--cookie-jar", "-F", "--form",
+    "--connect-timeout", "-m", "--max-time", "-w", "--write-out", "--cacert", "--cert", "--key", "-x", "--proxy", "--retry", "-T",
+    "--upload-file", "--resolve", "--data-urlencode",
+];
+
+/// Reads a curl command: `-X`/`--request`, `-H`/`--header`, `-d`/`--data`/`--data-raw`/
+/// `--data-binary`/`--json`, `--url` or the first plain argument as the URL. Without `-X`,
+/// the method is `POST` when there is a body, else `GET`, as curl does.
+pub(crate) fn parse(command: &str) -> Result<Curl, String> {
+    let words = shell_words::split(command).map_err(|_| "the curl command has an unclosed quote".to_owned())?;
+    let mut words = words.into_iter().skip_while(|w| w == "$");
+    if words.next().as_deref() != Some("curl") {
+        return Err("the command is not a curl command".to_owned());
+    }
+    let mut method: Option<String> = None;
+    let mut url: Option<String> = None;
+    let mut headers = Vec::new();
+    let mut body: Option<String> = None;
+    let mut json = false;
+    while let Some(word) = words.next() {
+        let (option, attached) = split_option(&word);
+        let mut value = |what: &str| -> Result<String, String> {
+            match &attached {
+                Some(value) => Ok(value.clone()),
+                None => words.next().ok_or_else(|| format!("`{option}` needs {what}")),
+            }
+        };
+        match option {
+            "-X" | "--request" => method = Some(value("a method")?),
+            "-H" | "--header" => {
+                let header = value("a header")?;
+                let (name, text) = header.split_once(':').ok_or_else(|| format!("header `{header}` has no `:`"))?;
+                headers.push((name.trim().to_owned(), text.trim().to_owned()));
+            }
+            "-d" | "--data" | "--data-raw" | "--data-binary" | "--data-ascii" | "--json" => {
+                json |= option == "--json";
+                let data = value("a body")?;
+                body = Some(match body {
+                    Some(earlier) => format!("{earlier}&{data}"),
+                    None => data,
+                });
+            }
+            "--url" => url = url.or(Some(value("a URL")?)),
+            "-I" | "--head" => method = method.or(Some("HEAD".to_owned())),
+            "-G" | "--get" => method = Some("GET".to_owned()),
+            skipped if SKIPPED_WITH_VALUE.contains(&skipped) => {
+                value("a value")?;
+            }
+            flag if flag.starts_with('-') && flag.len() > 1 => {}
+            _ => url = url.or(Some(word.clone())),
+        }
+    }
+    if json && !headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("content-type")) {
+        headers.push(("Content-Type".to_owned(), "application/json".to_owned()));
+    }
+    let url_text = url.ok_or("the curl command names no URL")?;
+    let url = Url::parse(&url_text).ok_or_else(|| format!("`{url_text}` is not a URL with a scheme and a host"))?;
+    let method_word = method.unwrap_or_else(|| if body.is_some() { "POST".to_owned() } else { "GET".to_owned() });
+    let method = Method::parse(&method_word).ok_or_else(|| format!("`{method_word}` is not an HTTP method"))?;
+    Ok(Curl { method, url, headers, body })
+}
+
+/// `-XPOST` -> (`-X`, `POST`); `--header=X: y` -> (`--header`, `X: y`); others unchanged.
+fn split_option(word: &str) -> (&str, Option<String>) {
+    if let Some(long) = word.strip_prefix("--") {
+        return match long.split_once('=') {
+            Some((name, value)) => (&word[..name.len() + 2], Some(value.to_owned())),
+            None => (word, None),
+        };
+    }
+    let attachable = ["-X", "-H", "-d"];
+    match attachable.iter().find(|o| word.len() > 2 && word.starts_with(*o)) {
+        Some(option) => (option, Some(word[2..].to_owned())),
+        None => (word, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokenizes_continuations_quotes_and_multiline_bodies() {
+        let command = "curl -X POST https://api.pointservices.com/oauth2/002/refreshIdToken \\\n-H \"Content-Type: application/json\" \\\n-d '{\n  \"refresh_token\": \"AMf\"\n}'\n";
+        let curl = parse(command).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(curl.method, Method::Post);
+        assert_eq!(curl.url.origin(), "https://api.pointservices.com");
+        assert_eq!(curl.url.path, "/oauth2/002/refreshIdToken");
+        assert_eq!(curl.header("content-type"), Some("application/json"));
+        assert_eq!(curl.body.as_deref(), Some("{\n  \"refresh_token\": \"AMf\"\n}"));
+    }
+
+    #[test]
+    fn url_after_the_body_and_method_from_the_body() {
+        let curl = parse("curl -H 'Content-Type: application/json' -d '{\"a\": 1}' 'https://api.smartling.com/auth-api/v2/authenticate'")
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(curl.method, Method::Post, "a body without -X means POST");
+        assert_eq!(curl.url.path, "/auth-api/v2/authenticate");
+        let curl = parse("$ curl -XPUT --url=https://h/x?y=1 -u me:pw").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!((curl.method, curl.url.path.as_str(), curl.url.query.as_deref()), (Method::Put, "/x", Some("y=1")));
+    }
+
+    #[test]
+    fn bad_commands_are_errors_not_panics() {
+        assert!(parse("curl -d '{unclosed").is_err());
+        assert!(parse("wget https://x/y").is_err());
+        assert!(parse("curl -X").is_err());
+        assert!(parse("curl -X FETCH https://h/").is_err());
+        assert!(parse("curl /relative").is_err());
+        assert!(is_curl("curl https://h/"));
+        assert!(!is_curl("POST https://h/"));
+    }
+
+    #[test]
+    fn urls_with_template_hosts() {
+        let url = Url::parse("https://{apigw-address}/apim-token-service/v2.0/token/refresh").unwrap_or_else(|| panic!("not split"));
+        assert_eq!(url.origin(), "https://{apigw-address}");
+        assert_eq!(url.host_variables(), ["apigw-address"]);
+        assert_eq!(url.path, "/apim-token-service/v2.0/token/refresh");
+        assert_eq!(Url::parse("https://h").map(|u| u.path), Some("/".to_owned()));
+        assert_eq!(placeholders("/a/{id}/b/{x}"), ["id", "x"]);
+    }
+}

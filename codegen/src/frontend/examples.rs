@@ -1,0 +1,896 @@
+//! What the page formats (front matter, kramdown tables, RST list-tables) share: tables and
+//! parameter lists that *declare* fields, JSON examples that *show* them, and settling the two.
+//!
+//! A frontend builds a [`Shape`] (an object type before it has a name) from the document's
+//! declarations ([`Table`] rows, parameter lists) or from an example ([`Shape::from_example`]),
+//! settles it against the document's own examples ([`Shape::reconcile`], [`Shape::declare`]),
+//! and [`define`]s it: nested objects first, each through the type space with the candidate
+//! names the frontend gave it, so equal shapes of two documents become one type.
+//!
+//! The evidence rule: where a declared type and the example disagree (Smartling declares
+//! `expiresIn` a string, its example has `480`), the example wins, the declared type is kept
+//! as the field's `also_accepts`, and a warning points at the declaration. An example that
+//! cannot round-trip through the settled type (an undocumented member, a missing required one)
+//! is left out with a warning, never a failure. This module reads no page syntax and decides
+//! no operation names.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Value};
+
+use super::yaml_lines::{child, pointer};
+use crate::builder::ApiBuilder;
+use crate::diagnostic::to_u32;
+use crate::ir::{Envelope, Example, Field, Source, TypeDef, TypeKind, TypeRef};
+use crate::naming;
+
+// ---------------------------------------------------------------------------------------------
+// JSON examples with source lines
+
+/// A JSON example of a page, with the page line of each member (by JSON pointer).
+#[derive(Debug, Clone)]
+pub(crate) struct JsonExample {
+    pub value: Value,
+    file: String,
+    /// Page line of the example text's first line.
+    first_line: u32,
+    /// JSON pointer -> 1-based line within the example text.
+    lines: HashMap<String, u32>,
+}
+
+impl JsonExample {
+    /// Parses `text`, whose first line is page line `first_line` of `file`. On failure, the
+    /// page line of the fault and serde_json's message.
+    pub fn parse(file: &str, text: &str, first_line: u32) -> Result<JsonExample, (Source, String)> {
+        match serde_json::from_str::<Value>(text) {
+            Ok(value) => Ok(JsonExample { value, file: file.to_owned(), first_line, lines: json_lines(text) }),
+            Err(e) => {
+                let line = first_line + to_u32(e.line().max(1)) - 1;
+                Err((Source { file: file.to_owned(), line }, e.to_string()))
+            }
+        }
+    }
+
+    /// The page line of the member at `pointer`, or of its nearest ancestor.
+    pub fn source(&self, pointer: &str) -> Source {
+        let mut current = pointer;
+        let line = loop {
+            if let Some(line) = self.lines.get(current) {
+                break *line;
+            }
+            match current.rfind('/') {
+                Some(cut) => current = &current[..cut],
+                None => break 1,
+            }
+        };
+        Source { file: self.file.clone(), line: self.first_line + line - 1 }
+    }
+
+    /// The whole example, for a request body or response of the IR.
+    pub fn to_example(&self) -> Example {
+        Example { value: self.value.clone(), source: self.source("") }
+    }
+}
+
+/// Parses an example of `what`; one that is not valid JSON is a warning and `None`.
+pub(crate) fn read_example(api: &mut ApiBuilder, file: &str, text: &str, first_line: u32, what: &str) -> Option<JsonExample> {
+    match JsonExample::parse(file, text, first_line) {
+        Ok(example) => Some(example),
+        Err((source, message)) => {
+            api.warn(source, format!("the {what} example is not valid JSON ({message}); it is not used"));
+            None
+        }
+    }
+}
+
+/// Where each member of a JSON text starts: pointer -> 1-based line. Objects' members are at
+/// their key, array items at their first character. Only run on text serde_json accepted.
+fn json_lines(text: &str) -> HashMap<String, u32> {
+    enum Frame {
+        Object { key: Option<String> },
+        Array { next: usize },
+    }
+    fn here(frames: &[Frame]) -> String {
+        let segments: Vec<String> = frames
+            .iter()
+            .map(|frame| match frame {
+                Frame::Object { key } => key.clone().unwrap_or_default(),
+                Frame::Array { next } => next.to_string(),
+            })
+            .collect();
+        pointer(&segments)
+    }
+    let mut lines = HashMap::new();
+    let mut frames: Vec<Frame> = Vec::new();
+    let mut expecting_key = false;
+    let mut line = 1u32;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' => line += 1,
+            c if c.is_whitespace() || c == ':' => {}
+            ',' => match frames.last_mut() {
+                Some(Frame::Object { key }) => {
+                    *key = None;
+                    expecting_key = true;
+                }
+                Some(Frame::Array { next }) => *next += 1,
+                None => {}
+            },
+            '}' | ']' => {
+                frames.pop();
+                expecting_key = false;
+            }
+            '"' => {
+                let mut raw = String::new();
+                while let Some(c) = chars.next() {
+                    match c {
+                        '"' => break,
+                        '\\' => {
+                            raw.push('\\');
+                            raw.extend(chars.next());
+                        }
+                        c => raw.push(c),
+                    }
+                }
+                if expecting_key {
+                    let key = serde_json::from_str::<String>(&format!("\"{raw}\"")).unwrap_or(raw);
+                    if let Some(Frame::Object { key: slot }) = frames.last_mut() {
+                        *slot = Some(key);
+                    }
+                    lines.entry(here(&frames)).or_insert(line);
+                    expecting_key = false;
+                } else {
+                    lines.entry(here(&frames)).or_insert(line);
+                }
+            }
+            '{' | '[' => {
+                lines.entry(here(&frames)).or_insert(line);
+                if c == '{' {
+                    frames.push(Frame::Object { key: None });
+                    expecting_key = true;
+                } else {
+                    frames.push(Frame::Array { next: 0 });
+                }
+            }
+            _ => {
+                // A number, `true`, `false` or `null`: record it and skip the rest of the word.
+                lines.entry(here(&frames)).or_insert(line);
+                while chars.peek().is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '-')) {
+                    chars.next();
+                }
+            }
+        }
+    }
+    lines
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tables of fields
+
+/// A table of a page: its header cells and its rows, each with its page line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Table {
+    pub header: Vec<String>,
+    pub rows: Vec<Row>,
+    pub line: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Row {
+    pub cells: Vec<String>,
+    pub line: u32,
+}
+
+impl Table {
+    /// The column whose header is one of `names`: case, spaces and punctuation are ignored,
+    /// and a one-letter slip (`Descritpion`) is tolerated when no header matches exactly.
+    pub fn column(&self, names: &[&str]) -> Option<usize> {
+        let headers: Vec<String> = self.header.iter().map(|h| normalize_header(h)).collect();
+        let wanted: Vec<String> = names.iter().map(|n| normalize_header(n)).collect();
+        headers
+            .iter()
+            .position(|h| wanted.contains(h))
+            .or_else(|| headers.iter().position(|h| wanted.iter().any(|w| near_miss(h, w))))
+    }
+}
+
+impl Row {
+    /// The trimmed text of a cell; empty when the column or the cell is missing.
+    pub fn cell(&self, column: Option<usize>) -> &str {
+        column.and_then(|c| self.cells.get(c)).map_or("", |c| c.trim())
+    }
+}
+
+fn normalize_header(header: &str) -> String {
+    header.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
+}
+
+/// A yes/no cell: `yes`, `true`, `required`, `mandatory` or `no`, `false`, `optional`.
+pub(crate) fn required_word(cell: &str) -> Option<bool> {
+    match cell.trim().to_ascii_lowercase().as_str() {
+        "yes" | "y" | "true" | "required" | "mandatory" => Some(true),
+        "no" | "n" | "false" | "optional" => Some(false),
+        _ => None,
+    }
+}
+
+/// A JSON-style type word (`string`, `number`, `integer`, `boolean`, `object`, `array`,
+/// `array of X`, `X[]`) as a type expression; `None` for a word it does not know.
+pub(crate) fn json_type_word(word: &str) -> Option<TypeRef> {
+    let word = word.trim();
+    let lower = word.to_ascii_lowercase();
+    if let Some(item) = lower.strip_prefix("array of ").or_else(|| lower.strip_suffix("[]")) {
+        return json_type_word(item).map(|t| TypeRef::Array(Box::new(t)));
+    }
+    let ty = match lower.as_str() {
+        "string" | "str" | "text" => TypeRef::String,
+        "integer" | "int" | "long" | "int64" => TypeRef::Integer { bits: 64 },
+        "int32" => TypeRef::Integer { bits: 32 },
+        "number" | "float" | "double" | "decimal" => TypeRef::Number,
+        "boolean" | "bool" => TypeRef::Boolean,
+        "date-time" | "datetime" => TypeRef::DateTime,
+        "object" | "map" | "json" => TypeRef::Map(Box::new(TypeRef::Any)),
+        "array" | "list" => TypeRef::Array(Box::new(TypeRef::Any)),
+        "any" => TypeRef::Any,
+        _ => return None,
+    };
+    Some(ty)
+}
+
+/// A `Default` cell as a value of the declared type: `3600` is a number for a number field,
+/// `Bearer` a string. Empty cells give `None`.
+pub(crate) fn default_value(cell: &str, ty: &TypeRef) -> Option<Value> {
+    let cell = cell.trim();
+    if cell.is_empty() {
+        return None;
+    }
+    let parsed = match ty {
+        TypeRef::Integer { .. } | TypeRef::Number => serde_json::from_str::<serde_json::Number>(cell).ok().map(Value::Number),
+        TypeRef::Boolean => cell.parse::<bool>().ok().map(Value::Bool),
+        _ => None,
+    };
+    Some(parsed.unwrap_or_else(|| Value::String(cell.to_owned())))
+}
+
+/// Whether `a` is `b` with one slip: a letter added, dropped, changed, or two letters swapped
+/// (`stauts`/`status`, `descritpion`/`description`). Case is ignored; equal words are not a slip.
+pub(crate) fn near_miss(a: &str, b: &str) -> bool {
+    let a: Vec<char> = a.to_lowercase().chars().collect();
+    let b: Vec<char> = b.to_lowercase().chars().collect();
+    if a == b || a.len().min(b.len()) < 4 {
+        return false;
+    }
+    // Optimal string alignment distance, stopped early: only "at most one" matters.
+    let (n, m) = (a.len(), b.len());
+    if n.abs_diff(m) > 1 {
+        return false;
+    }
+    let mut d = vec![vec![0usize; m + 1]; n + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=n {
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[n][m] <= 1
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shapes: object types before they are named
+
+/// Candidate type names for the objects of one operation.
+#[derive(Debug, Clone)]
+pub(crate) struct TypeNames {
+    operation: String,
+    group: Option<String>,
+}
+
+impl TypeNames {
+    /// `operation` is the operation's method name; `group` a word the document files the
+    /// operation under (a category, the resource of its path), shared by its sibling documents.
+    pub fn new(operation: &str, group: Option<&str>) -> TypeNames {
+        TypeNames { operation: naming::camel_ident(operation), group: group.map(naming::camel_ident) }
+    }
+
+    /// A body of this operation: `{Operation}{suffix}`, e.g. `RefreshAuthenticationResponse`.
+    pub fn body(&self, suffix: &str) -> Vec<String> {
+        vec![format!("{}{suffix}", self.operation)]
+    }
+
+    /// An object nested in a body at field `path`: named from the group and the last field
+    /// (`AuthenticationData`), so sibling documents with the same shape share it, else from
+    /// the operation and the whole path.
+    pub fn nested(&self, path: &[String]) -> Vec<String> {
+        let joined: String = path.iter().map(|s| naming::camel_ident(s)).collect();
+        let mut names = Vec::new();
+        if let (Some(group), Some(last)) = (&self.group, path.last()) {
+            names.push(format!("{group}{}", naming::camel_ident(last)));
+        }
+        names.push(format!("{}{joined}", self.operation));
+        names.dedup();
+        names
+    }
+}
+
+/// The resource an endpoint path acts on: the last segment before the action that is not a
+/// version or a placeholder (`/apim-token-service/v2.0/token/refresh` -> `token`).
+pub(crate) fn resource_word(path: &str) -> Option<String> {
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let (_action, before) = segments.split_last()?;
+    before
+        .iter()
+        .rev()
+        .find(|s| !s.contains('{') && !is_version(s))
+        .map(|s| (*s).to_owned())
+}
+
+fn is_version(segment: &str) -> bool {
+    let digits = segment.strip_prefix(['v', 'V']).unwrap_or(segment);
+    !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+}
+
+/// An object type before it has a name.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Shape {
+    /// Candidate type names, most preferred first.
+    pub candidates: Vec<String>,
+    pub description: Option<String>,
+    pub fields: Vec<FieldShape>,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct FieldShape {
+    pub wire_name: String,
+    pub ty: ShapeType,
+    pub required: bool,
+    pub nullable: bool,
+    pub default: Option<Value>,
+    pub description: Option<String>,
+    pub also_accepts: Option<TypeRef>,
+    /// The value an example showed for a scalar field, and where: for messages.
+    pub shown: Option<(Value, Source)>,
+    pub source: Source,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum ShapeType {
+    Plain(TypeRef),
+    Object(Box<Shape>),
+    Array(Box<ShapeType>),
+}
+
+/// A declaration of a field by name alone (a flat parameter list), for [`Shape::declare`].
+#[derive(Debug, Clone)]
+pub(crate) struct Declaration {
+    pub name: String,
+    /// `None` when the document gives no type, or one this generator does not know.
+    pub ty: Option<TypeRef>,
+    pub required: bool,
+    pub description: Option<String>,
+    pub source: Source,
+}
+
+impl FieldShape {
+    pub fn new(wire_name: &str, ty: ShapeType, source: Source) -> FieldShape {
+        FieldShape {
+            wire_name: wire_name.to_owned(),
+            ty,
+            required: false,
+            nullable: false,
+            default: None,
+            description: None,
+            also_accepts: None,
+            shown: None,
+            source,
+        }
+    }
+}
+
+/// How a declared type and the type an example shows settle.
+#[derive(Debug, Clone, PartialEq)]
+enum Settled {
+    /// The example fits the declared type.
+    Agrees,
+    /// The declaration said nothing precise (`any`, `array`); the example says more.
+    Refined(TypeRef),
+    /// They contradict each other: the example's type wins.
+    Conflict(TypeRef),
+}
+
+fn settle(declared: &TypeRef, shown: &TypeRef) -> Settled {
+    use TypeRef::*;
+    match (declared, shown) {
+        (_, Any) => Settled::Agrees,
+        (Any, _) => Settled::Refined(shown.clone()),
+        (Number, Integer { .. }) | (Integer { .. }, Integer { .. }) | (DateTime, String) | (Named(_), Map(_)) => Settled::Agrees,
+        (Array(d), Array(s)) | (Map(d), Map(s)) => match settle(d, s) {
+            Settled::Agrees => Settled::Agrees,
+            Settled::Refined(_) => Settled::Refined(shown.clone()),
+            Settled::Conflict(_) => Settled::Conflict(shown.clone()),
+        },
+        (d, s) if d == s => Settled::Agrees,
+        _ => Settled::Conflict(shown.clone()),
+    }
+}
+
+/// The type a JSON value shows by itself.
+pub(crate) fn value_type(value: &Value) -> TypeRef {
+    match value {
+        Value::Null => TypeRef::Any,
+        Value::Bool(_) => TypeRef::Boolean,
+        Value::Number(n) if n.is_i64() || n.is_u64() => TypeRef::Integer { bits: 64 },
+        Value::Number(_) => TypeRef::Number,
+        Value::String(_) => TypeRef::String,
+        Value::Array(items) => TypeRef::Array(Box::new(items.iter().find(|v| !v.is_null()).map_or(TypeRef::Any, value_type))),
+        Value::Object(_) => TypeRef::Map(Box::new(TypeRef::Any)),
+    }
+}
+
+fn describe_type(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Map(_) => "object".to_owned(),
+        other => other.to_string(),
+    }
+}
+
+/// A short rendering of an example value for messages.
+fn short(value: &Value) -> String {
+    let text = value.to_string();
+    if text.chars().count() > 40 {
+        format!("{}…", text.chars().take(40).collect::<String>())
+    } else {
+        text
+    }
+}
+
+impl Shape {
+    pub fn new(candidates: Vec<String>, source: Source) -> Shape {
+        Shape { candidates, description: None, fields: Vec::new(), source }
+    }
+
+    /// The object an example shows at `at` (a JSON pointer into `example`): every member a
+    /// field typed by its value, optional (an example shows what can be there, not what must).
+    /// Nested objects are named by `names` from their field path.
+    pub fn from_example(example: &JsonExample, object: &Map<String, Value>, at: &str, candidates: Vec<String>, path: &[String], names: &TypeNames) -> Shape {
+        let mut shape = Shape::new(candidates, example.source(at));
+        for (key, value) in object {
+            let field_at = child(at, key);
+            let mut field_path = path.to_vec();
+            field_path.push(key.clone());
+            let ty = shape_of_value(example, value, &field_at, &field_path, names);
+            let mut field = FieldShape::new(key, ty, example.source(&field_at));
+            field.nullable = value.is_null();
+            if !value.is_object() && !value.is_array() {
+                field.shown = Some((value.clone(), example.source(&field_at)));
+            }
+            shape.fields.push(field);
+        }
+        shape
+    }
+
+    /// Applies a declaration (description, type, required flag, source line) to every field
+    /// of its name at any depth; returns how many fields it matched. Where the declared type
+    /// contradicts the example the field was built from, the example's type stays, the
+    /// declared one becomes `also_accepts`, and the decision is a warning at the declaration.
+    pub fn declare(&mut self, declaration: &Declaration, api: &mut ApiBuilder) -> usize {
+        let mut matched = 0;
+        for field in &mut self.fields {
+            if field.wire_name == declaration.name {
+                apply_declaration(field, declaration, api);
+                matched += 1;
+            }
+            if let Some(inner) = field.ty.object_mut() {
+                matched += inner.declare(declaration, api);
+            }
+        }
+        matched
+    }
+
+    /// Adds `field` to the object (this one or a nested one) that holds the most fields named
+    /// in `names`: where a declared field the example left out most likely belongs.
+    pub fn add_beside(&mut self, names: &[String], field: FieldShape) {
+        let path = self.best_home(names).1;
+        self.push_at(&path, field);
+    }
+
+    fn push_at(&mut self, path: &[usize], field: FieldShape) {
+        if let Some((first, rest)) = path.split_first() {
+            if let Some(next) = self.fields.get_mut(*first).and_then(|f| f.ty.object_mut()) {
+                return next.push_at(rest, field);
+            }
+        }
+        self.fields.push(field);
+    }
+
+    fn best_home(&self, names: &[String]) -> (usize, Vec<usize>) {
+        let own = self.fields.iter().filter(|f| names.contains(&f.wire_name)).count();
+        let mut best = (own, Vec::new());
+        for (index, field) in self.fields.iter().enumerate() {
+            if let Some(inner) = field.ty.object() {
+                let (count, mut path) = inner.best_home(names);
+                if count > best.0 {
+                    path.insert(0, index);
+                    best = (count, path);
+                }
+            }
+        }
+        best
+    }
+
+    /// Settles the declared fields with what an example shows at `at` (see the module docs)
+    /// and returns why the example cannot round-trip through this shape: members no field
+    /// declares, required fields it lacks. Empty when the example fits.
+    pub fn reconcile(&mut self, example: &JsonExample, value: &Value, at: &str, api: &mut ApiBuilder) -> Vec<String> {
+        let Value::Object(object) = value else {
+            return vec![format!("line {} shows {} where an object is documented", example.source(at).line, short(value))];
+        };
+        let mut problems = Vec::new();
+        for (key, value) in object {
+            let field_at = child(at, key);
+            match self.fields.iter_mut().find(|f| &f.wire_name == key) {
+                Some(field) => problems.extend(reconcile_field(field, example, value, &field_at, api)),
+                None => {
+                    let hint = self
+                        .fields
+                        .iter()
+                        .find(|f| near_miss(key, &f.wire_name))
+                        .map(|f| format!(" (did you mean `{}`?)", f.wire_name))
+                        .unwrap_or_default();
+                    problems.push(format!("line {} has `{key}`, which the document does not declare{hint}", example.source(&field_at).line));
+                }
+            }
+        }
+        for field in self.fields.iter().filter(|f| f.required && !object.contains_key(&f.wire_name)) {
+            problems.push(format!("it lacks `{}`, which is required", field.wire_name));
+        }
+        problems
+    }
+}
+
+impl ShapeType {
+    fn object(&self) -> Option<&Shape> {
+        match self {
+            ShapeType::Object(shape) => Some(shape),
+            ShapeType::Array(item) => item.object(),
+            ShapeType::Plain(_) => None,
+        }
+    }
+
+    fn object_mut(&mut self) -> Option<&mut Shape> {
+        match self {
+            ShapeType::Object(shape) => Some(shape),
+            ShapeType::Array(item) => item.object_mut(),
+            ShapeType::Plain(_) => None,
+        }
+    }
+}
+
+fn shape_of_value(example: &JsonExample, value: &Value, at: &str, path: &[String], names: &TypeNames) -> ShapeType {
+    match value {
+        Value::Object(object) => ShapeType::Object(Box::new(Shape::from_example(example, object, at, names.nested(path), path, names))),
+        Value::Array(items) => match items.iter().position(|v| !v.is_null()) {
+            Some(index) => {
+                let mut item_path = path.to_vec();
+                if let Some(last) = item_path.last_mut() {
+                    last.push_str("Item");
+                }
+                ShapeType::Array(Box::new(shape_of_value(example, &items[index], &child(at, &index.to_string()), &item_path, names)))
+            }
+            None => ShapeType::Plain(TypeRef::Array(Box::new(TypeRef::Any))),
+        },
+        other => ShapeType::Plain(value_type(other)),
+    }
+}
+
+fn apply_declaration(field: &mut FieldShape, declaration: &Declaration, api: &mut ApiBuilder) {
+    if declaration.description.is_some() {
+        field.description.clone_from(&declaration.description);
+    }
+    field.required = declaration.required;
+    field.source = declaration.source.clone();
+    let Some(declared) = &declaration.ty else { return };
+    match &field.ty {
+        ShapeType::Plain(shown) => {
+            let shown = shown.clone();
+            settle_field(field, declared, &shown, api);
+        }
+        ShapeType::Object(_) | ShapeType::Array(_) => {
+            let structural = matches!((declared, &field.ty), (TypeRef::Map(_), ShapeType::Object(_)) | (TypeRef::Array(_), ShapeType::Array(_)));
+            if !structural {
+                let what = if matches!(field.ty, ShapeType::Object(_)) { "an object" } else { "an array" };
+                api.warn(
+                    declaration.source.clone(),
+                    format!("`{}` is declared `{}`, but the example shows {what}; the example's structure is used", field.wire_name, describe_type(declared)),
+                );
+            }
+        }
+    }
+}
+
+/// Settles a scalar field declared `declared` whose example shows `shown`.
+fn settle_field(field: &mut FieldShape, declared: &TypeRef, shown: &TypeRef, api: &mut ApiBuilder) {
+    match settle(declared, shown) {
+        Settled::Agrees => field.ty = ShapeType::Plain(declared.clone()),
+        Settled::Refined(ty) => field.ty = ShapeType::Plain(ty),
+        Settled::Conflict(ty) => {
+            let seen = field
+                .shown
+                .as_ref()
+                .map(|(value, source)| format!("the example ({source}) has `{}`", short(value)))
+                .unwrap_or_else(|| format!("the example shows {}", describe_type(&ty)));
+            api.warn(
+                field.source.clone(),
+                format!(
+                    "`{}` is declared `{}`, but {seen}: the example wins, so it is typed `{}` and also accepts `{}`",
+                    field.wire_name,
+                    describe_type(declared),
+                    describe_type(&ty),
+                    describe_type(declared)
+                ),
+            );
+            field.also_accepts = Some(declared.clone());
+            field.ty = ShapeType::Plain(ty);
+        }
+    }
+}
+
+fn reconcile_field(field: &mut FieldShape, example: &JsonExample, value: &Value, at: &str, api: &mut ApiBuilder) -> Vec<String> {
+    if value.is_null() {
+        if !field.nullable {
+            field.nullable = true;
+            api.warn(field.source.clone(), format!("`{}` is shown `null` by the example ({}); it is nullable", field.wire_name, example.source(at)));
+        }
+        return Vec::new();
+    }
+    match (&mut field.ty, value) {
+        (ShapeType::Object(shape), Value::Object(_)) => shape.reconcile(example, value, at, api),
+        (ShapeType::Array(item), Value::Array(items)) if item.object().is_some() => {
+            let mut problems = Vec::new();
+            if let Some(shape) = item.object_mut() {
+                for (index, item) in items.iter().enumerate().filter(|(_, v)| !v.is_null()) {
+                    problems.extend(shape.reconcile(example, item, &child(at, &index.to_string()), api));
+                }
+            }
+            problems
+        }
+        (ShapeType::Plain(declared), _) => {
+            let declared = declared.clone();
+            if field.shown.is_none() && !value.is_object() && !value.is_array() {
+                field.shown = Some((value.clone(), example.source(at)));
+            }
+            if field.also_accepts.is_none() {
+                settle_field(field, &declared, &value_type(value), api);
+            } else if matches!(settle(&declared, &value_type(value)), Settled::Conflict(_)) {
+                // Already settled by another example: one that fits neither form cannot round-trip.
+                return vec![format!("line {} shows {} for `{}`", example.source(at).line, short(value), field.wire_name)];
+            }
+            Vec::new()
+        }
+        _ => vec![format!("line {} shows {} for `{}`, which is documented as {}", example.source(at).line, short(value), field.wire_name, match field.ty {
+            ShapeType::Object(_) => "an object",
+            _ => "an array",
+        })],
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Defining shapes in the type space
+
+/// Adds `shape` (nested objects first) to the type space and returns its type.
+pub(crate) fn define(api: &mut ApiBuilder, shape: &Shape) -> TypeRef {
+    let mut fields: Vec<Field> = Vec::new();
+    for field in &shape.fields {
+        let ty = define_type(api, &field.ty);
+        let mut rust_name = naming::snake_ident(&field.wire_name);
+        if fields.iter().any(|f| f.rust_name == rust_name) {
+            let unique = (2..).map(|n| format!("{rust_name}_{n}")).find(|n| fields.iter().all(|f| &f.rust_name != n)).unwrap_or_default();
+            api.warn(field.source.clone(), format!("`{}` has the same Rust name as another field; it is named `{unique}`", field.wire_name));
+            rust_name = unique;
+        }
+        fields.push(Field {
+            wire_name: field.wire_name.clone(),
+            rust_name,
+            ty,
+            required: field.required,
+            nullable: field.nullable,
+            default: field.default.clone(),
+            format: None,
+            description: field.description.clone(),
+            examples: Vec::new(),
+            allowed: Vec::new(),
+            also_accepts: field.also_accepts.clone(),
+            secret: false,
+            source: field.source.clone(),
+        });
+    }
+    let def = TypeDef {
+        name: String::new(),
+        description: shape.description.clone(),
+        kind: TypeKind::Struct { fields, additional: None },
+        examples: Vec::new(),
+        source: shape.source.clone(),
+    };
+    TypeRef::Named(api.types.add(&shape.candidates, def))
+}
+
+fn define_type(api: &mut ApiBuilder, ty: &ShapeType) -> TypeRef {
+    match ty {
+        ShapeType::Plain(ty) => ty.clone(),
+        ShapeType::Object(shape) => define(api, shape),
+        ShapeType::Array(item) => TypeRef::Array(Box::new(define_type(api, item))),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Envelopes
+
+const STATUS_KEYS: &[&str] = &["code", "status"];
+const MESSAGE_KEYS: &[&str] = &["msg", "message"];
+const PAYLOAD_KEY: &str = "data";
+
+/// The envelope a success example shows: an object (the body, or one member of it) with a
+/// status member (`code` or `status`) holding a scalar, beside a `data` payload and maybe a
+/// `msg`/`message`. Smartling: `response.code` = `SUCCESS`, payload `response.data`; EnOS:
+/// `status` = `0`, payload `data`, message `msg`.
+pub(crate) fn envelope_of(value: &Value, source: Source) -> Option<Envelope> {
+    let root = value.as_object()?;
+    let candidates = std::iter::once((Vec::new(), root)).chain(
+        root.iter().filter_map(|(key, v)| v.as_object().map(|o| (vec![key.clone()], o))),
+    );
+    for (prefix, object) in candidates {
+        let status = STATUS_KEYS.iter().find(|k| object.get(**k).is_some_and(|v| v.is_string() || v.is_number() || v.is_boolean()));
+        let (Some(status), true) = (status, object.contains_key(PAYLOAD_KEY)) else { continue };
+        let path = |key: &str| {
+            let mut path = prefix.clone();
+            path.push(key.to_owned());
+            path
+        };
+        return Some(Envelope {
+            status: path(status),
+            success: object.get(*status).cloned().unwrap_or(Value::Null),
+            payload: path(PAYLOAD_KEY),
+            message: MESSAGE_KEYS.iter().find(|k| object.contains_key(**k)).map(|k| path(k)),
+            source,
+        });
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn example(text: &str) -> JsonExample {
+        match JsonExample::parse("doc.md", text, 10) {
+            Ok(example) => example,
+            Err((_, message)) => panic!("test example is not JSON: {message}"),
+        }
+    }
+
+    fn source(line: u32) -> Source {
+        Source { file: "doc.md".to_owned(), line }
+    }
+
+    #[test]
+    fn json_lines_point_at_keys_and_items() {
+        let ex = example("{\n  \"a\": {\n    \"b\": 1,\n    \"c\": [\n      {\"d\": \"x\\\"y\"},\n      2\n    ]\n  },\n  \"e\": null\n}");
+        assert_eq!(ex.source("").line, 10);
+        assert_eq!(ex.source("/a").line, 11);
+        assert_eq!(ex.source("/a/b").line, 12);
+        assert_eq!(ex.source("/a/c/0/d").line, 14);
+        assert_eq!(ex.source("/a/c/1").line, 15);
+        assert_eq!(ex.source("/e").line, 18);
+        assert_eq!(ex.source("/a/missing").line, 11, "falls back to the nearest ancestor");
+    }
+
+    #[test]
+    fn invalid_json_reports_the_page_line() {
+        let Err((at, _)) = JsonExample::parse("doc.md", "{\n  \"a\": 1,\n  oops\n}", 5) else { panic!("accepted invalid JSON") };
+        assert_eq!(at.line, 7);
+    }
+
+    #[test]
+    fn the_example_wins_over_a_contradicting_declaration() {
+        let mut api = ApiBuilder::new("t");
+        let ex = example("{\"response\": {\"data\": {\"expiresIn\": 480, \"tokenType\": \"Bearer\", \"ratio\": 1}}}");
+        let names = TypeNames::new("refresh", Some("authentication"));
+        let Value::Object(root) = &ex.value else { panic!("not an object") };
+        let mut shape = Shape::from_example(&ex, root, "", names.body("Response"), &[], &names);
+        let declare = |name: &str, ty: TypeRef| Declaration { name: name.to_owned(), ty: Some(ty), required: false, description: Some(format!("{name} doc")), source: source(3) };
+        assert_eq!(shape.declare(&declare("expiresIn", TypeRef::String), &mut api), 1);
+        assert_eq!(shape.declare(&declare("tokenType", TypeRef::String), &mut api), 1);
+        assert_eq!(shape.declare(&declare("ratio", TypeRef::Number), &mut api), 1);
+
+        let data = shape.fields[0].ty.object().and_then(|r| r.fields[0].ty.object()).cloned().unwrap_or_else(|| panic!("no data object"));
+        assert_eq!(data.candidates, ["AuthenticationData", "RefreshResponseData"]);
+        let expires = &data.fields[0];
+        assert_eq!(expires.ty, ShapeType::Plain(TypeRef::Integer { bits: 64 }));
+        assert_eq!(expires.also_accepts, Some(TypeRef::String));
+        assert_eq!(expires.source, source(3), "the field points at its declaration");
+        assert_eq!(data.fields[1].also_accepts, None);
+        assert_eq!(data.fields[2].ty, ShapeType::Plain(TypeRef::Number), "a number declared and an integer shown agree");
+        assert_eq!(api.warnings.len(), 1);
+        assert_eq!(api.warnings[0].source, source(3));
+        assert!(api.warnings[0].message.contains("`480`"), "{}", api.warnings[0].message);
+    }
+
+    #[test]
+    fn reconcile_types_from_the_example_and_rejects_undeclared_members() {
+        let mut api = ApiBuilder::new("t");
+        let mut shape = Shape::new(vec!["T".to_owned()], source(1));
+        let mut status = FieldShape::new("status", ShapeType::Plain(TypeRef::Integer { bits: 32 }), source(2));
+        status.required = false;
+        shape.fields.push(status);
+        let mut count = FieldShape::new("count", ShapeType::Plain(TypeRef::String), source(3));
+        count.required = true;
+        shape.fields.push(count);
+
+        let good = example("{\"status\": 0, \"count\": 5}");
+        assert!(shape.reconcile(&good, &good.value, "", &mut api).is_empty());
+        assert_eq!(shape.fields[1].ty, ShapeType::Plain(TypeRef::Integer { bits: 64 }));
+        assert_eq!(shape.fields[1].also_accepts, Some(TypeRef::String));
+        assert_eq!(api.warnings[0].source, source(3));
+
+        let typo = example("{\"stauts\": 0}");
+        let problems = shape.reconcile(&typo, &typo.value, "", &mut api);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].contains("did you mean `status`"), "{}", problems[0]);
+        assert!(problems[1].contains("`count`"), "{}", problems[1]);
+    }
+
+    #[test]
+    fn columns_are_found_by_name_with_a_slip_tolerated() {
+        let table = Table {
+            header: vec!["Name".into(), "Mandatory/Optional".into(), "Data Type".into(), "Descritpion".into()],
+            rows: Vec::new(),
+            line: 1,
+        };
+        assert_eq!(table.column(&["name"]), Some(0));
+        assert_eq!(table.column(&["data type", "type"]), Some(2));
+        assert_eq!(table.column(&["description"]), Some(3));
+        assert_eq!(table.column(&["mandatory/optional", "required"]), Some(1));
+        assert_eq!(table.column(&["default"]), None);
+        assert!(near_miss("stauts", "status"));
+        assert!(!near_miss("status", "status"));
+        assert!(!near_miss("msg", "mag"), "short words are never slips");
+    }
+
+    #[test]
+    fn defaults_follow_the_declared_type() {
+        assert_eq!(default_value("3600", &TypeRef::Number), Some(json!(3600)));
+        assert_eq!(default_value("Bearer", &TypeRef::String), Some(json!("Bearer")));
+        assert_eq!(default_value("3600", &TypeRef::String), Some(json!("3600")));
+        assert_eq!(default_value(" ", &TypeRef::Number), None);
+    }
+
+    #[test]
+    fn envelopes_at_the_root_or_one_level_down() {
+        let smartling = json!({"response": {"code": "SUCCESS", "data": {"a": 1}}});
+        let found = envelope_of(&smartling, source(4)).unwrap_or_else(|| panic!("no envelope"));
+        assert_eq!((found.status, found.success, found.payload, found.message), (vec!["response".to_owned(), "code".to_owned()], json!("SUCCESS"), vec!["response".to_owned(), "data".to_owned()], None));
+        let enos = json!({"status": 0, "msg": "SUCCESS", "data": {}});
+        let found = envelope_of(&enos, source(4)).unwrap_or_else(|| panic!("no envelope"));
+        assert_eq!((found.success, found.message), (json!(0), Some(vec!["msg".to_owned()])));
+        assert_eq!(envelope_of(&json!({"access_token": "x", "expires_in": 1}), source(4)), None);
+    }
+
+    #[test]
+    fn resource_words_skip_versions_and_the_action() {
+        assert_eq!(resource_word("/apim-token-service/v2.0/token/refresh").as_deref(), Some("token"));
+        assert_eq!(resource_word("/a/v2/{id}/get").as_deref(), Some("a"));
+        assert_eq!(resource_word("/refresh"), None);
+    }
+}

@@ -1,0 +1,490 @@
+//! Jekyll pages whose YAML front matter describes one endpoint (`layout: v2endpoint`,
+//! Smartling's developer docs) -> IR.
+//!
+//! The front matter (between the `---` lines; a `# Source:` provenance line may precede them)
+//! is read with serde_yaml: `title` names the operation, `method` and `endpoint_url` give it,
+//! `request`/`response` each hold a `json_markdown` example in a `~~~json` fence and a flat
+//! `parameters` list. The example gives the *structure* (Smartling's token fields sit under
+//! `response.data` while the list is flat); each parameter is matched by name at any depth
+//! and gives its field a description, a declared type and a required flag (see
+//! [`super::examples`] for what happens when the declared type contradicts the example).
+//! A field is required only where its parameter says `required: true`. The host is not in
+//! the front matter: it comes from the curl command of `examples[].code_markdown`.
+//! Source lines come from a [`LineIndex`] over the front matter, shifted to page lines.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::curl;
+use super::examples::{self, Declaration, JsonExample, Shape, TypeNames};
+use super::markdown;
+use super::yaml_lines::{child, pointer, LineIndex};
+use super::Document;
+use crate::builder::ApiBuilder;
+use crate::diagnostic::{to_u32, Diagnostic};
+use crate::ir::{Method, Operation, Parameter, ParameterLocation, RequestBody, Response, Server, Source, Status, TypeRef};
+use crate::naming;
+
+/// Where a page starts: after the `# Source: ...` provenance line added when the document was
+/// collected, if there is one. Returns the byte offset and the 1-based line of that start.
+pub(crate) fn page_start(text: &str) -> (usize, u32) {
+    let mut offset = 0;
+    let mut line = 1;
+    for chunk in text.split_inclusive('\n') {
+        if !chunk.starts_with("# Source:") {
+            break;
+        }
+        offset += chunk.len();
+        line += 1;
+    }
+    (offset, line)
+}
+
+/// A page split at its front matter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Split<'a> {
+    /// The YAML between the `---` lines.
+    pub yaml: &'a str,
+    /// The page line of the opening `---`: YAML line n is page line `opening_line + n`.
+    pub opening_line: u32,
+    /// The page after the closing `---`.
+    pub body: &'a str,
+    /// The page line `body` starts on.
+    pub body_line: u32,
+}
+
+/// Splits `text` at its front matter; `None` when the page has none (or never closes it).
+pub(crate) fn split(text: &str) -> Option<Split<'_>> {
+    let (start, start_line) = page_start(text);
+    let mut offset = start;
+    let mut line = start_line;
+    let mut chunks = text[start..].split_inclusive('\n');
+    // Blank lines may precede the opening `---`.
+    let opening_line = loop {
+        let chunk = chunks.next()?;
+        offset += chunk.len();
+        line += 1;
+        if chunk.trim_end() == "---" {
+            break line - 1;
+        }
+        if !chunk.trim().is_empty() {
+            return None;
+        }
+    };
+    let yaml_start = offset;
+    for chunk in chunks {
+        if chunk.trim_end() == "---" {
+            return Some(Split {
+                yaml: &text[yaml_start..offset],
+                opening_line,
+                body: &text[offset + chunk.len()..],
+                body_line: line + 1,
+            });
+        }
+        offset += chunk.len();
+        line += 1;
+    }
+    None
+}
+
+/// The front matter of a `v2endpoint` page, as far as the generator reads it.
+#[derive(Debug, Deserialize)]
+struct EndpointPage {
+    title: Option<String>,
+    #[serde(default)]
+    categories: Vec<String>,
+    endpoint_url: Option<String>,
+    method: Option<String>,
+    request: Option<Section>,
+    response: Option<Section>,
+    #[serde(default)]
+    examples: Vec<CodeExample>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct Section {
+    json_markdown: Option<String>,
+    #[serde(default)]
+    parameters: Vec<ParameterEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ParameterEntry {
+    title: String,
+    #[serde(rename = "type")]
+    ty: Option<String>,
+    #[serde(default)]
+    required: bool,
+    description_markdown: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct CodeExample {
+    code_markdown: Option<String>,
+}
+
+/// One page being read: its front matter values and how to point back into the page.
+struct Page<'a> {
+    document: &'a Document,
+    lines: LineIndex,
+    /// Page line of the opening `---`.
+    offset: u32,
+    front: EndpointPage,
+}
+
+impl Page<'_> {
+    fn source(&self, pointer: &str) -> Source {
+        Source { file: self.document.path.clone(), line: self.lines.line(pointer) + self.offset }
+    }
+
+    fn error(&self, pointer: &str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(&self.document.path, &self.document.text, self.lines.line(pointer) + self.offset, 0, message)
+    }
+
+    /// The JSON in the first `~~~json` fence of the markdown block scalar at `pointer`.
+    /// A literal block scalar keeps its lines, so its line n is page line `key line + n`.
+    fn fenced_json(&self, api: &mut ApiBuilder, markdown_text: &str, pointer: &str, what: &str) -> Option<JsonExample> {
+        let fences = markdown::fences(markdown_text);
+        let fence = fences.iter().find(|f| f.language() == "json").or(fences.first())?;
+        let key_line = self.source(pointer).line;
+        examples::read_example(api, &self.document.path, &fence.content, key_line + fence.content_line, what)
+    }
+}
+
+/// Reads a `layout: v2endpoint` page into `api`: one operation.
+pub fn read(document: &Document, api: &mut ApiBuilder) -> Result<(), Vec<Diagnostic>> {
+    let Some(split) = split(&document.text) else {
+        return Err(vec![Diagnostic::file_error(&document.path, "the page has no front matter between `---` lines")]);
+    };
+    let front: EndpointPage = serde_path_to_error::deserialize(serde_yaml::Deserializer::from_str(split.yaml)).map_err(|e| {
+        let lines = LineIndex::new(split.yaml);
+        let line = e.inner().location().map_or_else(
+            || lines.line(&format!("/{}", e.path().to_string().replace('.', "/"))),
+            |l| to_u32(l.line()),
+        );
+        vec![Diagnostic::error(
+            &document.path,
+            &document.text,
+            line + split.opening_line,
+            0,
+            format!("the front matter does not describe an endpoint at `{}`: {}", e.path(), e.inner()),
+        )]
+    })?;
+    let page = Page { document, lines: LineIndex::new(split.yaml), offset: split.opening_line, front };
+    let operation = read_operation(&page, split.body, api)?;
+    api.operations.push(operation);
+    Ok(())
+}
+
+fn read_operation(page: &Page<'_>, body: &str, api: &mut ApiBuilder) -> Result<Operation, Vec<Diagnostic>> {
+    let front = &page.front;
+    let mut errors = Vec::new();
+    let method = match front.method.as_deref().map(str::trim) {
+        Some(word) => Method::parse(word).ok_or_else(|| page.error("/method", format!("`{word}` is not an HTTP method"))),
+        None => Err(page.error("", "the front matter has no `method:`")),
+    };
+    let path = match front.endpoint_url.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        Some(path) if path.starts_with('/') => Ok(path.to_owned()),
+        Some(path) => Err(page.error("/endpoint_url", format!("`endpoint_url: {path}` is not a path starting with `/`"))),
+        None => Err(page.error("", "the front matter has no `endpoint_url:`")),
+    };
+    let title = front.title.as_deref().map(str::trim).filter(|t| t.chars().any(|c| c.is_ascii_alphanumeric()));
+    let (method, path) = match (method, path) {
+        (Ok(method), Ok(path)) => (method, path),
+        (method, path) => {
+            errors.extend(method.err());
+            errors.extend(path.err());
+            return Err(errors);
+        }
+    };
+    let preferred = title.map_or_else(|| naming::snake_ident(&format!("{} {path}", method.as_str())), naming::snake_ident);
+    let name = api.unique_operation_name(&preferred);
+    api.reserve_operation_items(&name);
+    let group = front.categories.first().cloned().or_else(|| examples::resource_word(&path));
+    let names = TypeNames::new(&name, group.as_deref());
+
+    let curl = read_curl(page, api, &path);
+    let mut parameters: Vec<Parameter> = curl::placeholders(&path)
+        .into_iter()
+        .map(|variable| Parameter {
+            rust_name: naming::snake_ident(&variable),
+            name: variable,
+            location: ParameterLocation::Path,
+            required: true,
+            ty: TypeRef::String,
+            description: None,
+            source: page.source("/endpoint_url"),
+        })
+        .collect();
+    let mut content_type = "application/json".to_owned();
+    if let Some((curl, source)) = &curl {
+        for (header, value) in &curl.headers {
+            if header.eq_ignore_ascii_case("content-type") {
+                content_type.clone_from(value);
+            } else if !header.eq_ignore_ascii_case("accept") {
+                parameters.push(Parameter {
+                    name: header.clone(),
+                    rust_name: naming::snake_ident(header),
+                    location: ParameterLocation::Header,
+                    required: true,
+                    ty: TypeRef::String,
+                    description: Some(format!("The curl example sends `{header}: {value}`.")),
+                    source: source.clone(),
+                });
+            }
+        }
+    }
+
+    let request_body = match &front.request {
+        Some(section) if section.json_markdown.is_some() || !section.parameters.is_empty() => {
+            let (shape, example) = read_section(page, api, section, "/request", names.body("Request"), &names, "request");
+            Some(RequestBody {
+                content_type,
+                ty: examples::define(api, &shape),
+                required: true,
+                description: None,
+                examples: example.map(|e| e.to_example()).into_iter().collect(),
+            })
+        }
+        _ => None,
+    };
+
+    let status = Status::Code(200);
+    let mut response = Response {
+        status,
+        variant: naming::status_variant(status),
+        description: None,
+        content_type: None,
+        body: None,
+        examples: Vec::new(),
+        source: page.source("/response"),
+    };
+    if let Some(section) = &front.response {
+        let (shape, example) = read_section(page, api, section, "/response", names.body("Response"), &names, "response");
+        response.content_type = Some("application/json".to_owned());
+        response.body = Some(examples::define(api, &shape));
+        if let Some(example) = example {
+            if api.envelope.is_none() {
+                api.envelope = examples::envelope_of(&example.value, example.source(""));
+            }
+            response.examples.push(example.to_example());
+        }
+    }
+
+    let description = body.trim();
+    Ok(Operation {
+        name,
+        method,
+        path,
+        summary: title.map(str::to_owned),
+        description: (!description.is_empty()).then(|| description.to_owned()),
+        parameters,
+        request_body,
+        responses: vec![response],
+        source: page.source("/endpoint_url"),
+    })
+}
+
+/// The body a `request:` or `response:` section describes, and its example when the example
+/// fits the body (see [`Shape::reconcile`]).
+fn read_section(
+    page: &Page<'_>,
+    api: &mut ApiBuilder,
+    section: &Section,
+    at: &str,
+    candidates: Vec<String>,
+    names: &TypeNames,
+    what: &str,
+) -> (Shape, Option<JsonExample>) {
+    let example = section.json_markdown.as_deref().and_then(|text| page.fenced_json(api, text, &child(at, "json_markdown"), what));
+    let mut shape = match example.as_ref().map(|e| (e, &e.value)) {
+        Some((example, Value::Object(object))) => Shape::from_example(example, object, "", candidates.clone(), &[], names),
+        Some((example, _)) => {
+            api.warn(example.source(""), format!("the {what} example is not a JSON object; the body is read from the parameter list"));
+            Shape::new(candidates.clone(), page.source(at))
+        }
+        None => Shape::new(candidates.clone(), page.source(at)),
+    };
+    let listed: Vec<String> = section.parameters.iter().map(|p| p.title.clone()).collect();
+    for (index, entry) in section.parameters.iter().enumerate() {
+        let entry_at = child(&child(at, "parameters"), &index.to_string());
+        let declaration = declaration(page, api, entry, &entry_at);
+        if shape.declare(&declaration, api) == 0 {
+            if example.is_some() {
+                api.warn(declaration.source.clone(), format!("parameter `{}` is not in the {what} example; it is added beside the fields listed with it", entry.title));
+            }
+            let mut field = examples::FieldShape::new(&declaration.name, examples::ShapeType::Plain(declaration.ty.clone().unwrap_or(TypeRef::Any)), declaration.source.clone());
+            field.required = declaration.required;
+            field.description = declaration.description;
+            shape.add_beside(&listed, field);
+        }
+    }
+    let example = example.filter(|example| {
+        let problems = shape.reconcile(example, &example.value, "", api);
+        if !problems.is_empty() {
+            api.warn(example.source(""), format!("the {what} example does not fit the documented body ({}); it is not used as an example", problems.join("; ")));
+        }
+        problems.is_empty()
+    });
+    (shape, example)
+}
+
+fn declaration(page: &Page<'_>, api: &mut ApiBuilder, entry: &ParameterEntry, at: &str) -> Declaration {
+    let source = page.source(at);
+    let ty = entry.ty.as_deref().and_then(|word| {
+        let ty = examples::json_type_word(word);
+        if ty.is_none() {
+            api.warn(source.clone(), format!("type `{word}` of `{}` is not known; the example decides", entry.title));
+        }
+        ty
+    });
+    Declaration {
+        name: entry.title.clone(),
+        ty,
+        required: entry.required,
+        description: entry.description_markdown.as_deref().map(str::trim).filter(|d| !d.is_empty()).map(str::to_owned),
+        source,
+    }
+}
+
+/// The curl command of the page's examples, with its page line; it names the server, which
+/// is added to `api`. A page without one has no documented host: a warning.
+fn read_curl(page: &Page<'_>, api: &mut ApiBuilder, path: &str) -> Option<(curl::Curl, Source)> {
+    for (index, example) in page.front.examples.iter().enumerate() {
+        let Some(text) = &example.code_markdown else { continue };
+        let at = pointer(&["examples", &index.to_string(), "code_markdown"]);
+        let key_line = page.source(&at).line;
+        for fence in markdown::fences(text).iter().filter(|f| curl::is_curl(&f.content)) {
+            let source = Source { file: page.document.path.clone(), line: key_line + fence.content_line };
+            match curl::parse(&fence.content) {
+                Ok(curl) => {
+                    if curl.url.path != path {
+                        api.warn(source.clone(), format!("the curl example calls `{}`, not `endpoint_url` `{path}`; `endpoint_url` is used", curl.url.path));
+                    }
+                    api.add_server(Server { url: curl.url.origin(), description: None, variables: Vec::new(), source: source.clone() });
+                    return Some((curl, source));
+                }
+                Err(message) => api.warn(source, format!("the curl example cannot be read: {message}")),
+            }
+        }
+    }
+    api.warn(page.source("/endpoint_url"), "no curl example names the host; the client has no server constructor, only `Client::new`");
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_after_a_provenance_line() {
+        let text = "# Source: repo:path@abc\n---\ntitle: T\nlayout: v2endpoint\n---\n\nBody text.\n";
+        let found = split(text).unwrap_or_else(|| panic!("no front matter found"));
+        assert_eq!(found.yaml, "title: T\nlayout: v2endpoint\n");
+        assert_eq!(found.opening_line, 2);
+        assert_eq!(found.body, "\nBody text.\n");
+        assert_eq!(found.body_line, 6);
+        assert_eq!(page_start(text), (24, 2));
+        assert!(split("no front matter\n---\n").is_none());
+        assert!(split("---\nnever: closed\n").is_none());
+    }
+
+    const PAGE: &str = "---
+title: Refresh Authentication
+categories:
+  - authentication
+layout: v2endpoint
+endpoint_url: /auth-api/v2/authenticate/refresh
+method: POST
+request:
+  json_markdown: |
+    ~~~json
+    {\"refreshToken\": \"abc\"}
+    ~~~
+  parameters:
+    - title: refreshToken
+      type: string
+      required: true
+      description_markdown: The refresh token.
+response:
+  json_markdown: |
+    ~~~json
+    {
+      \"response\": {
+        \"code\": \"SUCCESS\",
+        \"data\": {
+          \"expiresIn\": 480
+        }
+      }
+    }
+    ~~~
+  parameters:
+    - title: expiresIn
+      type: string
+      description_markdown: Seconds.
+examples:
+  - title: Curl
+    code_markdown: |
+      ~~~curl
+      curl -X POST -H \"Content-Type: application/json\" -d '{}' 'https://api.smartling.com/auth-api/v2/authenticate/refresh'
+      ~~~
+---
+
+Returns a renewed access token.
+";
+
+    fn read_page(text: &str) -> Result<crate::ir::Api, Vec<Diagnostic>> {
+        let mut api = ApiBuilder::new("smartling");
+        read(&Document { path: "specs/smartling/r.md".to_owned(), text: text.to_owned() }, &mut api)?;
+        Ok(api.finish())
+    }
+
+    #[test]
+    fn reads_structure_from_the_example_and_facts_from_the_parameters() {
+        let api = read_page(PAGE).unwrap_or_else(|e| panic!("{e:?}"));
+        let op = &api.operations[0];
+        assert_eq!((op.name.as_str(), op.method, op.path.as_str()), ("refresh_authentication", Method::Post, "/auth-api/v2/authenticate/refresh"));
+        assert_eq!(op.source.line, 6);
+        assert_eq!(op.description.as_deref(), Some("Returns a renewed access token."));
+        assert_eq!(api.servers[0].url, "https://api.smartling.com");
+        assert_eq!(api.servers[0].source.line, 38);
+
+        let data = api.type_def("AuthenticationData").unwrap_or_else(|| panic!("no AuthenticationData: {:?}", api.types));
+        let crate::ir::TypeKind::Struct { fields, .. } = &data.kind else { panic!("not a struct") };
+        assert_eq!(fields[0].ty, TypeRef::Integer { bits: 64 });
+        assert_eq!(fields[0].also_accepts, Some(TypeRef::String));
+        assert_eq!(fields[0].description.as_deref(), Some("Seconds."));
+        assert_eq!(fields[0].source.line, 31, "the declaration's line");
+        assert_eq!(data.source.line, 24, "the `data` key in the example");
+        assert_eq!(api.warnings.iter().filter(|w| w.message.contains("also accepts")).count(), 1);
+        assert_eq!(api.warnings[0].source.line, 31);
+
+        let request = api.type_def("RefreshAuthenticationRequest").unwrap_or_else(|| panic!("no request type"));
+        let crate::ir::TypeKind::Struct { fields, .. } = &request.kind else { panic!("not a struct") };
+        assert!(fields[0].required);
+        assert_eq!(op.request_body.as_ref().map(|b| b.examples[0].source.line), Some(11));
+        assert_eq!(op.responses[0].examples[0].source.line, 21);
+
+        let envelope = api.envelope.as_ref().unwrap_or_else(|| panic!("no envelope"));
+        assert_eq!(envelope.payload, ["response", "data"]);
+        assert_eq!(envelope.success, serde_json::json!("SUCCESS"));
+    }
+
+    #[test]
+    fn bad_front_matter_is_a_diagnostic() {
+        let errors = read_page("---\ntitle: X\nlayout: v2endpoint\nmethod: FETCH\n---\n").err().unwrap_or_default();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert_eq!(errors[0].line, 4);
+        let errors = read_page("---\ntitle: X\nlayout: v2endpoint\nrequest:\n  parameters: 3\n---\n").err().unwrap_or_default();
+        assert_eq!(errors.len(), 1);
+        assert!(errors[0].message.contains("request.parameters"), "{}", errors[0].message);
+    }
+
+    #[test]
+    fn invalid_json_example_is_a_warning() {
+        let page = PAGE.replace("{\"refreshToken\": \"abc\"}", "{refreshToken: abc}");
+        let api = read_page(&page).unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(api.warnings.iter().any(|w| w.message.contains("not valid JSON") && w.source.line == 11), "{:?}", api.warnings);
+        assert!(api.operations[0].request_body.as_ref().is_some_and(|b| b.examples.is_empty()));
+    }
+}

@@ -1,0 +1,665 @@
+//! just-the-docs pages with kramdown tables (Pitchpoint's API reference) -> IR.
+//!
+//! The page is parsed with pulldown-cmark (tables enabled) into [`Block`]s: headings,
+//! paragraphs, tables and fenced code, each with its page line. The method and URL are only in
+//! the curl example (read by [`super::curl`]); its `-d` body is the request example. Tables are
+//! found by the heading above them: "Header Properties", "Request Data Properties", and under
+//! "Responses" the status labels: a paragraph `200` followed by a `{: .label ...}` line opens a
+//! section, and the table after several labels applies to each of them (Pitchpoint's `400`
+//! and `403` share one table and one example). The ```` ```json ```` block after a section's
+//! table is that section's example.
+//!
+//! Columns are found by their header names. A `Default` column becomes the field's default,
+//! typed by its `Type` cell. A `Required` column (yes/no/true/false) decides optionality where
+//! the table has one; where it has none, request fields are required (a request documents what
+//! the caller sends) and response fields optional (an answer may leave any of them out, and a
+//! client that fails on a missing field it does not need is worse than one that reports `None`).
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+use super::curl::{self, Curl};
+use super::examples::{self, FieldShape, JsonExample, Row, Shape, ShapeType, Table, TypeNames};
+use super::front_matter;
+use super::markdown::{self, Fence};
+use super::Document;
+use crate::builder::ApiBuilder;
+use crate::diagnostic::{line_column, Diagnostic};
+use crate::ir::{Operation, Parameter, ParameterLocation, RequestBody, Response, Server, ServerVariable, Source, Status, TypeRef};
+use crate::naming;
+
+/// One block of a markdown page, with the page line it starts on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Block {
+    Heading { level: u8, text: String, line: u32 },
+    /// A paragraph's text; soft line breaks are kept as `\n`, inline code keeps its backticks.
+    Paragraph { text: String, line: u32 },
+    Table(Table),
+    Fence(Fence),
+}
+
+impl Block {
+    pub fn line(&self) -> u32 {
+        match self {
+            Block::Heading { line, .. } | Block::Paragraph { line, .. } => *line,
+            Block::Table(table) => table.line,
+            Block::Fence(fence) => fence.fence_line,
+        }
+    }
+}
+
+/// The blocks of the markdown `text`, whose first line is page line `first_line`, in page order.
+/// Code blocks come from [`markdown::fences`]; HTML blocks are skipped.
+pub(crate) fn blocks(text: &str, first_line: u32) -> Vec<Block> {
+    let shift = first_line.saturating_sub(1);
+    let line_of = |offset: usize| line_column(text, offset).0 + shift;
+    let mut blocks = Vec::new();
+    let mut buffer: Option<String> = None;
+    let mut heading: Option<(u8, u32)> = None;
+    let mut paragraph: Option<u32> = None;
+    let mut table: Option<Table> = None;
+    let mut row: Option<Row> = None;
+    for (event, range) in Parser::new_ext(text, Options::ENABLE_TABLES).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                heading = Some((level as u8, line_of(range.start)));
+                buffer = Some(String::new());
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let (Some((level, line)), Some(text)) = (heading.take(), buffer.take()) {
+                    blocks.push(Block::Heading { level, text: text.trim().to_owned(), line });
+                }
+            }
+            Event::Start(Tag::Paragraph) => {
+                paragraph = Some(line_of(range.start));
+                buffer = Some(String::new());
+            }
+            Event::End(TagEnd::Paragraph) => {
+                if let (Some(line), Some(text)) = (paragraph.take(), buffer.take()) {
+                    blocks.push(Block::Paragraph { text: text.trim().to_owned(), line });
+                }
+            }
+            Event::Start(Tag::Table(_)) => table = Some(Table { header: Vec::new(), rows: Vec::new(), line: line_of(range.start) }),
+            Event::Start(Tag::TableHead | Tag::TableRow) => row = Some(Row { cells: Vec::new(), line: line_of(range.start) }),
+            Event::End(TagEnd::TableHead) => {
+                if let (Some(table), Some(row)) = (table.as_mut(), row.take()) {
+                    table.header = row.cells;
+                }
+            }
+            Event::End(TagEnd::TableRow) => {
+                if let (Some(table), Some(row)) = (table.as_mut(), row.take()) {
+                    table.rows.push(row);
+                }
+            }
+            Event::Start(Tag::TableCell) => buffer = Some(String::new()),
+            Event::End(TagEnd::TableCell) => {
+                if let (Some(row), Some(text)) = (row.as_mut(), buffer.take()) {
+                    row.cells.push(text.trim().to_owned());
+                }
+            }
+            Event::End(TagEnd::Table) => blocks.extend(table.take().map(Block::Table)),
+            Event::Text(text) => buffer.iter_mut().for_each(|b| b.push_str(&text)),
+            Event::Code(code) => buffer.iter_mut().for_each(|b| {
+                b.push('`');
+                b.push_str(&code);
+                b.push('`');
+            }),
+            Event::SoftBreak | Event::HardBreak => buffer.iter_mut().for_each(|b| b.push('\n')),
+            _ => {}
+        }
+    }
+    blocks.extend(markdown::fences(text).into_iter().map(|mut fence| {
+        fence.fence_line += shift;
+        fence.content_line += shift;
+        Block::Fence(fence)
+    }));
+    blocks.sort_by_key(Block::line);
+    blocks
+}
+
+/// A paragraph that is a kramdown label: a line of text and a `{: .label ...}` line.
+fn label_text(paragraph: &str) -> Option<&str> {
+    let mut lines = paragraph.lines();
+    let text = lines.next()?.trim();
+    lines.any(|l| l.trim_start().starts_with("{:") && l.contains(".label")).then_some(text)
+}
+
+/// A status label: `200`, `4XX` or `default` as a label.
+fn status_label(paragraph: &str) -> Option<Status> {
+    let text = label_text(paragraph)?;
+    if text.eq_ignore_ascii_case("default") {
+        return Some(Status::Default);
+    }
+    if text.len() == 3 && text.chars().all(|c| c.is_ascii_digit()) {
+        return text.parse::<u16>().ok().filter(|c| (100..600).contains(c)).map(Status::Code);
+    }
+    let class = text.strip_suffix("XX").or_else(|| text.strip_suffix("xx"))?;
+    class.parse::<u16>().ok().filter(|c| (1..6).contains(c)).map(Status::Range)
+}
+
+/// The statuses a label group documents, with the table and examples that follow them.
+#[derive(Debug, Default)]
+struct Section<'a> {
+    statuses: Vec<(Status, u32)>,
+    table: Option<&'a Table>,
+    examples: Vec<&'a Fence>,
+}
+
+/// Where in the page a block sits, by the last heading above it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Zone {
+    /// Under the page's own heading, before any table or code.
+    Intro,
+    Headers,
+    Request,
+    Responses,
+    Other,
+}
+
+/// What the page says, found by headings and labels.
+#[derive(Debug, Default)]
+struct Layout<'a> {
+    title: Option<(&'a str, u32)>,
+    description: Vec<&'a str>,
+    curl: Option<&'a Fence>,
+    header_table: Option<&'a Table>,
+    request_table: Option<&'a Table>,
+    sections: Vec<Section<'a>>,
+}
+
+fn layout<'a>(blocks: &'a [Block], file: &str, api: &mut ApiBuilder) -> Layout<'a> {
+    let source = |line: u32| Source { file: file.to_owned(), line };
+    let mut found = Layout::default();
+    let mut zone = Zone::Other;
+    for block in blocks {
+        match block {
+            Block::Heading { text, line, .. } => {
+                let lower = text.to_ascii_lowercase();
+                zone = if lower.contains("header") {
+                    Zone::Headers
+                } else if lower.contains("request") {
+                    Zone::Request
+                } else if lower.contains("response") {
+                    Zone::Responses
+                } else if found.title.is_none() {
+                    found.title = Some((text.as_str(), *line));
+                    Zone::Intro
+                } else {
+                    Zone::Other
+                };
+            }
+            Block::Paragraph { text, line } => match zone {
+                Zone::Responses => {
+                    if let Some(status) = status_label(text) {
+                        match found.sections.last_mut() {
+                            Some(open) if open.table.is_none() && open.examples.is_empty() => open.statuses.push((status, *line)),
+                            _ => found.sections.push(Section { statuses: vec![(status, *line)], ..Section::default() }),
+                        }
+                    }
+                }
+                Zone::Intro if label_text(text).is_none() => found.description.push(text),
+                _ => {}
+            },
+            Block::Table(table) => {
+                if zone == Zone::Intro {
+                    zone = Zone::Other;
+                }
+                match zone {
+                    Zone::Headers => {
+                        found.header_table.get_or_insert(table);
+                    }
+                    Zone::Request => {
+                        found.request_table.get_or_insert(table);
+                    }
+                    Zone::Responses => match found.sections.last_mut() {
+                        Some(open) if open.table.is_none() && open.examples.is_empty() => open.table = Some(table),
+                        Some(_) => api.warn(source(table.line), "a second table after the same status labels is ignored"),
+                        None => api.warn(source(table.line), "a table under the responses heading before any status label is ignored"),
+                    },
+                    _ => {}
+                }
+            }
+            Block::Fence(fence) => {
+                if zone == Zone::Intro {
+                    zone = Zone::Other;
+                }
+                if found.curl.is_none() && curl::is_curl(&fence.content) {
+                    found.curl = Some(fence);
+                } else if zone == Zone::Responses && fence.language() == "json" {
+                    match found.sections.last_mut() {
+                        Some(open) => open.examples.push(fence),
+                        None => api.warn(source(fence.fence_line), "an example under the responses heading before any status label is ignored"),
+                    }
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Reads a kramdown-tables page into `api`: one operation.
+pub fn read(document: &Document, api: &mut ApiBuilder) -> Result<(), Vec<Diagnostic>> {
+    let text = &document.text;
+    let (body, body_line, front_title) = match front_matter::split(text) {
+        Some(split) => {
+            let title = serde_yaml::from_str::<serde_yaml::Value>(split.yaml)
+                .ok()
+                .and_then(|v| v.get("title").and_then(serde_yaml::Value::as_str).map(str::to_owned));
+            (split.body, split.body_line, title)
+        }
+        None => {
+            let (offset, line) = front_matter::page_start(text);
+            (&text[offset..], line, None)
+        }
+    };
+    let blocks = blocks(body, body_line);
+    let layout = layout(&blocks, &document.path, api);
+    let page = Page { document };
+
+    let Some(fence) = layout.curl else {
+        let line = layout.title.map_or(body_line, |(_, line)| line);
+        return Err(vec![page
+            .error(line, "the page has no curl example; a kramdown page gives its method and URL only there")
+            .with_hint("add a ```shell block with the `curl -X METHOD URL ...` call")]);
+    };
+    let curl = curl::parse(&fence.content).map_err(|message| vec![page.error(fence.content_line, format!("the curl example cannot be read: {message}"))])?;
+    let curl_source = page.source(fence.content_line);
+
+    let title = layout.title.map(|(text, _)| text.to_owned()).or(front_title);
+    let preferred = match title.as_deref().filter(|t| t.chars().any(|c| c.is_ascii_alphanumeric())) {
+        Some(title) => naming::snake_ident(title),
+        None => naming::snake_ident(curl.url.path.rsplit('/').next().unwrap_or_default()),
+    };
+    let name = api.unique_operation_name(&preferred);
+    api.reserve_operation_items(&name);
+    let names = TypeNames::new(&name, examples::resource_word(&curl.url.path).as_deref());
+
+    let variables = curl.url.host_variables().into_iter().map(|name| ServerVariable { name, default: None, description: None, allowed: Vec::new() }).collect();
+    api.add_server(Server { url: curl.url.origin(), description: None, variables, source: curl_source.clone() });
+    if let Some(query) = &curl.url.query {
+        api.warn(curl_source.clone(), format!("the query string `?{query}` of the curl example is not read as parameters"));
+    }
+
+    let mut errors = Vec::new();
+    let (mut parameters, content_type) = match headers(&page, layout.header_table, &curl, &curl_source) {
+        Ok(found) => found,
+        Err(e) => {
+            errors.push(e);
+            (Vec::new(), "application/json".to_owned())
+        }
+    };
+    parameters.extend(curl::placeholders(&curl.url.path).into_iter().map(|variable| Parameter {
+        rust_name: naming::snake_ident(&variable),
+        name: variable,
+        location: ParameterLocation::Path,
+        required: true,
+        ty: TypeRef::String,
+        description: None,
+        source: curl_source.clone(),
+    }));
+
+    let request_body = match request_body(&page, api, layout.request_table, &curl, fence, &names, content_type) {
+        Ok(body) => body,
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
+    let single_success = layout.sections.iter().flat_map(|s| &s.statuses).filter(|(s, _)| s.is_success()).count() == 1;
+    let mut responses = Vec::new();
+    for section in &layout.sections {
+        match section_responses(&page, api, section, &names, single_success) {
+            Ok(mut found) => responses.append(&mut found),
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let description = layout.description.join("\n\n");
+    api.operations.push(Operation {
+        name,
+        method: curl.method,
+        path: curl.url.path.clone(),
+        summary: title,
+        description: (!description.trim().is_empty()).then_some(description),
+        parameters,
+        request_body,
+        responses,
+        source: curl_source,
+    });
+    Ok(())
+}
+
+struct Page<'a> {
+    document: &'a Document,
+}
+
+impl Page<'_> {
+    fn source(&self, line: u32) -> Source {
+        Source { file: self.document.path.clone(), line }
+    }
+
+    fn error(&self, line: u32, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(&self.document.path, &self.document.text, line, 0, message)
+    }
+}
+
+const NAME_COLUMN: &[&str] = &["property", "name", "field", "parameter", "header"];
+const REQUIRED_COLUMN: &[&str] = &["required", "mandatory"];
+
+/// Header parameters from the header table and the curl example; the `Content-Type` they give
+/// is the request body's, not a parameter.
+fn headers(page: &Page<'_>, table: Option<&Table>, curl: &Curl, curl_source: &Source) -> Result<(Vec<Parameter>, String), Diagnostic> {
+    let mut parameters = Vec::new();
+    let mut content_type = curl.header("content-type").map(str::to_owned);
+    if let Some(table) = table {
+        let name_column = table.column(NAME_COLUMN).ok_or_else(|| page.error(table.line, "the header table has no `Property` column"))?;
+        let value_column = table.column(&["value"]);
+        let required_column = table.column(REQUIRED_COLUMN);
+        let description_column = table.column(&["description"]);
+        for row in &table.rows {
+            let name = row.cell(Some(name_column));
+            let value = row.cell(value_column);
+            if name.eq_ignore_ascii_case("content-type") {
+                if !value.is_empty() {
+                    content_type = Some(value.to_owned());
+                }
+                continue;
+            }
+            if name.is_empty() || name.eq_ignore_ascii_case("accept") {
+                continue;
+            }
+            let description = Some(row.cell(description_column)).filter(|d| !d.is_empty()).map(str::to_owned).or_else(|| (!value.is_empty()).then(|| format!("Value: `{value}`.")));
+            parameters.push(header_parameter(name, examples::required_word(row.cell(required_column)).unwrap_or(true), description, page.source(row.line)));
+        }
+    }
+    for (name, value) in &curl.headers {
+        let known = name.eq_ignore_ascii_case("content-type") || name.eq_ignore_ascii_case("accept") || parameters.iter().any(|p: &Parameter| p.name.eq_ignore_ascii_case(name));
+        if !known {
+            parameters.push(header_parameter(name, true, Some(format!("The curl example sends `{name}: {value}`.")), curl_source.clone()));
+        }
+    }
+    Ok((parameters, content_type.unwrap_or_else(|| "application/json".to_owned())))
+}
+
+fn header_parameter(name: &str, required: bool, description: Option<String>, source: Source) -> Parameter {
+    Parameter {
+        name: name.to_owned(),
+        rust_name: naming::snake_ident(name),
+        location: ParameterLocation::Header,
+        required,
+        ty: TypeRef::String,
+        description,
+        source,
+    }
+}
+
+/// A table of fields as a shape: one field per row, named by the `Property` column.
+fn table_shape(page: &Page<'_>, api: &mut ApiBuilder, table: &Table, candidates: Vec<String>, required_by_default: bool) -> Result<Shape, Diagnostic> {
+    let name_column = table
+        .column(NAME_COLUMN)
+        .ok_or_else(|| page.error(table.line, format!("the table has no `Property` or `Name` column (its columns: {})", table.header.join(", "))))?;
+    let type_column = table.column(&["type", "data type"]);
+    let description_column = table.column(&["description"]);
+    let default_column = table.column(&["default"]);
+    let required_column = table.column(REQUIRED_COLUMN);
+    let mut shape = Shape::new(candidates, page.source(table.line));
+    for row in &table.rows {
+        let name = row.cell(Some(name_column));
+        if name.is_empty() {
+            continue;
+        }
+        let source = page.source(row.line);
+        let word = row.cell(type_column);
+        let ty = examples::json_type_word(word).unwrap_or_else(|| {
+            let said = if word.is_empty() { "no type".to_owned() } else { format!("type `{word}`") };
+            api.warn(source.clone(), format!("`{name}` has {said} this generator knows; it is any JSON value unless an example says more"));
+            TypeRef::Any
+        });
+        let mut field = FieldShape::new(name, ShapeType::Plain(ty.clone()), source.clone());
+        field.description = Some(row.cell(description_column)).filter(|d| !d.is_empty()).map(str::to_owned);
+        field.default = examples::default_value(row.cell(default_column), &ty);
+        let cell = row.cell(required_column);
+        field.required = match examples::required_word(cell) {
+            Some(required) => required,
+            None => {
+                if !cell.is_empty() {
+                    api.warn(source, format!("`{name}`: `{cell}` is not yes/no; the table's default applies"));
+                }
+                required_by_default
+            }
+        };
+        shape.fields.push(field);
+    }
+    Ok(shape)
+}
+
+/// Keeps `example` when it fits `shape` (settling types on the way), else warns.
+fn fitting(api: &mut ApiBuilder, shape: &mut Shape, example: JsonExample, what: &str) -> Option<JsonExample> {
+    let problems = shape.reconcile(&example, &example.value, "", api);
+    if problems.is_empty() {
+        return Some(example);
+    }
+    api.warn(example.source(""), format!("the {what} example does not fit the documented table ({}); it is not used as an example", problems.join("; ")));
+    None
+}
+
+fn request_body(
+    page: &Page<'_>,
+    api: &mut ApiBuilder,
+    table: Option<&Table>,
+    curl: &Curl,
+    fence: &Fence,
+    names: &TypeNames,
+    content_type: String,
+) -> Result<Option<RequestBody>, Diagnostic> {
+    let example = curl.body.as_deref().and_then(|body| {
+        // The body's first line, found in the command after its data option, is the example's
+        // first page line.
+        let first = body.lines().next().unwrap_or_default();
+        let option = [" -d", "\n-d", " --data", "\n--data", " --json", "\n--json"].iter().filter_map(|o| fence.content.find(o)).min().unwrap_or(0);
+        let offset = fence.content[option..].find(first).map_or(option, |at| option + at);
+        let line = fence.content_line + line_column(&fence.content, offset).0 - 1;
+        examples::read_example(api, &page.document.path, body, line, "request")
+    });
+    let shape = match (table, &example) {
+        (Some(table), _) => Some(table_shape(page, api, table, names.body("Request"), true)?),
+        (None, Some(example)) => example.value.as_object().map(|object| Shape::from_example(example, object, "", names.body("Request"), &[], names)),
+        (None, None) => None,
+    };
+    let Some(mut shape) = shape else { return Ok(None) };
+    let example = example.and_then(|e| fitting(api, &mut shape, e, "request"));
+    Ok(Some(RequestBody {
+        content_type,
+        ty: examples::define(api, &shape),
+        required: true,
+        description: None,
+        examples: example.map(|e| e.to_example()).into_iter().collect(),
+    }))
+}
+
+/// The responses of one label section: one per status, all with the section's body type.
+fn section_responses(page: &Page<'_>, api: &mut ApiBuilder, section: &Section<'_>, names: &TypeNames, single_success: bool) -> Result<Vec<Response>, Diagnostic> {
+    let Some(&(first, _)) = section.statuses.first() else { return Ok(Vec::new()) };
+    let candidates = if first.is_success() && single_success {
+        names.body("Response")
+    } else if section.statuses.len() > 1 && section.statuses.iter().all(|(s, _)| !s.is_success()) {
+        names.body("ErrorBody")
+    } else {
+        names.body(&naming::status_variant(first))
+    };
+    let what = section.statuses.iter().map(|(s, _)| s.to_string()).collect::<Vec<_>>().join("/");
+    let parsed: Vec<JsonExample> = section
+        .examples
+        .iter()
+        .filter_map(|fence| examples::read_example(api, &page.document.path, &fence.content, fence.content_line, &what))
+        .collect();
+    let shape = match (section.table, parsed.first()) {
+        (Some(table), _) => Some(table_shape(page, api, table, candidates, false)?),
+        (None, Some(example)) => example.value.as_object().map(|object| Shape::from_example(example, object, "", candidates, &[], names)),
+        (None, None) => None,
+    };
+    let (body, examples) = match shape {
+        Some(mut shape) => {
+            let fitting: Vec<JsonExample> = parsed.into_iter().filter_map(|e| fitting(api, &mut shape, e, &what)).collect();
+            (Some(examples::define(api, &shape)), fitting)
+        }
+        None => (None, Vec::new()),
+    };
+    if first.is_success() && api.envelope.is_none() {
+        api.envelope = examples.iter().find_map(|e| examples::envelope_of(&e.value, e.source("")));
+    }
+    Ok(section
+        .statuses
+        .iter()
+        .map(|&(status, line)| Response {
+            status,
+            variant: naming::status_variant(status),
+            description: None,
+            content_type: body.as_ref().map(|_| "application/json".to_owned()),
+            body: body.clone(),
+            examples: examples.iter().map(JsonExample::to_example).collect(),
+            source: page.source(line),
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Method, TypeKind};
+
+    const PAGE: &str = "---
+title: Refresh
+layout: default
+---
+Stable
+{: .label .label-green }
+
+## Refresh Id Token
+
+Refresh your access token.
+
+```shell
+curl -X POST https://api.example.com/oauth2/002/refreshIdToken \\
+-H \"Content-Type: application/json\" \\
+-d '{
+  \"refresh_token\": \"abc\"
+}'
+```
+
+#### Header Properties
+
+| Property | Value            | Required? |
+|----------|------------------|-----------|
+| Content-Type | application/json | true      |
+
+#### Request Data Properties
+
+| Property | Description | Type | Default |
+|----------|-------------|------|---------|
+| refresh_token | The refresh token | string | |
+
+### Responses
+
+200
+{: .label .label-green }
+
+| Property      | Description   | Type   | Default |
+|---------------|---------------|--------|---------|
+| token_type    | The type      | string | Bearer  |
+| expires_in    | Seconds       | number | 3600    |
+
+Example:
+```json
+{
+  \"token_type\": \"Bearer\",
+  \"expires_in\": 3600
+}
+```
+
+400
+{: .label .label-red }
+
+403
+{: .label .label-red }
+
+| Property | Description | Type | Default |
+|----------|-------------|------|---------|
+| error    | Error code  | string | |
+
+Example:
+```json
+{\"error\": \"access_denied\"}
+```
+";
+
+    fn read_page(text: &str) -> Result<crate::ir::Api, Vec<Diagnostic>> {
+        let mut api = ApiBuilder::new("pitchpoint");
+        read(&Document { path: "specs/p/r.md".to_owned(), text: text.to_owned() }, &mut api)?;
+        Ok(api.finish())
+    }
+
+    #[test]
+    fn finds_headings_labels_tables_and_fences_in_order() {
+        let found = blocks("# T\n\n200\n{: .label }\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```json\n{}\n```\n", 5);
+        assert!(matches!(&found[0], Block::Heading { level: 1, line: 5, .. }));
+        assert!(matches!(&found[1], Block::Paragraph { text, line: 7 } if status_label(text) == Some(Status::Code(200))));
+        let Block::Table(table) = &found[2] else { panic!("no table: {found:?}") };
+        assert_eq!((table.header.clone(), table.rows[0].cells.clone(), table.rows[0].line), (vec!["a".into(), "b".into()], vec!["1".into(), "2".into()], 12));
+        assert!(matches!(&found[3], Block::Fence(f) if f.content_line == 15));
+        assert_eq!(status_label("Stable\n{: .label .label-green }"), None);
+        assert_eq!(status_label("200"), None, "a bare number is no label");
+    }
+
+    #[test]
+    fn labels_without_a_table_share_the_next_one() {
+        let api = read_page(PAGE).unwrap_or_else(|e| panic!("{e:?}"));
+        let op = &api.operations[0];
+        assert_eq!((op.name.as_str(), op.method, op.path.as_str()), ("refresh_id_token", Method::Post, "/oauth2/002/refreshIdToken"));
+        assert_eq!(api.servers[0].url, "https://api.example.com");
+        assert_eq!(op.description.as_deref(), Some("Refresh your access token."));
+        assert!(op.parameters.is_empty(), "Content-Type is the body's, not a parameter");
+        let statuses: Vec<String> = op.responses.iter().map(|r| r.status.to_string()).collect();
+        assert_eq!(statuses, ["200", "400", "403"]);
+        assert_eq!(op.responses[1].body, op.responses[2].body, "400 and 403 share one table");
+        assert_eq!(op.responses[1].body, Some(TypeRef::Named("RefreshIdTokenErrorBody".into())));
+        assert_eq!(op.responses[2].examples, op.responses[1].examples, "and one example");
+        assert_eq!(op.responses[2].examples.len(), 1);
+        assert_eq!((op.responses[1].source.line, op.responses[2].source.line), (50, 53));
+        assert_eq!(op.responses[0].examples[0].source.line, 44);
+        assert_eq!(op.request_body.as_ref().map(|b| b.examples[0].source.line), Some(15));
+
+        let response = api.type_def("RefreshIdTokenResponse").unwrap_or_else(|| panic!("{:?}", api.types));
+        let TypeKind::Struct { fields, .. } = &response.kind else { panic!("not a struct") };
+        assert_eq!(fields[0].default, Some(serde_json::json!("Bearer")));
+        assert_eq!(fields[1].default, Some(serde_json::json!(3600)));
+        assert_eq!(fields[1].ty, TypeRef::Number);
+        assert!(!fields[0].required, "response tables without a Required column are optional");
+        assert_eq!(fields[1].source.line, 40);
+        let request = api.type_def("RefreshIdTokenRequest").unwrap_or_else(|| panic!("{:?}", api.types));
+        let TypeKind::Struct { fields, .. } = &request.kind else { panic!("not a struct") };
+        assert!(fields[0].required, "request tables without a Required column are required");
+        assert!(api.warnings.is_empty(), "{:?}", api.warnings);
+    }
+
+    #[test]
+    fn a_required_column_decides() {
+        let page = PAGE.replace(
+            "| Property | Description | Type | Default |\n|----------|-------------|------|---------|\n| refresh_token | The refresh token | string | |",
+            "| Property | Description | Type | Required |\n|---|---|---|---|\n| refresh_token | The refresh token | string | yes |\n| alias | An alias | string | no |",
+        );
+        let api = read_page(&page).unwrap_or_else(|e| panic!("{e:?}"));
+        let request = api.type_def("RefreshIdTokenRequest").unwrap_or_else(|| panic!("{:?}", api.types));
+        let TypeKind::Struct { fields, .. } = &request.kind else { panic!("not a struct") };
+        assert_eq!(fields.iter().map(|f| f.required).collect::<Vec<_>>(), [true, false]);
+    }
+
+    #[test]
+    fn a_page_without_curl_is_an_error_at_its_heading() {
+        let page = PAGE.replace("curl -X POST", "wget -X POST");
+        let errors = read_page(&page).err().unwrap_or_default();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].line, 8);
+    }
+}
