@@ -29,6 +29,21 @@ pub fn mark(api: &mut Api) {
     }
 }
 
+/// Marks the string fields whose wire name is in `names` (a sidecar's `secret_fields`) as
+/// secret, whatever they are called. Returns the names that matched no field.
+pub fn mark_named(api: &mut Api, names: &[String]) -> Vec<String> {
+    let mut unmatched: Vec<String> = names.to_vec();
+    for def in &mut api.types {
+        if let TypeKind::Struct { fields, .. } = &mut def.kind {
+            for field in fields.iter_mut().filter(|f| is_candidate(f) && names.contains(&f.wire_name)) {
+                field.secret = true;
+                unmatched.retain(|name| name != &field.wire_name);
+            }
+        }
+    }
+    unmatched
+}
+
 fn is_candidate(field: &Field) -> bool {
     field.ty == TypeRef::String
 }

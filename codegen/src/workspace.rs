@@ -66,6 +66,9 @@ struct ApiSidecar {
     description: Option<String>,
     /// How every answer wraps its payload, when the documents do not say.
     envelope: Option<crate::ir::Envelope>,
+    /// Wire names of string fields that carry secrets under names that do not say so.
+    #[serde(default)]
+    secret_fields: Vec<String>,
 }
 
 impl Workspace {
@@ -117,9 +120,9 @@ impl Workspace {
         let mut builder = ApiBuilder::new(&name);
         let mut errors = Vec::new();
         let sidecar = self.read_sidecar(&path.join(API_SIDECAR)).map_err(|e| vec![e])?;
-        builder.title = sidecar.title;
-        builder.description = sidecar.description;
-        builder.envelope = sidecar.envelope;
+        builder.title = sidecar.title.clone();
+        builder.description = sidecar.description.clone();
+        builder.envelope = sidecar.envelope.clone();
 
         let mut files: Vec<PathBuf> = fs::read_dir(path)
             .map_err(|e| vec![Diagnostic::file_error(&self.relative(path), format!("cannot list the folder: {e}"))])?
@@ -164,6 +167,17 @@ impl Workspace {
         }
         let mut api = builder.finish();
         crate::secrets::mark(&mut api);
+        let unmatched = crate::secrets::mark_named(&mut api, &sidecar.secret_fields);
+        if !unmatched.is_empty() {
+            let sidecar_path = self.relative(&path.join(API_SIDECAR));
+            return Err(unmatched
+                .into_iter()
+                .map(|name| {
+                    Diagnostic::file_error(&sidecar_path, format!("`secret_fields` names `{name}`, which is no string field of this API"))
+                        .with_hint("a stale fix must not pass silently: correct or remove the name")
+                })
+                .collect());
+        }
         Ok(Some(api))
     }
 
@@ -173,7 +187,7 @@ impl Workspace {
         let mut sidecar = serde_yaml::from_str::<Option<ApiSidecar>>(&text).map(Option::unwrap_or_default).map_err(|e| {
             let (line, column) = e.location().map_or((0, 0), |l| (to_u32(l.line()), to_u32(l.column())));
             Diagnostic::error(&relative, &text, line, column, format!("invalid API sidecar: {e}"))
-                .with_hint("an api.yaml may set `title`, `description` and `envelope`")
+                .with_hint("an api.yaml may set `title`, `description`, `envelope` and `secret_fields`")
         })?;
         if let Some(envelope) = &mut sidecar.envelope {
             let line = crate::frontend::yaml_lines::LineIndex::new(&text).line("/envelope");

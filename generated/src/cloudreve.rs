@@ -529,6 +529,10 @@ mod examples {
             PasswordSignInResponse,
         >(
             "{\"code\":0,\"data\":{\"user\":{\"id\":\"lpua\",\"email\":\"admin@cloudreve.org\",\"nickname\":\"Aaron Liu2\",\"status\":\"active\",\"avatar\":\"file\",\"created_at\":\"2023-08-06T19:21:59+08:00\",\"credit\":23000,\"group\":{\"id\":\"z4u4\",\"name\":\"管理员\",\"permission\":\"/f8B\",\"direct_link_batch_size\":999,\"trash_retention\":604800},\"pined\":[{\"uri\":\"cloudreve://my/1\"},{\"uri\":\"cloudreve://my/1/2\"},{\"uri\":\"cloudreve://my/1/2/3/soft-delete\"},{\"uri\":\"cloudreve://my/0/1/2/3/4/5/6/7/8/9/Q3%E5%A4%B4%E8%84%91%E9%A3%8E%E6%9A%B4\"},{\"uri\":\"cloudreve://bnUn@my\"}],\"language\":\"en-US\"},\"token\":{\"access_token\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwic3ViIjoibHB1YSIsImV4cCI6MTc0NTY1NTU3OCwibmJmIjoxNzQ1NjUxOTc4fQ.L1ETHHBNImNevze00QAgrrY1maZO2nefyIwdT4cb68c\",\"refresh_token\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCIsInN1YiI6ImxwdWEiLCJleHAiOjE3NjEyMDM5NzgsIm5iZiI6MTc0NTY1MTk3OCwic3RhdGVfaGFzaCI6Ikk1OCtSbmsrTHVpTkxBbjBqek9KNG45OUorV3hqL0pzbjJoRVYrUXBhelE9In0.Q2s75zxPVA3bzZyIIBau3TBvqSxIdzbiEmK1zCd-_zk\",\"access_expires\":\"2025-04-26T16:19:38.833494+08:00\",\"refresh_expires\":\"2025-10-23T15:19:38.833495+08:00\"}},\"msg\":\"\"}",
+            &[
+                "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwic3ViIjoibHB1YSIsImV4cCI6MTc0NTY1NTU3OCwibmJmIjoxNzQ1NjUxOTc4fQ.L1ETHHBNImNevze00QAgrrY1maZO2nefyIwdT4cb68c",
+                "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCIsInN1YiI6ImxwdWEiLCJleHAiOjE3NjEyMDM5NzgsIm5iZiI6MTc0NTY1MTk3OCwic3RhdGVfaGFzaCI6Ikk1OCtSbmsrTHVpTkxBbjBqek9KNG45OUorV3hqL0pzbjJoRVYrUXBhelE9In0.Q2s75zxPVA3bzZyIIBau3TBvqSxIdzbiEmK1zCd-_zk",
+            ],
         );
     }
     #[test]
@@ -537,6 +541,7 @@ mod examples {
             PasswordSignInTwoFaRequired,
         >(
             "{\"data\":\"1728791b-4e6a-4ac5-adf5-fa717a6b0919\",\"code\":203,\"msg\":\"\"}",
+            &[],
         );
     }
     #[test]
@@ -545,25 +550,29 @@ mod examples {
             RefreshTokenResponse,
         >(
             "{\"data\":{\"access_token\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwic3ViIjoibHB1YSIsImV4cCI6MTc0NTY1NDMwOCwibmJmIjoxNzQ1NjUwNzA4fQ.n2z8AY-A9GC-CymOsLSA8ruV3vYgNJd27MXRcm4bVu8\",\"access_expires\":\"2025-04-26T15:58:28.456762+08:00\",\"refresh_token\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCIsInN1YiI6ImxwdWEiLCJleHAiOjE3NjEyMDI3MDgsIm5iZiI6MTc0NTY1MDcwOCwic3RhdGVfaGFzaCI6Ikk1OCtSbmsrTHVpTkxBbjBqek9KNG45OUorV3hqL0pzbjJoRVYrUXBhelE9In0.KoechX6_A2NeVcfFAlHkRLk572hjPKepP0XWfbvBxZY\",\"refresh_expires\":\"2025-10-23T14:58:28.456762+08:00\"},\"code\":0,\"msg\":\"\"}",
+            &[
+                "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwic3ViIjoibHB1YSIsImV4cCI6MTc0NTY1NDMwOCwibmJmIjoxNzQ1NjUwNzA4fQ.n2z8AY-A9GC-CymOsLSA8ruV3vYgNJd27MXRcm4bVu8",
+                "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCIsInN1YiI6ImxwdWEiLCJleHAiOjE3NjEyMDI3MDgsIm5iZiI6MTc0NTY1MDcwOCwic3RhdGVfaGFzaCI6Ikk1OCtSbmsrTHVpTkxBbjBqek9KNG45OUorV3hqL0pzbjJoRVYrUXBhelE9In0.KoechX6_A2NeVcfFAlHkRLk572hjPKepP0XWfbvBxZY",
+            ],
         );
     }
     #[test]
     fn captcha_fields_captcha_example_1() {
-        crate::runtime::assert_round_trip::<String>("\"z3ds\"");
+        crate::runtime::assert_round_trip::<String>("\"z3ds\"", &[]);
     }
     #[test]
     fn captcha_fields_ticket_example_1() {
-        crate::runtime::assert_round_trip::<String>("\"4qXv7KmbYajJ0yFDKcmJ\"");
+        crate::runtime::assert_round_trip::<String>("\"4qXv7KmbYajJ0yFDKcmJ\"", &[]);
     }
     #[test]
     fn response_code_example_1() {
-        crate::runtime::assert_round_trip::<i64>("0");
+        crate::runtime::assert_round_trip::<i64>("0", &[]);
     }
     #[test]
     fn response_correlation_id_example_1() {
         crate::runtime::assert_round_trip::<
             String,
-        >("\"b4351ecc-ee1a-4455-bc94-2c3dbcc58538\"");
+        >("\"b4351ecc-ee1a-4455-bc94-2c3dbcc58538\"", &[]);
     }
     #[test]
     fn token_access_token_example_1() {
@@ -571,13 +580,16 @@ mod examples {
             crate::runtime::Secret<String>,
         >(
             "\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwic3ViIjoibHB1YSIsImV4cCI6MTc0NTY1NDMwOCwibmJmIjoxNzQ1NjUwNzA4fQ.n2z8AY-A9GC-CymOsLSA8ruV3vYgNJd27MXRcm4bVu8\"",
+            &[
+                "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwic3ViIjoibHB1YSIsImV4cCI6MTc0NTY1NDMwOCwibmJmIjoxNzQ1NjUwNzA4fQ.n2z8AY-A9GC-CymOsLSA8ruV3vYgNJd27MXRcm4bVu8",
+            ],
         );
     }
     #[test]
     fn token_access_expires_example_1() {
         crate::runtime::assert_round_trip::<
             chrono::DateTime<chrono::FixedOffset>,
-        >("\"2025-04-26T15:58:28.456762+08:00\"");
+        >("\"2025-04-26T15:58:28.456762+08:00\"", &[]);
     }
     #[test]
     fn token_refresh_token_example_1() {
@@ -585,97 +597,100 @@ mod examples {
             crate::runtime::Secret<String>,
         >(
             "\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCIsInN1YiI6ImxwdWEiLCJleHAiOjE3NjEyMDI3MDgsIm5iZiI6MTc0NTY1MDcwOCwic3RhdGVfaGFzaCI6Ikk1OCtSbmsrTHVpTkxBbjBqek9KNG45OUorV3hqL0pzbjJoRVYrUXBhelE9In0.KoechX6_A2NeVcfFAlHkRLk572hjPKepP0XWfbvBxZY\"",
+            &[
+                "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCIsInN1YiI6ImxwdWEiLCJleHAiOjE3NjEyMDI3MDgsIm5iZiI6MTc0NTY1MDcwOCwic3RhdGVfaGFzaCI6Ikk1OCtSbmsrTHVpTkxBbjBqek9KNG45OUorV3hqL0pzbjJoRVYrUXBhelE9In0.KoechX6_A2NeVcfFAlHkRLk572hjPKepP0XWfbvBxZY",
+            ],
         );
     }
     #[test]
     fn token_refresh_expires_example_1() {
         crate::runtime::assert_round_trip::<
             chrono::DateTime<chrono::FixedOffset>,
-        >("\"2025-10-23T14:58:28.456762+08:00\"");
+        >("\"2025-10-23T14:58:28.456762+08:00\"", &[]);
     }
     #[test]
     fn user_id_example_1() {
-        crate::runtime::assert_round_trip::<String>("\"6JIo\"");
+        crate::runtime::assert_round_trip::<String>("\"6JIo\"", &[]);
     }
     #[test]
     fn user_nickname_example_1() {
-        crate::runtime::assert_round_trip::<String>("\"Johnny Zhang\"");
+        crate::runtime::assert_round_trip::<String>("\"Johnny Zhang\"", &[]);
     }
     #[test]
     fn user_created_at_example_1() {
         crate::runtime::assert_round_trip::<
             chrono::DateTime<chrono::FixedOffset>,
-        >("\"2023-08-06T19:21:59+08:00\"");
+        >("\"2023-08-06T19:21:59+08:00\"", &[]);
     }
     #[test]
     fn user_preferred_theme_example_1() {
-        crate::runtime::assert_round_trip::<String>("\"#131313\"");
+        crate::runtime::assert_round_trip::<String>("\"#131313\"", &[]);
     }
     #[test]
     fn user_language_example_1() {
-        crate::runtime::assert_round_trip::<String>("\"en-US\"");
+        crate::runtime::assert_round_trip::<String>("\"en-US\"", &[]);
     }
     #[test]
     fn group_id_example_1() {
-        crate::runtime::assert_round_trip::<String>("\"1AI8\"");
+        crate::runtime::assert_round_trip::<String>("\"1AI8\"", &[]);
     }
     #[test]
     fn group_name_example_1() {
-        crate::runtime::assert_round_trip::<String>("\"Admin\"");
+        crate::runtime::assert_round_trip::<String>("\"Admin\"", &[]);
     }
     #[test]
     fn group_permission_example_1() {
-        crate::runtime::assert_round_trip::<String>("\"/f8B\"");
+        crate::runtime::assert_round_trip::<String>("\"/f8B\"", &[]);
     }
     #[test]
     fn group_direct_link_batch_size_example_1() {
-        crate::runtime::assert_round_trip::<i64>("10");
+        crate::runtime::assert_round_trip::<i64>("10", &[]);
     }
     #[test]
     fn group_trash_retention_example_1() {
-        crate::runtime::assert_round_trip::<i64>("864000");
+        crate::runtime::assert_round_trip::<i64>("864000", &[]);
     }
     #[test]
     fn avatar_example_1() {
-        crate::runtime::assert_round_trip::<Avatar>("\"file\"");
+        crate::runtime::assert_round_trip::<Avatar>("\"file\"", &[]);
     }
     #[test]
     fn password_sign_in_request_captcha_example_1() {
-        crate::runtime::assert_round_trip::<String>("\"z3ds\"");
+        crate::runtime::assert_round_trip::<String>("\"z3ds\"", &[]);
     }
     #[test]
     fn password_sign_in_request_ticket_example_1() {
-        crate::runtime::assert_round_trip::<String>("\"4qXv7KmbYajJ0yFDKcmJ\"");
+        crate::runtime::assert_round_trip::<String>("\"4qXv7KmbYajJ0yFDKcmJ\"", &[]);
     }
     #[test]
     fn password_sign_in_request_email_example_1() {
-        crate::runtime::assert_round_trip::<String>("\"user@cloudreve.org\"");
+        crate::runtime::assert_round_trip::<String>("\"user@cloudreve.org\"", &[]);
     }
     #[test]
     fn password_sign_in_request_password_example_1() {
         crate::runtime::assert_round_trip::<
             crate::runtime::Secret<String>,
-        >("\"P@ssw0rd\"");
+        >("\"P@ssw0rd\"", &["P@ssw0rd"]);
     }
     #[test]
     fn password_sign_in_response_code_example_1() {
-        crate::runtime::assert_round_trip::<i64>("0");
+        crate::runtime::assert_round_trip::<i64>("0", &[]);
     }
     #[test]
     fn password_sign_in_response_correlation_id_example_1() {
         crate::runtime::assert_round_trip::<
             String,
-        >("\"b4351ecc-ee1a-4455-bc94-2c3dbcc58538\"");
+        >("\"b4351ecc-ee1a-4455-bc94-2c3dbcc58538\"", &[]);
     }
     #[test]
     fn password_sign_in_two_fa_required_code_example_1() {
-        crate::runtime::assert_round_trip::<i64>("0");
+        crate::runtime::assert_round_trip::<i64>("0", &[]);
     }
     #[test]
     fn password_sign_in_two_fa_required_correlation_id_example_1() {
         crate::runtime::assert_round_trip::<
             String,
-        >("\"b4351ecc-ee1a-4455-bc94-2c3dbcc58538\"");
+        >("\"b4351ecc-ee1a-4455-bc94-2c3dbcc58538\"", &[]);
     }
     #[test]
     fn refresh_token_request_refresh_token_example_1() {
@@ -683,16 +698,19 @@ mod examples {
             crate::runtime::Secret<String>,
         >(
             "\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCIsInN1YiI6ImxwdWEiLCJleHAiOjE3NjEyMDM5NzgsIm5iZiI6MTc0NTY1MTk3OCwic3RhdGVfaGFzaCI6Ikk1OCtSbmsrTHVpTkxBbjBqek9KNG45OUorV3hqL0pzbjJoRVYrUXBhelE9In0.Q2s75zxPVA3bzZyIIBau3TBvqSxIdzbiEmK1zCd-_zk\"",
+            &[
+                "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCIsInN1YiI6ImxwdWEiLCJleHAiOjE3NjEyMDM5NzgsIm5iZiI6MTc0NTY1MTk3OCwic3RhdGVfaGFzaCI6Ikk1OCtSbmsrTHVpTkxBbjBqek9KNG45OUorV3hqL0pzbjJoRVYrUXBhelE9In0.Q2s75zxPVA3bzZyIIBau3TBvqSxIdzbiEmK1zCd-_zk",
+            ],
         );
     }
     #[test]
     fn refresh_token_response_code_example_1() {
-        crate::runtime::assert_round_trip::<i64>("0");
+        crate::runtime::assert_round_trip::<i64>("0", &[]);
     }
     #[test]
     fn refresh_token_response_correlation_id_example_1() {
         crate::runtime::assert_round_trip::<
             String,
-        >("\"b4351ecc-ee1a-4455-bc94-2c3dbcc58538\"");
+        >("\"b4351ecc-ee1a-4455-bc94-2c3dbcc58538\"", &[]);
     }
 }

@@ -8,13 +8,13 @@
 pub mod runtime;
 /// Cloudreve v4
 pub mod cloudreve;
-/// Enos
+/// EnOS apim-token-service
 pub mod enos;
 /// Infisical API
 pub mod infisical;
-/// Pitchpoint
+/// Pitchpoint user management
 pub mod pitchpoint;
-/// Smartling
+/// Smartling auth-api v2
 pub mod smartling;
 pub use chrono;
 pub use reqwest;

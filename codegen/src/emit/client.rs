@@ -112,7 +112,11 @@ fn server_constructors(api: &Api) -> Vec<TokenStream> {
         .iter()
         .enumerate()
         .map(|(index, server)| {
-            let preferred = server.description.as_deref().map(naming::snake_ident).unwrap_or_else(|| format!("server_{}", index + 1));
+            let preferred = match server.description.as_deref() {
+                Some(description) => naming::snake_ident(description),
+                None if api.servers.len() == 1 => "default_server".to_owned(),
+                None => format!("server_{}", index + 1),
+            };
             let name = if names.contains(&preferred) || TAKEN.contains(&preferred.as_str()) {
                 format!("{preferred}_{}", index + 1)
             } else {

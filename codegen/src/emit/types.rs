@@ -81,7 +81,12 @@ pub(crate) fn type_def(api: &Api, def: &TypeDef, received: &BTreeSet<String>) ->
         TypeKind::Struct { fields, additional } => {
             // A received struct without a documented type for extra properties keeps them as JSON.
             let keep = additional.clone().or_else(|| received.contains(&def.name).then_some(TypeRef::Any));
-            structure(api, doc, &name, fields, keep.as_ref(), received)
+            let defaults = fields.iter().filter_map(|f| default_function(&def.name, f).map(|(_, item)| item));
+            let structure = structure(api, doc, &name, fields, keep.as_ref(), received, &def.name);
+            quote! {
+                #structure
+                #(#defaults)*
+            }
         }
         TypeKind::Enum { values } => open_enum(doc, &name, values),
         TypeKind::Alias { target } => {
@@ -119,6 +124,40 @@ fn is_eq(api: &Api, ty: &TypeRef, received: &BTreeSet<String>, seen: &mut Vec<St
     }
 }
 
+/// For an optional field with a documented default of a plain type: the name of the function
+/// serde calls when the field is absent, and that function.
+fn default_function(type_name: &str, field: &Field) -> Option<(String, TokenStream)> {
+    if field.required || field.nullable || field.secret || field.also_accepts.is_some() {
+        return None;
+    }
+    let value = field.default.as_ref()?;
+    let body = match (&field.ty, value) {
+        (TypeRef::String, serde_json::Value::String(text)) => quote! { String::from(#text) },
+        (TypeRef::Integer { bits: 32 }, serde_json::Value::Number(n)) => {
+            let n = i32::try_from(n.as_i64()?).ok()?;
+            quote! { #n }
+        }
+        (TypeRef::Integer { .. }, serde_json::Value::Number(n)) => {
+            let n = n.as_i64()?;
+            quote! { #n }
+        }
+        (TypeRef::Number, serde_json::Value::Number(n)) => {
+            let n = proc_macro2::Literal::f64_suffixed(n.as_f64()?);
+            quote! { #n }
+        }
+        (TypeRef::Boolean, serde_json::Value::Bool(b)) => quote! { #b },
+        _ => return None,
+    };
+    let name = format!("default_{}_{}", heck::ToSnakeCase::to_snake_case(type_name), field.rust_name.trim_start_matches("r#"));
+    let function = ident(&name);
+    let ty = type_tokens(&field.ty);
+    Some((name, quote! {
+        fn #function() -> #ty {
+            #body
+        }
+    }))
+}
+
 fn structure(
     api: &Api,
     doc: TokenStream,
@@ -126,6 +165,7 @@ fn structure(
     fields: &[Field],
     additional: Option<&TypeRef>,
     received: &BTreeSet<String>,
+    type_name: &str,
 ) -> TokenStream {
     let eq = if fields.iter().all(|f| is_eq(api, &f.ty, received, &mut Vec::new()))
         && additional.is_none_or(|a| is_eq(api, a, received, &mut Vec::new()))
@@ -134,7 +174,7 @@ fn structure(
     } else {
         quote! {}
     };
-    let members = fields.iter().map(field);
+    let members = fields.iter().map(|f| field(type_name, f));
     let rest = additional.map(|ty| {
         let ty = type_tokens(ty);
         let taken = fields.iter().any(|f| f.rust_name == "additional_properties");
@@ -155,7 +195,7 @@ fn structure(
     }
 }
 
-fn field(field: &Field) -> TokenStream {
+fn field(type_name: &str, field: &Field) -> TokenStream {
     let mut text = field.description.clone().unwrap_or_default();
     let mut facts = Vec::new();
     if !field.allowed.is_empty() {
@@ -180,6 +220,13 @@ fn field(field: &Field) -> TokenStream {
     let rename = (field.rust_name.trim_start_matches("r#") != wire.as_str()).then(|| quote! { rename = #wire, });
     let value = field_value_tokens(field);
     let lenient = lenient_decoder(field).map(|decoder| quote! { deserialize_with = #decoder, });
+    if let Some((function, _)) = default_function(type_name, field) {
+        return quote! {
+            #doc
+            #[serde(#rename default = #function)]
+            pub #name: #value,
+        };
+    }
     if field.is_optional() {
         quote! {
             #doc

@@ -5,14 +5,19 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
-/// Decodes `json` as `T`, encodes it again, and asserts the result equals `json`.
+/// Decodes `json` as `T`, encodes it again, and asserts the result equals `json`; and asserts
+/// that none of `secrets` (the example's tokens and passwords) shows in the value's `Debug`.
 /// Numbers compare by value (`400` equals `400.0`): JSON does not tell them apart.
-pub(crate) fn assert_round_trip<T: DeserializeOwned + Serialize>(json: &str) {
+pub(crate) fn assert_round_trip<T: DeserializeOwned + Serialize + std::fmt::Debug>(json: &str, secrets: &[&str]) {
     let original: Value = serde_json::from_str(json).expect("the example is JSON");
     let decoded: T = match serde_json::from_value(original.clone()) {
         Ok(decoded) => decoded,
         Err(e) => panic!("the example does not decode into {}: {e}\n{json}", std::any::type_name::<T>()),
     };
+    let printed = format!("{decoded:?}");
+    for secret in secrets {
+        assert!(!printed.contains(secret), "a secret of the example shows in the Debug output of {}", std::any::type_name::<T>());
+    }
     let encoded = serde_json::to_value(&decoded).expect("a decoded value encodes");
     assert!(
         same_json(&original, &encoded),
