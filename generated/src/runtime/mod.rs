@@ -13,6 +13,7 @@ mod error;
 mod http;
 pub mod lenient;
 mod secret;
+pub mod token;
 
 pub use error::Error;
 pub use http::{encode_path_segment, may_match_another, Config, Envelope, HttpClient, RawResponse, Request, ResponseValue, RetryPolicy};

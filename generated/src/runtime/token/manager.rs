@@ -1,0 +1,586 @@
+//! [`TokenManager`]: hands out a valid access token to many tasks, refreshing it ahead of
+//! expiry, one refresh at a time, through vendor faults.
+//!
+//! Two locks, with different jobs:
+//!
+//! - `published` (a `std::sync::RwLock`) holds the token being handed out. Every call reads it
+//!   and, while the token is fresh, returns without awaiting anything: that is the hot path.
+//! - `refresh` (a `tokio::sync::Mutex`) is held by the one attempt at getting a new token
+//!   (load from the store, refresh, login, save). Callers that need a new token queue on it;
+//!   when their turn comes they first look at what the attempt before them achieved and share
+//!   that result instead of starting another (single flight). Callers whose token is due for
+//!   refresh but still valid do not queue: they keep using it while the attempt runs.
+//!
+//! All freshness decisions use `tokio::time::Instant` deadlines, computed once from the
+//! token's absolute expiry when the token is received, so they follow tokio's clock (and its
+//! paused clock in tests) and ignore wall-clock jumps.
+
+use std::fmt;
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use reqwest::StatusCode;
+use tokio::sync::{Mutex, OwnedMutexGuard};
+use tokio::time::Instant;
+
+use super::retry::Backoff;
+use super::{MemoryStore, Token, TokenError, TokenSource, TokenStore};
+use crate::runtime::{Error, Secret};
+
+/// Keeps one vendor session's access token valid for every task that asks.
+///
+/// - **Refresh ahead of expiry.** A token is refreshed once it is within the refresh margin of
+///   its expiry: the smaller of 60 s and 10 % of the lifetime it had when received (so a 5-minute
+///   token is refreshed 30 s early, a 2-hour one 60 s early). Change both with
+///   [`TokenManagerBuilder::refresh_margin`] and [`TokenManagerBuilder::refresh_margin_fraction`].
+/// - **One refresh at a time.** However many tasks find the token due, one refresh request
+///   is made; tasks without a valid token wait for it and all get its result. While the token
+///   is due but still valid, only the task that starts the refresh waits for it; the others
+///   keep getting the current token.
+/// - **Faults.** While refreshing fails, callers keep the current token as long as it has not
+///   expired, and attempts are spaced by exponential backoff with jitter (1 s doubling to
+///   30 s; see [`TokenManagerBuilder::retry_backoff`]), never later than the token's expiry.
+///   Once nothing valid is left, callers get the last failure, saying so.
+/// - **Login fallback.** When the refresh token has expired, or refreshing answers
+///   [`LoginRequired`](super::TokenErrorKind::LoginRequired) or
+///   [`CredentialsRejected`](super::TokenErrorKind::CredentialsRejected), the attempt logs in,
+///   once. If that fails too, the attempt fails; the next one waits for the backoff.
+/// - **Store first.** The manager starts from the token in its [`TokenStore`] (no login if it
+///   is still valid). A new token is saved before it is handed out; if saving fails, the new
+///   token is held back (not lost: the next attempt saves it before anything else) and callers
+///   keep the previous token while it is valid, or get a [`Store`](super::TokenErrorKind::Store)
+///   error.
+///
+/// Clone it to share it: clones use the same token. It needs a tokio runtime (attempts run on
+/// their own task, so a caller that gives up cannot cancel a refresh half way). The manager
+/// puts no time limit on a login or refresh: give the source's HTTP client a timeout, or
+/// callers without a valid token wait as long as the vendor does.
+///
+/// ```
+/// use vendor_clients::runtime::token::{expiry, Token, TokenError, TokenManager, TokenSource};
+///
+/// /// A vendor whose tokens live five minutes.
+/// struct Vendor;
+///
+/// impl TokenSource for Vendor {
+///     async fn login(&self) -> Result<Token, TokenError> {
+///         // A real source posts credentials and normalises the answer.
+///         Ok(Token::new("access-1")
+///             .with_refresh_token("refresh-1")
+///             .with_expires_at(expiry::after_seconds(300, chrono::Utc::now())))
+///     }
+///
+///     async fn refresh(&self, current: &Token) -> Result<Token, TokenError> {
+///         let _refresh_token = current.refresh_token();
+///         Ok(Token::new("access-2").with_expires_at(expiry::after_seconds(300, chrono::Utc::now())))
+///     }
+/// }
+///
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), TokenError> {
+/// let manager = TokenManager::new(Vendor);
+/// let token = manager.access_token().await?; // logs in
+/// assert_eq!(token.expose(), "access-1");
+/// let again = manager.access_token().await?; // still fresh: no request
+/// assert_eq!(again.expose(), "access-1");
+/// # Ok(())
+/// # }
+/// ```
+pub struct TokenManager<S> {
+    inner: Arc<Inner<S>>,
+}
+
+impl<S> Clone for TokenManager<S> {
+    fn clone(&self) -> Self {
+        TokenManager { inner: Arc::clone(&self.inner) }
+    }
+}
+
+/// Configures a [`TokenManager`]; start from [`TokenManager::builder`].
+pub struct TokenManagerBuilder<S> {
+    source: S,
+    store: Option<Arc<dyn TokenStore>>,
+    policy: Policy,
+}
+
+impl<S: TokenSource + 'static> TokenManagerBuilder<S> {
+    /// Where the token is loaded from at start and saved to on every change; by default a
+    /// [`MemoryStore`]. Pass an `Arc` to keep a handle on the store.
+    pub fn store(mut self, store: impl TokenStore + 'static) -> Self {
+        self.store = Some(Arc::new(store));
+        self
+    }
+
+    /// The longest refresh margin (default 60 s): how long before expiry a token is refreshed.
+    pub fn refresh_margin(mut self, max: Duration) -> Self {
+        self.policy.margin_max = max;
+        self
+    }
+
+    /// The margin as a fraction of the token's lifetime (default 0.1), capped by
+    /// [`refresh_margin`](Self::refresh_margin); kept between 0 and 0.9 so a short-lived
+    /// token is still used before it is refreshed.
+    pub fn refresh_margin_fraction(mut self, fraction: f64) -> Self {
+        self.policy.margin_fraction = if fraction.is_finite() { fraction.clamp(0.0, 0.9) } else { DEFAULT_MARGIN_FRACTION };
+        self
+    }
+
+    /// The wait after the first failed attempt (default 1 s), doubled after each further
+    /// failure up to `max` (default 30 s), each with up to half of it taken off at random.
+    pub fn retry_backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.policy.backoff = Backoff { initial, max: max.max(initial) };
+        self
+    }
+
+    pub fn build(self) -> TokenManager<S> {
+        TokenManager {
+            inner: Arc::new(Inner {
+                source: self.source,
+                store: self.store.unwrap_or_else(|| Arc::new(MemoryStore::new())),
+                policy: self.policy,
+                published: RwLock::new(Published::default()),
+                attempts: AtomicU64::new(0),
+                refresh: Arc::new(Mutex::new(RefreshState::default())),
+            }),
+        }
+    }
+}
+
+/// Tells whether an API call failed because the server rejected the access token (a 401),
+/// so [`TokenManager::with_token`] refreshes and retries once.
+pub trait AuthFailure {
+    fn is_auth_failure(&self) -> bool;
+}
+
+/// A generated call failed with HTTP 401 Unauthorized.
+impl<E> AuthFailure for Error<E> {
+    fn is_auth_failure(&self) -> bool {
+        self.status() == Some(StatusCode::UNAUTHORIZED)
+    }
+}
+
+/// The failure of [`TokenManager::with_token`]: no token to call with, or the call's own error.
+#[derive(Debug)]
+pub enum CallError<E> {
+    Token(TokenError),
+    Call(E),
+}
+
+impl<E: fmt::Display> fmt::Display for CallError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CallError::Token(e) => write!(f, "no access token for the call: {e}"),
+            CallError::Call(e) => e.fmt(f),
+        }
+    }
+}
+
+impl<E: std::error::Error + 'static> std::error::Error for CallError<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            CallError::Token(e) => Some(e),
+            CallError::Call(e) => e.source(),
+        }
+    }
+}
+
+impl<S: TokenSource + 'static> TokenManager<S> {
+    /// A manager with the default margin and backoff, keeping its token in memory.
+    pub fn new(source: S) -> Self {
+        Self::builder(source).build()
+    }
+
+    pub fn builder(source: S) -> TokenManagerBuilder<S> {
+        TokenManagerBuilder { source, store: None, policy: Policy::default() }
+    }
+
+    /// A valid access token: the current one while it is fresh (no await, no request), else a
+    /// new one — see the type's documentation for when and how.
+    pub async fn access_token(&self) -> Result<Secret<String>, TokenError> {
+        self.lease().await.map(|lease| lease.access)
+    }
+
+    /// Runs `call` with a valid access token; if the call fails with an auth failure (see
+    /// [`AuthFailure`]), gets a new token and runs it once more.
+    ///
+    /// The new token is fetched at most once for all callers rejected with the same token: a
+    /// caller whose token was already replaced by someone else's refresh just uses the new one.
+    pub async fn with_token<F, Fut, T, E>(&self, mut call: F) -> Result<T, CallError<E>>
+    where
+        F: FnMut(Secret<String>) -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+        E: AuthFailure,
+    {
+        let lease = self.lease().await.map_err(CallError::Token)?;
+        match call(lease.access).await {
+            Err(error) if error.is_auth_failure() => {
+                tracing::debug!(generation = lease.generation, "the API rejected the access token; renewing it and calling again");
+                let renewed = self.renew_after_rejection(lease.generation).await.map_err(CallError::Token)?;
+                call(renewed.access).await.map_err(CallError::Call)
+            }
+            outcome => outcome.map_err(CallError::Call),
+        }
+    }
+
+    async fn lease(&self) -> Result<Lease, TokenError> {
+        let inner = &self.inner;
+        let seen_attempts = inner.attempts.load(Ordering::Acquire);
+        let now = Instant::now();
+        let still_valid = {
+            let published = inner.read();
+            match &published.current {
+                Some(current) if current.is_fresh(now) => return Ok(current.lease()),
+                Some(current) if current.is_valid(now) => {
+                    if published.backing_off(now) {
+                        return Ok(current.lease());
+                    }
+                    Some(current.lease())
+                }
+                _ => None,
+            }
+        };
+        let turn = match still_valid {
+            // Due for refresh but still valid: one caller refreshes, the others keep using it
+            // rather than wait behind that refresh.
+            Some(lease) => match Arc::clone(&inner.refresh).try_lock_owned() {
+                Ok(turn) => turn,
+                Err(_) => return Ok(lease),
+            },
+            None => Arc::clone(&inner.refresh).lock_owned().await,
+        };
+        if let Some(outcome) = inner.settled(Want::Fresh, seen_attempts) {
+            return outcome;
+        }
+        self.attempt(turn, Want::Fresh).await
+    }
+
+    async fn renew_after_rejection(&self, rejected: u64) -> Result<Lease, TokenError> {
+        let want = Want::NewerThan(rejected);
+        let seen_attempts = self.inner.attempts.load(Ordering::Acquire);
+        let turn = Arc::clone(&self.inner.refresh).lock_owned().await;
+        if let Some(outcome) = self.inner.settled(want, seen_attempts) {
+            return outcome;
+        }
+        self.attempt(turn, want).await
+    }
+
+    /// Runs one attempt on its own task: a caller that gives up (a timeout, a dropped request)
+    /// must not cancel a refresh whose answer may hold the only copy of a rotated refresh token.
+    async fn attempt(&self, turn: OwnedMutexGuard<RefreshState>, want: Want) -> Result<Lease, TokenError> {
+        let inner = Arc::clone(&self.inner);
+        match tokio::spawn(async move { inner.attempt(turn, want).await }).await {
+            Ok(outcome) => outcome,
+            Err(_) => Err(TokenError::other("getting a new access token stopped half way: the token source panicked")),
+        }
+    }
+}
+
+impl<S> fmt::Debug for TokenManager<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let published = self.inner.read();
+        let current = published.current.as_ref();
+        f.debug_struct("TokenManager")
+            .field("token", &current.map(|c| &c.token))
+            .field("generation", &current.map(|c| c.generation))
+            .field("last_error", &published.last_error)
+            .field("policy", &self.inner.policy)
+            .finish_non_exhaustive()
+    }
+}
+
+const DEFAULT_MARGIN_FRACTION: f64 = 0.1;
+
+#[derive(Clone, Copy, Debug)]
+struct Policy {
+    margin_max: Duration,
+    margin_fraction: f64,
+    backoff: Backoff,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy { margin_max: Duration::from_secs(60), margin_fraction: DEFAULT_MARGIN_FRACTION, backoff: Backoff::default() }
+    }
+}
+
+impl Policy {
+    fn margin(&self, lifetime: Duration) -> Duration {
+        // `margin_fraction` is finite and within [0, 0.9], so this cannot overflow.
+        self.margin_max.min(lifetime.mul_f64(self.margin_fraction))
+    }
+}
+
+struct Inner<S> {
+    source: S,
+    store: Arc<dyn TokenStore>,
+    policy: Policy,
+    published: RwLock<Published>,
+    /// Attempts finished so far; a caller that saw it change while it queued shares the
+    /// outcome of the attempt that ran instead of starting another.
+    attempts: AtomicU64,
+    refresh: Arc<Mutex<RefreshState>>,
+}
+
+/// What callers read: the token handed out and how the last attempt went.
+#[derive(Default)]
+struct Published {
+    current: Option<Received>,
+    generations: u64,
+    retry_not_before: Option<Instant>,
+    last_error: Option<TokenError>,
+}
+
+/// What only the attempt holding the refresh lock touches.
+#[derive(Default)]
+struct RefreshState {
+    loaded_store: bool,
+    failures: u32,
+    /// A new token whose save failed: never handed out, saved first by the next attempt.
+    held_back: Option<Received>,
+}
+
+/// A token with its deadlines on tokio's clock, fixed when it was received.
+#[derive(Clone)]
+struct Received {
+    token: Token,
+    /// Which token this is: 1 for the first handed out, then one more per new token.
+    generation: u64,
+    refresh_at: Option<Instant>,
+    expires_at: Option<Instant>,
+    refresh_expires_at: Option<Instant>,
+}
+
+/// An access token handed out, with the generation it belongs to.
+struct Lease {
+    generation: u64,
+    access: Secret<String>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Want {
+    /// A token not yet due for refresh (or, failing that, any valid one).
+    Fresh,
+    /// A token other than this generation, which the API rejected.
+    NewerThan(u64),
+}
+
+impl Received {
+    fn new(token: Token, policy: &Policy) -> Self {
+        let now = Instant::now();
+        let now_utc = Utc::now();
+        // A time too far ahead for the clock is as good as no expiry.
+        let deadline = |at: Option<DateTime<Utc>>| at.and_then(|at| now.checked_add((at - now_utc).to_std().unwrap_or_default()));
+        let expires_at = deadline(token.expires_at());
+        let refresh_at = expires_at.map(|expiry| expiry - policy.margin(expiry.saturating_duration_since(now)));
+        let refresh_expires_at = deadline(token.refresh_expires_at());
+        Received { token, generation: 0, refresh_at, expires_at, refresh_expires_at }
+    }
+
+    fn is_fresh(&self, now: Instant) -> bool {
+        self.refresh_at.is_none_or(|at| now < at)
+    }
+
+    fn is_valid(&self, now: Instant) -> bool {
+        self.expires_at.is_none_or(|at| now < at)
+    }
+
+    /// Whether a refresh can work: the refresh token has not expired, or, for vendors that
+    /// renew the access token itself, the access token has not.
+    fn can_refresh(&self, now: Instant) -> bool {
+        match self.token.refresh_token() {
+            Some(_) => self.refresh_expires_at.is_none_or(|at| now < at),
+            None => self.is_valid(now),
+        }
+    }
+
+    fn lease(&self) -> Lease {
+        Lease { generation: self.generation, access: self.token.access_token().clone() }
+    }
+}
+
+impl Published {
+    fn backing_off(&self, now: Instant) -> bool {
+        self.retry_not_before.is_some_and(|at| now < at)
+    }
+
+    /// The error for a caller left without a usable token, saying why.
+    fn unavailable(&self, want: Want, now: Instant) -> TokenError {
+        let context = match (want, &self.current) {
+            (Want::NewerThan(_), _) => "the API rejected the access token and getting a new one failed",
+            (Want::Fresh, Some(_)) => "no valid access token: the last one has expired and getting a new one failed",
+            (Want::Fresh, None) => "no access token: getting one failed",
+        };
+        let retry_in = self.retry_not_before.map(|at| at.saturating_duration_since(now));
+        match &self.last_error {
+            Some(error) => error.in_context(context, retry_in),
+            None => TokenError::other(format!("{context}: the token source answered with a token that had already expired (is the clock right?)")),
+        }
+    }
+}
+
+impl<S> Inner<S> {
+    // The lock guards plain data that is replaced whole, so a panic elsewhere cannot leave it
+    // half-updated: a poisoned lock is used as is.
+    fn read(&self) -> RwLockReadGuard<'_, Published> {
+        self.published.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn write(&self) -> RwLockWriteGuard<'_, Published> {
+        self.published.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// After waiting for the refresh lock: the answer, if the token or the attempts changed
+    /// meanwhile or attempts are backing off; `None` if this caller should run an attempt.
+    fn settled(&self, want: Want, seen_attempts: u64) -> Option<Result<Lease, TokenError>> {
+        let now = Instant::now();
+        let published = self.read();
+        if let Some(current) = &published.current {
+            let answers = match want {
+                Want::Fresh => current.is_fresh(now),
+                Want::NewerThan(rejected) => current.generation != rejected && current.is_valid(now),
+            };
+            if answers {
+                return Some(Ok(current.lease()));
+            }
+        }
+        let attempted_meanwhile = self.attempts.load(Ordering::Acquire) != seen_attempts;
+        if !attempted_meanwhile && !published.backing_off(now) {
+            return None;
+        }
+        Some(match &published.current {
+            Some(current) if want == Want::Fresh && current.is_valid(now) => Ok(current.lease()),
+            _ => Err(published.unavailable(want, now)),
+        })
+    }
+}
+
+impl<S: TokenSource + 'static> Inner<S> {
+    /// One attempt at a new token, holding the refresh lock; publishes its outcome.
+    async fn attempt(self: Arc<Self>, mut state: OwnedMutexGuard<RefreshState>, want: Want) -> Result<Lease, TokenError> {
+        let outcome = self.obtain(&mut state).await;
+        let now = Instant::now();
+        let result = match outcome {
+            Ok(mut received) => {
+                let expires_in = received.expires_at.map(|at| at.saturating_duration_since(now));
+                // A token already due when it arrives (a zero lifetime, or an absolute expiry
+                // in the past by our clock) would make every call refresh: space the next
+                // attempt as if this one had failed.
+                let retry_at = if received.is_fresh(now) {
+                    state.failures = 0;
+                    None
+                } else {
+                    state.failures = state.failures.saturating_add(1);
+                    tracing::warn!(?expires_in, "the new access token is already due for refresh; is the clock right?");
+                    Some(now + self.policy.backoff.delay(state.failures, None))
+                };
+                let mut published = self.write();
+                published.generations += 1;
+                received.generation = published.generations;
+                let lease = received.lease();
+                published.current = Some(received);
+                published.retry_not_before = retry_at;
+                published.last_error = None;
+                drop(published);
+                tracing::debug!(generation = lease.generation, ?expires_in, "new access token");
+                Ok(lease)
+            }
+            Err(error) => {
+                state.failures = state.failures.saturating_add(1);
+                let delay = self.policy.backoff.delay(state.failures, error.retry_after());
+                // Logged before publishing: a slow log writer must not hold up readers.
+                tracing::warn!(kind = ?error.kind(), failures = state.failures, error = %error, "getting a new access token failed");
+                let mut published = self.write();
+                let mut retry_at = now + delay;
+                // Once the current token expires, waiting protects nothing: try again then.
+                if let Some(expiry) = published.current.as_ref().and_then(|c| c.expires_at).filter(|&at| at > now) {
+                    retry_at = retry_at.min(expiry);
+                }
+                published.retry_not_before = Some(retry_at);
+                published.last_error = Some(error);
+                match &published.current {
+                    Some(current) if want == Want::Fresh && current.is_valid(now) => Ok(current.lease()),
+                    _ => Err(published.unavailable(want, now)),
+                }
+            }
+        };
+        self.attempts.fetch_add(1, Ordering::Release);
+        result
+    }
+
+    /// Gets the token to publish next: a held-back one once saved, the stored one if fresh,
+    /// else a refresh of the best token at hand, else a login — and saves it first.
+    async fn obtain(&self, state: &mut RefreshState) -> Result<Received, TokenError> {
+        let now = Instant::now();
+        let mut base = None;
+        if let Some(held_back) = state.held_back.take() {
+            if let Err(error) = self.save(&held_back.token).await {
+                state.held_back = Some(held_back);
+                return Err(error.in_context("the new token is still held back: saving it failed again", None));
+            }
+            if held_back.is_fresh(now) {
+                return Ok(held_back);
+            }
+            base = Some(held_back);
+        }
+        if !state.loaded_store {
+            state.loaded_store = true;
+            match self.load().await {
+                Ok(Some(token)) => {
+                    let stored = Received::new(token, &self.policy);
+                    if stored.is_fresh(now) {
+                        tracing::debug!("using the stored token");
+                        return Ok(stored);
+                    }
+                    base = base.or(Some(stored));
+                }
+                Ok(None) => {}
+                Err(error) => tracing::warn!(error = %error, "the stored token could not be read; getting a new one"),
+            }
+        }
+        let base = base.or_else(|| self.read().current.clone());
+        let token = match base {
+            Some(current) if current.can_refresh(now) => match self.source.refresh(&current.token).await {
+                Ok(token) => token.keeping_refresh_token_of(&current.token),
+                Err(error) if error.calls_for_login() => {
+                    tracing::info!(kind = ?error.kind(), error = %error, "the session cannot be refreshed; logging in");
+                    self.login("refreshing needed a new login, and logging in failed").await?
+                }
+                Err(error) => return Err(error),
+            },
+            Some(_) => {
+                tracing::debug!("the refresh token has expired; logging in");
+                self.login("the refresh token has expired, and logging in failed").await?
+            }
+            None => self.source.login().await?,
+        };
+        let received = Received::new(token, &self.policy);
+        if let Err(error) = self.save(&received.token).await {
+            tracing::error!(error = %error, "the new token could not be saved; holding it back until a save succeeds");
+            state.held_back = Some(received);
+            return Err(error.in_context("the new token could not be saved, so it is held back until a save succeeds", None));
+        }
+        Ok(received)
+    }
+
+    async fn login(&self, context: &str) -> Result<Token, TokenError> {
+        self.source.login().await.map_err(|error| error.in_context(context, None))
+    }
+
+    async fn load(&self) -> Result<Option<Token>, TokenError> {
+        let store = Arc::clone(&self.store);
+        tokio::task::spawn_blocking(move || store.load())
+            .await
+            .unwrap_or_else(|_| Err(TokenError::store("the token store panicked while loading")))
+    }
+
+    async fn save(&self, token: &Token) -> Result<(), TokenError> {
+        let store = Arc::clone(&self.store);
+        let token = token.clone();
+        tokio::task::spawn_blocking(move || store.save(&token))
+            .await
+            .unwrap_or_else(|_| Err(TokenError::store("the token store panicked while saving")))
+    }
+}

@@ -1,0 +1,30 @@
+//! [`TokenSource`]: the vendor-specific half of the token lifecycle — how to log in and how to
+//! refresh. The generator emits one implementation per vendor; the manager decides when.
+
+use std::future::Future;
+
+use super::{Token, TokenError};
+
+/// Gets tokens from one vendor. Implementations only talk to the vendor and normalise its
+/// answer into a [`Token`]: they do not cache, retry or schedule (the
+/// [`TokenManager`](super::TokenManager) does), and their errors say which
+/// [`TokenErrorKind`](super::TokenErrorKind) a failure is.
+///
+/// Implement the methods with `async fn`; the futures must be `Send`.
+pub trait TokenSource: Send + Sync {
+    /// Gets a first token from credentials. The default has none and answers
+    /// [`TokenErrorKind::LoginRequired`](super::TokenErrorKind::LoginRequired).
+    fn login(&self) -> impl Future<Output = Result<Token, TokenError>> + Send {
+        std::future::ready(Err(TokenError::login_required(
+            "this token source cannot log in: a login needs credentials, and none were given",
+        )))
+    }
+
+    /// Gets a new token from `current` (its refresh token, or the access token itself for
+    /// vendors that renew it). Answer [`TokenErrorKind::LoginRequired`](super::TokenErrorKind::LoginRequired)
+    /// or [`TokenErrorKind::CredentialsRejected`](super::TokenErrorKind::CredentialsRejected)
+    /// when the session is over, and the manager logs in once instead.
+    ///
+    /// A returned token without a refresh token keeps `current`'s.
+    fn refresh(&self, current: &Token) -> impl Future<Output = Result<Token, TokenError>> + Send;
+}
