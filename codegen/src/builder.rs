@@ -24,6 +24,8 @@ impl ApiBuilder {
     pub fn new(name: &str) -> Self {
         let mut types = TypeSpace::default();
         types.reserve("Client");
+        types.reserve("TokenSource");
+        types.reserve("Credentials");
         ApiBuilder {
             name: name.to_owned(),
             title: None,
@@ -80,6 +82,7 @@ impl ApiBuilder {
             operations: self.operations,
             types: self.types.into_types(),
             envelope: self.envelope,
+            token_source: None,
             warnings: self.warnings,
         }
     }

@@ -48,6 +48,9 @@ pub struct Api {
     /// How the API wraps every payload, when it does.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub envelope: Option<Envelope>,
+    /// How the API's login and refresh calls become one token source, when it has them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_source: Option<TokenSourceMapping>,
     /// Decisions the generator took that a maintainer should know about.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<Warning>,
@@ -361,9 +364,29 @@ pub struct Field {
 }
 
 impl Field {
-    /// Whether the generated field is an `Option`: absent or null on the wire is `None`.
+    /// Whether the field may be absent or null on the wire.
     pub fn is_optional(&self) -> bool {
         !self.required || self.nullable
+    }
+
+    /// Whether an absent field takes the document's default value: an optional, non-null,
+    /// plain field whose default has the field's own type.
+    pub fn is_defaulted(&self) -> bool {
+        if self.required || self.nullable || self.secret || self.also_accepts.is_some() {
+            return false;
+        }
+        matches!(
+            (&self.ty, &self.default),
+            (TypeRef::String, Some(Value::String(_)))
+                | (TypeRef::Integer { .. }, Some(Value::Number(_)))
+                | (TypeRef::Number, Some(Value::Number(_)))
+                | (TypeRef::Boolean, Some(Value::Bool(_)))
+        )
+    }
+
+    /// Whether the generated field is an `Option`: optional, and without a default to fill in.
+    pub fn is_option(&self) -> bool {
+        self.is_optional() && !self.is_defaulted()
     }
 }
 
@@ -406,4 +429,118 @@ impl Serialize for TypeRef {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
     }
+}
+
+/// How a vendor's login and refresh operations map onto the common token model.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TokenSourceMapping {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub login: Option<TokenCall>,
+    pub refresh: TokenCall,
+    /// What the caller supplies once: fields of the login or refresh requests that are neither
+    /// computed nor taken from the current token, and the secret inputs of a signature.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub credentials: Vec<Credential>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature: Option<Signature>,
+    /// Envelope codes that mean the session is over and a new login is needed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub relogin_codes: Vec<Value>,
+}
+
+/// One operation of a token source: how its request is filled and where its answer's token is.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TokenCall {
+    pub operation: String,
+    /// The request body type, filled field by field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_type: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub request: Vec<RequestFill>,
+    /// The success variant holding the token, when the operation has several success answers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub success_variant: Option<String>,
+    /// Fields from the success value down to the struct that holds the token.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub token_path: Vec<FieldRef>,
+    /// The struct that holds the token.
+    pub token_type_name: String,
+    pub access_token: FieldRef,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<FieldRef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_type: Option<FieldRef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<Lifetime>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_expires: Option<Lifetime>,
+}
+
+/// A field of a generated struct, as the token mapping reads or writes it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FieldRef {
+    pub wire_name: String,
+    pub rust_name: String,
+    #[serde(rename = "type")]
+    pub ty: TypeRef,
+    pub optional: bool,
+    pub secret: bool,
+    pub source: Source,
+}
+
+/// How a request field of a token call is filled.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RequestFill {
+    pub field: FieldRef,
+    pub from: Fill,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[serde(rename_all = "snake_case")]
+pub enum Fill {
+    /// The caller's credential of the same name.
+    Credential,
+    CurrentAccessToken,
+    CurrentRefreshToken,
+    /// The current UNIX time in milliseconds.
+    TimestampMillis,
+    /// The request signature (see [`Signature`]).
+    Signature,
+    /// Left out (an optional field nothing fills).
+    Nothing,
+}
+
+/// A token lifetime in an answer: which field, read how.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Lifetime {
+    pub unit: LifetimeUnit,
+    pub field: FieldRef,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum LifetimeUnit {
+    /// Seconds from the moment the answer is received.
+    Seconds,
+    /// An absolute RFC 3339 time.
+    Rfc3339,
+}
+
+/// A request signature the client computes: lowercase hex SHA-256 over the concatenation of
+/// `inputs` (request fields by wire name, or credentials that are never sent).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Signature {
+    pub field: String,
+    pub inputs: Vec<String>,
+    pub source: Source,
+}
+
+/// Something the caller supplies once to a token source.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Credential {
+    pub rust_name: String,
+    #[serde(rename = "type")]
+    pub ty: TypeRef,
+    pub optional: bool,
+    pub secret: bool,
 }

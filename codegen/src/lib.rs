@@ -11,6 +11,7 @@ pub mod frontend;
 pub mod ir;
 pub mod naming;
 pub mod secrets;
+pub mod token_source;
 pub mod typespace;
 pub mod workspace;
 

@@ -69,6 +69,9 @@ struct ApiSidecar {
     /// Wire names of string fields that carry secrets under names that do not say so.
     #[serde(default)]
     secret_fields: Vec<String>,
+    /// What the token source needs beyond what it infers (operations, a signature, codes).
+    #[serde(default)]
+    token_source: crate::token_source::TokenSourceSidecar,
 }
 
 impl Workspace {
@@ -178,6 +181,8 @@ impl Workspace {
                 })
                 .collect());
         }
+        let sidecar_source = crate::ir::Source { file: self.relative(&path.join(API_SIDECAR)), line: 0 };
+        api.token_source = crate::token_source::infer(&api, &sidecar.token_source, &sidecar_source)?;
         Ok(Some(api))
     }
 
@@ -187,7 +192,7 @@ impl Workspace {
         let mut sidecar = serde_yaml::from_str::<Option<ApiSidecar>>(&text).map(Option::unwrap_or_default).map_err(|e| {
             let (line, column) = e.location().map_or((0, 0), |l| (to_u32(l.line()), to_u32(l.column())));
             Diagnostic::error(&relative, &text, line, column, format!("invalid API sidecar: {e}"))
-                .with_hint("an api.yaml may set `title`, `description`, `envelope` and `secret_fields`")
+                .with_hint("an api.yaml may set `title`, `description`, `envelope`, `secret_fields` and `token_source`")
         })?;
         if let Some(envelope) = &mut sidecar.envelope {
             let line = crate::frontend::yaml_lines::LineIndex::new(&text).line("/envelope");

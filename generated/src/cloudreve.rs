@@ -147,6 +147,153 @@ pub enum PasswordSignInSuccess {
 /// The documented error answers of [`Client::refresh_token`]: the document lists none, so every error answer is `Error::UnexpectedResponse`, with its status and raw body.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RefreshTokenError {}
+/// What Cloudreve v4's [`TokenSource`] needs from you, once: it logs in (and signs requests) with these.
+#[derive(Clone, Debug)]
+pub struct Credentials {
+    pub captcha: Option<String>,
+    pub ticket: Option<String>,
+    pub email: String,
+    pub password: crate::runtime::Secret<String>,
+}
+/// Cloudreve v4's token endpoints as one [`crate::runtime::token::TokenSource`]: give it to a [`crate::runtime::token::TokenManager`], which keeps a token fresh.
+///
+/// The mapping, inferred from the documents:
+///
+/// - login: [`Client::password_sign_in`] with `captcha` ← credential `captcha`, `ticket` ← credential `ticket`, `email` ← credential `email`, `password` ← credential `password`; access token ← `token`.`access_token`, refresh token ← `token`.`refresh_token`, expiry ← `token`.`access_expires` (RFC 3339 time), refresh expiry ← `token`.`refresh_expires` (RFC 3339 time)
+/// - refresh: [`Client::refresh_token`] with `refresh_token` ← the current refresh token; access token ← `access_token`, refresh token ← `refresh_token`, expiry ← `access_expires` (RFC 3339 time), refresh expiry ← `refresh_expires` (RFC 3339 time)
+#[derive(Clone, Debug)]
+pub struct TokenSource {
+    client: Client,
+    credentials: Option<Credentials>,
+}
+impl TokenSource {
+    /// A source without credentials: it refreshes, but cannot log in.
+    pub fn new(client: Client) -> Self {
+        TokenSource {
+            client,
+            credentials: None,
+        }
+    }
+    /// A source that logs in with `credentials` whenever no valid token is left.
+    pub fn with_credentials(client: Client, credentials: Credentials) -> Self {
+        TokenSource {
+            client,
+            credentials: Some(credentials),
+        }
+    }
+    fn credentials(&self) -> Result<&Credentials, crate::runtime::token::TokenError> {
+        self.credentials
+            .as_ref()
+            .ok_or_else(|| {
+                crate::runtime::token::TokenError::login_required(
+                    "this token source has no credentials: build it with `TokenSource::with_credentials`",
+                )
+            })
+    }
+}
+impl crate::runtime::token::TokenSource for TokenSource {
+    async fn login(
+        &self,
+    ) -> Result<crate::runtime::token::Token, crate::runtime::token::TokenError> {
+        let credentials = self.credentials()?;
+        let request = PasswordSignInRequest {
+            captcha: credentials.captcha.clone(),
+            ticket: credentials.ticket.clone(),
+            email: credentials.email.clone(),
+            password: credentials.password.clone(),
+        };
+        let answer = self
+            .client
+            .password_sign_in(Some(&request))
+            .await
+            .map_err(token_error)?;
+        let received_at = chrono::Utc::now();
+        let raw: serde_json::Value = serde_json::from_slice(answer.raw_body())
+            .unwrap_or(serde_json::Value::Null);
+        let value = answer.into_inner();
+        let value = match value {
+            PasswordSignInSuccess::Ok(value) => value,
+            PasswordSignInSuccess::TwoFaRequired(_) => {
+                return Err(unexpected_outcome("TwoFaRequired"));
+            }
+        };
+        let value = value.token;
+        token_from_token(value, received_at, raw)
+    }
+    async fn refresh(
+        &self,
+        current: &crate::runtime::token::Token,
+    ) -> Result<crate::runtime::token::Token, crate::runtime::token::TokenError> {
+        let refresh_token = current
+            .refresh_token()
+            .ok_or_else(|| {
+                crate::runtime::token::TokenError::login_required(
+                    "the current token has no refresh token",
+                )
+            })?;
+        let request = RefreshTokenRequest {
+            refresh_token: refresh_token.clone(),
+        };
+        let answer = self
+            .client
+            .refresh_token(Some(&request))
+            .await
+            .map_err(refresh_error)?;
+        let received_at = chrono::Utc::now();
+        let raw: serde_json::Value = serde_json::from_slice(answer.raw_body())
+            .unwrap_or(serde_json::Value::Null);
+        let value = answer.into_inner();
+        token_from_token(value, received_at, raw)
+    }
+}
+/// The token in an answer, on the common model (see [`TokenSource`] for the mapping).
+fn token_from_token(
+    value: Token,
+    _received_at: chrono::DateTime<chrono::Utc>,
+    raw: serde_json::Value,
+) -> Result<crate::runtime::token::Token, crate::runtime::token::TokenError> {
+    let mut token = crate::runtime::token::Token::new(value.access_token).with_raw(raw);
+    let refresh_token = value.refresh_token;
+    token = token.with_refresh_token(refresh_token);
+    token = token
+        .with_expires_at({
+            let lifetime = value.access_expires;
+            Some(lifetime.with_timezone(&chrono::Utc))
+        });
+    token = token
+        .with_refresh_expires_at({
+            let lifetime = value.refresh_expires;
+            Some(lifetime.with_timezone(&chrono::Utc))
+        });
+    Ok(token.with_jwt_expiry_fallback())
+}
+/// A documented success answer that carries no token (e.g. "2FA required").
+fn unexpected_outcome(variant: &str) -> crate::runtime::token::TokenError {
+    crate::runtime::token::TokenError::new(
+        crate::runtime::token::TokenErrorKind::SecondFactorRequired,
+        format!(
+            "the sign-in answered `{variant}` instead of a token: finish it another way, then hand the token to the manager"
+        ),
+    )
+}
+/// A failed token call as a `TokenError`.
+fn token_error<E: std::fmt::Debug + Send + Sync + 'static>(
+    error: crate::runtime::Error<E>,
+) -> crate::runtime::token::TokenError {
+    crate::runtime::token::TokenError::from(error)
+}
+/// A failed refresh as a `TokenError`: a 401 means the session is over.
+fn refresh_error<E: std::fmt::Debug + Send + Sync + 'static>(
+    error: crate::runtime::Error<E>,
+) -> crate::runtime::token::TokenError {
+    if error.status() == Some(reqwest::StatusCode::UNAUTHORIZED) {
+        return crate::runtime::token::TokenError::login_required(
+                "the refresh was refused (401): the session is over and a new login is needed",
+            )
+            .with_source(error);
+    }
+    token_error(error)
+}
 /// Source: `specs/cloudreve/password-sign-in.md:234`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CaptchaFields {

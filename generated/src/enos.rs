@@ -140,6 +140,158 @@ pub enum GetAccessTokenError {}
 /// The documented error answers of [`Client::refresh_access_token`]: the document lists none, so every error answer is `Error::UnexpectedResponse`, with its status and raw body.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RefreshAccessTokenError {}
+/// What EnOS apim-token-service's [`TokenSource`] needs from you, once: it logs in (and signs requests) with these.
+#[derive(Clone, Debug)]
+pub struct Credentials {
+    pub app_key: String,
+    pub app_secret: crate::runtime::Secret<String>,
+}
+/// EnOS apim-token-service's token endpoints as one [`crate::runtime::token::TokenSource`]: give it to a [`crate::runtime::token::TokenManager`], which keeps a token fresh.
+///
+/// The mapping, inferred from the documents:
+///
+/// - login: [`Client::get_access_token`] with `appKey` ← credential `app_key`, `encryption` ← the signature, `timestamp` ← the current UNIX time in milliseconds; access token ← `accessToken`, expiry ← `expire` (seconds from receipt)
+/// - refresh: [`Client::refresh_access_token`] with `appKey` ← credential `app_key`, `encryption` ← the signature, `timestamp` ← the current UNIX time in milliseconds, `accessToken` ← the current access token; access token ← `accessToken`, expiry ← `expire` (seconds from receipt)
+/// - signature `encryption` ← lowercase hex SHA-256 of `appKey` + `timestamp` + `appSecret` (`specs/enos/api.yaml`)
+/// - envelope codes `1203`, `1204` mean a new login is needed
+#[derive(Clone, Debug)]
+pub struct TokenSource {
+    client: Client,
+    credentials: Option<Credentials>,
+}
+impl TokenSource {
+    /// A source without credentials: it refreshes, but cannot log in.
+    pub fn new(client: Client) -> Self {
+        TokenSource {
+            client,
+            credentials: None,
+        }
+    }
+    /// A source that logs in with `credentials` whenever no valid token is left.
+    pub fn with_credentials(client: Client, credentials: Credentials) -> Self {
+        TokenSource {
+            client,
+            credentials: Some(credentials),
+        }
+    }
+    fn credentials(&self) -> Result<&Credentials, crate::runtime::token::TokenError> {
+        self.credentials
+            .as_ref()
+            .ok_or_else(|| {
+                crate::runtime::token::TokenError::login_required(
+                    "this token source has no credentials: build it with `TokenSource::with_credentials`",
+                )
+            })
+    }
+}
+impl crate::runtime::token::TokenSource for TokenSource {
+    async fn login(
+        &self,
+    ) -> Result<crate::runtime::token::Token, crate::runtime::token::TokenError> {
+        let credentials = self.credentials()?;
+        let timestamp = chrono::Utc::now().timestamp_millis();
+        let signature = crate::runtime::signing::sha256_hex(
+            &[
+                credentials.app_key.as_str(),
+                timestamp.to_string().as_str(),
+                credentials.app_secret.expose().as_str(),
+            ],
+        );
+        let request = GetAccessTokenRequest {
+            app_key: credentials.app_key.clone(),
+            encryption: crate::runtime::Secret::new(signature),
+            timestamp,
+        };
+        let answer = self.client.get_access_token(&request).await.map_err(token_error)?;
+        let received_at = chrono::Utc::now();
+        let raw: serde_json::Value = serde_json::from_slice(answer.raw_body())
+            .unwrap_or(serde_json::Value::Null);
+        let value = answer.into_inner();
+        token_from_token_data(value, received_at, raw)
+    }
+    async fn refresh(
+        &self,
+        current: &crate::runtime::token::Token,
+    ) -> Result<crate::runtime::token::Token, crate::runtime::token::TokenError> {
+        let credentials = self.credentials()?;
+        let timestamp = chrono::Utc::now().timestamp_millis();
+        let signature = crate::runtime::signing::sha256_hex(
+            &[
+                credentials.app_key.as_str(),
+                timestamp.to_string().as_str(),
+                credentials.app_secret.expose().as_str(),
+            ],
+        );
+        let request = RefreshAccessTokenRequest {
+            app_key: credentials.app_key.clone(),
+            encryption: crate::runtime::Secret::new(signature),
+            timestamp,
+            access_token: current.access_token().clone(),
+        };
+        let answer = self
+            .client
+            .refresh_access_token(&request)
+            .await
+            .map_err(refresh_error)?;
+        let received_at = chrono::Utc::now();
+        let raw: serde_json::Value = serde_json::from_slice(answer.raw_body())
+            .unwrap_or(serde_json::Value::Null);
+        let value = answer.into_inner();
+        token_from_token_data(value, received_at, raw)
+    }
+}
+/// The token in an answer, on the common model (see [`TokenSource`] for the mapping).
+fn token_from_token_data(
+    value: TokenData,
+    received_at: chrono::DateTime<chrono::Utc>,
+    raw: serde_json::Value,
+) -> Result<crate::runtime::token::Token, crate::runtime::token::TokenError> {
+    let mut token = crate::runtime::token::Token::new(
+            value
+                .access_token
+                .ok_or_else(|| crate::runtime::token::TokenError::other(
+                    "the answer has no `accessToken`",
+                ))?,
+        )
+        .with_raw(raw);
+    token = token
+        .with_expires_at(
+            value
+                .expire
+                .and_then(|lifetime| crate::runtime::token::expiry::after_seconds(
+                    i64::from(lifetime),
+                    received_at,
+                )),
+        );
+    Ok(token.with_jwt_expiry_fallback())
+}
+/// A failed token call as a `TokenError`.
+fn token_error<E: std::fmt::Debug + Send + Sync + 'static>(
+    error: crate::runtime::Error<E>,
+) -> crate::runtime::token::TokenError {
+    if let crate::runtime::Error::Envelope { code, .. } = &error {
+        const RELOGIN_CODES: &[&str] = &["1203", "1204"];
+        if RELOGIN_CODES.contains(&code.to_string().as_str()) {
+            return crate::runtime::token::TokenError::login_required(
+                    format!("the API answered code {code}: a new login is needed"),
+                )
+                .with_source(error);
+        }
+    }
+    crate::runtime::token::TokenError::from(error)
+}
+/// A failed refresh as a `TokenError`: a 401 means the session is over.
+fn refresh_error<E: std::fmt::Debug + Send + Sync + 'static>(
+    error: crate::runtime::Error<E>,
+) -> crate::runtime::token::TokenError {
+    if error.status() == Some(reqwest::StatusCode::UNAUTHORIZED) {
+        return crate::runtime::token::TokenError::login_required(
+                "the refresh was refused (401): the session is over and a new login is needed",
+            )
+            .with_source(error);
+    }
+    token_error(error)
+}
 /// Source: `specs/enos/get-access-token.md:24`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct GetAccessTokenRequest {

@@ -130,6 +130,79 @@ pub enum RenewIdentityAccessTokenError {
     /// HTTP 500: Default Response
     InternalServerError(RenewIdentityAccessTokenInternalServerError),
 }
+/// Infisical API's token endpoints as one [`crate::runtime::token::TokenSource`]: give it to a [`crate::runtime::token::TokenManager`], which keeps a token fresh.
+///
+/// The mapping, inferred from the documents:
+///
+/// - login: none documented; the source renews the token it is given
+/// - refresh: [`Client::renew_identity_access_token`] with `accessToken` ← the current access token; access token ← `accessToken`, token type ← `tokenType`, expiry ← `expiresIn` (seconds from receipt)
+#[derive(Clone, Debug)]
+pub struct TokenSource {
+    client: Client,
+}
+impl TokenSource {
+    /// A source that renews the token it is given; it cannot log in.
+    pub fn new(client: Client) -> Self {
+        TokenSource { client }
+    }
+}
+impl crate::runtime::token::TokenSource for TokenSource {
+    async fn refresh(
+        &self,
+        current: &crate::runtime::token::Token,
+    ) -> Result<crate::runtime::token::Token, crate::runtime::token::TokenError> {
+        let request = RenewIdentityAccessTokenRequest {
+            access_token: current.access_token().clone(),
+        };
+        let answer = self
+            .client
+            .renew_identity_access_token(&request)
+            .await
+            .map_err(refresh_error)?;
+        let received_at = chrono::Utc::now();
+        let raw: serde_json::Value = serde_json::from_slice(answer.raw_body())
+            .unwrap_or(serde_json::Value::Null);
+        let value = answer.into_inner();
+        token_from_renew_identity_access_token_response(value, received_at, raw)
+    }
+}
+/// The token in an answer, on the common model (see [`TokenSource`] for the mapping).
+fn token_from_renew_identity_access_token_response(
+    value: RenewIdentityAccessTokenResponse,
+    received_at: chrono::DateTime<chrono::Utc>,
+    raw: serde_json::Value,
+) -> Result<crate::runtime::token::Token, crate::runtime::token::TokenError> {
+    let mut token = crate::runtime::token::Token::new(value.access_token).with_raw(raw);
+    let token_type = value.token_type;
+    token = token.with_token_type(token_type.to_string());
+    token = token
+        .with_expires_at({
+            let lifetime = value.expires_in;
+            crate::runtime::token::expiry::after_seconds(
+                lifetime.round() as i64,
+                received_at,
+            )
+        });
+    Ok(token.with_jwt_expiry_fallback())
+}
+/// A failed token call as a `TokenError`.
+fn token_error<E: std::fmt::Debug + Send + Sync + 'static>(
+    error: crate::runtime::Error<E>,
+) -> crate::runtime::token::TokenError {
+    crate::runtime::token::TokenError::from(error)
+}
+/// A failed refresh as a `TokenError`: a 401 means the session is over.
+fn refresh_error<E: std::fmt::Debug + Send + Sync + 'static>(
+    error: crate::runtime::Error<E>,
+) -> crate::runtime::token::TokenError {
+    if error.status() == Some(reqwest::StatusCode::UNAUTHORIZED) {
+        return crate::runtime::token::TokenError::login_required(
+                "the refresh was refused (401): the session is over and a new login is needed",
+            )
+            .with_source(error);
+    }
+    token_error(error)
+}
 /// Source: `specs/infisical/renew-access-token.md:39`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RenewIdentityAccessTokenRequest {

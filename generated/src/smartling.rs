@@ -137,6 +137,148 @@ pub enum AuthenticateError {}
 /// The documented error answers of [`Client::refresh_authentication`]: the document lists none, so every error answer is `Error::UnexpectedResponse`, with its status and raw body.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RefreshAuthenticationError {}
+/// What Smartling auth-api v2's [`TokenSource`] needs from you, once: it logs in (and signs requests) with these.
+#[derive(Clone, Debug)]
+pub struct Credentials {
+    pub user_identifier: String,
+    pub user_secret: crate::runtime::Secret<String>,
+}
+/// Smartling auth-api v2's token endpoints as one [`crate::runtime::token::TokenSource`]: give it to a [`crate::runtime::token::TokenManager`], which keeps a token fresh.
+///
+/// The mapping, inferred from the documents:
+///
+/// - login: [`Client::authenticate`] with `userIdentifier` ← credential `user_identifier`, `userSecret` ← credential `user_secret`; access token ← `accessToken`, refresh token ← `refreshToken`, token type ← `tokenType`, expiry ← `expiresIn` (seconds from receipt), refresh expiry ← `refreshExpiresIn` (seconds from receipt)
+/// - refresh: [`Client::refresh_authentication`] with `refreshToken` ← the current refresh token; access token ← `accessToken`, refresh token ← `refreshToken`, token type ← `tokenType`, expiry ← `expiresIn` (seconds from receipt), refresh expiry ← `refreshExpiresIn` (seconds from receipt)
+#[derive(Clone, Debug)]
+pub struct TokenSource {
+    client: Client,
+    credentials: Option<Credentials>,
+}
+impl TokenSource {
+    /// A source without credentials: it refreshes, but cannot log in.
+    pub fn new(client: Client) -> Self {
+        TokenSource {
+            client,
+            credentials: None,
+        }
+    }
+    /// A source that logs in with `credentials` whenever no valid token is left.
+    pub fn with_credentials(client: Client, credentials: Credentials) -> Self {
+        TokenSource {
+            client,
+            credentials: Some(credentials),
+        }
+    }
+    fn credentials(&self) -> Result<&Credentials, crate::runtime::token::TokenError> {
+        self.credentials
+            .as_ref()
+            .ok_or_else(|| {
+                crate::runtime::token::TokenError::login_required(
+                    "this token source has no credentials: build it with `TokenSource::with_credentials`",
+                )
+            })
+    }
+}
+impl crate::runtime::token::TokenSource for TokenSource {
+    async fn login(
+        &self,
+    ) -> Result<crate::runtime::token::Token, crate::runtime::token::TokenError> {
+        let credentials = self.credentials()?;
+        let request = AuthenticateRequest {
+            user_identifier: credentials.user_identifier.clone(),
+            user_secret: credentials.user_secret.clone(),
+        };
+        let answer = self.client.authenticate(&request).await.map_err(token_error)?;
+        let received_at = chrono::Utc::now();
+        let raw: serde_json::Value = serde_json::from_slice(answer.raw_body())
+            .unwrap_or(serde_json::Value::Null);
+        let value = answer.into_inner();
+        token_from_authentication_data(value, received_at, raw)
+    }
+    async fn refresh(
+        &self,
+        current: &crate::runtime::token::Token,
+    ) -> Result<crate::runtime::token::Token, crate::runtime::token::TokenError> {
+        let refresh_token = current
+            .refresh_token()
+            .ok_or_else(|| {
+                crate::runtime::token::TokenError::login_required(
+                    "the current token has no refresh token",
+                )
+            })?;
+        let request = RefreshAuthenticationRequest {
+            refresh_token: refresh_token.clone(),
+        };
+        let answer = self
+            .client
+            .refresh_authentication(&request)
+            .await
+            .map_err(refresh_error)?;
+        let received_at = chrono::Utc::now();
+        let raw: serde_json::Value = serde_json::from_slice(answer.raw_body())
+            .unwrap_or(serde_json::Value::Null);
+        let value = answer.into_inner();
+        token_from_authentication_data(value, received_at, raw)
+    }
+}
+/// The token in an answer, on the common model (see [`TokenSource`] for the mapping).
+fn token_from_authentication_data(
+    value: AuthenticationData,
+    received_at: chrono::DateTime<chrono::Utc>,
+    raw: serde_json::Value,
+) -> Result<crate::runtime::token::Token, crate::runtime::token::TokenError> {
+    let mut token = crate::runtime::token::Token::new(
+            value
+                .access_token
+                .ok_or_else(|| crate::runtime::token::TokenError::other(
+                    "the answer has no `accessToken`",
+                ))?,
+        )
+        .with_raw(raw);
+    if let Some(refresh_token) = value.refresh_token {
+        token = token.with_refresh_token(refresh_token);
+    }
+    if let Some(token_type) = value.token_type {
+        token = token.with_token_type(token_type);
+    }
+    token = token
+        .with_expires_at(
+            value
+                .expires_in
+                .and_then(|lifetime| crate::runtime::token::expiry::after_seconds(
+                    lifetime,
+                    received_at,
+                )),
+        );
+    token = token
+        .with_refresh_expires_at(
+            value
+                .refresh_expires_in
+                .and_then(|lifetime| crate::runtime::token::expiry::after_seconds(
+                    lifetime,
+                    received_at,
+                )),
+        );
+    Ok(token.with_jwt_expiry_fallback())
+}
+/// A failed token call as a `TokenError`.
+fn token_error<E: std::fmt::Debug + Send + Sync + 'static>(
+    error: crate::runtime::Error<E>,
+) -> crate::runtime::token::TokenError {
+    crate::runtime::token::TokenError::from(error)
+}
+/// A failed refresh as a `TokenError`: a 401 means the session is over.
+fn refresh_error<E: std::fmt::Debug + Send + Sync + 'static>(
+    error: crate::runtime::Error<E>,
+) -> crate::runtime::token::TokenError {
+    if error.status() == Some(reqwest::StatusCode::UNAUTHORIZED) {
+        return crate::runtime::token::TokenError::login_required(
+                "the refresh was refused (401): the session is over and a new login is needed",
+            )
+            .with_source(error);
+    }
+    token_error(error)
+}
 /// Source: `specs/smartling/authenticate.md:12`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AuthenticateRequest {

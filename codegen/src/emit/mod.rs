@@ -7,6 +7,7 @@
 
 mod client;
 mod examples;
+mod token_source;
 mod types;
 
 use proc_macro2::{Ident, Span, TokenStream};
@@ -38,10 +39,12 @@ pub fn api_module(api: &Api) -> Result<String, String> {
     let types = api.types.iter().map(|def| types::type_def(api, def, &received));
     let client = client::client(api);
     let examples = examples::example_tests(api);
+    let token_source = token_source::token_source(api);
     let tokens = quote! {
         #docs
         #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
         #client
+        #token_source
         #(#types)*
         #examples
     };

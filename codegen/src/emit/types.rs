@@ -127,7 +127,7 @@ fn is_eq(api: &Api, ty: &TypeRef, received: &BTreeSet<String>, seen: &mut Vec<St
 /// For an optional field with a documented default of a plain type: the name of the function
 /// serde calls when the field is absent, and that function.
 fn default_function(type_name: &str, field: &Field) -> Option<(String, TokenStream)> {
-    if field.required || field.nullable || field.secret || field.also_accepts.is_some() {
+    if !field.is_defaulted() {
         return None;
     }
     let value = field.default.as_ref()?;
@@ -227,7 +227,7 @@ fn field(type_name: &str, field: &Field) -> TokenStream {
             pub #name: #value,
         };
     }
-    if field.is_optional() {
+    if field.is_option() {
         quote! {
             #doc
             #[serde(#rename default, skip_serializing_if = "Option::is_none", #lenient)]
@@ -252,7 +252,7 @@ fn lenient_decoder(field: &Field) -> Option<String> {
         (TypeRef::String, other) if scalar(other) && !field.secret => "text_or_scalar",
         _ => return None,
     };
-    let prefix = if field.is_optional() { "optional_" } else { "" };
+    let prefix = if field.is_option() { "optional_" } else { "" };
     Some(format!("crate::runtime::lenient::{prefix}{decoder}"))
 }
 

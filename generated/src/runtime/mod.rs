@@ -13,6 +13,7 @@ mod error;
 mod http;
 pub mod lenient;
 mod secret;
+pub mod signing;
 pub mod token;
 
 pub use error::Error;

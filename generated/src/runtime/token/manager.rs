@@ -520,7 +520,7 @@ impl<S: TokenSource + 'static> Inner<S> {
                 state.held_back = Some(held_back);
                 return Err(error.in_context("the new token is still held back: saving it failed again", None));
             }
-            if held_back.is_fresh(now) {
+            if held_back.is_fresh(Instant::now()) {
                 return Ok(held_back);
             }
             base = Some(held_back);
@@ -530,7 +530,9 @@ impl<S: TokenSource + 'static> Inner<S> {
             match self.load().await {
                 Ok(Some(token)) => {
                     let stored = Received::new(token, &self.policy);
-                    if stored.is_fresh(now) {
+                    // Judged on the clock read after its deadlines were set: an expired token's
+                    // deadline is "now" inside `Received::new`, later than `now` above.
+                    if stored.is_fresh(Instant::now()) {
                         tracing::debug!("using the stored token");
                         return Ok(stored);
                     }

@@ -1,0 +1,271 @@
+//! Infers how an API's login and refresh operations become one token source.
+//!
+//! A pass over the finished IR, the same for every format. The refresh operation is the one
+//! named for refreshing or renewing; the login operation is another whose answer carries an
+//! access token. In each answer, the token sits in the first struct (searched from the success
+//! value, through the envelope's payload) with an access-token field; its siblings give the
+//! refresh token, the token type and the lifetimes (seconds, or RFC 3339 times). Each request
+//! field is filled from the current token, a computed value (timestamp, signature) or the
+//! caller's credentials. The `token_source` section of a sidecar names what the documents do
+//! not say; a field that looks like a lifetime but cannot be read as one is an error, never a
+//! guess.
+
+use heck::ToSnakeCase;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::diagnostic::Diagnostic;
+use crate::ir::{
+    Api, Credential, Field, FieldRef, Fill, Lifetime, LifetimeUnit, Operation, RequestFill, Signature, Source, TokenCall, TokenSourceMapping, TypeKind,
+    TypeRef,
+};
+
+/// The `token_source` section of an API sidecar.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenSourceSidecar {
+    /// The login operation, when it cannot be inferred.
+    pub login: Option<String>,
+    /// The refresh operation, when it cannot be inferred.
+    pub refresh: Option<String>,
+    pub signature: Option<SignatureSidecar>,
+    /// Envelope codes that mean a new login is needed.
+    #[serde(default)]
+    pub relogin_codes: Vec<Value>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignatureSidecar {
+    /// The request field that carries the signature.
+    pub field: String,
+    /// The request field filled with the current UNIX time in milliseconds.
+    pub timestamp: Option<String>,
+    /// What is hashed, in order: request fields by wire name, or secrets the caller supplies.
+    pub sha256_hex_of: Vec<String>,
+}
+
+fn words(name: &str) -> Vec<String> {
+    name.to_snake_case().split('_').map(str::to_owned).collect()
+}
+
+fn field_ref(field: &Field) -> FieldRef {
+    FieldRef {
+        wire_name: field.wire_name.clone(),
+        rust_name: field.rust_name.clone(),
+        ty: field.ty.clone(),
+        optional: field.is_option(),
+        secret: field.secret,
+        source: field.source.clone(),
+    }
+}
+
+fn struct_fields<'a>(api: &'a Api, ty: &TypeRef) -> Option<(&'a str, &'a [Field])> {
+    let TypeRef::Named(name) = ty else { return None };
+    let def = api.type_def(name)?;
+    match &def.kind {
+        TypeKind::Struct { fields, .. } => Some((def.name.as_str(), fields.as_slice())),
+        TypeKind::Alias { target } => struct_fields(api, target),
+        TypeKind::Enum { .. } => None,
+    }
+}
+
+fn named(fields: &[Field], snake: &[&str]) -> Option<FieldRef> {
+    fields.iter().find(|f| snake.contains(&f.wire_name.to_snake_case().as_str())).map(field_ref)
+}
+
+/// The value a successful call returns: the envelope's payload where there is one.
+fn success_value(api: &Api, operation: &Operation) -> Option<(TypeRef, Option<String>)> {
+    let successes: Vec<_> = operation.success_responses().collect();
+    let primary = successes.first()?;
+    let body = primary.body.clone()?;
+    let variant = (successes.len() > 1).then(|| primary.variant.clone());
+    let value = match &api.envelope {
+        Some(envelope) => payload_type(api, &body, &envelope.payload).unwrap_or(body),
+        None => body,
+    };
+    Some((value, variant))
+}
+
+fn payload_type(api: &Api, ty: &TypeRef, path: &[String]) -> Option<TypeRef> {
+    let Some((first, rest)) = path.split_first() else { return Some(ty.clone()) };
+    let (_, fields) = struct_fields(api, ty)?;
+    let field = fields.iter().find(|f| &f.wire_name == first)?;
+    payload_type(api, &field.ty, rest)
+}
+
+/// The struct holding the access token, breadth first from `value`, with the fields leading to it.
+fn find_token_struct<'a>(api: &'a Api, value: &TypeRef) -> Option<(Vec<FieldRef>, &'a str, &'a [Field])> {
+    let mut queue: Vec<(Vec<FieldRef>, TypeRef)> = vec![(Vec::new(), value.clone())];
+    let mut seen: Vec<TypeRef> = Vec::new();
+    while !queue.is_empty() {
+        let (path, ty) = queue.remove(0);
+        if seen.contains(&ty) {
+            continue;
+        }
+        seen.push(ty.clone());
+        let Some((name, fields)) = struct_fields(api, &ty) else { continue };
+        if named(fields, &["access_token"]).is_some() {
+            return Some((path, name, fields));
+        }
+        for field in fields {
+            let mut next = path.clone();
+            next.push(field_ref(field));
+            queue.push((next, field.ty.clone()));
+        }
+    }
+    None
+}
+
+fn is_seconds(ty: &TypeRef) -> bool {
+    matches!(ty, TypeRef::Integer { .. } | TypeRef::Number)
+}
+
+/// A lifetime among `fields` under one of `names`, as seconds or as an absolute time.
+fn lifetime(fields: &[Field], names: &[&str], errors: &mut Vec<Diagnostic>, api_file: &Source) -> Option<Lifetime> {
+    let field = fields.iter().find(|f| names.contains(&f.wire_name.to_snake_case().as_str()))?;
+    match &field.ty {
+        ty if is_seconds(ty) => Some(Lifetime { unit: LifetimeUnit::Seconds, field: field_ref(field) }),
+        TypeRef::DateTime => Some(Lifetime { unit: LifetimeUnit::Rfc3339, field: field_ref(field) }),
+        other => {
+            let at = if field.source.file.is_empty() { api_file } else { &field.source };
+            errors.push(Diagnostic::file_error(&at.file, format!(
+                "`{}` looks like a token lifetime, but its type `{other}` is neither seconds (a number) nor an RFC 3339 time",
+                field.wire_name
+            )));
+            None
+        }
+    }
+}
+
+const ACCESS_EXPIRY_SECONDS: &[&str] = &["expires_in", "expire", "expires", "expiry", "expires_in_seconds"];
+const ACCESS_EXPIRY_AT: &[&str] = &["access_expires", "expires_at", "access_token_expires_at", "access_expires_at"];
+const REFRESH_EXPIRY: &[&str] = &["refresh_expires_in", "refresh_expires", "refresh_expires_at", "refresh_token_expires_in"];
+
+fn call(
+    api: &Api,
+    operation: &Operation,
+    is_refresh: bool,
+    sidecar: &TokenSourceSidecar,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<TokenCall> {
+    let (value, success_variant) = success_value(api, operation)?;
+    let (token_path, token_type_name, fields) = find_token_struct(api, &value)?;
+    let access_token = named(fields, &["access_token"])?;
+    let expires = lifetime(fields, ACCESS_EXPIRY_SECONDS, errors, &operation.source)
+        .or_else(|| lifetime(fields, ACCESS_EXPIRY_AT, errors, &operation.source));
+    if expires.is_none() {
+        if let Some(field) = fields.iter().find(|f| {
+            let snake = f.wire_name.to_snake_case();
+            (snake.contains("expire") || snake.contains("ttl")) && !snake.starts_with("refresh") && !snake.contains("max")
+        }) {
+            errors.push(Diagnostic::file_error(&field.source.file, format!(
+                "`{}` (line {}) looks like the access token's lifetime, but the generator cannot tell how to read it",
+                field.wire_name, field.source.line
+            )).with_hint("name it as `expires_in` (seconds) or `expires_at` (RFC 3339), or correct its type in a sidecar"));
+        }
+    }
+    let refresh_expires = lifetime(fields, REFRESH_EXPIRY, errors, &operation.source);
+
+    let (request_type, request) = match operation.request_body.as_ref().map(|b| &b.ty) {
+        Some(ty) => match struct_fields(api, ty) {
+            Some((name, request_fields)) => (Some(name.to_owned()), request_fills(request_fields, is_refresh, sidecar)),
+            None => (None, Vec::new()),
+        },
+        None => (None, Vec::new()),
+    };
+    Some(TokenCall {
+        operation: operation.name.clone(),
+        request_type,
+        request,
+        success_variant,
+        token_path,
+        token_type_name: token_type_name.to_owned(),
+        refresh_token: named(fields, &["refresh_token"]),
+        token_type: named(fields, &["token_type"]),
+        access_token,
+        expires,
+        refresh_expires,
+    })
+}
+
+fn request_fills(fields: &[Field], is_refresh: bool, sidecar: &TokenSourceSidecar) -> Vec<RequestFill> {
+    fields
+        .iter()
+        .map(|field| {
+            let snake = field.wire_name.to_snake_case();
+            let signature = sidecar.signature.as_ref();
+            let from = if signature.is_some_and(|s| s.field == field.wire_name) {
+                Fill::Signature
+            } else if signature.and_then(|s| s.timestamp.as_ref()).is_some_and(|t| t == &field.wire_name) {
+                Fill::TimestampMillis
+            } else if is_refresh && snake == "refresh_token" {
+                Fill::CurrentRefreshToken
+            } else if is_refresh && snake == "access_token" {
+                Fill::CurrentAccessToken
+            } else {
+                Fill::Credential
+            };
+            RequestFill { field: field_ref(field), from }
+        })
+        .collect()
+}
+
+/// The credentials the caller supplies: every credential-filled request field, once, and the
+/// signature's inputs that are not request fields.
+fn credentials(calls: &[&TokenCall], signature: Option<&Signature>) -> Vec<Credential> {
+    let mut out: Vec<Credential> = Vec::new();
+    for fill in calls.iter().flat_map(|c| c.request.iter()).filter(|f| f.from == Fill::Credential) {
+        if !out.iter().any(|c| c.rust_name == fill.field.rust_name) {
+            out.push(Credential { rust_name: fill.field.rust_name.clone(), ty: fill.field.ty.clone(), optional: fill.field.optional, secret: fill.field.secret });
+        }
+    }
+    for input in signature.map(|s| s.inputs.as_slice()).unwrap_or_default() {
+        let in_request = calls.iter().flat_map(|c| c.request.iter()).any(|f| &f.field.wire_name == input);
+        let rust_name = crate::naming::snake_ident(input);
+        if !in_request && !out.iter().any(|c| c.rust_name == rust_name) {
+            out.push(Credential { rust_name, ty: TypeRef::String, optional: false, secret: true });
+        }
+    }
+    out
+}
+
+/// Infers the token source of `api`; `None` when the API has no refresh operation.
+pub fn infer(api: &Api, sidecar: &TokenSourceSidecar, sidecar_source: &Source) -> Result<Option<TokenSourceMapping>, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let find = |name: &str| api.operations.iter().find(|op| op.name == name);
+    let refresh = match &sidecar.refresh {
+        Some(name) => match find(name) {
+            Some(op) => Some(op),
+            None => return Err(vec![Diagnostic::file_error(&sidecar_source.file, format!("`token_source.refresh` names `{name}`, which is no operation of this API"))]),
+        },
+        None => api.operations.iter().find(|op| words(&op.name).iter().any(|w| w == "refresh" || w == "renew")),
+    };
+    let Some(refresh) = refresh else { return Ok(None) };
+    let Some(refresh_call) = call(api, refresh, true, sidecar, &mut errors) else {
+        return Err(vec![Diagnostic::file_error(&refresh.source.file, format!(
+            "refresh operation `{}` (line {}) answers no access token the generator can find",
+            refresh.name, refresh.source.line
+        )).with_hint("a token source needs a field named like `access_token` in the refresh answer")]);
+    };
+    let login = match &sidecar.login {
+        Some(name) => match find(name) {
+            Some(op) => call(api, op, false, sidecar, &mut errors),
+            None => return Err(vec![Diagnostic::file_error(&sidecar_source.file, format!("`token_source.login` names `{name}`, which is no operation of this API"))]),
+        },
+        None => api.operations.iter().filter(|op| op.name != refresh.name).find_map(|op| call(api, op, false, sidecar, &mut errors)),
+    };
+    let signature = sidecar.signature.as_ref().map(|s| Signature { field: s.field.clone(), inputs: s.sha256_hex_of.clone(), source: sidecar_source.clone() });
+    if let Some(signature) = &signature {
+        let filled = login.iter().chain(std::iter::once(&refresh_call)).flat_map(|c| c.request.iter()).any(|f| f.from == Fill::Signature);
+        if !filled {
+            errors.push(Diagnostic::file_error(&sidecar_source.file, format!("`token_source.signature.field` names `{}`, which no token request has", signature.field)));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let calls: Vec<&TokenCall> = login.iter().chain(std::iter::once(&refresh_call)).collect();
+    let credentials = credentials(&calls, signature.as_ref());
+    Ok(Some(TokenSourceMapping { login, refresh: refresh_call, credentials, signature, relogin_codes: sidecar.relogin_codes.clone() }))
+}
