@@ -232,3 +232,36 @@ async fn infisical_renews_the_access_token_itself_and_stops_at_max_ttl() {
     assert_eq!(error.kind(), TokenErrorKind::LoginRequired, "{error}");
     assert_eq!(bodies(&server, renew).await.len(), 2, "one refused renew, and no loop");
 }
+
+#[tokio::test]
+async fn infisical_logs_in_again_after_max_ttl_when_given_a_login() {
+    let server = MockServer::start().await;
+    answer(&server, "/api/v1/auth/token/renew", 401, json!({"reqId": "r", "statusCode": 401, "message": "Access token has reached its max TTL", "error": "Unauthorized"})).await;
+    answer(&server, "/api/v1/auth/universal-auth/login", 200, json!({"accessToken": "L1", "expiresIn": 7200, "accessTokenMaxTTL": 2592000, "tokenType": "Bearer"})).await;
+    // Infisical's universal-auth login (shared/FACTS.md) is not a vendored document: the
+    // application supplies it.
+    let login_url = format!("{}/api/v1/auth/universal-auth/login", server.uri());
+    let source = infisical::TokenSource::with_login(infisical::Client::new(server.uri()), move || {
+        let login_url = login_url.clone();
+        async move {
+            let answer: Value = reqwest::Client::new()
+                .post(login_url)
+                .json(&json!({"clientId": "id", "clientSecret": "secret"}))
+                .send()
+                .await
+                .and_then(reqwest::Response::error_for_status)
+                .map_err(|e| vendor_clients::runtime::token::TokenError::transient("login failed").with_source(e))?
+                .json()
+                .await
+                .map_err(|e| vendor_clients::runtime::token::TokenError::other("login answer").with_source(e))?;
+            let access = answer["accessToken"].as_str().unwrap_or_default().to_owned();
+            let seconds = answer["expiresIn"].as_i64().unwrap_or_default();
+            Ok(Token::new(access).with_expires_at(Utc::now() + chrono::Duration::seconds(seconds)))
+        }
+    });
+    let store = Arc::new(MemoryStore::with_token(due_token("A1", None)));
+    let token = refreshes_ahead_of_expiry(source, store).await;
+    assert_eq!(token.access_token().expose(), "L1", "the max-TTL 401 led to a new login");
+    assert_eq!(bodies(&server, "/api/v1/auth/token/renew").await.len(), 1);
+    assert_eq!(bodies(&server, "/api/v1/auth/universal-auth/login").await.len(), 1);
+}

@@ -134,19 +134,51 @@ pub enum RenewIdentityAccessTokenError {
 ///
 /// The mapping, inferred from the documents:
 ///
-/// - login: none documented; the source renews the token it is given
+/// - login: none documented; the source renews the token it is given, and logs in with the login given to `with_login`
 /// - refresh: [`Client::renew_identity_access_token`] with `accessToken` ← the current access token; access token ← `accessToken`, token type ← `tokenType`, expiry ← `expiresIn` (seconds from receipt)
 #[derive(Clone, Debug)]
 pub struct TokenSource {
     client: Client,
+    login: Option<crate::runtime::token::LoginFn>,
 }
 impl TokenSource {
     /// A source that renews the token it is given; it cannot log in.
     pub fn new(client: Client) -> Self {
-        TokenSource { client }
+        TokenSource { client, login: None }
+    }
+    /// A source that also logs in, with a login the documents do not describe (e.g. one
+    /// your application performs), whenever no valid token is left.
+    pub fn with_login<F, Fut>(client: Client, login: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: std::future::Future<
+                Output = Result<
+                    crate::runtime::token::Token,
+                    crate::runtime::token::TokenError,
+                >,
+            > + Send + 'static,
+    {
+        TokenSource {
+            client,
+            login: Some(crate::runtime::token::LoginFn::new(login)),
+        }
     }
 }
 impl crate::runtime::token::TokenSource for TokenSource {
+    async fn login(
+        &self,
+    ) -> Result<crate::runtime::token::Token, crate::runtime::token::TokenError> {
+        match &self.login {
+            Some(login) => login.call().await,
+            None => {
+                Err(
+                    crate::runtime::token::TokenError::login_required(
+                        "a new login is needed, and this API's login is not documented: build the source with `TokenSource::with_login`",
+                    ),
+                )
+            }
+        }
+    }
     async fn refresh(
         &self,
         current: &crate::runtime::token::Token,

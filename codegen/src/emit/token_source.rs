@@ -39,19 +39,46 @@ pub(crate) fn token_source(api: &Api) -> TokenStream {
         quote! {
             /// A source that renews the token it is given; it cannot log in.
             pub fn new(client: Client) -> Self {
-                TokenSource { client }
+                TokenSource { client, login: None }
+            }
+
+            /// A source that also logs in, with a login the documents do not describe (e.g. one
+            /// your application performs), whenever no valid token is left.
+            pub fn with_login<F, Fut>(client: Client, login: F) -> Self
+            where
+                F: Fn() -> Fut + Send + Sync + 'static,
+                Fut: std::future::Future<Output = Result<crate::runtime::token::Token, crate::runtime::token::TokenError>> + Send + 'static,
+            {
+                TokenSource { client, login: Some(crate::runtime::token::LoginFn::new(login)) }
             }
         }
     };
-    let credentials_member = has_credentials.then(|| quote! { credentials: Option<Credentials>, });
-    let login = mapping.login.as_ref().map(|call| {
-        let body = call_body(api, mapping, call, false);
-        quote! {
-            async fn login(&self) -> Result<crate::runtime::token::Token, crate::runtime::token::TokenError> {
-                #body
+    let credentials_member = if has_credentials {
+        quote! { credentials: Option<Credentials>, }
+    } else {
+        quote! { login: Option<crate::runtime::token::LoginFn>, }
+    };
+    let login = match mapping.login.as_ref() {
+        Some(call) => {
+            let body = call_body(api, mapping, call, false);
+            quote! {
+                async fn login(&self) -> Result<crate::runtime::token::Token, crate::runtime::token::TokenError> {
+                    #body
+                }
             }
         }
-    });
+        None if !has_credentials => quote! {
+            async fn login(&self) -> Result<crate::runtime::token::Token, crate::runtime::token::TokenError> {
+                match &self.login {
+                    Some(login) => login.call().await,
+                    None => Err(crate::runtime::token::TokenError::login_required(
+                        "a new login is needed, and this API's login is not documented: build the source with `TokenSource::with_login`",
+                    )),
+                }
+            }
+        },
+        None => quote! {},
+    };
     let refresh = call_body(api, mapping, &mapping.refresh, true);
     let converters = converters(api, mapping);
     let error_mapping = error_mapping(mapping);
@@ -144,7 +171,7 @@ fn source_doc(api: &Api, mapping: &TokenSourceMapping) -> String {
     );
     match &mapping.login {
         Some(call) => text.push_str(&format!("\n- login: {}", describe_call(call))),
-        None => text.push_str("\n- login: none documented; the source renews the token it is given"),
+        None => text.push_str("\n- login: none documented; the source renews the token it is given, and logs in with the login given to `with_login`"),
     }
     text.push_str(&format!("\n- refresh: {}", describe_call(&mapping.refresh)));
     if let Some(signature) = &mapping.signature {

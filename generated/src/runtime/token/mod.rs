@@ -27,5 +27,5 @@ mod store;
 pub use error::{TokenError, TokenErrorKind};
 pub use manager::{AuthFailure, CallError, TokenManager, TokenManagerBuilder};
 pub use model::Token;
-pub use source::TokenSource;
+pub use source::{LoginFn, TokenSource};
 pub use store::{FileStore, MemoryStore, TokenStore};

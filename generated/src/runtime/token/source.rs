@@ -28,3 +28,32 @@ pub trait TokenSource: Send + Sync {
     /// A returned token without a refresh token keeps `current`'s.
     fn refresh(&self, current: &Token) -> impl Future<Output = Result<Token, TokenError>> + Send;
 }
+
+type LoginFuture = std::pin::Pin<Box<dyn Future<Output = Result<Token, TokenError>> + Send>>;
+
+/// A login the vendored documents do not describe, supplied by the caller: e.g. Infisical's
+/// universal-auth login, whose page is not vendored. Generated sources without a documented
+/// login accept one (`TokenSource::with_login`) and call it when a new login is needed.
+#[derive(Clone)]
+pub struct LoginFn(std::sync::Arc<dyn Fn() -> LoginFuture + Send + Sync>);
+
+impl LoginFn {
+    pub fn new<F, Fut>(login: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<Token, TokenError>> + Send + 'static,
+    {
+        LoginFn(std::sync::Arc::new(move || Box::pin(login())))
+    }
+
+    /// Runs the login.
+    pub async fn call(&self) -> Result<Token, TokenError> {
+        (self.0)().await
+    }
+}
+
+impl std::fmt::Debug for LoginFn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LoginFn(..)")
+    }
+}
