@@ -2,10 +2,9 @@
 //! hand edits, missing files and orphans; regeneration is deterministic.
 
 use std::fs;
-use std::path::Path;
 
 use codegen::workspace::Workspace;
-use workspace_tests::{generate, workspace_root};
+use workspace_tests::{copy_tree, generate, workspace_root};
 
 #[test]
 fn generated_crate_matches_the_specs() {
@@ -14,18 +13,6 @@ fn generated_crate_matches_the_specs() {
     assert!(stale.is_empty(), "generated/ is stale, run `cargo xtask regenerate`: {stale:#?}");
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).expect("create folder");
-    for entry in fs::read_dir(from).expect("list folder") {
-        let path = entry.expect("folder entry").path();
-        let target = to.join(path.file_name().expect("file name"));
-        if path.is_dir() {
-            copy_tree(&path, &target);
-        } else {
-            fs::copy(&path, &target).expect("copy file");
-        }
-    }
-}
 
 /// A copy of the checkout's specs and generated sources in a temporary folder.
 fn scratch_checkout() -> tempfile::TempDir {

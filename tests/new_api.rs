@@ -2,24 +2,11 @@
 //! supported document under a new folder generates a module that compiles, with no code change.
 
 use std::fs;
-use std::path::Path;
 use std::process::Command;
 
 use codegen::workspace::Workspace;
-use workspace_tests::{generate, workspace_root};
+use workspace_tests::{copy_tree, generate, workspace_root};
 
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).expect("create folder");
-    for entry in fs::read_dir(from).expect("list folder") {
-        let path = entry.expect("entry").path();
-        let target = to.join(path.file_name().expect("name"));
-        if path.is_dir() {
-            copy_tree(&path, &target);
-        } else {
-            fs::copy(&path, &target).expect("copy");
-        }
-    }
-}
 
 #[test]
 fn a_document_dropped_into_a_new_api_folder_generates_and_compiles() {

@@ -248,6 +248,21 @@ pub struct Response {
     pub source: Source,
 }
 
+impl Response {
+    /// A response for `status` with nothing known yet but where it is documented.
+    pub fn documented(status: Status, source: Source) -> Response {
+        Response {
+            status,
+            variant: crate::naming::status_variant(status),
+            description: None,
+            content_type: None,
+            body: None,
+            examples: Vec::new(),
+            source,
+        }
+    }
+}
+
 /// A documented status: one code, a class such as `4XX`, or `default` (anything else).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Status {

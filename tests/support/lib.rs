@@ -1,6 +1,7 @@
 //! What the workspace tests share: where the checkout is, and a generator run over it.
 
-use std::path::PathBuf;
+use std::fs;
+use std::path::{Path, PathBuf};
 
 use codegen::workspace::{Generation, Workspace};
 
@@ -16,6 +17,20 @@ pub fn generate(workspace: &Workspace) -> Generation {
         Err(diagnostics) => {
             let rendered: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
             panic!("the generator failed:\n{}", rendered.join("\n"))
+        }
+    }
+}
+
+/// Copies the folder `from` to `to`, recursively (for scratch copies of the checkout).
+pub fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("create folder");
+    for entry in fs::read_dir(from).expect("list folder") {
+        let path = entry.expect("folder entry").path();
+        let target = to.join(path.file_name().expect("file name"));
+        if path.is_dir() {
+            copy_tree(&path, &target);
+        } else {
+            fs::copy(&path, &target).expect("copy file");
         }
     }
 }

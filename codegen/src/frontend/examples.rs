@@ -215,6 +215,20 @@ pub(crate) fn required_word(cell: &str) -> Option<bool> {
     }
 }
 
+/// Whether a table row's field is required: its required-column word where it has one, else
+/// the table's default (a word that is neither is warned about, naming the field).
+pub(crate) fn required_from_cell(cell: &str, by_default: bool, api: &mut ApiBuilder, source: Source, name: &str) -> bool {
+    match required_word(cell) {
+        Some(required) => required,
+        None => {
+            if !cell.trim().is_empty() {
+                api.warn(source, format!("`{name}`: `{cell}` says neither required nor optional; the table's default applies"));
+            }
+            by_default
+        }
+    }
+}
+
 /// A JSON-style type word (`string`, `number`, `integer`, `boolean`, `object`, `array`,
 /// `array of X`, `X[]`) as a type expression; `None` for a word it does not know.
 pub(crate) fn json_type_word(word: &str) -> Option<TypeRef> {

@@ -250,15 +250,7 @@ fn read_operation(page: &Page<'_>, body: &str, api: &mut ApiBuilder) -> Result<O
     };
 
     let status = Status::Code(200);
-    let mut response = Response {
-        status,
-        variant: naming::status_variant(status),
-        description: None,
-        content_type: None,
-        body: None,
-        examples: Vec::new(),
-        source: page.source("/response"),
-    };
+    let mut response = Response::documented(status, page.source("/response"));
     if let Some(section) = &front.response {
         let (shape, example) = read_section(page, api, section, "/response", names.body("Response"), &names, "response");
         response.content_type = Some("application/json".to_owned());

@@ -419,16 +419,7 @@ fn table_shape(page: &Page<'_>, api: &mut ApiBuilder, table: &Table, candidates:
         let mut field = FieldShape::new(name, ShapeType::Plain(ty.clone()), source.clone());
         field.description = Some(row.cell(description_column)).filter(|d| !d.is_empty()).map(str::to_owned);
         field.default = examples::default_value(row.cell(default_column), &ty);
-        let cell = row.cell(required_column);
-        field.required = match examples::required_word(cell) {
-            Some(required) => required,
-            None => {
-                if !cell.is_empty() {
-                    api.warn(source, format!("`{name}`: `{cell}` is not yes/no; the table's default applies"));
-                }
-                required_by_default
-            }
-        };
+        field.required = examples::required_from_cell(row.cell(required_column), required_by_default, api, source, name);
         shape.fields.push(field);
     }
     Ok(shape)

@@ -277,15 +277,7 @@ pub fn read(document: &Document, api: &mut ApiBuilder) -> Result<(), Vec<Diagnos
 
     let status = Status::Code(200);
     let return_example = sample(&page, api, |h| h.contains("return sample") || h.contains("response sample") || h.contains("response example"), "response");
-    let mut response = Response {
-        status,
-        variant: naming::status_variant(status),
-        description: None,
-        content_type: None,
-        body: None,
-        examples: Vec::new(),
-        source: response_table.map_or(format_source.clone(), |(_, _, line)| page.source(line)),
-    };
+    let mut response = Response::documented(status, response_table.map_or(format_source.clone(), |(_, _, line)| page.source(line)));
     if let Some(mut shape) = response_shape {
         let example = return_example.and_then(|e| fitting(api, &mut shape, e, "response"));
         response.content_type = Some("application/json".to_owned());
@@ -435,16 +427,7 @@ impl Resolver<'_> {
             let ty = self.resolve(api, row.cell(Some(type_column)), &source, required_by_default)?;
             let mut field = FieldShape::new(name, ty, source.clone());
             field.description = Some(row.cell(description_column)).filter(|d| !d.is_empty()).map(str::to_owned);
-            let cell = row.cell(required_column);
-            field.required = match examples::required_word(cell) {
-                Some(required) => required,
-                None => {
-                    if !cell.is_empty() {
-                        api.warn(source, format!("`{name}`: `{cell}` is neither Mandatory nor Optional; the table's default applies"));
-                    }
-                    required_by_default
-                }
-            };
+            field.required = examples::required_from_cell(row.cell(required_column), required_by_default, api, source, name);
             shape.fields.push(field);
         }
         Ok(shape)
