@@ -213,6 +213,16 @@ impl Workspace {
         Ok(Generation { apis, files, notices })
     }
 
+    /// The whole `cargo xtask regenerate`: generate everything in memory, then write. A
+    /// document that fails stops the run before anything is written.
+    pub fn regenerate(&self) -> Result<(Generation, WriteSummary), Vec<Diagnostic>> {
+        let generation = self.generate()?;
+        let summary = self
+            .write(&generation)
+            .map_err(|e| vec![Diagnostic::file_error(GENERATED_SRC, format!("writing the generated files failed: {e}"))])?;
+        Ok((generation, summary))
+    }
+
     /// Generated files on disk that no spec produces any more.
     fn orphans(&self, generation: &Generation) -> io::Result<Vec<String>> {
         let dir = self.root.join(GENERATED_SRC);

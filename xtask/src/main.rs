@@ -57,7 +57,16 @@ fn report(diagnostics: &[Diagnostic]) {
 }
 
 fn regenerate(workspace: &Workspace) -> ExitCode {
-    let Some(generation) = generate(workspace) else { return ExitCode::FAILURE };
+    let (generation, summary) = match workspace.regenerate() {
+        Ok(done) => done,
+        Err(diagnostics) => {
+            report(&diagnostics);
+            return ExitCode::FAILURE;
+        }
+    };
+    for notice in &generation.notices {
+        eprint!("{notice}");
+    }
     for api in &generation.apis {
         println!(
             "{:<12} {} operation(s), {} type(s), {} warning(s)",
@@ -70,22 +79,14 @@ fn regenerate(workspace: &Workspace) -> ExitCode {
             println!("  warning: {warning}");
         }
     }
-    match workspace.write(&generation) {
-        Ok(summary) => {
-            for path in &summary.written {
-                println!("wrote   {path}");
-            }
-            for path in &summary.removed {
-                println!("removed {path}");
-            }
-            println!("{} file(s) written, {} removed, {} unchanged", summary.written.len(), summary.removed.len(), summary.unchanged);
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("error: writing generated files failed: {e}");
-            ExitCode::FAILURE
-        }
+    for path in &summary.written {
+        println!("wrote   {path}");
     }
+    for path in &summary.removed {
+        println!("removed {path}");
+    }
+    println!("{} file(s) written, {} removed, {} unchanged", summary.written.len(), summary.removed.len(), summary.unchanged);
+    ExitCode::SUCCESS
 }
 
 fn check(workspace: &Workspace) -> ExitCode {

@@ -36,7 +36,8 @@ fn render(tokens: TokenStream, sources: &[String]) -> Result<String, String> {
 pub fn api_module(api: &Api) -> Result<String, String> {
     let docs = module_docs(api);
     let received = types::received_types(api);
-    let types = api.types.iter().map(|def| types::type_def(api, def, &received));
+    let boxed = types::cyclic_fields(api);
+    let types = api.types.iter().map(|def| types::type_def(api, def, &received, &boxed));
     let client = client::client(api);
     let examples = examples::example_tests(api);
     let token_source = token_source::token_source(api);

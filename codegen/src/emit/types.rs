@@ -48,6 +48,48 @@ pub(crate) fn field_value_tokens(field: &Field) -> TokenStream {
     }
 }
 
+/// The struct fields that close a cycle of direct containment (`Node.next: Link`,
+/// `Link.node: Node`): such types would have infinite size, so these fields are boxed.
+/// Arrays and maps already break a cycle; `Option` does not.
+pub(crate) fn cyclic_fields(api: &Api) -> BTreeSet<(String, String)> {
+    let direct = |ty: &TypeRef| -> Option<String> {
+        let mut ty = ty.clone();
+        loop {
+            let TypeRef::Named(name) = &ty else { return None };
+            match api.type_def(name).map(|d| &d.kind) {
+                Some(TypeKind::Alias { target }) => ty = target.clone(),
+                Some(TypeKind::Struct { .. }) => return Some(name.clone()),
+                _ => return None,
+            }
+        }
+    };
+    let edges: Vec<(String, String, String)> = api
+        .types
+        .iter()
+        .filter_map(|def| match &def.kind {
+            TypeKind::Struct { fields, .. } => Some(fields.iter().filter_map(|f| direct(&f.ty).map(|to| (def.name.clone(), f.rust_name.clone(), to))).collect::<Vec<_>>()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let reaches = |from: &str, goal: &str| {
+        let mut seen: Vec<String> = Vec::new();
+        let mut pending = vec![from.to_owned()];
+        while let Some(node) = pending.pop() {
+            if node == goal {
+                return true;
+            }
+            if seen.contains(&node) {
+                continue;
+            }
+            pending.extend(edges.iter().filter(|(s, _, _)| *s == node).map(|(_, _, to)| to.clone()));
+            seen.push(node);
+        }
+        false
+    };
+    edges.iter().filter(|(from, _, to)| reaches(to, from)).map(|(from, field, _)| (from.clone(), field.clone())).collect()
+}
+
 /// The names of every type reachable from a response body: what the client decodes.
 pub(crate) fn received_types(api: &Api) -> BTreeSet<String> {
     let mut received = BTreeSet::new();
@@ -69,7 +111,7 @@ pub(crate) fn received_types(api: &Api) -> BTreeSet<String> {
     received
 }
 
-pub(crate) fn type_def(api: &Api, def: &TypeDef, received: &BTreeSet<String>) -> TokenStream {
+pub(crate) fn type_def(api: &Api, def: &TypeDef, received: &BTreeSet<String>, boxed: &BTreeSet<(String, String)>) -> TokenStream {
     let mut text = def.description.clone().unwrap_or_default();
     if !text.is_empty() {
         text.push_str("\n\n");
@@ -82,7 +124,7 @@ pub(crate) fn type_def(api: &Api, def: &TypeDef, received: &BTreeSet<String>) ->
             // A received struct without a documented type for extra properties keeps them as JSON.
             let keep = additional.clone().or_else(|| received.contains(&def.name).then_some(TypeRef::Any));
             let defaults = fields.iter().filter_map(|f| default_function(&def.name, f).map(|(_, item)| item));
-            let structure = structure(api, doc, &name, fields, keep.as_ref(), received, &def.name);
+            let structure = structure(api, doc, &name, fields, keep.as_ref(), received, &def.name, boxed);
             quote! {
                 #structure
                 #(#defaults)*
@@ -166,6 +208,7 @@ fn structure(
     additional: Option<&TypeRef>,
     received: &BTreeSet<String>,
     type_name: &str,
+    boxed: &BTreeSet<(String, String)>,
 ) -> TokenStream {
     let eq = if fields.iter().all(|f| is_eq(api, &f.ty, received, &mut Vec::new()))
         && additional.is_none_or(|a| is_eq(api, a, received, &mut Vec::new()))
@@ -174,7 +217,7 @@ fn structure(
     } else {
         quote! {}
     };
-    let members = fields.iter().map(|f| field(type_name, f));
+    let members = fields.iter().map(|f| field(type_name, f, boxed.contains(&(type_name.to_owned(), f.rust_name.clone()))));
     let rest = additional.map(|ty| {
         let ty = type_tokens(ty);
         let taken = fields.iter().any(|f| f.rust_name == "additional_properties");
@@ -195,7 +238,7 @@ fn structure(
     }
 }
 
-fn field(type_name: &str, field: &Field) -> TokenStream {
+fn field(type_name: &str, field: &Field, boxed: bool) -> TokenStream {
     let mut text = field.description.clone().unwrap_or_default();
     let mut facts = Vec::new();
     if !field.allowed.is_empty() {
@@ -219,6 +262,7 @@ fn field(type_name: &str, field: &Field) -> TokenStream {
     let wire = &field.wire_name;
     let rename = (field.rust_name.trim_start_matches("r#") != wire.as_str()).then(|| quote! { rename = #wire, });
     let value = field_value_tokens(field);
+    let value = if boxed { quote! { Box<#value> } } else { value };
     let lenient = lenient_decoder(field).map(|decoder| quote! { deserialize_with = #decoder, });
     if let Some((function, _)) = default_function(type_name, field) {
         return quote! {

@@ -74,7 +74,7 @@ fn read_fence(document: &Document, fence: &Fence, api: &mut ApiBuilder) -> Resul
         let (line, column) = e
             .location()
             .map_or((fence.content_line, 0), |l| (crate::diagnostic::to_u32(l.line()) + line_offset, crate::diagnostic::to_u32(l.column())));
-        vec![Diagnostic::error(&document.path, &document.text, line, column, format!("invalid YAML in the OpenAPI block: {e}"))]
+        vec![Diagnostic::error(&document.path, &document.text, line, column, format!("invalid YAML in the OpenAPI block: {}", without_location(&e.to_string())))]
     })?;
     let lines = LineIndex::new(&fence.content);
     let notes = normalize::normalize(&mut value);
@@ -125,6 +125,18 @@ fn read_fence(document: &Document, fence: &Fence, api: &mut ApiBuilder) -> Resul
         }
     }
     if errors.is_empty() { Ok(()) } else { Err(errors) }
+}
+
+/// serde_yaml's message without its own `at line N column M`: those count from the start of
+/// the block, and the diagnostic already points at the page's line and column.
+fn without_location(message: &str) -> String {
+    let mut out = message.to_owned();
+    while let Some(start) = out.find(" at line ") {
+        let rest = &out[start + " at line ".len()..];
+        let digits_and_column = rest.find(|c: char| !(c.is_ascii_digit() || c == ' ' || "column".contains(c))).unwrap_or(rest.len());
+        out.replace_range(start..start + " at line ".len() + digits_and_column, "");
+    }
+    out
 }
 
 /// Document text that says something: `None` for absent, empty or blank text.

@@ -1,0 +1,144 @@
+//! The bad-input corpus (`tests/bad-input/`): one document (or folder of documents) per kind
+//! of broken vendor page. Each must yield a diagnostic naming the file, the line and what was
+//! wrong, or a documented fallback, and never a panic; a failing document changes nothing
+//! under `generated/`.
+
+use std::fs;
+use std::path::Path;
+
+use codegen::workspace::{Generation, Workspace};
+use codegen::Diagnostic;
+use workspace_tests::{copy_tree, workspace_root};
+
+/// Runs the generator over a scratch workspace whose only API, `case`, holds the case's
+/// document(s).
+fn run(case: &str) -> (tempfile::TempDir, Result<Generation, Vec<Diagnostic>>) {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let source = workspace_root().join("tests/bad-input").join(case);
+    let api = dir.path().join("specs/case");
+    if source.is_dir() {
+        copy_tree(&source, &api);
+    } else {
+        fs::create_dir_all(&api).expect("api folder");
+        fs::copy(&source, api.join(source.file_name().expect("name"))).expect("copy case");
+    }
+    fs::create_dir_all(dir.path().join("generated/src")).expect("generated folder");
+    let result = Workspace::new(dir.path()).generate();
+    (dir, result)
+}
+
+/// What a case must produce.
+enum Expect {
+    /// Generation fails with an error containing `message` at `file:line`.
+    Error { file: &'static str, line: u32, message: &'static str },
+    /// Generation succeeds with a warning containing `message` at `file:line`.
+    Warning { file: &'static str, line: u32, message: &'static str },
+    /// Generation succeeds, and the emitted module contains each of `code`.
+    Fallback { code: &'static [&'static str] },
+}
+
+const CASES: &[(&str, Expect)] = &[
+    ("truncated-yaml.md", Expect::Error { file: "truncated-yaml.md", line: 17, message: "invalid YAML in the OpenAPI block: did not find expected ',' or '}'" }),
+    ("tabs-in-yaml.md", Expect::Error { file: "tabs-in-yaml.md", line: 9, message: "found character that cannot start any token" }),
+    ("unclosed-fence.md", Expect::Error { file: "unclosed-fence.md", line: 3, message: "this code fence is never closed" }),
+    ("ref-to-nothing.md", Expect::Error { file: "ref-to-nothing.md", line: 15, message: "`$ref: #/components/schemas/Missing` points at no schema" }),
+    ("empty.md", Expect::Error { file: "empty.md", line: 0, message: "the document is empty" }),
+    ("binary.md", Expect::Error { file: "binary.md", line: 0, message: "the document is not UTF-8 text" }),
+    ("same-type-two-shapes", Expect::Error { file: "second.md", line: 18, message: "schema `Thing` has a different shape from the type `Thing`" }),
+    ("invalid-json-example.md", Expect::Warning { file: "invalid-json-example.md", line: 9, message: "the request example is not valid JSON" }),
+    ("missing-column.md", Expect::Warning { file: "missing-column.md", line: 13, message: "`a` has no type this generator knows" }),
+    ("unknown-type-word.md", Expect::Warning { file: "unknown-type-word.md", line: 19, message: "data type `Gizmo` is not known" }),
+    ("duplicate-field-names.md", Expect::Warning { file: "duplicate-field-names.md", line: 19, message: "property `user_id` has the same Rust name as another property; it is named `user_id_2`" }),
+    // Keywords become raw identifiers, reserved words get a trailing underscore, a leading digit
+    // an underscore, and characters outside ASCII are dropped.
+    ("awkward-names.md", Expect::Fallback { code: &["pub async fn r#type(", "pub r#type: Option<String>", "pub _2fa: Option<bool>", "#[serde(rename = \"café\"", "pub self_: Option<String>"] }),
+    // Types that contain each other directly would have infinite size: the fields are boxed.
+    ("ref-cycle-required.md", Expect::Fallback { code: &["pub next: Box<Link>", "pub node: Box<Node>"] }),
+];
+
+#[test]
+fn every_corpus_case_is_listed() {
+    let mut on_disk: Vec<String> = fs::read_dir(workspace_root().join("tests/bad-input"))
+        .expect("corpus")
+        .map(|e| e.expect("entry").file_name().into_string().expect("name"))
+        .collect();
+    on_disk.sort();
+    let mut listed: Vec<String> = CASES.iter().map(|(case, _)| (*case).to_owned()).collect();
+    listed.sort();
+    assert_eq!(listed, on_disk);
+}
+
+#[test]
+fn each_case_yields_its_diagnostic_or_fallback_and_never_panics() {
+    for (case, expect) in CASES {
+        let (_dir, result) = run(case);
+        let rendered = |found: &[Diagnostic]| found.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n");
+        match (expect, result) {
+            (Expect::Error { file, line, message }, Err(found)) => {
+                let path = format!("specs/case/{file}");
+                assert!(
+                    found.iter().any(|d| d.is_error() && d.file == path && d.line == *line && d.message.contains(message)),
+                    "{case}: expected an error at {path}:{line} containing {message:?}, got:\n{}",
+                    rendered(&found)
+                );
+            }
+            (Expect::Warning { file, line, message }, Ok(generation)) => {
+                let path = format!("specs/case/{file}");
+                let warnings: Vec<String> = generation.apis.iter().flat_map(|a| a.warnings.iter().map(ToString::to_string)).collect();
+                assert!(
+                    generation.apis.iter().flat_map(|a| &a.warnings).any(|w| w.source.file == path && w.source.line == *line && w.message.contains(message)),
+                    "{case}: expected a warning at {path}:{line} containing {message:?}, got {warnings:#?}"
+                );
+            }
+            (Expect::Fallback { code }, Ok(generation)) => {
+                let module = generation.files.iter().find(|f| f.path == "generated/src/case.rs").map(|f| f.contents.as_str()).unwrap_or_default();
+                for expected in *code {
+                    assert!(module.contains(expected), "{case}: the module lacks {expected:?}:\n{module}");
+                }
+            }
+            (_, Err(found)) => panic!("{case}: expected generation to succeed, got:\n{}", rendered(&found)),
+            (_, Ok(_)) => panic!("{case}: expected an error, but generation succeeded"),
+        }
+    }
+}
+
+#[test]
+fn diagnostics_render_the_line_with_a_marker_and_a_hint() {
+    let (_dir, result) = run("tabs-in-yaml.md");
+    let errors = result.err().expect("an error");
+    assert_eq!(
+        errors[0].to_string(),
+        "error: invalid YAML in the OpenAPI block: found character that cannot start any token, while scanning for the next token\n  --> specs/case/tabs-in-yaml.md:9:1\n  |\n9 | \t/x: {}\n  | ^\n"
+    );
+    let (_dir, result) = run("ref-to-nothing.md");
+    let rendered = result.err().expect("an error")[0].to_string();
+    assert!(rendered.ends_with("= hint: references must name a schema under `#/components/schemas/`\n"), "{rendered}");
+}
+
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = fs::read_dir(dir)
+        .expect("generated/src")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_file())
+        .map(|p| (p.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned(), fs::read(&p).expect("read")))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn a_failing_document_leaves_generated_untouched() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    copy_tree(&workspace_root().join("specs"), &dir.path().join("specs"));
+    copy_tree(&workspace_root().join("generated/src"), &dir.path().join("generated/src"));
+    // A spec change that would rewrite a module, next to a broken document of another API.
+    let infisical = dir.path().join("specs/infisical/renew-access-token.md");
+    let text = fs::read_to_string(&infisical).expect("spec").replace("Renew machine identity access token", "Renews the token");
+    fs::write(&infisical, text).expect("edit spec");
+    fs::copy(workspace_root().join("tests/bad-input/truncated-yaml.md"), dir.path().join("specs/cloudreve/broken.md")).expect("broken document");
+
+    let before = snapshot(&dir.path().join("generated/src"));
+    let errors = Workspace::new(dir.path()).regenerate().expect_err("the broken document fails the run");
+    assert!(errors.iter().any(|d| d.file == "specs/cloudreve/broken.md"), "{errors:?}");
+    assert_eq!(snapshot(&dir.path().join("generated/src")), before, "nothing under generated/ changed, and no temporary file was left");
+}
