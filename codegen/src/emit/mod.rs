@@ -35,9 +35,8 @@ fn render(tokens: TokenStream, sources: &[String]) -> Result<String, String> {
 /// The module of one API: `generated/src/<api>.rs`.
 pub fn api_module(api: &Api) -> Result<String, String> {
     let docs = module_docs(api);
-    let received = types::received_types(api);
-    let boxed = types::cyclic_fields(api);
-    let types = api.types.iter().map(|def| types::type_def(api, def, &received, &boxed));
+    let context = types::TypeContext::new(api);
+    let types = api.types.iter().map(|def| types::type_def(&context, def));
     let client = client::client(api);
     let examples = examples::example_tests(api);
     let token_source = token_source::token_source(api);

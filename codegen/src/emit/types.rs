@@ -111,7 +111,23 @@ pub(crate) fn received_types(api: &Api) -> BTreeSet<String> {
     received
 }
 
-pub(crate) fn type_def(api: &Api, def: &TypeDef, received: &BTreeSet<String>, boxed: &BTreeSet<(String, String)>) -> TokenStream {
+/// What emitting a type needs to know about the whole API.
+pub(crate) struct TypeContext<'a> {
+    pub api: &'a Api,
+    /// Types the client decodes (see [`received_types`]).
+    pub received: BTreeSet<String>,
+    /// Fields boxed to break a containment cycle (see [`cyclic_fields`]).
+    pub boxed: BTreeSet<(String, String)>,
+}
+
+impl<'a> TypeContext<'a> {
+    pub fn new(api: &'a Api) -> Self {
+        TypeContext { api, received: received_types(api), boxed: cyclic_fields(api) }
+    }
+}
+
+pub(crate) fn type_def(context: &TypeContext<'_>, def: &TypeDef) -> TokenStream {
+    let (api, received) = (context.api, &context.received);
     let mut text = def.description.clone().unwrap_or_default();
     if !text.is_empty() {
         text.push_str("\n\n");
@@ -124,7 +140,7 @@ pub(crate) fn type_def(api: &Api, def: &TypeDef, received: &BTreeSet<String>, bo
             // A received struct without a documented type for extra properties keeps them as JSON.
             let keep = additional.clone().or_else(|| received.contains(&def.name).then_some(TypeRef::Any));
             let defaults = fields.iter().filter_map(|f| default_function(&def.name, f).map(|(_, item)| item));
-            let structure = structure(api, doc, &name, fields, keep.as_ref(), received, &def.name, boxed);
+            let structure = structure(context, doc, &name, fields, keep.as_ref(), &def.name);
             quote! {
                 #structure
                 #(#defaults)*
@@ -201,15 +217,14 @@ fn default_function(type_name: &str, field: &Field) -> Option<(String, TokenStre
 }
 
 fn structure(
-    api: &Api,
+    context: &TypeContext<'_>,
     doc: TokenStream,
     name: &proc_macro2::Ident,
     fields: &[Field],
     additional: Option<&TypeRef>,
-    received: &BTreeSet<String>,
     type_name: &str,
-    boxed: &BTreeSet<(String, String)>,
 ) -> TokenStream {
+    let (api, received, boxed) = (context.api, &context.received, &context.boxed);
     let eq = if fields.iter().all(|f| is_eq(api, &f.ty, received, &mut Vec::new()))
         && additional.is_none_or(|a| is_eq(api, a, received, &mut Vec::new()))
     {
