@@ -105,13 +105,13 @@ fn each_case_yields_its_diagnostic_or_fallback_and_never_panics() {
 #[test]
 fn diagnostics_render_the_line_with_a_marker_and_a_hint() {
     let (_dir, result) = run("tabs-in-yaml.md");
-    let errors = result.err().expect("an error");
+    let errors = result.expect_err("an error");
     assert_eq!(
         errors[0].to_string(),
         "error: invalid YAML in the OpenAPI block: found character that cannot start any token, while scanning for the next token\n  --> specs/case/tabs-in-yaml.md:9:1\n  |\n9 | \t/x: {}\n  | ^\n"
     );
     let (_dir, result) = run("ref-to-nothing.md");
-    let rendered = result.err().expect("an error")[0].to_string();
+    let rendered = result.expect_err("an error")[0].to_string();
     assert!(rendered.ends_with("= hint: references must name a schema under `#/components/schemas/`\n"), "{rendered}");
 }
 

@@ -127,7 +127,7 @@ impl<'a> TypeContext<'a> {
 }
 
 pub(crate) fn type_def(context: &TypeContext<'_>, def: &TypeDef) -> TokenStream {
-    let (api, received) = (context.api, &context.received);
+    let received = &context.received;
     let mut text = def.description.clone().unwrap_or_default();
     if !text.is_empty() {
         text.push_str("\n\n");
