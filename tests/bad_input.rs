@@ -49,6 +49,8 @@ const CASES: &[(&str, Expect)] = &[
     ("missing-column.md", Expect::Warning { file: "missing-column.md", line: 13, message: "`a` has no type this generator knows" }),
     ("unknown-type-word.md", Expect::Warning { file: "unknown-type-word.md", line: 19, message: "data type `Gizmo` is not known" }),
     ("duplicate-field-names.md", Expect::Warning { file: "duplicate-field-names.md", line: 19, message: "property `user_id` has the same Rust name as another property; it is named `user_id_2`" }),
+    ("stale-overlay-target", Expect::Error { file: "overlay.yaml", line: 6, message: "target `$.operations[?(@.name == 'get_nodes')]` matches nothing in the IR of `case`" }),
+    ("overlay-invalid-name", Expect::Error { file: "overlay.yaml", line: 0, message: "operation `get node` is not a valid Rust name here" }),
     // Keywords become raw identifiers, reserved words get a trailing underscore, a leading digit
     // an underscore, and characters outside ASCII are dropped.
     ("awkward-names.md", Expect::Fallback { code: &["pub async fn r#type(", "pub r#type: Option<String>", "pub _2fa: Option<bool>", "#[serde(rename = \"café\"", "pub self_: Option<String>"] }),

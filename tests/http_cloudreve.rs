@@ -32,7 +32,7 @@ async fn refresh_decodes_the_documented_example() {
         .mount(&server)
         .await;
     let request = RefreshTokenRequest { refresh_token: "old-refresh".into() };
-    let token = Client::new(server.uri()).refresh_token(Some(&request)).await.expect("refreshed");
+    let token = Client::new(server.uri()).refresh_token(&request).await.expect("refreshed");
     // The envelope's payload is the value; the whole envelope stays in the raw body.
     assert_eq!(token.access_token.expose(), "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.access");
     assert_eq!(token.access_expires.to_rfc3339(), "2025-04-26T15:58:28.456762+08:00");
@@ -50,7 +50,7 @@ async fn no_error_status_is_documented_so_any_error_keeps_status_and_raw_body() 
         .respond_with(ResponseTemplate::new(401).set_body_json(failure.clone()))
         .mount(&server)
         .await;
-    let error = Client::new(server.uri()).refresh_token(None).await.expect_err("401");
+    let error = Client::new(server.uri()).refresh_token(&RefreshTokenRequest { refresh_token: "old-refresh".into() }).await.expect_err("401");
     let Error::UnexpectedResponse { status, raw, decode_error, .. } = &error else { panic!("{error:?}") };
     assert_eq!(status.as_u16(), 401);
     assert_eq!(decode_error, &None);
@@ -61,7 +61,7 @@ async fn no_error_status_is_documented_so_any_error_keeps_status_and_raw_body() 
 async fn an_empty_success_body_is_an_undecodable_response_not_a_panic() {
     let server = MockServer::start().await;
     Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
-    let error = Client::new(server.uri()).refresh_token(None).await.expect_err("empty body");
+    let error = Client::new(server.uri()).refresh_token(&RefreshTokenRequest { refresh_token: "old-refresh".into() }).await.expect_err("empty body");
     let Error::UnexpectedResponse { status, raw, decode_error, .. } = &error else { panic!("{error:?}") };
     assert_eq!(status.as_u16(), 200);
     assert!(raw.is_empty());
@@ -86,7 +86,7 @@ async fn sign_in_answering(body: Value) -> Result<vendor_clients::ResponseValue<
         .expect(1)
         .mount(&server)
         .await;
-    Client::new(server.uri()).password_sign_in(Some(&sign_in_request())).await
+    Client::new(server.uri()).password_sign_in(&sign_in_request()).await
 }
 
 #[tokio::test]
@@ -136,6 +136,6 @@ async fn refresh_with_a_failing_envelope_is_an_envelope_error() {
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"code": 401, "msg": "Login required", "data": null})))
         .mount(&server)
         .await;
-    let error = Client::new(server.uri()).refresh_token(None).await.expect_err("envelope failure");
+    let error = Client::new(server.uri()).refresh_token(&RefreshTokenRequest { refresh_token: "old-refresh".into() }).await.expect_err("envelope failure");
     assert!(matches!(&error, Error::Envelope { code, .. } if code == &json!(401)), "{error:?}");
 }

@@ -103,7 +103,7 @@ fn operations() -> Vec<Operation> {
             call: |base, config| {
                 Box::pin(async move {
                     let request = cloudreve::RefreshTokenRequest { refresh_token: "old".into() };
-                    outcome(cloudreve::Client::with_config(base, config).refresh_token(Some(&request)).await)
+                    outcome(cloudreve::Client::with_config(base, config).refresh_token(&request).await)
                 })
             },
             success: example("cloudreve", "refresh_token", 200),
@@ -117,7 +117,7 @@ fn operations() -> Vec<Operation> {
             call: |base, config| {
                 Box::pin(async move {
                     let request = cloudreve::PasswordSignInRequest { captcha: None, ticket: None, email: "a@b.c".to_owned(), password: "pw".into() };
-                    outcome(cloudreve::Client::with_config(base, config).password_sign_in(Some(&request)).await)
+                    outcome(cloudreve::Client::with_config(base, config).password_sign_in(&request).await)
                 })
             },
             success: example("cloudreve", "password_sign_in", 200),
@@ -364,7 +364,7 @@ async fn enum_values_the_document_does_not_list_are_kept() {
     signed_in["data"]["user"]["status"] = json!("frozen");
     Mock::given(method("POST")).respond_with(ResponseTemplate::new(200).set_body_json(signed_in)).mount(&server).await;
     let request = cloudreve::PasswordSignInRequest { captcha: None, ticket: None, email: "a@b.c".to_owned(), password: "pw".into() };
-    let answer = cloudreve::Client::new(server.uri()).password_sign_in(Some(&request)).await.expect("signed in");
+    let answer = cloudreve::Client::new(server.uri()).password_sign_in(&request).await.expect("signed in");
     let cloudreve::PasswordSignInSuccess::Ok(login) = answer.into_inner() else { panic!("expected the token answer") };
     assert_eq!(login.user.status, Some(cloudreve::Status::Unknown("frozen".to_owned())));
 }

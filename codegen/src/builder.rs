@@ -84,6 +84,7 @@ impl ApiBuilder {
             envelope: self.envelope,
             token_source: None,
             warnings: self.warnings,
+            fixes: Vec::new(),
         }
     }
 }

@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 /// A file and a 1-based line in it. The file is relative to the workspace root, so snapshots
@@ -31,13 +31,75 @@ impl Serialize for Source {
     }
 }
 
+fn de_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    String::deserialize(deserializer)
+}
+
+impl<'de> Deserialize<'de> for Source {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = de_text(deserializer)?;
+        match text.rsplit_once(':') {
+            Some((file, line)) => match line.parse() {
+                Ok(line) => Ok(Source { file: file.to_owned(), line }),
+                Err(_) => Ok(Source { file: text.clone(), line: 0 }),
+            },
+            None => Ok(Source { file: text, line: 0 }),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Status {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = de_text(deserializer)?;
+        let invalid = || serde::de::Error::custom(format!("`{text}` is not a status (a code, a class such as `4XX`, or `default`)"));
+        if text == "default" {
+            return Ok(Status::Default);
+        }
+        if let Some(class) = text.strip_suffix("XX").or_else(|| text.strip_suffix("xx")) {
+            return class.parse().map(Status::Range).map_err(|_| invalid());
+        }
+        text.parse().map(Status::Code).map_err(|_| invalid())
+    }
+}
+
+impl TypeRef {
+    /// Reads the notation `Display` writes (`string`, `int64`, `array<Token>`, `map<string, any>`).
+    pub fn parse(text: &str) -> Option<TypeRef> {
+        let text = text.trim();
+        if let Some(item) = text.strip_prefix("array<").and_then(|t| t.strip_suffix('>')) {
+            return TypeRef::parse(item).map(|item| TypeRef::Array(Box::new(item)));
+        }
+        if let Some(value) = text.strip_prefix("map<string,").and_then(|t| t.strip_suffix('>')) {
+            return TypeRef::parse(value).map(|value| TypeRef::Map(Box::new(value)));
+        }
+        Some(match text {
+            "string" => TypeRef::String,
+            "int32" => TypeRef::Integer { bits: 32 },
+            "int64" => TypeRef::Integer { bits: 64 },
+            "number" => TypeRef::Number,
+            "boolean" => TypeRef::Boolean,
+            "date-time" => TypeRef::DateTime,
+            "any" => TypeRef::Any,
+            name if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => TypeRef::Named(name.to_owned()),
+            _ => return None,
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for TypeRef {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = de_text(deserializer)?;
+        TypeRef::parse(&text).ok_or_else(|| serde::de::Error::custom(format!("`{text}` is not a type (e.g. `string`, `int64`, `array<Token>`, `map<string, any>`, a type name)")))
+    }
+}
+
 /// One API: every document of one `specs/<api>/` folder.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Api {
     /// The module name in the generated crate (snake case, from the folder name).
     pub name: String,
     pub title: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub description: Option<String>,
     /// The documents this API was read from, relative to the workspace root.
     pub documents: Vec<String>,
@@ -46,19 +108,32 @@ pub struct Api {
     /// Every named type, in the order emitters write them.
     pub types: Vec<TypeDef>,
     /// How the API wraps every payload, when it does.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub envelope: Option<Envelope>,
     /// How the API's login and refresh calls become one token source, when it has them.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Inferred after overlays apply, so an overlay never sets it.
+    #[serde(skip_serializing_if = "Option::is_none", skip_deserializing, default)]
     pub token_source: Option<TokenSourceMapping>,
     /// Decisions the generator took that a maintainer should know about.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub warnings: Vec<Warning>,
+    /// The overlay actions in effect (see `overlay.yaml`), in order.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub fixes: Vec<AppliedFix>,
+}
+
+/// An overlay action applied to the IR.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AppliedFix {
+    pub source: Source,
+    pub target: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub description: Option<String>,
 }
 
 /// A wrapper every answer of an API shares: a status field whose value says success or failure,
 /// the payload, and a message. Paths are property names from the body's root.
-#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Envelope {
     /// Where the vendor's status code sits, e.g. `[response, code]`.
     pub status: Vec<String>,
@@ -70,7 +145,7 @@ pub struct Envelope {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<Vec<String>>,
     /// Where the document or sidecar said so.
-    #[serde(skip_deserializing, default = "unknown_source")]
+    #[serde(default = "unknown_source")]
     pub source: Source,
 }
 
@@ -85,7 +160,7 @@ impl Api {
 }
 
 /// Something the generator decided or ignored, worth a maintainer's look; never fatal.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Warning {
     pub source: Source,
     pub message: String,
@@ -98,43 +173,43 @@ impl fmt::Display for Warning {
 }
 
 /// A base URL the API is served from; `{name}` parts are [`ServerVariable`]s.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Server {
     /// The URL template, e.g. `https://{apigw-address}`.
     pub url: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub description: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub variables: Vec<ServerVariable>,
     pub source: Source,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ServerVariable {
     pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub default: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub description: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub allowed: Vec<String>,
 }
 
 /// One HTTP endpoint.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Operation {
     /// The client method name (snake case), unique within the API.
     pub name: String,
     pub method: Method,
     /// The path template, e.g. `/api/v1/auth/token/renew` or `/items/{id}`.
     pub path: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub summary: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub description: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub parameters: Vec<Parameter>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub request_body: Option<RequestBody>,
     pub responses: Vec<Response>,
     pub source: Source,
@@ -152,7 +227,7 @@ impl Operation {
     }
 }
 
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Method {
     Get,
@@ -195,7 +270,7 @@ impl Method {
     }
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Parameter {
     /// The name on the wire.
     pub name: String,
@@ -205,12 +280,12 @@ pub struct Parameter {
     pub required: bool,
     #[serde(rename = "type")]
     pub ty: TypeRef,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub description: Option<String>,
     pub source: Source,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum ParameterLocation {
     Path,
@@ -218,32 +293,32 @@ pub enum ParameterLocation {
     Header,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct RequestBody {
     pub content_type: String,
     #[serde(rename = "type")]
     pub ty: TypeRef,
     pub required: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub description: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub examples: Vec<Example>,
 }
 
 /// What one documented status answers.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Response {
     pub status: Status,
     /// The variant name of this response in the operation's success or error enum.
     pub variant: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub description: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub content_type: Option<String>,
     /// The decoded body; `None` when the response documents no body.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none", default)]
     pub body: Option<TypeRef>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub examples: Vec<Example>,
     pub source: Source,
 }
@@ -299,34 +374,34 @@ impl Serialize for Status {
 }
 
 /// A value the document gives as an example of a body, a type or a field.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Example {
     pub value: Value,
     pub source: Source,
 }
 
 /// A named type of the generated module.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct TypeDef {
     /// The Rust name (upper camel case), unique within the API.
     pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub description: Option<String>,
     #[serde(flatten)]
     pub kind: TypeKind,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub examples: Vec<Example>,
     pub source: Source,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TypeKind {
     /// A JSON object with known properties.
     Struct {
         fields: Vec<Field>,
         /// The type of properties beyond `fields`, when the document allows them typed.
-        #[serde(skip_serializing_if = "Option::is_none")]
+        #[serde(skip_serializing_if = "Option::is_none", default)]
         additional: Option<TypeRef>,
     },
     /// A closed list of string values on the wire; generated enums also accept unknown values.
@@ -338,7 +413,7 @@ pub enum TypeKind {
     },
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct EnumValue {
     /// The string on the wire.
     pub wire: String,
@@ -347,7 +422,7 @@ pub struct EnumValue {
 }
 
 /// One property of a struct.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Field {
     /// The property name on the wire.
     pub wire_name: String,
@@ -357,23 +432,23 @@ pub struct Field {
     pub ty: TypeRef,
     pub required: bool,
     pub nullable: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub default: Option<Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub format: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub description: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub examples: Vec<Value>,
     /// Values the document allows when they are not strings (e.g. `statusCode: [400]`).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub allowed: Vec<Value>,
     /// Another wire form the field also accepts when the document contradicts itself
     /// (declared `string`, example `480`: the field is an integer that also accepts a string).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub also_accepts: Option<TypeRef>,
     /// A token, password or secret: generated as a type that never prints its value.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
     pub secret: bool,
     pub source: Source,
 }
@@ -447,52 +522,52 @@ impl Serialize for TypeRef {
 }
 
 /// How a vendor's login and refresh operations map onto the common token model.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct TokenSourceMapping {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub login: Option<TokenCall>,
     pub refresh: TokenCall,
     /// What the caller supplies once: fields of the login or refresh requests that are neither
     /// computed nor taken from the current token, and the secret inputs of a signature.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub credentials: Vec<Credential>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub signature: Option<Signature>,
     /// Envelope codes that mean the session is over and a new login is needed.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub relogin_codes: Vec<Value>,
 }
 
 /// One operation of a token source: how its request is filled and where its answer's token is.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct TokenCall {
     pub operation: String,
     /// The request body type, filled field by field.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub request_type: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub request: Vec<RequestFill>,
     /// The success variant holding the token, when the operation has several success answers.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub success_variant: Option<String>,
     /// Fields from the success value down to the struct that holds the token.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub token_path: Vec<FieldRef>,
     /// The struct that holds the token.
     pub token_type_name: String,
     pub access_token: FieldRef,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub refresh_token: Option<FieldRef>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub token_type: Option<FieldRef>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub expires: Option<Lifetime>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub refresh_expires: Option<Lifetime>,
 }
 
 /// A field of a generated struct, as the token mapping reads or writes it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct FieldRef {
     pub wire_name: String,
     pub rust_name: String,
@@ -504,13 +579,13 @@ pub struct FieldRef {
 }
 
 /// How a request field of a token call is filled.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct RequestFill {
     pub field: FieldRef,
     pub from: Fill,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "snake_case")]
 pub enum Fill {
     /// The caller's credential of the same name.
@@ -526,13 +601,13 @@ pub enum Fill {
 }
 
 /// A token lifetime in an answer: which field, read how.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Lifetime {
     pub unit: LifetimeUnit,
     pub field: FieldRef,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum LifetimeUnit {
     /// Seconds from the moment the answer is received.
@@ -543,7 +618,7 @@ pub enum LifetimeUnit {
 
 /// A request signature the client computes: lowercase hex SHA-256 over the concatenation of
 /// `inputs` (request fields by wire name, or credentials that are never sent).
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Signature {
     pub field: String,
     pub inputs: Vec<String>,
@@ -551,7 +626,7 @@ pub struct Signature {
 }
 
 /// Something the caller supplies once to a token source.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Credential {
     pub rust_name: String,
     #[serde(rename = "type")]

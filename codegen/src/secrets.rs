@@ -3,7 +3,8 @@
 //! A pass over the finished IR, the same for every format: a string field is secret when its
 //! name ends in `token`, `secret`, `password`, `passphrase` or `signature` (in any case style),
 //! or when its format is `password`. `token_type` and `access_token_max_ttl` are not secrets:
-//! the last word decides, not any word.
+//! the last word decides, not any word. A secret the name does not reveal (EnOS's
+//! `encryption` signature) is marked in the API's overlay.
 
 use heck::ToSnakeCase;
 
@@ -27,21 +28,6 @@ pub fn mark(api: &mut Api) {
             }
         }
     }
-}
-
-/// Marks the string fields whose wire name is in `names` (a sidecar's `secret_fields`) as
-/// secret, whatever they are called. Returns the names that matched no field.
-pub fn mark_named(api: &mut Api, names: &[String]) -> Vec<String> {
-    let mut unmatched: Vec<String> = names.to_vec();
-    for def in &mut api.types {
-        if let TypeKind::Struct { fields, .. } = &mut def.kind {
-            for field in fields.iter_mut().filter(|f| is_candidate(f) && names.contains(&f.wire_name)) {
-                field.secret = true;
-                unmatched.retain(|name| name != &field.wire_name);
-            }
-        }
-    }
-    unmatched
 }
 
 fn is_candidate(field: &Field) -> bool {

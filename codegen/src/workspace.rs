@@ -66,9 +66,6 @@ struct ApiSidecar {
     description: Option<String>,
     /// How every answer wraps its payload, when the documents do not say.
     envelope: Option<crate::ir::Envelope>,
-    /// Wire names of string fields that carry secrets under names that do not say so.
-    #[serde(default)]
-    secret_fields: Vec<String>,
     /// What the token source needs beyond what it infers (operations, a signature, codes).
     #[serde(default)]
     token_source: crate::token_source::TokenSourceSidecar,
@@ -169,18 +166,11 @@ impl Workspace {
             return Ok(None);
         }
         let mut api = builder.finish();
-        crate::secrets::mark(&mut api);
-        let unmatched = crate::secrets::mark_named(&mut api, &sidecar.secret_fields);
-        if !unmatched.is_empty() {
-            let sidecar_path = self.relative(&path.join(API_SIDECAR));
-            return Err(unmatched
-                .into_iter()
-                .map(|name| {
-                    Diagnostic::file_error(&sidecar_path, format!("`secret_fields` names `{name}`, which is no string field of this API"))
-                        .with_hint("a stale fix must not pass silently: correct or remove the name")
-                })
-                .collect());
+        let overlay_path = path.join(crate::overlay::OVERLAY_FILE);
+        if let Ok(text) = fs::read_to_string(&overlay_path) {
+            api = crate::overlay::apply(api, &text, &self.relative(&overlay_path))?;
         }
+        crate::secrets::mark(&mut api);
         let sidecar_source = crate::ir::Source { file: self.relative(&path.join(API_SIDECAR)), line: 0 };
         api.token_source = crate::token_source::infer(&api, &sidecar.token_source, &sidecar_source)?;
         Ok(Some(api))
@@ -192,7 +182,7 @@ impl Workspace {
         let mut sidecar = serde_yaml::from_str::<Option<ApiSidecar>>(&text).map(Option::unwrap_or_default).map_err(|e| {
             let (line, column) = e.location().map_or((0, 0), |l| (to_u32(l.line()), to_u32(l.column())));
             Diagnostic::error(&relative, &text, line, column, format!("invalid API sidecar: {e}"))
-                .with_hint("an api.yaml may set `title`, `description`, `envelope`, `secret_fields` and `token_source`")
+                .with_hint("an api.yaml may set `title`, `description`, `envelope` and `token_source`; corrections go in overlay.yaml")
         })?;
         if let Some(envelope) = &mut sidecar.envelope {
             let line = crate::frontend::yaml_lines::LineIndex::new(&text).line("/envelope");
@@ -300,5 +290,5 @@ impl Workspace {
 /// Whether a file in a spec folder is a vendored document (not a sidecar or a note).
 fn is_document(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    !name.starts_with('.') && name != API_SIDECAR && !name.ends_with(".fix.yaml")
+    !name.starts_with('.') && name != API_SIDECAR && name != crate::overlay::OVERLAY_FILE
 }

@@ -63,7 +63,7 @@ impl Client {
     /// Source: `specs/cloudreve/password-sign-in.md:14`.
     pub async fn password_sign_in(
         &self,
-        body: Option<&PasswordSignInRequest>,
+        body: &PasswordSignInRequest,
     ) -> Result<
         crate::runtime::ResponseValue<PasswordSignInSuccess>,
         crate::runtime::Error<PasswordSignInError>,
@@ -73,10 +73,7 @@ impl Client {
                 "/session/token",
             )
             .operation("cloudreve", "password_sign_in", "/session/token");
-        let request = match body {
-            Some(body) => request.json(body),
-            None => request,
-        };
+        let request = request.json(body);
         let response = self.http.send(request).await?;
         match response.status().as_u16() {
             200 => {
@@ -103,7 +100,7 @@ impl Client {
     /// Source: `specs/cloudreve/refresh-token.md:13`.
     pub async fn refresh_token(
         &self,
-        body: Option<&RefreshTokenRequest>,
+        body: &RefreshTokenRequest,
     ) -> Result<
         crate::runtime::ResponseValue<Token>,
         crate::runtime::Error<RefreshTokenError>,
@@ -113,10 +110,7 @@ impl Client {
                 "/session/token/refresh",
             )
             .operation("cloudreve", "refresh_token", "/session/token/refresh");
-        let request = match body {
-            Some(body) => request.json(body),
-            None => request,
-        };
+        let request = request.json(body);
         let response = self.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.enveloped(&ENVELOPE),
@@ -202,11 +196,7 @@ impl crate::runtime::token::TokenSource for TokenSource {
             email: credentials.email.clone(),
             password: credentials.password.clone(),
         };
-        let answer = self
-            .client
-            .password_sign_in(Some(&request))
-            .await
-            .map_err(token_error)?;
+        let answer = self.client.password_sign_in(&request).await.map_err(token_error)?;
         let received_at = chrono::Utc::now();
         let raw: serde_json::Value = serde_json::from_slice(answer.raw_body())
             .unwrap_or(serde_json::Value::Null);
@@ -234,11 +224,7 @@ impl crate::runtime::token::TokenSource for TokenSource {
         let request = RefreshTokenRequest {
             refresh_token: refresh_token.clone(),
         };
-        let answer = self
-            .client
-            .refresh_token(Some(&request))
-            .await
-            .map_err(refresh_error)?;
+        let answer = self.client.refresh_token(&request).await.map_err(refresh_error)?;
         let received_at = chrono::Utc::now();
         let raw: serde_json::Value = serde_json::from_slice(answer.raw_body())
             .unwrap_or(serde_json::Value::Null);

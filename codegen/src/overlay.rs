@@ -1,0 +1,364 @@
+//! Overlays: corrections to what the documents say, kept beside them (`specs/<api>/overlay.yaml`).
+//!
+//! The file follows the OpenAPI Overlay Specification 1.0 (`overlay`, `info`, `actions`, each
+//! action a `target` with an `update` or `remove`), but its targets address the IR, not an
+//! OpenAPI document, so one mechanism corrects every format: rename an operation or a type,
+//! change a field's type or optionality, mark a field secret, set an envelope or a server.
+//!
+//! Targets are JSONPath over the IR as `cargo xtask ir` prints it, in the subset the Overlay
+//! examples use: `$`, `.name`, `['name']`, `[n]`, `[*]`, `.*` and filters
+//! `[?(@.key == 'value')]`. An update is merged into each node the target selects (objects
+//! field by field, an array gets the value appended); `remove: true` removes each node. A target
+//! that selects nothing is an error, so a fix never goes stale silently. Renaming a type renames
+//! every reference to it; names must stay valid Rust identifiers.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::diagnostic::{to_u32, Diagnostic};
+use crate::frontend::yaml_lines::LineIndex;
+use crate::ir::{Api, AppliedFix, Source, TypeKind, TypeRef};
+use crate::naming;
+
+/// The file name of an API's overlay.
+pub const OVERLAY_FILE: &str = "overlay.yaml";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OverlayDocument {
+    overlay: String,
+    #[allow(dead_code)] // read for validation only: an overlay must say what it is
+    info: Value,
+    actions: Vec<Action>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Action {
+    target: String,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    update: Option<Value>,
+    #[serde(default)]
+    remove: bool,
+}
+
+/// One step of a JSONPath target.
+#[derive(Debug, Clone, PartialEq)]
+enum Step {
+    Key(String),
+    Index(usize),
+    Wildcard,
+    /// `[?(@.key == value)]`: the children whose `key` equals `value`.
+    Filter(String, Value),
+}
+
+/// One step of a concrete location in the IR's JSON.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+fn parse_target(target: &str) -> Result<Vec<Step>, String> {
+    let mut rest = target.trim().strip_prefix('$').ok_or("a target starts with `$`")?;
+    let mut steps = Vec::new();
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix(".*") {
+            steps.push(Step::Wildcard);
+            rest = after;
+        } else if let Some(after) = rest.strip_prefix('.') {
+            let end = after.find(['.', '[']).unwrap_or(after.len());
+            if end == 0 {
+                return Err("a `.` must be followed by a name".to_owned());
+            }
+            steps.push(Step::Key(after[..end].to_owned()));
+            rest = &after[end..];
+        } else if let Some(after) = rest.strip_prefix("[?(") {
+            let end = after.find(")]").ok_or("a filter `[?(` must end with `)]`")?;
+            steps.push(parse_filter(&after[..end])?);
+            rest = &after[end + 2..];
+        } else if let Some(after) = rest.strip_prefix('[') {
+            let end = after.find(']').ok_or("a `[` must be closed by `]`")?;
+            let inner = after[..end].trim();
+            steps.push(match inner {
+                "*" => Step::Wildcard,
+                quoted if quoted.len() >= 2 && (quoted.starts_with('\'') || quoted.starts_with('"')) => Step::Key(quoted[1..quoted.len() - 1].to_owned()),
+                index => Step::Index(index.parse().map_err(|_| format!("`[{index}]` is neither an index, `*`, nor a quoted name"))?),
+            });
+            rest = &after[end + 1..];
+        } else {
+            return Err(format!("unexpected `{rest}`"));
+        }
+    }
+    Ok(steps)
+}
+
+fn parse_filter(expression: &str) -> Result<Step, String> {
+    let (left, right) = expression.split_once("==").ok_or("a filter compares with `==`, e.g. `[?(@.name == 'Token')]`")?;
+    let key = left.trim().strip_prefix("@.").ok_or("a filter tests a property of `@`, e.g. `@.name`")?;
+    let literal = right.trim();
+    let value = if (literal.starts_with('\'') && literal.ends_with('\'')) || (literal.starts_with('"') && literal.ends_with('"')) {
+        Value::String(literal[1..literal.len().saturating_sub(1)].to_owned())
+    } else {
+        serde_json::from_str(literal).map_err(|_| format!("`{literal}` is not a quoted string, a number, true, false or null"))?
+    };
+    Ok(Step::Filter(key.trim().to_owned(), value))
+}
+
+/// Every location `steps` selects in `root`.
+fn select(root: &Value, steps: &[Step]) -> Vec<Vec<Segment>> {
+    let mut found: Vec<Vec<Segment>> = vec![Vec::new()];
+    for step in steps {
+        let mut next = Vec::new();
+        for path in found {
+            let Some(node) = get(root, &path) else { continue };
+            let children: Vec<(Segment, &Value)> = match node {
+                Value::Object(map) => map.iter().map(|(k, v)| (Segment::Key(k.clone()), v)).collect(),
+                Value::Array(items) => items.iter().enumerate().map(|(i, v)| (Segment::Index(i), v)).collect(),
+                _ => Vec::new(),
+            };
+            for (segment, child) in children {
+                let keep = match (step, &segment) {
+                    (Step::Key(key), Segment::Key(k)) => key == k,
+                    (Step::Index(index), Segment::Index(i)) => index == i,
+                    (Step::Wildcard, _) => true,
+                    (Step::Filter(key, value), _) => child.get(key) == Some(value),
+                    _ => false,
+                };
+                if keep {
+                    let mut path = path.clone();
+                    path.push(segment);
+                    next.push(path);
+                }
+            }
+        }
+        found = next;
+    }
+    found
+}
+
+fn get<'v>(root: &'v Value, path: &[Segment]) -> Option<&'v Value> {
+    path.iter().try_fold(root, |node, segment| match segment {
+        Segment::Key(key) => node.get(key),
+        Segment::Index(index) => node.get(index),
+    })
+}
+
+fn get_mut<'v>(root: &'v mut Value, path: &[Segment]) -> Option<&'v mut Value> {
+    path.iter().try_fold(root, |node, segment| match segment {
+        Segment::Key(key) => node.get_mut(key),
+        Segment::Index(index) => node.get_mut(index),
+    })
+}
+
+/// Merges `update` into `node` as the Overlay specification says: objects property by
+/// property (recursively), arrays by appending, anything else by replacing.
+fn merge(node: &mut Value, update: &Value) {
+    match (node, update) {
+        (Value::Object(target), Value::Object(changes)) => {
+            for (key, change) in changes {
+                match target.get_mut(key) {
+                    Some(existing) if existing.is_object() && change.is_object() => merge(existing, change),
+                    _ => {
+                        target.insert(key.clone(), change.clone());
+                    }
+                }
+            }
+        }
+        (Value::Array(items), Value::Array(more)) => items.extend(more.iter().cloned()),
+        (Value::Array(items), one) => items.push(one.clone()),
+        (node, replacement) => *node = replacement.clone(),
+    }
+}
+
+fn remove(root: &mut Value, path: &[Segment]) {
+    let Some((last, parent)) = path.split_last() else { return };
+    match (get_mut(root, parent), last) {
+        (Some(Value::Object(map)), Segment::Key(key)) => {
+            map.remove(key);
+        }
+        (Some(Value::Array(items)), Segment::Index(index)) if *index < items.len() => {
+            items.remove(*index);
+        }
+        _ => {}
+    }
+}
+
+/// Applies the overlay `text` (the file `file`) to `api`.
+pub fn apply(api: Api, text: &str, file: &str) -> Result<Api, Vec<Diagnostic>> {
+    let document: OverlayDocument = serde_yaml::from_str(text).map_err(|e| {
+        let (line, column) = e.location().map_or((0, 0), |l| (to_u32(l.line()), to_u32(l.column())));
+        vec![Diagnostic::error(file, text, line, column, format!("invalid overlay: {e}"))
+            .with_hint("an overlay has `overlay: 1.0.0`, `info` and `actions`, each action a `target` with an `update` or `remove: true`")]
+    })?;
+    if !document.overlay.starts_with("1.") {
+        return Err(vec![Diagnostic::error(file, text, 1, 0, format!("overlay version `{}` is not supported; 1.0.0 is", document.overlay))]);
+    }
+    let lines = LineIndex::new(text);
+    let at = |index: usize| lines.line(&format!("/actions/{index}"));
+    let mut value = serde_json::to_value(&api).map_err(|e| vec![Diagnostic::file_error(file, format!("the IR cannot be written as JSON: {e}"))])?;
+    let names_before = type_names(&value);
+    let mut errors = Vec::new();
+    let mut fixes = Vec::new();
+    for (index, action) in document.actions.iter().enumerate() {
+        let line = at(index);
+        let error = |message: String| Diagnostic::error(file, text, line, 0, message);
+        let steps = match parse_target(&action.target) {
+            Ok(steps) => steps,
+            Err(why) => {
+                errors.push(error(format!("target `{}` is not a JSONPath this overlay reads: {why}", action.target)));
+                continue;
+            }
+        };
+        let mut selected = select(&value, &steps);
+        if selected.is_empty() {
+            errors.push(error(format!("target `{}` matches nothing in the IR of `{}`", action.target, api.name)).with_hint(
+                "the document or the generator changed since this fix was written; `cargo xtask ir` shows what there is to target",
+            ));
+            continue;
+        }
+        match (&action.update, action.remove) {
+            (Some(update), false) => {
+                for path in &selected {
+                    if let Some(node) = get_mut(&mut value, path) {
+                        merge(node, update);
+                    }
+                }
+            }
+            (None, true) => {
+                // Later array elements first, so earlier indexes stay right.
+                selected.sort();
+                for path in selected.iter().rev() {
+                    remove(&mut value, path);
+                }
+            }
+            _ => {
+                errors.push(error("an action has either an `update` or `remove: true`".to_owned()));
+                continue;
+            }
+        }
+        fixes.push(AppliedFix { source: Source { file: file.to_owned(), line }, target: action.target.clone(), description: action.description.clone() });
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let renames: Vec<(String, String)> = names_before.into_iter().zip(type_names(&value)).filter(|(before, after)| before != after).collect();
+    let mut fixed: Api = serde_json::from_value(value).map_err(|e| {
+        vec![Diagnostic::file_error(file, format!("after the overlay, the IR is not valid: {e}")).with_hint("an update must keep each property's type, e.g. `required: true`, `type: int64`")]
+    })?;
+    for (before, after) in &renames {
+        rename_type(&mut fixed, before, after);
+    }
+    fixed.fixes.extend(fixes);
+    check_names(&fixed, file)?;
+    Ok(fixed)
+}
+
+fn type_names(value: &Value) -> Vec<String> {
+    value.get("types").and_then(Value::as_array).into_iter().flatten().map(|t| t.get("name").and_then(Value::as_str).unwrap_or_default().to_owned()).collect()
+}
+
+/// Points every reference to type `before` at `after`.
+fn rename_type(api: &mut Api, before: &str, after: &str) {
+    fn visit(ty: &mut TypeRef, before: &str, after: &str) {
+        match ty {
+            TypeRef::Named(name) if name == before => *name = after.to_owned(),
+            TypeRef::Array(inner) | TypeRef::Map(inner) => visit(inner, before, after),
+            _ => {}
+        }
+    }
+    for def in &mut api.types {
+        match &mut def.kind {
+            TypeKind::Struct { fields, additional } => {
+                fields.iter_mut().for_each(|f| visit(&mut f.ty, before, after));
+                if let Some(additional) = additional {
+                    visit(additional, before, after);
+                }
+            }
+            TypeKind::Alias { target } => visit(target, before, after),
+            TypeKind::Enum { .. } => {}
+        }
+    }
+    for operation in &mut api.operations {
+        operation.parameters.iter_mut().for_each(|p| visit(&mut p.ty, before, after));
+        if let Some(body) = &mut operation.request_body {
+            visit(&mut body.ty, before, after);
+        }
+        for response in &mut operation.responses {
+            if let Some(body) = &mut response.body {
+                visit(body, before, after);
+            }
+        }
+    }
+}
+
+/// Names an overlay set must still be the identifiers the generator would make of them.
+fn check_names(api: &Api, file: &str) -> Result<(), Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let mut check = |what: &str, name: &str, proper: String| {
+        if name != proper {
+            errors.push(Diagnostic::file_error(file, format!("{what} `{name}` is not a valid Rust name here")).with_hint(format!("write `{proper}`")));
+        }
+    };
+    for operation in &api.operations {
+        check("operation", &operation.name, naming::snake_ident(&operation.name));
+    }
+    for def in &api.types {
+        check("type", &def.name, naming::camel_ident(&def.name));
+        if let TypeKind::Struct { fields, .. } = &def.kind {
+            for field in fields {
+                check("field", &field.rust_name, naming::snake_ident(field.rust_name.trim_start_matches("r#")));
+            }
+        }
+    }
+    let mut names: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
+    names.sort_unstable();
+    for pair in names.windows(2) {
+        if pair[0] == pair[1] {
+            errors.push(Diagnostic::file_error(file, format!("two types are now named `{}`", pair[0])));
+        }
+    }
+    if errors.is_empty() { Ok(()) } else { Err(errors) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn targets_parse_into_steps() {
+        assert_eq!(
+            parse_target("$.types[?(@.name == 'Token')].fields[0]['wire name'].*"),
+            Ok(vec![
+                Step::Key("types".into()),
+                Step::Filter("name".into(), Value::String("Token".into())),
+                Step::Key("fields".into()),
+                Step::Index(0),
+                Step::Key("wire name".into()),
+                Step::Wildcard,
+            ])
+        );
+        assert!(parse_target("types").is_err());
+        assert!(parse_target("$.a[?(@.b > 1)]").is_err());
+    }
+
+    #[test]
+    fn select_merge_and_remove_follow_the_overlay_rules() {
+        let mut doc: Value = serde_json::json!({"ops": [{"name": "a", "x": {"k": 1}}, {"name": "b"}], "list": [1]});
+        let steps = parse_target("$.ops[?(@.name == 'a')].x").expect("target");
+        let found = select(&doc, &steps);
+        assert_eq!(found, vec![vec![Segment::Key("ops".into()), Segment::Index(0), Segment::Key("x".into())]]);
+        merge(get_mut(&mut doc, &found[0]).expect("node"), &serde_json::json!({"j": 2}));
+        assert_eq!(doc["ops"][0]["x"], serde_json::json!({"k": 1, "j": 2}));
+        merge(&mut doc["list"], &serde_json::json!(2));
+        assert_eq!(doc["list"], serde_json::json!([1, 2]));
+        let all = select(&doc, &parse_target("$.ops[*]").expect("target"));
+        for path in all.iter().rev() {
+            remove(&mut doc, path);
+        }
+        assert_eq!(doc["ops"], serde_json::json!([]));
+        assert!(select(&doc, &parse_target("$.nothing").expect("target")).is_empty());
+    }
+}
