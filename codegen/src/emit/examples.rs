@@ -6,7 +6,7 @@
 //! as a failing test and in the code snapshot.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 use serde_json::Value;
 
 use super::types::{field_value_tokens, type_tokens};
@@ -92,7 +92,9 @@ pub(crate) fn example_tests(api: &Api) -> TokenStream {
         return quote! {};
     }
     let tests = cases.iter().map(|case| {
-        let name = format_ident!("{}", case.name.trim_start_matches("r#").trim_start_matches('_'));
+        // Test names are built from document names: made valid like every other identifier
+        // (a fuzzer found an operation whose name starts with a digit).
+        let name = crate::emit::ident(&naming::snake_ident(&case.name.replace("r#", "")));
         let ty = &case.ty;
         let json = serde_json::to_string(&case.value).unwrap_or_default();
         let secrets = &case.secrets;
