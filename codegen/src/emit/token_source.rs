@@ -80,7 +80,7 @@ pub(crate) fn token_source(api: &Api) -> TokenStream {
         None => quote! {},
     };
     let refresh = call_body(api, mapping, &mapping.refresh, true);
-    let converters = converters(api, mapping);
+    let converters = converters(mapping);
     let error_mapping = error_mapping(mapping);
     let doc = docs(&source_doc(api, mapping));
     quote! {
@@ -344,7 +344,7 @@ fn converter_name(type_name: &str) -> proc_macro2::Ident {
 }
 
 /// One function per struct that holds a token: its fields onto the common `Token`.
-fn converters(api: &Api, mapping: &TokenSourceMapping) -> TokenStream {
+fn converters(mapping: &TokenSourceMapping) -> TokenStream {
     let mut done: Vec<&str> = Vec::new();
     let mut out = Vec::new();
     for call in mapping.login.iter().chain(std::iter::once(&mapping.refresh)) {
@@ -352,7 +352,7 @@ fn converters(api: &Api, mapping: &TokenSourceMapping) -> TokenStream {
             continue;
         }
         done.push(&call.token_type_name);
-        out.push(converter(api, call));
+        out.push(converter(call));
     }
     let needs_outcome = mapping.login.iter().chain(std::iter::once(&mapping.refresh)).any(|c| c.success_variant.is_some());
     let outcome = needs_outcome.then(|| {
@@ -369,7 +369,7 @@ fn converters(api: &Api, mapping: &TokenSourceMapping) -> TokenStream {
     quote! { #(#out)* #outcome }
 }
 
-fn converter(api: &Api, call: &TokenCall) -> TokenStream {
+fn converter(call: &TokenCall) -> TokenStream {
     let name = converter_name(&call.token_type_name);
     let ty = ident(&call.token_type_name);
     let access = ident(&call.access_token.rust_name);
@@ -407,7 +407,6 @@ fn converter(api: &Api, call: &TokenCall) -> TokenStream {
         let at = lifetime_value(lifetime);
         steps.push(quote! { token = token.with_refresh_expires_at(#at); });
     }
-    let _ = api;
     let uses_receipt = [&call.expires, &call.refresh_expires].into_iter().flatten().any(|l| l.unit == LifetimeUnit::Seconds);
     let received_at = if uses_receipt { format_ident!("received_at") } else { format_ident!("_received_at") };
     quote! {
