@@ -54,6 +54,20 @@ impl Diagnostic {
         }
     }
 
+    /// An error at a source location of the IR (passes over the IR have no document text, so
+    /// no snippet).
+    pub fn at(source: &crate::ir::Source, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            file: source.file.clone(),
+            line: source.line,
+            column: 0,
+            snippet: None,
+            hint: None,
+        }
+    }
+
     pub fn warning(mut self) -> Self {
         self.severity = Severity::Warning;
         self

@@ -122,17 +122,19 @@ fn is_seconds(ty: &TypeRef) -> bool {
 }
 
 /// A lifetime among `fields` under one of `names`, as seconds or as an absolute time.
-fn lifetime(fields: &[Field], names: &[&str], errors: &mut Vec<Diagnostic>, api_file: &Source) -> Option<Lifetime> {
+fn lifetime(fields: &[Field], names: &[&str], errors: &mut Vec<Diagnostic>) -> Option<Lifetime> {
     let field = fields.iter().find(|f| names.contains(&f.wire_name.to_snake_case().as_str()))?;
     match &field.ty {
         ty if is_seconds(ty) => Some(Lifetime { unit: LifetimeUnit::Seconds, field: field_ref(field) }),
         TypeRef::DateTime => Some(Lifetime { unit: LifetimeUnit::Rfc3339, field: field_ref(field) }),
         other => {
-            let at = if field.source.file.is_empty() { api_file } else { &field.source };
-            errors.push(Diagnostic::file_error(&at.file, format!(
-                "`{}` looks like a token lifetime, but its type `{other}` is neither seconds (a number) nor an RFC 3339 time",
-                field.wire_name
-            )));
+            errors.push(
+                Diagnostic::at(&field.source, format!(
+                    "`{}` looks like a token lifetime, but its type `{other}` is neither seconds (a number) nor an RFC 3339 time",
+                    field.wire_name
+                ))
+                .with_hint("correct its type in the API's overlay (`type: int64`, or `type: date-time`)"),
+            );
             None
         }
     }
@@ -152,20 +154,20 @@ fn call(
     let (value, success_variant) = success_value(api, operation)?;
     let (token_path, token_type_name, fields) = find_token_struct(api, &value)?;
     let access_token = named(fields, &["access_token"])?;
-    let expires = lifetime(fields, ACCESS_EXPIRY_SECONDS, errors, &operation.source)
-        .or_else(|| lifetime(fields, ACCESS_EXPIRY_AT, errors, &operation.source));
+    let expires = lifetime(fields, ACCESS_EXPIRY_SECONDS, errors)
+        .or_else(|| lifetime(fields, ACCESS_EXPIRY_AT, errors));
     if expires.is_none() {
         if let Some(field) = fields.iter().find(|f| {
             let snake = f.wire_name.to_snake_case();
             (snake.contains("expire") || snake.contains("ttl")) && !snake.starts_with("refresh") && !snake.contains("max")
         }) {
-            errors.push(Diagnostic::file_error(&field.source.file, format!(
-                "`{}` (line {}) looks like the access token's lifetime, but the generator cannot tell how to read it",
-                field.wire_name, field.source.line
-            )).with_hint("name it as `expires_in` (seconds) or `expires_at` (RFC 3339), or correct its type in a sidecar"));
+            errors.push(Diagnostic::at(&field.source, format!(
+                "`{}` looks like the access token's lifetime, but the generator cannot tell how to read it",
+                field.wire_name
+            )).with_hint("rename it to `expires_in` (seconds) or `expires_at` (an RFC 3339 time) in the API's overlay"));
         }
     }
-    let refresh_expires = lifetime(fields, REFRESH_EXPIRY, errors, &operation.source);
+    let refresh_expires = lifetime(fields, REFRESH_EXPIRY, errors);
 
     let (request_type, request) = match operation.request_body.as_ref().map(|b| &b.ty) {
         Some(ty) => match struct_fields(api, ty) {
@@ -243,10 +245,8 @@ pub fn infer(api: &Api, sidecar: &TokenSourceSidecar, sidecar_source: &Source) -
     };
     let Some(refresh) = refresh else { return Ok(None) };
     let Some(refresh_call) = call(api, refresh, true, sidecar, &mut errors) else {
-        return Err(vec![Diagnostic::file_error(&refresh.source.file, format!(
-            "refresh operation `{}` (line {}) answers no access token the generator can find",
-            refresh.name, refresh.source.line
-        )).with_hint("a token source needs a field named like `access_token` in the refresh answer")]);
+        return Err(vec![Diagnostic::at(&refresh.source, format!("refresh operation `{}` answers no access token the generator can find", refresh.name))
+            .with_hint("a token source needs a field named like `access_token` in the refresh answer")]);
     };
     let login = match &sidecar.login {
         Some(name) => match find(name) {
