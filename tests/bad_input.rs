@@ -52,6 +52,8 @@ const CASES: &[(&str, Expect)] = &[
     ("stale-overlay-target", Expect::Error { file: "overlay.yaml", line: 6, message: "target `$.operations[?(@.name == 'get_nodes')]` matches nothing in the IR of `case`" }),
     ("overlay-invalid-name", Expect::Error { file: "overlay.yaml", line: 0, message: "operation `get node` is not a valid Rust name here" }),
     ("uninterpretable-lifetime.md", Expect::Error { file: "uninterpretable-lifetime.md", line: 19, message: "`expires_at` looks like a token lifetime, but its type `string` is neither seconds (a number) nor an RFC 3339 time" }),
+    // Not a fault but the fallback of a fix: renaming a type renames every reference to it.
+    ("overlay-renames-a-type", Expect::Fallback { code: &["pub struct GraphNode", "pub node: Box<GraphNode>", "pub async fn fetch_node(", "crate::runtime::ResponseValue<GraphNode>"] }),
     // Found by the pipeline fuzzer: an operation named after a heading that starts with a digit
     // gave an example test a name Rust rejects; names now go through the one naming rule.
     ("fuzz-digit-operation-name.md", Expect::Fallback { code: &["fn _200_source_pitchpoint_solutions"] }),
