@@ -556,6 +556,20 @@ mod tests {
     }
 
     #[test]
+    fn plain_http_to_a_remote_host_needs_the_explicit_opt_in() {
+        let request = Request::new(Method::POST, "/token");
+        let remote = HttpClient::new("http://api.example.com", Config::default());
+        let refused = remote.url::<()>(&request).expect_err("refused without the opt-in");
+        assert!(refused.to_string().contains("refusing to send credentials over plain http to api.example.com"), "{refused}");
+        let opted_in = remote.with_config(Config { allow_insecure_http: true, ..Config::default() });
+        assert_eq!(opted_in.url::<()>(&request).expect("allowed").as_str(), "http://api.example.com/token");
+        let loopback = HttpClient::new("http://127.0.0.1:8080", Config::default());
+        assert!(loopback.url::<()>(&request).is_ok(), "loopback needs no opt-in");
+        let tls = HttpClient::new("https://api.example.com", Config::default());
+        assert!(tls.url::<()>(&request).is_ok());
+    }
+
+    #[test]
     fn request_ids_come_from_headers_then_body_fields() {
         let mut headers = HeaderMap::new();
         assert_eq!(request_id(&headers, br#"{"reqId": "r-1"}"#).as_deref(), Some("r-1"));
