@@ -1,9 +1,12 @@
 //! Adding an API is dropping a document into `specs/<api>/` and regenerating: a copy of a
-//! supported document under a new folder generates a module that compiles, with no code change.
+//! supported document under a new folder generates a module that compiles, with no code change;
+//! so does a document whose every name collides with Rust (`tests/names/awkward-names.md`),
+//! with every wire name kept exact.
 
 use std::fs;
 use std::process::Command;
 
+use codegen::ir::{Api, TypeKind};
 use codegen::workspace::Workspace;
 use workspace_tests::{copy_tree, generate, workspace_root};
 
@@ -15,34 +18,71 @@ fn a_document_dropped_into_a_new_api_folder_generates_and_compiles() {
     let dir = scratch.path();
     copy_tree(&root.join("specs"), &dir.join("specs"));
     copy_tree(&root.join("generated/src"), &dir.join("generated/src"));
+    copy_tree(&root.join("runtime"), &dir.join("runtime"));
     fs::copy(root.join("generated/Cargo.toml"), dir.join("generated/Cargo.toml")).expect("manifest");
     fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).expect("lock file");
     fs::copy(root.join("README.md"), dir.join("README.md")).expect("readme");
     let manifest = fs::read_to_string(root.join("Cargo.toml")).expect("workspace manifest");
     let members_line = manifest.lines().find(|l| l.starts_with("members")).expect("members line");
-    fs::write(dir.join("Cargo.toml"), manifest.replace(members_line, r#"members = ["generated"]"#)).expect("scratch manifest");
-    // Benchmarks are not part of this check; a manifest naming a missing bench file would not load.
-    let crate_manifest = fs::read_to_string(dir.join("generated/Cargo.toml")).expect("crate manifest");
-    let crate_manifest = crate_manifest.split("\n[[bench]]").next().unwrap_or_default().to_owned();
-    fs::write(dir.join("generated/Cargo.toml"), crate_manifest).expect("crate manifest");
+    fs::write(dir.join("Cargo.toml"), manifest.replace(members_line, r#"members = ["runtime", "generated"]"#)).expect("scratch manifest");
 
     fs::create_dir_all(dir.join("specs/acme")).expect("new API folder");
     fs::copy(root.join("specs/pitchpoint/refresh-id-token.md"), dir.join("specs/acme/refresh.md")).expect("dropped document");
+    // A folder name that is a Rust keyword, too.
+    fs::create_dir_all(dir.join("specs/type")).expect("awkward API folder");
+    fs::copy(root.join("tests/names/awkward-names.md"), dir.join("specs/type/awkward-names.md")).expect("awkward document");
 
     let workspace = Workspace::new(dir);
     let generation = generate(&workspace);
     let acme = generation.apis.iter().find(|api| api.name == "acme").expect("the new API is generated");
     assert_eq!(acme.operations.len(), 1);
+    let awkward = generation.apis.iter().find(|api| api.name == "r#type").expect("the awkward API is generated");
+    assert_wire_names_kept(awkward);
     let summary = workspace.write(&generation).expect("write");
     assert!(summary.written.contains(&"generated/src/acme.rs".to_owned()), "{summary:?}");
-    assert!(fs::read_to_string(dir.join("generated/src/lib.rs")).expect("lib.rs").contains("pub mod acme;"));
+    let lib = fs::read_to_string(dir.join("generated/src/lib.rs")).expect("lib.rs");
+    assert!(lib.contains("pub mod acme;") && lib.contains("pub mod r#type;"), "{lib}");
 
     // Compile it for real, in a target folder of its own so it never waits on this test run's.
     let status = Command::new(env!("CARGO"))
         .args(["check", "--quiet", "--offline", "--no-default-features", "--package", "vendor-clients"])
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", root.join("target/new-api-check"))
+        // A generated module that warns (a name in the wrong case) fails like one that does not compile.
+        .env("RUSTFLAGS", "-D warnings")
         .status()
         .expect("cargo runs");
-    assert!(status.success(), "the generated crate with the new API does not compile");
+    assert!(status.success(), "the generated crate with the new APIs does not compile");
+}
+
+/// Every name of the awkward document is still on the wire exactly as written, however its
+/// Rust name had to change, and no two Rust names of one scope are the same.
+fn assert_wire_names_kept(api: &Api) {
+    let result = api.type_def("Result").expect("a schema named `Result` keeps its name");
+    let TypeKind::Struct { fields, .. } = &result.kind else { panic!("`Result` is a struct: {result:?}") };
+    let wires: Vec<&str> = fields.iter().map(|f| f.wire_name.as_str()).collect();
+    assert_eq!(
+        wires,
+        ["Ok", "Err", "Some", "None", "Box", "type", "self", "Self", "fooBar", "foo_bar", "a-b", "a_b", "additional_properties", "1st", "match", "Default"]
+    );
+    assert_unique(fields.iter().map(|f| f.rust_name.as_str()).chain(["additional_properties"]));
+    let option = api.type_def("Option").expect("an enum named `Option`");
+    let TypeKind::Enum { values } = &option.kind else { panic!("`Option` is an enum: {option:?}") };
+    assert_eq!(values.iter().map(|v| v.wire.as_str()).collect::<Vec<_>>(), ["Some", "None", "Self", "self", "Unknown", "a-b", "a_b", "1", "Result"]);
+    assert_unique(values.iter().map(|v| v.variant.as_str()).chain(["Unknown"]));
+    let get = api.operations.iter().find(|op| op.path == "/things/{type}/{self}").expect("the operation named `new`");
+    assert_eq!(get.parameters.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["type", "self", "request", "fooBar", "foo_bar", "body", "2fa"]);
+    assert_unique(get.parameters.iter().map(|p| p.rust_name.as_str()).chain(["request", "response", "body"]));
+    let methods = api.operations.iter().map(|op| op.name.as_str()).chain(api.servers.iter().map(|s| s.constructor.as_str()));
+    assert_unique(methods.chain(["new", "from_http", "http", "with_config", "with_http_client", "reconfigured", "config", "base_url"]));
+    let items = api.types.iter().map(|t| t.name.as_str()).chain(api.operations.iter().flat_map(|op| [op.error_enum.as_str(), op.success_enum.as_str()]));
+    assert_unique(items.chain(["Client", "TokenSource", "Credentials"]));
+}
+
+fn assert_unique<'a>(names: impl Iterator<Item = &'a str>) {
+    let names: Vec<&str> = names.map(|n| n.trim_start_matches("r#")).collect();
+    let mut sorted = names.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(sorted.len(), names.len(), "two items of one scope share a name: {names:?}");
 }

@@ -241,7 +241,7 @@ async fn infisical_logs_in_again_after_max_ttl_when_given_a_login() {
     // Infisical's universal-auth login (shared/FACTS.md) is not a vendored document: the
     // application supplies it.
     let login_url = format!("{}/api/v1/auth/universal-auth/login", server.uri());
-    let source = infisical::TokenSource::with_login(infisical::Client::new(server.uri()), move || {
+    let login = vendor_clients::runtime::token::LoginFn::new(move || {
         let login_url = login_url.clone();
         async move {
             let answer: Value = reqwest::Client::new()
@@ -259,6 +259,7 @@ async fn infisical_logs_in_again_after_max_ttl_when_given_a_login() {
             Ok(Token::new(access).with_expires_at(Utc::now() + chrono::Duration::seconds(seconds)))
         }
     });
+    let source = infisical::TokenSource::with_login(infisical::Client::new(server.uri()), login);
     let store = Arc::new(MemoryStore::with_token(due_token("A1", None)));
     let token = refreshes_ahead_of_expiry(source, store).await;
     assert_eq!(token.access_token().expose(), "L1", "the max-TTL 401 led to a new login");

@@ -13,7 +13,7 @@ use serde_json::Value;
 
 /// A file and a 1-based line in it. The file is relative to the workspace root, so snapshots
 /// and generated headers are the same on every machine.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Source {
     pub file: String,
     pub line: u32,
@@ -157,6 +157,41 @@ impl Api {
     pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
         self.types.iter().find(|t| t.name == name)
     }
+
+    /// Points every reference to type `before` at `after` (the definition itself is renamed
+    /// by the caller).
+    pub fn rename_type_references(&mut self, before: &str, after: &str) {
+        fn visit(ty: &mut TypeRef, before: &str, after: &str) {
+            match ty {
+                TypeRef::Named(name) if name == before => *name = after.to_owned(),
+                TypeRef::Array(inner) | TypeRef::Map(inner) => visit(inner, before, after),
+                _ => {}
+            }
+        }
+        for def in &mut self.types {
+            match &mut def.kind {
+                TypeKind::Struct { fields, additional } => {
+                    fields.iter_mut().for_each(|f| visit(&mut f.ty, before, after));
+                    if let Some(additional) = additional {
+                        visit(additional, before, after);
+                    }
+                }
+                TypeKind::Alias { target } => visit(target, before, after),
+                TypeKind::Enum { .. } => {}
+            }
+        }
+        for operation in &mut self.operations {
+            operation.parameters.iter_mut().for_each(|p| visit(&mut p.ty, before, after));
+            if let Some(body) = &mut operation.request_body {
+                visit(&mut body.ty, before, after);
+            }
+            for response in &mut operation.responses {
+                if let Some(body) = &mut response.body {
+                    visit(body, before, after);
+                }
+            }
+        }
+    }
 }
 
 /// Something the generator decided or ignored, worth a maintainer's look; never fatal.
@@ -177,6 +212,9 @@ impl fmt::Display for Warning {
 pub struct Server {
     /// The URL template, e.g. `https://{apigw-address}`.
     pub url: String,
+    /// The client constructor for this server (decided by the names pass).
+    #[serde(skip_serializing_if = "String::is_empty", default)]
+    pub constructor: String,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub description: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
@@ -187,6 +225,9 @@ pub struct Server {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ServerVariable {
     pub name: String,
+    /// The constructor argument, when the variable has no default (decided by the names pass).
+    #[serde(skip_serializing_if = "String::is_empty", default)]
+    pub rust_name: String,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub default: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
@@ -212,6 +253,13 @@ pub struct Operation {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub request_body: Option<RequestBody>,
     pub responses: Vec<Response>,
+    /// The enum of the documented error answers (decided by the names pass).
+    #[serde(skip_serializing_if = "String::is_empty", default)]
+    pub error_enum: String,
+    /// The enum of the documented success answers, used when there are several (decided by the
+    /// names pass).
+    #[serde(skip_serializing_if = "String::is_empty", default)]
+    pub success_enum: String,
     pub source: Source,
 }
 
@@ -320,20 +368,54 @@ pub struct Response {
     pub body: Option<TypeRef>,
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub examples: Vec<Example>,
+    /// How the client turns this answer into a value (computed by the analysis pass).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub decoding: Option<Decoding>,
     pub source: Source,
 }
 
 impl Response {
-    /// A response for `status` with nothing known yet but where it is documented.
+    /// A response for `status` with nothing known yet but where it is documented; its variant
+    /// is named after the status until the document says otherwise.
     pub fn documented(status: Status, source: Source) -> Response {
         Response {
             status,
-            variant: crate::naming::status_variant(status),
+            variant: status.reason_phrase(),
             description: None,
             content_type: None,
             body: None,
             examples: Vec::new(),
+            decoding: None,
             source,
+        }
+    }
+}
+
+/// How one answer is decoded into the value a call returns.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "snake_case")]
+pub enum Decoding {
+    /// No body: the value is `()` or a unit variant.
+    Empty,
+    /// The whole body is the value.
+    Body(TypeRef),
+    /// The envelope must report success; its payload is the value.
+    Payload(TypeRef),
+    /// The envelope must carry `code` (JSON text); the whole body is the value. A documented
+    /// alternative answer under a success status, such as "2FA required".
+    Outcome {
+        code: String,
+        #[serde(rename = "type")]
+        value: TypeRef,
+    },
+}
+
+impl Decoding {
+    /// The type of the decoded value; `None` for an answer without a body.
+    pub fn value_type(&self) -> Option<&TypeRef> {
+        match self {
+            Decoding::Empty => None,
+            Decoding::Body(ty) | Decoding::Payload(ty) | Decoding::Outcome { value: ty, .. } => Some(ty),
         }
     }
 }
@@ -348,6 +430,39 @@ pub enum Status {
 }
 
 impl Status {
+    /// A name for the status: its reason phrase where it has a common one (`NotFound`), else
+    /// `Status418` or `Status4xx`.
+    pub fn reason_phrase(self) -> String {
+        let reason = match self {
+            Status::Code(code) => match code {
+                200 => "Ok",
+                201 => "Created",
+                202 => "Accepted",
+                204 => "NoContent",
+                400 => "BadRequest",
+                401 => "Unauthorized",
+                402 => "PaymentRequired",
+                403 => "Forbidden",
+                404 => "NotFound",
+                405 => "MethodNotAllowed",
+                409 => "Conflict",
+                410 => "Gone",
+                415 => "UnsupportedMediaType",
+                422 => "UnprocessableEntity",
+                423 => "Locked",
+                429 => "TooManyRequests",
+                500 => "InternalServerError",
+                502 => "BadGateway",
+                503 => "ServiceUnavailable",
+                504 => "GatewayTimeout",
+                other => return format!("Status{other}"),
+            },
+            Status::Range(class) => return format!("Status{class}xx"),
+            Status::Default => "Default",
+        };
+        reason.to_owned()
+    }
+
     pub fn is_success(self) -> bool {
         match self {
             Status::Code(code) => (200..300).contains(&code),
@@ -391,6 +506,10 @@ pub struct TypeDef {
     pub kind: TypeKind,
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub examples: Vec<Example>,
+    /// Reachable from a response body: the client decodes it, so a struct keeps properties
+    /// the document does not list (computed by the analysis pass).
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub received: bool,
     pub source: Source,
 }
 
@@ -450,6 +569,9 @@ pub struct Field {
     /// A token, password or secret: generated as a type that never prints its value.
     #[serde(skip_serializing_if = "std::ops::Not::not", default)]
     pub secret: bool,
+    /// Closes a cycle of direct containment, so it is boxed (computed by the analysis pass).
+    #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+    pub boxed: bool,
     pub source: Source,
 }
 

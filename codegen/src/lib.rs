@@ -10,9 +10,7 @@ pub mod emit;
 pub mod frontend;
 pub mod ir;
 pub mod naming;
-pub mod overlay;
-pub mod secrets;
-pub mod token_source;
+pub mod passes;
 pub mod typespace;
 pub mod workspace;
 

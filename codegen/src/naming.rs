@@ -1,8 +1,9 @@
-//! Rust names for things that come from documents: fields, types, variants, methods.
+//! How a word from a document is *spelled* as a Rust identifier: snake or camel case, keywords,
+//! leading digits, characters outside ASCII.
 //!
-//! Documents name things in any style and any alphabet; the generated code needs valid,
-//! idiomatic, stable identifiers. Every conversion goes through here, so a keyword, a leading
-//! digit or a character outside ASCII is handled the same way everywhere.
+//! Frontends use these spellings to propose names; which name an item finally gets (unique,
+//! clear of reserved and emitted names) is decided once, by `passes::names`. Every spelling goes
+//! through here, so a keyword or a leading digit is handled the same way everywhere.
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -63,35 +64,7 @@ pub fn camel_ident(text: &str) -> String {
 
 /// The variant name for a documented HTTP status: its reason phrase where it has a common one.
 pub fn status_variant(status: crate::ir::Status) -> String {
-    use crate::ir::Status;
-    let reason = match status {
-        Status::Code(code) => match code {
-            200 => "Ok",
-            201 => "Created",
-            202 => "Accepted",
-            204 => "NoContent",
-            400 => "BadRequest",
-            401 => "Unauthorized",
-            402 => "PaymentRequired",
-            403 => "Forbidden",
-            404 => "NotFound",
-            405 => "MethodNotAllowed",
-            409 => "Conflict",
-            410 => "Gone",
-            415 => "UnsupportedMediaType",
-            422 => "UnprocessableEntity",
-            423 => "Locked",
-            429 => "TooManyRequests",
-            500 => "InternalServerError",
-            502 => "BadGateway",
-            503 => "ServiceUnavailable",
-            504 => "GatewayTimeout",
-            other => return format!("Status{other}"),
-        },
-        Status::Range(class) => return format!("Status{class}xx"),
-        Status::Default => "Default",
-    };
-    reason.to_owned()
+    status.reason_phrase()
 }
 
 #[cfg(test)]

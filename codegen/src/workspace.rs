@@ -16,7 +16,8 @@ use crate::builder::ApiBuilder;
 use crate::diagnostic::{to_u32, Diagnostic};
 use crate::emit;
 use crate::frontend::{self, Detection, Document};
-use crate::ir::Api;
+use crate::ir::{Api, Source};
+use crate::passes::{self, Sidecars};
 
 /// Where the generated crate's sources live, relative to the workspace root.
 pub const GENERATED_SRC: &str = "generated/src";
@@ -68,7 +69,7 @@ struct ApiSidecar {
     envelope: Option<crate::ir::Envelope>,
     /// What the token source needs beyond what it infers (operations, a signature, codes).
     #[serde(default)]
-    token_source: crate::token_source::TokenSourceSidecar,
+    token_source: passes::token_source::TokenSourceSidecar,
 }
 
 impl Workspace {
@@ -111,7 +112,11 @@ impl Workspace {
                 Err(mut found) => errors.append(&mut found),
             }
         }
-        if errors.is_empty() { Ok((apis, notices)) } else { Err(errors) }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        passes::names::assign_modules(&mut apis);
+        Ok((apis, notices))
     }
 
     /// Reads one API folder; `None` when none of its documents can be read yet.
@@ -165,15 +170,13 @@ impl Workspace {
         if builder.documents.is_empty() {
             return Ok(None);
         }
-        let mut api = builder.finish();
-        let overlay_path = path.join(crate::overlay::OVERLAY_FILE);
-        if let Ok(text) = fs::read_to_string(&overlay_path) {
-            api = crate::overlay::apply(api, &text, &self.relative(&overlay_path))?;
-        }
-        crate::secrets::mark(&mut api);
-        let sidecar_source = crate::ir::Source { file: self.relative(&path.join(API_SIDECAR)), line: 0 };
-        api.token_source = crate::token_source::infer(&api, &sidecar.token_source, &sidecar_source)?;
-        Ok(Some(api))
+        let overlay_path = path.join(passes::overlay::OVERLAY_FILE);
+        let sidecars = Sidecars {
+            overlay: fs::read_to_string(&overlay_path).ok().map(|text| (text, self.relative(&overlay_path))),
+            token_source: sidecar.token_source,
+            token_source_at: Source { file: self.relative(&path.join(API_SIDECAR)), line: 0 },
+        };
+        passes::run(builder.finish(), &sidecars).map(Some)
     }
 
     fn read_sidecar(&self, path: &Path) -> Result<ApiSidecar, Diagnostic> {
@@ -186,7 +189,7 @@ impl Workspace {
         })?;
         if let Some(envelope) = &mut sidecar.envelope {
             let line = crate::frontend::yaml_lines::LineIndex::new(&text).line("/envelope");
-            envelope.source = crate::ir::Source { file: relative, line };
+            envelope.source = Source { file: relative, line };
         }
         Ok(sidecar)
     }
@@ -197,7 +200,7 @@ impl Workspace {
         let mut files = Vec::new();
         let render_error = |e: String| vec![Diagnostic::file_error(GENERATED_SRC, e)];
         for api in &apis {
-            files.push(GeneratedFile { path: format!("{GENERATED_SRC}/{}.rs", api.name), contents: emit::api_module(api).map_err(render_error)? });
+            files.push(GeneratedFile { path: format!("{GENERATED_SRC}/{}.rs", api.name.trim_start_matches("r#")), contents: emit::api_module(api).map_err(render_error)? });
         }
         files.push(GeneratedFile { path: format!("{GENERATED_SRC}/lib.rs"), contents: emit::lib_rs(&apis).map_err(render_error)? });
         Ok(Generation { apis, files, notices })
@@ -290,5 +293,5 @@ impl Workspace {
 /// Whether a file in a spec folder is a vendored document (not a sidecar or a note).
 fn is_document(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    !name.starts_with('.') && name != API_SIDECAR && name != crate::overlay::OVERLAY_FILE
+    !name.starts_with('.') && name != API_SIDECAR && name != passes::overlay::OVERLAY_FILE
 }

@@ -1,12 +1,11 @@
 //! Fuzzes the whole pipeline on one document: format detection, the frontend, the passes
-//! over the IR (secrets, token source) and emission. Never a panic; the emitted module, when
+//! over the IR (`codegen::passes::run`) and emission. Never a panic; the emitted module, when
 //! there is one, parses as Rust (the emitter checks it with `syn`).
 #![no_main]
 
 use codegen::builder::ApiBuilder;
 use codegen::frontend::{self, Detection, Document};
-use codegen::ir::Source;
-use codegen::token_source::{self, TokenSourceSidecar};
+use codegen::passes::{self, Sidecars};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -18,12 +17,7 @@ fuzz_target!(|data: &[u8]| {
     if frontend::read(&document, format, &mut builder).is_err() {
         return;
     }
-    let mut api = builder.finish();
-    codegen::secrets::mark(&mut api);
-    let sidecar = Source { file: "specs/fuzz/api.yaml".to_owned(), line: 0 };
-    if let Ok(mapping) = token_source::infer(&api, &TokenSourceSidecar::default(), &sidecar) {
-        api.token_source = mapping;
-    }
+    let Ok(api) = passes::run(builder.finish(), &Sidecars::default()) else { return };
     if let Err(message) = codegen::emit::api_module(&api) {
         panic!("the emitter produced Rust that does not parse: {message}");
     }

@@ -7,52 +7,29 @@
 //!
 //! Generated from `specs/cloudreve/password-sign-in.md`, `specs/cloudreve/refresh-token.md`.
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
+use ::vendor_runtime as rt;
 /// A client for Cloudreve v4.
 ///
-/// Create one with a constructor per documented server, or with [`Client::new`] for any base URL (a proxy, a self-hosted server, a test server). Clones share one connection pool. Timeouts, retries and plain-HTTP rules come from [`crate::runtime::Config`].
+/// Create one with a constructor per documented server, or with [`Client::new`] for any base URL (a proxy, a self-hosted server, a test server); [`vendor_runtime::ApiClient`] adds the constructors and accessors for timeouts, retries and plain-HTTP rules ([`vendor_runtime::Config`]). Clones share one connection pool.
 #[derive(Clone, Debug)]
 pub struct Client {
-    http: crate::runtime::HttpClient,
+    http: rt::HttpClient,
+}
+impl rt::ApiClient for Client {
+    fn from_http(http: rt::HttpClient) -> Self {
+        Client { http }
+    }
+    fn http(&self) -> &rt::HttpClient {
+        &self.http
+    }
 }
 impl Client {
-    /// A client for any base URL, e.g. `http://127.0.0.1:8080`, with the default [`crate::runtime::Config`].
-    pub fn new(base_url: impl Into<String>) -> Self {
-        Self::with_config(base_url, crate::runtime::Config::default())
-    }
-    /// A client for any base URL with its own timeouts, retries and plain-HTTP rule.
-    pub fn with_config(
-        base_url: impl Into<String>,
-        config: crate::runtime::Config,
-    ) -> Self {
-        Client {
-            http: crate::runtime::HttpClient::new(base_url, config),
-        }
-    }
-    /// A client for any base URL that sends through a `reqwest::Client` you configured
-    /// (proxies, TLS roots); `config` still sets the total timeout and retries.
-    pub fn with_http_client(
-        base_url: impl Into<String>,
-        http: reqwest::Client,
-        config: crate::runtime::Config,
-    ) -> Self {
-        Client {
-            http: crate::runtime::HttpClient::with_http_client(base_url, http, config),
-        }
-    }
-    /// This client, sharing its connections, with another configuration: e.g. a shorter
-    /// timeout or no retries for one call.
-    pub fn reconfigured(&self, config: crate::runtime::Config) -> Self {
-        Client {
-            http: self.http.with_config(config),
-        }
-    }
-    /// The configuration calls use.
-    pub fn config(&self) -> &crate::runtime::Config {
-        self.http.config()
-    }
-    /// The base URL requests are sent to.
-    pub fn base_url(&self) -> &str {
-        self.http.base_url()
+    /// A client for any base URL, e.g. `http://127.0.0.1:8080`, with the default configuration.
+    pub fn new(base_url: impl ::std::convert::Into<::std::string::String>) -> Self {
+        <Self as rt::ApiClient>::with_config(
+            base_url,
+            <rt::Config as ::std::default::Default>::default(),
+        )
     }
     /// Password sign-in
     ///
@@ -64,14 +41,11 @@ impl Client {
     pub async fn password_sign_in(
         &self,
         body: &PasswordSignInRequest,
-    ) -> Result<
-        crate::runtime::ResponseValue<PasswordSignInSuccess>,
-        crate::runtime::Error<PasswordSignInError>,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<PasswordSignInSuccess>,
+        rt::Error<PasswordSignInError>,
     > {
-        let request = crate::runtime::Request::new(
-                reqwest::Method::POST,
-                "/session/token",
-            )
+        let request = rt::Request::new(::reqwest::Method::POST, "/session/token")
             .operation("cloudreve", "password_sign_in", "/session/token");
         let request = request.json(body);
         let response = self.http.send(request).await?;
@@ -80,7 +54,7 @@ impl Client {
                 let attempt = response
                     .clone()
                     .enveloped_as(&ENVELOPE, PasswordSignInSuccess::Ok);
-                if !crate::runtime::may_match_another(&attempt) {
+                if !rt::may_match_another(&attempt) {
                     return attempt;
                 }
                 response
@@ -101,14 +75,8 @@ impl Client {
     pub async fn refresh_token(
         &self,
         body: &RefreshTokenRequest,
-    ) -> Result<
-        crate::runtime::ResponseValue<Token>,
-        crate::runtime::Error<RefreshTokenError>,
-    > {
-        let request = crate::runtime::Request::new(
-                reqwest::Method::POST,
-                "/session/token/refresh",
-            )
+    ) -> ::std::result::Result<rt::ResponseValue<Token>, rt::Error<RefreshTokenError>> {
+        let request = rt::Request::new(::reqwest::Method::POST, "/session/token/refresh")
             .operation("cloudreve", "refresh_token", "/session/token/refresh");
         let request = request.json(body);
         let response = self.http.send(request).await?;
@@ -121,11 +89,11 @@ impl Client {
 /// How every answer of this API is wrapped.
 ///
 /// Source: `specs/cloudreve/api.yaml:5`.
-pub const ENVELOPE: crate::runtime::Envelope = crate::runtime::Envelope {
+pub const ENVELOPE: rt::Envelope = rt::Envelope {
     status: &["code"],
     success: "0",
     payload: &["data"],
-    message: Some(&["msg"]),
+    message: ::std::option::Option::Some(&["msg"]),
 };
 /// The documented error answers of [`Client::password_sign_in`]: the document lists none, so every error answer is `Error::UnexpectedResponse`, with its status and raw body.
 #[derive(Debug, Clone, PartialEq)]
@@ -144,12 +112,12 @@ pub enum RefreshTokenError {}
 /// What Cloudreve v4's [`TokenSource`] needs from you, once: it logs in (and signs requests) with these.
 #[derive(Clone, Debug)]
 pub struct Credentials {
-    pub captcha: Option<String>,
-    pub ticket: Option<String>,
-    pub email: String,
-    pub password: crate::runtime::Secret<String>,
+    pub captcha: ::std::option::Option<::std::string::String>,
+    pub ticket: ::std::option::Option<::std::string::String>,
+    pub email: ::std::string::String,
+    pub password: rt::Secret<::std::string::String>,
 }
-/// Cloudreve v4's token endpoints as one [`crate::runtime::token::TokenSource`]: give it to a [`crate::runtime::token::TokenManager`], which keeps a token fresh.
+/// Cloudreve v4's token endpoints as one [`vendor_runtime::token::TokenSource`]: give it to a [`vendor_runtime::token::TokenManager`], which keeps a token fresh.
 ///
 /// The mapping, inferred from the documents:
 ///
@@ -158,262 +126,234 @@ pub struct Credentials {
 #[derive(Clone, Debug)]
 pub struct TokenSource {
     client: Client,
-    credentials: Option<Credentials>,
+    login: rt::token::Login<Credentials>,
 }
 impl TokenSource {
-    /// A source without credentials: it refreshes, but cannot log in.
+    /// A source that refreshes the token it is given but cannot log in.
     pub fn new(client: Client) -> Self {
         TokenSource {
             client,
-            credentials: None,
+            login: rt::token::Login::Unavailable,
         }
     }
     /// A source that logs in with `credentials` whenever no valid token is left.
     pub fn with_credentials(client: Client, credentials: Credentials) -> Self {
         TokenSource {
             client,
-            credentials: Some(credentials),
+            login: rt::token::Login::Credentials(credentials),
         }
     }
-    fn credentials(&self) -> Result<&Credentials, crate::runtime::token::TokenError> {
-        self.credentials
-            .as_ref()
-            .ok_or_else(|| {
-                crate::runtime::token::TokenError::login_required(
-                    "this token source has no credentials: build it with `TokenSource::with_credentials`",
-                )
-            })
-    }
 }
-impl crate::runtime::token::TokenSource for TokenSource {
-    async fn login(
-        &self,
-    ) -> Result<crate::runtime::token::Token, crate::runtime::token::TokenError> {
-        let credentials = self.credentials()?;
+/// Envelope codes that mean the session is over and a new login is needed (JSON text).
+const RELOGIN_CODES: &[&str] = &[];
+impl rt::token::TokenSource for TokenSource {
+    async fn login(&self) -> rt::token::TokenResult {
+        let credentials = self.login.credentials()?;
         let request = PasswordSignInRequest {
             captcha: credentials.captcha.clone(),
             ticket: credentials.ticket.clone(),
             email: credentials.email.clone(),
             password: credentials.password.clone(),
         };
-        let answer = self.client.password_sign_in(&request).await.map_err(token_error)?;
-        let received_at = chrono::Utc::now();
-        let raw: serde_json::Value = serde_json::from_slice(answer.raw_body())
-            .unwrap_or(serde_json::Value::Null);
-        let value = answer.into_inner();
+        let answer = self
+            .client
+            .password_sign_in(&request)
+            .await
+            .map_err(|error| rt::token::call_failed(error, RELOGIN_CODES))?;
+        let (value, received_at, raw) = rt::token::received(answer);
         let value = match value {
             PasswordSignInSuccess::Ok(value) => value,
             PasswordSignInSuccess::TwoFaRequired(_) => {
-                return Err(unexpected_outcome("TwoFaRequired"));
+                return Err(rt::token::TokenError::unexpected_outcome("TwoFaRequired"));
             }
         };
         let value = value.token;
-        token_from_token(value, received_at, raw)
+        token_from_login_answer(value, received_at, raw)
     }
-    async fn refresh(
-        &self,
-        current: &crate::runtime::token::Token,
-    ) -> Result<crate::runtime::token::Token, crate::runtime::token::TokenError> {
-        let refresh_token = current
-            .refresh_token()
-            .ok_or_else(|| {
-                crate::runtime::token::TokenError::login_required(
-                    "the current token has no refresh token",
-                )
-            })?;
+    async fn refresh(&self, current: &rt::token::Token) -> rt::token::TokenResult {
+        let refresh_token = current.require_refresh_token()?;
         let request = RefreshTokenRequest {
             refresh_token: refresh_token.clone(),
         };
-        let answer = self.client.refresh_token(&request).await.map_err(refresh_error)?;
-        let received_at = chrono::Utc::now();
-        let raw: serde_json::Value = serde_json::from_slice(answer.raw_body())
-            .unwrap_or(serde_json::Value::Null);
-        let value = answer.into_inner();
-        token_from_token(value, received_at, raw)
+        let answer = self
+            .client
+            .refresh_token(&request)
+            .await
+            .map_err(|error| rt::token::refresh_failed(error, RELOGIN_CODES))?;
+        let (value, received_at, raw) = rt::token::received(answer);
+        token_from_login_answer(value, received_at, raw)
     }
 }
 /// The token in an answer, on the common model (see [`TokenSource`] for the mapping).
-fn token_from_token(
+fn token_from_login_answer(
     value: Token,
-    _received_at: chrono::DateTime<chrono::Utc>,
-    raw: serde_json::Value,
-) -> Result<crate::runtime::token::Token, crate::runtime::token::TokenError> {
-    let mut token = crate::runtime::token::Token::new(value.access_token).with_raw(raw);
-    let refresh_token = value.refresh_token;
-    token = token.with_refresh_token(refresh_token);
+    received_at: ::chrono::DateTime<::chrono::Utc>,
+    raw: ::serde_json::Value,
+) -> rt::token::TokenResult {
+    let access_token = value.access_token;
+    let mut token = rt::token::Token::new(access_token).with_raw(raw);
+    token = token.with_refresh_token(value.refresh_token);
     token = token
-        .with_expires_at({
-            let lifetime = value.access_expires;
-            Some(lifetime.with_timezone(&chrono::Utc))
-        });
+        .with_expires_at(rt::token::expiry::at(value.access_expires, received_at));
     token = token
-        .with_refresh_expires_at({
-            let lifetime = value.refresh_expires;
-            Some(lifetime.with_timezone(&chrono::Utc))
-        });
+        .with_refresh_expires_at(
+            rt::token::expiry::at(value.refresh_expires, received_at),
+        );
     Ok(token.with_jwt_expiry_fallback())
 }
-/// A documented success answer that carries no token (e.g. "2FA required").
-fn unexpected_outcome(variant: &str) -> crate::runtime::token::TokenError {
-    crate::runtime::token::TokenError::new(
-        crate::runtime::token::TokenErrorKind::SecondFactorRequired,
-        format!(
-            "the sign-in answered `{variant}` instead of a token: finish it another way, then hand the token to the manager"
-        ),
-    )
-}
-/// A failed token call as a `TokenError`.
-fn token_error<E: std::fmt::Debug + Send + Sync + 'static>(
-    error: crate::runtime::Error<E>,
-) -> crate::runtime::token::TokenError {
-    crate::runtime::token::TokenError::from(error)
-}
-/// A failed refresh as a `TokenError`: a 401 means the session is over.
-fn refresh_error<E: std::fmt::Debug + Send + Sync + 'static>(
-    error: crate::runtime::Error<E>,
-) -> crate::runtime::token::TokenError {
-    if error.status() == Some(reqwest::StatusCode::UNAUTHORIZED) {
-        return crate::runtime::token::TokenError::login_required(
-                "the refresh was refused (401): the session is over and a new login is needed",
-            )
-            .with_source(error);
-    }
-    token_error(error)
-}
 /// Source: `specs/cloudreve/password-sign-in.md:234`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CaptchaFields {
     /// User input value of the graphical CAPTCHA. Required if graphic CAPTCHA enabled for current action.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub captcha: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub captcha: ::std::option::Option<::std::string::String>,
     /// Ticket/Token of the CAPTCHA. Required if CAPTCHA is enabled for current action. Can be obtained from [Get CAPTCHA](https://cloudrevev4.apifox.cn/get-captcha-289470260e0.md).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ticket: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub ticket: ::std::option::Option<::std::string::String>,
 }
 /// Source: `specs/cloudreve/password-sign-in.md:259`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Response {
-    pub data: String,
+    pub data: ::std::string::String,
     /// Response code.
     /// `0` - Success.
     ///
     /// Default: `0`.
     pub code: i64,
     /// Human readable error message (if any).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub msg: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub msg: ::std::option::Option<::std::string::String>,
     /// Internal error message, only visable in debug mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub error: ::std::option::Option<::std::string::String>,
     /// Map of multiple error in batch request. The key is the failed resource ID, it could be a file URI or a resource ID, the value is a `Response`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub aggregated_error: Option<std::collections::BTreeMap<String, Response>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub aggregated_error: ::std::option::Option<
+        ::std::collections::BTreeMap<::std::string::String, Response>,
+    >,
     /// Correlation ID of the request. Only presented on failed reqeust.
     ///
     /// Format: `uuid`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub correlation_id: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub correlation_id: ::std::option::Option<::std::string::String>,
 }
 /// Source: `specs/cloudreve/password-sign-in.md:312`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct LoginResponse {
     pub user: User,
     pub token: Token,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 /// Source: `specs/cloudreve/password-sign-in.md:327`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Token {
     /// Access token that can be used to request API on user's behalf.
-    pub access_token: crate::runtime::Secret<String>,
+    pub access_token: rt::Secret<::std::string::String>,
     /// Expiration date of the access token.
     ///
     /// Format: `date-time`.
-    pub access_expires: chrono::DateTime<chrono::FixedOffset>,
+    pub access_expires: ::chrono::DateTime<::chrono::FixedOffset>,
     /// Refresh token that can be used to refresh a new pair of access token and refresh token.
-    pub refresh_token: crate::runtime::Secret<String>,
+    pub refresh_token: rt::Secret<::std::string::String>,
     /// Expiration date of the refresh token.
     ///
     /// Format: `date-time`.
-    pub refresh_expires: chrono::DateTime<chrono::FixedOffset>,
+    pub refresh_expires: ::chrono::DateTime<::chrono::FixedOffset>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 /// Source: `specs/cloudreve/password-sign-in.md:369`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct User {
     /// ID of the user.
-    pub id: String,
+    pub id: ::std::string::String,
     /// Email of the user. For anonymous session, it is empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub email: ::std::option::Option<::std::string::String>,
     /// Display name of the user.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nickname: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub nickname: ::std::option::Option<::std::string::String>,
     /// Time at which the user is created. For anonymous session, this value is invalid.
     ///
     /// Format: `date-time`.
-    pub created_at: chrono::DateTime<chrono::FixedOffset>,
+    pub created_at: ::chrono::DateTime<::chrono::FixedOffset>,
     /// Indicating whether the session is anonymous.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub anonymous: Option<bool>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub anonymous: ::std::option::Option<bool>,
     pub group: Group,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<Status>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<Status>,
     /// Source type of the profile picture. Empty value indicates no profile picture.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avatar: Option<Avatar>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub avatar: ::std::option::Option<Avatar>,
     /// Primary color of preferred theme.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub preferred_theme: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub preferred_theme: ::std::option::Option<::std::string::String>,
     /// Credit balance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credit: Option<i64>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub credit: ::std::option::Option<i64>,
     /// Primary language.
-    pub language: String,
+    pub language: ::std::string::String,
     /// Whether syncing view setting to server is enabled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub disable_view_sync: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub disable_view_sync: ::std::option::Option<::std::string::String>,
     /// What type of share link is visable in user's profile.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub share_links_in_profile: Option<ShareLinksInProfile>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub share_links_in_profile: ::std::option::Option<ShareLinksInProfile>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 /// Source: `specs/cloudreve/password-sign-in.md:503`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Group {
     /// ID of the group.
-    pub id: String,
+    pub id: ::std::string::String,
     /// Name of the group.
-    pub name: String,
+    pub name: ::std::string::String,
     /// Permission boolset of the group. Refer to [Boolset](https://docs.cloudreve.org/api/boolset) for how to read it.
-    pub permission: String,
+    pub permission: ::std::string::String,
     /// The maximum number of files allowed for users to obtain direct links in a single batch, fill in 0 means no batch generation of direct links is allowed.
     pub direct_link_batch_size: i64,
     /// The retention time in seconds of files in the trash bin, files will be permanently deleted after the expiration time. Changing this setting will not affect files already in the trash bin.
     pub trash_retention: i64,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 /// Source: `specs/cloudreve/password-sign-in.md:401`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 pub enum Status {
     /// `active` on the wire.
+    #[serde(rename = "active")]
     Active,
     /// `inactive` on the wire.
+    #[serde(rename = "inactive")]
     Inactive,
     /// `manual_banned` on the wire.
+    #[serde(rename = "manual_banned")]
     ManualBanned,
     /// `sys_banned` on the wire.
+    #[serde(rename = "sys_banned")]
     SysBanned,
     /// A value the document does not list, kept as received.
-    Unknown(String),
+    #[serde(untagged)]
+    Unknown(rt::UnknownValue),
 }
 impl Status {
     /// The value on the wire.
@@ -423,50 +363,29 @@ impl Status {
             Self::Inactive => "inactive",
             Self::ManualBanned => "manual_banned",
             Self::SysBanned => "sys_banned",
-            Self::Unknown(other) => other,
+            Self::Unknown(other) => other.as_str(),
         }
     }
 }
-impl From<&str> for Status {
-    fn from(value: &str) -> Self {
-        match value {
-            "active" => Self::Active,
-            "inactive" => Self::Inactive,
-            "manual_banned" => Self::ManualBanned,
-            "sys_banned" => Self::SysBanned,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for Status {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::std::fmt::Display for Status {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for Status {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for Status {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
     }
 }
 /// Source type of the profile picture. Empty value indicates no profile picture.
 ///
 /// Source: `specs/cloudreve/password-sign-in.md:422`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 pub enum Avatar {
     /// `file` on the wire.
+    #[serde(rename = "file")]
     File,
     /// `gravatar` on the wire.
+    #[serde(rename = "gravatar")]
     Gravatar,
     /// A value the document does not list, kept as received.
-    Unknown(String),
+    #[serde(untagged)]
+    Unknown(rt::UnknownValue),
 }
 impl Avatar {
     /// The value on the wire.
@@ -474,50 +393,32 @@ impl Avatar {
         match self {
             Self::File => "file",
             Self::Gravatar => "gravatar",
-            Self::Unknown(other) => other,
+            Self::Unknown(other) => other.as_str(),
         }
     }
 }
-impl From<&str> for Avatar {
-    fn from(value: &str) -> Self {
-        match value {
-            "file" => Self::File,
-            "gravatar" => Self::Gravatar,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for Avatar {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::std::fmt::Display for Avatar {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-impl serde::Serialize for Avatar {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for Avatar {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
     }
 }
 /// What type of share link is visable in user's profile.
 ///
 /// Source: `specs/cloudreve/password-sign-in.md:459`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 pub enum ShareLinksInProfile {
     /// `` on the wire.
+    #[serde(rename = "")]
     Empty,
     /// `all_share` on the wire.
+    #[serde(rename = "all_share")]
     AllShare,
     /// `hide_share` on the wire.
+    #[serde(rename = "hide_share")]
     HideShare,
     /// A value the document does not list, kept as received.
-    Unknown(String),
+    #[serde(untagged)]
+    Unknown(rt::UnknownValue),
 }
 impl ShareLinksInProfile {
     /// The value on the wire.
@@ -526,54 +427,31 @@ impl ShareLinksInProfile {
             Self::Empty => "",
             Self::AllShare => "all_share",
             Self::HideShare => "hide_share",
-            Self::Unknown(other) => other,
+            Self::Unknown(other) => other.as_str(),
         }
     }
 }
-impl From<&str> for ShareLinksInProfile {
-    fn from(value: &str) -> Self {
-        match value {
-            "" => Self::Empty,
-            "all_share" => Self::AllShare,
-            "hide_share" => Self::HideShare,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for ShareLinksInProfile {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::std::fmt::Display for ShareLinksInProfile {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl serde::Serialize for ShareLinksInProfile {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for ShareLinksInProfile {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
 /// Source: `specs/cloudreve/password-sign-in.md:25`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PasswordSignInRequest {
     /// User input value of the graphical CAPTCHA. Required if graphic CAPTCHA enabled for current action.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub captcha: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub captcha: ::std::option::Option<::std::string::String>,
     /// Ticket/Token of the CAPTCHA. Required if CAPTCHA is enabled for current action. Can be obtained from [Get CAPTCHA](https://cloudrevev4.apifox.cn/get-captcha-289470260e0.md).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ticket: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub ticket: ::std::option::Option<::std::string::String>,
     /// Email of the desired user.
-    pub email: String,
+    pub email: ::std::string::String,
     /// Password of the desired user.
-    pub password: crate::runtime::Secret<String>,
+    pub password: rt::Secret<::std::string::String>,
 }
 /// Source: `specs/cloudreve/password-sign-in.md:74`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PasswordSignInResponse {
     pub data: LoginResponse,
     /// Response code.
@@ -582,54 +460,60 @@ pub struct PasswordSignInResponse {
     /// Default: `0`.
     pub code: i64,
     /// Human readable error message (if any).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub msg: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub msg: ::std::option::Option<::std::string::String>,
     /// Internal error message, only visable in debug mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub error: ::std::option::Option<::std::string::String>,
     /// Correlation ID of the request. Only presented on failed reqeust.
     ///
     /// Format: `uuid`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub correlation_id: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub correlation_id: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 /// Source: `specs/cloudreve/password-sign-in.md:164`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PasswordSignInTwoFaRequired {
     /// Response content
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<serde_json::Value>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub data: ::std::option::Option<::serde_json::Value>,
     /// Response code.
     /// `0` - Success.
     ///
     /// Default: `0`.
     pub code: i64,
     /// Human readable error message (if any).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub msg: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub msg: ::std::option::Option<::std::string::String>,
     /// Internal error message, only visable in debug mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub error: ::std::option::Option<::std::string::String>,
     /// Correlation ID of the request. Only presented on failed reqeust.
     ///
     /// Format: `uuid`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub correlation_id: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub correlation_id: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 /// Source: `specs/cloudreve/refresh-token.md:24`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RefreshTokenRequest {
     /// Refresh token.
-    pub refresh_token: crate::runtime::Secret<String>,
+    pub refresh_token: rt::Secret<::std::string::String>,
 }
 /// Source: `specs/cloudreve/refresh-token.md:44`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RefreshTokenResponse {
     pub data: Token,
     /// Response code.
@@ -638,212 +522,90 @@ pub struct RefreshTokenResponse {
     /// Default: `0`.
     pub code: i64,
     /// Human readable error message (if any).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub msg: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub msg: ::std::option::Option<::std::string::String>,
     /// Internal error message, only visable in debug mode.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub error: ::std::option::Option<::std::string::String>,
     /// Correlation ID of the request. Only presented on failed reqeust.
     ///
     /// Format: `uuid`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub correlation_id: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub correlation_id: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
-/// The documents' examples, each decoded into its generated type and encoded back.
 #[cfg(test)]
 mod examples {
     use super::*;
+    /// The documents' examples, each decoded into its generated type and encoded back.
     #[test]
-    fn password_sign_in_ok_example_1() {
-        crate::runtime::assert_round_trip::<
-            PasswordSignInResponse,
-        >(
-            "{\"code\":0,\"data\":{\"user\":{\"id\":\"lpua\",\"email\":\"admin@cloudreve.org\",\"nickname\":\"Aaron Liu2\",\"status\":\"active\",\"avatar\":\"file\",\"created_at\":\"2023-08-06T19:21:59+08:00\",\"credit\":23000,\"group\":{\"id\":\"z4u4\",\"name\":\"管理员\",\"permission\":\"/f8B\",\"direct_link_batch_size\":999,\"trash_retention\":604800},\"pined\":[{\"uri\":\"cloudreve://my/1\"},{\"uri\":\"cloudreve://my/1/2\"},{\"uri\":\"cloudreve://my/1/2/3/soft-delete\"},{\"uri\":\"cloudreve://my/0/1/2/3/4/5/6/7/8/9/Q3%E5%A4%B4%E8%84%91%E9%A3%8E%E6%9A%B4\"},{\"uri\":\"cloudreve://bnUn@my\"}],\"language\":\"en-US\"},\"token\":{\"access_token\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwic3ViIjoibHB1YSIsImV4cCI6MTc0NTY1NTU3OCwibmJmIjoxNzQ1NjUxOTc4fQ.L1ETHHBNImNevze00QAgrrY1maZO2nefyIwdT4cb68c\",\"refresh_token\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCIsInN1YiI6ImxwdWEiLCJleHAiOjE3NjEyMDM5NzgsIm5iZiI6MTc0NTY1MTk3OCwic3RhdGVfaGFzaCI6Ikk1OCtSbmsrTHVpTkxBbjBqek9KNG45OUorV3hqL0pzbjJoRVYrUXBhelE9In0.Q2s75zxPVA3bzZyIIBau3TBvqSxIdzbiEmK1zCd-_zk\",\"access_expires\":\"2025-04-26T16:19:38.833494+08:00\",\"refresh_expires\":\"2025-10-23T15:19:38.833495+08:00\"}},\"msg\":\"\"}",
-            &[
-                "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwic3ViIjoibHB1YSIsImV4cCI6MTc0NTY1NTU3OCwibmJmIjoxNzQ1NjUxOTc4fQ.L1ETHHBNImNevze00QAgrrY1maZO2nefyIwdT4cb68c",
-                "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCIsInN1YiI6ImxwdWEiLCJleHAiOjE3NjEyMDM5NzgsIm5iZiI6MTc0NTY1MTk3OCwic3RhdGVfaGFzaCI6Ikk1OCtSbmsrTHVpTkxBbjBqek9KNG45OUorV3hqL0pzbjJoRVYrUXBhelE9In0.Q2s75zxPVA3bzZyIIBau3TBvqSxIdzbiEmK1zCd-_zk",
-            ],
-        );
-    }
-    #[test]
-    fn password_sign_in_two_fa_required_example_1() {
-        crate::runtime::assert_round_trip::<
-            PasswordSignInTwoFaRequired,
-        >(
-            "{\"data\":\"1728791b-4e6a-4ac5-adf5-fa717a6b0919\",\"code\":203,\"msg\":\"\"}",
-            &[],
-        );
-    }
-    #[test]
-    fn refresh_token_ok_example_1() {
-        crate::runtime::assert_round_trip::<
-            RefreshTokenResponse,
-        >(
-            "{\"data\":{\"access_token\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwic3ViIjoibHB1YSIsImV4cCI6MTc0NTY1NDMwOCwibmJmIjoxNzQ1NjUwNzA4fQ.n2z8AY-A9GC-CymOsLSA8ruV3vYgNJd27MXRcm4bVu8\",\"access_expires\":\"2025-04-26T15:58:28.456762+08:00\",\"refresh_token\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCIsInN1YiI6ImxwdWEiLCJleHAiOjE3NjEyMDI3MDgsIm5iZiI6MTc0NTY1MDcwOCwic3RhdGVfaGFzaCI6Ikk1OCtSbmsrTHVpTkxBbjBqek9KNG45OUorV3hqL0pzbjJoRVYrUXBhelE9In0.KoechX6_A2NeVcfFAlHkRLk572hjPKepP0XWfbvBxZY\",\"refresh_expires\":\"2025-10-23T14:58:28.456762+08:00\"},\"code\":0,\"msg\":\"\"}",
-            &[
-                "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwic3ViIjoibHB1YSIsImV4cCI6MTc0NTY1NDMwOCwibmJmIjoxNzQ1NjUwNzA4fQ.n2z8AY-A9GC-CymOsLSA8ruV3vYgNJd27MXRcm4bVu8",
-                "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCIsInN1YiI6ImxwdWEiLCJleHAiOjE3NjEyMDI3MDgsIm5iZiI6MTc0NTY1MDcwOCwic3RhdGVfaGFzaCI6Ikk1OCtSbmsrTHVpTkxBbjBqek9KNG45OUorV3hqL0pzbjJoRVYrUXBhelE9In0.KoechX6_A2NeVcfFAlHkRLk572hjPKepP0XWfbvBxZY",
-            ],
-        );
-    }
-    #[test]
-    fn captcha_fields_captcha_example_1() {
-        crate::runtime::assert_round_trip::<String>("\"z3ds\"", &[]);
-    }
-    #[test]
-    fn captcha_fields_ticket_example_1() {
-        crate::runtime::assert_round_trip::<String>("\"4qXv7KmbYajJ0yFDKcmJ\"", &[]);
-    }
-    #[test]
-    fn response_code_example_1() {
-        crate::runtime::assert_round_trip::<i64>("0", &[]);
-    }
-    #[test]
-    fn response_correlation_id_example_1() {
-        crate::runtime::assert_round_trip::<
-            String,
-        >("\"b4351ecc-ee1a-4455-bc94-2c3dbcc58538\"", &[]);
-    }
-    #[test]
-    fn token_access_token_example_1() {
-        crate::runtime::assert_round_trip::<
-            crate::runtime::Secret<String>,
-        >(
-            "\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwic3ViIjoibHB1YSIsImV4cCI6MTc0NTY1NDMwOCwibmJmIjoxNzQ1NjUwNzA4fQ.n2z8AY-A9GC-CymOsLSA8ruV3vYgNJd27MXRcm4bVu8\"",
-            &[
-                "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwic3ViIjoibHB1YSIsImV4cCI6MTc0NTY1NDMwOCwibmJmIjoxNzQ1NjUwNzA4fQ.n2z8AY-A9GC-CymOsLSA8ruV3vYgNJd27MXRcm4bVu8",
-            ],
-        );
-    }
-    #[test]
-    fn token_access_expires_example_1() {
-        crate::runtime::assert_round_trip::<
-            chrono::DateTime<chrono::FixedOffset>,
-        >("\"2025-04-26T15:58:28.456762+08:00\"", &[]);
-    }
-    #[test]
-    fn token_refresh_token_example_1() {
-        crate::runtime::assert_round_trip::<
-            crate::runtime::Secret<String>,
-        >(
-            "\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCIsInN1YiI6ImxwdWEiLCJleHAiOjE3NjEyMDI3MDgsIm5iZiI6MTc0NTY1MDcwOCwic3RhdGVfaGFzaCI6Ikk1OCtSbmsrTHVpTkxBbjBqek9KNG45OUorV3hqL0pzbjJoRVYrUXBhelE9In0.KoechX6_A2NeVcfFAlHkRLk572hjPKepP0XWfbvBxZY\"",
-            &[
-                "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCIsInN1YiI6ImxwdWEiLCJleHAiOjE3NjEyMDI3MDgsIm5iZiI6MTc0NTY1MDcwOCwic3RhdGVfaGFzaCI6Ikk1OCtSbmsrTHVpTkxBbjBqek9KNG45OUorV3hqL0pzbjJoRVYrUXBhelE9In0.KoechX6_A2NeVcfFAlHkRLk572hjPKepP0XWfbvBxZY",
-            ],
-        );
-    }
-    #[test]
-    fn token_refresh_expires_example_1() {
-        crate::runtime::assert_round_trip::<
-            chrono::DateTime<chrono::FixedOffset>,
-        >("\"2025-10-23T14:58:28.456762+08:00\"", &[]);
-    }
-    #[test]
-    fn user_id_example_1() {
-        crate::runtime::assert_round_trip::<String>("\"6JIo\"", &[]);
-    }
-    #[test]
-    fn user_nickname_example_1() {
-        crate::runtime::assert_round_trip::<String>("\"Johnny Zhang\"", &[]);
-    }
-    #[test]
-    fn user_created_at_example_1() {
-        crate::runtime::assert_round_trip::<
-            chrono::DateTime<chrono::FixedOffset>,
-        >("\"2023-08-06T19:21:59+08:00\"", &[]);
-    }
-    #[test]
-    fn user_preferred_theme_example_1() {
-        crate::runtime::assert_round_trip::<String>("\"#131313\"", &[]);
-    }
-    #[test]
-    fn user_language_example_1() {
-        crate::runtime::assert_round_trip::<String>("\"en-US\"", &[]);
-    }
-    #[test]
-    fn group_id_example_1() {
-        crate::runtime::assert_round_trip::<String>("\"1AI8\"", &[]);
-    }
-    #[test]
-    fn group_name_example_1() {
-        crate::runtime::assert_round_trip::<String>("\"Admin\"", &[]);
-    }
-    #[test]
-    fn group_permission_example_1() {
-        crate::runtime::assert_round_trip::<String>("\"/f8B\"", &[]);
-    }
-    #[test]
-    fn group_direct_link_batch_size_example_1() {
-        crate::runtime::assert_round_trip::<i64>("10", &[]);
-    }
-    #[test]
-    fn group_trash_retention_example_1() {
-        crate::runtime::assert_round_trip::<i64>("864000", &[]);
-    }
-    #[test]
-    fn avatar_example_1() {
-        crate::runtime::assert_round_trip::<Avatar>("\"file\"", &[]);
-    }
-    #[test]
-    fn password_sign_in_request_captcha_example_1() {
-        crate::runtime::assert_round_trip::<String>("\"z3ds\"", &[]);
-    }
-    #[test]
-    fn password_sign_in_request_ticket_example_1() {
-        crate::runtime::assert_round_trip::<String>("\"4qXv7KmbYajJ0yFDKcmJ\"", &[]);
-    }
-    #[test]
-    fn password_sign_in_request_email_example_1() {
-        crate::runtime::assert_round_trip::<String>("\"user@cloudreve.org\"", &[]);
-    }
-    #[test]
-    fn password_sign_in_request_password_example_1() {
-        crate::runtime::assert_round_trip::<
-            crate::runtime::Secret<String>,
-        >("\"P@ssw0rd\"", &["P@ssw0rd"]);
-    }
-    #[test]
-    fn password_sign_in_response_code_example_1() {
-        crate::runtime::assert_round_trip::<i64>("0", &[]);
-    }
-    #[test]
-    fn password_sign_in_response_correlation_id_example_1() {
-        crate::runtime::assert_round_trip::<
-            String,
-        >("\"b4351ecc-ee1a-4455-bc94-2c3dbcc58538\"", &[]);
-    }
-    #[test]
-    fn password_sign_in_two_fa_required_code_example_1() {
-        crate::runtime::assert_round_trip::<i64>("0", &[]);
-    }
-    #[test]
-    fn password_sign_in_two_fa_required_correlation_id_example_1() {
-        crate::runtime::assert_round_trip::<
-            String,
-        >("\"b4351ecc-ee1a-4455-bc94-2c3dbcc58538\"", &[]);
-    }
-    #[test]
-    fn refresh_token_request_refresh_token_example_1() {
-        crate::runtime::assert_round_trip::<
-            crate::runtime::Secret<String>,
-        >(
-            "\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCIsInN1YiI6ImxwdWEiLCJleHAiOjE3NjEyMDM5NzgsIm5iZiI6MTc0NTY1MTk3OCwic3RhdGVfaGFzaCI6Ikk1OCtSbmsrTHVpTkxBbjBqek9KNG45OUorV3hqL0pzbjJoRVYrUXBhelE9In0.Q2s75zxPVA3bzZyIIBau3TBvqSxIdzbiEmK1zCd-_zk\"",
-            &[
-                "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCIsInN1YiI6ImxwdWEiLCJleHAiOjE3NjEyMDM5NzgsIm5iZiI6MTc0NTY1MTk3OCwic3RhdGVfaGFzaCI6Ikk1OCtSbmsrTHVpTkxBbjBqek9KNG45OUorV3hqL0pzbjJoRVYrUXBhelE9In0.Q2s75zxPVA3bzZyIIBau3TBvqSxIdzbiEmK1zCd-_zk",
-            ],
-        );
-    }
-    #[test]
-    fn refresh_token_response_code_example_1() {
-        crate::runtime::assert_round_trip::<i64>("0", &[]);
-    }
-    #[test]
-    fn refresh_token_response_correlation_id_example_1() {
-        crate::runtime::assert_round_trip::<
-            String,
-        >("\"b4351ecc-ee1a-4455-bc94-2c3dbcc58538\"", &[]);
+    fn documented_examples_round_trip() {
+        rt::testing::Examples::default()
+            .round_trip::<
+                PasswordSignInResponse,
+            >(
+                "specs/cloudreve/password-sign-in.md:122",
+                "{\"code\":0,\"data\":{\"user\":{\"id\":\"lpua\",\"email\":\"admin@cloudreve.org\",\"nickname\":\"Aaron Liu2\",\"status\":\"active\",\"avatar\":\"file\",\"created_at\":\"2023-08-06T19:21:59+08:00\",\"credit\":23000,\"group\":{\"id\":\"z4u4\",\"name\":\"管理员\",\"permission\":\"/f8B\",\"direct_link_batch_size\":999,\"trash_retention\":604800},\"pined\":[{\"uri\":\"cloudreve://my/1\"},{\"uri\":\"cloudreve://my/1/2\"},{\"uri\":\"cloudreve://my/1/2/3/soft-delete\"},{\"uri\":\"cloudreve://my/0/1/2/3/4/5/6/7/8/9/Q3%E5%A4%B4%E8%84%91%E9%A3%8E%E6%9A%B4\"},{\"uri\":\"cloudreve://bnUn@my\"}],\"language\":\"en-US\"},\"token\":{\"access_token\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwic3ViIjoibHB1YSIsImV4cCI6MTc0NTY1NTU3OCwibmJmIjoxNzQ1NjUxOTc4fQ.L1ETHHBNImNevze00QAgrrY1maZO2nefyIwdT4cb68c\",\"refresh_token\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCIsInN1YiI6ImxwdWEiLCJleHAiOjE3NjEyMDM5NzgsIm5iZiI6MTc0NTY1MTk3OCwic3RhdGVfaGFzaCI6Ikk1OCtSbmsrTHVpTkxBbjBqek9KNG45OUorV3hqL0pzbjJoRVYrUXBhelE9In0.Q2s75zxPVA3bzZyIIBau3TBvqSxIdzbiEmK1zCd-_zk\",\"access_expires\":\"2025-04-26T16:19:38.833494+08:00\",\"refresh_expires\":\"2025-10-23T15:19:38.833495+08:00\"}},\"msg\":\"\"}",
+                &[
+                    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwic3ViIjoibHB1YSIsImV4cCI6MTc0NTY1NTU3OCwibmJmIjoxNzQ1NjUxOTc4fQ.L1ETHHBNImNevze00QAgrrY1maZO2nefyIwdT4cb68c",
+                    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCIsInN1YiI6ImxwdWEiLCJleHAiOjE3NjEyMDM5NzgsIm5iZiI6MTc0NTY1MTk3OCwic3RhdGVfaGFzaCI6Ikk1OCtSbmsrTHVpTkxBbjBqek9KNG45OUorV3hqL0pzbjJoRVYrUXBhelE9In0.Q2s75zxPVA3bzZyIIBau3TBvqSxIdzbiEmK1zCd-_zk",
+                ],
+            )
+            .round_trip::<
+                PasswordSignInTwoFaRequired,
+            >(
+                "specs/cloudreve/password-sign-in.md:222",
+                "{\"data\":\"1728791b-4e6a-4ac5-adf5-fa717a6b0919\",\"code\":203,\"msg\":\"\"}",
+                &[],
+            )
+            .round_trip::<
+                RefreshTokenResponse,
+            >(
+                "specs/cloudreve/refresh-token.md:92",
+                "{\"data\":{\"access_token\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwic3ViIjoibHB1YSIsImV4cCI6MTc0NTY1NDMwOCwibmJmIjoxNzQ1NjUwNzA4fQ.n2z8AY-A9GC-CymOsLSA8ruV3vYgNJd27MXRcm4bVu8\",\"access_expires\":\"2025-04-26T15:58:28.456762+08:00\",\"refresh_token\":\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCIsInN1YiI6ImxwdWEiLCJleHAiOjE3NjEyMDI3MDgsIm5iZiI6MTc0NTY1MDcwOCwic3RhdGVfaGFzaCI6Ikk1OCtSbmsrTHVpTkxBbjBqek9KNG45OUorV3hqL0pzbjJoRVYrUXBhelE9In0.KoechX6_A2NeVcfFAlHkRLk572hjPKepP0XWfbvBxZY\",\"refresh_expires\":\"2025-10-23T14:58:28.456762+08:00\"},\"code\":0,\"msg\":\"\"}",
+                &[
+                    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwic3ViIjoibHB1YSIsImV4cCI6MTc0NTY1NDMwOCwibmJmIjoxNzQ1NjUwNzA4fQ.n2z8AY-A9GC-CymOsLSA8ruV3vYgNJd27MXRcm4bVu8",
+                    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCIsInN1YiI6ImxwdWEiLCJleHAiOjE3NjEyMDI3MDgsIm5iZiI6MTc0NTY1MDcwOCwic3RhdGVfaGFzaCI6Ikk1OCtSbmsrTHVpTkxBbjBqek9KNG45OUorV3hqL0pzbjJoRVYrUXBhelE9In0.KoechX6_A2NeVcfFAlHkRLk572hjPKepP0XWfbvBxZY",
+                ],
+            )
+            .round_trip::<
+                rt::Secret<::std::string::String>,
+            >(
+                "specs/cloudreve/password-sign-in.md:330",
+                "\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwic3ViIjoibHB1YSIsImV4cCI6MTc0NTY1NDMwOCwibmJmIjoxNzQ1NjUwNzA4fQ.n2z8AY-A9GC-CymOsLSA8ruV3vYgNJd27MXRcm4bVu8\"",
+                &[
+                    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIiwic3ViIjoibHB1YSIsImV4cCI6MTc0NTY1NDMwOCwibmJmIjoxNzQ1NjUwNzA4fQ.n2z8AY-A9GC-CymOsLSA8ruV3vYgNJd27MXRcm4bVu8",
+                ],
+            )
+            .round_trip::<
+                rt::Secret<::std::string::String>,
+            >(
+                "specs/cloudreve/password-sign-in.md:342",
+                "\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCIsInN1YiI6ImxwdWEiLCJleHAiOjE3NjEyMDI3MDgsIm5iZiI6MTc0NTY1MDcwOCwic3RhdGVfaGFzaCI6Ikk1OCtSbmsrTHVpTkxBbjBqek9KNG45OUorV3hqL0pzbjJoRVYrUXBhelE9In0.KoechX6_A2NeVcfFAlHkRLk572hjPKepP0XWfbvBxZY\"",
+                &[
+                    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCIsInN1YiI6ImxwdWEiLCJleHAiOjE3NjEyMDI3MDgsIm5iZiI6MTc0NTY1MDcwOCwic3RhdGVfaGFzaCI6Ikk1OCtSbmsrTHVpTkxBbjBqek9KNG45OUorV3hqL0pzbjJoRVYrUXBhelE9In0.KoechX6_A2NeVcfFAlHkRLk572hjPKepP0XWfbvBxZY",
+                ],
+            )
+            .round_trip::<
+                Avatar,
+            >("specs/cloudreve/password-sign-in.md:438", "\"file\"", &[])
+            .round_trip::<
+                rt::Secret<::std::string::String>,
+            >("specs/cloudreve/password-sign-in.md:50", "\"P@ssw0rd\"", &["P@ssw0rd"])
+            .round_trip::<
+                rt::Secret<::std::string::String>,
+            >(
+                "specs/cloudreve/refresh-token.md:27",
+                "\"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCIsInN1YiI6ImxwdWEiLCJleHAiOjE3NjEyMDM5NzgsIm5iZiI6MTc0NTY1MTk3OCwic3RhdGVfaGFzaCI6Ikk1OCtSbmsrTHVpTkxBbjBqek9KNG45OUorV3hqL0pzbjJoRVYrUXBhelE9In0.Q2s75zxPVA3bzZyIIBau3TBvqSxIdzbiEmK1zCd-_zk\"",
+                &[
+                    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoicmVmcmVzaCIsInN1YiI6ImxwdWEiLCJleHAiOjE3NjEyMDM5NzgsIm5iZiI6MTc0NTY1MTk3OCwic3RhdGVfaGFzaCI6Ikk1OCtSbmsrTHVpTkxBbjBqek9KNG45OUorV3hqL0pzbjJoRVYrUXBhelE9In0.Q2s75zxPVA3bzZyIIBau3TBvqSxIdzbiEmK1zCd-_zk",
+                ],
+            )
+            .assert_all_pass();
     }
 }

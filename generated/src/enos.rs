@@ -5,62 +5,39 @@
 //!
 //! Generated from `specs/enos/get-access-token.md`, `specs/enos/refresh-access-token.md`.
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
+use ::vendor_runtime as rt;
 /// A client for EnOS apim-token-service.
 ///
-/// Create one with a constructor per documented server, or with [`Client::new`] for any base URL (a proxy, a self-hosted server, a test server). Clones share one connection pool. Timeouts, retries and plain-HTTP rules come from [`crate::runtime::Config`].
+/// Create one with a constructor per documented server, or with [`Client::new`] for any base URL (a proxy, a self-hosted server, a test server); [`vendor_runtime::ApiClient`] adds the constructors and accessors for timeouts, retries and plain-HTTP rules ([`vendor_runtime::Config`]). Clones share one connection pool.
 #[derive(Clone, Debug)]
 pub struct Client {
-    http: crate::runtime::HttpClient,
+    http: rt::HttpClient,
+}
+impl rt::ApiClient for Client {
+    fn from_http(http: rt::HttpClient) -> Self {
+        Client { http }
+    }
+    fn http(&self) -> &rt::HttpClient {
+        &self.http
+    }
 }
 impl Client {
+    /// A client for any base URL, e.g. `http://127.0.0.1:8080`, with the default configuration.
+    pub fn new(base_url: impl ::std::convert::Into<::std::string::String>) -> Self {
+        <Self as rt::ApiClient>::with_config(
+            base_url,
+            <rt::Config as ::std::default::Default>::default(),
+        )
+    }
     /// `https://{apigw-address}`
     ///
     /// `apigw_address`: a server variable
     ///
     /// Source: `specs/enos/get-access-token.md:19`.
     pub fn default_server(apigw_address: &str) -> Self {
-        let url = String::from("https://{apigw-address}");
+        let url = ::std::string::String::from("https://{apigw-address}");
         let url = url.replace("{apigw-address}", apigw_address);
         Self::new(url)
-    }
-    /// A client for any base URL, e.g. `http://127.0.0.1:8080`, with the default [`crate::runtime::Config`].
-    pub fn new(base_url: impl Into<String>) -> Self {
-        Self::with_config(base_url, crate::runtime::Config::default())
-    }
-    /// A client for any base URL with its own timeouts, retries and plain-HTTP rule.
-    pub fn with_config(
-        base_url: impl Into<String>,
-        config: crate::runtime::Config,
-    ) -> Self {
-        Client {
-            http: crate::runtime::HttpClient::new(base_url, config),
-        }
-    }
-    /// A client for any base URL that sends through a `reqwest::Client` you configured
-    /// (proxies, TLS roots); `config` still sets the total timeout and retries.
-    pub fn with_http_client(
-        base_url: impl Into<String>,
-        http: reqwest::Client,
-        config: crate::runtime::Config,
-    ) -> Self {
-        Client {
-            http: crate::runtime::HttpClient::with_http_client(base_url, http, config),
-        }
-    }
-    /// This client, sharing its connections, with another configuration: e.g. a shorter
-    /// timeout or no retries for one call.
-    pub fn reconfigured(&self, config: crate::runtime::Config) -> Self {
-        Client {
-            http: self.http.with_config(config),
-        }
-    }
-    /// The configuration calls use.
-    pub fn config(&self) -> &crate::runtime::Config {
-        self.http.config()
-    }
-    /// The base URL requests are sent to.
-    pub fn base_url(&self) -> &str {
-        self.http.base_url()
     }
     /// Get Access Token
     ///
@@ -76,12 +53,12 @@ impl Client {
     pub async fn get_access_token(
         &self,
         body: &GetAccessTokenRequest,
-    ) -> Result<
-        crate::runtime::ResponseValue<TokenData>,
-        crate::runtime::Error<GetAccessTokenError>,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<TokenData>,
+        rt::Error<GetAccessTokenError>,
     > {
-        let request = crate::runtime::Request::new(
-                reqwest::Method::POST,
+        let request = rt::Request::new(
+                ::reqwest::Method::POST,
                 "/apim-token-service/v2.0/token/get",
             )
             .operation("enos", "get_access_token", "/apim-token-service/v2.0/token/get");
@@ -104,12 +81,12 @@ impl Client {
     pub async fn refresh_access_token(
         &self,
         body: &RefreshAccessTokenRequest,
-    ) -> Result<
-        crate::runtime::ResponseValue<TokenData>,
-        crate::runtime::Error<RefreshAccessTokenError>,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<TokenData>,
+        rt::Error<RefreshAccessTokenError>,
     > {
-        let request = crate::runtime::Request::new(
-                reqwest::Method::POST,
+        let request = rt::Request::new(
+                ::reqwest::Method::POST,
                 "/apim-token-service/v2.0/token/refresh",
             )
             .operation(
@@ -128,11 +105,11 @@ impl Client {
 /// How every answer of this API is wrapped.
 ///
 /// Source: `specs/enos/refresh-access-token.md:102`.
-pub const ENVELOPE: crate::runtime::Envelope = crate::runtime::Envelope {
+pub const ENVELOPE: rt::Envelope = rt::Envelope {
     status: &["status"],
     success: "0",
     payload: &["data"],
-    message: Some(&["msg"]),
+    message: ::std::option::Option::Some(&["msg"]),
 };
 /// The documented error answers of [`Client::get_access_token`]: the document lists none, so every error answer is `Error::UnexpectedResponse`, with its status and raw body.
 #[derive(Debug, Clone, PartialEq)]
@@ -143,10 +120,10 @@ pub enum RefreshAccessTokenError {}
 /// What EnOS apim-token-service's [`TokenSource`] needs from you, once: it logs in (and signs requests) with these.
 #[derive(Clone, Debug)]
 pub struct Credentials {
-    pub app_key: String,
-    pub app_secret: crate::runtime::Secret<String>,
+    pub app_key: ::std::string::String,
+    pub app_secret: rt::Secret<::std::string::String>,
 }
-/// EnOS apim-token-service's token endpoints as one [`crate::runtime::token::TokenSource`]: give it to a [`crate::runtime::token::TokenManager`], which keeps a token fresh.
+/// EnOS apim-token-service's token endpoints as one [`vendor_runtime::token::TokenSource`]: give it to a [`vendor_runtime::token::TokenManager`], which keeps a token fresh.
 ///
 /// The mapping, inferred from the documents:
 ///
@@ -157,40 +134,31 @@ pub struct Credentials {
 #[derive(Clone, Debug)]
 pub struct TokenSource {
     client: Client,
-    credentials: Option<Credentials>,
+    login: rt::token::Login<Credentials>,
 }
 impl TokenSource {
-    /// A source without credentials: it refreshes, but cannot log in.
+    /// A source that refreshes the token it is given but cannot log in.
     pub fn new(client: Client) -> Self {
         TokenSource {
             client,
-            credentials: None,
+            login: rt::token::Login::Unavailable,
         }
     }
     /// A source that logs in with `credentials` whenever no valid token is left.
     pub fn with_credentials(client: Client, credentials: Credentials) -> Self {
         TokenSource {
             client,
-            credentials: Some(credentials),
+            login: rt::token::Login::Credentials(credentials),
         }
     }
-    fn credentials(&self) -> Result<&Credentials, crate::runtime::token::TokenError> {
-        self.credentials
-            .as_ref()
-            .ok_or_else(|| {
-                crate::runtime::token::TokenError::login_required(
-                    "this token source has no credentials: build it with `TokenSource::with_credentials`",
-                )
-            })
-    }
 }
-impl crate::runtime::token::TokenSource for TokenSource {
-    async fn login(
-        &self,
-    ) -> Result<crate::runtime::token::Token, crate::runtime::token::TokenError> {
-        let credentials = self.credentials()?;
-        let timestamp = chrono::Utc::now().timestamp_millis();
-        let signature = crate::runtime::signing::sha256_hex(
+/// Envelope codes that mean the session is over and a new login is needed (JSON text).
+const RELOGIN_CODES: &[&str] = &["1203", "1204"];
+impl rt::token::TokenSource for TokenSource {
+    async fn login(&self) -> rt::token::TokenResult {
+        let credentials = self.login.credentials()?;
+        let timestamp = ::chrono::Utc::now().timestamp_millis();
+        let signature = rt::signing::sha256_hex(
             &[
                 credentials.app_key.as_str(),
                 timestamp.to_string().as_str(),
@@ -199,23 +167,21 @@ impl crate::runtime::token::TokenSource for TokenSource {
         );
         let request = GetAccessTokenRequest {
             app_key: credentials.app_key.clone(),
-            encryption: crate::runtime::Secret::new(signature),
+            encryption: rt::Secret::new(signature),
             timestamp,
         };
-        let answer = self.client.get_access_token(&request).await.map_err(token_error)?;
-        let received_at = chrono::Utc::now();
-        let raw: serde_json::Value = serde_json::from_slice(answer.raw_body())
-            .unwrap_or(serde_json::Value::Null);
-        let value = answer.into_inner();
-        token_from_token_data(value, received_at, raw)
+        let answer = self
+            .client
+            .get_access_token(&request)
+            .await
+            .map_err(|error| rt::token::call_failed(error, RELOGIN_CODES))?;
+        let (value, received_at, raw) = rt::token::received(answer);
+        token_from_login_answer(value, received_at, raw)
     }
-    async fn refresh(
-        &self,
-        current: &crate::runtime::token::Token,
-    ) -> Result<crate::runtime::token::Token, crate::runtime::token::TokenError> {
-        let credentials = self.credentials()?;
-        let timestamp = chrono::Utc::now().timestamp_millis();
-        let signature = crate::runtime::signing::sha256_hex(
+    async fn refresh(&self, current: &rt::token::Token) -> rt::token::TokenResult {
+        let credentials = self.login.credentials()?;
+        let timestamp = ::chrono::Utc::now().timestamp_millis();
+        let signature = rt::signing::sha256_hex(
             &[
                 credentials.app_key.as_str(),
                 timestamp.to_string().as_str(),
@@ -224,7 +190,7 @@ impl crate::runtime::token::TokenSource for TokenSource {
         );
         let request = RefreshAccessTokenRequest {
             app_key: credentials.app_key.clone(),
-            encryption: crate::runtime::Secret::new(signature),
+            encryption: rt::Secret::new(signature),
             timestamp,
             access_token: current.access_token().clone(),
         };
@@ -232,174 +198,142 @@ impl crate::runtime::token::TokenSource for TokenSource {
             .client
             .refresh_access_token(&request)
             .await
-            .map_err(refresh_error)?;
-        let received_at = chrono::Utc::now();
-        let raw: serde_json::Value = serde_json::from_slice(answer.raw_body())
-            .unwrap_or(serde_json::Value::Null);
-        let value = answer.into_inner();
-        token_from_token_data(value, received_at, raw)
+            .map_err(|error| rt::token::refresh_failed(error, RELOGIN_CODES))?;
+        let (value, received_at, raw) = rt::token::received(answer);
+        token_from_login_answer(value, received_at, raw)
     }
 }
 /// The token in an answer, on the common model (see [`TokenSource`] for the mapping).
-fn token_from_token_data(
+fn token_from_login_answer(
     value: TokenData,
-    received_at: chrono::DateTime<chrono::Utc>,
-    raw: serde_json::Value,
-) -> Result<crate::runtime::token::Token, crate::runtime::token::TokenError> {
-    let mut token = crate::runtime::token::Token::new(
-            value
-                .access_token
-                .ok_or_else(|| crate::runtime::token::TokenError::other(
-                    "the answer has no `accessToken`",
-                ))?,
-        )
-        .with_raw(raw);
-    token = token
-        .with_expires_at(
-            value
-                .expire
-                .and_then(|lifetime| crate::runtime::token::expiry::after_seconds(
-                    i64::from(lifetime),
-                    received_at,
-                )),
-        );
+    received_at: ::chrono::DateTime<::chrono::Utc>,
+    raw: ::serde_json::Value,
+) -> rt::token::TokenResult {
+    let access_token = rt::token::required(value.access_token, "accessToken")?;
+    let mut token = rt::token::Token::new(access_token).with_raw(raw);
+    token = token.with_expires_at(rt::token::expiry::at(value.expire, received_at));
     Ok(token.with_jwt_expiry_fallback())
 }
-/// A failed token call as a `TokenError`.
-fn token_error<E: std::fmt::Debug + Send + Sync + 'static>(
-    error: crate::runtime::Error<E>,
-) -> crate::runtime::token::TokenError {
-    if let crate::runtime::Error::Envelope { code, .. } = &error {
-        const RELOGIN_CODES: &[&str] = &["1203", "1204"];
-        if RELOGIN_CODES.contains(&code.to_string().as_str()) {
-            return crate::runtime::token::TokenError::login_required(
-                    format!("the API answered code {code}: a new login is needed"),
-                )
-                .with_source(error);
-        }
-    }
-    crate::runtime::token::TokenError::from(error)
-}
-/// A failed refresh as a `TokenError`: a 401 means the session is over.
-fn refresh_error<E: std::fmt::Debug + Send + Sync + 'static>(
-    error: crate::runtime::Error<E>,
-) -> crate::runtime::token::TokenError {
-    if error.status() == Some(reqwest::StatusCode::UNAUTHORIZED) {
-        return crate::runtime::token::TokenError::login_required(
-                "the refresh was refused (401): the session is over and a new login is needed",
-            )
-            .with_source(error);
-    }
-    token_error(error)
-}
 /// Source: `specs/enos/get-access-token.md:24`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetAccessTokenRequest {
     /// The access key of the application.
     #[serde(rename = "appKey")]
-    pub app_key: String,
+    pub app_key: ::std::string::String,
     /// The encrypted ciphertext. For more details, see Encryption Generation Rule
-    pub encryption: crate::runtime::Secret<String>,
+    pub encryption: rt::Secret<::std::string::String>,
     /// The timestamp of the current system time (UNIX time, accurate to the millisecond), e.g. 1572574909697
     pub timestamp: i64,
 }
 /// Source: `specs/enos/get-access-token.md:80`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TokenData {
     /// The value of the generated access token.
-    #[serde(rename = "accessToken", default, skip_serializing_if = "Option::is_none")]
-    pub access_token: Option<crate::runtime::Secret<String>>,
+    #[serde(
+        rename = "accessToken",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub access_token: ::std::option::Option<rt::Secret<::std::string::String>>,
     /// The expiring time of the access token in seconds, with an initial value of 7,200 (i.e. 2 hours).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expire: Option<i32>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub expire: ::std::option::Option<i32>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 /// Source: `specs/enos/get-access-token.md:59`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetAccessTokenResponse {
     /// The API request status code, with 0 indicating a successful request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<i32>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<i32>,
     /// The explanation of the status code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub msg: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub msg: ::std::option::Option<::std::string::String>,
     /// The business parameter, with the value of `apim-token-service`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub business: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub business: ::std::option::Option<::std::string::String>,
     /// The generated access token and its expiring time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<TokenData>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub data: ::std::option::Option<TokenData>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 /// Source: `specs/enos/refresh-access-token.md:16`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RefreshAccessTokenRequest {
     /// The access key of the application.
     #[serde(rename = "appKey")]
-    pub app_key: String,
+    pub app_key: ::std::string::String,
     /// The encrypted ciphertext. For more details, see Encryption Generation Rule
-    pub encryption: crate::runtime::Secret<String>,
+    pub encryption: rt::Secret<::std::string::String>,
     /// The timestamp of the current system time (UNIX time, accurate to the millisecond), e.g. 1572574909697
     pub timestamp: i64,
     /// The access token to be refreshed.
     #[serde(rename = "accessToken")]
-    pub access_token: crate::runtime::Secret<String>,
+    pub access_token: rt::Secret<::std::string::String>,
 }
 /// Source: `specs/enos/refresh-access-token.md:44`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RefreshAccessTokenResponse {
     /// The API request status code, with 0 indicating a successful request.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<i32>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub status: ::std::option::Option<i32>,
     /// The explanation of the status code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub msg: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub msg: ::std::option::Option<::std::string::String>,
     /// The business parameter, with the value of `apim-token-service`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub business: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub business: ::std::option::Option<::std::string::String>,
     /// The refreshed access token and its expiring time.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<TokenData>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub data: ::std::option::Option<TokenData>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
-/// The documents' examples, each decoded into its generated type and encoded back.
 #[cfg(test)]
 mod examples {
     use super::*;
+    /// The documents' examples, each decoded into its generated type and encoded back.
     #[test]
-    fn get_access_token_request_example_1() {
-        crate::runtime::assert_round_trip::<
-            GetAccessTokenRequest,
-        >(
-            "{\"appKey\":\"5acb82e7-a11e-4300-9164-c8b20b638e8b\",\"encryption\":\"87c6885cec7525e2f219f86a82b280cc8c2d6ff4040a4b5f8acf9aeeda37aba8\",\"timestamp\":1572574909697}",
-            &["87c6885cec7525e2f219f86a82b280cc8c2d6ff4040a4b5f8acf9aeeda37aba8"],
-        );
-    }
-    #[test]
-    fn refresh_access_token_request_example_1() {
-        crate::runtime::assert_round_trip::<
-            RefreshAccessTokenRequest,
-        >(
-            "{\"appKey\":\"5acb82e7-a11e-4300-9164-c8b20b638e8b\",\"encryption\":\"87c6885cec7525e2f219f86a82b280cc8c2d6ff4040a4b5f8acf9aeeda37aba8\",\"accessToken\":\"adsfwerasdfsdfasggaaf\",\"timestamp\":1572574909697}",
-            &[
-                "87c6885cec7525e2f219f86a82b280cc8c2d6ff4040a4b5f8acf9aeeda37aba8",
-                "adsfwerasdfsdfasggaaf",
-            ],
-        );
-    }
-    #[test]
-    fn refresh_access_token_ok_example_1() {
-        crate::runtime::assert_round_trip::<
-            RefreshAccessTokenResponse,
-        >(
-            "{\"status\":0,\"msg\":\"SUCCESS\",\"business\":\"apim-token-service\",\"data\":{\"accessToken\":\"Refreshed_Access_Token\",\"expire\":7200}}",
-            &["Refreshed_Access_Token"],
-        );
+    fn documented_examples_round_trip() {
+        rt::testing::Examples::default()
+            .round_trip::<
+                GetAccessTokenRequest,
+            >(
+                "specs/enos/get-access-token.md:104",
+                "{\"appKey\":\"5acb82e7-a11e-4300-9164-c8b20b638e8b\",\"encryption\":\"87c6885cec7525e2f219f86a82b280cc8c2d6ff4040a4b5f8acf9aeeda37aba8\",\"timestamp\":1572574909697}",
+                &["87c6885cec7525e2f219f86a82b280cc8c2d6ff4040a4b5f8acf9aeeda37aba8"],
+            )
+            .round_trip::<
+                RefreshAccessTokenRequest,
+            >(
+                "specs/enos/refresh-access-token.md:90",
+                "{\"appKey\":\"5acb82e7-a11e-4300-9164-c8b20b638e8b\",\"encryption\":\"87c6885cec7525e2f219f86a82b280cc8c2d6ff4040a4b5f8acf9aeeda37aba8\",\"accessToken\":\"adsfwerasdfsdfasggaaf\",\"timestamp\":1572574909697}",
+                &[
+                    "87c6885cec7525e2f219f86a82b280cc8c2d6ff4040a4b5f8acf9aeeda37aba8",
+                    "adsfwerasdfsdfasggaaf",
+                ],
+            )
+            .round_trip::<
+                RefreshAccessTokenResponse,
+            >(
+                "specs/enos/refresh-access-token.md:102",
+                "{\"status\":0,\"msg\":\"SUCCESS\",\"business\":\"apim-token-service\",\"data\":{\"accessToken\":\"Refreshed_Access_Token\",\"expire\":7200}}",
+                &["Refreshed_Access_Token"],
+            )
+            .assert_all_pass();
     }
 }

@@ -7,73 +7,47 @@
 //!
 //! Generated from `specs/infisical/renew-access-token.md`.
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
+use ::vendor_runtime as rt;
 /// A client for Infisical API.
 ///
-/// Create one with a constructor per documented server, or with [`Client::new`] for any base URL (a proxy, a self-hosted server, a test server). Clones share one connection pool. Timeouts, retries and plain-HTTP rules come from [`crate::runtime::Config`].
+/// Create one with a constructor per documented server, or with [`Client::new`] for any base URL (a proxy, a self-hosted server, a test server); [`vendor_runtime::ApiClient`] adds the constructors and accessors for timeouts, retries and plain-HTTP rules ([`vendor_runtime::Config`]). Clones share one connection pool.
 #[derive(Clone, Debug)]
 pub struct Client {
-    http: crate::runtime::HttpClient,
+    http: rt::HttpClient,
+}
+impl rt::ApiClient for Client {
+    fn from_http(http: rt::HttpClient) -> Self {
+        Client { http }
+    }
+    fn http(&self) -> &rt::HttpClient {
+        &self.http
+    }
 }
 impl Client {
+    /// A client for any base URL, e.g. `http://127.0.0.1:8080`, with the default configuration.
+    pub fn new(base_url: impl ::std::convert::Into<::std::string::String>) -> Self {
+        <Self as rt::ApiClient>::with_config(
+            base_url,
+            <rt::Config as ::std::default::Default>::default(),
+        )
+    }
     /// `https://us.infisical.com`: Production server (US)
     ///
     /// Source: `specs/infisical/renew-access-token.md:22`.
     pub fn production_server_us() -> Self {
-        let url = String::from("https://us.infisical.com");
-        Self::new(url)
+        Self::new("https://us.infisical.com")
     }
     /// `https://eu.infisical.com`: Production server (EU)
     ///
     /// Source: `specs/infisical/renew-access-token.md:24`.
     pub fn production_server_eu() -> Self {
-        let url = String::from("https://eu.infisical.com");
-        Self::new(url)
+        Self::new("https://eu.infisical.com")
     }
     /// `http://localhost:8080`: Local server
     ///
     /// Source: `specs/infisical/renew-access-token.md:26`.
     pub fn local_server() -> Self {
-        let url = String::from("http://localhost:8080");
-        Self::new(url)
-    }
-    /// A client for any base URL, e.g. `http://127.0.0.1:8080`, with the default [`crate::runtime::Config`].
-    pub fn new(base_url: impl Into<String>) -> Self {
-        Self::with_config(base_url, crate::runtime::Config::default())
-    }
-    /// A client for any base URL with its own timeouts, retries and plain-HTTP rule.
-    pub fn with_config(
-        base_url: impl Into<String>,
-        config: crate::runtime::Config,
-    ) -> Self {
-        Client {
-            http: crate::runtime::HttpClient::new(base_url, config),
-        }
-    }
-    /// A client for any base URL that sends through a `reqwest::Client` you configured
-    /// (proxies, TLS roots); `config` still sets the total timeout and retries.
-    pub fn with_http_client(
-        base_url: impl Into<String>,
-        http: reqwest::Client,
-        config: crate::runtime::Config,
-    ) -> Self {
-        Client {
-            http: crate::runtime::HttpClient::with_http_client(base_url, http, config),
-        }
-    }
-    /// This client, sharing its connections, with another configuration: e.g. a shorter
-    /// timeout or no retries for one call.
-    pub fn reconfigured(&self, config: crate::runtime::Config) -> Self {
-        Client {
-            http: self.http.with_config(config),
-        }
-    }
-    /// The configuration calls use.
-    pub fn config(&self) -> &crate::runtime::Config {
-        self.http.config()
-    }
-    /// The base URL requests are sent to.
-    pub fn base_url(&self) -> &str {
-        self.http.base_url()
+        Self::new("http://localhost:8080")
     }
     /// Renew machine identity access token
     ///
@@ -83,12 +57,12 @@ impl Client {
     pub async fn renew_identity_access_token(
         &self,
         body: &RenewIdentityAccessTokenRequest,
-    ) -> Result<
-        crate::runtime::ResponseValue<RenewIdentityAccessTokenResponse>,
-        crate::runtime::Error<RenewIdentityAccessTokenError>,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<RenewIdentityAccessTokenResponse>,
+        rt::Error<RenewIdentityAccessTokenError>,
     > {
-        let request = crate::runtime::Request::new(
-                reqwest::Method::POST,
+        let request = rt::Request::new(
+                ::reqwest::Method::POST,
                 "/api/v1/auth/token/renew",
             )
             .operation(
@@ -130,7 +104,7 @@ pub enum RenewIdentityAccessTokenError {
     /// HTTP 500: Default Response
     InternalServerError(RenewIdentityAccessTokenInternalServerError),
 }
-/// Infisical API's token endpoints as one [`crate::runtime::token::TokenSource`]: give it to a [`crate::runtime::token::TokenManager`], which keeps a token fresh.
+/// Infisical API's token endpoints as one [`vendor_runtime::token::TokenSource`]: give it to a [`vendor_runtime::token::TokenManager`], which keeps a token fresh.
 ///
 /// The mapping, inferred from the documents:
 ///
@@ -139,50 +113,32 @@ pub enum RenewIdentityAccessTokenError {
 #[derive(Clone, Debug)]
 pub struct TokenSource {
     client: Client,
-    login: Option<crate::runtime::token::LoginFn>,
+    login: rt::token::Login<::std::convert::Infallible>,
 }
 impl TokenSource {
-    /// A source that renews the token it is given; it cannot log in.
+    /// A source that refreshes the token it is given but cannot log in.
     pub fn new(client: Client) -> Self {
-        TokenSource { client, login: None }
+        TokenSource {
+            client,
+            login: rt::token::Login::Unavailable,
+        }
     }
     /// A source that also logs in, with a login the documents do not describe (e.g. one
     /// your application performs), whenever no valid token is left.
-    pub fn with_login<F, Fut>(client: Client, login: F) -> Self
-    where
-        F: Fn() -> Fut + Send + Sync + 'static,
-        Fut: std::future::Future<
-                Output = Result<
-                    crate::runtime::token::Token,
-                    crate::runtime::token::TokenError,
-                >,
-            > + Send + 'static,
-    {
+    pub fn with_login(client: Client, login: rt::token::LoginFn) -> Self {
         TokenSource {
             client,
-            login: Some(crate::runtime::token::LoginFn::new(login)),
+            login: rt::token::Login::Custom(login),
         }
     }
 }
-impl crate::runtime::token::TokenSource for TokenSource {
-    async fn login(
-        &self,
-    ) -> Result<crate::runtime::token::Token, crate::runtime::token::TokenError> {
-        match &self.login {
-            Some(login) => login.call().await,
-            None => {
-                Err(
-                    crate::runtime::token::TokenError::login_required(
-                        "a new login is needed, and this API's login is not documented: build the source with `TokenSource::with_login`",
-                    ),
-                )
-            }
-        }
+/// Envelope codes that mean the session is over and a new login is needed (JSON text).
+const RELOGIN_CODES: &[&str] = &[];
+impl rt::token::TokenSource for TokenSource {
+    async fn login(&self) -> rt::token::TokenResult {
+        self.login.custom().await
     }
-    async fn refresh(
-        &self,
-        current: &crate::runtime::token::Token,
-    ) -> Result<crate::runtime::token::Token, crate::runtime::token::TokenError> {
+    async fn refresh(&self, current: &rt::token::Token) -> rt::token::TokenResult {
         let request = RenewIdentityAccessTokenRequest {
             access_token: current.access_token().clone(),
         };
@@ -190,106 +146,59 @@ impl crate::runtime::token::TokenSource for TokenSource {
             .client
             .renew_identity_access_token(&request)
             .await
-            .map_err(refresh_error)?;
-        let received_at = chrono::Utc::now();
-        let raw: serde_json::Value = serde_json::from_slice(answer.raw_body())
-            .unwrap_or(serde_json::Value::Null);
-        let value = answer.into_inner();
-        token_from_renew_identity_access_token_response(value, received_at, raw)
+            .map_err(|error| rt::token::refresh_failed(error, RELOGIN_CODES))?;
+        let (value, received_at, raw) = rt::token::received(answer);
+        token_from_refresh_answer(value, received_at, raw)
     }
 }
 /// The token in an answer, on the common model (see [`TokenSource`] for the mapping).
-fn token_from_renew_identity_access_token_response(
+fn token_from_refresh_answer(
     value: RenewIdentityAccessTokenResponse,
-    received_at: chrono::DateTime<chrono::Utc>,
-    raw: serde_json::Value,
-) -> Result<crate::runtime::token::Token, crate::runtime::token::TokenError> {
-    let mut token = crate::runtime::token::Token::new(value.access_token).with_raw(raw);
-    let token_type = value.token_type;
-    token = token.with_token_type(token_type.to_string());
-    token = token
-        .with_expires_at({
-            let lifetime = value.expires_in;
-            crate::runtime::token::expiry::after_seconds(
-                lifetime.round() as i64,
-                received_at,
-            )
-        });
+    received_at: ::chrono::DateTime<::chrono::Utc>,
+    raw: ::serde_json::Value,
+) -> rt::token::TokenResult {
+    let access_token = value.access_token;
+    let mut token = rt::token::Token::new(access_token).with_raw(raw);
+    token = token.with_token_type(value.token_type.to_string());
+    token = token.with_expires_at(rt::token::expiry::at(value.expires_in, received_at));
     Ok(token.with_jwt_expiry_fallback())
 }
-/// A failed token call as a `TokenError`.
-fn token_error<E: std::fmt::Debug + Send + Sync + 'static>(
-    error: crate::runtime::Error<E>,
-) -> crate::runtime::token::TokenError {
-    crate::runtime::token::TokenError::from(error)
-}
-/// A failed refresh as a `TokenError`: a 401 means the session is over.
-fn refresh_error<E: std::fmt::Debug + Send + Sync + 'static>(
-    error: crate::runtime::Error<E>,
-) -> crate::runtime::token::TokenError {
-    if error.status() == Some(reqwest::StatusCode::UNAUTHORIZED) {
-        return crate::runtime::token::TokenError::login_required(
-                "the refresh was refused (401): the session is over and a new login is needed",
-            )
-            .with_source(error);
-    }
-    token_error(error)
-}
 /// Source: `specs/infisical/renew-access-token.md:39`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RenewIdentityAccessTokenRequest {
     /// The access token to renew.
     #[serde(rename = "accessToken")]
-    pub access_token: crate::runtime::Secret<String>,
+    pub access_token: rt::Secret<::std::string::String>,
 }
 /// Source: `specs/infisical/renew-access-token.md:63`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 pub enum TokenType {
     /// `Bearer` on the wire.
+    #[serde(rename = "Bearer")]
     Bearer,
     /// A value the document does not list, kept as received.
-    Unknown(String),
+    #[serde(untagged)]
+    Unknown(rt::UnknownValue),
 }
 impl TokenType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
         match self {
             Self::Bearer => "Bearer",
-            Self::Unknown(other) => other,
+            Self::Unknown(other) => other.as_str(),
         }
     }
 }
-impl From<&str> for TokenType {
-    fn from(value: &str) -> Self {
-        match value {
-            "Bearer" => Self::Bearer,
-            other => Self::Unknown(other.to_owned()),
-        }
-    }
-}
-impl std::fmt::Display for TokenType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl ::std::fmt::Display for TokenType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
-impl serde::Serialize for TokenType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-impl<'de> serde::Deserialize<'de> for TokenType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        let value = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        Ok(Self::from(value.as_ref()))
-    }
-}
 /// Source: `specs/infisical/renew-access-token.md:54`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RenewIdentityAccessTokenResponse {
     #[serde(rename = "accessToken")]
-    pub access_token: crate::runtime::Secret<String>,
+    pub access_token: rt::Secret<::std::string::String>,
     #[serde(rename = "expiresIn")]
     pub expires_in: f64,
     #[serde(rename = "accessTokenMaxTTL")]
@@ -298,94 +207,115 @@ pub struct RenewIdentityAccessTokenResponse {
     pub token_type: TokenType,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 /// Source: `specs/infisical/renew-access-token.md:77`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RenewIdentityAccessTokenBadRequest {
     #[serde(rename = "reqId")]
-    pub req_id: String,
+    pub req_id: ::std::string::String,
     /// Allowed values: `400.0`.
     #[serde(rename = "statusCode")]
     pub status_code: f64,
-    pub message: String,
-    pub error: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub details: Option<serde_json::Value>,
+    pub message: ::std::string::String,
+    pub error: ::std::string::String,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub details: ::std::option::Option<::serde_json::Value>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 /// Source: `specs/infisical/renew-access-token.md:101`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RenewIdentityAccessTokenUnauthorized {
     #[serde(rename = "reqId")]
-    pub req_id: String,
+    pub req_id: ::std::string::String,
     /// Allowed values: `401.0`.
     #[serde(rename = "statusCode")]
     pub status_code: f64,
-    pub message: String,
-    pub error: String,
+    pub message: ::std::string::String,
+    pub error: ::std::string::String,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 /// Source: `specs/infisical/renew-access-token.md:124`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RenewIdentityAccessTokenForbidden {
     #[serde(rename = "reqId")]
-    pub req_id: String,
+    pub req_id: ::std::string::String,
     /// Allowed values: `403.0`.
     #[serde(rename = "statusCode")]
     pub status_code: f64,
-    pub message: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub details: Option<serde_json::Value>,
-    pub error: String,
+    pub message: ::std::string::String,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub details: ::std::option::Option<::serde_json::Value>,
+    pub error: ::std::string::String,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 /// Source: `specs/infisical/renew-access-token.md:148`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RenewIdentityAccessTokenNotFound {
     #[serde(rename = "reqId")]
-    pub req_id: String,
+    pub req_id: ::std::string::String,
     /// Allowed values: `404.0`.
     #[serde(rename = "statusCode")]
     pub status_code: f64,
-    pub message: String,
-    pub error: String,
+    pub message: ::std::string::String,
+    pub error: ::std::string::String,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 /// Source: `specs/infisical/renew-access-token.md:171`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RenewIdentityAccessTokenUnprocessableEntity {
     #[serde(rename = "reqId")]
-    pub req_id: String,
+    pub req_id: ::std::string::String,
     /// Allowed values: `422.0`.
     #[serde(rename = "statusCode")]
     pub status_code: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<serde_json::Value>,
-    pub error: String,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub message: ::std::option::Option<::serde_json::Value>,
+    pub error: ::std::string::String,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 /// Source: `specs/infisical/renew-access-token.md:192`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RenewIdentityAccessTokenInternalServerError {
     #[serde(rename = "reqId")]
-    pub req_id: String,
+    pub req_id: ::std::string::String,
     /// Allowed values: `500.0`.
     #[serde(rename = "statusCode")]
     pub status_code: f64,
-    pub message: String,
-    pub error: String,
+    pub message: ::std::string::String,
+    pub error: ::std::string::String,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }

@@ -3,9 +3,9 @@
 
 //! Typed async clients for vendor APIs, generated from the vendors' own documents.
 //!
-//! One module per API (see below), each with a `Client`, its request, response and error types, and the hand-written [`runtime`] they share. Regenerate with `cargo xtask regenerate`; the repository README explains the whole pipeline.
+//! One module per API (see below), each with a `Client`, its request, response and error types; the hand-written [`runtime`] they share is the `vendor-runtime` crate, re-exported here. Regenerate with `cargo xtask regenerate`; the repository README explains the whole pipeline.
 #![forbid(unsafe_code)]
-pub mod runtime;
+pub use vendor_runtime as runtime;
 /// Cloudreve v4
 pub mod cloudreve;
 /// EnOS apim-token-service
@@ -18,7 +18,7 @@ pub mod pitchpoint;
 pub mod smartling;
 pub use chrono;
 pub use reqwest;
-pub use runtime::{Error, ResponseValue, Secret};
+pub use vendor_runtime::{ApiClient, Error, ResponseValue, Secret};
 /// The repository README's examples, compiled and run as doctests.
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]

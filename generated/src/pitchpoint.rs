@@ -7,59 +7,35 @@
 //!
 //! Generated from `specs/pitchpoint/refresh-id-token.md`, `specs/pitchpoint/sign-in-with-password.md`.
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
+use ::vendor_runtime as rt;
 /// A client for Pitchpoint user management.
 ///
-/// Create one with a constructor per documented server, or with [`Client::new`] for any base URL (a proxy, a self-hosted server, a test server). Clones share one connection pool. Timeouts, retries and plain-HTTP rules come from [`crate::runtime::Config`].
+/// Create one with a constructor per documented server, or with [`Client::new`] for any base URL (a proxy, a self-hosted server, a test server); [`vendor_runtime::ApiClient`] adds the constructors and accessors for timeouts, retries and plain-HTTP rules ([`vendor_runtime::Config`]). Clones share one connection pool.
 #[derive(Clone, Debug)]
 pub struct Client {
-    http: crate::runtime::HttpClient,
+    http: rt::HttpClient,
+}
+impl rt::ApiClient for Client {
+    fn from_http(http: rt::HttpClient) -> Self {
+        Client { http }
+    }
+    fn http(&self) -> &rt::HttpClient {
+        &self.http
+    }
 }
 impl Client {
+    /// A client for any base URL, e.g. `http://127.0.0.1:8080`, with the default configuration.
+    pub fn new(base_url: impl ::std::convert::Into<::std::string::String>) -> Self {
+        <Self as rt::ApiClient>::with_config(
+            base_url,
+            <rt::Config as ::std::default::Default>::default(),
+        )
+    }
     /// `https://api.pointservices.com`
     ///
     /// Source: `specs/pitchpoint/refresh-id-token.md:16`.
     pub fn default_server() -> Self {
-        let url = String::from("https://api.pointservices.com");
-        Self::new(url)
-    }
-    /// A client for any base URL, e.g. `http://127.0.0.1:8080`, with the default [`crate::runtime::Config`].
-    pub fn new(base_url: impl Into<String>) -> Self {
-        Self::with_config(base_url, crate::runtime::Config::default())
-    }
-    /// A client for any base URL with its own timeouts, retries and plain-HTTP rule.
-    pub fn with_config(
-        base_url: impl Into<String>,
-        config: crate::runtime::Config,
-    ) -> Self {
-        Client {
-            http: crate::runtime::HttpClient::new(base_url, config),
-        }
-    }
-    /// A client for any base URL that sends through a `reqwest::Client` you configured
-    /// (proxies, TLS roots); `config` still sets the total timeout and retries.
-    pub fn with_http_client(
-        base_url: impl Into<String>,
-        http: reqwest::Client,
-        config: crate::runtime::Config,
-    ) -> Self {
-        Client {
-            http: crate::runtime::HttpClient::with_http_client(base_url, http, config),
-        }
-    }
-    /// This client, sharing its connections, with another configuration: e.g. a shorter
-    /// timeout or no retries for one call.
-    pub fn reconfigured(&self, config: crate::runtime::Config) -> Self {
-        Client {
-            http: self.http.with_config(config),
-        }
-    }
-    /// The configuration calls use.
-    pub fn config(&self) -> &crate::runtime::Config {
-        self.http.config()
-    }
-    /// The base URL requests are sent to.
-    pub fn base_url(&self) -> &str {
-        self.http.base_url()
+        Self::new("https://api.pointservices.com")
     }
     /// Refresh Id Token
     ///
@@ -71,12 +47,12 @@ impl Client {
     pub async fn refresh_id_token(
         &self,
         body: &RefreshIdTokenRequest,
-    ) -> Result<
-        crate::runtime::ResponseValue<RefreshIdTokenResponse>,
-        crate::runtime::Error<RefreshIdTokenError>,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<RefreshIdTokenResponse>,
+        rt::Error<RefreshIdTokenError>,
     > {
-        let request = crate::runtime::Request::new(
-                reqwest::Method::POST,
+        let request = rt::Request::new(
+                ::reqwest::Method::POST,
                 "/user-management-services-ws/oauth2/002/refreshIdToken",
             )
             .operation(
@@ -103,12 +79,12 @@ impl Client {
     pub async fn sign_in_with_password(
         &self,
         body: &SignInWithPasswordRequest,
-    ) -> Result<
-        crate::runtime::ResponseValue<SignInWithPasswordResponse>,
-        crate::runtime::Error<SignInWithPasswordError>,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<SignInWithPasswordResponse>,
+        rt::Error<SignInWithPasswordError>,
     > {
-        let request = crate::runtime::Request::new(
-                reqwest::Method::POST,
+        let request = rt::Request::new(
+                ::reqwest::Method::POST,
                 "/user-management-services-ws/oauth2/002/signInWithPassword",
             )
             .operation(
@@ -145,11 +121,11 @@ pub enum SignInWithPasswordError {
 /// What Pitchpoint user management's [`TokenSource`] needs from you, once: it logs in (and signs requests) with these.
 #[derive(Clone, Debug)]
 pub struct Credentials {
-    pub username: String,
-    pub password: crate::runtime::Secret<String>,
-    pub useralias: Option<String>,
+    pub username: ::std::string::String,
+    pub password: rt::Secret<::std::string::String>,
+    pub useralias: ::std::option::Option<::std::string::String>,
 }
-/// Pitchpoint user management's token endpoints as one [`crate::runtime::token::TokenSource`]: give it to a [`crate::runtime::token::TokenManager`], which keeps a token fresh.
+/// Pitchpoint user management's token endpoints as one [`vendor_runtime::token::TokenSource`]: give it to a [`vendor_runtime::token::TokenManager`], which keeps a token fresh.
 ///
 /// The mapping, inferred from the documents:
 ///
@@ -158,38 +134,29 @@ pub struct Credentials {
 #[derive(Clone, Debug)]
 pub struct TokenSource {
     client: Client,
-    credentials: Option<Credentials>,
+    login: rt::token::Login<Credentials>,
 }
 impl TokenSource {
-    /// A source without credentials: it refreshes, but cannot log in.
+    /// A source that refreshes the token it is given but cannot log in.
     pub fn new(client: Client) -> Self {
         TokenSource {
             client,
-            credentials: None,
+            login: rt::token::Login::Unavailable,
         }
     }
     /// A source that logs in with `credentials` whenever no valid token is left.
     pub fn with_credentials(client: Client, credentials: Credentials) -> Self {
         TokenSource {
             client,
-            credentials: Some(credentials),
+            login: rt::token::Login::Credentials(credentials),
         }
     }
-    fn credentials(&self) -> Result<&Credentials, crate::runtime::token::TokenError> {
-        self.credentials
-            .as_ref()
-            .ok_or_else(|| {
-                crate::runtime::token::TokenError::login_required(
-                    "this token source has no credentials: build it with `TokenSource::with_credentials`",
-                )
-            })
-    }
 }
-impl crate::runtime::token::TokenSource for TokenSource {
-    async fn login(
-        &self,
-    ) -> Result<crate::runtime::token::Token, crate::runtime::token::TokenError> {
-        let credentials = self.credentials()?;
+/// Envelope codes that mean the session is over and a new login is needed (JSON text).
+const RELOGIN_CODES: &[&str] = &[];
+impl rt::token::TokenSource for TokenSource {
+    async fn login(&self) -> rt::token::TokenResult {
+        let credentials = self.login.credentials()?;
         let request = SignInWithPasswordRequest {
             username: credentials.username.clone(),
             password: credentials.password.clone(),
@@ -199,24 +166,12 @@ impl crate::runtime::token::TokenSource for TokenSource {
             .client
             .sign_in_with_password(&request)
             .await
-            .map_err(token_error)?;
-        let received_at = chrono::Utc::now();
-        let raw: serde_json::Value = serde_json::from_slice(answer.raw_body())
-            .unwrap_or(serde_json::Value::Null);
-        let value = answer.into_inner();
-        token_from_sign_in_with_password_response(value, received_at, raw)
+            .map_err(|error| rt::token::call_failed(error, RELOGIN_CODES))?;
+        let (value, received_at, raw) = rt::token::received(answer);
+        token_from_login_answer(value, received_at, raw)
     }
-    async fn refresh(
-        &self,
-        current: &crate::runtime::token::Token,
-    ) -> Result<crate::runtime::token::Token, crate::runtime::token::TokenError> {
-        let refresh_token = current
-            .refresh_token()
-            .ok_or_else(|| {
-                crate::runtime::token::TokenError::login_required(
-                    "the current token has no refresh token",
-                )
-            })?;
+    async fn refresh(&self, current: &rt::token::Token) -> rt::token::TokenResult {
+        let refresh_token = current.require_refresh_token()?;
         let request = RefreshIdTokenRequest {
             refresh_token: refresh_token.clone(),
         };
@@ -224,277 +179,233 @@ impl crate::runtime::token::TokenSource for TokenSource {
             .client
             .refresh_id_token(&request)
             .await
-            .map_err(refresh_error)?;
-        let received_at = chrono::Utc::now();
-        let raw: serde_json::Value = serde_json::from_slice(answer.raw_body())
-            .unwrap_or(serde_json::Value::Null);
-        let value = answer.into_inner();
-        token_from_refresh_id_token_response(value, received_at, raw)
+            .map_err(|error| rt::token::refresh_failed(error, RELOGIN_CODES))?;
+        let (value, received_at, raw) = rt::token::received(answer);
+        token_from_refresh_answer(value, received_at, raw)
     }
 }
 /// The token in an answer, on the common model (see [`TokenSource`] for the mapping).
-fn token_from_sign_in_with_password_response(
+fn token_from_login_answer(
     value: SignInWithPasswordResponse,
-    received_at: chrono::DateTime<chrono::Utc>,
-    raw: serde_json::Value,
-) -> Result<crate::runtime::token::Token, crate::runtime::token::TokenError> {
-    let mut token = crate::runtime::token::Token::new(
-            value
-                .access_token
-                .ok_or_else(|| crate::runtime::token::TokenError::other(
-                    "the answer has no `access_token`",
-                ))?,
-        )
-        .with_raw(raw);
+    received_at: ::chrono::DateTime<::chrono::Utc>,
+    raw: ::serde_json::Value,
+) -> rt::token::TokenResult {
+    let access_token = rt::token::required(value.access_token, "access_token")?;
+    let mut token = rt::token::Token::new(access_token).with_raw(raw);
     if let Some(refresh_token) = value.refresh_token {
         token = token.with_refresh_token(refresh_token);
     }
-    let token_type = value.token_type;
-    token = token.with_token_type(token_type);
-    token = token
-        .with_expires_at({
-            let lifetime = value.expires_in;
-            crate::runtime::token::expiry::after_seconds(
-                lifetime.round() as i64,
-                received_at,
-            )
-        });
+    token = token.with_token_type(value.token_type);
+    token = token.with_expires_at(rt::token::expiry::at(value.expires_in, received_at));
     Ok(token.with_jwt_expiry_fallback())
 }
 /// The token in an answer, on the common model (see [`TokenSource`] for the mapping).
-fn token_from_refresh_id_token_response(
+fn token_from_refresh_answer(
     value: RefreshIdTokenResponse,
-    received_at: chrono::DateTime<chrono::Utc>,
-    raw: serde_json::Value,
-) -> Result<crate::runtime::token::Token, crate::runtime::token::TokenError> {
-    let mut token = crate::runtime::token::Token::new(
-            value
-                .access_token
-                .ok_or_else(|| crate::runtime::token::TokenError::other(
-                    "the answer has no `access_token`",
-                ))?,
-        )
-        .with_raw(raw);
+    received_at: ::chrono::DateTime<::chrono::Utc>,
+    raw: ::serde_json::Value,
+) -> rt::token::TokenResult {
+    let access_token = rt::token::required(value.access_token, "access_token")?;
+    let mut token = rt::token::Token::new(access_token).with_raw(raw);
     if let Some(refresh_token) = value.refresh_token {
         token = token.with_refresh_token(refresh_token);
     }
-    let token_type = value.token_type;
-    token = token.with_token_type(token_type);
-    token = token
-        .with_expires_at({
-            let lifetime = value.expires_in;
-            crate::runtime::token::expiry::after_seconds(
-                lifetime.round() as i64,
-                received_at,
-            )
-        });
+    token = token.with_token_type(value.token_type);
+    token = token.with_expires_at(rt::token::expiry::at(value.expires_in, received_at));
     Ok(token.with_jwt_expiry_fallback())
-}
-/// A failed token call as a `TokenError`.
-fn token_error<E: std::fmt::Debug + Send + Sync + 'static>(
-    error: crate::runtime::Error<E>,
-) -> crate::runtime::token::TokenError {
-    crate::runtime::token::TokenError::from(error)
-}
-/// A failed refresh as a `TokenError`: a 401 means the session is over.
-fn refresh_error<E: std::fmt::Debug + Send + Sync + 'static>(
-    error: crate::runtime::Error<E>,
-) -> crate::runtime::token::TokenError {
-    if error.status() == Some(reqwest::StatusCode::UNAUTHORIZED) {
-        return crate::runtime::token::TokenError::login_required(
-                "the refresh was refused (401): the session is over and a new login is needed",
-            )
-            .with_source(error);
-    }
-    token_error(error)
 }
 /// Source: `specs/pitchpoint/refresh-id-token.md:36`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RefreshIdTokenRequest {
     /// The refresh token receieved during sign-in
-    pub refresh_token: crate::runtime::Secret<String>,
+    pub refresh_token: rt::Secret<::std::string::String>,
 }
 /// Source: `specs/pitchpoint/refresh-id-token.md:51`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RefreshIdTokenResponse {
     /// Used for authenticated requests to the webhook testing endpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_token: Option<crate::runtime::Secret<String>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub access_token: ::std::option::Option<rt::Secret<::std::string::String>>,
     /// Used to obtain a new access token once the current one expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub refresh_token: Option<crate::runtime::Secret<String>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub refresh_token: ::std::option::Option<rt::Secret<::std::string::String>>,
     /// The scope of the token
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub scope: ::std::option::Option<::std::string::String>,
     /// The token type
     ///
     /// Default: `"Bearer"`.
-    #[serde(default = "default_refresh_id_token_response_token_type")]
-    pub token_type: String,
+    #[serde(default = "RefreshIdTokenResponse::default_token_type")]
+    pub token_type: ::std::string::String,
     /// The time in seconds until the access token expires.
     ///
     /// Default: `3600`.
-    #[serde(default = "default_refresh_id_token_response_expires_in")]
+    #[serde(default = "RefreshIdTokenResponse::default_expires_in")]
     pub expires_in: f64,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
-fn default_refresh_id_token_response_token_type() -> String {
-    String::from("Bearer")
-}
-fn default_refresh_id_token_response_expires_in() -> f64 {
-    3600f64
+impl RefreshIdTokenResponse {
+    fn default_token_type() -> ::std::string::String {
+        ::std::string::String::from("Bearer")
+    }
+    fn default_expires_in() -> f64 {
+        3600f64
+    }
 }
 /// Source: `specs/pitchpoint/refresh-id-token.md:81`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RefreshIdTokenErrorBody {
     /// Error code
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub error: ::std::option::Option<::std::string::String>,
     /// String description of what went wrong
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_description: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub error_description: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 /// Source: `specs/pitchpoint/sign-in-with-password.md:38`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SignInWithPasswordRequest {
     /// Your username.
-    pub username: String,
+    pub username: ::std::string::String,
     /// Your password.
-    pub password: crate::runtime::Secret<String>,
+    pub password: rt::Secret<::std::string::String>,
     /// If your company is using a shared username and password, set this parameter so that your actions are attributed specifically to you
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub useralias: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub useralias: ::std::option::Option<::std::string::String>,
 }
 /// Source: `specs/pitchpoint/sign-in-with-password.md:56`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SignInWithPasswordResponse {
     /// Used for authenticated requests to the webhook testing endpoint.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub access_token: Option<crate::runtime::Secret<String>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub access_token: ::std::option::Option<rt::Secret<::std::string::String>>,
     /// Used to obtain a new access token once the current one expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub refresh_token: Option<crate::runtime::Secret<String>>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub refresh_token: ::std::option::Option<rt::Secret<::std::string::String>>,
     /// The scope of the token
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub scope: ::std::option::Option<::std::string::String>,
     /// The token type
     ///
     /// Default: `"Bearer"`.
-    #[serde(default = "default_sign_in_with_password_response_token_type")]
-    pub token_type: String,
+    #[serde(default = "SignInWithPasswordResponse::default_token_type")]
+    pub token_type: ::std::string::String,
     /// The time in seconds until the access token expires.
     ///
     /// Default: `3600`.
-    #[serde(default = "default_sign_in_with_password_response_expires_in")]
+    #[serde(default = "SignInWithPasswordResponse::default_expires_in")]
     pub expires_in: f64,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
-fn default_sign_in_with_password_response_token_type() -> String {
-    String::from("Bearer")
-}
-fn default_sign_in_with_password_response_expires_in() -> f64 {
-    3600f64
+impl SignInWithPasswordResponse {
+    fn default_token_type() -> ::std::string::String {
+        ::std::string::String::from("Bearer")
+    }
+    fn default_expires_in() -> f64 {
+        3600f64
+    }
 }
 /// Source: `specs/pitchpoint/sign-in-with-password.md:86`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SignInWithPasswordErrorBody {
     /// Error code
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub error: ::std::option::Option<::std::string::String>,
     /// String description of what went wrong
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error_description: Option<String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub error_description: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
-/// The documents' examples, each decoded into its generated type and encoded back.
 #[cfg(test)]
 mod examples {
     use super::*;
+    /// The documents' examples, each decoded into its generated type and encoded back.
     #[test]
-    fn refresh_id_token_request_example_1() {
-        crate::runtime::assert_round_trip::<
-            RefreshIdTokenRequest,
-        >(
-            "{\"refresh_token\":\"AMf-vBxITbnfBBMJpPXMvop1qa1cMaUuqAKX_y1hYsmcgVtzhx7Al_9mWD\"}",
-            &["AMf-vBxITbnfBBMJpPXMvop1qa1cMaUuqAKX_y1hYsmcgVtzhx7Al_9mWD"],
-        );
-    }
-    #[test]
-    fn refresh_id_token_ok_example_1() {
-        crate::runtime::assert_round_trip::<
-            RefreshIdTokenResponse,
-        >(
-            "{\"access_token\":\"eyJraWQiOiIxMjM0NSIsInR5cCI6IkpXVCIsImFsZyI6IlJTMjU2In0.eyJhdWQiOiJ0ZXN0LXRlbmFudCIsInN1YiI6InhwcHN8MTIyMyIsImVtYWlsX3ZlcmlmaWVkIjp0cnVlLCJ1c2VyX2lkIjoiMTIyMyIsImF1dGhfdGltZSI6MTcwODcxNTYwMiwiaXNzIjoiaHR0cHM6XC9cL3NlY3VyZXRva2VuLmdvb2dsZS5jb21cL3Rlc3QtdGVuYW50IiwiZXhwIjoxNzA4NzE5LCJpYXQiOjE3MDg3MTUsImVtYWlsIjoidGVzdHVzZXJAdGVuYW50LmNvbSJ9.dGVzdA==\",\"refresh_token\":\"AMf-vBxITbnfBBMJpPXMvop1qa1cMaUuqAKX_y1hYsmcgVtzhx7Al_9mWD\",\"scope\":\"policy\",\"token_type\":\"Bearer\",\"expires_in\":3600}",
-            &[
-                "eyJraWQiOiIxMjM0NSIsInR5cCI6IkpXVCIsImFsZyI6IlJTMjU2In0.eyJhdWQiOiJ0ZXN0LXRlbmFudCIsInN1YiI6InhwcHN8MTIyMyIsImVtYWlsX3ZlcmlmaWVkIjp0cnVlLCJ1c2VyX2lkIjoiMTIyMyIsImF1dGhfdGltZSI6MTcwODcxNTYwMiwiaXNzIjoiaHR0cHM6XC9cL3NlY3VyZXRva2VuLmdvb2dsZS5jb21cL3Rlc3QtdGVuYW50IiwiZXhwIjoxNzA4NzE5LCJpYXQiOjE3MDg3MTUsImVtYWlsIjoidGVzdHVzZXJAdGVuYW50LmNvbSJ9.dGVzdA==",
-                "AMf-vBxITbnfBBMJpPXMvop1qa1cMaUuqAKX_y1hYsmcgVtzhx7Al_9mWD",
-            ],
-        );
-    }
-    #[test]
-    fn refresh_id_token_bad_request_example_1() {
-        crate::runtime::assert_round_trip::<
-            RefreshIdTokenErrorBody,
-        >(
-            "{\"error_description\":\"Invalid username / password combination\",\"error\":\"access_denied\"}",
-            &[],
-        );
-    }
-    #[test]
-    fn refresh_id_token_forbidden_example_1() {
-        crate::runtime::assert_round_trip::<
-            RefreshIdTokenErrorBody,
-        >(
-            "{\"error_description\":\"Invalid username / password combination\",\"error\":\"access_denied\"}",
-            &[],
-        );
-    }
-    #[test]
-    fn sign_in_with_password_request_example_1() {
-        crate::runtime::assert_round_trip::<
-            SignInWithPasswordRequest,
-        >(
-            "{\"username\":\"customerUsername\",\"password\":\"customerPassword\"}",
-            &["customerPassword"],
-        );
-    }
-    #[test]
-    fn sign_in_with_password_ok_example_1() {
-        crate::runtime::assert_round_trip::<
-            SignInWithPasswordResponse,
-        >(
-            "{\"access_token\":\"eyJraWQiOiIxMjM0NSIsInR5cCI6IkpXVCIsImFsZyI6IlJTMjU2In0.eyJhdWQiOiJ0ZXN0LXRlbmFudCIsInN1YiI6InhwcHN8MTIyMyIsImVtYWlsX3ZlcmlmaWVkIjp0cnVlLCJ1c2VyX2lkIjoiMTIyMyIsImF1dGhfdGltZSI6MTcwODcxNTYwMiwiaXNzIjoiaHR0cHM6XC9cL3NlY3VyZXRva2VuLmdvb2dsZS5jb21cL3Rlc3QtdGVuYW50IiwiZXhwIjoxNzA4NzE5LCJpYXQiOjE3MDg3MTUsImVtYWlsIjoidGVzdHVzZXJAdGVuYW50LmNvbSJ9.dGVzdA==\",\"refresh_token\":\"AMf-vBxITbnfBBMJpPXMvop1qa1cMaUuqAKX_y1hYsmcgVtzhx7Al_9mWD\",\"scope\":\"policy\",\"token_type\":\"Bearer\",\"expires_in\":3600}",
-            &[
-                "eyJraWQiOiIxMjM0NSIsInR5cCI6IkpXVCIsImFsZyI6IlJTMjU2In0.eyJhdWQiOiJ0ZXN0LXRlbmFudCIsInN1YiI6InhwcHN8MTIyMyIsImVtYWlsX3ZlcmlmaWVkIjp0cnVlLCJ1c2VyX2lkIjoiMTIyMyIsImF1dGhfdGltZSI6MTcwODcxNTYwMiwiaXNzIjoiaHR0cHM6XC9cL3NlY3VyZXRva2VuLmdvb2dsZS5jb21cL3Rlc3QtdGVuYW50IiwiZXhwIjoxNzA4NzE5LCJpYXQiOjE3MDg3MTUsImVtYWlsIjoidGVzdHVzZXJAdGVuYW50LmNvbSJ9.dGVzdA==",
-                "AMf-vBxITbnfBBMJpPXMvop1qa1cMaUuqAKX_y1hYsmcgVtzhx7Al_9mWD",
-            ],
-        );
-    }
-    #[test]
-    fn sign_in_with_password_bad_request_example_1() {
-        crate::runtime::assert_round_trip::<
-            SignInWithPasswordErrorBody,
-        >(
-            "{\"error_description\":\"Invalid username / password combination\",\"error\":\"access_denied\"}",
-            &[],
-        );
-    }
-    #[test]
-    fn sign_in_with_password_forbidden_example_1() {
-        crate::runtime::assert_round_trip::<
-            SignInWithPasswordErrorBody,
-        >(
-            "{\"error_description\":\"Invalid username / password combination\",\"error\":\"access_denied\"}",
-            &[],
-        );
+    fn documented_examples_round_trip() {
+        rt::testing::Examples::default()
+            .round_trip::<
+                RefreshIdTokenRequest,
+            >(
+                "specs/pitchpoint/refresh-id-token.md:18",
+                "{\"refresh_token\":\"AMf-vBxITbnfBBMJpPXMvop1qa1cMaUuqAKX_y1hYsmcgVtzhx7Al_9mWD\"}",
+                &["AMf-vBxITbnfBBMJpPXMvop1qa1cMaUuqAKX_y1hYsmcgVtzhx7Al_9mWD"],
+            )
+            .round_trip::<
+                RefreshIdTokenResponse,
+            >(
+                "specs/pitchpoint/refresh-id-token.md:63",
+                "{\"access_token\":\"eyJraWQiOiIxMjM0NSIsInR5cCI6IkpXVCIsImFsZyI6IlJTMjU2In0.eyJhdWQiOiJ0ZXN0LXRlbmFudCIsInN1YiI6InhwcHN8MTIyMyIsImVtYWlsX3ZlcmlmaWVkIjp0cnVlLCJ1c2VyX2lkIjoiMTIyMyIsImF1dGhfdGltZSI6MTcwODcxNTYwMiwiaXNzIjoiaHR0cHM6XC9cL3NlY3VyZXRva2VuLmdvb2dsZS5jb21cL3Rlc3QtdGVuYW50IiwiZXhwIjoxNzA4NzE5LCJpYXQiOjE3MDg3MTUsImVtYWlsIjoidGVzdHVzZXJAdGVuYW50LmNvbSJ9.dGVzdA==\",\"refresh_token\":\"AMf-vBxITbnfBBMJpPXMvop1qa1cMaUuqAKX_y1hYsmcgVtzhx7Al_9mWD\",\"scope\":\"policy\",\"token_type\":\"Bearer\",\"expires_in\":3600}",
+                &[
+                    "eyJraWQiOiIxMjM0NSIsInR5cCI6IkpXVCIsImFsZyI6IlJTMjU2In0.eyJhdWQiOiJ0ZXN0LXRlbmFudCIsInN1YiI6InhwcHN8MTIyMyIsImVtYWlsX3ZlcmlmaWVkIjp0cnVlLCJ1c2VyX2lkIjoiMTIyMyIsImF1dGhfdGltZSI6MTcwODcxNTYwMiwiaXNzIjoiaHR0cHM6XC9cL3NlY3VyZXRva2VuLmdvb2dsZS5jb21cL3Rlc3QtdGVuYW50IiwiZXhwIjoxNzA4NzE5LCJpYXQiOjE3MDg3MTUsImVtYWlsIjoidGVzdHVzZXJAdGVuYW50LmNvbSJ9.dGVzdA==",
+                    "AMf-vBxITbnfBBMJpPXMvop1qa1cMaUuqAKX_y1hYsmcgVtzhx7Al_9mWD",
+                ],
+            )
+            .round_trip::<
+                RefreshIdTokenErrorBody,
+            >(
+                "specs/pitchpoint/refresh-id-token.md:90",
+                "{\"error_description\":\"Invalid username / password combination\",\"error\":\"access_denied\"}",
+                &[],
+            )
+            .round_trip::<
+                RefreshIdTokenErrorBody,
+            >(
+                "specs/pitchpoint/refresh-id-token.md:90",
+                "{\"error_description\":\"Invalid username / password combination\",\"error\":\"access_denied\"}",
+                &[],
+            )
+            .round_trip::<
+                SignInWithPasswordRequest,
+            >(
+                "specs/pitchpoint/sign-in-with-password.md:19",
+                "{\"username\":\"customerUsername\",\"password\":\"customerPassword\"}",
+                &["customerPassword"],
+            )
+            .round_trip::<
+                SignInWithPasswordResponse,
+            >(
+                "specs/pitchpoint/sign-in-with-password.md:68",
+                "{\"access_token\":\"eyJraWQiOiIxMjM0NSIsInR5cCI6IkpXVCIsImFsZyI6IlJTMjU2In0.eyJhdWQiOiJ0ZXN0LXRlbmFudCIsInN1YiI6InhwcHN8MTIyMyIsImVtYWlsX3ZlcmlmaWVkIjp0cnVlLCJ1c2VyX2lkIjoiMTIyMyIsImF1dGhfdGltZSI6MTcwODcxNTYwMiwiaXNzIjoiaHR0cHM6XC9cL3NlY3VyZXRva2VuLmdvb2dsZS5jb21cL3Rlc3QtdGVuYW50IiwiZXhwIjoxNzA4NzE5LCJpYXQiOjE3MDg3MTUsImVtYWlsIjoidGVzdHVzZXJAdGVuYW50LmNvbSJ9.dGVzdA==\",\"refresh_token\":\"AMf-vBxITbnfBBMJpPXMvop1qa1cMaUuqAKX_y1hYsmcgVtzhx7Al_9mWD\",\"scope\":\"policy\",\"token_type\":\"Bearer\",\"expires_in\":3600}",
+                &[
+                    "eyJraWQiOiIxMjM0NSIsInR5cCI6IkpXVCIsImFsZyI6IlJTMjU2In0.eyJhdWQiOiJ0ZXN0LXRlbmFudCIsInN1YiI6InhwcHN8MTIyMyIsImVtYWlsX3ZlcmlmaWVkIjp0cnVlLCJ1c2VyX2lkIjoiMTIyMyIsImF1dGhfdGltZSI6MTcwODcxNTYwMiwiaXNzIjoiaHR0cHM6XC9cL3NlY3VyZXRva2VuLmdvb2dsZS5jb21cL3Rlc3QtdGVuYW50IiwiZXhwIjoxNzA4NzE5LCJpYXQiOjE3MDg3MTUsImVtYWlsIjoidGVzdHVzZXJAdGVuYW50LmNvbSJ9.dGVzdA==",
+                    "AMf-vBxITbnfBBMJpPXMvop1qa1cMaUuqAKX_y1hYsmcgVtzhx7Al_9mWD",
+                ],
+            )
+            .round_trip::<
+                SignInWithPasswordErrorBody,
+            >(
+                "specs/pitchpoint/sign-in-with-password.md:95",
+                "{\"error_description\":\"Invalid username / password combination\",\"error\":\"access_denied\"}",
+                &[],
+            )
+            .round_trip::<
+                SignInWithPasswordErrorBody,
+            >(
+                "specs/pitchpoint/sign-in-with-password.md:95",
+                "{\"error_description\":\"Invalid username / password combination\",\"error\":\"access_denied\"}",
+                &[],
+            )
+            .assert_all_pass();
     }
 }

@@ -7,59 +7,35 @@
 //!
 //! Generated from `specs/smartling/authenticate.md`, `specs/smartling/refresh-authentication.md`.
 #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
+use ::vendor_runtime as rt;
 /// A client for Smartling auth-api v2.
 ///
-/// Create one with a constructor per documented server, or with [`Client::new`] for any base URL (a proxy, a self-hosted server, a test server). Clones share one connection pool. Timeouts, retries and plain-HTTP rules come from [`crate::runtime::Config`].
+/// Create one with a constructor per documented server, or with [`Client::new`] for any base URL (a proxy, a self-hosted server, a test server); [`vendor_runtime::ApiClient`] adds the constructors and accessors for timeouts, retries and plain-HTTP rules ([`vendor_runtime::Config`]). Clones share one connection pool.
 #[derive(Clone, Debug)]
 pub struct Client {
-    http: crate::runtime::HttpClient,
+    http: rt::HttpClient,
+}
+impl rt::ApiClient for Client {
+    fn from_http(http: rt::HttpClient) -> Self {
+        Client { http }
+    }
+    fn http(&self) -> &rt::HttpClient {
+        &self.http
+    }
 }
 impl Client {
+    /// A client for any base URL, e.g. `http://127.0.0.1:8080`, with the default configuration.
+    pub fn new(base_url: impl ::std::convert::Into<::std::string::String>) -> Self {
+        <Self as rt::ApiClient>::with_config(
+            base_url,
+            <rt::Config as ::std::default::Default>::default(),
+        )
+    }
     /// `https://api.smartling.com`
     ///
     /// Source: `specs/smartling/authenticate.md:65`.
     pub fn default_server() -> Self {
-        let url = String::from("https://api.smartling.com");
-        Self::new(url)
-    }
-    /// A client for any base URL, e.g. `http://127.0.0.1:8080`, with the default [`crate::runtime::Config`].
-    pub fn new(base_url: impl Into<String>) -> Self {
-        Self::with_config(base_url, crate::runtime::Config::default())
-    }
-    /// A client for any base URL with its own timeouts, retries and plain-HTTP rule.
-    pub fn with_config(
-        base_url: impl Into<String>,
-        config: crate::runtime::Config,
-    ) -> Self {
-        Client {
-            http: crate::runtime::HttpClient::new(base_url, config),
-        }
-    }
-    /// A client for any base URL that sends through a `reqwest::Client` you configured
-    /// (proxies, TLS roots); `config` still sets the total timeout and retries.
-    pub fn with_http_client(
-        base_url: impl Into<String>,
-        http: reqwest::Client,
-        config: crate::runtime::Config,
-    ) -> Self {
-        Client {
-            http: crate::runtime::HttpClient::with_http_client(base_url, http, config),
-        }
-    }
-    /// This client, sharing its connections, with another configuration: e.g. a shorter
-    /// timeout or no retries for one call.
-    pub fn reconfigured(&self, config: crate::runtime::Config) -> Self {
-        Client {
-            http: self.http.with_config(config),
-        }
-    }
-    /// The configuration calls use.
-    pub fn config(&self) -> &crate::runtime::Config {
-        self.http.config()
-    }
-    /// The base URL requests are sent to.
-    pub fn base_url(&self) -> &str {
-        self.http.base_url()
+        Self::new("https://api.smartling.com")
     }
     /// Authenticate
     ///
@@ -73,12 +49,12 @@ impl Client {
     pub async fn authenticate(
         &self,
         body: &AuthenticateRequest,
-    ) -> Result<
-        crate::runtime::ResponseValue<AuthenticationData>,
-        crate::runtime::Error<AuthenticateError>,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<AuthenticationData>,
+        rt::Error<AuthenticateError>,
     > {
-        let request = crate::runtime::Request::new(
-                reqwest::Method::POST,
+        let request = rt::Request::new(
+                ::reqwest::Method::POST,
                 "/auth-api/v2/authenticate",
             )
             .operation("smartling", "authenticate", "/auth-api/v2/authenticate");
@@ -101,12 +77,12 @@ impl Client {
     pub async fn refresh_authentication(
         &self,
         body: &RefreshAuthenticationRequest,
-    ) -> Result<
-        crate::runtime::ResponseValue<AuthenticationData>,
-        crate::runtime::Error<RefreshAuthenticationError>,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<AuthenticationData>,
+        rt::Error<RefreshAuthenticationError>,
     > {
-        let request = crate::runtime::Request::new(
-                reqwest::Method::POST,
+        let request = rt::Request::new(
+                ::reqwest::Method::POST,
                 "/auth-api/v2/authenticate/refresh",
             )
             .operation(
@@ -125,11 +101,11 @@ impl Client {
 /// How every answer of this API is wrapped.
 ///
 /// Source: `specs/smartling/authenticate.md:32`.
-pub const ENVELOPE: crate::runtime::Envelope = crate::runtime::Envelope {
+pub const ENVELOPE: rt::Envelope = rt::Envelope {
     status: &["response", "code"],
     success: "\"SUCCESS\"",
     payload: &["response", "data"],
-    message: None,
+    message: ::std::option::Option::None,
 };
 /// The documented error answers of [`Client::authenticate`]: the document lists none, so every error answer is `Error::UnexpectedResponse`, with its status and raw body.
 #[derive(Debug, Clone, PartialEq)]
@@ -140,10 +116,10 @@ pub enum RefreshAuthenticationError {}
 /// What Smartling auth-api v2's [`TokenSource`] needs from you, once: it logs in (and signs requests) with these.
 #[derive(Clone, Debug)]
 pub struct Credentials {
-    pub user_identifier: String,
-    pub user_secret: crate::runtime::Secret<String>,
+    pub user_identifier: ::std::string::String,
+    pub user_secret: rt::Secret<::std::string::String>,
 }
-/// Smartling auth-api v2's token endpoints as one [`crate::runtime::token::TokenSource`]: give it to a [`crate::runtime::token::TokenManager`], which keeps a token fresh.
+/// Smartling auth-api v2's token endpoints as one [`vendor_runtime::token::TokenSource`]: give it to a [`vendor_runtime::token::TokenManager`], which keeps a token fresh.
 ///
 /// The mapping, inferred from the documents:
 ///
@@ -152,60 +128,43 @@ pub struct Credentials {
 #[derive(Clone, Debug)]
 pub struct TokenSource {
     client: Client,
-    credentials: Option<Credentials>,
+    login: rt::token::Login<Credentials>,
 }
 impl TokenSource {
-    /// A source without credentials: it refreshes, but cannot log in.
+    /// A source that refreshes the token it is given but cannot log in.
     pub fn new(client: Client) -> Self {
         TokenSource {
             client,
-            credentials: None,
+            login: rt::token::Login::Unavailable,
         }
     }
     /// A source that logs in with `credentials` whenever no valid token is left.
     pub fn with_credentials(client: Client, credentials: Credentials) -> Self {
         TokenSource {
             client,
-            credentials: Some(credentials),
+            login: rt::token::Login::Credentials(credentials),
         }
     }
-    fn credentials(&self) -> Result<&Credentials, crate::runtime::token::TokenError> {
-        self.credentials
-            .as_ref()
-            .ok_or_else(|| {
-                crate::runtime::token::TokenError::login_required(
-                    "this token source has no credentials: build it with `TokenSource::with_credentials`",
-                )
-            })
-    }
 }
-impl crate::runtime::token::TokenSource for TokenSource {
-    async fn login(
-        &self,
-    ) -> Result<crate::runtime::token::Token, crate::runtime::token::TokenError> {
-        let credentials = self.credentials()?;
+/// Envelope codes that mean the session is over and a new login is needed (JSON text).
+const RELOGIN_CODES: &[&str] = &[];
+impl rt::token::TokenSource for TokenSource {
+    async fn login(&self) -> rt::token::TokenResult {
+        let credentials = self.login.credentials()?;
         let request = AuthenticateRequest {
             user_identifier: credentials.user_identifier.clone(),
             user_secret: credentials.user_secret.clone(),
         };
-        let answer = self.client.authenticate(&request).await.map_err(token_error)?;
-        let received_at = chrono::Utc::now();
-        let raw: serde_json::Value = serde_json::from_slice(answer.raw_body())
-            .unwrap_or(serde_json::Value::Null);
-        let value = answer.into_inner();
-        token_from_authentication_data(value, received_at, raw)
+        let answer = self
+            .client
+            .authenticate(&request)
+            .await
+            .map_err(|error| rt::token::call_failed(error, RELOGIN_CODES))?;
+        let (value, received_at, raw) = rt::token::received(answer);
+        token_from_login_answer(value, received_at, raw)
     }
-    async fn refresh(
-        &self,
-        current: &crate::runtime::token::Token,
-    ) -> Result<crate::runtime::token::Token, crate::runtime::token::TokenError> {
-        let refresh_token = current
-            .refresh_token()
-            .ok_or_else(|| {
-                crate::runtime::token::TokenError::login_required(
-                    "the current token has no refresh token",
-                )
-            })?;
+    async fn refresh(&self, current: &rt::token::Token) -> rt::token::TokenResult {
+        let refresh_token = current.require_refresh_token()?;
         let request = RefreshAuthenticationRequest {
             refresh_token: refresh_token.clone(),
         };
@@ -213,194 +172,175 @@ impl crate::runtime::token::TokenSource for TokenSource {
             .client
             .refresh_authentication(&request)
             .await
-            .map_err(refresh_error)?;
-        let received_at = chrono::Utc::now();
-        let raw: serde_json::Value = serde_json::from_slice(answer.raw_body())
-            .unwrap_or(serde_json::Value::Null);
-        let value = answer.into_inner();
-        token_from_authentication_data(value, received_at, raw)
+            .map_err(|error| rt::token::refresh_failed(error, RELOGIN_CODES))?;
+        let (value, received_at, raw) = rt::token::received(answer);
+        token_from_login_answer(value, received_at, raw)
     }
 }
 /// The token in an answer, on the common model (see [`TokenSource`] for the mapping).
-fn token_from_authentication_data(
+fn token_from_login_answer(
     value: AuthenticationData,
-    received_at: chrono::DateTime<chrono::Utc>,
-    raw: serde_json::Value,
-) -> Result<crate::runtime::token::Token, crate::runtime::token::TokenError> {
-    let mut token = crate::runtime::token::Token::new(
-            value
-                .access_token
-                .ok_or_else(|| crate::runtime::token::TokenError::other(
-                    "the answer has no `accessToken`",
-                ))?,
-        )
-        .with_raw(raw);
+    received_at: ::chrono::DateTime<::chrono::Utc>,
+    raw: ::serde_json::Value,
+) -> rt::token::TokenResult {
+    let access_token = rt::token::required(value.access_token, "accessToken")?;
+    let mut token = rt::token::Token::new(access_token).with_raw(raw);
     if let Some(refresh_token) = value.refresh_token {
         token = token.with_refresh_token(refresh_token);
     }
     if let Some(token_type) = value.token_type {
         token = token.with_token_type(token_type);
     }
-    token = token
-        .with_expires_at(
-            value
-                .expires_in
-                .and_then(|lifetime| crate::runtime::token::expiry::after_seconds(
-                    lifetime,
-                    received_at,
-                )),
-        );
+    token = token.with_expires_at(rt::token::expiry::at(value.expires_in, received_at));
     token = token
         .with_refresh_expires_at(
-            value
-                .refresh_expires_in
-                .and_then(|lifetime| crate::runtime::token::expiry::after_seconds(
-                    lifetime,
-                    received_at,
-                )),
+            rt::token::expiry::at(value.refresh_expires_in, received_at),
         );
     Ok(token.with_jwt_expiry_fallback())
 }
-/// A failed token call as a `TokenError`.
-fn token_error<E: std::fmt::Debug + Send + Sync + 'static>(
-    error: crate::runtime::Error<E>,
-) -> crate::runtime::token::TokenError {
-    crate::runtime::token::TokenError::from(error)
-}
-/// A failed refresh as a `TokenError`: a 401 means the session is over.
-fn refresh_error<E: std::fmt::Debug + Send + Sync + 'static>(
-    error: crate::runtime::Error<E>,
-) -> crate::runtime::token::TokenError {
-    if error.status() == Some(reqwest::StatusCode::UNAUTHORIZED) {
-        return crate::runtime::token::TokenError::login_required(
-                "the refresh was refused (401): the session is over and a new login is needed",
-            )
-            .with_source(error);
-    }
-    token_error(error)
-}
 /// Source: `specs/smartling/authenticate.md:12`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuthenticateRequest {
     /// Your User ID.
     #[serde(rename = "userIdentifier")]
-    pub user_identifier: String,
+    pub user_identifier: ::std::string::String,
     /// User secret for the token ID.
     #[serde(rename = "userSecret")]
-    pub user_secret: crate::runtime::Secret<String>,
+    pub user_secret: rt::Secret<::std::string::String>,
 }
 /// Source: `specs/smartling/authenticate.md:35`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuthenticationData {
     /// Token to authenticate all other API requests.
-    #[serde(rename = "accessToken", default, skip_serializing_if = "Option::is_none")]
-    pub access_token: Option<crate::runtime::Secret<String>>,
+    #[serde(
+        rename = "accessToken",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub access_token: ::std::option::Option<rt::Secret<::std::string::String>>,
     /// Token for a Refresh Authentication request.
-    #[serde(rename = "refreshToken", default, skip_serializing_if = "Option::is_none")]
-    pub refresh_token: Option<crate::runtime::Secret<String>>,
+    #[serde(
+        rename = "refreshToken",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub refresh_token: ::std::option::Option<rt::Secret<::std::string::String>>,
     /// Number of seconds until access token expires.
     #[serde(
         rename = "expiresIn",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::lenient::optional_value_or_text",
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "rt::lenient::optional_value_or_text",
     )]
-    pub expires_in: Option<i64>,
+    pub expires_in: ::std::option::Option<i64>,
     /// Number of seconds until refresh token expires.
     #[serde(
         rename = "refreshExpiresIn",
         default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "crate::runtime::lenient::optional_value_or_text",
+        skip_serializing_if = "::std::option::Option::is_none",
+        deserialize_with = "rt::lenient::optional_value_or_text",
     )]
-    pub refresh_expires_in: Option<i64>,
+    pub refresh_expires_in: ::std::option::Option<i64>,
     /// Type of access token being returned. Currently, this will always be `Bearer`.
-    #[serde(rename = "tokenType", default, skip_serializing_if = "Option::is_none")]
-    pub token_type: Option<String>,
+    #[serde(
+        rename = "tokenType",
+        default,
+        skip_serializing_if = "::std::option::Option::is_none",
+    )]
+    pub token_type: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 /// Source: `specs/smartling/authenticate.md:33`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuthenticationResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub code: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<AuthenticationData>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub code: ::std::option::Option<::std::string::String>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub data: ::std::option::Option<AuthenticationData>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 /// Source: `specs/smartling/authenticate.md:32`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct AuthenticateResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub response: Option<AuthenticationResponse>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub response: ::std::option::Option<AuthenticationResponse>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
 /// Source: `specs/smartling/refresh-authentication.md:11`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RefreshAuthenticationRequest {
     /// Refresh token provided in the [Authenticate](/developers/api/v2/authentication/authenticate/) response.
     #[serde(rename = "refreshToken")]
-    pub refresh_token: crate::runtime::Secret<String>,
+    pub refresh_token: rt::Secret<::std::string::String>,
 }
 /// Source: `specs/smartling/refresh-authentication.md:25`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RefreshAuthenticationResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub response: Option<AuthenticationResponse>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub response: ::std::option::Option<AuthenticationResponse>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
-    pub additional_properties: std::collections::BTreeMap<String, serde_json::Value>,
+    pub additional_properties: ::std::collections::BTreeMap<
+        ::std::string::String,
+        ::serde_json::Value,
+    >,
 }
-/// The documents' examples, each decoded into its generated type and encoded back.
 #[cfg(test)]
 mod examples {
     use super::*;
+    /// The documents' examples, each decoded into its generated type and encoded back.
     #[test]
-    fn authenticate_request_example_1() {
-        crate::runtime::assert_round_trip::<
-            AuthenticateRequest,
-        >(
-            "{\"userIdentifier\":\"gwvnhsaiwtvblovagroolsqgrrlymz\",\"userSecret\":\"g310k2ekrvg7arn27turqqnu6uMJ.ep0n3o3oo3nteiq76impr8hr69\"}",
-            &["g310k2ekrvg7arn27turqqnu6uMJ.ep0n3o3oo3nteiq76impr8hr69"],
-        );
-    }
-    #[test]
-    fn authenticate_ok_example_1() {
-        crate::runtime::assert_round_trip::<
-            AuthenticateResponse,
-        >(
-            "{\"response\":{\"code\":\"SUCCESS\",\"data\":{\"accessToken\":\"eyJhbGciOiJSUzI1NiJ9.eyJqdGkiOiJmYmExOTE5MC1lM2Q3LTQ3M2ItOGIzMC01NDg3MTNjMWNkMGUiLCJleHAiOjE0Nzc0NTE0NTUsIm5iZiI6MCwiaWF0IjoxNDc3NDUwOTc1LCJpc3MiOiJodHRwczovL3Nzby5zbWFydGxpbmcuY29tL2F1dGgvcmVhbG1zL1NtYXJ0bGluZyIsImF1ZCI6ImF1dGhlbnRpY2F0aW9uLXNlcnZpY2UiLCJzdWIiOiJlZjcxNTgzYy0xODZiLTQyZmUtOWU4OS0wYTI1ZDVjMjM0MWYiLCJ0eXAiOiJCZWFyZXIiLCJhenAiOiJhdXRoZW50aWNhdGlvbi1zZXJ2aWNlIiwic2Vzc2lvbl9zdGF0ZSI6IjVmYTEyNzczLTBkZjAtNDExMS04ZGY3LTZhYmNkNDQ4Njk4OSIsImNsaWVudF9zZXNzaW9uIjoiNDJiMmNiY2UtOTNiMi00ODM0LTg3OGYtMmE5ZjI0ZjZhMTA1IiwiYWxsb3dlZC1vcmlnaW5zIjpbXSwicmVhbG1fYWNjZXNzIjp7InJvbGVzIjpbIlJPTEVfQVBJX1VTRVIiLCJ1c2VyIl19LCJyZXNvdXJjZV9hY2Nlc3MiOnsiYWNjb3VudCI6eyJyb2xlcyI6WyJtYW5hZ2UtYWNjb3VudCIsInZpZXctcHJvZmlsZSJdfX0sInVpZCI6IjAwNzg4NmI2NjgxMyIsIm5hbWUiOiJQb3N0bWFuIFRva2VuIiwicHJlZmVycmVkX3VzZXJuYW1lIjoiYXBpOmdmdm5oaGFpd3R2YmxmdmFncm9vbHNxZ3hycHlteiIsImVtYWlsIjoiYXBpVXNlcithY2NvdW50KzRiYzVjZWZhQHNtYXJ0bGluZy5jb20ifQ.e5z7taFefXx87TOhte2asn6b-GLb0mweJW6fCyxlhLXw_4Cf_k4R_4iEo2ZuSS9-6s__C3M5I__q77MtHBQoJjML8-rrvA4-rdlWu2XC5IraKX-2XmZnmWxYTZUvZ0Y82dC_Kdgv7cSaLds5hAEa1MfsC_tTsb0XR_gCCEcOWqg\",\"refreshToken\":\"eyJhbGciOiJSUzI1NiJ9.eyJqdGkiOiI5NjQzOThmNi03MTJlLTQyZDItOGVjNC1kNWUwMzEzZTgxZjUiLCJleHAiOjE0Nzc0NTQ2MzUsIm5iZiI6MCwiaWF0IjoxNDc3NDUwOTc1LCJpc3MiOiJodHRwczovL3Nzby5zbWFydGxpbmcuY29tL2F1dGgvcmVhbG1zL1NtYXJ0bGluZyIsInN1YiI6ImVmNzE1ODNjLTE4NmItNDJmZS05ZTg5LTBhMjVkNWMyMzQxZiIsInR5cCI6IlJlZnJlc2giLCJhenAiOiJhdXRoZW50aWNhdGlvbi1zZXJ2aWNlIiwic2Vzc2lvbl9zdGF0ZSI6IjVmYTEyNzczLTBkZjAtNDExMS04ZGY3LTZhYmNkNDQ4Njk4OSIsImNsaWVudF9zZXNzaW9uIjoiNDJiMmNiY2UtOTNiMi00ODM0LTg3OGYtMmE5ZjI0ZjZhMTA1IiwicmVhbG1fYWNjZXNzIjp7InJvbGVzIjpbIlJPTEVfQVBJX1VTRVIiLCJ1c2VyIl19LCJyZXNvdXJjZV9hY2Nlc3MiOnsiYWNjb3VudCI6eyJyb2xlcyI6WyJtYW5hZ2UtYWNjb3VudCIsInZpZXctcHJvZmlsZSJdfX19.fgWAVI66vO7UK9DfMEf8Azna-mVECT9eSMYe3Rr6Bf73Ux56UO-X2YZGgHn8mzfWFi9LPFDZjp1kossmePp_cG2ZAqDdtZ_zWqp1HCipz955mNLAPITVrpyrAAEqCFO59qrAaGDd6Yi9gFhZNKwe4xigSdOQ2szXTvKAdqu7vKc\",\"expiresIn\":480,\"refreshExpiresIn\":3660,\"tokenType\":\"Bearer\"}}}",
-            &[
-                "eyJhbGciOiJSUzI1NiJ9.eyJqdGkiOiJmYmExOTE5MC1lM2Q3LTQ3M2ItOGIzMC01NDg3MTNjMWNkMGUiLCJleHAiOjE0Nzc0NTE0NTUsIm5iZiI6MCwiaWF0IjoxNDc3NDUwOTc1LCJpc3MiOiJodHRwczovL3Nzby5zbWFydGxpbmcuY29tL2F1dGgvcmVhbG1zL1NtYXJ0bGluZyIsImF1ZCI6ImF1dGhlbnRpY2F0aW9uLXNlcnZpY2UiLCJzdWIiOiJlZjcxNTgzYy0xODZiLTQyZmUtOWU4OS0wYTI1ZDVjMjM0MWYiLCJ0eXAiOiJCZWFyZXIiLCJhenAiOiJhdXRoZW50aWNhdGlvbi1zZXJ2aWNlIiwic2Vzc2lvbl9zdGF0ZSI6IjVmYTEyNzczLTBkZjAtNDExMS04ZGY3LTZhYmNkNDQ4Njk4OSIsImNsaWVudF9zZXNzaW9uIjoiNDJiMmNiY2UtOTNiMi00ODM0LTg3OGYtMmE5ZjI0ZjZhMTA1IiwiYWxsb3dlZC1vcmlnaW5zIjpbXSwicmVhbG1fYWNjZXNzIjp7InJvbGVzIjpbIlJPTEVfQVBJX1VTRVIiLCJ1c2VyIl19LCJyZXNvdXJjZV9hY2Nlc3MiOnsiYWNjb3VudCI6eyJyb2xlcyI6WyJtYW5hZ2UtYWNjb3VudCIsInZpZXctcHJvZmlsZSJdfX0sInVpZCI6IjAwNzg4NmI2NjgxMyIsIm5hbWUiOiJQb3N0bWFuIFRva2VuIiwicHJlZmVycmVkX3VzZXJuYW1lIjoiYXBpOmdmdm5oaGFpd3R2YmxmdmFncm9vbHNxZ3hycHlteiIsImVtYWlsIjoiYXBpVXNlcithY2NvdW50KzRiYzVjZWZhQHNtYXJ0bGluZy5jb20ifQ.e5z7taFefXx87TOhte2asn6b-GLb0mweJW6fCyxlhLXw_4Cf_k4R_4iEo2ZuSS9-6s__C3M5I__q77MtHBQoJjML8-rrvA4-rdlWu2XC5IraKX-2XmZnmWxYTZUvZ0Y82dC_Kdgv7cSaLds5hAEa1MfsC_tTsb0XR_gCCEcOWqg",
-                "eyJhbGciOiJSUzI1NiJ9.eyJqdGkiOiI5NjQzOThmNi03MTJlLTQyZDItOGVjNC1kNWUwMzEzZTgxZjUiLCJleHAiOjE0Nzc0NTQ2MzUsIm5iZiI6MCwiaWF0IjoxNDc3NDUwOTc1LCJpc3MiOiJodHRwczovL3Nzby5zbWFydGxpbmcuY29tL2F1dGgvcmVhbG1zL1NtYXJ0bGluZyIsInN1YiI6ImVmNzE1ODNjLTE4NmItNDJmZS05ZTg5LTBhMjVkNWMyMzQxZiIsInR5cCI6IlJlZnJlc2giLCJhenAiOiJhdXRoZW50aWNhdGlvbi1zZXJ2aWNlIiwic2Vzc2lvbl9zdGF0ZSI6IjVmYTEyNzczLTBkZjAtNDExMS04ZGY3LTZhYmNkNDQ4Njk4OSIsImNsaWVudF9zZXNzaW9uIjoiNDJiMmNiY2UtOTNiMi00ODM0LTg3OGYtMmE5ZjI0ZjZhMTA1IiwicmVhbG1fYWNjZXNzIjp7InJvbGVzIjpbIlJPTEVfQVBJX1VTRVIiLCJ1c2VyIl19LCJyZXNvdXJjZV9hY2Nlc3MiOnsiYWNjb3VudCI6eyJyb2xlcyI6WyJtYW5hZ2UtYWNjb3VudCIsInZpZXctcHJvZmlsZSJdfX19.fgWAVI66vO7UK9DfMEf8Azna-mVECT9eSMYe3Rr6Bf73Ux56UO-X2YZGgHn8mzfWFi9LPFDZjp1kossmePp_cG2ZAqDdtZ_zWqp1HCipz955mNLAPITVrpyrAAEqCFO59qrAaGDd6Yi9gFhZNKwe4xigSdOQ2szXTvKAdqu7vKc",
-            ],
-        );
-    }
-    #[test]
-    fn refresh_authentication_request_example_1() {
-        crate::runtime::assert_round_trip::<
-            RefreshAuthenticationRequest,
-        >(
-            "{\"refreshToken\":\"gwvnhsaiwtvblovagroolsqgrrlymz\"}",
-            &["gwvnhsaiwtvblovagroolsqgrrlymz"],
-        );
-    }
-    #[test]
-    fn refresh_authentication_ok_example_1() {
-        crate::runtime::assert_round_trip::<
-            RefreshAuthenticationResponse,
-        >(
-            "{\"response\":{\"code\":\"SUCCESS\",\"data\":{\"accessToken\":\"eyJhbGciOiJSUzI1NiJ9.eyJqdGkiOiJmYmExOTE5MC1lM2Q3LTQ3M2ItOGIzMC01NDg3MTNjMWNkMGUiLCJleHAiOjE0Nzc0NTE0NTUsIm5iZiI6MCwiaWF0IjoxNDc3NDUwOTc1LCJpc3MiOiJodHRwczovL3Nzby5zbWFydGxpbmcuY29tL2F1dGgvcmVhbG1zL1NtYXJ0bGluZyIsImF1ZCI6ImF1dGhlbnRpY2F0aW9uLXNlcnZpY2UiLCJzdWIiOiJlZjcxNTgzYy0xODZiLTQyZmUtOWU4OS0wYTI1ZDVjMjM0MWYiLCJ0eXAiOiJCZWFyZXIiLCJhenAiOiJhdXRoZW50aWNhdGlvbi1zZXJ2aWNlIiwic2Vzc2lvbl9zdGF0ZSI6IjVmYTEyNzczLTBkZjAtNDExMS04ZGY3LTZhYmNkNDQ4Njk4OSIsImNsaWVudF9zZXNzaW9uIjoiNDJiMmNiY2UtOTNiMi00ODM0LTg3OGYtMmE5ZjI0ZjZhMTA1IiwiYWxsb3dlZC1vcmlnaW5zIjpbXSwicmVhbG1fYWNjZXNzIjp7InJvbGVzIjpbIlJPTEVfQVBJX1VTRVIiLCJ1c2VyIl19LCJyZXNvdXJjZV9hY2Nlc3MiOnsiYWNjb3VudCI6eyJyb2xlcyI6WyJtYW5hZ2UtYWNjb3VudCIsInZpZXctcHJvZmlsZSJdfX0sInVpZCI6IjAwNzg4NmI2NjgxMyIsIm5hbWUiOiJQb3N0bWFuIFRva2VuIiwicHJlZmVycmVkX3VzZXJuYW1lIjoiYXBpOmdmdm5oaGFpd3R2YmxmdmFncm9vbHNxZ3hycHlteiIsImVtYWlsIjoiYXBpVXNlcithY2NvdW50KzRiYzVjZWZhQHNtYXJ0bGluZy5jb20ifQ.e5z7taFefXx87TOhte2asn6b-GLb0mweJW6fCyxlhLXw_4Cf_k4R_4iEo2ZuSS9-6s__C3M5I__q77MtHBQoJjML8-rrvA4-rdlWu2XC5IraKX-2XmZnmWxYTZUvZ0Y82dC_Kdgv7cSaLds5hAEa1MfsC_tTsb0XR_gCCEcOWqg\",\"refreshToken\":\"eyJhbGciOiJSUzI1NiJ9.eyJqdGkiOiI5NjQzOThmNi03MTJlLTQyZDItOGVjNC1kNWUwMzEzZTgxZjUiLCJleHAiOjE0Nzc0NTQ2MzUsIm5iZiI6MCwiaWF0IjoxNDc3NDUwOTc1LCJpc3MiOiJodHRwczovL3Nzby5zbWFydGxpbmcuY29tL2F1dGgvcmVhbG1zL1NtYXJ0bGluZyIsInN1YiI6ImVmNzE1ODNjLTE4NmItNDJmZS05ZTg5LTBhMjVkNWMyMzQxZiIsInR5cCI6IlJlZnJlc2giLCJhenAiOiJhdXRoZW50aWNhdGlvbi1zZXJ2aWNlIiwic2Vzc2lvbl9zdGF0ZSI6IjVmYTEyNzczLTBkZjAtNDExMS04ZGY3LTZhYmNkNDQ4Njk4OSIsImNsaWVudF9zZXNzaW9uIjoiNDJiMmNiY2UtOTNiMi00ODM0LTg3OGYtMmE5ZjI0ZjZhMTA1IiwicmVhbG1fYWNjZXNzIjp7InJvbGVzIjpbIlJPTEVfQVBJX1VTRVIiLCJ1c2VyIl19LCJyZXNvdXJjZV9hY2Nlc3MiOnsiYWNjb3VudCI6eyJyb2xlcyI6WyJtYW5hZ2UtYWNjb3VudCIsInZpZXctcHJvZmlsZSJdfX19.fgWAVI66vO7UK9DfMEf8Azna-mVECT9eSMYe3Rr6Bf73Ux56UO-X2YZGgHn8mzfWFi9LPFDZjp1kossmePp_cG2ZAqDdtZ_zWqp1HCipz955mNLAPITVrpyrAAEqCFO59qrAaGDd6Yi9gFhZNKwe4xigSdOQ2szXTvKAdqu7vKc\",\"expiresIn\":480,\"refreshExpiresIn\":3660,\"tokenType\":\"Bearer\"}}}",
-            &[
-                "eyJhbGciOiJSUzI1NiJ9.eyJqdGkiOiJmYmExOTE5MC1lM2Q3LTQ3M2ItOGIzMC01NDg3MTNjMWNkMGUiLCJleHAiOjE0Nzc0NTE0NTUsIm5iZiI6MCwiaWF0IjoxNDc3NDUwOTc1LCJpc3MiOiJodHRwczovL3Nzby5zbWFydGxpbmcuY29tL2F1dGgvcmVhbG1zL1NtYXJ0bGluZyIsImF1ZCI6ImF1dGhlbnRpY2F0aW9uLXNlcnZpY2UiLCJzdWIiOiJlZjcxNTgzYy0xODZiLTQyZmUtOWU4OS0wYTI1ZDVjMjM0MWYiLCJ0eXAiOiJCZWFyZXIiLCJhenAiOiJhdXRoZW50aWNhdGlvbi1zZXJ2aWNlIiwic2Vzc2lvbl9zdGF0ZSI6IjVmYTEyNzczLTBkZjAtNDExMS04ZGY3LTZhYmNkNDQ4Njk4OSIsImNsaWVudF9zZXNzaW9uIjoiNDJiMmNiY2UtOTNiMi00ODM0LTg3OGYtMmE5ZjI0ZjZhMTA1IiwiYWxsb3dlZC1vcmlnaW5zIjpbXSwicmVhbG1fYWNjZXNzIjp7InJvbGVzIjpbIlJPTEVfQVBJX1VTRVIiLCJ1c2VyIl19LCJyZXNvdXJjZV9hY2Nlc3MiOnsiYWNjb3VudCI6eyJyb2xlcyI6WyJtYW5hZ2UtYWNjb3VudCIsInZpZXctcHJvZmlsZSJdfX0sInVpZCI6IjAwNzg4NmI2NjgxMyIsIm5hbWUiOiJQb3N0bWFuIFRva2VuIiwicHJlZmVycmVkX3VzZXJuYW1lIjoiYXBpOmdmdm5oaGFpd3R2YmxmdmFncm9vbHNxZ3hycHlteiIsImVtYWlsIjoiYXBpVXNlcithY2NvdW50KzRiYzVjZWZhQHNtYXJ0bGluZy5jb20ifQ.e5z7taFefXx87TOhte2asn6b-GLb0mweJW6fCyxlhLXw_4Cf_k4R_4iEo2ZuSS9-6s__C3M5I__q77MtHBQoJjML8-rrvA4-rdlWu2XC5IraKX-2XmZnmWxYTZUvZ0Y82dC_Kdgv7cSaLds5hAEa1MfsC_tTsb0XR_gCCEcOWqg",
-                "eyJhbGciOiJSUzI1NiJ9.eyJqdGkiOiI5NjQzOThmNi03MTJlLTQyZDItOGVjNC1kNWUwMzEzZTgxZjUiLCJleHAiOjE0Nzc0NTQ2MzUsIm5iZiI6MCwiaWF0IjoxNDc3NDUwOTc1LCJpc3MiOiJodHRwczovL3Nzby5zbWFydGxpbmcuY29tL2F1dGgvcmVhbG1zL1NtYXJ0bGluZyIsInN1YiI6ImVmNzE1ODNjLTE4NmItNDJmZS05ZTg5LTBhMjVkNWMyMzQxZiIsInR5cCI6IlJlZnJlc2giLCJhenAiOiJhdXRoZW50aWNhdGlvbi1zZXJ2aWNlIiwic2Vzc2lvbl9zdGF0ZSI6IjVmYTEyNzczLTBkZjAtNDExMS04ZGY3LTZhYmNkNDQ4Njk4OSIsImNsaWVudF9zZXNzaW9uIjoiNDJiMmNiY2UtOTNiMi00ODM0LTg3OGYtMmE5ZjI0ZjZhMTA1IiwicmVhbG1fYWNjZXNzIjp7InJvbGVzIjpbIlJPTEVfQVBJX1VTRVIiLCJ1c2VyIl19LCJyZXNvdXJjZV9hY2Nlc3MiOnsiYWNjb3VudCI6eyJyb2xlcyI6WyJtYW5hZ2UtYWNjb3VudCIsInZpZXctcHJvZmlsZSJdfX19.fgWAVI66vO7UK9DfMEf8Azna-mVECT9eSMYe3Rr6Bf73Ux56UO-X2YZGgHn8mzfWFi9LPFDZjp1kossmePp_cG2ZAqDdtZ_zWqp1HCipz955mNLAPITVrpyrAAEqCFO59qrAaGDd6Yi9gFhZNKwe4xigSdOQ2szXTvKAdqu7vKc",
-            ],
-        );
+    fn documented_examples_round_trip() {
+        rt::testing::Examples::default()
+            .round_trip::<
+                AuthenticateRequest,
+            >(
+                "specs/smartling/authenticate.md:12",
+                "{\"userIdentifier\":\"gwvnhsaiwtvblovagroolsqgrrlymz\",\"userSecret\":\"g310k2ekrvg7arn27turqqnu6uMJ.ep0n3o3oo3nteiq76impr8hr69\"}",
+                &["g310k2ekrvg7arn27turqqnu6uMJ.ep0n3o3oo3nteiq76impr8hr69"],
+            )
+            .round_trip::<
+                AuthenticateResponse,
+            >(
+                "specs/smartling/authenticate.md:32",
+                "{\"response\":{\"code\":\"SUCCESS\",\"data\":{\"accessToken\":\"eyJhbGciOiJSUzI1NiJ9.eyJqdGkiOiJmYmExOTE5MC1lM2Q3LTQ3M2ItOGIzMC01NDg3MTNjMWNkMGUiLCJleHAiOjE0Nzc0NTE0NTUsIm5iZiI6MCwiaWF0IjoxNDc3NDUwOTc1LCJpc3MiOiJodHRwczovL3Nzby5zbWFydGxpbmcuY29tL2F1dGgvcmVhbG1zL1NtYXJ0bGluZyIsImF1ZCI6ImF1dGhlbnRpY2F0aW9uLXNlcnZpY2UiLCJzdWIiOiJlZjcxNTgzYy0xODZiLTQyZmUtOWU4OS0wYTI1ZDVjMjM0MWYiLCJ0eXAiOiJCZWFyZXIiLCJhenAiOiJhdXRoZW50aWNhdGlvbi1zZXJ2aWNlIiwic2Vzc2lvbl9zdGF0ZSI6IjVmYTEyNzczLTBkZjAtNDExMS04ZGY3LTZhYmNkNDQ4Njk4OSIsImNsaWVudF9zZXNzaW9uIjoiNDJiMmNiY2UtOTNiMi00ODM0LTg3OGYtMmE5ZjI0ZjZhMTA1IiwiYWxsb3dlZC1vcmlnaW5zIjpbXSwicmVhbG1fYWNjZXNzIjp7InJvbGVzIjpbIlJPTEVfQVBJX1VTRVIiLCJ1c2VyIl19LCJyZXNvdXJjZV9hY2Nlc3MiOnsiYWNjb3VudCI6eyJyb2xlcyI6WyJtYW5hZ2UtYWNjb3VudCIsInZpZXctcHJvZmlsZSJdfX0sInVpZCI6IjAwNzg4NmI2NjgxMyIsIm5hbWUiOiJQb3N0bWFuIFRva2VuIiwicHJlZmVycmVkX3VzZXJuYW1lIjoiYXBpOmdmdm5oaGFpd3R2YmxmdmFncm9vbHNxZ3hycHlteiIsImVtYWlsIjoiYXBpVXNlcithY2NvdW50KzRiYzVjZWZhQHNtYXJ0bGluZy5jb20ifQ.e5z7taFefXx87TOhte2asn6b-GLb0mweJW6fCyxlhLXw_4Cf_k4R_4iEo2ZuSS9-6s__C3M5I__q77MtHBQoJjML8-rrvA4-rdlWu2XC5IraKX-2XmZnmWxYTZUvZ0Y82dC_Kdgv7cSaLds5hAEa1MfsC_tTsb0XR_gCCEcOWqg\",\"refreshToken\":\"eyJhbGciOiJSUzI1NiJ9.eyJqdGkiOiI5NjQzOThmNi03MTJlLTQyZDItOGVjNC1kNWUwMzEzZTgxZjUiLCJleHAiOjE0Nzc0NTQ2MzUsIm5iZiI6MCwiaWF0IjoxNDc3NDUwOTc1LCJpc3MiOiJodHRwczovL3Nzby5zbWFydGxpbmcuY29tL2F1dGgvcmVhbG1zL1NtYXJ0bGluZyIsInN1YiI6ImVmNzE1ODNjLTE4NmItNDJmZS05ZTg5LTBhMjVkNWMyMzQxZiIsInR5cCI6IlJlZnJlc2giLCJhenAiOiJhdXRoZW50aWNhdGlvbi1zZXJ2aWNlIiwic2Vzc2lvbl9zdGF0ZSI6IjVmYTEyNzczLTBkZjAtNDExMS04ZGY3LTZhYmNkNDQ4Njk4OSIsImNsaWVudF9zZXNzaW9uIjoiNDJiMmNiY2UtOTNiMi00ODM0LTg3OGYtMmE5ZjI0ZjZhMTA1IiwicmVhbG1fYWNjZXNzIjp7InJvbGVzIjpbIlJPTEVfQVBJX1VTRVIiLCJ1c2VyIl19LCJyZXNvdXJjZV9hY2Nlc3MiOnsiYWNjb3VudCI6eyJyb2xlcyI6WyJtYW5hZ2UtYWNjb3VudCIsInZpZXctcHJvZmlsZSJdfX19.fgWAVI66vO7UK9DfMEf8Azna-mVECT9eSMYe3Rr6Bf73Ux56UO-X2YZGgHn8mzfWFi9LPFDZjp1kossmePp_cG2ZAqDdtZ_zWqp1HCipz955mNLAPITVrpyrAAEqCFO59qrAaGDd6Yi9gFhZNKwe4xigSdOQ2szXTvKAdqu7vKc\",\"expiresIn\":480,\"refreshExpiresIn\":3660,\"tokenType\":\"Bearer\"}}}",
+                &[
+                    "eyJhbGciOiJSUzI1NiJ9.eyJqdGkiOiJmYmExOTE5MC1lM2Q3LTQ3M2ItOGIzMC01NDg3MTNjMWNkMGUiLCJleHAiOjE0Nzc0NTE0NTUsIm5iZiI6MCwiaWF0IjoxNDc3NDUwOTc1LCJpc3MiOiJodHRwczovL3Nzby5zbWFydGxpbmcuY29tL2F1dGgvcmVhbG1zL1NtYXJ0bGluZyIsImF1ZCI6ImF1dGhlbnRpY2F0aW9uLXNlcnZpY2UiLCJzdWIiOiJlZjcxNTgzYy0xODZiLTQyZmUtOWU4OS0wYTI1ZDVjMjM0MWYiLCJ0eXAiOiJCZWFyZXIiLCJhenAiOiJhdXRoZW50aWNhdGlvbi1zZXJ2aWNlIiwic2Vzc2lvbl9zdGF0ZSI6IjVmYTEyNzczLTBkZjAtNDExMS04ZGY3LTZhYmNkNDQ4Njk4OSIsImNsaWVudF9zZXNzaW9uIjoiNDJiMmNiY2UtOTNiMi00ODM0LTg3OGYtMmE5ZjI0ZjZhMTA1IiwiYWxsb3dlZC1vcmlnaW5zIjpbXSwicmVhbG1fYWNjZXNzIjp7InJvbGVzIjpbIlJPTEVfQVBJX1VTRVIiLCJ1c2VyIl19LCJyZXNvdXJjZV9hY2Nlc3MiOnsiYWNjb3VudCI6eyJyb2xlcyI6WyJtYW5hZ2UtYWNjb3VudCIsInZpZXctcHJvZmlsZSJdfX0sInVpZCI6IjAwNzg4NmI2NjgxMyIsIm5hbWUiOiJQb3N0bWFuIFRva2VuIiwicHJlZmVycmVkX3VzZXJuYW1lIjoiYXBpOmdmdm5oaGFpd3R2YmxmdmFncm9vbHNxZ3hycHlteiIsImVtYWlsIjoiYXBpVXNlcithY2NvdW50KzRiYzVjZWZhQHNtYXJ0bGluZy5jb20ifQ.e5z7taFefXx87TOhte2asn6b-GLb0mweJW6fCyxlhLXw_4Cf_k4R_4iEo2ZuSS9-6s__C3M5I__q77MtHBQoJjML8-rrvA4-rdlWu2XC5IraKX-2XmZnmWxYTZUvZ0Y82dC_Kdgv7cSaLds5hAEa1MfsC_tTsb0XR_gCCEcOWqg",
+                    "eyJhbGciOiJSUzI1NiJ9.eyJqdGkiOiI5NjQzOThmNi03MTJlLTQyZDItOGVjNC1kNWUwMzEzZTgxZjUiLCJleHAiOjE0Nzc0NTQ2MzUsIm5iZiI6MCwiaWF0IjoxNDc3NDUwOTc1LCJpc3MiOiJodHRwczovL3Nzby5zbWFydGxpbmcuY29tL2F1dGgvcmVhbG1zL1NtYXJ0bGluZyIsInN1YiI6ImVmNzE1ODNjLTE4NmItNDJmZS05ZTg5LTBhMjVkNWMyMzQxZiIsInR5cCI6IlJlZnJlc2giLCJhenAiOiJhdXRoZW50aWNhdGlvbi1zZXJ2aWNlIiwic2Vzc2lvbl9zdGF0ZSI6IjVmYTEyNzczLTBkZjAtNDExMS04ZGY3LTZhYmNkNDQ4Njk4OSIsImNsaWVudF9zZXNzaW9uIjoiNDJiMmNiY2UtOTNiMi00ODM0LTg3OGYtMmE5ZjI0ZjZhMTA1IiwicmVhbG1fYWNjZXNzIjp7InJvbGVzIjpbIlJPTEVfQVBJX1VTRVIiLCJ1c2VyIl19LCJyZXNvdXJjZV9hY2Nlc3MiOnsiYWNjb3VudCI6eyJyb2xlcyI6WyJtYW5hZ2UtYWNjb3VudCIsInZpZXctcHJvZmlsZSJdfX19.fgWAVI66vO7UK9DfMEf8Azna-mVECT9eSMYe3Rr6Bf73Ux56UO-X2YZGgHn8mzfWFi9LPFDZjp1kossmePp_cG2ZAqDdtZ_zWqp1HCipz955mNLAPITVrpyrAAEqCFO59qrAaGDd6Yi9gFhZNKwe4xigSdOQ2szXTvKAdqu7vKc",
+                ],
+            )
+            .round_trip::<
+                RefreshAuthenticationRequest,
+            >(
+                "specs/smartling/refresh-authentication.md:11",
+                "{\"refreshToken\":\"gwvnhsaiwtvblovagroolsqgrrlymz\"}",
+                &["gwvnhsaiwtvblovagroolsqgrrlymz"],
+            )
+            .round_trip::<
+                RefreshAuthenticationResponse,
+            >(
+                "specs/smartling/refresh-authentication.md:25",
+                "{\"response\":{\"code\":\"SUCCESS\",\"data\":{\"accessToken\":\"eyJhbGciOiJSUzI1NiJ9.eyJqdGkiOiJmYmExOTE5MC1lM2Q3LTQ3M2ItOGIzMC01NDg3MTNjMWNkMGUiLCJleHAiOjE0Nzc0NTE0NTUsIm5iZiI6MCwiaWF0IjoxNDc3NDUwOTc1LCJpc3MiOiJodHRwczovL3Nzby5zbWFydGxpbmcuY29tL2F1dGgvcmVhbG1zL1NtYXJ0bGluZyIsImF1ZCI6ImF1dGhlbnRpY2F0aW9uLXNlcnZpY2UiLCJzdWIiOiJlZjcxNTgzYy0xODZiLTQyZmUtOWU4OS0wYTI1ZDVjMjM0MWYiLCJ0eXAiOiJCZWFyZXIiLCJhenAiOiJhdXRoZW50aWNhdGlvbi1zZXJ2aWNlIiwic2Vzc2lvbl9zdGF0ZSI6IjVmYTEyNzczLTBkZjAtNDExMS04ZGY3LTZhYmNkNDQ4Njk4OSIsImNsaWVudF9zZXNzaW9uIjoiNDJiMmNiY2UtOTNiMi00ODM0LTg3OGYtMmE5ZjI0ZjZhMTA1IiwiYWxsb3dlZC1vcmlnaW5zIjpbXSwicmVhbG1fYWNjZXNzIjp7InJvbGVzIjpbIlJPTEVfQVBJX1VTRVIiLCJ1c2VyIl19LCJyZXNvdXJjZV9hY2Nlc3MiOnsiYWNjb3VudCI6eyJyb2xlcyI6WyJtYW5hZ2UtYWNjb3VudCIsInZpZXctcHJvZmlsZSJdfX0sInVpZCI6IjAwNzg4NmI2NjgxMyIsIm5hbWUiOiJQb3N0bWFuIFRva2VuIiwicHJlZmVycmVkX3VzZXJuYW1lIjoiYXBpOmdmdm5oaGFpd3R2YmxmdmFncm9vbHNxZ3hycHlteiIsImVtYWlsIjoiYXBpVXNlcithY2NvdW50KzRiYzVjZWZhQHNtYXJ0bGluZy5jb20ifQ.e5z7taFefXx87TOhte2asn6b-GLb0mweJW6fCyxlhLXw_4Cf_k4R_4iEo2ZuSS9-6s__C3M5I__q77MtHBQoJjML8-rrvA4-rdlWu2XC5IraKX-2XmZnmWxYTZUvZ0Y82dC_Kdgv7cSaLds5hAEa1MfsC_tTsb0XR_gCCEcOWqg\",\"refreshToken\":\"eyJhbGciOiJSUzI1NiJ9.eyJqdGkiOiI5NjQzOThmNi03MTJlLTQyZDItOGVjNC1kNWUwMzEzZTgxZjUiLCJleHAiOjE0Nzc0NTQ2MzUsIm5iZiI6MCwiaWF0IjoxNDc3NDUwOTc1LCJpc3MiOiJodHRwczovL3Nzby5zbWFydGxpbmcuY29tL2F1dGgvcmVhbG1zL1NtYXJ0bGluZyIsInN1YiI6ImVmNzE1ODNjLTE4NmItNDJmZS05ZTg5LTBhMjVkNWMyMzQxZiIsInR5cCI6IlJlZnJlc2giLCJhenAiOiJhdXRoZW50aWNhdGlvbi1zZXJ2aWNlIiwic2Vzc2lvbl9zdGF0ZSI6IjVmYTEyNzczLTBkZjAtNDExMS04ZGY3LTZhYmNkNDQ4Njk4OSIsImNsaWVudF9zZXNzaW9uIjoiNDJiMmNiY2UtOTNiMi00ODM0LTg3OGYtMmE5ZjI0ZjZhMTA1IiwicmVhbG1fYWNjZXNzIjp7InJvbGVzIjpbIlJPTEVfQVBJX1VTRVIiLCJ1c2VyIl19LCJyZXNvdXJjZV9hY2Nlc3MiOnsiYWNjb3VudCI6eyJyb2xlcyI6WyJtYW5hZ2UtYWNjb3VudCIsInZpZXctcHJvZmlsZSJdfX19.fgWAVI66vO7UK9DfMEf8Azna-mVECT9eSMYe3Rr6Bf73Ux56UO-X2YZGgHn8mzfWFi9LPFDZjp1kossmePp_cG2ZAqDdtZ_zWqp1HCipz955mNLAPITVrpyrAAEqCFO59qrAaGDd6Yi9gFhZNKwe4xigSdOQ2szXTvKAdqu7vKc\",\"expiresIn\":480,\"refreshExpiresIn\":3660,\"tokenType\":\"Bearer\"}}}",
+                &[
+                    "eyJhbGciOiJSUzI1NiJ9.eyJqdGkiOiJmYmExOTE5MC1lM2Q3LTQ3M2ItOGIzMC01NDg3MTNjMWNkMGUiLCJleHAiOjE0Nzc0NTE0NTUsIm5iZiI6MCwiaWF0IjoxNDc3NDUwOTc1LCJpc3MiOiJodHRwczovL3Nzby5zbWFydGxpbmcuY29tL2F1dGgvcmVhbG1zL1NtYXJ0bGluZyIsImF1ZCI6ImF1dGhlbnRpY2F0aW9uLXNlcnZpY2UiLCJzdWIiOiJlZjcxNTgzYy0xODZiLTQyZmUtOWU4OS0wYTI1ZDVjMjM0MWYiLCJ0eXAiOiJCZWFyZXIiLCJhenAiOiJhdXRoZW50aWNhdGlvbi1zZXJ2aWNlIiwic2Vzc2lvbl9zdGF0ZSI6IjVmYTEyNzczLTBkZjAtNDExMS04ZGY3LTZhYmNkNDQ4Njk4OSIsImNsaWVudF9zZXNzaW9uIjoiNDJiMmNiY2UtOTNiMi00ODM0LTg3OGYtMmE5ZjI0ZjZhMTA1IiwiYWxsb3dlZC1vcmlnaW5zIjpbXSwicmVhbG1fYWNjZXNzIjp7InJvbGVzIjpbIlJPTEVfQVBJX1VTRVIiLCJ1c2VyIl19LCJyZXNvdXJjZV9hY2Nlc3MiOnsiYWNjb3VudCI6eyJyb2xlcyI6WyJtYW5hZ2UtYWNjb3VudCIsInZpZXctcHJvZmlsZSJdfX0sInVpZCI6IjAwNzg4NmI2NjgxMyIsIm5hbWUiOiJQb3N0bWFuIFRva2VuIiwicHJlZmVycmVkX3VzZXJuYW1lIjoiYXBpOmdmdm5oaGFpd3R2YmxmdmFncm9vbHNxZ3hycHlteiIsImVtYWlsIjoiYXBpVXNlcithY2NvdW50KzRiYzVjZWZhQHNtYXJ0bGluZy5jb20ifQ.e5z7taFefXx87TOhte2asn6b-GLb0mweJW6fCyxlhLXw_4Cf_k4R_4iEo2ZuSS9-6s__C3M5I__q77MtHBQoJjML8-rrvA4-rdlWu2XC5IraKX-2XmZnmWxYTZUvZ0Y82dC_Kdgv7cSaLds5hAEa1MfsC_tTsb0XR_gCCEcOWqg",
+                    "eyJhbGciOiJSUzI1NiJ9.eyJqdGkiOiI5NjQzOThmNi03MTJlLTQyZDItOGVjNC1kNWUwMzEzZTgxZjUiLCJleHAiOjE0Nzc0NTQ2MzUsIm5iZiI6MCwiaWF0IjoxNDc3NDUwOTc1LCJpc3MiOiJodHRwczovL3Nzby5zbWFydGxpbmcuY29tL2F1dGgvcmVhbG1zL1NtYXJ0bGluZyIsInN1YiI6ImVmNzE1ODNjLTE4NmItNDJmZS05ZTg5LTBhMjVkNWMyMzQxZiIsInR5cCI6IlJlZnJlc2giLCJhenAiOiJhdXRoZW50aWNhdGlvbi1zZXJ2aWNlIiwic2Vzc2lvbl9zdGF0ZSI6IjVmYTEyNzczLTBkZjAtNDExMS04ZGY3LTZhYmNkNDQ4Njk4OSIsImNsaWVudF9zZXNzaW9uIjoiNDJiMmNiY2UtOTNiMi00ODM0LTg3OGYtMmE5ZjI0ZjZhMTA1IiwicmVhbG1fYWNjZXNzIjp7InJvbGVzIjpbIlJPTEVfQVBJX1VTRVIiLCJ1c2VyIl19LCJyZXNvdXJjZV9hY2Nlc3MiOnsiYWNjb3VudCI6eyJyb2xlcyI6WyJtYW5hZ2UtYWNjb3VudCIsInZpZXctcHJvZmlsZSJdfX19.fgWAVI66vO7UK9DfMEf8Azna-mVECT9eSMYe3Rr6Bf73Ux56UO-X2YZGgHn8mzfWFi9LPFDZjp1kossmePp_cG2ZAqDdtZ_zWqp1HCipz955mNLAPITVrpyrAAEqCFO59qrAaGDd6Yi9gFhZNKwe4xigSdOQ2szXTvKAdqu7vKc",
+                ],
+            )
+            .assert_all_pass();
     }
 }

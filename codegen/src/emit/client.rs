@@ -10,66 +10,48 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use serde_json::Value;
 
 use super::types::type_tokens;
 use super::{docs, ident};
-use crate::ir::{Api, Envelope, Operation, ParameterLocation, Response, Server, Status, TypeKind, TypeRef};
-use crate::naming;
+use crate::ir::{Api, Decoding, Envelope, Operation, ParameterLocation, Response, Server, Status};
+use crate::passes::names;
 
 pub(crate) fn client(api: &Api) -> TokenStream {
-    let servers = server_constructors(api);
+    let servers = api.servers.iter().map(server_constructor);
     let operations = api.operations.iter().map(|op| operation_method(api, op));
-    let enums = api.operations.iter().map(|op| operation_enums(api, op));
+    let enums = api.operations.iter().map(operation_enums);
     let envelope = api.envelope.as_ref().map(envelope_const);
     let doc = docs(&format!(
         "A client for {}.\n\nCreate one with a constructor per documented server, or with [`Client::new`] for any base URL \
-         (a proxy, a self-hosted server, a test server). Clones share one connection pool. Timeouts, retries and \
-         plain-HTTP rules come from [`crate::runtime::Config`].",
+         (a proxy, a self-hosted server, a test server); [`vendor_runtime::ApiClient`] adds the constructors and accessors \
+         for timeouts, retries and plain-HTTP rules ([`vendor_runtime::Config`]). Clones share one connection pool.",
         api.title
     ));
+    let client = ident(names::CLIENT);
     quote! {
         #doc
         #[derive(Clone, Debug)]
-        pub struct Client {
-            http: crate::runtime::HttpClient,
+        pub struct #client {
+            http: rt::HttpClient,
         }
 
-        impl Client {
+        impl rt::ApiClient for #client {
+            fn from_http(http: rt::HttpClient) -> Self {
+                #client { http }
+            }
+
+            fn http(&self) -> &rt::HttpClient {
+                &self.http
+            }
+        }
+
+        impl #client {
+            /// A client for any base URL, e.g. `http://127.0.0.1:8080`, with the default configuration.
+            pub fn new(base_url: impl ::std::convert::Into<::std::string::String>) -> Self {
+                <Self as rt::ApiClient>::with_config(base_url, <rt::Config as ::std::default::Default>::default())
+            }
+
             #(#servers)*
-
-            /// A client for any base URL, e.g. `http://127.0.0.1:8080`, with the default [`crate::runtime::Config`].
-            pub fn new(base_url: impl Into<String>) -> Self {
-                Self::with_config(base_url, crate::runtime::Config::default())
-            }
-
-            /// A client for any base URL with its own timeouts, retries and plain-HTTP rule.
-            pub fn with_config(base_url: impl Into<String>, config: crate::runtime::Config) -> Self {
-                Client { http: crate::runtime::HttpClient::new(base_url, config) }
-            }
-
-            /// A client for any base URL that sends through a `reqwest::Client` you configured
-            /// (proxies, TLS roots); `config` still sets the total timeout and retries.
-            pub fn with_http_client(base_url: impl Into<String>, http: reqwest::Client, config: crate::runtime::Config) -> Self {
-                Client { http: crate::runtime::HttpClient::with_http_client(base_url, http, config) }
-            }
-
-            /// This client, sharing its connections, with another configuration: e.g. a shorter
-            /// timeout or no retries for one call.
-            pub fn reconfigured(&self, config: crate::runtime::Config) -> Self {
-                Client { http: self.http.with_config(config) }
-            }
-
-            /// The configuration calls use.
-            pub fn config(&self) -> &crate::runtime::Config {
-                self.http.config()
-            }
-
-            /// The base URL requests are sent to.
-            pub fn base_url(&self) -> &str {
-                self.http.base_url()
-            }
-
             #(#operations)*
         }
 
@@ -89,14 +71,15 @@ fn envelope_const(envelope: &Envelope) -> TokenStream {
     let message = match &envelope.message {
         Some(path) => {
             let path = path_literals(path);
-            quote! { Some(#path) }
+            quote! { ::std::option::Option::Some(#path) }
         }
-        None => quote! { None },
+        None => quote! { ::std::option::Option::None },
     };
     let doc = docs(&format!("How every answer of this API is wrapped.\n\nSource: `{}`.", envelope.source));
+    let name = ident(names::ENVELOPE);
     quote! {
         #doc
-        pub const ENVELOPE: crate::runtime::Envelope = crate::runtime::Envelope {
+        pub const #name: rt::Envelope = rt::Envelope {
             status: #status,
             success: #success,
             payload: #payload,
@@ -105,34 +88,11 @@ fn envelope_const(envelope: &Envelope) -> TokenStream {
     }
 }
 
-fn server_constructors(api: &Api) -> Vec<TokenStream> {
-    const TAKEN: [&str; 7] = ["new", "with_config", "with_http_client", "reconfigured", "config", "base_url", "client"];
-    let mut names: Vec<String> = Vec::new();
-    api.servers
-        .iter()
-        .enumerate()
-        .map(|(index, server)| {
-            let preferred = match server.description.as_deref() {
-                Some(description) => naming::snake_ident(description),
-                None if api.servers.len() == 1 => "default_server".to_owned(),
-                None => format!("server_{}", index + 1),
-            };
-            let name = if names.contains(&preferred) || TAKEN.contains(&preferred.as_str()) {
-                format!("{preferred}_{}", index + 1)
-            } else {
-                preferred
-            };
-            names.push(name.clone());
-            server_constructor(&name, server)
-        })
-        .collect()
-}
-
-fn server_constructor(name: &str, server: &Server) -> TokenStream {
-    let name = ident(name);
+fn server_constructor(server: &Server) -> TokenStream {
+    let name = ident(&server.constructor);
     let required: Vec<_> = server.variables.iter().filter(|v| v.default.is_none()).collect();
     let args = required.iter().map(|v| {
-        let arg = ident(&naming::snake_ident(&v.name));
+        let arg = ident(&v.rust_name);
         quote! { #arg: &str }
     });
     let substitutions = server.variables.iter().map(|v| {
@@ -140,7 +100,7 @@ fn server_constructor(name: &str, server: &Server) -> TokenStream {
         match &v.default {
             Some(default) => quote! { let url = url.replace(#placeholder, #default); },
             None => {
-                let arg = ident(&naming::snake_ident(&v.name));
+                let arg = ident(&v.rust_name);
                 quote! { let url = url.replace(#placeholder, #arg); }
             }
         }
@@ -151,83 +111,45 @@ fn server_constructor(name: &str, server: &Server) -> TokenStream {
     }
     for variable in &required {
         let about = variable.description.as_deref().unwrap_or("a server variable");
-        text.push_str(&format!("\n\n`{}`: {about}", naming::snake_ident(&variable.name)));
+        text.push_str(&format!("\n\n`{}`: {about}", variable.rust_name.trim_start_matches("r#")));
     }
     text.push_str(&format!("\n\nSource: `{}`.", server.source));
     let doc = docs(&text);
     let url = &server.url;
+    if server.variables.is_empty() {
+        return quote! {
+            #doc
+            pub fn #name() -> Self {
+                Self::new(#url)
+            }
+        };
+    }
     quote! {
         #doc
         pub fn #name(#(#args),*) -> Self {
-            let url = String::from(#url);
+            let url = ::std::string::String::from(#url);
             #(#substitutions)*
             Self::new(url)
         }
     }
 }
 
-fn enum_name(operation: &Operation, suffix: &str) -> proc_macro2::Ident {
-    format_ident!("{}{}", naming::camel_ident(&operation.name), suffix)
-}
-
-/// How one success response is decoded.
-enum Decoding {
-    /// The whole body is the value.
-    Body(TypeRef),
-    /// The envelope must report success; its payload is the value.
-    Payload(TypeRef),
-    /// The envelope must carry this code (JSON text); the whole body is the value.
-    Outcome(String, TypeRef),
-    /// No body.
-    Empty,
-}
-
-impl Decoding {
-    fn value_type(&self) -> TokenStream {
-        match self {
-            Decoding::Body(ty) | Decoding::Payload(ty) | Decoding::Outcome(_, ty) => type_tokens(ty),
-            Decoding::Empty => quote! { () },
-        }
-    }
-}
-
-/// The type at `path` inside `ty`, following struct fields by wire name.
-fn type_at(api: &Api, ty: &TypeRef, path: &[String]) -> Option<TypeRef> {
-    let Some((first, rest)) = path.split_first() else { return Some(ty.clone()) };
-    let TypeRef::Named(name) = ty else { return None };
-    let TypeKind::Struct { fields, .. } = &api.type_def(name)?.kind else { return None };
-    let field = fields.iter().find(|f| &f.wire_name == first)?;
-    type_at(api, &field.ty, rest)
-}
-
-fn value_at<'v>(value: &'v Value, path: &[String]) -> Option<&'v Value> {
-    path.iter().try_fold(value, |node, key| node.get(key))
-}
-
-fn decoding(api: &Api, operation: &Operation, response: &Response) -> Decoding {
-    let Some(body) = &response.body else { return Decoding::Empty };
-    let Some(envelope) = api.envelope.as_ref().filter(|_| response.status.is_success()) else {
-        return Decoding::Body(body.clone());
-    };
-    let documented_code = response.examples.iter().find_map(|e| value_at(&e.value, &envelope.status)).cloned();
-    let is_primary = operation.success_responses().next().is_some_and(|first| std::ptr::eq(first, response));
-    match documented_code {
-        Some(code) if code != envelope.success && !is_primary => Decoding::Outcome(code.to_string(), body.clone()),
-        _ => match type_at(api, body, &envelope.payload) {
-            Some(payload) => Decoding::Payload(payload),
-            None => Decoding::Body(body.clone()),
-        },
+/// The Rust type of an answer's decoded value: its type, or `()` without a body.
+fn value_type(response: &Response) -> TokenStream {
+    match response.decoding.as_ref().and_then(Decoding::value_type) {
+        Some(ty) => type_tokens(ty),
+        None => quote! { () },
     }
 }
 
 /// The success value type of an operation: its one value type, `()`, or its success enum.
-fn success_type(api: &Api, operation: &Operation) -> TokenStream {
+fn success_type(operation: &Operation) -> TokenStream {
     let successes: Vec<&Response> = operation.success_responses().collect();
     match successes.as_slice() {
         [] => quote! { () },
-        [one] => decoding(api, operation, one).value_type(),
+        [one] => value_type(one),
         _ => {
-            let name = enum_name(operation, "Success");
+            let name = ident(&operation.success_enum);
             quote! { #name }
         }
     }
@@ -235,8 +157,8 @@ fn success_type(api: &Api, operation: &Operation) -> TokenStream {
 
 fn operation_method(api: &Api, operation: &Operation) -> TokenStream {
     let name = ident(&operation.name);
-    let success = success_type(api, operation);
-    let error = enum_name(operation, "Error");
+    let success = success_type(operation);
+    let error = ident(&operation.error_enum);
     let method = format_ident!("{}", operation.method.as_str());
 
     let mut text = String::new();
@@ -272,7 +194,7 @@ fn operation_method(api: &Api, operation: &Operation) -> TokenStream {
             args.push(quote! { #arg: &#ty });
             request_steps.push(quote! { let request = request.#add(#wire, #arg); });
         } else {
-            args.push(quote! { #arg: Option<&#ty> });
+            args.push(quote! { #arg: ::std::option::Option<&#ty> });
             request_steps.push(quote! {
                 let request = match #arg {
                     Some(value) => request.#add(#wire, value),
@@ -287,7 +209,7 @@ fn operation_method(api: &Api, operation: &Operation) -> TokenStream {
             args.push(quote! { body: &#ty });
             request_steps.push(quote! { let request = request.json(body); });
         } else {
-            args.push(quote! { body: Option<&#ty> });
+            args.push(quote! { body: ::std::option::Option<&#ty> });
             request_steps.push(quote! {
                 let request = match body {
                     Some(body) => request.json(body),
@@ -300,11 +222,11 @@ fn operation_method(api: &Api, operation: &Operation) -> TokenStream {
     let api_name = &api.name;
     let operation_name = operation.name.trim_start_matches("r#");
     let template = &operation.path;
-    let arms = status_arms(api, operation);
+    let arms = status_arms(operation);
     quote! {
         #doc
-        pub async fn #name(&self, #(#args),*) -> Result<crate::runtime::ResponseValue<#success>, crate::runtime::Error<#error>> {
-            let request = crate::runtime::Request::new(reqwest::Method::#method, #path).operation(#api_name, #operation_name, #template);
+        pub async fn #name(&self, #(#args),*) -> ::std::result::Result<rt::ResponseValue<#success>, rt::Error<#error>> {
+            let request = rt::Request::new(::reqwest::Method::#method, #path).operation(#api_name, #operation_name, #template);
             #(#request_steps)*
             let response = self.http.send(request).await?;
             match response.status().as_u16() {
@@ -328,9 +250,9 @@ fn path_expression(operation: &Operation) -> TokenStream {
             .parameters
             .iter()
             .find(|p| p.location == ParameterLocation::Path && p.name == wire)
-            .map_or_else(|| naming::snake_ident(wire), |p| p.rust_name.clone());
+            .map_or_else(|| crate::naming::snake_ident(wire), |p| p.rust_name.clone());
         let arg = ident(&rust);
-        values.push(quote! { crate::runtime::encode_path_segment(&#arg.to_string()) });
+        values.push(quote! { rt::encode_path_segment(&#arg.to_string()) });
         rest = &rest[open + close + 1..];
     }
     if values.is_empty() {
@@ -357,30 +279,31 @@ fn status_pattern(status: Status) -> TokenStream {
 }
 
 /// The expression decoding `input` (a `RawResponse`) as `response`.
-fn decode_expression(api: &Api, operation: &Operation, response: &Response, input: TokenStream) -> TokenStream {
+fn decode_expression(operation: &Operation, response: &Response, input: TokenStream) -> TokenStream {
     let variant = ident(&response.variant);
     if !response.status.is_success() {
-        let error_enum = enum_name(operation, "Error");
+        let error_enum = ident(&operation.error_enum);
         return match response.body {
             Some(_) => quote! { Err(#input.error(#error_enum::#variant)) },
             None => quote! { Err(#input.error_without_body(#error_enum::#variant)) },
         };
     }
+    let envelope = ident(names::ENVELOPE);
     let several = operation.success_responses().count() > 1;
-    let success_enum = enum_name(operation, "Success");
-    match (decoding(api, operation, response), several) {
+    let success_enum = ident(&operation.success_enum);
+    match (response.decoding.as_ref().unwrap_or(&Decoding::Empty), several) {
         (Decoding::Body(_), false) => quote! { #input.success() },
         (Decoding::Body(_), true) => quote! { #input.success_as(#success_enum::#variant) },
-        (Decoding::Payload(_), false) => quote! { #input.enveloped(&ENVELOPE) },
-        (Decoding::Payload(_), true) => quote! { #input.enveloped_as(&ENVELOPE, #success_enum::#variant) },
-        (Decoding::Outcome(code, _), false) => quote! { #input.outcome_as(&ENVELOPE, #code, std::convert::identity) },
-        (Decoding::Outcome(code, _), true) => quote! { #input.outcome_as(&ENVELOPE, #code, #success_enum::#variant) },
+        (Decoding::Payload(_), false) => quote! { #input.enveloped(&#envelope) },
+        (Decoding::Payload(_), true) => quote! { #input.enveloped_as(&#envelope, #success_enum::#variant) },
+        (Decoding::Outcome { code, .. }, false) => quote! { #input.outcome_as(&#envelope, #code, ::std::convert::identity) },
+        (Decoding::Outcome { code, .. }, true) => quote! { #input.outcome_as(&#envelope, #code, #success_enum::#variant) },
         (Decoding::Empty, false) => quote! { #input.empty_success(()) },
         (Decoding::Empty, true) => quote! { #input.empty_success(#success_enum::#variant) },
     }
 }
 
-fn status_arms(api: &Api, operation: &Operation) -> Vec<TokenStream> {
+fn status_arms(operation: &Operation) -> Vec<TokenStream> {
     // One arm per status; several responses under one status are alternatives, tried in
     // document order until one matches.
     let mut statuses: Vec<Status> = Vec::new();
@@ -400,18 +323,18 @@ fn status_arms(api: &Api, operation: &Operation) -> Vec<TokenStream> {
             let pattern = status_pattern(*status);
             let alternatives: Vec<&Response> = operation.responses.iter().filter(|r| r.status == *status).collect();
             let body = match alternatives.split_last() {
-                Some((last, [])) => decode_expression(api, operation, last, quote! { response }),
+                Some((last, [])) => decode_expression(operation, last, quote! { response }),
                 Some((last, first)) => {
                     let attempts = first.iter().map(|r| {
-                        let attempt = decode_expression(api, operation, r, quote! { response.clone() });
+                        let attempt = decode_expression(operation, r, quote! { response.clone() });
                         quote! {
                             let attempt = #attempt;
-                            if !crate::runtime::may_match_another(&attempt) {
+                            if !rt::may_match_another(&attempt) {
                                 return attempt;
                             }
                         }
                     });
-                    let last = decode_expression(api, operation, last, quote! { response });
+                    let last = decode_expression(operation, last, quote! { response });
                     quote! { { #(#attempts)* #last } }
                 }
                 None => quote! { Err(response.unexpected()) },
@@ -428,8 +351,8 @@ fn status_arms(api: &Api, operation: &Operation) -> Vec<TokenStream> {
     arms
 }
 
-fn operation_enums(api: &Api, operation: &Operation) -> TokenStream {
-    let error = enum_name(operation, "Error");
+fn operation_enums(operation: &Operation) -> TokenStream {
+    let error = ident(&operation.error_enum);
     let error_variants = operation.error_responses().map(|r| variant(r, r.body.as_ref().map(type_tokens)));
     let method = operation.name.trim_start_matches("r#");
     let error_doc = docs(&if operation.error_responses().next().is_some() {
@@ -442,14 +365,8 @@ fn operation_enums(api: &Api, operation: &Operation) -> TokenStream {
     });
     let successes: Vec<&Response> = operation.success_responses().collect();
     let success = (successes.len() > 1).then(|| {
-        let name = enum_name(operation, "Success");
-        let variants = successes.iter().map(|r| {
-            let value = match decoding(api, operation, r) {
-                Decoding::Empty => None,
-                other => Some(other.value_type()),
-            };
-            variant(r, value)
-        });
+        let name = ident(&operation.success_enum);
+        let variants = successes.iter().map(|r| variant(r, r.decoding.as_ref().and_then(Decoding::value_type).map(type_tokens)));
         let doc = docs(&format!("The documented success answers of [`Client::{method}`]."));
         quote! {
             #doc

@@ -1,20 +1,22 @@
 //! Example round-trip tests, emitted beside the types they check.
 //!
-//! Every example the documents give (request and response bodies, type and field examples)
-//! becomes a `#[test]` that decodes it into the generated type and encodes it back to equal
-//! JSON, and whose `Debug` output shows none of the example's secrets. They run with `cargo test --workspace`; a spec change that breaks one shows up both
-//! as a failing test and in the code snapshot.
+//! Every example the documents give (request and response bodies, type examples, and field
+//! examples of a named or secret type) is checked by one `#[test]` per module: decoded into the
+//! generated type, encoded back to equal JSON, and its `Debug` output showing none of the
+//! example's secrets. A failure names the document line of each example that failed. They run
+//! with `cargo test --workspace`; a spec change that breaks one shows up both as a failing test
+//! and in the code snapshot.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
 use super::types::{field_value_tokens, type_tokens};
-use crate::ir::{Api, TypeKind, TypeRef};
-use crate::naming;
+use crate::ir::{Api, Field, Source, TypeKind, TypeRef};
 
 struct Case {
-    name: String,
+    /// Where the example is documented.
+    source: String,
     ty: TokenStream,
     value: Value,
     /// Secret strings inside `value`, which the decoded value must never print.
@@ -44,46 +46,42 @@ fn secrets_in(api: &Api, value: &Value, ty: &TypeRef, out: &mut Vec<String>) {
 }
 
 impl Case {
-    fn of(api: &Api, name: String, ty: &TypeRef, value: &Value) -> Case {
+    fn of(api: &Api, source: &Source, ty: &TypeRef, value: &Value) -> Case {
         let mut secrets = Vec::new();
         secrets_in(api, value, ty, &mut secrets);
-        Case { name, ty: type_tokens(ty), value: value.clone(), secrets }
+        Case { source: source.to_string(), ty: type_tokens(ty), value: value.clone(), secrets }
     }
+}
+
+/// Whether a field's example says something about the generated code: a named type (an enum,
+/// a struct) decodes through code of ours, and a secret must not print; a plain string or
+/// number would only test `serde_json`.
+fn field_example_matters(field: &Field) -> bool {
+    field.secret || matches!(field.ty, TypeRef::Named(_) | TypeRef::Array(_) | TypeRef::Map(_))
 }
 
 pub(crate) fn example_tests(api: &Api) -> TokenStream {
     let mut cases: Vec<Case> = Vec::new();
     for operation in &api.operations {
         if let Some(body) = &operation.request_body {
-            for (i, example) in body.examples.iter().enumerate() {
-                cases.push(Case::of(api, format!("{}_request_example_{}", operation.name, i + 1), &body.ty, &example.value));
-            }
+            cases.extend(body.examples.iter().map(|example| Case::of(api, &example.source, &body.ty, &example.value)));
         }
         for response in &operation.responses {
             let Some(ty) = &response.body else { continue };
-            for (i, example) in response.examples.iter().enumerate() {
-                cases.push(Case::of(api, format!("{}_{}_example_{}", operation.name, naming::snake_ident(&response.variant), i + 1), ty, &example.value));
-            }
+            cases.extend(response.examples.iter().map(|example| Case::of(api, &example.source, ty, &example.value)));
         }
     }
     for def in &api.types {
-        let type_name = naming::snake_ident(&def.name);
-        for (i, example) in def.examples.iter().enumerate() {
-            cases.push(Case::of(api, format!("{type_name}_example_{}", i + 1), &TypeRef::Named(def.name.clone()), &example.value));
-        }
+        let ty = TypeRef::Named(def.name.clone());
+        cases.extend(def.examples.iter().map(|example| Case::of(api, &example.source, &ty, &example.value)));
         if let TypeKind::Struct { fields, .. } = &def.kind {
-            for field in fields {
-                for (i, value) in field.examples.iter().enumerate() {
+            for field in fields.iter().filter(|f| field_example_matters(f)) {
+                for value in &field.examples {
                     let secrets = match value {
                         Value::String(secret) if field.secret => vec![secret.clone()],
                         _ => Vec::new(),
                     };
-                    cases.push(Case {
-                        name: format!("{type_name}_{}_example_{}", field.rust_name.trim_start_matches("r#"), i + 1),
-                        ty: field_value_tokens(field),
-                        value: value.clone(),
-                        secrets,
-                    });
+                    cases.push(Case { source: field.source.to_string(), ty: field_value_tokens(field), value: value.clone(), secrets });
                 }
             }
         }
@@ -91,26 +89,23 @@ pub(crate) fn example_tests(api: &Api) -> TokenStream {
     if cases.is_empty() {
         return quote! {};
     }
-    let tests = cases.iter().map(|case| {
-        // Test names are built from document names: made valid like every other identifier
-        // (a fuzzer found an operation whose name starts with a digit).
-        let name = crate::emit::ident(&naming::snake_ident(&case.name.replace("r#", "")));
-        let ty = &case.ty;
-        let json = serde_json::to_string(&case.value).unwrap_or_default();
-        let secrets = &case.secrets;
-        quote! {
-            #[test]
-            fn #name() {
-                crate::runtime::assert_round_trip::<#ty>(#json, &[#(#secrets),*]);
-            }
-        }
+    let checks = cases.iter().map(|case| {
+        let Case { source, ty, value, secrets } = case;
+        let json = serde_json::to_string(value).unwrap_or_default();
+        quote! { .round_trip::<#ty>(#source, #json, &[#(#secrets),*]) }
     });
     quote! {
-        /// The documents' examples, each decoded into its generated type and encoded back.
         #[cfg(test)]
         mod examples {
             use super::*;
-            #(#tests)*
+
+            /// The documents' examples, each decoded into its generated type and encoded back.
+            #[test]
+            fn documented_examples_round_trip() {
+                rt::testing::Examples::default()
+                    #(#checks)*
+                    .assert_all_pass();
+            }
         }
     }
 }

@@ -1,5 +1,5 @@
 //! The token source of an API: its login and refresh operations as one implementation of
-//! `crate::runtime::token::TokenSource`, mapping the vendor's fields onto the common `Token`.
+//! `rt::token::TokenSource`, mapping the vendor's fields onto the common `Token`.
 //!
 //! Everything vendor-specific is decided in the IR's `TokenSourceMapping` (inferred, or set in
 //! a sidecar); this emitter only writes it out, and lists the mapping in the doc comment so the
@@ -12,102 +12,93 @@ use super::types::type_tokens;
 use super::{docs, ident};
 use crate::ir::{Api, Credential, FieldRef, Fill, Lifetime, LifetimeUnit, Signature, TokenCall, TokenSourceMapping, TypeRef};
 use crate::naming;
+use crate::passes::names;
 
 pub(crate) fn token_source(api: &Api) -> TokenStream {
     let Some(mapping) = &api.token_source else { return quote! {} };
-    let credentials = credentials_struct(api, mapping);
+    let client = ident(names::CLIENT);
+    let source = ident(names::TOKEN_SOURCE);
+    let credentials = ident(names::CREDENTIALS);
+    let credentials_struct = credentials_struct(api, mapping);
     let has_credentials = !mapping.credentials.is_empty();
-    let constructors = if has_credentials {
-        quote! {
-            /// A source without credentials: it refreshes, but cannot log in.
-            pub fn new(client: Client) -> Self {
-                TokenSource { client, credentials: None }
-            }
-
-            /// A source that logs in with `credentials` whenever no valid token is left.
-            pub fn with_credentials(client: Client, credentials: Credentials) -> Self {
-                TokenSource { client, credentials: Some(credentials) }
-            }
-
-            fn credentials(&self) -> Result<&Credentials, crate::runtime::token::TokenError> {
-                self.credentials.as_ref().ok_or_else(|| {
-                    crate::runtime::token::TokenError::login_required("this token source has no credentials: build it with `TokenSource::with_credentials`")
-                })
-            }
-        }
+    let (login_type, login_constructor) = if has_credentials {
+        (
+            quote! { #credentials },
+            quote! {
+                /// A source that logs in with `credentials` whenever no valid token is left.
+                pub fn with_credentials(client: #client, credentials: #credentials) -> Self {
+                    #source { client, login: rt::token::Login::Credentials(credentials) }
+                }
+            },
+        )
     } else {
-        quote! {
-            /// A source that renews the token it is given; it cannot log in.
-            pub fn new(client: Client) -> Self {
-                TokenSource { client, login: None }
-            }
-
-            /// A source that also logs in, with a login the documents do not describe (e.g. one
-            /// your application performs), whenever no valid token is left.
-            pub fn with_login<F, Fut>(client: Client, login: F) -> Self
-            where
-                F: Fn() -> Fut + Send + Sync + 'static,
-                Fut: std::future::Future<Output = Result<crate::runtime::token::Token, crate::runtime::token::TokenError>> + Send + 'static,
-            {
-                TokenSource { client, login: Some(crate::runtime::token::LoginFn::new(login)) }
-            }
-        }
-    };
-    let credentials_member = if has_credentials {
-        quote! { credentials: Option<Credentials>, }
-    } else {
-        quote! { login: Option<crate::runtime::token::LoginFn>, }
+        (
+            quote! { ::std::convert::Infallible },
+            quote! {
+                /// A source that also logs in, with a login the documents do not describe (e.g. one
+                /// your application performs), whenever no valid token is left.
+                pub fn with_login(client: #client, login: rt::token::LoginFn) -> Self {
+                    #source { client, login: rt::token::Login::Custom(login) }
+                }
+            },
+        )
     };
     let login = match mapping.login.as_ref() {
-        Some(call) => {
-            let body = call_body(api, mapping, call, false);
-            quote! {
-                async fn login(&self) -> Result<crate::runtime::token::Token, crate::runtime::token::TokenError> {
-                    #body
-                }
+        Some(call) => Some(call_body(api, mapping, call, Call::Login)),
+        None if !has_credentials => Some(quote! { self.login.custom().await }),
+        None => None,
+    }
+    .map(|body| {
+        quote! {
+            async fn login(&self) -> rt::token::TokenResult {
+                #body
             }
         }
-        None if !has_credentials => quote! {
-            async fn login(&self) -> Result<crate::runtime::token::Token, crate::runtime::token::TokenError> {
-                match &self.login {
-                    Some(login) => login.call().await,
-                    None => Err(crate::runtime::token::TokenError::login_required(
-                        "a new login is needed, and this API's login is not documented: build the source with `TokenSource::with_login`",
-                    )),
-                }
-            }
-        },
-        None => quote! {},
-    };
-    let refresh = call_body(api, mapping, &mapping.refresh, true);
+    });
+    let refresh = call_body(api, mapping, &mapping.refresh, Call::Refresh);
     let converters = converters(mapping);
-    let error_mapping = error_mapping(mapping);
+    let codes: Vec<String> = mapping.relogin_codes.iter().map(ToString::to_string).collect();
+    let relogin_codes = ident(names::RELOGIN_CODES);
     let doc = docs(&source_doc(api, mapping));
     quote! {
-        #credentials
+        #credentials_struct
 
         #doc
         #[derive(Clone, Debug)]
-        pub struct TokenSource {
-            client: Client,
-            #credentials_member
+        pub struct #source {
+            client: #client,
+            login: rt::token::Login<#login_type>,
         }
 
-        impl TokenSource {
-            #constructors
+        impl #source {
+            /// A source that refreshes the token it is given but cannot log in.
+            pub fn new(client: #client) -> Self {
+                #source { client, login: rt::token::Login::Unavailable }
+            }
+
+            #login_constructor
         }
 
-        impl crate::runtime::token::TokenSource for TokenSource {
+        /// Envelope codes that mean the session is over and a new login is needed (JSON text).
+        const #relogin_codes: &[&str] = &[#(#codes),*];
+
+        impl rt::token::TokenSource for #source {
             #login
 
-            async fn refresh(&self, current: &crate::runtime::token::Token) -> Result<crate::runtime::token::Token, crate::runtime::token::TokenError> {
+            async fn refresh(&self, current: &rt::token::Token) -> rt::token::TokenResult {
                 #refresh
             }
         }
 
         #converters
-        #error_mapping
     }
+}
+
+/// Which of the source's two calls a body is for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Call {
+    Login,
+    Refresh,
 }
 
 fn field_list(fields: &[&FieldRef]) -> String {
@@ -165,8 +156,8 @@ fn describe_call(call: &TokenCall) -> String {
 
 fn source_doc(api: &Api, mapping: &TokenSourceMapping) -> String {
     let mut text = format!(
-        "{}'s token endpoints as one [`crate::runtime::token::TokenSource`]: give it to a \
-         [`crate::runtime::token::TokenManager`], which keeps a token fresh.\n\nThe mapping, inferred from the documents:\n",
+        "{}'s token endpoints as one [`vendor_runtime::token::TokenSource`]: give it to a \
+         [`vendor_runtime::token::TokenManager`], which keeps a token fresh.\n\nThe mapping, inferred from the documents:\n",
         api.title
     );
     match &mapping.login {
@@ -193,6 +184,7 @@ fn credentials_struct(api: &Api, mapping: &TokenSourceMapping) -> TokenStream {
     if mapping.credentials.is_empty() {
         return quote! {};
     }
+    let name = ident(names::CREDENTIALS);
     let members = mapping.credentials.iter().map(|credential| {
         let name = ident(&credential.rust_name);
         let ty = credential_type(credential);
@@ -202,39 +194,35 @@ fn credentials_struct(api: &Api, mapping: &TokenSourceMapping) -> TokenStream {
     quote! {
         #doc
         #[derive(Clone, Debug)]
-        pub struct Credentials {
+        pub struct #name {
             #(#members)*
         }
     }
 }
 
 fn credential_type(credential: &Credential) -> TokenStream {
-    let inner = if credential.secret { quote! { crate::runtime::Secret<String> } } else { type_tokens(&credential.ty) };
+    let inner = if credential.secret { quote! { rt::Secret<::std::string::String> } } else { type_tokens(&credential.ty) };
     if credential.optional {
-        quote! { Option<#inner> }
+        quote! { ::std::option::Option<#inner> }
     } else {
         inner
     }
 }
 
 /// The body of `login` or `refresh`: build the request, call, and convert the answer.
-fn call_body(api: &Api, mapping: &TokenSourceMapping, call: &TokenCall, is_refresh: bool) -> TokenStream {
+fn call_body(api: &Api, mapping: &TokenSourceMapping, call: &TokenCall, which: Call) -> TokenStream {
     let operation = api.operations.iter().find(|op| op.name == call.operation);
     let method = ident(&call.operation);
     let mut steps = Vec::new();
     let uses = |fill: Fill| call.request.iter().any(|f| f.from == fill);
     if uses(Fill::Credential) || uses(Fill::Signature) {
-        steps.push(quote! { let credentials = self.credentials()?; });
+        steps.push(quote! { let credentials = self.login.credentials()?; });
     }
     if uses(Fill::CurrentRefreshToken) {
-        steps.push(quote! {
-            let refresh_token = current.refresh_token().ok_or_else(|| {
-                crate::runtime::token::TokenError::login_required("the current token has no refresh token")
-            })?;
-        });
+        steps.push(quote! { let refresh_token = current.require_refresh_token()?; });
     }
     if uses(Fill::TimestampMillis) || uses(Fill::Signature) {
-        steps.push(quote! { let timestamp = chrono::Utc::now().timestamp_millis(); });
+        steps.push(quote! { let timestamp = ::chrono::Utc::now().timestamp_millis(); });
     }
     if let Some(signature) = mapping.signature.as_ref().filter(|_| uses(Fill::Signature)) {
         steps.push(signature_step(call, signature));
@@ -257,14 +245,17 @@ fn call_body(api: &Api, mapping: &TokenSourceMapping, call: &TokenCall, is_refre
         Some(_) => quote! { Some(&request) },
         None => quote! {},
     };
-    let answer_error = if is_refresh { quote! { refresh_error } } else { quote! { token_error } };
+    let answer_error = match which {
+        Call::Login => quote! { rt::token::call_failed },
+        Call::Refresh => quote! { rt::token::refresh_failed },
+    };
     let unwrap_variant = call.success_variant.as_ref().map(|variant| {
-        let success = format_ident!("{}Success", naming::camel_ident(&call.operation));
+        let success = ident(operation.map_or("", |op| op.success_enum.as_str()));
         let others = operation.into_iter().flat_map(|op| op.success_responses()).filter(|r| &r.variant != variant).map(|r| {
             let other = ident(&r.variant);
             let name = &r.variant;
             let pattern = if r.body.is_some() { quote! { #success::#other(_) } } else { quote! { #success::#other } };
-            quote! { #pattern => return Err(unexpected_outcome(#name)), }
+            quote! { #pattern => return Err(rt::token::TokenError::unexpected_outcome(#name)), }
         });
         let variant = ident(variant);
         quote! {
@@ -278,19 +269,18 @@ fn call_body(api: &Api, mapping: &TokenSourceMapping, call: &TokenCall, is_refre
         let name = ident(&step.rust_name);
         if step.optional {
             let message = format!("the answer has no `{}`", step.wire_name);
-            quote! { let value = value.#name.ok_or_else(|| crate::runtime::token::TokenError::other(#message))?; }
+            quote! { let value = value.#name.ok_or_else(|| rt::token::TokenError::other(#message))?; }
         } else {
             quote! { let value = value.#name; }
         }
     });
-    let converter = converter_name(&call.token_type_name);
+    let converter = converter_name(mapping, call);
+    let relogin_codes = ident(names::RELOGIN_CODES);
     quote! {
         #(#steps)*
         #request
-        let answer = self.client.#method(#argument).await.map_err(#answer_error)?;
-        let received_at = chrono::Utc::now();
-        let raw: serde_json::Value = serde_json::from_slice(answer.raw_body()).unwrap_or(serde_json::Value::Null);
-        let value = answer.into_inner();
+        let answer = self.client.#method(#argument).await.map_err(|error| #answer_error(error, #relogin_codes))?;
+        let (value, received_at, raw) = rt::token::received(answer);
         #unwrap_variant
         #(#path)*
         #converter(value, received_at, raw)
@@ -312,7 +302,7 @@ fn fill_value(from: Fill, field: &FieldRef) -> TokenStream {
             TypeRef::String => wrap(quote! { timestamp.to_string() }),
             _ => wrap(quote! { timestamp }),
         },
-        Fill::Signature if field.secret => wrap(quote! { crate::runtime::Secret::new(signature) }),
+        Fill::Signature if field.secret => wrap(quote! { rt::Secret::new(signature) }),
         Fill::Signature => wrap(quote! { signature }),
         Fill::Nothing => quote! { None },
     }
@@ -336,58 +326,45 @@ fn signature_step(call: &TokenCall, signature: &Signature) -> TokenStream {
             }
         }
     });
-    quote! { let signature = crate::runtime::signing::sha256_hex(&[#(#parts),*]); }
+    quote! { let signature = rt::signing::sha256_hex(&[#(#parts),*]); }
 }
 
-fn converter_name(type_name: &str) -> proc_macro2::Ident {
-    format_ident!("token_from_{}", heck::ToSnakeCase::to_snake_case(type_name))
+/// The function turning a call's answer into a `Token`: one per answer type, named after the
+/// first call (login, then refresh) that answers with it.
+fn converter_name(mapping: &TokenSourceMapping, call: &TokenCall) -> proc_macro2::Ident {
+    let shares_login = mapping.login.as_ref().is_some_and(|login| login.token_type_name == call.token_type_name);
+    if shares_login {
+        format_ident!("token_from_login_answer")
+    } else {
+        format_ident!("token_from_refresh_answer")
+    }
 }
 
 /// One function per struct that holds a token: its fields onto the common `Token`.
 fn converters(mapping: &TokenSourceMapping) -> TokenStream {
-    let mut done: Vec<&str> = Vec::new();
-    let mut out = Vec::new();
-    for call in mapping.login.iter().chain(std::iter::once(&mapping.refresh)) {
-        if done.contains(&call.token_type_name.as_str()) {
-            continue;
-        }
-        done.push(&call.token_type_name);
-        out.push(converter(call));
-    }
-    let needs_outcome = mapping.login.iter().chain(std::iter::once(&mapping.refresh)).any(|c| c.success_variant.is_some());
-    let outcome = needs_outcome.then(|| {
-        quote! {
-            /// A documented success answer that carries no token (e.g. "2FA required").
-            fn unexpected_outcome(variant: &str) -> crate::runtime::token::TokenError {
-                crate::runtime::token::TokenError::new(
-                    crate::runtime::token::TokenErrorKind::SecondFactorRequired,
-                    format!("the sign-in answered `{variant}` instead of a token: finish it another way, then hand the token to the manager"),
-                )
-            }
-        }
-    });
-    quote! { #(#out)* #outcome }
+    let refresh_shares = mapping.login.as_ref().is_some_and(|login| login.token_type_name == mapping.refresh.token_type_name);
+    let login = mapping.login.as_ref().map(|call| converter(mapping, call));
+    let refresh = (!refresh_shares).then(|| converter(mapping, &mapping.refresh));
+    quote! { #login #refresh }
 }
 
-fn converter(call: &TokenCall) -> TokenStream {
-    let name = converter_name(&call.token_type_name);
+fn converter(mapping: &TokenSourceMapping, call: &TokenCall) -> TokenStream {
+    let name = converter_name(mapping, call);
     let ty = ident(&call.token_type_name);
     let access = ident(&call.access_token.rust_name);
     let access_value = if call.access_token.optional {
-        let message = format!("the answer has no `{}`", call.access_token.wire_name);
-        quote! { value.#access.ok_or_else(|| crate::runtime::token::TokenError::other(#message))? }
+        let wire = &call.access_token.wire_name;
+        quote! { rt::token::required(value.#access, #wire)? }
     } else {
         quote! { value.#access }
     };
-    let access_value = if call.access_token.secret { access_value } else { quote! { crate::runtime::Secret::new(#access_value) } };
     let mut steps = Vec::new();
     if let Some(field) = &call.refresh_token {
         let member = ident(&field.rust_name);
-        let secret = if field.secret { quote! { refresh_token } } else { quote! { crate::runtime::Secret::new(refresh_token) } };
         steps.push(if field.optional {
-            quote! { if let Some(refresh_token) = value.#member { token = token.with_refresh_token(#secret); } }
+            quote! { if let Some(refresh_token) = value.#member { token = token.with_refresh_token(refresh_token); } }
         } else {
-            quote! { let refresh_token = value.#member; token = token.with_refresh_token(#secret); }
+            quote! { token = token.with_refresh_token(value.#member); }
         });
     }
     if let Some(field) = &call.token_type {
@@ -396,7 +373,8 @@ fn converter(call: &TokenCall) -> TokenStream {
         steps.push(if field.optional {
             quote! { if let Some(token_type) = value.#member { token = token.with_token_type(#text); } }
         } else {
-            quote! { let token_type = value.#member; token = token.with_token_type(#text); }
+            let text = if matches!(field.ty, TypeRef::String) { quote! { value.#member } } else { quote! { value.#member.to_string() } };
+            quote! { token = token.with_token_type(#text); }
         });
     }
     if let Some(lifetime) = &call.expires {
@@ -407,65 +385,22 @@ fn converter(call: &TokenCall) -> TokenStream {
         let at = lifetime_value(lifetime);
         steps.push(quote! { token = token.with_refresh_expires_at(#at); });
     }
-    let uses_receipt = [&call.expires, &call.refresh_expires].into_iter().flatten().any(|l| l.unit == LifetimeUnit::Seconds);
+    let uses_receipt = call.expires.is_some() || call.refresh_expires.is_some();
     let received_at = if uses_receipt { format_ident!("received_at") } else { format_ident!("_received_at") };
     quote! {
         /// The token in an answer, on the common model (see [`TokenSource`] for the mapping).
-        fn #name(value: #ty, #received_at: chrono::DateTime<chrono::Utc>, raw: serde_json::Value) -> Result<crate::runtime::token::Token, crate::runtime::token::TokenError> {
-            let mut token = crate::runtime::token::Token::new(#access_value).with_raw(raw);
+        fn #name(value: #ty, #received_at: ::chrono::DateTime<::chrono::Utc>, raw: ::serde_json::Value) -> rt::token::TokenResult {
+            let access_token = #access_value;
+            let mut token = rt::token::Token::new(access_token).with_raw(raw);
             #(#steps)*
             Ok(token.with_jwt_expiry_fallback())
         }
     }
 }
 
-/// An `Option<DateTime<Utc>>` expression for a lifetime field of `value`.
+/// An `Option<DateTime<Utc>>` expression for a lifetime field of `value`: the runtime reads
+/// seconds of any number type or an RFC 3339 time, present or optional.
 fn lifetime_value(lifetime: &Lifetime) -> TokenStream {
     let member = ident(&lifetime.field.rust_name);
-    let convert = match (lifetime.unit, &lifetime.field.ty) {
-        (LifetimeUnit::Seconds, TypeRef::Integer { bits: 32 }) => {
-            quote! { crate::runtime::token::expiry::after_seconds(i64::from(lifetime), received_at) }
-        }
-        (LifetimeUnit::Seconds, TypeRef::Number) => {
-            quote! { crate::runtime::token::expiry::after_seconds(lifetime.round() as i64, received_at) }
-        }
-        (LifetimeUnit::Seconds, _) => quote! { crate::runtime::token::expiry::after_seconds(lifetime, received_at) },
-        (LifetimeUnit::Rfc3339, _) => quote! { Some(lifetime.with_timezone(&chrono::Utc)) },
-    };
-    if lifetime.field.optional {
-        quote! { value.#member.and_then(|lifetime| #convert) }
-    } else {
-        quote! { { let lifetime = value.#member; #convert } }
-    }
-}
-
-/// How a failed call becomes a `TokenError`: envelope codes that mean "log in again" do, and a
-/// refresh the server answers 401 ends the session (Infisical's max TTL, a revoked token).
-fn error_mapping(mapping: &TokenSourceMapping) -> TokenStream {
-    let codes: Vec<String> = mapping.relogin_codes.iter().map(ToString::to_string).collect();
-    let relogin = (!codes.is_empty()).then(|| {
-        quote! {
-            if let crate::runtime::Error::Envelope { code, .. } = &error {
-                const RELOGIN_CODES: &[&str] = &[#(#codes),*];
-                if RELOGIN_CODES.contains(&code.to_string().as_str()) {
-                    return crate::runtime::token::TokenError::login_required(format!("the API answered code {code}: a new login is needed")).with_source(error);
-                }
-            }
-        }
-    });
-    quote! {
-        /// A failed token call as a `TokenError`.
-        fn token_error<E: std::fmt::Debug + Send + Sync + 'static>(error: crate::runtime::Error<E>) -> crate::runtime::token::TokenError {
-            #relogin
-            crate::runtime::token::TokenError::from(error)
-        }
-
-        /// A failed refresh as a `TokenError`: a 401 means the session is over.
-        fn refresh_error<E: std::fmt::Debug + Send + Sync + 'static>(error: crate::runtime::Error<E>) -> crate::runtime::token::TokenError {
-            if error.status() == Some(reqwest::StatusCode::UNAUTHORIZED) {
-                return crate::runtime::token::TokenError::login_required("the refresh was refused (401): the session is over and a new login is needed").with_source(error);
-            }
-            token_error(error)
-        }
-    }
+    quote! { rt::token::expiry::at(value.#member, received_at) }
 }

@@ -707,12 +707,8 @@ pub(crate) fn define(api: &mut ApiBuilder, shape: &Shape) -> TypeRef {
     let mut fields: Vec<Field> = Vec::new();
     for field in &shape.fields {
         let ty = define_type(api, &field.ty);
-        let mut rust_name = naming::snake_ident(&field.wire_name);
-        if fields.iter().any(|f| f.rust_name == rust_name) {
-            let unique = (2..).map(|n| format!("{rust_name}_{n}")).find(|n| fields.iter().all(|f| &f.rust_name != n)).unwrap_or_default();
-            api.warn(field.source.clone(), format!("`{}` has the same Rust name as another field; it is named `{unique}`", field.wire_name));
-            rust_name = unique;
-        }
+        // A proposal: `passes::names` makes it unique within the struct.
+        let rust_name = naming::snake_ident(&field.wire_name);
         fields.push(Field {
             wire_name: field.wire_name.clone(),
             rust_name,
@@ -726,6 +722,7 @@ pub(crate) fn define(api: &mut ApiBuilder, shape: &Shape) -> TypeRef {
             allowed: Vec::new(),
             also_accepts: field.also_accepts.clone(),
             secret: false,
+            boxed: false,
             source: field.source.clone(),
         });
     }
@@ -734,6 +731,7 @@ pub(crate) fn define(api: &mut ApiBuilder, shape: &Shape) -> TypeRef {
         description: shape.description.clone(),
         kind: TypeKind::Struct { fields, additional: None },
         examples: Vec::new(),
+        received: false,
         source: shape.source.clone(),
     };
     TypeRef::Named(api.types.add(&shape.candidates, def))

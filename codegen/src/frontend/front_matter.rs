@@ -273,6 +273,8 @@ fn read_operation(page: &Page<'_>, body: &str, api: &mut ApiBuilder) -> Result<O
         parameters,
         request_body,
         responses: vec![response],
+        error_enum: String::new(),
+        success_enum: String::new(),
         source: page.source("/endpoint_url"),
     })
 }
@@ -353,7 +355,7 @@ fn read_curl(page: &Page<'_>, api: &mut ApiBuilder, path: &str) -> Option<(curl:
                     if curl.url.path != path {
                         api.warn(source.clone(), format!("the curl example calls `{}`, not `endpoint_url` `{path}`; `endpoint_url` is used", curl.url.path));
                     }
-                    api.add_server(Server { url: curl.url.origin(), description: None, variables: Vec::new(), source: source.clone() });
+                    api.add_server(Server { url: curl.url.origin(), constructor: String::new(), description: None, variables: Vec::new(), source: source.clone() });
                     return Some((curl, source));
                 }
                 Err(message) => api.warn(source, format!("the curl example cannot be read: {message}")),

@@ -273,8 +273,8 @@ pub fn read(document: &Document, api: &mut ApiBuilder) -> Result<(), Vec<Diagnos
     api.reserve_operation_items(&name);
     let names = TypeNames::new(&name, examples::resource_word(&curl.url.path).as_deref());
 
-    let variables = curl.url.host_variables().into_iter().map(|name| ServerVariable { name, default: None, description: None, allowed: Vec::new() }).collect();
-    api.add_server(Server { url: curl.url.origin(), description: None, variables, source: curl_source.clone() });
+    let variables = curl.url.host_variables().into_iter().map(|name| ServerVariable { name, rust_name: String::new(), default: None, description: None, allowed: Vec::new() }).collect();
+    api.add_server(Server { url: curl.url.origin(), constructor: String::new(), description: None, variables, source: curl_source.clone() });
     if let Some(query) = &curl.url.query {
         api.warn(curl_source.clone(), format!("the query string `?{query}` of the curl example is not read as parameters"));
     }
@@ -325,6 +325,8 @@ pub fn read(document: &Document, api: &mut ApiBuilder) -> Result<(), Vec<Diagnos
         parameters,
         request_body,
         responses,
+        error_enum: String::new(),
+        success_enum: String::new(),
         source: curl_source,
     });
     Ok(())
@@ -510,6 +512,7 @@ fn section_responses(page: &Page<'_>, api: &mut ApiBuilder, section: &Section<'_
             content_type: body.as_ref().map(|_| "application/json".to_owned()),
             body: body.clone(),
             examples: examples.iter().map(JsonExample::to_example).collect(),
+            decoding: None,
             source: page.source(line),
         })
         .collect())

@@ -213,8 +213,8 @@ pub fn read(document: &Document, api: &mut ApiBuilder) -> Result<(), Vec<Diagnos
     api.reserve_operation_items(&name);
     let names = TypeNames::new(&name, examples::resource_word(&url.path).as_deref());
     let format_source = page.source(format_line);
-    let variables = url.host_variables().into_iter().map(|name| ServerVariable { name, default: None, description: None, allowed: Vec::new() }).collect();
-    api.add_server(Server { url: url.origin(), description: None, variables, source: format_source.clone() });
+    let variables = url.host_variables().into_iter().map(|name| ServerVariable { name, rust_name: String::new(), default: None, description: None, allowed: Vec::new() }).collect();
+    api.add_server(Server { url: url.origin(), constructor: String::new(), description: None, variables, source: format_source.clone() });
 
     let mut resolver = Resolver { page: &page, names: &names, visiting: Vec::new() };
     let mut errors = Vec::new();
@@ -300,6 +300,8 @@ pub fn read(document: &Document, api: &mut ApiBuilder) -> Result<(), Vec<Diagnos
         parameters,
         request_body,
         responses: vec![response],
+        error_enum: String::new(),
+        success_enum: String::new(),
         source: format_source,
     });
     Ok(())

@@ -160,6 +160,7 @@ fn read_servers(context: &Context<'_>, api: &mut ApiBuilder) {
             .flatten()
             .map(|(name, variable)| ServerVariable {
                 name: name.clone(),
+                rust_name: String::new(),
                 default: Some(variable.default.clone()).filter(|d| !d.is_empty()),
                 description: variable.description.clone(),
                 allowed: variable.enumeration.clone(),
@@ -167,6 +168,7 @@ fn read_servers(context: &Context<'_>, api: &mut ApiBuilder) {
             .collect();
         api.add_server(Server {
             url: server.url.clone(),
+            constructor: String::new(),
             description: server.description.clone(),
             variables,
             source: context.source(&pointer(&["servers", &index.to_string()])),
@@ -267,6 +269,8 @@ fn read_operation(
         parameters,
         request_body,
         responses,
+        error_enum: String::new(),
+        success_enum: String::new(),
         source: context.source(&at),
     })
 }
@@ -340,6 +344,7 @@ fn read_response(
         content_type: None,
         body: None,
         examples: Vec::new(),
+        decoding: None,
         source: context.source(at),
     };
     match pick_json(&response.content) {

@@ -141,6 +141,7 @@ impl<'a> SchemaReader<'a> {
                     description: item.schema_data.description.clone(),
                     kind,
                     examples: examples(self.context, &item.schema_data, at),
+                    received: false,
                     source,
                 });
             }
@@ -151,6 +152,7 @@ impl<'a> SchemaReader<'a> {
             description: typed.description,
             kind: TypeKind::Alias { target: typed.ty },
             examples: Vec::new(),
+            received: false,
             source,
         })
     }
@@ -190,6 +192,7 @@ impl<'a> SchemaReader<'a> {
                 description: typed.description.clone(),
                 kind,
                 examples: examples(self.context, data, at),
+                received: false,
                 source: self.context.source(at),
             };
             typed.ty = TypeRef::Named(api.types.add(&hint.candidates, def));
@@ -281,12 +284,8 @@ impl<'a> SchemaReader<'a> {
         for (wire, schema) in properties {
             let field_at = child(&child(at, "properties"), wire);
             let typed = self.type_of(api, &unbox(schema), &Hint::field(hint.primary(), wire), &field_at)?;
-            let mut rust_name = naming::snake_ident(wire);
-            if fields.iter().any(|f| f.rust_name == rust_name) {
-                let unique = (2..).map(|n| format!("{rust_name}_{n}")).find(|n| fields.iter().all(|f| &f.rust_name != n)).unwrap_or_default();
-                api.warn(self.context.source(&field_at), format!("property `{wire}` has the same Rust name as another property; it is named `{unique}`"));
-                rust_name = unique;
-            }
+            // A proposal: `passes::names` makes it unique within the struct.
+            let rust_name = naming::snake_ident(wire);
             fields.push(Field {
                 wire_name: wire.clone(),
                 rust_name,
@@ -300,6 +299,7 @@ impl<'a> SchemaReader<'a> {
                 allowed: typed.allowed,
                 also_accepts: None,
                 secret: false,
+                boxed: false,
                 source: self.context.source(&field_at),
             });
         }
@@ -355,10 +355,8 @@ fn unbox(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
 fn enum_kind(values: &[Option<String>]) -> TypeKind {
     let mut out: Vec<EnumValue> = Vec::new();
     for wire in values.iter().flatten() {
-        let mut variant = if wire.is_empty() { "Empty".to_owned() } else { naming::camel_ident(wire) };
-        if variant == "Unknown" || out.iter().any(|v| v.variant == variant) {
-            variant = (2..).map(|n| format!("{variant}{n}")).find(|n| out.iter().all(|v| &v.variant != n)).unwrap_or(variant);
-        }
+        // A proposal: `passes::names` makes it unique within the enum.
+        let variant = if wire.is_empty() { "Empty".to_owned() } else { naming::camel_ident(wire) };
         out.push(EnumValue { wire: wire.clone(), variant });
     }
     TypeKind::Enum { values: out }
@@ -402,6 +400,7 @@ fn placeholder(name: &str, source: crate::ir::Source) -> TypeDef {
         description: Some(PLACEHOLDER.to_owned()),
         kind: TypeKind::Alias { target: TypeRef::Any },
         examples: Vec::new(),
+        received: false,
         source,
     }
 }

@@ -11,14 +11,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::expiry;
-use crate::runtime::Secret;
+use crate::Secret;
 
 /// An access token, what it takes to renew it, and when each dies.
 ///
 /// Built by a [`TokenSource`](super::TokenSource) from a vendor's answer:
 ///
 /// ```
-/// use vendor_clients::runtime::token::{expiry, Token};
+/// use vendor_runtime::token::{expiry, Token};
 ///
 /// let received_at = chrono::Utc::now();
 /// let token = Token::new("access")
@@ -104,6 +104,12 @@ impl Token {
 
     pub fn refresh_token(&self) -> Option<&Secret<String>> {
         self.refresh_token.as_ref()
+    }
+
+    /// The refresh token, or `LoginRequired` when this token has none: what a refresh call
+    /// that sends it needs.
+    pub fn require_refresh_token(&self) -> Result<&Secret<String>, super::TokenError> {
+        self.refresh_token().ok_or_else(|| super::TokenError::login_required("the current token has no refresh token"))
     }
 
     pub fn token_type(&self) -> Option<&str> {

@@ -24,8 +24,8 @@ mod retry;
 mod source;
 mod store;
 
-pub use error::{TokenError, TokenErrorKind};
+pub use error::{call_failed, refresh_failed, required, TokenError, TokenErrorKind};
 pub use manager::{AuthFailure, CallError, TokenManager, TokenManagerBuilder};
 pub use model::Token;
-pub use source::{LoginFn, TokenSource};
+pub use source::{received, Login, LoginFn, TokenResult, TokenSource};
 pub use store::{FileStore, MemoryStore, TokenStore};

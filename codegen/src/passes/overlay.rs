@@ -17,7 +17,7 @@ use serde_json::Value;
 
 use crate::diagnostic::{to_u32, Diagnostic};
 use crate::frontend::yaml_lines::LineIndex;
-use crate::ir::{Api, AppliedFix, Source, TypeKind, TypeRef};
+use crate::ir::{Api, AppliedFix, Source, TypeKind};
 use crate::naming;
 
 /// The file name of an API's overlay.
@@ -249,7 +249,7 @@ pub fn apply(api: Api, text: &str, file: &str) -> Result<Api, Vec<Diagnostic>> {
         vec![Diagnostic::file_error(file, format!("after the overlay, the IR is not valid: {e}")).with_hint("an update must keep each property's type, e.g. `required: true`, `type: int64`")]
     })?;
     for (before, after) in &renames {
-        rename_type(&mut fixed, before, after);
+        fixed.rename_type_references(before, after);
     }
     fixed.fixes.extend(fixes);
     check_names(&fixed, file)?;
@@ -258,40 +258,6 @@ pub fn apply(api: Api, text: &str, file: &str) -> Result<Api, Vec<Diagnostic>> {
 
 fn type_names(value: &Value) -> Vec<String> {
     value.get("types").and_then(Value::as_array).into_iter().flatten().map(|t| t.get("name").and_then(Value::as_str).unwrap_or_default().to_owned()).collect()
-}
-
-/// Points every reference to type `before` at `after`.
-fn rename_type(api: &mut Api, before: &str, after: &str) {
-    fn visit(ty: &mut TypeRef, before: &str, after: &str) {
-        match ty {
-            TypeRef::Named(name) if name == before => *name = after.to_owned(),
-            TypeRef::Array(inner) | TypeRef::Map(inner) => visit(inner, before, after),
-            _ => {}
-        }
-    }
-    for def in &mut api.types {
-        match &mut def.kind {
-            TypeKind::Struct { fields, additional } => {
-                fields.iter_mut().for_each(|f| visit(&mut f.ty, before, after));
-                if let Some(additional) = additional {
-                    visit(additional, before, after);
-                }
-            }
-            TypeKind::Alias { target } => visit(target, before, after),
-            TypeKind::Enum { .. } => {}
-        }
-    }
-    for operation in &mut api.operations {
-        operation.parameters.iter_mut().for_each(|p| visit(&mut p.ty, before, after));
-        if let Some(body) = &mut operation.request_body {
-            visit(&mut body.ty, before, after);
-        }
-        for response in &mut operation.responses {
-            if let Some(body) = &mut response.body {
-                visit(body, before, after);
-            }
-        }
-    }
 }
 
 /// Names an overlay set must still be the identifiers the generator would make of them.

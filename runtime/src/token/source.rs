@@ -3,7 +3,22 @@
 
 use std::future::Future;
 
+use chrono::{DateTime, Utc};
+
 use super::{Token, TokenError};
+use crate::ResponseValue;
+
+/// What a token source's call answers: a token, or why there is none.
+pub type TokenResult = Result<Token, TokenError>;
+
+/// A token call's answer taken apart for the generated converters: the typed value, when it
+/// was received (lifetimes in seconds count from then) and the raw JSON body (kept on the
+/// [`Token`] for vendor fields the common model does not have; `Null` when it is not JSON).
+pub fn received<T>(answer: ResponseValue<T>) -> (T, DateTime<Utc>, serde_json::Value) {
+    let received_at = Utc::now();
+    let raw = serde_json::from_slice(answer.raw_body()).unwrap_or(serde_json::Value::Null);
+    (answer.into_inner(), received_at, raw)
+}
 
 /// Gets tokens from one vendor. Implementations only talk to the vendor and normalise its
 /// answer into a [`Token`]: they do not cache, retry or schedule (the
@@ -55,5 +70,39 @@ impl LoginFn {
 impl std::fmt::Debug for LoginFn {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("LoginFn(..)")
+    }
+}
+
+/// How a generated token source logs in: with the credentials its documented login call needs,
+/// with a login the caller supplies, or not at all (it can still refresh the token it is given).
+#[derive(Clone, Debug)]
+pub enum Login<C> {
+    /// The source refreshes but cannot log in.
+    Unavailable,
+    /// The documented login call, with these credentials.
+    Credentials(C),
+    /// A login the documents do not describe, performed by the caller's function.
+    Custom(LoginFn),
+}
+
+impl<C> Login<C> {
+    /// The credentials of the documented login call, or `LoginRequired` when none were given.
+    pub fn credentials(&self) -> Result<&C, TokenError> {
+        match self {
+            Login::Credentials(credentials) => Ok(credentials),
+            _ => Err(TokenError::login_required(
+                "this token source has no credentials: build it with `TokenSource::with_credentials`",
+            )),
+        }
+    }
+
+    /// Runs the caller's login, or answers `LoginRequired` when there is none.
+    pub async fn custom(&self) -> Result<Token, TokenError> {
+        match self {
+            Login::Custom(login) => login.call().await,
+            _ => Err(TokenError::login_required(
+                "a new login is needed, and this API's login is not documented: build the source with `TokenSource::with_login`",
+            )),
+        }
     }
 }

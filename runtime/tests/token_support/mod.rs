@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use chrono::Utc;
 use serde_json::{json, Value};
-use vendor_clients::runtime::token::{expiry, Token, TokenError, TokenSource};
+use vendor_runtime::token::{expiry, Token, TokenError, TokenSource};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 

@@ -1,6 +1,6 @@
 //! A token manager keeping a Smartling token fresh, against a local server playing Smartling.
 //!
-//! Run it with `cargo run -p vendor-clients --example token_manager`. The server hands out
+//! Run it with `cargo run -p workspace-tests --example token_manager`. The server hands out
 //! tokens that live 4 seconds and fails the first two refreshes with a 500: the manager logs in,
 //! refreshes ahead of expiry, keeps serving the valid token while the refresh fails, then
 //! rotates to the refreshed token. Tokens here are fake and labelled, never printed.

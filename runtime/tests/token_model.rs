@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use serde_json::json;
-use vendor_clients::runtime::token::{expiry, Token, TokenError, TokenErrorKind};
+use vendor_runtime::token::{expiry, Token, TokenError, TokenErrorKind};
 
 const JWT_EXP_2030: &str =
     "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyLTEiLCJleHAiOjE4OTM0NTYwMDB9.c2lnbmF0dXJl";

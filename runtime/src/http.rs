@@ -22,7 +22,7 @@ use super::Error;
 ///
 /// ```
 /// use std::time::Duration;
-/// use vendor_clients::runtime::Config;
+/// use vendor_runtime::Config;
 /// let config = Config { timeout: Duration::from_secs(5), ..Config::default() };
 /// assert_eq!(config.retry.max_attempts, 3);
 /// ```

@@ -1,6 +1,6 @@
 //! Infers how an API's login and refresh operations become one token source.
 //!
-//! A pass over the finished IR, the same for every format. The refresh operation is the one
+//! A pass over the IR once names and decodings are decided, the same for every format. The refresh operation is the one
 //! named for refreshing or renewing; the login operation is another whose answer carries an
 //! access token. In each answer, the token sits in the first struct (searched from the success
 //! value, through the envelope's payload) with an access-token field; its siblings give the
@@ -74,24 +74,14 @@ fn named(fields: &[Field], snake: &[&str]) -> Option<FieldRef> {
     fields.iter().find(|f| snake.contains(&f.wire_name.to_snake_case().as_str())).map(field_ref)
 }
 
-/// The value a successful call returns: the envelope's payload where there is one.
-fn success_value(api: &Api, operation: &Operation) -> Option<(TypeRef, Option<String>)> {
+/// The value a successful call returns (the envelope's payload where there is one, as the
+/// analysis pass decided), and the success variant holding it when there are several.
+fn success_value(operation: &Operation) -> Option<(TypeRef, Option<String>)> {
     let successes: Vec<_> = operation.success_responses().collect();
     let primary = successes.first()?;
-    let body = primary.body.clone()?;
+    let value = primary.decoding.as_ref()?.value_type()?.clone();
     let variant = (successes.len() > 1).then(|| primary.variant.clone());
-    let value = match &api.envelope {
-        Some(envelope) => payload_type(api, &body, &envelope.payload).unwrap_or(body),
-        None => body,
-    };
     Some((value, variant))
-}
-
-fn payload_type(api: &Api, ty: &TypeRef, path: &[String]) -> Option<TypeRef> {
-    let Some((first, rest)) = path.split_first() else { return Some(ty.clone()) };
-    let (_, fields) = struct_fields(api, ty)?;
-    let field = fields.iter().find(|f| &f.wire_name == first)?;
-    payload_type(api, &field.ty, rest)
 }
 
 /// The struct holding the access token, breadth first from `value`, with the fields leading to it.
@@ -151,7 +141,7 @@ fn call(
     sidecar: &TokenSourceSidecar,
     errors: &mut Vec<Diagnostic>,
 ) -> Option<TokenCall> {
-    let (value, success_variant) = success_value(api, operation)?;
+    let (value, success_variant) = success_value(operation)?;
     let (token_path, token_type_name, fields) = find_token_struct(api, &value)?;
     let access_token = named(fields, &["access_token"])?;
     let expires = lifetime(fields, ACCESS_EXPIRY_SECONDS, errors)

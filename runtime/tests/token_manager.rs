@@ -12,10 +12,10 @@ use std::time::Duration;
 
 use serde_json::json;
 use token_support::{advance_secs, bodies_to, requests_to, seed, HttpSource, Vendor};
-use vendor_clients::runtime::token::{
+use vendor_runtime::token::{
     AuthFailure, CallError, MemoryStore, Token, TokenError, TokenErrorKind, TokenManager, TokenStore,
 };
-use vendor_clients::Secret;
+use vendor_runtime::Secret;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -279,7 +279,7 @@ async fn an_expired_refresh_token_goes_straight_to_login() {
 #[tokio::test(start_paused = true)]
 async fn without_credentials_the_error_says_a_login_is_needed() {
     struct RefreshOnly;
-    impl vendor_clients::runtime::token::TokenSource for RefreshOnly {
+    impl vendor_runtime::token::TokenSource for RefreshOnly {
         async fn refresh(&self, _current: &Token) -> Result<Token, TokenError> {
             Err(TokenError::login_required("the session is over"))
         }

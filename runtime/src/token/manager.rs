@@ -28,7 +28,7 @@ use tokio::time::Instant;
 
 use super::retry::Backoff;
 use super::{MemoryStore, Token, TokenError, TokenSource, TokenStore};
-use crate::runtime::{Error, Secret};
+use crate::{Error, Secret};
 
 /// Keeps one vendor session's access token valid for every task that asks.
 ///
@@ -60,7 +60,7 @@ use crate::runtime::{Error, Secret};
 /// callers without a valid token wait as long as the vendor does.
 ///
 /// ```
-/// use vendor_clients::runtime::token::{expiry, Token, TokenError, TokenManager, TokenSource};
+/// use vendor_runtime::token::{expiry, Token, TokenError, TokenManager, TokenSource};
 ///
 /// /// A vendor whose tokens live five minutes.
 /// struct Vendor;

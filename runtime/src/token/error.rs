@@ -12,7 +12,7 @@ use std::time::Duration;
 use reqwest::header::RETRY_AFTER;
 use reqwest::StatusCode;
 
-use crate::runtime::Error;
+use crate::Error;
 
 /// What kind of failure a [`TokenError`] is, which decides whether trying again can help.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -65,6 +65,15 @@ impl TokenError {
 
     pub fn store(message: impl Into<String>) -> Self {
         Self::new(TokenErrorKind::Store, message)
+    }
+
+    /// A documented success answer of a login that carries no token (e.g. "2FA required"),
+    /// named by its `variant`.
+    pub fn unexpected_outcome(variant: &str) -> Self {
+        TokenError::new(
+            TokenErrorKind::SecondFactorRequired,
+            format!("the sign-in answered `{variant}` instead of a token: finish it another way, then hand the token to the manager"),
+        )
     }
 
     pub fn other(message: impl Into<String>) -> Self {
@@ -169,6 +178,34 @@ impl<E: fmt::Debug + Send + Sync + 'static> From<Error<E>> for TokenError {
     }
 }
 
+/// A field of a token answer that the mapping needs but the server left out, as an error that
+/// names it (by its wire name).
+pub fn required<T>(value: Option<T>, wire_name: &str) -> Result<T, TokenError> {
+    value.ok_or_else(|| TokenError::other(format!("the answer has no `{wire_name}`")))
+}
+
+/// A failed login or refresh call of a generated token source as a [`TokenError`]: an envelope
+/// code in `relogin_codes` (the vendor's "log in again") means [`TokenErrorKind::LoginRequired`];
+/// anything else is sorted by [`From<Error<E>>`](TokenError#impl-From<Error<E>>-for-TokenError).
+pub fn call_failed<E: fmt::Debug + Send + Sync + 'static>(error: Error<E>, relogin_codes: &[&str]) -> TokenError {
+    if let Error::Envelope { code, .. } = &error {
+        let code = code.to_string();
+        if relogin_codes.contains(&code.as_str()) {
+            return TokenError::login_required(format!("the API answered code {code}: a new login is needed")).with_source(error);
+        }
+    }
+    TokenError::from(error)
+}
+
+/// A failed refresh call as a [`TokenError`]: a 401 means the session is over (a maximum
+/// lifetime reached, a revoked token) and a new login is needed; else as [`call_failed`].
+pub fn refresh_failed<E: fmt::Debug + Send + Sync + 'static>(error: Error<E>, relogin_codes: &[&str]) -> TokenError {
+    if error.status() == Some(StatusCode::UNAUTHORIZED) {
+        return TokenError::login_required("the refresh was refused (401): the session is over and a new login is needed").with_source(error);
+    }
+    call_failed(error, relogin_codes)
+}
+
 #[cfg(test)]
 mod tests {
     use bytes::Bytes;
@@ -176,7 +213,7 @@ mod tests {
     use reqwest::StatusCode;
 
     use super::{TokenError, TokenErrorKind};
-    use crate::runtime::Error;
+    use crate::Error;
 
     fn answered(status: u16, headers: HeaderMap) -> Error<()> {
         Error::UnexpectedResponse {

@@ -11,7 +11,7 @@ use std::time::Instant;
 use chrono::Utc;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use tokio::runtime::{Builder, Runtime};
-use vendor_clients::runtime::token::{expiry, AuthFailure, MemoryStore, Token, TokenError, TokenManager, TokenSource};
+use vendor_runtime::token::{expiry, AuthFailure, MemoryStore, Token, TokenError, TokenManager, TokenSource};
 
 /// A source that never leaves the process; its tokens live `lifetime` seconds.
 struct Local {

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 /// a log by accident. Read it deliberately with [`Secret::expose`].
 ///
 /// ```
-/// use vendor_clients::runtime::Secret;
+/// use vendor_runtime::Secret;
 /// let token = Secret::from("s3cr3t");
 /// assert_eq!(format!("{token:?}"), "Secret([redacted])");
 /// assert_eq!(token.expose(), "s3cr3t");

@@ -4,7 +4,7 @@
 use std::fs;
 
 use chrono::{TimeZone, Utc};
-use vendor_clients::runtime::token::{FileStore, MemoryStore, Token, TokenErrorKind, TokenStore};
+use vendor_runtime::token::{FileStore, MemoryStore, Token, TokenErrorKind, TokenStore};
 
 fn token(n: u32) -> Token {
     Token::new(format!("access-{n}"))

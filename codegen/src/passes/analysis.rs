@@ -1,0 +1,133 @@
+//! What the emitters need to know about the whole API, computed once: how each answer is
+//! decoded, which types the client receives, which fields must be boxed.
+//!
+//! Emitters read these facts from the IR (`Response::decoding`, `TypeDef::received`,
+//! `Field::boxed`) instead of working them out again, so the client and the token source can
+//! never disagree on, say, where an envelope's payload is.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use crate::ir::{Api, Decoding, Operation, Response, TypeKind, TypeRef};
+
+/// Fills in every fact of this pass.
+pub fn annotate(api: &mut Api) {
+    let decodings: Vec<Vec<Decoding>> =
+        api.operations.iter().map(|operation| operation.responses.iter().map(|response| decoding(api, operation, response)).collect()).collect();
+    for (operation, decodings) in api.operations.iter_mut().zip(decodings) {
+        for (response, decoding) in operation.responses.iter_mut().zip(decodings) {
+            response.decoding = Some(decoding);
+        }
+    }
+    let received = received_types(api);
+    let boxed = cyclic_fields(api);
+    for def in &mut api.types {
+        def.received = received.contains(&def.name);
+        if let TypeKind::Struct { fields, .. } = &mut def.kind {
+            for field in fields {
+                field.boxed = boxed.contains(&(def.name.clone(), field.rust_name.clone()));
+            }
+        }
+    }
+}
+
+/// The type at `path` inside `ty`, following struct fields by wire name and aliases.
+pub fn type_at(api: &Api, ty: &TypeRef, path: &[String]) -> Option<TypeRef> {
+    let Some((first, rest)) = path.split_first() else { return Some(ty.clone()) };
+    let TypeRef::Named(name) = ty else { return None };
+    match &api.type_def(name)?.kind {
+        TypeKind::Struct { fields, .. } => {
+            let field = fields.iter().find(|f| &f.wire_name == first)?;
+            type_at(api, &field.ty, rest)
+        }
+        TypeKind::Alias { target } => type_at(api, target, path),
+        TypeKind::Enum { .. } => None,
+    }
+}
+
+fn value_at<'v>(value: &'v Value, path: &[String]) -> Option<&'v Value> {
+    path.iter().try_fold(value, |node, key| node.get(key))
+}
+
+/// How `response` of `operation` is decoded. With an envelope, a success answer yields the
+/// payload; a further success answer whose example carries another envelope code (Cloudreve's
+/// "2FA required") is matched by that code and keeps its whole body.
+fn decoding(api: &Api, operation: &Operation, response: &Response) -> Decoding {
+    let Some(body) = &response.body else { return Decoding::Empty };
+    let Some(envelope) = api.envelope.as_ref().filter(|_| response.status.is_success()) else {
+        return Decoding::Body(body.clone());
+    };
+    let documented_code = response.examples.iter().find_map(|e| value_at(&e.value, &envelope.status)).cloned();
+    let is_primary = operation.success_responses().next().is_some_and(|first| std::ptr::eq(first, response));
+    match documented_code {
+        Some(code) if code != envelope.success && !is_primary => Decoding::Outcome { code: code.to_string(), value: body.clone() },
+        _ => match type_at(api, body, &envelope.payload) {
+            Some(payload) => Decoding::Payload(payload),
+            None => Decoding::Body(body.clone()),
+        },
+    }
+}
+
+/// The names of every type reachable from a response body: what the client decodes.
+fn received_types(api: &Api) -> BTreeSet<String> {
+    let mut received = BTreeSet::new();
+    let mut pending: Vec<&TypeRef> = api.operations.iter().flat_map(|op| op.responses.iter().filter_map(|r| r.body.as_ref())).collect();
+    while let Some(ty) = pending.pop() {
+        match ty {
+            TypeRef::Array(inner) | TypeRef::Map(inner) => pending.push(inner),
+            TypeRef::Named(name) if received.insert(name.clone()) => match api.type_def(name).map(|d| &d.kind) {
+                Some(TypeKind::Struct { fields, additional }) => {
+                    pending.extend(fields.iter().map(|f| &f.ty));
+                    pending.extend(additional.iter());
+                }
+                Some(TypeKind::Alias { target }) => pending.push(target),
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    received
+}
+
+/// The struct fields that close a cycle of direct containment (`Node.next: Link`,
+/// `Link.node: Node`): such types would have infinite size, so these fields are boxed.
+/// Arrays and maps already break a cycle; `Option` does not.
+fn cyclic_fields(api: &Api) -> BTreeSet<(String, String)> {
+    let direct = |ty: &TypeRef| -> Option<String> {
+        let mut ty = ty.clone();
+        loop {
+            let TypeRef::Named(name) = &ty else { return None };
+            match api.type_def(name).map(|d| &d.kind) {
+                Some(TypeKind::Alias { target }) => ty = target.clone(),
+                Some(TypeKind::Struct { .. }) => return Some(name.clone()),
+                _ => return None,
+            }
+        }
+    };
+    let edges: Vec<(String, String, String)> = api
+        .types
+        .iter()
+        .filter_map(|def| match &def.kind {
+            TypeKind::Struct { fields, .. } => Some(fields.iter().filter_map(|f| direct(&f.ty).map(|to| (def.name.clone(), f.rust_name.clone(), to))).collect::<Vec<_>>()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let reaches = |from: &str, goal: &str| {
+        let mut seen: Vec<String> = Vec::new();
+        let mut pending = vec![from.to_owned()];
+        while let Some(node) = pending.pop() {
+            if node == goal {
+                return true;
+            }
+            if seen.contains(&node) {
+                continue;
+            }
+            pending.extend(edges.iter().filter(|(s, _, _)| *s == node).map(|(_, _, to)| to.clone()));
+            seen.push(node);
+        }
+        false
+    };
+    edges.iter().filter(|(from, _, to)| reaches(to, from)).map(|(from, field, _)| (from.clone(), field.clone())).collect()
+}

@@ -1,0 +1,38 @@
+//! Passes over one API's IR, between reading its documents and emitting its module.
+//!
+//! [`run`] is the whole list, in order; each pass is a module of its own and none of them
+//! reads a document format or writes Rust. Later passes rely on earlier ones: names are decided
+//! after overlays change them, and the token source is inferred from final names and decodings.
+
+pub mod analysis;
+pub mod names;
+pub mod overlay;
+pub mod secrets;
+pub mod token_source;
+
+use crate::diagnostic::Diagnostic;
+use crate::ir::{Api, Source};
+
+/// What an API folder says beside its documents, for the passes.
+#[derive(Debug, Default)]
+pub struct Sidecars {
+    /// The overlay's text and its path, when the folder has one.
+    pub overlay: Option<(String, String)>,
+    /// The `token_source` section of `api.yaml`.
+    pub token_source: token_source::TokenSourceSidecar,
+    /// Where that section is, for diagnostics.
+    pub token_source_at: Source,
+}
+
+/// Runs every pass over `api`, in order.
+pub fn run(api: Api, sidecars: &Sidecars) -> Result<Api, Vec<Diagnostic>> {
+    let mut api = match &sidecars.overlay {
+        Some((text, file)) => overlay::apply(api, text, file)?,
+        None => api,
+    };
+    secrets::mark(&mut api);
+    names::assign(&mut api);
+    analysis::annotate(&mut api);
+    api.token_source = token_source::infer(&api, &sidecars.token_source, &sidecars.token_source_at)?;
+    Ok(api)
+}
