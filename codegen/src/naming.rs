@@ -54,7 +54,8 @@ pub fn camel_ident(text: &str) -> String {
     if let Some(digit) = name.chars().next().and_then(|c| c.to_digit(10)) {
         // "2FA required" reads as `TwoFaRequired`, not `V2faRequired`.
         let rest: String = name.chars().skip(1).collect();
-        name = format!("{}{}", DIGIT_WORDS[digit as usize], rest.to_upper_camel_case());
+        let word = DIGIT_WORDS.get(digit as usize).copied().unwrap_or("N");
+        name = format!("{word}{}", rest.to_upper_camel_case());
     }
     if RESERVED.contains(&name.as_str()) {
         name.push('_');

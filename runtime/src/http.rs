@@ -435,15 +435,15 @@ impl RawResponse {
     }
 }
 
-/// `Retry-After` as delay-seconds or an HTTP date.
-fn parse_retry_after(value: &str) -> Option<Duration> {
+/// `Retry-After` as delay-seconds or an HTTP date in any of the three forms RFC 9110 §5.6.7
+/// obliges recipients to accept (IMF-fixdate, RFC 850, asctime); a date in the past is no wait.
+pub(crate) fn parse_retry_after(value: &str) -> Option<Duration> {
     let value = value.trim();
     if let Ok(seconds) = value.parse::<u64>() {
         return Some(Duration::from_secs(seconds));
     }
-    let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    let wait = at.with_timezone(&chrono::Utc) - chrono::Utc::now();
-    Some(wait.to_std().unwrap_or(Duration::ZERO))
+    let at = httpdate::parse_http_date(value).ok()?;
+    Some(at.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO))
 }
 
 /// Whether a decode attempt failed in a way another documented alternative for the same
@@ -542,9 +542,23 @@ mod tests {
     }
 
     #[test]
-    fn retry_after_is_read_as_seconds_or_an_http_date() {
+    fn retry_after_is_read_as_seconds_or_an_http_date_in_each_form() {
         assert_eq!(parse_retry_after("2"), Some(Duration::from_secs(2)));
-        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT"), Some(Duration::ZERO));
+        // The three forms of RFC 9110 §5.6.7, for one instant in the past: no wait.
+        for past in ["Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994"] {
+            assert_eq!(parse_retry_after(past), Some(Duration::ZERO), "{past}");
+        }
+        // And for an instant about a minute ahead: a wait of about a minute.
+        let ahead = std::time::SystemTime::now() + Duration::from_secs(61);
+        let imf = httpdate::fmt_http_date(ahead);
+        let wait = parse_retry_after(&imf).expect("an IMF-fixdate");
+        assert!(wait > Duration::from_secs(55) && wait <= Duration::from_secs(61), "{wait:?}");
+        let rfc850 = chrono::DateTime::<chrono::Utc>::from(ahead).format("%A, %d-%b-%y %H:%M:%S GMT").to_string();
+        let asctime = chrono::DateTime::<chrono::Utc>::from(ahead).format("%a %b %e %H:%M:%S %Y").to_string();
+        for form in [rfc850, asctime] {
+            let wait = parse_retry_after(&form).unwrap_or_else(|| panic!("{form} is an HTTP date"));
+            assert!(wait > Duration::from_secs(55) && wait <= Duration::from_secs(61), "{form}: {wait:?}");
+        }
         assert_eq!(parse_retry_after("soon"), None);
     }
 

@@ -275,29 +275,8 @@ pub(crate) fn near_miss(a: &str, b: &str) -> bool {
     if a == b || a.len().min(b.len()) < 4 {
         return false;
     }
-    // Optimal string alignment distance, stopped early: only "at most one" matters.
-    let (n, m) = (a.len(), b.len());
-    if n.abs_diff(m) > 1 {
-        return false;
-    }
-    let mut d = vec![vec![0usize; m + 1]; n + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=n {
-        for j in 1..=m {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = best;
-        }
-    }
-    d[n][m] <= 1
+    // Optimal string alignment distance: a swap of two neighbours is one slip, not two.
+    strsim::osa_distance(&a.iter().collect::<String>(), &b.iter().collect::<String>()) <= 1
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -596,11 +575,12 @@ fn shape_of_value(example: &JsonExample, value: &Value, at: &str, path: &[String
         Value::Object(object) => ShapeType::Object(Box::new(Shape::from_example(example, object, at, names.nested(path), path, names))),
         Value::Array(items) => match items.iter().position(|v| !v.is_null()) {
             Some(index) => {
+                let item = items.get(index).unwrap_or(&Value::Null);
                 let mut item_path = path.to_vec();
                 if let Some(last) = item_path.last_mut() {
                     last.push_str("Item");
                 }
-                ShapeType::Array(Box::new(shape_of_value(example, &items[index], &child(at, &index.to_string()), &item_path, names)))
+                ShapeType::Array(Box::new(shape_of_value(example, item, &child(at, &index.to_string()), &item_path, names)))
             }
             None => ShapeType::Plain(TypeRef::Array(Box::new(TypeRef::Any))),
         },

@@ -36,8 +36,7 @@ fn list_tables(document: &Document) -> Result<Vec<Table>, Diagnostic> {
     let lines: Vec<&str> = document.text.lines().collect();
     let mut tables = Vec::new();
     let mut index = 0;
-    while index < lines.len() {
-        let line = lines[index];
+    while let Some(&line) = lines.get(index) {
         let trimmed = line.trim_start();
         index += 1;
         if !trimmed.starts_with(".. list-table::") {
@@ -49,8 +48,7 @@ fn list_tables(document: &Document) -> Result<Vec<Table>, Diagnostic> {
         let mut rows: Vec<Row> = Vec::new();
         // The column of the `-` that starts a cell in the current row; deeper lines continue it.
         let mut cell_column = usize::MAX;
-        while index < lines.len() {
-            let line = lines[index];
+        while let Some(&line) = lines.get(index) {
             let text = line.trim_start();
             let column = line.len() - text.len();
             if !text.is_empty() && column <= indent {

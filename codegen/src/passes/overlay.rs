@@ -281,9 +281,9 @@ fn check_names(api: &Api, file: &str) -> Result<(), Vec<Diagnostic>> {
     }
     let mut names: Vec<&str> = api.types.iter().map(|t| t.name.as_str()).collect();
     names.sort_unstable();
-    for pair in names.windows(2) {
-        if pair[0] == pair[1] {
-            errors.push(Diagnostic::file_error(file, format!("two types are now named `{}`", pair[0])));
+    for (name, next) in names.iter().zip(names.iter().skip(1)) {
+        if name == next {
+            errors.push(Diagnostic::file_error(file, format!("two types are now named `{name}`")));
         }
     }
     if errors.is_empty() { Ok(()) } else { Err(errors) }

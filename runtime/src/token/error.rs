@@ -170,8 +170,7 @@ impl<E: fmt::Debug + Send + Sync + 'static> From<Error<E>> for TokenError {
             .headers()
             .and_then(|headers| headers.get(RETRY_AFTER))
             .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
+            .and_then(crate::http::parse_retry_after);
         let mut token_error = TokenError::new(kind, "the token endpoint call failed").with_source(error);
         token_error.retry_after = retry_after;
         token_error

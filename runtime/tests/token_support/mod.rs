@@ -4,6 +4,7 @@
 //! The vendor here is generic OAuth-like JSON: `POST /login` and `POST /refresh` answer
 //! `{access_token, refresh_token?, expires_in?, refresh_expires_in?}`; 401 means "log in
 //! again", 403 "credentials rejected", 5xx "try later".
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 #![allow(dead_code)] // each test file uses its own part of this module
 

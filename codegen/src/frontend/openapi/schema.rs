@@ -106,8 +106,8 @@ impl<'a> SchemaReader<'a> {
         let Some(schemas) = self.schemas() else { return Ok(()) };
         let mut errors = Vec::new();
         for index in 0..self.components.len() {
-            let key = self.components[index].key.clone();
-            let name = self.components[index].name.clone();
+            let Some(component) = self.components.get(index) else { continue };
+            let (key, name) = (component.key.clone(), component.name.clone());
             let Some(schema) = schemas.get(&key) else { continue };
             let at = child("/components/schemas", &key);
             match self.definition(api, schema, &name, &at) {
@@ -225,7 +225,8 @@ impl<'a> SchemaReader<'a> {
             }
             SchemaKind::Any(_) | SchemaKind::Not { .. } => TypeRef::Any,
             SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
-                let inner = self.type_of(api, &all_of[0], hint, at)?;
+                let only = all_of.first().ok_or_else(|| self.context.error(at, "an empty allOf".to_owned()))?;
+                let inner = self.type_of(api, only, hint, at)?;
                 typed.nullable |= inner.nullable;
                 inner.ty
             }
