@@ -15,5 +15,6 @@ pub mod secrets;
 pub mod token_source;
 pub mod typespace;
 pub mod workspace;
+pub mod yaml_lines;
 
 pub use diagnostic::Diagnostic;

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::diagnostic::{to_u32, Diagnostic};
-use crate::frontend::yaml_lines::LineIndex;
+use crate::yaml_lines::LineIndex;
 use crate::ir::{Api, AppliedFix, Source, TypeKind, TypeRef};
 use crate::naming;
 

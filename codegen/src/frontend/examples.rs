@@ -18,7 +18,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use super::yaml_lines::{child, pointer};
+use crate::yaml_lines::{child, pointer};
 use crate::builder::ApiBuilder;
 use crate::diagnostic::to_u32;
 use crate::ir::{Envelope, Example, Field, Source, TypeDef, TypeKind, TypeRef};

@@ -18,7 +18,7 @@ use serde_json::Value;
 use super::curl;
 use super::examples::{self, Declaration, JsonExample, Shape, TypeNames};
 use super::markdown;
-use super::yaml_lines::{child, pointer, LineIndex};
+use crate::yaml_lines::{child, pointer, LineIndex};
 use super::Document;
 use crate::builder::ApiBuilder;
 use crate::diagnostic::{to_u32, Diagnostic};

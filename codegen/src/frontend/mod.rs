@@ -12,7 +12,6 @@ pub mod kramdown;
 pub mod markdown;
 pub mod openapi;
 pub mod rst;
-pub mod yaml_lines;
 
 use crate::builder::ApiBuilder;
 use crate::diagnostic::Diagnostic;

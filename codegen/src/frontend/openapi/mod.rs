@@ -13,7 +13,7 @@ use openapiv3::{OpenAPI, ReferenceOr};
 use serde_yaml::Value;
 
 use super::markdown::Fence;
-use super::yaml_lines::{child, pointer, LineIndex};
+use crate::yaml_lines::{child, pointer, LineIndex};
 use super::Document;
 use crate::builder::ApiBuilder;
 use crate::diagnostic::Diagnostic;
