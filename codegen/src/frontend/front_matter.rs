@@ -305,9 +305,7 @@ Returns a renewed access token.
 ";
 
     fn read_page(text: &str) -> Result<crate::ir::Api, Vec<Diagnostic>> {
-        let mut api = ApiBuilder::new("smartling");
-        read(&Document { path: "specs/smartling/r.md".to_owned(), text: text.to_owned() }, &mut api)?;
-        Ok(api.finish())
+        crate::frontend::page::read_for_test(read, "smartling", "specs/smartling/r.md", text)
     }
 
     #[test]

@@ -438,9 +438,7 @@ Example:
 ";
 
     fn read_page(text: &str) -> Result<crate::ir::Api, Vec<Diagnostic>> {
-        let mut api = ApiBuilder::new("pitchpoint");
-        read(&Document { path: "specs/p/r.md".to_owned(), text: text.to_owned() }, &mut api)?;
-        Ok(api.finish())
+        crate::frontend::page::read_for_test(read, "pitchpoint", "specs/p/r.md", text)
     }
 
     #[test]

@@ -139,6 +139,20 @@ pub(crate) fn front_matter(text: &str) -> Option<FrontMatter<'_>> {
     None
 }
 
+/// For the readers' tests: `text` as the document at `path`, read by `read` into a fresh API
+/// called `api`.
+#[cfg(test)]
+pub(crate) fn read_for_test(
+    read: fn(&Document, &mut crate::builder::ApiBuilder) -> Result<(), Vec<Diagnostic>>,
+    api: &str,
+    path: &str,
+    text: &str,
+) -> Result<crate::ir::Api, Vec<Diagnostic>> {
+    let mut builder = crate::builder::ApiBuilder::new(api);
+    read(&Document { path: path.to_owned(), text: text.to_owned() }, &mut builder)?;
+    Ok(builder.finish())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

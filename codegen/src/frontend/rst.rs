@@ -538,9 +538,7 @@ https://{apigw-address}/apim-token-service/v2.0/token/refresh
 ";
 
     fn read_page(text: &str) -> Result<crate::ir::Api, Vec<Diagnostic>> {
-        let mut api = ApiBuilder::new("enos");
-        read(&Document { path: "specs/enos/r.md".to_owned(), text: text.to_owned() }, &mut api)?;
-        Ok(api.finish())
+        crate::frontend::page::read_for_test(read, "enos", "specs/enos/r.md", text)
     }
 
     fn fields<'a>(api: &'a crate::ir::Api, name: &str) -> &'a [crate::ir::Field] {
