@@ -66,8 +66,8 @@ pub(crate) fn json_request_body(api: &mut ApiBuilder, content_type: String, shap
     }
 }
 
-/// Gives `response` a JSON body of `shape` (defined in the type space here) and `example`;
-/// the first example that shows an envelope sets the API's envelope.
+/// Gives `response` a JSON body of `shape` (defined in the type space here) and `example`.
+/// While the API has no envelope, the example's envelope (if it shows one) becomes it.
 pub(crate) fn json_response_body(api: &mut ApiBuilder, response: &mut Response, shape: &Shape, example: Option<JsonExample>) {
     response.content_type = Some("application/json".to_owned());
     response.body = Some(shape::define(api, shape));

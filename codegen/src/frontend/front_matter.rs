@@ -10,7 +10,7 @@
 //! [`super::shape`] for what happens when the declared type contradicts the example).
 //! A field is required only where its parameter says `required: true`. The host is not in
 //! the front matter: it comes from the curl command of `examples[].code_markdown`.
-//! Source lines come from a [`PageYaml`] over the front matter, shifted to page lines.
+//! Source lines come from a `PageYaml` over the front matter, shifted to page lines.
 
 use serde::Deserialize;
 use serde_json::Value;

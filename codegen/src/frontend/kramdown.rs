@@ -78,8 +78,7 @@ struct Layout<'a> {
     sections: Vec<Section<'a>>,
 }
 
-fn layout<'a>(blocks: &'a [Block], file: &str, api: &mut ApiBuilder) -> Layout<'a> {
-    let source = |line: u32| Source { file: file.to_owned(), line };
+fn layout<'a>(blocks: &'a [Block], page: &Page<'_>, api: &mut ApiBuilder) -> Layout<'a> {
     let mut found = Layout::default();
     let mut zone = Zone::Other;
     for block in blocks {
@@ -124,8 +123,8 @@ fn layout<'a>(blocks: &'a [Block], file: &str, api: &mut ApiBuilder) -> Layout<'
                     }
                     Zone::Responses => match found.sections.last_mut() {
                         Some(open) if open.table.is_none() && open.examples.is_empty() => open.table = Some(table),
-                        Some(_) => api.warn(source(table.line), "a second table after the same status labels is ignored"),
-                        None => api.warn(source(table.line), "a table under the responses heading before any status label is ignored"),
+                        Some(_) => api.warn(page.source(table.line), "a second table after the same status labels is ignored"),
+                        None => api.warn(page.source(table.line), "a table under the responses heading before any status label is ignored"),
                     },
                     _ => {}
                 }
@@ -139,7 +138,7 @@ fn layout<'a>(blocks: &'a [Block], file: &str, api: &mut ApiBuilder) -> Layout<'
                 } else if zone == Zone::Responses && fence.language() == "json" {
                     match found.sections.last_mut() {
                         Some(open) => open.examples.push(fence),
-                        None => api.warn(source(fence.fence_line), "an example under the responses heading before any status label is ignored"),
+                        None => api.warn(page.source(fence.fence_line), "an example under the responses heading before any status label is ignored"),
                     }
                 }
             }
@@ -163,9 +162,9 @@ pub fn read(document: &Document, api: &mut ApiBuilder) -> Result<(), Vec<Diagnos
             (own, line, None)
         }
     };
-    let blocks = markdown::blocks(body, body_line);
-    let layout = layout(&blocks, &document.path, api);
     let page = Page::new(document);
+    let blocks = markdown::blocks(body, body_line);
+    let layout = layout(&blocks, &page, api);
 
     let Some(fence) = layout.curl else {
         let line = layout.title.map_or(body_line, |(_, line)| line);

@@ -2,7 +2,7 @@
 //!
 //! Parsing is pulldown-cmark's; this module only collects what the readers ask for: fenced code
 //! blocks with their info string and the line their content starts on ([`fences`]), and a
-//! page's blocks in order (headings, paragraphs, tables, fences: [`blocks`]), each with its page
+//! page's blocks in order (headings, paragraphs, tables, fences: `blocks`), each with its page
 //! line, so no reader searches page text by hand.
 //!
 //! It gives blocks no meaning: which heading opens which section, what a label or a table

@@ -1,7 +1,7 @@
 //! Markdown pages with reStructuredText `.. list-table::` directives (EnOS/Envision API
 //! docs) -> IR.
 //!
-//! Headings, paragraphs and code blocks are markdown, read with [`markdown::blocks`]; the
+//! Headings, paragraphs and code blocks are markdown, read with `markdown::blocks`; the
 //! tables are RST list-tables, read here line by line as RST defines them: the directive's
 //! `:header-rows:` option, then `* -` rows and `-` cells, continuation lines joined. Columns
 //! are found by header name (Name, Mandatory/Optional, Data Type, Description; a one-letter

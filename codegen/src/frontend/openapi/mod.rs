@@ -4,7 +4,7 @@
 //! serde_yaml (anchors and aliases resolved), normalised to plain OpenAPI 3.0
 //! ([`normalize`]), read with `openapiv3`, and translated into the IR. A Mintlify fence whose
 //! info string names one operation (`yaml POST /path`) contributes that operation only.
-//! Every item gets its source line from a [`PageYaml`] over the same YAML.
+//! Every item gets its source line from a `PageYaml` over the same YAML.
 
 mod normalize;
 mod schema;
