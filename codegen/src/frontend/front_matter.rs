@@ -11,6 +11,9 @@
 //! A field is required only where its parameter says `required: true`. The host is not in
 //! the front matter: it comes from the curl command of `examples[].code_markdown`.
 //! Source lines come from a `PageYaml` over the front matter, shifted to page lines.
+//!
+//! One reader beside the others: it imports no other format's reader, and what it shares with
+//! them comes from the page parts listed in [`super`].
 
 use serde::Deserialize;
 use serde_json::Value;

@@ -14,6 +14,9 @@
 //! the table has one; where it has none, request fields are required (a request documents what
 //! the caller sends) and response fields optional (an answer may leave any of them out, and a
 //! client that fails on a missing field it does not need is worse than one that reports `None`).
+//!
+//! One reader beside the others: it imports no other format's reader, and what it shares with
+//! them comes from the page parts listed in [`super`].
 
 use super::curl::{self, Curl};
 use super::endpoint;

@@ -18,6 +18,9 @@
 //! Types: String, Integer (32 bits), Long (64 bits), Boolean, Float/Double/Number, structs and
 //! arrays of them. `Mandatory` fields are required; in a table without that column, request
 //! fields are required and response fields optional.
+//!
+//! One reader beside the others: it imports no other format's reader, and what it shares with
+//! them comes from the page parts listed in [`super`].
 
 use super::curl::Url;
 use super::endpoint;

@@ -5,6 +5,9 @@
 //! ([`normalize`]), read with `openapiv3`, and translated into the IR. A Mintlify fence whose
 //! info string names one operation (`yaml POST /path`) contributes that operation only.
 //! Every item gets its source line from a `PageYaml` over the same YAML.
+//!
+//! One reader beside the others: it imports no other format's reader, and what it shares with
+//! them comes from the page parts listed in [`super`].
 
 mod normalize;
 mod schema;
