@@ -1,7 +1,8 @@
 //! Assembles one [`Api`] from the documents of one `specs/<api>/` folder.
 //!
-//! Frontends add servers, operations, types and warnings to an [`ApiBuilder`]; it keeps
-//! operation names unique and owns the [`TypeSpace`], so documents of one API share types.
+//! Frontends add servers, operations, types and warnings to an [`ApiBuilder`]; it owns the
+//! [`TypeSpace`], so documents of one API share types. The names it collects are proposals:
+//! `passes::names` makes them unique and decides them.
 
 use crate::ir::{Api, Envelope, Operation, Server, Source, Warning};
 use crate::naming;
@@ -22,10 +23,6 @@ pub struct ApiBuilder {
 
 impl ApiBuilder {
     pub fn new(name: &str) -> Self {
-        let mut types = TypeSpace::default();
-        types.reserve("Client");
-        types.reserve("TokenSource");
-        types.reserve("Credentials");
         ApiBuilder {
             name: name.to_owned(),
             title: None,
@@ -33,7 +30,7 @@ impl ApiBuilder {
             documents: Vec::new(),
             servers: Vec::new(),
             operations: Vec::new(),
-            types,
+            types: TypeSpace::default(),
             envelope: None,
             warnings: Vec::new(),
         }
@@ -41,26 +38,6 @@ impl ApiBuilder {
 
     pub fn warn(&mut self, source: Source, message: impl Into<String>) {
         self.warnings.push(Warning { source, message: message.into() });
-    }
-
-    /// A method name not yet used in this API, from `preferred` (already snake case).
-    pub fn unique_operation_name(&self, preferred: &str) -> String {
-        let taken = |name: &str| self.operations.iter().any(|op| op.name == name);
-        if !taken(preferred) {
-            return preferred.to_owned();
-        }
-        (2..)
-            .map(|n| format!("{preferred}_{n}"))
-            .find(|name| !taken(name))
-            .unwrap_or_else(|| preferred.to_owned())
-    }
-
-    /// Reserves the names of the items emitted for an operation (its success and error enums),
-    /// so that no document type takes them.
-    pub fn reserve_operation_items(&mut self, operation_name: &str) {
-        let base = naming::camel_ident(operation_name);
-        self.types.reserve(&format!("{base}Error"));
-        self.types.reserve(&format!("{base}Success"));
     }
 
     /// Adds a server unless one with the same URL is there already (documents of one API

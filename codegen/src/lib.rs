@@ -13,5 +13,6 @@ pub mod naming;
 pub mod passes;
 pub mod typespace;
 pub mod workspace;
+pub mod yaml_lines;
 
 pub use diagnostic::Diagnostic;

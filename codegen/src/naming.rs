@@ -63,11 +63,6 @@ pub fn camel_ident(text: &str) -> String {
     name
 }
 
-/// The variant name for a documented HTTP status: its reason phrase where it has a common one.
-pub fn status_variant(status: crate::ir::Status) -> String {
-    status.reason_phrase()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,30 +1,23 @@
-//! The one place type names are decided.
+//! Where frontends register types while reading, and where shapes are shared.
 //!
 //! Every frontend adds its types here with a list of candidate names, most preferred first.
 //! A candidate that is free is taken; one that already holds the *same shape* is shared (the
 //! Smartling authenticate and refresh responses become one type); otherwise the next candidate
 //! is tried, and the last one gets a numeric suffix. Names are therefore deterministic for a
-//! given order of documents, and two documents never emit clashing items.
-
-use std::collections::BTreeSet;
+//! given order of documents, and two documents never define one name twice. The name a type
+//! finally has in the emitted module (clear of `Client`, operation enums and the like) is
+//! decided after overlays, by `passes::names`.
 
 use crate::ir::{TypeDef, TypeKind};
 
 #[derive(Debug, Default)]
 pub struct TypeSpace {
     types: Vec<TypeDef>,
-    /// Names used by generated items that are not types of the model (`Client`, error enums).
-    reserved: BTreeSet<String>,
 }
 
 impl TypeSpace {
-    /// Keeps `name` from ever being given to a type.
-    pub fn reserve(&mut self, name: &str) {
-        self.reserved.insert(name.to_owned());
-    }
-
     pub fn is_free(&self, name: &str) -> bool {
-        !self.reserved.contains(name) && self.get(name).is_none()
+        self.get(name).is_none()
     }
 
     pub fn get(&self, name: &str) -> Option<&TypeDef> {

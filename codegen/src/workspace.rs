@@ -188,7 +188,7 @@ impl Workspace {
                 .with_hint("an api.yaml may set `title`, `description`, `envelope` and `token_source`; corrections go in overlay.yaml")
         })?;
         if let Some(envelope) = &mut sidecar.envelope {
-            let line = crate::frontend::yaml_lines::LineIndex::new(&text).line("/envelope");
+            let line = crate::yaml_lines::LineIndex::new(&text).line("/envelope");
             envelope.source = Source { file: relative, line };
         }
         Ok(sidecar)

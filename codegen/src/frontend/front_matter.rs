@@ -7,85 +7,29 @@
 //! `parameters` list. The example gives the *structure* (Smartling's token fields sit under
 //! `response.data` while the list is flat); each parameter is matched by name at any depth
 //! and gives its field a description, a declared type and a required flag (see
-//! [`super::examples`] for what happens when the declared type contradicts the example).
+//! [`super::shape`] for what happens when the declared type contradicts the example).
 //! A field is required only where its parameter says `required: true`. The host is not in
 //! the front matter: it comes from the curl command of `examples[].code_markdown`.
-//! Source lines come from a [`LineIndex`] over the front matter, shifted to page lines.
+//! Source lines come from a `PageYaml` over the front matter, shifted to page lines.
+//!
+//! One reader beside the others: it imports no other format's reader, and what it shares with
+//! them comes from the page parts listed in [`super`].
 
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::curl;
-use super::examples::{self, Declaration, JsonExample, Shape, TypeNames};
+use super::endpoint;
+use super::json_example::{self, JsonExample};
 use super::markdown;
-use super::yaml_lines::{child, pointer, LineIndex};
+use super::page::{self, PageYaml};
+use super::shape::{self, Declaration, FieldShape, Shape, ShapeType, TypeNames};
 use super::Document;
 use crate::builder::ApiBuilder;
 use crate::diagnostic::{to_u32, Diagnostic};
-use crate::ir::{Method, Operation, Parameter, ParameterLocation, RequestBody, Response, Server, Source, Status, TypeRef};
+use crate::ir::{Method, Operation, Parameter, Response, Server, Source, Status, TypeRef};
 use crate::naming;
-
-/// Where a page starts: after the `# Source: ...` provenance line added when the document was
-/// collected, if there is one. Returns the byte offset and the 1-based line of that start.
-pub(crate) fn page_start(text: &str) -> (usize, u32) {
-    let mut offset = 0;
-    let mut line = 1;
-    for chunk in text.split_inclusive('\n') {
-        if !chunk.starts_with("# Source:") {
-            break;
-        }
-        offset += chunk.len();
-        line += 1;
-    }
-    (offset, line)
-}
-
-/// A page split at its front matter.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Split<'a> {
-    /// The YAML between the `---` lines.
-    pub yaml: &'a str,
-    /// The page line of the opening `---`: YAML line n is page line `opening_line + n`.
-    pub opening_line: u32,
-    /// The page after the closing `---`.
-    pub body: &'a str,
-    /// The page line `body` starts on.
-    pub body_line: u32,
-}
-
-/// Splits `text` at its front matter; `None` when the page has none (or never closes it).
-pub(crate) fn split(text: &str) -> Option<Split<'_>> {
-    let (start, start_line) = page_start(text);
-    let mut offset = start;
-    let mut line = start_line;
-    let mut chunks = text[start..].split_inclusive('\n');
-    // Blank lines may precede the opening `---`.
-    let opening_line = loop {
-        let chunk = chunks.next()?;
-        offset += chunk.len();
-        line += 1;
-        if chunk.trim_end() == "---" {
-            break line - 1;
-        }
-        if !chunk.trim().is_empty() {
-            return None;
-        }
-    };
-    let yaml_start = offset;
-    for chunk in chunks {
-        if chunk.trim_end() == "---" {
-            return Some(Split {
-                yaml: &text[yaml_start..offset],
-                opening_line,
-                body: &text[offset + chunk.len()..],
-                body_line: line + 1,
-            });
-        }
-        offset += chunk.len();
-        line += 1;
-    }
-    None
-}
+use crate::yaml_lines::{child, pointer};
 
 /// The front matter of a `v2endpoint` page, as far as the generator reads it.
 #[derive(Debug, Deserialize)]
@@ -123,22 +67,20 @@ struct CodeExample {
     code_markdown: Option<String>,
 }
 
-/// One page being read: its front matter values and how to point back into the page.
-struct Page<'a> {
-    document: &'a Document,
-    lines: LineIndex,
-    /// Page line of the opening `---`.
-    offset: u32,
+/// One page being read: its front matter values, and its front matter's lines (YAML line n is
+/// page line `opening ---` + n) to point back into the page.
+struct Endpoint<'a> {
+    at: PageYaml<'a>,
     front: EndpointPage,
 }
 
-impl Page<'_> {
+impl Endpoint<'_> {
     fn source(&self, pointer: &str) -> Source {
-        Source { file: self.document.path.clone(), line: self.lines.line(pointer) + self.offset }
+        self.at.source(pointer)
     }
 
     fn error(&self, pointer: &str, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::error(&self.document.path, &self.document.text, self.lines.line(pointer) + self.offset, 0, message)
+        self.at.error(pointer, message)
     }
 
     /// The JSON in the first `~~~json` fence of the markdown block scalar at `pointer`.
@@ -146,37 +88,28 @@ impl Page<'_> {
     fn fenced_json(&self, api: &mut ApiBuilder, markdown_text: &str, pointer: &str, what: &str) -> Option<JsonExample> {
         let fences = markdown::fences(markdown_text);
         let fence = fences.iter().find(|f| f.language() == "json").or(fences.first())?;
-        let key_line = self.source(pointer).line;
-        examples::read_example(api, &self.document.path, &fence.content, key_line + fence.content_line, what)
+        let key_line = self.at.line(pointer);
+        json_example::read_example(api, self.at.page.file(), &fence.content, key_line + fence.content_line, what)
     }
 }
 
 /// Reads a `layout: v2endpoint` page into `api`: one operation.
 pub fn read(document: &Document, api: &mut ApiBuilder) -> Result<(), Vec<Diagnostic>> {
-    let Some(split) = split(&document.text) else {
+    let Some(split) = page::front_matter(&document.text) else {
         return Err(vec![Diagnostic::file_error(&document.path, "the page has no front matter between `---` lines")]);
     };
+    let at = PageYaml::new(document, split.yaml, split.opening_line);
     let front: EndpointPage = serde_path_to_error::deserialize(serde_yaml::Deserializer::from_str(split.yaml)).map_err(|e| {
-        let lines = LineIndex::new(split.yaml);
-        let line = e.inner().location().map_or_else(
-            || lines.line(&format!("/{}", e.path().to_string().replace('.', "/"))),
-            |l| to_u32(l.line()),
-        );
-        vec![Diagnostic::error(
-            &document.path,
-            &document.text,
-            line + split.opening_line,
-            0,
-            format!("the front matter does not describe an endpoint at `{}`: {}", e.path(), e.inner()),
-        )]
+        let line = e.inner().location().map_or_else(|| at.lines.line(&page::error_pointer(e.path())), |l| to_u32(l.line()));
+        vec![at.page.error(line + at.offset, format!("the front matter does not describe an endpoint at `{}`: {}", e.path(), e.inner()))]
     })?;
-    let page = Page { document, lines: LineIndex::new(split.yaml), offset: split.opening_line, front };
+    let page = Endpoint { at, front };
     let operation = read_operation(&page, split.body, api)?;
     api.operations.push(operation);
     Ok(())
 }
 
-fn read_operation(page: &Page<'_>, body: &str, api: &mut ApiBuilder) -> Result<Operation, Vec<Diagnostic>> {
+fn read_operation(page: &Endpoint<'_>, body: &str, api: &mut ApiBuilder) -> Result<Operation, Vec<Diagnostic>> {
     let front = &page.front;
     let mut errors = Vec::new();
     let method = match front.method.as_deref().map(str::trim) {
@@ -198,39 +131,19 @@ fn read_operation(page: &Page<'_>, body: &str, api: &mut ApiBuilder) -> Result<O
         }
     };
     let preferred = title.map_or_else(|| naming::snake_ident(&format!("{} {path}", method.as_str())), naming::snake_ident);
-    let name = api.unique_operation_name(&preferred);
-    api.reserve_operation_items(&name);
-    let group = front.categories.first().cloned().or_else(|| examples::resource_word(&path));
+    let name = preferred;
+    let group = front.categories.first().cloned().or_else(|| shape::resource_word(&path));
     let names = TypeNames::new(&name, group.as_deref());
 
     let curl = read_curl(page, api, &path);
-    let mut parameters: Vec<Parameter> = curl::placeholders(&path)
-        .into_iter()
-        .map(|variable| Parameter {
-            rust_name: naming::snake_ident(&variable),
-            name: variable,
-            location: ParameterLocation::Path,
-            required: true,
-            ty: TypeRef::String,
-            description: None,
-            source: page.source("/endpoint_url"),
-        })
-        .collect();
+    let mut parameters: Vec<Parameter> = endpoint::path_parameters(&path, &page.source("/endpoint_url"));
     let mut content_type = "application/json".to_owned();
     if let Some((curl, source)) = &curl {
         for (header, value) in &curl.headers {
             if header.eq_ignore_ascii_case("content-type") {
                 content_type.clone_from(value);
             } else if !header.eq_ignore_ascii_case("accept") {
-                parameters.push(Parameter {
-                    name: header.clone(),
-                    rust_name: naming::snake_ident(header),
-                    location: ParameterLocation::Header,
-                    required: true,
-                    ty: TypeRef::String,
-                    description: Some(format!("The curl example sends `{header}: {value}`.")),
-                    source: source.clone(),
-                });
+                parameters.push(endpoint::sent_header(header, value, source.clone()));
             }
         }
     }
@@ -238,13 +151,7 @@ fn read_operation(page: &Page<'_>, body: &str, api: &mut ApiBuilder) -> Result<O
     let request_body = match &front.request {
         Some(section) if section.json_markdown.is_some() || !section.parameters.is_empty() => {
             let (shape, example) = read_section(page, api, section, "/request", names.body("Request"), &names, "request");
-            Some(RequestBody {
-                content_type,
-                ty: examples::define(api, &shape),
-                required: true,
-                description: None,
-                examples: example.map(|e| e.to_example()).into_iter().collect(),
-            })
+            Some(endpoint::json_request_body(api, content_type, &shape, example))
         }
         _ => None,
     };
@@ -253,14 +160,7 @@ fn read_operation(page: &Page<'_>, body: &str, api: &mut ApiBuilder) -> Result<O
     let mut response = Response::documented(status, page.source("/response"));
     if let Some(section) = &front.response {
         let (shape, example) = read_section(page, api, section, "/response", names.body("Response"), &names, "response");
-        response.content_type = Some("application/json".to_owned());
-        response.body = Some(examples::define(api, &shape));
-        if let Some(example) = example {
-            if api.envelope.is_none() {
-                api.envelope = examples::envelope_of(&example.value, example.source(""));
-            }
-            response.examples.push(example.to_example());
-        }
+        endpoint::json_response_body(api, &mut response, &shape, example);
     }
 
     let description = body.trim();
@@ -282,7 +182,7 @@ fn read_operation(page: &Page<'_>, body: &str, api: &mut ApiBuilder) -> Result<O
 /// The body a `request:` or `response:` section describes, and its example when the example
 /// fits the body (see [`Shape::reconcile`]).
 fn read_section(
-    page: &Page<'_>,
+    page: &Endpoint<'_>,
     api: &mut ApiBuilder,
     section: &Section,
     at: &str,
@@ -307,26 +207,20 @@ fn read_section(
             if example.is_some() {
                 api.warn(declaration.source.clone(), format!("parameter `{}` is not in the {what} example; it is added beside the fields listed with it", entry.title));
             }
-            let mut field = examples::FieldShape::new(&declaration.name, examples::ShapeType::Plain(declaration.ty.clone().unwrap_or(TypeRef::Any)), declaration.source.clone());
+            let mut field = FieldShape::new(&declaration.name, ShapeType::Plain(declaration.ty.clone().unwrap_or(TypeRef::Any)), declaration.source.clone());
             field.required = declaration.required;
             field.description = declaration.description;
             shape.add_beside(&listed, field);
         }
     }
-    let example = example.filter(|example| {
-        let problems = shape.reconcile(example, &example.value, "", api);
-        if !problems.is_empty() {
-            api.warn(example.source(""), format!("the {what} example does not fit the documented body ({}); it is not used as an example", problems.join("; ")));
-        }
-        problems.is_empty()
-    });
+    let example = example.and_then(|example| shape::fitting(api, &mut shape, example, &format!("{what} example"), "documented body"));
     (shape, example)
 }
 
-fn declaration(page: &Page<'_>, api: &mut ApiBuilder, entry: &ParameterEntry, at: &str) -> Declaration {
+fn declaration(page: &Endpoint<'_>, api: &mut ApiBuilder, entry: &ParameterEntry, at: &str) -> Declaration {
     let source = page.source(at);
     let ty = entry.ty.as_deref().and_then(|word| {
-        let ty = examples::json_type_word(word);
+        let ty = shape::json_type_word(word);
         if ty.is_none() {
             api.warn(source.clone(), format!("type `{word}` of `{}` is not known; the example decides", entry.title));
         }
@@ -343,13 +237,13 @@ fn declaration(page: &Page<'_>, api: &mut ApiBuilder, entry: &ParameterEntry, at
 
 /// The curl command of the page's examples, with its page line; it names the server, which
 /// is added to `api`. A page without one has no documented host: a warning.
-fn read_curl(page: &Page<'_>, api: &mut ApiBuilder, path: &str) -> Option<(curl::Curl, Source)> {
+fn read_curl(page: &Endpoint<'_>, api: &mut ApiBuilder, path: &str) -> Option<(curl::Curl, Source)> {
     for (index, example) in page.front.examples.iter().enumerate() {
         let Some(text) = &example.code_markdown else { continue };
         let at = pointer(&["examples", &index.to_string(), "code_markdown"]);
-        let key_line = page.source(&at).line;
+        let key_line = page.at.line(&at);
         for fence in markdown::fences(text).iter().filter(|f| curl::is_curl(&f.content)) {
-            let source = Source { file: page.document.path.clone(), line: key_line + fence.content_line };
+            let source = page.at.page.source(key_line + fence.content_line);
             match curl::parse(&fence.content) {
                 Ok(curl) => {
                     if curl.url.path != path {
@@ -369,19 +263,6 @@ fn read_curl(page: &Page<'_>, api: &mut ApiBuilder, path: &str) -> Option<(curl:
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn splits_after_a_provenance_line() {
-        let text = "# Source: repo:path@abc\n---\ntitle: T\nlayout: v2endpoint\n---\n\nBody text.\n";
-        let found = split(text).unwrap_or_else(|| panic!("no front matter found"));
-        assert_eq!(found.yaml, "title: T\nlayout: v2endpoint\n");
-        assert_eq!(found.opening_line, 2);
-        assert_eq!(found.body, "\nBody text.\n");
-        assert_eq!(found.body_line, 6);
-        assert_eq!(page_start(text), (24, 2));
-        assert!(split("no front matter\n---\n").is_none());
-        assert!(split("---\nnever: closed\n").is_none());
-    }
 
     const PAGE: &str = "---
 title: Refresh Authentication
@@ -428,9 +309,7 @@ Returns a renewed access token.
 ";
 
     fn read_page(text: &str) -> Result<crate::ir::Api, Vec<Diagnostic>> {
-        let mut api = ApiBuilder::new("smartling");
-        read(&Document { path: "specs/smartling/r.md".to_owned(), text: text.to_owned() }, &mut api)?;
-        Ok(api.finish())
+        crate::frontend::page::read_for_test(read, "smartling", "specs/smartling/r.md", text)
     }
 
     #[test]

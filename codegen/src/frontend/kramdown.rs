@@ -14,107 +14,22 @@
 //! the table has one; where it has none, request fields are required (a request documents what
 //! the caller sends) and response fields optional (an answer may leave any of them out, and a
 //! client that fails on a missing field it does not need is worse than one that reports `None`).
-
-use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+//!
+//! One reader beside the others: it imports no other format's reader, and what it shares with
+//! them comes from the page parts listed in [`super`].
 
 use super::curl::{self, Curl};
-use super::examples::{self, FieldShape, JsonExample, Row, Shape, ShapeType, Table, TypeNames};
-use super::front_matter;
-use super::markdown::{self, Fence};
+use super::endpoint;
+use super::json_example::{self, JsonExample};
+use super::markdown::{self, Block, Fence};
+use super::page::{self, Page};
+use super::shape::{self, FieldColumns, FieldShape, Shape, ShapeType, TypeNames};
+use super::table::{self, Table};
 use super::Document;
 use crate::builder::ApiBuilder;
 use crate::diagnostic::{line_column, Diagnostic};
-use crate::ir::{Operation, Parameter, ParameterLocation, RequestBody, Response, Server, ServerVariable, Source, Status, TypeRef};
+use crate::ir::{Operation, Parameter, RequestBody, Response, Source, Status, TypeRef};
 use crate::naming;
-
-/// One block of a markdown page, with the page line it starts on.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Block {
-    Heading { level: u8, text: String, line: u32 },
-    /// A paragraph's text; soft line breaks are kept as `\n`, inline code keeps its backticks.
-    Paragraph { text: String, line: u32 },
-    Table(Table),
-    Fence(Fence),
-}
-
-impl Block {
-    pub fn line(&self) -> u32 {
-        match self {
-            Block::Heading { line, .. } | Block::Paragraph { line, .. } => *line,
-            Block::Table(table) => table.line,
-            Block::Fence(fence) => fence.fence_line,
-        }
-    }
-}
-
-/// The blocks of the markdown `text`, whose first line is page line `first_line`, in page order.
-/// Code blocks come from [`markdown::fences`]; HTML blocks are skipped.
-pub(crate) fn blocks(text: &str, first_line: u32) -> Vec<Block> {
-    let shift = first_line.saturating_sub(1);
-    let line_of = |offset: usize| line_column(text, offset).0 + shift;
-    let mut blocks = Vec::new();
-    let mut buffer: Option<String> = None;
-    let mut heading: Option<(u8, u32)> = None;
-    let mut paragraph: Option<u32> = None;
-    let mut table: Option<Table> = None;
-    let mut row: Option<Row> = None;
-    for (event, range) in Parser::new_ext(text, Options::ENABLE_TABLES).into_offset_iter() {
-        match event {
-            Event::Start(Tag::Heading { level, .. }) => {
-                heading = Some((level as u8, line_of(range.start)));
-                buffer = Some(String::new());
-            }
-            Event::End(TagEnd::Heading(_)) => {
-                if let (Some((level, line)), Some(text)) = (heading.take(), buffer.take()) {
-                    blocks.push(Block::Heading { level, text: text.trim().to_owned(), line });
-                }
-            }
-            Event::Start(Tag::Paragraph) => {
-                paragraph = Some(line_of(range.start));
-                buffer = Some(String::new());
-            }
-            Event::End(TagEnd::Paragraph) => {
-                if let (Some(line), Some(text)) = (paragraph.take(), buffer.take()) {
-                    blocks.push(Block::Paragraph { text: text.trim().to_owned(), line });
-                }
-            }
-            Event::Start(Tag::Table(_)) => table = Some(Table { header: Vec::new(), rows: Vec::new(), line: line_of(range.start) }),
-            Event::Start(Tag::TableHead | Tag::TableRow) => row = Some(Row { cells: Vec::new(), line: line_of(range.start) }),
-            Event::End(TagEnd::TableHead) => {
-                if let (Some(table), Some(row)) = (table.as_mut(), row.take()) {
-                    table.header = row.cells;
-                }
-            }
-            Event::End(TagEnd::TableRow) => {
-                if let (Some(table), Some(row)) = (table.as_mut(), row.take()) {
-                    table.rows.push(row);
-                }
-            }
-            Event::Start(Tag::TableCell) => buffer = Some(String::new()),
-            Event::End(TagEnd::TableCell) => {
-                if let (Some(row), Some(text)) = (row.as_mut(), buffer.take()) {
-                    row.cells.push(text.trim().to_owned());
-                }
-            }
-            Event::End(TagEnd::Table) => blocks.extend(table.take().map(Block::Table)),
-            Event::Text(text) => buffer.iter_mut().for_each(|b| b.push_str(&text)),
-            Event::Code(code) => buffer.iter_mut().for_each(|b| {
-                b.push('`');
-                b.push_str(&code);
-                b.push('`');
-            }),
-            Event::SoftBreak | Event::HardBreak => buffer.iter_mut().for_each(|b| b.push('\n')),
-            _ => {}
-        }
-    }
-    blocks.extend(markdown::fences(text).into_iter().map(|mut fence| {
-        fence.fence_line += shift;
-        fence.content_line += shift;
-        Block::Fence(fence)
-    }));
-    blocks.sort_by_key(Block::line);
-    blocks
-}
 
 /// A paragraph that is a kramdown label: a line of text and a `{: .label ...}` line.
 fn label_text(paragraph: &str) -> Option<&str> {
@@ -166,8 +81,7 @@ struct Layout<'a> {
     sections: Vec<Section<'a>>,
 }
 
-fn layout<'a>(blocks: &'a [Block], file: &str, api: &mut ApiBuilder) -> Layout<'a> {
-    let source = |line: u32| Source { file: file.to_owned(), line };
+fn layout<'a>(blocks: &'a [Block], page: &Page<'_>, api: &mut ApiBuilder) -> Layout<'a> {
     let mut found = Layout::default();
     let mut zone = Zone::Other;
     for block in blocks {
@@ -212,8 +126,8 @@ fn layout<'a>(blocks: &'a [Block], file: &str, api: &mut ApiBuilder) -> Layout<'
                     }
                     Zone::Responses => match found.sections.last_mut() {
                         Some(open) if open.table.is_none() && open.examples.is_empty() => open.table = Some(table),
-                        Some(_) => api.warn(source(table.line), "a second table after the same status labels is ignored"),
-                        None => api.warn(source(table.line), "a table under the responses heading before any status label is ignored"),
+                        Some(_) => api.warn(page.source(table.line), "a second table after the same status labels is ignored"),
+                        None => api.warn(page.source(table.line), "a table under the responses heading before any status label is ignored"),
                     },
                     _ => {}
                 }
@@ -227,7 +141,7 @@ fn layout<'a>(blocks: &'a [Block], file: &str, api: &mut ApiBuilder) -> Layout<'
                 } else if zone == Zone::Responses && fence.language() == "json" {
                     match found.sections.last_mut() {
                         Some(open) => open.examples.push(fence),
-                        None => api.warn(source(fence.fence_line), "an example under the responses heading before any status label is ignored"),
+                        None => api.warn(page.source(fence.fence_line), "an example under the responses heading before any status label is ignored"),
                     }
                 }
             }
@@ -239,21 +153,21 @@ fn layout<'a>(blocks: &'a [Block], file: &str, api: &mut ApiBuilder) -> Layout<'
 /// Reads a kramdown-tables page into `api`: one operation.
 pub fn read(document: &Document, api: &mut ApiBuilder) -> Result<(), Vec<Diagnostic>> {
     let text = &document.text;
-    let (body, body_line, front_title) = match front_matter::split(text) {
-        Some(split) => {
-            let title = serde_yaml::from_str::<serde_yaml::Value>(split.yaml)
+    let (body, body_line, front_title) = match page::front_matter(text) {
+        Some(front) => {
+            let title = serde_yaml::from_str::<serde_yaml::Value>(front.yaml)
                 .ok()
                 .and_then(|v| v.get("title").and_then(serde_yaml::Value::as_str).map(str::to_owned));
-            (split.body, split.body_line, title)
+            (front.body, front.body_line, title)
         }
         None => {
-            let (offset, line) = front_matter::page_start(text);
-            (&text[offset..], line, None)
+            let (own, line) = page::own_text(text);
+            (own, line, None)
         }
     };
-    let blocks = blocks(body, body_line);
-    let layout = layout(&blocks, &document.path, api);
-    let page = Page { document };
+    let page = Page::new(document);
+    let blocks = markdown::blocks(body, body_line);
+    let layout = layout(&blocks, &page, api);
 
     let Some(fence) = layout.curl else {
         let line = layout.title.map_or(body_line, |(_, line)| line);
@@ -269,12 +183,10 @@ pub fn read(document: &Document, api: &mut ApiBuilder) -> Result<(), Vec<Diagnos
         Some(title) => naming::snake_ident(title),
         None => naming::snake_ident(curl.url.path.rsplit('/').next().unwrap_or_default()),
     };
-    let name = api.unique_operation_name(&preferred);
-    api.reserve_operation_items(&name);
-    let names = TypeNames::new(&name, examples::resource_word(&curl.url.path).as_deref());
+    let name = preferred;
+    let names = TypeNames::new(&name, shape::resource_word(&curl.url.path).as_deref());
 
-    let variables = curl.url.host_variables().into_iter().map(|name| ServerVariable { name, rust_name: String::new(), default: None, description: None, allowed: Vec::new() }).collect();
-    api.add_server(Server { url: curl.url.origin(), constructor: String::new(), description: None, variables, source: curl_source.clone() });
+    api.add_server(endpoint::server(&curl.url, curl_source.clone()));
     if let Some(query) = &curl.url.query {
         api.warn(curl_source.clone(), format!("the query string `?{query}` of the curl example is not read as parameters"));
     }
@@ -287,15 +199,7 @@ pub fn read(document: &Document, api: &mut ApiBuilder) -> Result<(), Vec<Diagnos
             (Vec::new(), "application/json".to_owned())
         }
     };
-    parameters.extend(curl::placeholders(&curl.url.path).into_iter().map(|variable| Parameter {
-        rust_name: naming::snake_ident(&variable),
-        name: variable,
-        location: ParameterLocation::Path,
-        required: true,
-        ty: TypeRef::String,
-        description: None,
-        source: curl_source.clone(),
-    }));
+    parameters.extend(endpoint::path_parameters(&curl.url.path, &curl_source));
 
     let request_body = match request_body(&page, api, layout.request_table, &curl, fence, &names, content_type) {
         Ok(body) => body,
@@ -332,20 +236,6 @@ pub fn read(document: &Document, api: &mut ApiBuilder) -> Result<(), Vec<Diagnos
     Ok(())
 }
 
-struct Page<'a> {
-    document: &'a Document,
-}
-
-impl Page<'_> {
-    fn source(&self, line: u32) -> Source {
-        Source { file: self.document.path.clone(), line }
-    }
-
-    fn error(&self, line: u32, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::error(&self.document.path, &self.document.text, line, 0, message)
-    }
-}
-
 const NAME_COLUMN: &[&str] = &["property", "name", "field", "parameter", "header"];
 const REQUIRED_COLUMN: &[&str] = &["required", "mandatory"];
 
@@ -372,28 +262,16 @@ fn headers(page: &Page<'_>, table: Option<&Table>, curl: &Curl, curl_source: &So
                 continue;
             }
             let description = Some(row.cell(description_column)).filter(|d| !d.is_empty()).map(str::to_owned).or_else(|| (!value.is_empty()).then(|| format!("Value: `{value}`.")));
-            parameters.push(header_parameter(name, examples::required_word(row.cell(required_column)).unwrap_or(true), description, page.source(row.line)));
+            parameters.push(endpoint::header_parameter(name, table::required_word(row.cell(required_column)).unwrap_or(true), description, page.source(row.line)));
         }
     }
     for (name, value) in &curl.headers {
         let known = name.eq_ignore_ascii_case("content-type") || name.eq_ignore_ascii_case("accept") || parameters.iter().any(|p: &Parameter| p.name.eq_ignore_ascii_case(name));
         if !known {
-            parameters.push(header_parameter(name, true, Some(format!("The curl example sends `{name}: {value}`.")), curl_source.clone()));
+            parameters.push(endpoint::sent_header(name, value, curl_source.clone()));
         }
     }
     Ok((parameters, content_type.unwrap_or_else(|| "application/json".to_owned())))
-}
-
-fn header_parameter(name: &str, required: bool, description: Option<String>, source: Source) -> Parameter {
-    Parameter {
-        name: name.to_owned(),
-        rust_name: naming::snake_ident(name),
-        location: ParameterLocation::Header,
-        required,
-        ty: TypeRef::String,
-        description,
-        source,
-    }
 }
 
 /// A table of fields as a shape: one field per row, named by the `Property` column.
@@ -402,39 +280,19 @@ fn table_shape(page: &Page<'_>, api: &mut ApiBuilder, table: &Table, candidates:
         .column(NAME_COLUMN)
         .ok_or_else(|| page.error(table.line, format!("the table has no `Property` or `Name` column (its columns: {})", table.header.join(", "))))?;
     let type_column = table.column(&["type", "data type"]);
-    let description_column = table.column(&["description"]);
     let default_column = table.column(&["default"]);
-    let required_column = table.column(REQUIRED_COLUMN);
-    let mut shape = Shape::new(candidates, page.source(table.line));
-    for row in &table.rows {
-        let name = row.cell(Some(name_column));
-        if name.is_empty() {
-            continue;
-        }
-        let source = page.source(row.line);
+    let columns = FieldColumns { name: name_column, description: table.column(&["description"]), required: table.column(REQUIRED_COLUMN), required_by_default };
+    Shape::from_table(api, page, table, columns, candidates, |api, row, name, source| {
         let word = row.cell(type_column);
-        let ty = examples::json_type_word(word).unwrap_or_else(|| {
+        let ty = shape::json_type_word(word).unwrap_or_else(|| {
             let said = if word.is_empty() { "no type".to_owned() } else { format!("type `{word}`") };
             api.warn(source.clone(), format!("`{name}` has {said} this generator knows; it is any JSON value unless an example says more"));
             TypeRef::Any
         });
-        let mut field = FieldShape::new(name, ShapeType::Plain(ty.clone()), source.clone());
-        field.description = Some(row.cell(description_column)).filter(|d| !d.is_empty()).map(str::to_owned);
-        field.default = examples::default_value(row.cell(default_column), &ty);
-        field.required = examples::required_from_cell(row.cell(required_column), required_by_default, api, source, name);
-        shape.fields.push(field);
-    }
-    Ok(shape)
-}
-
-/// Keeps `example` when it fits `shape` (settling types on the way), else warns.
-fn fitting(api: &mut ApiBuilder, shape: &mut Shape, example: JsonExample, what: &str) -> Option<JsonExample> {
-    let problems = shape.reconcile(&example, &example.value, "", api);
-    if problems.is_empty() {
-        return Some(example);
-    }
-    api.warn(example.source(""), format!("the {what} example does not fit the documented table ({}); it is not used as an example", problems.join("; ")));
-    None
+        let mut field = FieldShape::new(name, ShapeType::Plain(ty.clone()), source);
+        field.default = table::default_value(row.cell(default_column), &ty);
+        Ok(field)
+    })
 }
 
 fn request_body(
@@ -453,7 +311,7 @@ fn request_body(
         let option = [" -d", "\n-d", " --data", "\n--data", " --json", "\n--json"].iter().filter_map(|o| fence.content.find(o)).min().unwrap_or(0);
         let offset = fence.content[option..].find(first).map_or(option, |at| option + at);
         let line = fence.content_line + line_column(&fence.content, offset).0 - 1;
-        examples::read_example(api, &page.document.path, body, line, "request")
+        json_example::read_example(api, page.file(), body, line, "request")
     });
     let shape = match (table, &example) {
         (Some(table), _) => Some(table_shape(page, api, table, names.body("Request"), true)?),
@@ -461,14 +319,8 @@ fn request_body(
         (None, None) => None,
     };
     let Some(mut shape) = shape else { return Ok(None) };
-    let example = example.and_then(|e| fitting(api, &mut shape, e, "request"));
-    Ok(Some(RequestBody {
-        content_type,
-        ty: examples::define(api, &shape),
-        required: true,
-        description: None,
-        examples: example.map(|e| e.to_example()).into_iter().collect(),
-    }))
+    let example = example.and_then(|e| shape::fitting(api, &mut shape, e, "request example", "documented table"));
+    Ok(Some(endpoint::json_request_body(api, content_type, &shape, example)))
 }
 
 /// The responses of one label section: one per status, all with the section's body type.
@@ -479,13 +331,13 @@ fn section_responses(page: &Page<'_>, api: &mut ApiBuilder, section: &Section<'_
     } else if section.statuses.len() > 1 && section.statuses.iter().all(|(s, _)| !s.is_success()) {
         names.body("ErrorBody")
     } else {
-        names.body(&naming::status_variant(first))
+        names.body(&first.reason_phrase())
     };
     let what = section.statuses.iter().map(|(s, _)| s.to_string()).collect::<Vec<_>>().join("/");
     let parsed: Vec<JsonExample> = section
         .examples
         .iter()
-        .filter_map(|fence| examples::read_example(api, &page.document.path, &fence.content, fence.content_line, &what))
+        .filter_map(|fence| json_example::read_example(api, page.file(), &fence.content, fence.content_line, &what))
         .collect();
     let shape = match (section.table, parsed.first()) {
         (Some(table), _) => Some(table_shape(page, api, table, candidates, false)?),
@@ -494,20 +346,21 @@ fn section_responses(page: &Page<'_>, api: &mut ApiBuilder, section: &Section<'_
     };
     let (body, examples) = match shape {
         Some(mut shape) => {
-            let fitting: Vec<JsonExample> = parsed.into_iter().filter_map(|e| fitting(api, &mut shape, e, &what)).collect();
-            (Some(examples::define(api, &shape)), fitting)
+            let subject = format!("{what} example");
+            let fitting: Vec<JsonExample> = parsed.into_iter().filter_map(|e| shape::fitting(api, &mut shape, e, &subject, "documented table")).collect();
+            (Some(shape::define(api, &shape)), fitting)
         }
         None => (None, Vec::new()),
     };
     if first.is_success() && api.envelope.is_none() {
-        api.envelope = examples.iter().find_map(|e| examples::envelope_of(&e.value, e.source("")));
+        api.envelope = examples.iter().find_map(|e| shape::envelope_of(&e.value, e.source("")));
     }
     Ok(section
         .statuses
         .iter()
         .map(|&(status, line)| Response {
             status,
-            variant: naming::status_variant(status),
+            variant: status.reason_phrase(),
             description: None,
             content_type: body.as_ref().map(|_| "application/json".to_owned()),
             body: body.clone(),
@@ -589,14 +442,12 @@ Example:
 ";
 
     fn read_page(text: &str) -> Result<crate::ir::Api, Vec<Diagnostic>> {
-        let mut api = ApiBuilder::new("pitchpoint");
-        read(&Document { path: "specs/p/r.md".to_owned(), text: text.to_owned() }, &mut api)?;
-        Ok(api.finish())
+        crate::frontend::page::read_for_test(read, "pitchpoint", "specs/p/r.md", text)
     }
 
     #[test]
     fn finds_headings_labels_tables_and_fences_in_order() {
-        let found = blocks("# T\n\n200\n{: .label }\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```json\n{}\n```\n", 5);
+        let found = markdown::blocks("# T\n\n200\n{: .label }\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```json\n{}\n```\n", 5);
         assert!(matches!(&found[0], Block::Heading { level: 1, line: 5, .. }));
         assert!(matches!(&found[1], Block::Paragraph { text, line: 7 } if status_label(text) == Some(Status::Code(200))));
         let Block::Table(table) = &found[2] else { panic!("no table: {found:?}") };

@@ -4,15 +4,33 @@
 //! [`read`] hands it to that format's reader. A document of a format the generator knows but
 //! cannot read yet is a [`Detection::NotYetSupported`] notice; one of no known format is an
 //! error that says what was looked for.
+//!
+//! The readers stand side by side, one a format: [`openapi`], [`front_matter`], [`kramdown`],
+//! [`rst`]. None imports another; what several of them need is a page part they all import:
+//! - `page`: the document as a page (provenance lines, front matter, page lines -> sources and
+//!   diagnostics);
+//! - [`markdown`]: fenced code blocks and a page's blocks in order;
+//! - `table`: tables of a page and what their cells say;
+//! - `json_example`: JSON examples with the page line of each member;
+//! - `shape`: shape inference, object types from declarations and examples;
+//! - `curl`: curl commands and the URLs they call;
+//! - `endpoint`: operation parts built alike from what a reader found (parameters, server,
+//!   JSON bodies).
+//!
+//! Page parts never import a reader, and they do not decide what a page's headings, labels or
+//! keys mean: that is the reader's.
 
 mod curl;
-mod examples;
+mod endpoint;
 pub mod front_matter;
+mod json_example;
 pub mod kramdown;
 pub mod markdown;
 pub mod openapi;
+mod page;
 pub mod rst;
-pub mod yaml_lines;
+mod shape;
+mod table;
 
 use crate::builder::ApiBuilder;
 use crate::diagnostic::Diagnostic;

@@ -1,7 +1,7 @@
 //! Markdown pages with reStructuredText `.. list-table::` directives (EnOS/Envision API
 //! docs) -> IR.
 //!
-//! Headings, paragraphs and code blocks are markdown, read with [`kramdown::blocks`]; the
+//! Headings, paragraphs and code blocks are markdown, read with `markdown::blocks`; the
 //! tables are RST list-tables, read here line by line as RST defines them: the directive's
 //! `:header-rows:` option, then `* -` rows and `-` cells, continuation lines joined. Columns
 //! are found by header name (Name, Mandatory/Optional, Data Type, Description; a one-letter
@@ -18,21 +18,27 @@
 //! Types: String, Integer (32 bits), Long (64 bits), Boolean, Float/Double/Number, structs and
 //! arrays of them. `Mandatory` fields are required; in a table without that column, request
 //! fields are required and response fields optional.
+//!
+//! One reader beside the others: it imports no other format's reader, and what it shares with
+//! them comes from the page parts listed in [`super`].
 
-use super::curl::{self, Url};
-use super::examples::{self, FieldShape, JsonExample, Row, Shape, ShapeType, Table, TypeNames};
-use super::front_matter;
-use super::kramdown::{self, Block};
-use super::markdown::Fence;
+use super::curl::Url;
+use super::endpoint;
+use super::json_example::{self, JsonExample};
+use super::markdown::{self, Block, Fence};
+use super::page::{self, Page};
+use super::shape::{self, FieldColumns, FieldShape, Shape, ShapeType, TypeNames};
+use super::table::{Row, Table};
 use super::Document;
 use crate::builder::ApiBuilder;
-use crate::diagnostic::Diagnostic;
-use crate::ir::{Method, Operation, Parameter, ParameterLocation, RequestBody, Response, Server, ServerVariable, Source, Status, TypeRef};
+use crate::diagnostic::{to_u32, Diagnostic};
+use crate::ir::{Method, Operation, Parameter, ParameterLocation, Response, Source, Status, TypeRef};
 use crate::naming;
 
 /// Every `.. list-table::` of `text` (page lines), with its header row split off.
 fn list_tables(document: &Document) -> Result<Vec<Table>, Diagnostic> {
-    let error = |line: usize, message: String| Diagnostic::error(&document.path, &document.text, crate::diagnostic::to_u32(line), 0, message);
+    let page = Page::new(document);
+    let error = |line: usize, message: String| page.error(to_u32(line), message);
     let lines: Vec<&str> = document.text.lines().collect();
     let mut tables = Vec::new();
     let mut index = 0;
@@ -68,7 +74,7 @@ fn list_tables(document: &Document) -> Result<Vec<Table>, Diagnostic> {
                 let first_cell = rest.trim_start();
                 cell_column = line.len() - first_cell.len();
                 let cell = cell_text(first_cell).ok_or_else(|| error(index, "a list-table row must start with `* -`".to_owned()))?;
-                rows.push(Row { cells: vec![cell.to_owned()], line: crate::diagnostic::to_u32(index) });
+                rows.push(Row { cells: vec![cell.to_owned()], line: to_u32(index) });
             } else if let (Some(cell), true) = (cell_text(text), column == cell_column) {
                 let row = rows.last_mut().ok_or_else(|| error(index, "a list-table cell before any `* -` row".to_owned()))?;
                 row.cells.push(cell.to_owned());
@@ -92,7 +98,7 @@ fn list_tables(document: &Document) -> Result<Vec<Table>, Diagnostic> {
                 *cell = inline_text(cell);
             }
         }
-        tables.push(Table { header, rows: body, line: crate::diagnostic::to_u32(directive_line) });
+        tables.push(Table { header, rows: body, line: to_u32(directive_line) });
     }
     Ok(tables)
 }
@@ -136,19 +142,19 @@ fn inline_text(cell: &str) -> String {
 }
 
 /// The page: its markdown blocks and its list-tables, each table under a heading.
-struct Page<'a> {
-    document: &'a Document,
+struct Outline<'a> {
+    page: Page<'a>,
     blocks: Vec<Block>,
     tables: Vec<Table>,
 }
 
-impl Page<'_> {
+impl Outline<'_> {
     fn source(&self, line: u32) -> Source {
-        Source { file: self.document.path.clone(), line }
+        self.page.source(line)
     }
 
     fn error(&self, line: u32, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::error(&self.document.path, &self.document.text, line, 0, message)
+        self.page.error(line, message)
     }
 
     fn headings(&self) -> impl Iterator<Item = (&str, u32)> {
@@ -189,10 +195,10 @@ impl Page<'_> {
 
 /// Reads a page with list-tables into `api`: one operation.
 pub fn read(document: &Document, api: &mut ApiBuilder) -> Result<(), Vec<Diagnostic>> {
-    let (offset, first_line) = front_matter::page_start(&document.text);
-    let blocks = kramdown::blocks(&document.text[offset..], first_line);
+    let (own, first_line) = page::own_text(&document.text);
+    let blocks = markdown::blocks(own, first_line);
     let tables = list_tables(document).map_err(|e| vec![e])?;
-    let page = Page { document, blocks, tables };
+    let page = Outline { page: Page::new(document), blocks, tables };
 
     let (method, url, format_line) = request_line(&page)?;
     let title = page
@@ -207,12 +213,10 @@ pub fn read(document: &Document, api: &mut ApiBuilder) -> Result<(), Vec<Diagnos
         Some((text, _)) if text.chars().any(|c| c.is_ascii_alphanumeric()) => naming::snake_ident(text),
         _ => naming::snake_ident(url.path.rsplit('/').next().unwrap_or_default()),
     };
-    let name = api.unique_operation_name(&preferred);
-    api.reserve_operation_items(&name);
-    let names = TypeNames::new(&name, examples::resource_word(&url.path).as_deref());
+    let name = preferred;
+    let names = TypeNames::new(&name, shape::resource_word(&url.path).as_deref());
     let format_source = page.source(format_line);
-    let variables = url.host_variables().into_iter().map(|name| ServerVariable { name, rust_name: String::new(), default: None, description: None, allowed: Vec::new() }).collect();
-    api.add_server(Server { url: url.origin(), constructor: String::new(), description: None, variables, source: format_source.clone() });
+    api.add_server(endpoint::server(&url, format_source.clone()));
 
     let mut resolver = Resolver { page: &page, names: &names, visiting: Vec::new() };
     let mut errors = Vec::new();
@@ -233,17 +237,9 @@ pub fn read(document: &Document, api: &mut ApiBuilder) -> Result<(), Vec<Diagnos
             Some(location) => parameters.extend(shape.fields.into_iter().map(|field| parameter(api, field, location))),
         }
     }
-    for variable in curl::placeholders(&url.path) {
-        if !parameters.iter().any(|p: &Parameter| p.location == ParameterLocation::Path && p.name == variable) {
-            parameters.push(Parameter {
-                rust_name: naming::snake_ident(&variable),
-                name: variable,
-                location: ParameterLocation::Path,
-                required: true,
-                ty: TypeRef::String,
-                description: None,
-                source: format_source.clone(),
-            });
+    for placeholder in endpoint::path_parameters(&url.path, &format_source) {
+        if !parameters.iter().any(|p: &Parameter| p.location == ParameterLocation::Path && p.name == placeholder.name) {
+            parameters.push(placeholder);
         }
     }
     let response_table = page.tables_under(|h| h.starts_with("response parameters") || h == "response").into_iter().next();
@@ -263,29 +259,16 @@ pub fn read(document: &Document, api: &mut ApiBuilder) -> Result<(), Vec<Diagnos
 
     let request_example = sample(&page, api, |h| h.contains("request sample") || h.contains("request example"), "request");
     let request_body = request_shape.map(|mut shape| {
-        let example = request_example.and_then(|e| fitting(api, &mut shape, e, "request"));
-        RequestBody {
-            content_type: "application/json".to_owned(),
-            ty: examples::define(api, &shape),
-            required: true,
-            description: None,
-            examples: example.map(|e| e.to_example()).into_iter().collect(),
-        }
+        let example = request_example.and_then(|e| shape::fitting(api, &mut shape, e, "request sample", "documented tables"));
+        endpoint::json_request_body(api, "application/json".to_owned(), &shape, example)
     });
 
     let status = Status::Code(200);
     let return_example = sample(&page, api, |h| h.contains("return sample") || h.contains("response sample") || h.contains("response example"), "response");
     let mut response = Response::documented(status, response_table.map_or(format_source.clone(), |(_, _, line)| page.source(line)));
     if let Some(mut shape) = response_shape {
-        let example = return_example.and_then(|e| fitting(api, &mut shape, e, "response"));
-        response.content_type = Some("application/json".to_owned());
-        response.body = Some(examples::define(api, &shape));
-        if let Some(example) = example {
-            if api.envelope.is_none() {
-                api.envelope = examples::envelope_of(&example.value, example.source(""));
-            }
-            response.examples.push(example.to_example());
-        }
+        let example = return_example.and_then(|e| shape::fitting(api, &mut shape, e, "response sample", "documented tables"));
+        endpoint::json_response_body(api, &mut response, &shape, example);
     }
 
     let description = title.as_ref().map(|(_, line)| description_after(&page, *line)).unwrap_or_default();
@@ -306,9 +289,9 @@ pub fn read(document: &Document, api: &mut ApiBuilder) -> Result<(), Vec<Diagnos
 }
 
 /// `METHOD URL` from the code block under "Request Format", with its page line.
-fn request_line(page: &Page<'_>) -> Result<(Method, Url, u32), Vec<Diagnostic>> {
+fn request_line(page: &Outline<'_>) -> Result<(Method, Url, u32), Vec<Diagnostic>> {
     let Some(fence) = page.fence_under(|h| h.contains("request format")) else {
-        return Err(vec![Diagnostic::file_error(&page.document.path, "the page has no `Request Format` block")
+        return Err(vec![Diagnostic::file_error(page.page.file(), "the page has no `Request Format` block")
             .with_hint("expected a `## Request Format` heading followed by a ```http block `METHOD https://host/path`")]);
     };
     let mut words = fence.content.split_whitespace();
@@ -357,13 +340,13 @@ fn parameter(api: &mut ApiBuilder, field: FieldShape, location: ParameterLocatio
 
 /// The JSON of the code block under a sample heading; lines before the JSON (a sample request's
 /// method and URL) are skipped.
-fn sample(page: &Page<'_>, api: &mut ApiBuilder, wanted: impl Fn(&str) -> bool, what: &str) -> Option<JsonExample> {
+fn sample(page: &Outline<'_>, api: &mut ApiBuilder, wanted: impl Fn(&str) -> bool, what: &str) -> Option<JsonExample> {
     let fence = page.fence_under(wanted)?;
     let mut offset = 0;
     for (index, line) in fence.content.split_inclusive('\n').enumerate() {
         if line.trim_start().starts_with(['{', '[']) {
-            let first_line = fence.content_line + crate::diagnostic::to_u32(index);
-            return examples::read_example(api, &page.document.path, &fence.content[offset..], first_line, what);
+            let first_line = fence.content_line + to_u32(index);
+            return json_example::read_example(api, page.page.file(), fence.content.get(offset..).unwrap_or_default(), first_line, what);
         }
         offset += line.len();
     }
@@ -371,18 +354,8 @@ fn sample(page: &Page<'_>, api: &mut ApiBuilder, wanted: impl Fn(&str) -> bool, 
     None
 }
 
-/// Keeps `example` when it fits `shape` (settling types on the way), else warns.
-fn fitting(api: &mut ApiBuilder, shape: &mut Shape, example: JsonExample, what: &str) -> Option<JsonExample> {
-    let problems = shape.reconcile(&example, &example.value, "", api);
-    if problems.is_empty() {
-        return Some(example);
-    }
-    api.warn(example.source(""), format!("the {what} sample does not fit the documented tables ({}); it is not used as an example", problems.join("; ")));
-    None
-}
-
 /// The paragraphs between the page title and the next heading.
-fn description_after(page: &Page<'_>, title_line: u32) -> String {
+fn description_after(page: &Outline<'_>, title_line: u32) -> String {
     let end = page.next_heading_after(title_line);
     let paragraphs: Vec<&str> = page
         .blocks
@@ -397,7 +370,7 @@ fn description_after(page: &Page<'_>, title_line: u32) -> String {
 
 /// Turns tables into shapes, following `<Name> Struct` types to their tables.
 struct Resolver<'a> {
-    page: &'a Page<'a>,
+    page: &'a Outline<'a>,
     names: &'a TypeNames,
     /// Struct names being resolved, to refuse a struct that contains itself.
     visiting: Vec<String>,
@@ -415,22 +388,11 @@ impl Resolver<'_> {
         };
         let name_column = table.column(NAME_COLUMN).ok_or_else(|| missing("Name"))?;
         let type_column = table.column(TYPE_COLUMN).ok_or_else(|| missing("Data Type"))?;
-        let description_column = table.column(&["description"]);
-        let required_column = table.column(REQUIRED_COLUMN);
-        let mut shape = Shape::new(candidates, page.source(table.line));
-        for row in &table.rows {
-            let name = row.cell(Some(name_column));
-            if name.is_empty() {
-                continue;
-            }
-            let source = page.source(row.line);
+        let columns = FieldColumns { name: name_column, description: table.column(&["description"]), required: table.column(REQUIRED_COLUMN), required_by_default };
+        Shape::from_table(api, &page.page, table, columns, candidates, |api, row, name, source| {
             let ty = self.resolve(api, row.cell(Some(type_column)), &source, required_by_default)?;
-            let mut field = FieldShape::new(name, ty, source.clone());
-            field.description = Some(row.cell(description_column)).filter(|d| !d.is_empty()).map(str::to_owned);
-            field.required = examples::required_from_cell(row.cell(required_column), required_by_default, api, source, name);
-            shape.fields.push(field);
-        }
-        Ok(shape)
+            Ok(FieldShape::new(name, ty, source))
+        })
     }
 
     /// The type a `Data Type` cell names.
@@ -578,9 +540,7 @@ https://{apigw-address}/apim-token-service/v2.0/token/refresh
 ";
 
     fn read_page(text: &str) -> Result<crate::ir::Api, Vec<Diagnostic>> {
-        let mut api = ApiBuilder::new("enos");
-        read(&Document { path: "specs/enos/r.md".to_owned(), text: text.to_owned() }, &mut api)?;
-        Ok(api.finish())
+        crate::frontend::page::read_for_test(read, "enos", "specs/enos/r.md", text)
     }
 
     fn fields<'a>(api: &'a crate::ir::Api, name: &str) -> &'a [crate::ir::Field] {

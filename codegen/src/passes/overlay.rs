@@ -16,8 +16,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::diagnostic::{to_u32, Diagnostic};
-use crate::frontend::yaml_lines::LineIndex;
 use crate::ir::{Api, AppliedFix, Source, TypeKind};
+use crate::yaml_lines::LineIndex;
 use crate::naming;
 
 /// The file name of an API's overlay.

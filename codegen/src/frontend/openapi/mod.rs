@@ -4,7 +4,10 @@
 //! serde_yaml (anchors and aliases resolved), normalised to plain OpenAPI 3.0
 //! ([`normalize`]), read with `openapiv3`, and translated into the IR. A Mintlify fence whose
 //! info string names one operation (`yaml POST /path`) contributes that operation only.
-//! Every item gets its source line from a [`LineIndex`] over the same YAML.
+//! Every item gets its source line from a `PageYaml` over the same YAML.
+//!
+//! One reader beside the others: it imports no other format's reader, and what it shares with
+//! them comes from the page parts listed in [`super`].
 
 mod normalize;
 mod schema;
@@ -13,12 +16,13 @@ use openapiv3::{OpenAPI, ReferenceOr};
 use serde_yaml::Value;
 
 use super::markdown::Fence;
-use super::yaml_lines::{child, pointer, LineIndex};
+use super::page::{self, PageYaml};
 use super::Document;
 use crate::builder::ApiBuilder;
 use crate::diagnostic::Diagnostic;
 use crate::ir::{Example, Method, Operation, RequestBody, Response, Server, ServerVariable, Source, Status};
 use crate::naming;
+use crate::yaml_lines::{child, pointer};
 use schema::{Hint, SchemaReader};
 
 /// Whether a fence holds an OpenAPI document: a YAML fence whose text declares `openapi:`.
@@ -40,21 +44,18 @@ pub fn read(document: &Document, fences: &[Fence], api: &mut ApiBuilder) -> Resu
 
 /// One OpenAPI document inside one fence, with what is needed to point back into the page.
 pub(crate) struct Context<'a> {
-    pub document: &'a Document,
-    pub lines: LineIndex,
-    /// Page line of the fence's first content line, minus one: YAML line n is page line n + offset.
-    pub line_offset: u32,
+    /// The fence's YAML; its offset is the page line of the fence's first content line, minus one.
+    pub yaml: PageYaml<'a>,
     pub spec: &'a OpenAPI,
 }
 
 impl Context<'_> {
     pub fn source(&self, pointer: &str) -> Source {
-        Source { file: self.document.path.clone(), line: self.lines.line(pointer) + self.line_offset }
+        self.yaml.source(pointer)
     }
 
     pub fn error(&self, pointer: &str, message: impl Into<String>) -> Diagnostic {
-        let line = self.lines.line(pointer) + self.line_offset;
-        Diagnostic::error(&self.document.path, &self.document.text, line, 0, message)
+        self.yaml.error(pointer, message)
     }
 }
 
@@ -76,20 +77,12 @@ fn read_fence(document: &Document, fence: &Fence, api: &mut ApiBuilder) -> Resul
             .map_or((fence.content_line, 0), |l| (crate::diagnostic::to_u32(l.line()) + line_offset, crate::diagnostic::to_u32(l.column())));
         vec![Diagnostic::error(&document.path, &document.text, line, column, format!("invalid YAML in the OpenAPI block: {}", without_location(&e.to_string())))]
     })?;
-    let lines = LineIndex::new(&fence.content);
+    let yaml = PageYaml::new(document, &fence.content, line_offset);
     let notes = normalize::normalize(&mut value);
     let spec: OpenAPI = serde_path_to_error::deserialize(value).map_err(|e| {
-        let at = format!("/{}", e.path().to_string().replace('.', "/"));
-        let line = lines.line(&at) + line_offset;
-        vec![Diagnostic::error(
-            &document.path,
-            &document.text,
-            line,
-            0,
-            format!("not a valid OpenAPI 3.0 document at `{}`: {}", e.path(), e.inner()),
-        )]
+        vec![yaml.error(&page::error_pointer(e.path()), format!("not a valid OpenAPI 3.0 document at `{}`: {}", e.path(), e.inner()))]
     })?;
-    let context = Context { document, lines, line_offset, spec: &spec };
+    let context = Context { yaml, spec: &spec };
     for note in notes {
         api.warn(context.source(&note.pointer), note.message);
     }
@@ -196,8 +189,7 @@ fn read_operation(
 ) -> Result<Operation, Vec<Diagnostic>> {
     let context = reader.context;
     let at = pointer(&["paths", path, &method.as_str().to_ascii_lowercase()]);
-    let name = api.unique_operation_name(&operation_name(method, path, operation));
-    api.reserve_operation_items(&name);
+    let name = operation_name(method, path, operation);
     let base = naming::camel_ident(&name);
     let mut errors = Vec::new();
 
@@ -245,7 +237,7 @@ fn read_operation(
     }
     let plain_successes = documented.iter().filter(|(s, label, ..)| s.is_success() && label.is_none()).count();
     for (status, label, response, response_at) in &documented {
-        let variant = label.as_deref().map_or_else(|| naming::status_variant(*status), naming::camel_ident);
+        let variant = label.as_deref().map_or_else(|| status.reason_phrase(), naming::camel_ident);
         let type_name = if status.is_success() && label.is_none() && plain_successes == 1 {
             format!("{base}Response")
         } else {
@@ -275,6 +267,28 @@ fn read_operation(
     })
 }
 
+/// `item` itself, or the component of `#/components/{section}/` its `$ref` names, with the
+/// pointer it is read at; a `$ref` to nothing is an error at `at` that says it names no `what`.
+fn component<'s, T>(
+    context: &Context<'s>,
+    item: &'s ReferenceOr<T>,
+    at: &str,
+    section: &str,
+    what: &str,
+    section_of: impl FnOnce(&'s openapiv3::Components) -> &'s indexmap::IndexMap<String, ReferenceOr<T>>,
+) -> Result<(&'s T, String), Diagnostic> {
+    match item {
+        ReferenceOr::Item(item) => Ok((item, at.to_owned())),
+        ReferenceOr::Reference { reference } => {
+            let name = reference.strip_prefix(&format!("#/components/{section}/")).unwrap_or_default();
+            match context.spec.components.as_ref().and_then(|c| section_of(c).get(name)) {
+                Some(ReferenceOr::Item(found)) => Ok((found, pointer(&["components", section, name]))),
+                _ => Err(context.error(at, format!("`$ref: {reference}` points at no {what} of this document"))),
+            }
+        }
+    }
+}
+
 fn read_request_body(
     reader: &mut SchemaReader<'_>,
     api: &mut ApiBuilder,
@@ -283,17 +297,7 @@ fn read_request_body(
     at: &str,
 ) -> Result<Option<RequestBody>, Diagnostic> {
     let context = reader.context;
-    let (body, at) = match body {
-        ReferenceOr::Item(body) => (body, at.to_owned()),
-        ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/requestBodies/").unwrap_or_default();
-            let found = context.spec.components.as_ref().and_then(|c| c.request_bodies.get(name));
-            match found {
-                Some(ReferenceOr::Item(body)) => (body, pointer(&["components", "requestBodies", name])),
-                _ => return Err(context.error(at, format!("`$ref: {reference}` points at no request body of this document"))),
-            }
-        }
-    };
+    let (body, at) = component(context, body, at, "requestBodies", "request body", |c| &c.request_bodies)?;
     let Some((content_type, media)) = pick_json(&body.content) else {
         if let Some(other) = body.content.keys().next() {
             api.warn(context.source(&at), format!("request body of type `{other}` is not supported yet; the operation is generated without a body"));
@@ -325,17 +329,7 @@ fn read_response(
     at: &str,
 ) -> Result<Response, Diagnostic> {
     let context = reader.context;
-    let (response, body_at) = match response {
-        ReferenceOr::Item(r) => (r, at.to_owned()),
-        ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/responses/").unwrap_or_default();
-            let found = context.spec.components.as_ref().and_then(|c| c.responses.get(name));
-            match found {
-                Some(ReferenceOr::Item(r)) => (r, pointer(&["components", "responses", name])),
-                _ => return Err(context.error(at, format!("`$ref: {reference}` points at no response of this document"))),
-            }
-        }
-    };
+    let (response, body_at) = component(context, response, at, "responses", "response", |c| &c.responses)?;
     let description = non_empty(&Some(response.description.clone()));
     let mut result = Response {
         status,

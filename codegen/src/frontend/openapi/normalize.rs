@@ -68,7 +68,7 @@ fn key_text(key: &Value) -> String {
 fn here(path: &[String], extra: &[&str]) -> String {
     let mut segments: Vec<&str> = path.iter().map(String::as_str).collect();
     segments.extend_from_slice(extra);
-    crate::frontend::yaml_lines::pointer(&segments)
+    crate::yaml_lines::pointer(&segments)
 }
 
 /// 3.1 puts an `examples` array in a schema; 3.0 readers drop it. It becomes `x-examples`,

@@ -14,7 +14,7 @@ use serde_json::Value;
 use super::Context;
 use crate::builder::ApiBuilder;
 use crate::diagnostic::Diagnostic;
-use crate::frontend::yaml_lines::child;
+use crate::yaml_lines::child;
 use crate::ir::{EnumValue, Field, Parameter, ParameterLocation, TypeDef, TypeKind, TypeRef};
 use crate::naming;
 

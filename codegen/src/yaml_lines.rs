@@ -2,8 +2,12 @@
 //!
 //! serde_yaml gives values without positions; this index walks the same text with
 //! yaml-rust2's event parser, which reports a marker for every key and value. Frontends use it
-//! to give every operation, type and field its source line. A pointer that is not in the index
-//! (a node reached through an alias) falls back to its nearest indexed ancestor.
+//! to give every operation, type and field its source line; the workspace and overlays use it
+//! to point at lines of their YAML sidecars. A pointer that is not in the index (a node reached
+//! through an alias) falls back to its nearest indexed ancestor.
+//!
+//! It only locates nodes: it does not deserialize values, report parse errors or know any
+//! document format (those belong to whoever parses the values).
 
 use std::collections::HashMap;
 

@@ -1,283 +1,31 @@
-//! What the page formats (front matter, kramdown tables, RST list-tables) share: tables and
-//! parameter lists that *declare* fields, JSON examples that *show* them, and settling the two.
+//! Shape inference: object types read from what a page declares and what its examples show.
 //!
-//! A frontend builds a [`Shape`] (an object type before it has a name) from the document's
-//! declarations ([`Table`] rows, parameter lists) or from an example ([`Shape::from_example`]),
-//! settles it against the document's own examples ([`Shape::reconcile`], [`Shape::declare`]),
-//! and [`define`]s it: nested objects first, each through the type space with the candidate
-//! names the frontend gave it, so equal shapes of two documents become one type.
+//! A reader builds a [`Shape`] (an object type before it has a name) from the document's
+//! declarations ([`Shape::from_table`] for a table of fields, [`Shape::declare`] for a flat
+//! parameter list) or from a JSON example ([`Shape::from_example`]), settles it against the
+//! document's own examples ([`Shape::reconcile`], [`fitting`]), and [`define`]s it: nested
+//! objects first, each through the type space with the candidate names the reader gave it
+//! ([`TypeNames`]), so equal shapes of two documents become one type. A success example may
+//! also show the API's response envelope ([`envelope_of`]).
 //!
 //! The evidence rule: where a declared type and the example disagree (Smartling declares
 //! `expiresIn` a string, its example has `480`), the example wins, the declared type is kept
 //! as the field's `also_accepts`, and a warning points at the declaration. An example that
 //! cannot round-trip through the settled type (an undocumented member, a missing required one)
-//! is left out with a warning, never a failure. This module reads no page syntax and decides
-//! no operation names.
-
-use std::collections::HashMap;
+//! is left out with a warning, never a failure.
+//!
+//! This module reads no page syntax (readers find the tables and examples) and decides no
+//! operation names or operations.
 
 use serde_json::{Map, Value};
 
-use super::yaml_lines::{child, pointer};
+use super::json_example::JsonExample;
+use super::page::Page;
+use super::table::{near_miss, required_from_cell, Row, Table};
 use crate::builder::ApiBuilder;
-use crate::diagnostic::to_u32;
-use crate::ir::{Envelope, Example, Field, Source, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Envelope, Field, Source, TypeDef, TypeKind, TypeRef};
 use crate::naming;
-
-// ---------------------------------------------------------------------------------------------
-// JSON examples with source lines
-
-/// A JSON example of a page, with the page line of each member (by JSON pointer).
-#[derive(Debug, Clone)]
-pub(crate) struct JsonExample {
-    pub value: Value,
-    file: String,
-    /// Page line of the example text's first line.
-    first_line: u32,
-    /// JSON pointer -> 1-based line within the example text.
-    lines: HashMap<String, u32>,
-}
-
-impl JsonExample {
-    /// Parses `text`, whose first line is page line `first_line` of `file`. On failure, the
-    /// page line of the fault and serde_json's message.
-    pub fn parse(file: &str, text: &str, first_line: u32) -> Result<JsonExample, (Source, String)> {
-        match serde_json::from_str::<Value>(text) {
-            Ok(value) => Ok(JsonExample { value, file: file.to_owned(), first_line, lines: json_lines(text) }),
-            Err(e) => {
-                let line = first_line + to_u32(e.line().max(1)) - 1;
-                Err((Source { file: file.to_owned(), line }, e.to_string()))
-            }
-        }
-    }
-
-    /// The page line of the member at `pointer`, or of its nearest ancestor.
-    pub fn source(&self, pointer: &str) -> Source {
-        let mut current = pointer;
-        let line = loop {
-            if let Some(line) = self.lines.get(current) {
-                break *line;
-            }
-            match current.rfind('/') {
-                Some(cut) => current = &current[..cut],
-                None => break 1,
-            }
-        };
-        Source { file: self.file.clone(), line: self.first_line + line - 1 }
-    }
-
-    /// The whole example, for a request body or response of the IR.
-    pub fn to_example(&self) -> Example {
-        Example { value: self.value.clone(), source: self.source("") }
-    }
-}
-
-/// Parses an example of `what`; one that is not valid JSON is a warning and `None`.
-pub(crate) fn read_example(api: &mut ApiBuilder, file: &str, text: &str, first_line: u32, what: &str) -> Option<JsonExample> {
-    match JsonExample::parse(file, text, first_line) {
-        Ok(example) => Some(example),
-        Err((source, message)) => {
-            api.warn(source, format!("the {what} example is not valid JSON ({message}); it is not used"));
-            None
-        }
-    }
-}
-
-/// Where each member of a JSON text starts: pointer -> 1-based line. Objects' members are at
-/// their key, array items at their first character. Only run on text serde_json accepted.
-fn json_lines(text: &str) -> HashMap<String, u32> {
-    enum Frame {
-        Object { key: Option<String> },
-        Array { next: usize },
-    }
-    fn here(frames: &[Frame]) -> String {
-        let segments: Vec<String> = frames
-            .iter()
-            .map(|frame| match frame {
-                Frame::Object { key } => key.clone().unwrap_or_default(),
-                Frame::Array { next } => next.to_string(),
-            })
-            .collect();
-        pointer(&segments)
-    }
-    let mut lines = HashMap::new();
-    let mut frames: Vec<Frame> = Vec::new();
-    let mut expecting_key = false;
-    let mut line = 1u32;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\n' => line += 1,
-            c if c.is_whitespace() || c == ':' => {}
-            ',' => match frames.last_mut() {
-                Some(Frame::Object { key }) => {
-                    *key = None;
-                    expecting_key = true;
-                }
-                Some(Frame::Array { next }) => *next += 1,
-                None => {}
-            },
-            '}' | ']' => {
-                frames.pop();
-                expecting_key = false;
-            }
-            '"' => {
-                let mut raw = String::new();
-                while let Some(c) = chars.next() {
-                    match c {
-                        '"' => break,
-                        '\\' => {
-                            raw.push('\\');
-                            raw.extend(chars.next());
-                        }
-                        c => raw.push(c),
-                    }
-                }
-                if expecting_key {
-                    let key = serde_json::from_str::<String>(&format!("\"{raw}\"")).unwrap_or(raw);
-                    if let Some(Frame::Object { key: slot }) = frames.last_mut() {
-                        *slot = Some(key);
-                    }
-                    lines.entry(here(&frames)).or_insert(line);
-                    expecting_key = false;
-                } else {
-                    lines.entry(here(&frames)).or_insert(line);
-                }
-            }
-            '{' | '[' => {
-                lines.entry(here(&frames)).or_insert(line);
-                if c == '{' {
-                    frames.push(Frame::Object { key: None });
-                    expecting_key = true;
-                } else {
-                    frames.push(Frame::Array { next: 0 });
-                }
-            }
-            _ => {
-                // A number, `true`, `false` or `null`: record it and skip the rest of the word.
-                lines.entry(here(&frames)).or_insert(line);
-                while chars.peek().is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '-')) {
-                    chars.next();
-                }
-            }
-        }
-    }
-    lines
-}
-
-// ---------------------------------------------------------------------------------------------
-// Tables of fields
-
-/// A table of a page: its header cells and its rows, each with its page line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Table {
-    pub header: Vec<String>,
-    pub rows: Vec<Row>,
-    pub line: u32,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Row {
-    pub cells: Vec<String>,
-    pub line: u32,
-}
-
-impl Table {
-    /// The column whose header is one of `names`: case, spaces and punctuation are ignored,
-    /// and a one-letter slip (`Descritpion`) is tolerated when no header matches exactly.
-    pub fn column(&self, names: &[&str]) -> Option<usize> {
-        let headers: Vec<String> = self.header.iter().map(|h| normalize_header(h)).collect();
-        let wanted: Vec<String> = names.iter().map(|n| normalize_header(n)).collect();
-        headers
-            .iter()
-            .position(|h| wanted.contains(h))
-            .or_else(|| headers.iter().position(|h| wanted.iter().any(|w| near_miss(h, w))))
-    }
-}
-
-impl Row {
-    /// The trimmed text of a cell; empty when the column or the cell is missing.
-    pub fn cell(&self, column: Option<usize>) -> &str {
-        column.and_then(|c| self.cells.get(c)).map_or("", |c| c.trim())
-    }
-}
-
-fn normalize_header(header: &str) -> String {
-    header.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
-}
-
-/// A yes/no cell: `yes`, `true`, `required`, `mandatory` or `no`, `false`, `optional`.
-pub(crate) fn required_word(cell: &str) -> Option<bool> {
-    match cell.trim().to_ascii_lowercase().as_str() {
-        "yes" | "y" | "true" | "required" | "mandatory" => Some(true),
-        "no" | "n" | "false" | "optional" => Some(false),
-        _ => None,
-    }
-}
-
-/// Whether a table row's field is required: its required-column word where it has one, else
-/// the table's default (a word that is neither is warned about, naming the field).
-pub(crate) fn required_from_cell(cell: &str, by_default: bool, api: &mut ApiBuilder, source: Source, name: &str) -> bool {
-    match required_word(cell) {
-        Some(required) => required,
-        None => {
-            if !cell.trim().is_empty() {
-                api.warn(source, format!("`{name}`: `{cell}` says neither required nor optional; the table's default applies"));
-            }
-            by_default
-        }
-    }
-}
-
-/// A JSON-style type word (`string`, `number`, `integer`, `boolean`, `object`, `array`,
-/// `array of X`, `X[]`) as a type expression; `None` for a word it does not know.
-pub(crate) fn json_type_word(word: &str) -> Option<TypeRef> {
-    let word = word.trim();
-    let lower = word.to_ascii_lowercase();
-    if let Some(item) = lower.strip_prefix("array of ").or_else(|| lower.strip_suffix("[]")) {
-        return json_type_word(item).map(|t| TypeRef::Array(Box::new(t)));
-    }
-    let ty = match lower.as_str() {
-        "string" | "str" | "text" => TypeRef::String,
-        "integer" | "int" | "long" | "int64" => TypeRef::Integer { bits: 64 },
-        "int32" => TypeRef::Integer { bits: 32 },
-        "number" | "float" | "double" | "decimal" => TypeRef::Number,
-        "boolean" | "bool" => TypeRef::Boolean,
-        "date-time" | "datetime" => TypeRef::DateTime,
-        "object" | "map" | "json" => TypeRef::Map(Box::new(TypeRef::Any)),
-        "array" | "list" => TypeRef::Array(Box::new(TypeRef::Any)),
-        "any" => TypeRef::Any,
-        _ => return None,
-    };
-    Some(ty)
-}
-
-/// A `Default` cell as a value of the declared type: `3600` is a number for a number field,
-/// `Bearer` a string. Empty cells give `None`.
-pub(crate) fn default_value(cell: &str, ty: &TypeRef) -> Option<Value> {
-    let cell = cell.trim();
-    if cell.is_empty() {
-        return None;
-    }
-    let parsed = match ty {
-        TypeRef::Integer { .. } | TypeRef::Number => serde_json::from_str::<serde_json::Number>(cell).ok().map(Value::Number),
-        TypeRef::Boolean => cell.parse::<bool>().ok().map(Value::Bool),
-        _ => None,
-    };
-    Some(parsed.unwrap_or_else(|| Value::String(cell.to_owned())))
-}
-
-/// Whether `a` is `b` with one slip: a letter added, dropped, changed, or two letters swapped
-/// (`stauts`/`status`, `descritpion`/`description`). Case is ignored; equal words are not a slip.
-pub(crate) fn near_miss(a: &str, b: &str) -> bool {
-    let a: Vec<char> = a.to_lowercase().chars().collect();
-    let b: Vec<char> = b.to_lowercase().chars().collect();
-    if a == b || a.len().min(b.len()) < 4 {
-        return false;
-    }
-    // Optimal string alignment distance: a swap of two neighbours is one slip, not two.
-    strsim::osa_distance(&a.iter().collect::<String>(), &b.iter().collect::<String>()) <= 1
-}
+use crate::yaml_lines::child;
 
 // ---------------------------------------------------------------------------------------------
 // Shapes: object types before they are named
@@ -373,6 +121,29 @@ pub(crate) struct Declaration {
     pub required: bool,
     pub description: Option<String>,
     pub source: Source,
+}
+
+/// A JSON-style type word (`string`, `number`, `integer`, `boolean`, `object`, `array`,
+/// `array of X`, `X[]`) as a type expression; `None` for a word it does not know.
+pub(crate) fn json_type_word(word: &str) -> Option<TypeRef> {
+    let word = word.trim();
+    let lower = word.to_ascii_lowercase();
+    if let Some(item) = lower.strip_prefix("array of ").or_else(|| lower.strip_suffix("[]")) {
+        return json_type_word(item).map(|t| TypeRef::Array(Box::new(t)));
+    }
+    let ty = match lower.as_str() {
+        "string" | "str" | "text" => TypeRef::String,
+        "integer" | "int" | "long" | "int64" => TypeRef::Integer { bits: 64 },
+        "int32" => TypeRef::Integer { bits: 32 },
+        "number" | "float" | "double" | "decimal" => TypeRef::Number,
+        "boolean" | "bool" => TypeRef::Boolean,
+        "date-time" | "datetime" => TypeRef::DateTime,
+        "object" | "map" | "json" => TypeRef::Map(Box::new(TypeRef::Any)),
+        "array" | "list" => TypeRef::Array(Box::new(TypeRef::Any)),
+        "any" => TypeRef::Any,
+        _ => return None,
+    };
+    Some(ty)
 }
 
 impl FieldShape {
@@ -680,6 +451,63 @@ fn reconcile_field(field: &mut FieldShape, example: &JsonExample, value: &Value,
 }
 
 // ---------------------------------------------------------------------------------------------
+// Shapes from tables of fields
+
+/// How a table declares its fields: the columns of the name, the description and the required
+/// flag, and whether a field is required where the table does not say.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FieldColumns {
+    pub name: usize,
+    pub description: Option<usize>,
+    pub required: Option<usize>,
+    pub required_by_default: bool,
+}
+
+impl Shape {
+    /// A table of fields as a shape at the table's line: one field per row that names one.
+    /// `field_of` makes a row's field from its name and page line (its type, and whatever else
+    /// the reader's own columns say); the description and required columns are applied after
+    /// it, in that order. The first error of `field_of` is the table's.
+    pub fn from_table<E>(
+        api: &mut ApiBuilder,
+        page: &Page<'_>,
+        table: &Table,
+        columns: FieldColumns,
+        candidates: Vec<String>,
+        mut field_of: impl FnMut(&mut ApiBuilder, &Row, &str, Source) -> Result<FieldShape, E>,
+    ) -> Result<Shape, E> {
+        let mut shape = Shape::new(candidates, page.source(table.line));
+        for row in &table.rows {
+            let name = row.cell(Some(columns.name));
+            if name.is_empty() {
+                continue;
+            }
+            let source = page.source(row.line);
+            let mut field = field_of(api, row, name, source.clone())?;
+            field.description = Some(row.cell(columns.description)).filter(|d| !d.is_empty()).map(str::to_owned);
+            field.required = required_from_cell(row.cell(columns.required), columns.required_by_default, api, source, name);
+            shape.fields.push(field);
+        }
+        Ok(shape)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Examples against shapes
+
+/// Keeps `example` when it fits `shape` (settling the shape's types on the way, see
+/// [`Shape::reconcile`]); otherwise warns at the example, calling it `subject` (`request
+/// example`) and naming what it was held against (`documented table`), and drops it.
+pub(crate) fn fitting(api: &mut ApiBuilder, shape: &mut Shape, example: JsonExample, subject: &str, documented: &str) -> Option<JsonExample> {
+    let problems = shape.reconcile(&example, &example.value, "", api);
+    if problems.is_empty() {
+        return Some(example);
+    }
+    api.warn(example.source(""), format!("the {subject} does not fit the {documented} ({}); it is not used as an example", problems.join("; ")));
+    None
+}
+
+// ---------------------------------------------------------------------------------------------
 // Defining shapes in the type space
 
 /// Adds `shape` (nested objects first) to the type space and returns its type.
@@ -763,35 +591,11 @@ pub(crate) fn envelope_of(value: &Value, source: Source) -> Option<Envelope> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::frontend::json_example::tests::example;
     use serde_json::json;
-
-    fn example(text: &str) -> JsonExample {
-        match JsonExample::parse("doc.md", text, 10) {
-            Ok(example) => example,
-            Err((_, message)) => panic!("test example is not JSON: {message}"),
-        }
-    }
 
     fn source(line: u32) -> Source {
         Source { file: "doc.md".to_owned(), line }
-    }
-
-    #[test]
-    fn json_lines_point_at_keys_and_items() {
-        let ex = example("{\n  \"a\": {\n    \"b\": 1,\n    \"c\": [\n      {\"d\": \"x\\\"y\"},\n      2\n    ]\n  },\n  \"e\": null\n}");
-        assert_eq!(ex.source("").line, 10);
-        assert_eq!(ex.source("/a").line, 11);
-        assert_eq!(ex.source("/a/b").line, 12);
-        assert_eq!(ex.source("/a/c/0/d").line, 14);
-        assert_eq!(ex.source("/a/c/1").line, 15);
-        assert_eq!(ex.source("/e").line, 18);
-        assert_eq!(ex.source("/a/missing").line, 11, "falls back to the nearest ancestor");
-    }
-
-    #[test]
-    fn invalid_json_reports_the_page_line() {
-        let Err((at, _)) = JsonExample::parse("doc.md", "{\n  \"a\": 1,\n  oops\n}", 5) else { panic!("accepted invalid JSON") };
-        assert_eq!(at.line, 7);
     }
 
     #[test]
@@ -841,31 +645,6 @@ mod tests {
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(problems[0].contains("did you mean `status`"), "{}", problems[0]);
         assert!(problems[1].contains("`count`"), "{}", problems[1]);
-    }
-
-    #[test]
-    fn columns_are_found_by_name_with_a_slip_tolerated() {
-        let table = Table {
-            header: vec!["Name".into(), "Mandatory/Optional".into(), "Data Type".into(), "Descritpion".into()],
-            rows: Vec::new(),
-            line: 1,
-        };
-        assert_eq!(table.column(&["name"]), Some(0));
-        assert_eq!(table.column(&["data type", "type"]), Some(2));
-        assert_eq!(table.column(&["description"]), Some(3));
-        assert_eq!(table.column(&["mandatory/optional", "required"]), Some(1));
-        assert_eq!(table.column(&["default"]), None);
-        assert!(near_miss("stauts", "status"));
-        assert!(!near_miss("status", "status"));
-        assert!(!near_miss("msg", "mag"), "short words are never slips");
-    }
-
-    #[test]
-    fn defaults_follow_the_declared_type() {
-        assert_eq!(default_value("3600", &TypeRef::Number), Some(json!(3600)));
-        assert_eq!(default_value("Bearer", &TypeRef::String), Some(json!("Bearer")));
-        assert_eq!(default_value("3600", &TypeRef::String), Some(json!("3600")));
-        assert_eq!(default_value(" ", &TypeRef::Number), None);
     }
 
     #[test]
