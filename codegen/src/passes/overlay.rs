@@ -5,15 +5,15 @@
 //! OpenAPI document, so one mechanism corrects every format: rename an operation or a type,
 //! change a field's type or optionality, mark a field secret, set an envelope or a server.
 //!
-//! Targets are JSONPath over the IR as `cargo xtask ir` prints it, in the subset the Overlay
-//! examples use: `$`, `.name`, `['name']`, `[n]`, `[*]`, `.*` and filters
-//! `[?(@.key == 'value')]`. An update is merged into each node the target selects (objects
+//! Targets are JSONPath queries (RFC 9535, through `serde_json_path`: filters, wildcards,
+//! slices, functions) over the IR as `cargo xtask ir` prints it. An update is merged into each node the target selects (objects
 //! field by field, an array gets the value appended); `remove: true` removes each node. A target
 //! that selects nothing is an error, so a fix never goes stale silently. Renaming a type renames
 //! every reference to it; names must stay valid Rust identifiers.
 
 use serde::Deserialize;
 use serde_json::Value;
+use serde_json_path::{JsonPath, PathElement};
 
 use crate::diagnostic::{to_u32, Diagnostic};
 use crate::ir::{Api, AppliedFix, Source, TypeKind};
@@ -44,106 +44,29 @@ struct Action {
     remove: bool,
 }
 
-/// One step of a JSONPath target.
-#[derive(Debug, Clone, PartialEq)]
-enum Step {
-    Key(String),
-    Index(usize),
-    Wildcard,
-    /// `[?(@.key == value)]`: the children whose `key` equals `value`.
-    Filter(String, Value),
-}
-
-/// One step of a concrete location in the IR's JSON.
+/// One step of a concrete location in the IR's JSON (a normalized path, RFC 9535 §2.7).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Segment {
     Key(String),
     Index(usize),
 }
 
-fn parse_target(target: &str) -> Result<Vec<Step>, String> {
-    let mut rest = target.trim().strip_prefix('$').ok_or("a target starts with `$`")?;
-    let mut steps = Vec::new();
-    while !rest.is_empty() {
-        if let Some(after) = rest.strip_prefix(".*") {
-            steps.push(Step::Wildcard);
-            rest = after;
-        } else if let Some(after) = rest.strip_prefix('.') {
-            let end = after.find(['.', '[']).unwrap_or(after.len());
-            if end == 0 {
-                return Err("a `.` must be followed by a name".to_owned());
-            }
-            steps.push(Step::Key(after[..end].to_owned()));
-            rest = &after[end..];
-        } else if let Some(after) = rest.strip_prefix("[?(") {
-            let end = after.find(")]").ok_or("a filter `[?(` must end with `)]`")?;
-            steps.push(parse_filter(&after[..end])?);
-            rest = &after[end + 2..];
-        } else if let Some(after) = rest.strip_prefix('[') {
-            let end = after.find(']').ok_or("a `[` must be closed by `]`")?;
-            let inner = after[..end].trim();
-            steps.push(match inner {
-                "*" => Step::Wildcard,
-                quoted if quoted.len() >= 2 && (quoted.starts_with('\'') || quoted.starts_with('"')) => Step::Key(quoted[1..quoted.len() - 1].to_owned()),
-                index => Step::Index(index.parse().map_err(|_| format!("`[{index}]` is neither an index, `*`, nor a quoted name"))?),
-            });
-            rest = &after[end + 1..];
-        } else {
-            return Err(format!("unexpected `{rest}`"));
-        }
-    }
-    Ok(steps)
-}
-
-fn parse_filter(expression: &str) -> Result<Step, String> {
-    let (left, right) = expression.split_once("==").ok_or("a filter compares with `==`, e.g. `[?(@.name == 'Token')]`")?;
-    let key = left.trim().strip_prefix("@.").ok_or("a filter tests a property of `@`, e.g. `@.name`")?;
-    let literal = right.trim();
-    let value = if (literal.starts_with('\'') && literal.ends_with('\'')) || (literal.starts_with('"') && literal.ends_with('"')) {
-        Value::String(literal[1..literal.len().saturating_sub(1)].to_owned())
-    } else {
-        serde_json::from_str(literal).map_err(|_| format!("`{literal}` is not a quoted string, a number, true, false or null"))?
-    };
-    Ok(Step::Filter(key.trim().to_owned(), value))
-}
-
-/// Every location `steps` selects in `root`.
-fn select(root: &Value, steps: &[Step]) -> Vec<Vec<Segment>> {
-    let mut found: Vec<Vec<Segment>> = vec![Vec::new()];
-    for step in steps {
-        let mut next = Vec::new();
-        for path in found {
-            let Some(node) = get(root, &path) else { continue };
-            let children: Vec<(Segment, &Value)> = match node {
-                Value::Object(map) => map.iter().map(|(k, v)| (Segment::Key(k.clone()), v)).collect(),
-                Value::Array(items) => items.iter().enumerate().map(|(i, v)| (Segment::Index(i), v)).collect(),
-                _ => Vec::new(),
-            };
-            for (segment, child) in children {
-                let keep = match (step, &segment) {
-                    (Step::Key(key), Segment::Key(k)) => key == k,
-                    (Step::Index(index), Segment::Index(i)) => index == i,
-                    (Step::Wildcard, _) => true,
-                    (Step::Filter(key, value), _) => child.get(key) == Some(value),
-                    _ => false,
-                };
-                if keep {
-                    let mut path = path.clone();
-                    path.push(segment);
-                    next.push(path);
-                }
-            }
-        }
-        found = next;
-    }
-    found
-}
-
-fn get<'v>(root: &'v Value, path: &[Segment]) -> Option<&'v Value> {
-    path.iter().try_fold(root, |node, segment| match segment {
-        Segment::Key(key) => node.get(key),
-        Segment::Index(index) => node.get(index),
-    })
+/// Every location `target` selects in `root`, or why `target` is not a JSONPath query.
+fn select(root: &Value, target: &str) -> Result<Vec<Vec<Segment>>, String> {
+    let path = JsonPath::parse(target.trim()).map_err(|e| e.to_string())?;
+    let located = path.query_located(root);
+    Ok(located
+        .locations()
+        .map(|location| {
+            location
+                .iter()
+                .map(|element| match element {
+                    PathElement::Name(name) => Segment::Key((*name).to_owned()),
+                    PathElement::Index(index) => Segment::Index(*index),
+                })
+                .collect()
+        })
+        .collect())
 }
 
 fn get_mut<'v>(root: &'v mut Value, path: &[Segment]) -> Option<&'v mut Value> {
@@ -205,14 +128,13 @@ pub fn apply(api: Api, text: &str, file: &str) -> Result<Api, Vec<Diagnostic>> {
     for (index, action) in document.actions.iter().enumerate() {
         let line = at(index);
         let error = |message: String| Diagnostic::error(file, text, line, 0, message);
-        let steps = match parse_target(&action.target) {
-            Ok(steps) => steps,
+        let mut selected = match select(&value, &action.target) {
+            Ok(selected) => selected,
             Err(why) => {
-                errors.push(error(format!("target `{}` is not a JSONPath this overlay reads: {why}", action.target)));
+                errors.push(error(format!("target `{}` is not a JSONPath query (RFC 9535): {why}", action.target)));
                 continue;
             }
         };
-        let mut selected = select(&value, &steps);
         if selected.is_empty() {
             errors.push(error(format!("target `{}` matches nothing in the IR of `{}`", action.target, api.name)).with_hint(
                 "the document or the generator changed since this fix was written; `cargo xtask ir` shows what there is to target",
@@ -294,37 +216,37 @@ mod tests {
     use super::*;
 
     #[test]
-    fn targets_parse_into_steps() {
-        assert_eq!(
-            parse_target("$.types[?(@.name == 'Token')].fields[0]['wire name'].*"),
-            Ok(vec![
-                Step::Key("types".into()),
-                Step::Filter("name".into(), Value::String("Token".into())),
-                Step::Key("fields".into()),
-                Step::Index(0),
-                Step::Key("wire name".into()),
-                Step::Wildcard,
-            ])
-        );
-        assert!(parse_target("types").is_err());
-        assert!(parse_target("$.a[?(@.b > 1)]").is_err());
+    fn targets_are_rfc_9535_queries_with_filters() {
+        let doc: Value = serde_json::json!({"types": [
+            {"name": "Token", "fields": [{"wire_name": "access_token", "required": true}, {"wire_name": "expires_in", "required": false}]},
+            {"name": "User", "fields": [{"wire_name": "id", "required": true}]}
+        ]});
+        // A filter on a property, the form the vendored overlays use (parentheses are grouping).
+        let found = select(&doc, "$.types[?(@.name == 'Token')].fields[0]").expect("target");
+        assert_eq!(found, vec![vec![Segment::Key("types".into()), Segment::Index(0), Segment::Key("fields".into()), Segment::Index(0)]]);
+        // Filters beyond equality, and across every type: the optional fields of all types.
+        let optional = select(&doc, "$.types[*].fields[?@.required == false]").expect("target");
+        assert_eq!(optional, vec![vec![Segment::Key("types".into()), Segment::Index(0), Segment::Key("fields".into()), Segment::Index(1)]]);
+        let with_string = select(&doc, "$.types[?length(@.fields) > 1].name").expect("target");
+        assert_eq!(with_string.len(), 1);
+        assert!(select(&doc, "types").is_err(), "a query starts with `$`");
+        assert!(select(&doc, "$.types[?(@.name == ]").is_err());
     }
 
     #[test]
     fn select_merge_and_remove_follow_the_overlay_rules() {
         let mut doc: Value = serde_json::json!({"ops": [{"name": "a", "x": {"k": 1}}, {"name": "b"}], "list": [1]});
-        let steps = parse_target("$.ops[?(@.name == 'a')].x").expect("target");
-        let found = select(&doc, &steps);
+        let found = select(&doc, "$.ops[?(@.name == 'a')].x").expect("target");
         assert_eq!(found, vec![vec![Segment::Key("ops".into()), Segment::Index(0), Segment::Key("x".into())]]);
         merge(get_mut(&mut doc, &found[0]).expect("node"), &serde_json::json!({"j": 2}));
         assert_eq!(doc["ops"][0]["x"], serde_json::json!({"k": 1, "j": 2}));
         merge(&mut doc["list"], &serde_json::json!(2));
         assert_eq!(doc["list"], serde_json::json!([1, 2]));
-        let all = select(&doc, &parse_target("$.ops[*]").expect("target"));
+        let all = select(&doc, "$.ops[*]").expect("target");
         for path in all.iter().rev() {
             remove(&mut doc, path);
         }
         assert_eq!(doc["ops"], serde_json::json!([]));
-        assert!(select(&doc, &parse_target("$.nothing").expect("target")).is_empty());
+        assert!(select(&doc, "$.nothing").expect("target").is_empty());
     }
 }
