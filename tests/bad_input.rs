@@ -51,6 +51,7 @@ const CASES: &[(&str, Expect)] = &[
     ("duplicate-field-names.md", Expect::Warning { file: "duplicate-field-names.md", line: 19, message: "property `user_id` has the same Rust name as another property; it is named `user_id_2`" }),
     ("stale-overlay-target", Expect::Error { file: "overlay.yaml", line: 6, message: "target `$.operations[?(@.name == 'get_nodes')]` matches nothing in the IR of `case`" }),
     ("overlay-invalid-name", Expect::Error { file: "overlay.yaml", line: 0, message: "operation `get node` is not a valid Rust name here" }),
+    ("unfilled-path-placeholder.md", Expect::Error { file: "unfilled-path-placeholder.md", line: 8, message: "the path `/projects/{projectId}/files` has a placeholder `{projectId}` that no path parameter fills" }),
     ("uninterpretable-lifetime.md", Expect::Error { file: "uninterpretable-lifetime.md", line: 19, message: "`expires_at` looks like a token lifetime, but its type `string` is neither seconds (a number) nor an RFC 3339 time" }),
     // Not a fault but the fallback of a fix: renaming a type renames every reference to it.
     ("overlay-renames-a-type", Expect::Fallback { code: &["pub struct GraphNode", "pub node: ::std::boxed::Box<GraphNode>", "pub async fn fetch_node(", "rt::ResponseValue<GraphNode>"] }),

@@ -263,6 +263,31 @@ pub struct Operation {
     pub source: Source,
 }
 
+/// One part of a path template: literal text, or a `{placeholder}` a path parameter fills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathPart<'a> {
+    Literal(&'a str),
+    Placeholder(&'a str),
+}
+
+/// The parts of a path template, in order; a `{` without a closing `}` is literal text.
+pub fn path_parts(template: &str) -> Vec<PathPart<'_>> {
+    let mut parts = Vec::new();
+    let mut rest = template;
+    while let Some((before, after)) = rest.split_once('{') {
+        let Some((name, tail)) = after.split_once('}') else { break };
+        if !before.is_empty() {
+            parts.push(PathPart::Literal(before));
+        }
+        parts.push(PathPart::Placeholder(name));
+        rest = tail;
+    }
+    if !rest.is_empty() {
+        parts.push(PathPart::Literal(rest));
+    }
+    parts
+}
+
 impl Operation {
     /// Responses whose status is 2xx: what the call returns on success.
     pub fn success_responses(&self) -> impl Iterator<Item = &Response> {

@@ -13,7 +13,7 @@ use quote::{format_ident, quote};
 
 use super::types::type_tokens;
 use super::{docs, ident};
-use crate::ir::{Api, Decoding, Envelope, Operation, ParameterLocation, Response, Server, Status};
+use crate::ir::{path_parts, Api, Decoding, Envelope, Operation, ParameterLocation, PathPart, Response, Server, Status};
 use crate::passes::names;
 
 pub(crate) fn client(api: &Api) -> TokenStream {
@@ -240,26 +240,22 @@ fn operation_method(api: &Api, operation: &Operation) -> TokenStream {
 fn path_expression(operation: &Operation) -> TokenStream {
     let mut template = String::new();
     let mut values = Vec::new();
-    let mut rest = operation.path.as_str();
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else { break };
-        template.push_str(&rest[..open].replace('{', "{{").replace('}', "}}"));
-        template.push_str("{}");
-        let wire = &rest[open + 1..open + close];
-        let rust = operation
-            .parameters
-            .iter()
-            .find(|p| p.location == ParameterLocation::Path && p.name == wire)
-            .map_or_else(|| crate::naming::snake_ident(wire), |p| p.rust_name.clone());
-        let arg = ident(&rust);
-        values.push(quote! { rt::encode_path_segment(&#arg.to_string()) });
-        rest = &rest[open + close + 1..];
+    for part in path_parts(&operation.path) {
+        match part {
+            PathPart::Literal(text) => template.push_str(&text.replace('{', "{{").replace('}', "}}")),
+            PathPart::Placeholder(wire) => {
+                // The analysis pass made sure every placeholder has its path parameter.
+                let Some(parameter) = operation.parameters.iter().find(|p| p.location == ParameterLocation::Path && p.name == wire) else { continue };
+                let arg = ident(&parameter.rust_name);
+                template.push_str("{}");
+                values.push(quote! { rt::encode_path_segment(&#arg.to_string()) });
+            }
+        }
     }
     if values.is_empty() {
         let path = &operation.path;
         return quote! { #path };
     }
-    template.push_str(&rest.replace('{', "{{").replace('}', "}}"));
     quote! { format!(#template, #(#values),*) }
 }
 

@@ -6,7 +6,7 @@
 //! way curl reads its arguments. Only what the generator needs is kept; options that do not
 //! change the request are skipped. Nothing here reads page syntax or touches the IR's types.
 
-use crate::ir::Method;
+use crate::ir::{path_parts, Method, PathPart};
 
 /// What a curl command sends.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,15 +73,13 @@ impl Url {
 
 /// The `{name}` placeholders of a template, in order.
 pub(crate) fn placeholders(template: &str) -> Vec<String> {
-    let mut names = Vec::new();
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else { break };
-        let name = &rest[open + 1..open + close];
-        if !name.is_empty() && !names.iter().any(|n| n == name) {
-            names.push(name.to_owned());
+    let mut names: Vec<String> = Vec::new();
+    for part in path_parts(template) {
+        if let PathPart::Placeholder(name) = part {
+            if !name.is_empty() && !names.iter().any(|n| n == name) {
+                names.push(name.to_owned());
+            }
         }
-        rest = &rest[open + close + 1..];
     }
     names
 }

@@ -1,5 +1,6 @@
 //! What the emitters need to know about the whole API, computed once: how each answer is
-//! decoded, which types the client receives, which fields must be boxed.
+//! decoded, which types the client receives, which fields must be boxed; and that every path
+//! placeholder has the parameter that fills it, so no emitter has to guess one.
 //!
 //! Emitters read these facts from the IR (`Response::decoding`, `TypeDef::received`,
 //! `Field::boxed`) instead of working them out again, so the client and the token source can
@@ -9,10 +10,15 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::ir::{Api, Decoding, Operation, Response, TypeKind, TypeRef};
+use crate::diagnostic::Diagnostic;
+use crate::ir::{path_parts, Api, Decoding, Operation, ParameterLocation, PathPart, Response, TypeKind, TypeRef};
 
-/// Fills in every fact of this pass.
-pub fn annotate(api: &mut Api) {
+/// Fills in every fact of this pass; a path placeholder without its parameter is an error.
+pub fn annotate(api: &mut Api) -> Result<(), Vec<Diagnostic>> {
+    let errors: Vec<Diagnostic> = api.operations.iter().flat_map(unfilled_placeholders).collect();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
     let decodings: Vec<Vec<Decoding>> =
         api.operations.iter().map(|operation| operation.responses.iter().map(|response| decoding(api, operation, response)).collect()).collect();
     for (operation, decodings) in api.operations.iter_mut().zip(decodings) {
@@ -30,6 +36,23 @@ pub fn annotate(api: &mut Api) {
             }
         }
     }
+    Ok(())
+}
+
+/// A diagnostic for each `{placeholder}` of the operation's path that no path parameter fills.
+fn unfilled_placeholders(operation: &Operation) -> Vec<Diagnostic> {
+    path_parts(&operation.path)
+        .into_iter()
+        .filter_map(|part| match part {
+            PathPart::Placeholder(name) => Some(name),
+            PathPart::Literal(_) => None,
+        })
+        .filter(|name| !operation.parameters.iter().any(|p| p.location == ParameterLocation::Path && p.name == *name))
+        .map(|name| {
+            Diagnostic::at(&operation.source, format!("the path `{}` has a placeholder `{{{name}}}` that no path parameter fills", operation.path))
+                .with_hint("declare the path parameter, or correct the path in the API's overlay")
+        })
+        .collect()
 }
 
 /// The type at `path` inside `ty`, following struct fields by wire name and aliases.

@@ -32,7 +32,7 @@ pub fn run(api: Api, sidecars: &Sidecars) -> Result<Api, Vec<Diagnostic>> {
     };
     secrets::mark(&mut api);
     names::assign(&mut api);
-    analysis::annotate(&mut api);
+    analysis::annotate(&mut api)?;
     api.token_source = token_source::infer(&api, &sidecars.token_source, &sidecars.token_source_at)?;
     Ok(api)
 }
