@@ -51,6 +51,9 @@ const CASES: &[(&str, Expect)] = &[
     ("duplicate-field-names.md", Expect::Warning { file: "duplicate-field-names.md", line: 19, message: "property `user_id` has the same Rust name as another property; it is named `user_id_2`" }),
     ("stale-overlay-target", Expect::Error { file: "overlay.yaml", line: 6, message: "target `$.operations[?(@.name == 'get_nodes')]` matches nothing in the IR of `case`" }),
     ("overlay-invalid-name", Expect::Error { file: "overlay.yaml", line: 0, message: "operation `get node` is not a valid Rust name here" }),
+    // Not every `…refresh` operation refreshes a token (Stripe's refresh accounts): a guess that
+    // finds no token is a warning and no token source, never a failed run.
+    ("refresh-without-token.md", Expect::Warning { file: "refresh-without-token.md", line: 8, message: "1 operation(s) named like a token refresh (`refresh_account`) answer no access token: no token source is generated" }),
     ("unfilled-path-placeholder.md", Expect::Error { file: "unfilled-path-placeholder.md", line: 8, message: "the path `/projects/{projectId}/files` has a placeholder `{projectId}` that no path parameter fills" }),
     ("uninterpretable-lifetime.md", Expect::Error { file: "uninterpretable-lifetime.md", line: 19, message: "`expires_at` looks like a token lifetime, but its type `string` is neither seconds (a number) nor an RFC 3339 time" }),
     // Not a fault but the fallback of a fix: renaming a type renames every reference to it.

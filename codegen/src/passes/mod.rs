@@ -33,6 +33,8 @@ pub fn run(api: Api, sidecars: &Sidecars) -> Result<Api, Vec<Diagnostic>> {
     secrets::mark(&mut api);
     names::assign(&mut api);
     analysis::annotate(&mut api)?;
-    api.token_source = token_source::infer(&api, &sidecars.token_source, &sidecars.token_source_at)?;
+    let (mapping, warning) = token_source::infer(&api, &sidecars.token_source, &sidecars.token_source_at)?;
+    api.token_source = mapping;
+    api.warnings.extend(warning);
     Ok(api)
 }

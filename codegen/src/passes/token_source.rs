@@ -17,7 +17,7 @@ use serde_json::Value;
 use crate::diagnostic::Diagnostic;
 use crate::ir::{
     Api, Credential, Field, FieldRef, Fill, Lifetime, LifetimeUnit, Operation, RequestFill, Signature, Source, TokenCall, TokenSourceMapping, TypeKind,
-    TypeRef,
+    TypeRef, Warning,
 };
 
 /// The `token_source` section of an API sidecar.
@@ -223,20 +223,45 @@ fn credentials(calls: &[&TokenCall], signature: Option<&Signature>) -> Vec<Crede
 }
 
 /// Infers the token source of `api`; `None` when the API has no refresh operation.
-pub fn infer(api: &Api, sidecar: &TokenSourceSidecar, sidecar_source: &Source) -> Result<Option<TokenSourceMapping>, Vec<Diagnostic>> {
+/// The token source of `api`, if it has one, and a warning when operations looked like token
+/// refreshes but none answers a token. A guess never fails the run; what a sidecar names must hold.
+pub fn infer(api: &Api, sidecar: &TokenSourceSidecar, sidecar_source: &Source) -> Result<(Option<TokenSourceMapping>, Option<Warning>), Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let find = |name: &str| api.operations.iter().find(|op| op.name == name);
-    let refresh = match &sidecar.refresh {
-        Some(name) => match find(name) {
-            Some(op) => Some(op),
-            None => return Err(vec![Diagnostic::file_error(&sidecar_source.file, format!("`token_source.refresh` names `{name}`, which is no operation of this API"))]),
-        },
-        None => api.operations.iter().find(|op| words(&op.name).iter().any(|w| w == "refresh" || w == "renew")),
-    };
-    let Some(refresh) = refresh else { return Ok(None) };
-    let Some(refresh_call) = call(api, refresh, true, sidecar, &mut errors) else {
-        return Err(vec![Diagnostic::at(&refresh.source, format!("refresh operation `{}` answers no access token the generator can find", refresh.name))
-            .with_hint("a token source needs a field named like `access_token` in the refresh answer")]);
+    let (refresh, refresh_call) = match &sidecar.refresh {
+        Some(name) => {
+            let Some(refresh) = find(name) else {
+                return Err(vec![Diagnostic::file_error(&sidecar_source.file, format!("`token_source.refresh` names `{name}`, which is no operation of this API"))]);
+            };
+            let Some(refresh_call) = call(api, refresh, true, sidecar, &mut errors) else {
+                return Err(vec![Diagnostic::at(&refresh.source, format!("refresh operation `{}` answers no access token the generator can find", refresh.name))
+                    .with_hint("a token source needs a field named like `access_token` in the refresh answer")]);
+            };
+            (refresh, refresh_call)
+        }
+        None => {
+            // Operations named for refreshing or renewing; the first whose answer carries a
+            // token is the refresh (Stripe's `…_refresh` operations refresh other things).
+            let candidates: Vec<&Operation> = api.operations.iter().filter(|op| words(&op.name).iter().any(|w| w == "refresh" || w == "renew")).collect();
+            let found = candidates.iter().find_map(|op| call(api, op, true, sidecar, &mut errors).map(|c| (*op, c)));
+            match (found, candidates.first()) {
+                (Some(found), _) => found,
+                (None, None) => return Ok((None, None)),
+                (None, Some(first)) => {
+                    let names: Vec<String> = candidates.iter().take(3).map(|op| format!("`{}`", op.name)).collect();
+                    let warning = Warning {
+                        source: first.source.clone(),
+                        message: format!(
+                            "{} operation(s) named like a token refresh ({}{}) answer no access token: no token source is generated; name the refresh in `api.yaml` (`token_source.refresh`) if there is one",
+                            candidates.len(),
+                            names.join(", "),
+                            if candidates.len() > 3 { ", …" } else { "" }
+                        ),
+                    };
+                    return Ok((None, Some(warning)));
+                }
+            }
+        }
     };
     let login = match &sidecar.login {
         Some(name) => match find(name) {
@@ -257,5 +282,5 @@ pub fn infer(api: &Api, sidecar: &TokenSourceSidecar, sidecar_source: &Source) -
     }
     let calls: Vec<&TokenCall> = login.iter().chain(std::iter::once(&refresh_call)).collect();
     let credentials = credentials(&calls, signature.as_ref());
-    Ok(Some(TokenSourceMapping { login, refresh: refresh_call, credentials, signature, relogin_codes: sidecar.relogin_codes.clone() }))
+    Ok((Some(TokenSourceMapping { login, refresh: refresh_call, credentials, signature, relogin_codes: sidecar.relogin_codes.clone() }), None))
 }
