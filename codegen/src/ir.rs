@@ -256,8 +256,8 @@ pub struct Operation {
     /// The enum of the documented error answers (decided by the names pass).
     #[serde(skip_serializing_if = "String::is_empty", default)]
     pub error_enum: String,
-    /// The enum of the documented success answers, used when there are several (decided by the
-    /// names pass).
+    /// The enum of the documented success answers when there are several, else empty (decided
+    /// by the names pass).
     #[serde(skip_serializing_if = "String::is_empty", default)]
     pub success_enum: String,
     pub source: Source,

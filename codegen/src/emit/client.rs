@@ -285,17 +285,20 @@ fn decode_expression(operation: &Operation, response: &Response, input: TokenStr
         };
     }
     let envelope = ident(names::ENVELOPE);
-    let several = operation.success_responses().count() > 1;
-    let success_enum = ident(&operation.success_enum);
-    match (response.decoding.as_ref().unwrap_or(&Decoding::Empty), several) {
-        (Decoding::Body(_), false) => quote! { #input.success() },
-        (Decoding::Body(_), true) => quote! { #input.success_as(#success_enum::#variant) },
-        (Decoding::Payload(_), false) => quote! { #input.enveloped(&#envelope) },
-        (Decoding::Payload(_), true) => quote! { #input.enveloped_as(&#envelope, #success_enum::#variant) },
-        (Decoding::Outcome { code, .. }, false) => quote! { #input.outcome_as(&#envelope, #code, ::std::convert::identity) },
-        (Decoding::Outcome { code, .. }, true) => quote! { #input.outcome_as(&#envelope, #code, #success_enum::#variant) },
-        (Decoding::Empty, false) => quote! { #input.empty_success(()) },
-        (Decoding::Empty, true) => quote! { #input.empty_success(#success_enum::#variant) },
+    // With several success answers, each is a variant of the success enum the names pass named.
+    let wrap = (!operation.success_enum.is_empty()).then(|| {
+        let success_enum = ident(&operation.success_enum);
+        quote! { #success_enum::#variant }
+    });
+    match (response.decoding.as_ref().unwrap_or(&Decoding::Empty), wrap) {
+        (Decoding::Body(_), None) => quote! { #input.success() },
+        (Decoding::Body(_), Some(wrap)) => quote! { #input.success_as(#wrap) },
+        (Decoding::Payload(_), None) => quote! { #input.enveloped(&#envelope) },
+        (Decoding::Payload(_), Some(wrap)) => quote! { #input.enveloped_as(&#envelope, #wrap) },
+        (Decoding::Outcome { code, .. }, None) => quote! { #input.outcome_as(&#envelope, #code, ::std::convert::identity) },
+        (Decoding::Outcome { code, .. }, Some(wrap)) => quote! { #input.outcome_as(&#envelope, #code, #wrap) },
+        (Decoding::Empty, None) => quote! { #input.empty_success(()) },
+        (Decoding::Empty, Some(wrap)) => quote! { #input.empty_success(#wrap) },
     }
 }
 

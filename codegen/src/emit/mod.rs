@@ -40,11 +40,12 @@ pub fn api_module(api: &Api) -> Result<String, String> {
     let client = client::client(api);
     let examples = examples::example_tests(api);
     let token_source = token_source::token_source(api);
-    let runtime = ident(names::RUNTIME_ALIAS);
     let tokens = quote! {
         #docs
         #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
-        use ::vendor_runtime as #runtime;
+        // The one short name emitted code uses for the runtime; no API item can take it (every
+        // type is camel case, and `passes::names` names every other item).
+        use ::vendor_runtime as rt;
         #client
         #token_source
         #(#types)*

@@ -249,8 +249,9 @@ fn call_body(api: &Api, mapping: &TokenSourceMapping, call: &TokenCall, which: C
         Call::Login => quote! { rt::token::call_failed },
         Call::Refresh => quote! { rt::token::refresh_failed },
     };
-    let unwrap_variant = call.success_variant.as_ref().map(|variant| {
-        let success = ident(operation.map_or("", |op| op.success_enum.as_str()));
+    let success_enum = operation.map(|op| op.success_enum.as_str()).filter(|name| !name.is_empty());
+    let unwrap_variant = call.success_variant.as_ref().zip(success_enum).map(|(variant, success)| {
+        let success = ident(success);
         let others = operation.into_iter().flat_map(|op| op.success_responses()).filter(|r| &r.variant != variant).map(|r| {
             let other = ident(&r.variant);
             let name = &r.variant;

@@ -6,9 +6,10 @@
 //! is a valid identifier, unique in its scope, and clear of the names the emitters write
 //! themselves ([`CLIENT`], the client's own methods, the locals of an operation body). Emitters
 //! read the decided names from the IR and never make one up. Emitted code refers to std, serde
-//! and runtime items by absolute paths (`::std::string::String`, `rt::Error` through the one
-//! alias [`RUNTIME_ALIAS`]), so no name decided here can shadow them; wire names are never
-//! changed, only the Rust names beside them.
+//! and runtime items by absolute paths (`::std::string::String`, and `rt::Error` through the
+//! module's one alias `use ::vendor_runtime as rt`, which no camel-case type and no item named
+//! here can take), so no name decided here can shadow them; wire names are never changed, only
+//! the Rust names beside them.
 
 use std::collections::BTreeSet;
 
@@ -21,9 +22,6 @@ pub const CLIENT: &str = "Client";
 pub const TOKEN_SOURCE: &str = "TokenSource";
 /// What a token source needs from the caller, when it logs in.
 pub const CREDENTIALS: &str = "Credentials";
-/// The name each API module gives the runtime crate (`use ::vendor_runtime as rt;`). Safe
-/// because every type of the module is camel case and every other module item is named here.
-pub const RUNTIME_ALIAS: &str = "rt";
 /// The module constant describing an API's envelope.
 pub const ENVELOPE: &str = "ENVELOPE";
 /// The module constant listing the envelope codes that mean "log in again".
@@ -109,7 +107,12 @@ pub fn assign(api: &mut Api) {
         }
         let base = naming::camel_ident(bare(&operation.name));
         operation.error_enum = module.claim(&format!("{base}Error"), Case::Camel);
-        operation.success_enum = module.claim(&format!("{base}Success"), Case::Camel);
+        // A success enum exists only for several success answers; otherwise the name stays free.
+        operation.success_enum = if operation.success_responses().nth(1).is_some() {
+            module.claim(&format!("{base}Success"), Case::Camel)
+        } else {
+            String::new()
+        };
     }
     let single_server = api.servers.len() == 1;
     for (index, server) in api.servers.iter_mut().enumerate() {
