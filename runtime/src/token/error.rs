@@ -211,7 +211,7 @@ mod tests {
     use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
     use reqwest::StatusCode;
 
-    use super::{TokenError, TokenErrorKind};
+    use super::{call_failed, refresh_failed, required, TokenError, TokenErrorKind};
     use crate::Error;
 
     fn answered(status: u16, headers: HeaderMap) -> Error<()> {
@@ -241,6 +241,39 @@ mod tests {
             assert!(!printed.contains("SECRET") && printed.contains(&status.to_string()), "{printed}");
         }
         assert_eq!(TokenError::from(Error::<()>::InvalidRequest("bad".into())).kind(), TokenErrorKind::Other);
+    }
+
+    #[test]
+    fn relogin_codes_and_a_refused_refresh_mean_a_new_login() {
+        let envelope = |code: serde_json::Value| Error::<()>::Envelope {
+            status: StatusCode::OK,
+            headers: HeaderMap::new(),
+            code,
+            message: None,
+            raw: Bytes::from_static(b"{}"),
+        };
+        assert_eq!(call_failed(envelope(serde_json::json!(1203)), &["1203", "1204"]).kind(), TokenErrorKind::LoginRequired);
+        assert_eq!(call_failed(envelope(serde_json::json!("EXPIRED")), &["\"EXPIRED\""]).kind(), TokenErrorKind::LoginRequired);
+        assert_eq!(call_failed(envelope(serde_json::json!(1500)), &["1203"]).kind(), TokenErrorKind::Other);
+        assert_eq!(refresh_failed(answered(401, HeaderMap::new()), &[]).kind(), TokenErrorKind::LoginRequired);
+        assert_eq!(call_failed(answered(401, HeaderMap::new()), &[]).kind(), TokenErrorKind::CredentialsRejected);
+    }
+
+    #[test]
+    fn a_missing_token_field_is_named_by_its_wire_name() {
+        assert_eq!(required(Some(7), "expiresIn").ok(), Some(7));
+        let error = required::<u8>(None, "accessToken").expect_err("missing");
+        assert_eq!(error.kind(), TokenErrorKind::Other);
+        assert!(error.to_string().contains("`accessToken`"), "{error}");
+    }
+
+    #[test]
+    fn retry_after_in_an_http_date_is_kept_too() {
+        let mut headers = HeaderMap::new();
+        let ahead = std::time::SystemTime::now() + std::time::Duration::from_secs(30);
+        headers.insert(RETRY_AFTER, HeaderValue::from_str(&httpdate::fmt_http_date(ahead)).unwrap());
+        let wait = TokenError::from(answered(503, headers)).retry_after().expect("a wait");
+        assert!(wait > std::time::Duration::from_secs(25) && wait <= std::time::Duration::from_secs(30), "{wait:?}");
     }
 
     #[test]
