@@ -776,6 +776,8 @@ pub struct Signature {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Credential {
     pub rust_name: String,
+    /// The wire name it stands for: a request field, or a signature input that is never sent.
+    pub wire_name: String,
     #[serde(rename = "type")]
     pub ty: TypeRef,
     pub optional: bool,

@@ -11,7 +11,6 @@ use quote::{format_ident, quote};
 use super::types::type_tokens;
 use super::{docs, ident};
 use crate::ir::{Api, Credential, FieldRef, Fill, Lifetime, LifetimeUnit, Signature, TokenCall, TokenSourceMapping, TypeRef};
-use crate::naming;
 use crate::passes::names;
 
 pub(crate) fn token_source(api: &Api) -> TokenStream {
@@ -225,7 +224,7 @@ fn call_body(api: &Api, mapping: &TokenSourceMapping, call: &TokenCall, which: C
         steps.push(quote! { let timestamp = ::chrono::Utc::now().timestamp_millis(); });
     }
     if let Some(signature) = mapping.signature.as_ref().filter(|_| uses(Fill::Signature)) {
-        steps.push(signature_step(call, signature));
+        steps.push(signature_step(mapping, call, signature));
     }
     let request = call.request_type.as_ref().map(|request_type| {
         let type_name = ident(request_type);
@@ -309,7 +308,7 @@ fn fill_value(from: Fill, field: &FieldRef) -> TokenStream {
     }
 }
 
-fn signature_step(call: &TokenCall, signature: &Signature) -> TokenStream {
+fn signature_step(mapping: &TokenSourceMapping, call: &TokenCall, signature: &Signature) -> TokenStream {
     let parts = signature.inputs.iter().map(|input| {
         match call.request.iter().find(|f| &f.field.wire_name == input) {
             Some(fill) if fill.from == Fill::TimestampMillis => quote! { timestamp.to_string().as_str() },
@@ -321,10 +320,15 @@ fn signature_step(call: &TokenCall, signature: &Signature) -> TokenStream {
                     quote! { credentials.#name.as_str() }
                 }
             }
-            _ => {
-                let name = ident(&naming::snake_ident(input));
-                quote! { credentials.#name.expose().as_str() }
-            }
+            _ => match mapping.credentials.iter().find(|c| &c.wire_name == input) {
+                // A secret that is hashed but never sent (EnOS's app secret).
+                Some(credential) => {
+                    let name = ident(&credential.rust_name);
+                    quote! { credentials.#name.expose().as_str() }
+                }
+                // Unreachable: the token-source pass makes every input a request field or a credential.
+                None => quote! { "" },
+            },
         }
     });
     quote! { let signature = rt::signing::sha256_hex(&[#(#parts),*]); }
@@ -335,9 +339,9 @@ fn signature_step(call: &TokenCall, signature: &Signature) -> TokenStream {
 fn converter_name(mapping: &TokenSourceMapping, call: &TokenCall) -> proc_macro2::Ident {
     let shares_login = mapping.login.as_ref().is_some_and(|login| login.token_type_name == call.token_type_name);
     if shares_login {
-        format_ident!("token_from_login_answer")
+        ident(names::LOGIN_CONVERTER)
     } else {
-        format_ident!("token_from_refresh_answer")
+        ident(names::REFRESH_CONVERTER)
     }
 }
 

@@ -26,6 +26,9 @@ pub const CREDENTIALS: &str = "Credentials";
 pub const ENVELOPE: &str = "ENVELOPE";
 /// The module constant listing the envelope codes that mean "log in again".
 pub const RELOGIN_CODES: &str = "RELOGIN_CODES";
+/// The module functions turning a login's and a refresh's answer into a token.
+pub const LOGIN_CONVERTER: &str = "token_from_login_answer";
+pub const REFRESH_CONVERTER: &str = "token_from_refresh_answer";
 /// The types every module may emit besides the model's own.
 const MODULE_TYPES: &[&str] = &[CLIENT, TOKEN_SOURCE, CREDENTIALS];
 /// The methods every client has: its constructor and the runtime's `ApiClient` methods.

@@ -209,14 +209,20 @@ fn credentials(calls: &[&TokenCall], signature: Option<&Signature>) -> Vec<Crede
     let mut out: Vec<Credential> = Vec::new();
     for fill in calls.iter().flat_map(|c| c.request.iter()).filter(|f| f.from == Fill::Credential) {
         if !out.iter().any(|c| c.rust_name == fill.field.rust_name) {
-            out.push(Credential { rust_name: fill.field.rust_name.clone(), ty: fill.field.ty.clone(), optional: fill.field.optional, secret: fill.field.secret });
+            out.push(Credential {
+                rust_name: fill.field.rust_name.clone(),
+                wire_name: fill.field.wire_name.clone(),
+                ty: fill.field.ty.clone(),
+                optional: fill.field.optional,
+                secret: fill.field.secret,
+            });
         }
     }
     for input in signature.map(|s| s.inputs.as_slice()).unwrap_or_default() {
         let in_request = calls.iter().flat_map(|c| c.request.iter()).any(|f| &f.field.wire_name == input);
         let rust_name = crate::naming::snake_ident(input);
         if !in_request && !out.iter().any(|c| c.rust_name == rust_name) {
-            out.push(Credential { rust_name, ty: TypeRef::String, optional: false, secret: true });
+            out.push(Credential { rust_name, wire_name: input.clone(), ty: TypeRef::String, optional: false, secret: true });
         }
     }
     out
