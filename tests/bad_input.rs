@@ -58,6 +58,8 @@ const CASES: &[(&str, Expect)] = &[
     ("uninterpretable-lifetime.md", Expect::Error { file: "uninterpretable-lifetime.md", line: 19, message: "`expires_at` looks like a token lifetime, but its type `string` is neither seconds (a number) nor an RFC 3339 time" }),
     // Not a fault but the fallback of a fix: renaming a type renames every reference to it.
     ("overlay-renames-a-type", Expect::Fallback { code: &["pub struct GraphNode", "pub node: ::std::boxed::Box<GraphNode>", "pub async fn fetch_node(", "rt::ResponseValue<GraphNode>"] }),
+    // An overlay beside operations named with keywords: `r#type` and `r#match` are valid names.
+    ("overlay-beside-keywords", Expect::Fallback { code: &["pub async fn r#type(", "pub async fn r#match(", "body: &MatchRequest"] }),
     // Found by the pipeline fuzzer: an operation named after a heading that starts with a digit
     // gave an example test a name Rust rejects; names now go through the one naming rule.
     ("fuzz-digit-operation-name.md", Expect::Fallback { code: &["fn _200_source_pitchpoint_solutions"] }),

@@ -21,8 +21,10 @@ const RESERVED: &[&str] = &["crate", "self", "super", "Self", "_"];
 
 const DIGIT_WORDS: [&str; 10] = ["Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine"];
 
-/// Keeps ASCII letters, digits and separators; other characters become word breaks.
+/// Keeps ASCII letters, digits and separators; other characters become word breaks. A raw
+/// identifier's `r#` is not part of the word: `r#match` is spelled from `match`.
 fn ascii_words(text: &str) -> String {
+    let text = text.strip_prefix("r#").unwrap_or(text);
     text.chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
         .collect()
@@ -75,6 +77,7 @@ mod tests {
         assert_eq!(snake_ident("2fa"), "_2fa");
         assert_eq!(snake_ident("café-name"), "caf_name");
         assert_eq!(snake_ident("é"), "value");
+        assert_eq!(snake_ident("r#type"), "r#type", "spelling a spelled name changes nothing");
     }
 
     #[test]
@@ -83,5 +86,6 @@ mod tests {
         assert_eq!(camel_ident("01JSRF"), "Zero1jsrf");
         assert_eq!(camel_ident("2FA required"), "TwoFaRequired");
         assert_eq!(camel_ident("self"), "Self_");
+        assert_eq!(camel_ident("r#match"), "Match");
     }
 }

@@ -191,7 +191,7 @@ fn check_names(api: &Api, file: &str) -> Result<(), Vec<Diagnostic>> {
         }
     };
     for operation in &api.operations {
-        check("operation", &operation.name, naming::snake_ident(&operation.name));
+        check("operation", &operation.name, naming::snake_ident(operation.name.trim_start_matches("r#")));
     }
     for def in &api.types {
         check("type", &def.name, naming::camel_ident(&def.name));
