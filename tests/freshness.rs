@@ -14,11 +14,12 @@ fn generated_crate_matches_the_specs() {
 }
 
 
-/// A copy of the checkout's specs and generated sources in a temporary folder.
+/// A copy of the checkout's specs and generated crate (manifest and sources) in a temporary folder.
 fn scratch_checkout() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temporary folder");
     copy_tree(&workspace_root().join("specs"), &dir.path().join("specs"));
     copy_tree(&workspace_root().join("generated/src"), &dir.path().join("generated/src"));
+    fs::copy(workspace_root().join("generated/Cargo.toml"), dir.path().join("generated/Cargo.toml")).expect("generated manifest");
     dir
 }
 

@@ -43,16 +43,22 @@ fn a_document_dropped_into_a_new_api_folder_generates_and_compiles() {
     let lib = fs::read_to_string(dir.join("generated/src/lib.rs")).expect("lib.rs");
     assert!(lib.contains("pub mod acme;") && lib.contains("pub mod r#type;"), "{lib}");
 
-    // Compile it for real, in a target folder of its own so it never waits on this test run's.
-    let status = Command::new(env!("CARGO"))
-        .args(["check", "--quiet", "--offline", "--no-default-features", "--package", "vendor-clients"])
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", root.join("target/new-api-check"))
-        // A generated module that warns (a name in the wrong case) fails like one that does not compile.
-        .env("RUSTFLAGS", "-D warnings")
-        .status()
-        .expect("cargo runs");
-    assert!(status.success(), "the generated crate with the new APIs does not compile");
+    let manifest = fs::read_to_string(dir.join("generated/Cargo.toml")).expect("generated manifest");
+    assert!(manifest.contains("\nacme = []\n") && manifest.contains("\ntype = []\n"), "each API has its feature:\n{manifest}");
+
+    // Compile it for real: every API, then one API alone (its feature is all it needs).
+    for features in ["all", "type"] {
+        let status = Command::new(env!("CARGO"))
+            .args(["check", "--quiet", "--offline", "--no-default-features", "--features", features, "--package", "vendor-clients"])
+            .current_dir(dir)
+            // A target folder of its own, so it never waits on this test run's.
+            .env("CARGO_TARGET_DIR", root.join("target/new-api-check"))
+            // A generated module that warns (a name in the wrong case) fails like one that does not compile.
+            .env("RUSTFLAGS", "-D warnings")
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "the generated crate does not compile with features `{features}`");
+    }
 }
 
 /// Every name of the awkward document is still on the wire exactly as written, however its

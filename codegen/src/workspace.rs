@@ -21,6 +21,8 @@ use crate::passes::{self, Sidecars};
 
 /// Where the generated crate's sources live, relative to the workspace root.
 pub const GENERATED_SRC: &str = "generated/src";
+/// The generated crate's manifest, relative to the workspace root.
+pub const GENERATED_MANIFEST: &str = "generated/Cargo.toml";
 /// The API-wide sidecar of a spec folder.
 pub const API_SIDECAR: &str = "api.yaml";
 
@@ -203,6 +205,7 @@ impl Workspace {
             files.push(GeneratedFile { path: format!("{GENERATED_SRC}/{}.rs", api.name.trim_start_matches("r#")), contents: emit::api_module(api).map_err(render_error)? });
         }
         files.push(GeneratedFile { path: format!("{GENERATED_SRC}/lib.rs"), contents: emit::lib_rs(&apis).map_err(render_error)? });
+        files.push(GeneratedFile { path: GENERATED_MANIFEST.to_owned(), contents: emit::manifest(&apis) });
         Ok(Generation { apis, files, notices })
     }
 

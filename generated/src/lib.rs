@@ -3,18 +3,23 @@
 
 //! Typed async clients for vendor APIs, generated from the vendors' own documents.
 //!
-//! One module per API (see below), each with a `Client`, its request, response and error types; the hand-written [`runtime`] they share is the `vendor-runtime` crate, re-exported here. Regenerate with `cargo xtask regenerate`; the repository README explains the whole pipeline.
+//! One module per API (see below), each behind a cargo feature of its name (`all`, on by default, turns every one on), each with a `Client`, its request, response and error types; the hand-written [`runtime`] they share is the `vendor-runtime` crate, re-exported here. Regenerate with `cargo xtask regenerate`; the repository README explains the whole pipeline.
 #![forbid(unsafe_code)]
 pub use vendor_runtime as runtime;
-/// Cloudreve v4
+/// Cloudreve v4 (cargo feature `cloudreve`)
+#[cfg(feature = "cloudreve")]
 pub mod cloudreve;
-/// EnOS apim-token-service
+/// EnOS apim-token-service (cargo feature `enos`)
+#[cfg(feature = "enos")]
 pub mod enos;
-/// Infisical API
+/// Infisical API (cargo feature `infisical`)
+#[cfg(feature = "infisical")]
 pub mod infisical;
-/// Pitchpoint user management
+/// Pitchpoint user management (cargo feature `pitchpoint`)
+#[cfg(feature = "pitchpoint")]
 pub mod pitchpoint;
-/// Smartling auth-api v2
+/// Smartling auth-api v2 (cargo feature `smartling`)
+#[cfg(feature = "smartling")]
 pub mod smartling;
 pub use chrono;
 pub use reqwest;

@@ -7,9 +7,11 @@
 
 mod client;
 mod examples;
+mod manifest;
 mod token_source;
 mod types;
 
+pub use manifest::manifest;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
@@ -71,15 +73,18 @@ fn module_docs(api: &Api) -> TokenStream {
 pub fn lib_rs(apis: &[Api]) -> Result<String, String> {
     let modules = apis.iter().map(|api| {
         let name = ident(&api.name);
-        let title = format!(" {}", api.title);
+        let title = format!(" {} (cargo feature `{}`)", api.title, manifest::feature_name(api));
+        let feature = manifest::feature_name(api);
         quote! {
             #[doc = #title]
+            #[cfg(feature = #feature)]
             pub mod #name;
         }
     });
     let crate_docs = doc_lines(
         "Typed async clients for vendor APIs, generated from the vendors' own documents.\n\n\
-         One module per API (see below), each with a `Client`, its request, response and error types; \
+         One module per API (see below), each behind a cargo feature of its name (`all`, on by default, \
+         turns every one on), each with a `Client`, its request, response and error types; \
          the hand-written [`runtime`] they share is the `vendor-runtime` crate, re-exported here. \
          Regenerate with `cargo xtask regenerate`; the repository README explains the whole pipeline.",
     );
