@@ -45,8 +45,8 @@ impl Client {
         rt::ResponseValue<PasswordSignInSuccess>,
         rt::Error<PasswordSignInError>,
     > {
-        let request = rt::Request::new(::reqwest::Method::POST, "/session/token")
-            .operation("cloudreve", "password_sign_in", "/session/token");
+        let request = rt::Request::new(rt::Method::POST, "/session/token")
+            .operation("cloudreve", "password_sign_in");
         let request = request.json(body);
         let response = self.http.send(request).await?;
         match response.status().as_u16() {
@@ -76,8 +76,8 @@ impl Client {
         &self,
         body: &RefreshTokenRequest,
     ) -> ::std::result::Result<rt::ResponseValue<Token>, rt::Error<RefreshTokenError>> {
-        let request = rt::Request::new(::reqwest::Method::POST, "/session/token/refresh")
-            .operation("cloudreve", "refresh_token", "/session/token/refresh");
+        let request = rt::Request::new(rt::Method::POST, "/session/token/refresh")
+            .operation("cloudreve", "refresh_token");
         let request = request.json(body);
         let response = self.http.send(request).await?;
         match response.status().as_u16() {
@@ -155,12 +155,10 @@ impl rt::token::TokenSource for TokenSource {
             email: credentials.email.clone(),
             password: credentials.password.clone(),
         };
-        let answer = self
-            .client
-            .password_sign_in(&request)
-            .await
-            .map_err(|error| rt::token::call_failed(error, RELOGIN_CODES))?;
-        let (value, received_at, raw) = rt::token::received(answer);
+        let (value, received_at, raw) = rt::token::login_answer(
+            self.client.password_sign_in(&request).await,
+            RELOGIN_CODES,
+        )?;
         let value = match value {
             PasswordSignInSuccess::Ok(value) => value,
             PasswordSignInSuccess::TwoFaRequired(_) => {
@@ -175,12 +173,10 @@ impl rt::token::TokenSource for TokenSource {
         let request = RefreshTokenRequest {
             refresh_token: refresh_token.clone(),
         };
-        let answer = self
-            .client
-            .refresh_token(&request)
-            .await
-            .map_err(|error| rt::token::refresh_failed(error, RELOGIN_CODES))?;
-        let (value, received_at, raw) = rt::token::received(answer);
+        let (value, received_at, raw) = rt::token::refresh_answer(
+            self.client.refresh_token(&request).await,
+            RELOGIN_CODES,
+        )?;
         token_from_login_answer(value, received_at, raw)
     }
 }

@@ -58,10 +58,10 @@ impl Client {
         rt::Error<GetAccessTokenError>,
     > {
         let request = rt::Request::new(
-                ::reqwest::Method::POST,
+                rt::Method::POST,
                 "/apim-token-service/v2.0/token/get",
             )
-            .operation("enos", "get_access_token", "/apim-token-service/v2.0/token/get");
+            .operation("enos", "get_access_token");
         let request = request.json(body);
         let response = self.http.send(request).await?;
         match response.status().as_u16() {
@@ -86,14 +86,10 @@ impl Client {
         rt::Error<RefreshAccessTokenError>,
     > {
         let request = rt::Request::new(
-                ::reqwest::Method::POST,
+                rt::Method::POST,
                 "/apim-token-service/v2.0/token/refresh",
             )
-            .operation(
-                "enos",
-                "refresh_access_token",
-                "/apim-token-service/v2.0/token/refresh",
-            );
+            .operation("enos", "refresh_access_token");
         let request = request.json(body);
         let response = self.http.send(request).await?;
         match response.status().as_u16() {
@@ -170,12 +166,10 @@ impl rt::token::TokenSource for TokenSource {
             encryption: rt::Secret::new(signature),
             timestamp,
         };
-        let answer = self
-            .client
-            .get_access_token(&request)
-            .await
-            .map_err(|error| rt::token::call_failed(error, RELOGIN_CODES))?;
-        let (value, received_at, raw) = rt::token::received(answer);
+        let (value, received_at, raw) = rt::token::login_answer(
+            self.client.get_access_token(&request).await,
+            RELOGIN_CODES,
+        )?;
         token_from_login_answer(value, received_at, raw)
     }
     async fn refresh(&self, current: &rt::token::Token) -> rt::token::TokenResult {
@@ -194,12 +188,10 @@ impl rt::token::TokenSource for TokenSource {
             timestamp,
             access_token: current.access_token().clone(),
         };
-        let answer = self
-            .client
-            .refresh_access_token(&request)
-            .await
-            .map_err(|error| rt::token::refresh_failed(error, RELOGIN_CODES))?;
-        let (value, received_at, raw) = rt::token::received(answer);
+        let (value, received_at, raw) = rt::token::refresh_answer(
+            self.client.refresh_access_token(&request).await,
+            RELOGIN_CODES,
+        )?;
         token_from_login_answer(value, received_at, raw)
     }
 }

@@ -61,15 +61,8 @@ impl Client {
         rt::ResponseValue<RenewIdentityAccessTokenResponse>,
         rt::Error<RenewIdentityAccessTokenError>,
     > {
-        let request = rt::Request::new(
-                ::reqwest::Method::POST,
-                "/api/v1/auth/token/renew",
-            )
-            .operation(
-                "infisical",
-                "renew_identity_access_token",
-                "/api/v1/auth/token/renew",
-            );
+        let request = rt::Request::new(rt::Method::POST, "/api/v1/auth/token/renew")
+            .operation("infisical", "renew_identity_access_token");
         let request = request.json(body);
         let response = self.http.send(request).await?;
         match response.status().as_u16() {
@@ -142,12 +135,10 @@ impl rt::token::TokenSource for TokenSource {
         let request = RenewIdentityAccessTokenRequest {
             access_token: current.access_token().clone(),
         };
-        let answer = self
-            .client
-            .renew_identity_access_token(&request)
-            .await
-            .map_err(|error| rt::token::refresh_failed(error, RELOGIN_CODES))?;
-        let (value, received_at, raw) = rt::token::received(answer);
+        let (value, received_at, raw) = rt::token::refresh_answer(
+            self.client.renew_identity_access_token(&request).await,
+            RELOGIN_CODES,
+        )?;
         token_from_refresh_answer(value, received_at, raw)
     }
 }

@@ -52,14 +52,10 @@ impl Client {
         rt::Error<RefreshIdTokenError>,
     > {
         let request = rt::Request::new(
-                ::reqwest::Method::POST,
+                rt::Method::POST,
                 "/user-management-services-ws/oauth2/002/refreshIdToken",
             )
-            .operation(
-                "pitchpoint",
-                "refresh_id_token",
-                "/user-management-services-ws/oauth2/002/refreshIdToken",
-            );
+            .operation("pitchpoint", "refresh_id_token");
         let request = request.json(body);
         let response = self.http.send(request).await?;
         match response.status().as_u16() {
@@ -84,14 +80,10 @@ impl Client {
         rt::Error<SignInWithPasswordError>,
     > {
         let request = rt::Request::new(
-                ::reqwest::Method::POST,
+                rt::Method::POST,
                 "/user-management-services-ws/oauth2/002/signInWithPassword",
             )
-            .operation(
-                "pitchpoint",
-                "sign_in_with_password",
-                "/user-management-services-ws/oauth2/002/signInWithPassword",
-            );
+            .operation("pitchpoint", "sign_in_with_password");
         let request = request.json(body);
         let response = self.http.send(request).await?;
         match response.status().as_u16() {
@@ -162,12 +154,10 @@ impl rt::token::TokenSource for TokenSource {
             password: credentials.password.clone(),
             useralias: credentials.useralias.clone(),
         };
-        let answer = self
-            .client
-            .sign_in_with_password(&request)
-            .await
-            .map_err(|error| rt::token::call_failed(error, RELOGIN_CODES))?;
-        let (value, received_at, raw) = rt::token::received(answer);
+        let (value, received_at, raw) = rt::token::login_answer(
+            self.client.sign_in_with_password(&request).await,
+            RELOGIN_CODES,
+        )?;
         token_from_login_answer(value, received_at, raw)
     }
     async fn refresh(&self, current: &rt::token::Token) -> rt::token::TokenResult {
@@ -175,12 +165,10 @@ impl rt::token::TokenSource for TokenSource {
         let request = RefreshIdTokenRequest {
             refresh_token: refresh_token.clone(),
         };
-        let answer = self
-            .client
-            .refresh_id_token(&request)
-            .await
-            .map_err(|error| rt::token::refresh_failed(error, RELOGIN_CODES))?;
-        let (value, received_at, raw) = rt::token::received(answer);
+        let (value, received_at, raw) = rt::token::refresh_answer(
+            self.client.refresh_id_token(&request).await,
+            RELOGIN_CODES,
+        )?;
         token_from_refresh_answer(value, received_at, raw)
     }
 }

@@ -53,11 +53,8 @@ impl Client {
         rt::ResponseValue<AuthenticationData>,
         rt::Error<AuthenticateError>,
     > {
-        let request = rt::Request::new(
-                ::reqwest::Method::POST,
-                "/auth-api/v2/authenticate",
-            )
-            .operation("smartling", "authenticate", "/auth-api/v2/authenticate");
+        let request = rt::Request::new(rt::Method::POST, "/auth-api/v2/authenticate")
+            .operation("smartling", "authenticate");
         let request = request.json(body);
         let response = self.http.send(request).await?;
         match response.status().as_u16() {
@@ -82,14 +79,10 @@ impl Client {
         rt::Error<RefreshAuthenticationError>,
     > {
         let request = rt::Request::new(
-                ::reqwest::Method::POST,
+                rt::Method::POST,
                 "/auth-api/v2/authenticate/refresh",
             )
-            .operation(
-                "smartling",
-                "refresh_authentication",
-                "/auth-api/v2/authenticate/refresh",
-            );
+            .operation("smartling", "refresh_authentication");
         let request = request.json(body);
         let response = self.http.send(request).await?;
         match response.status().as_u16() {
@@ -155,12 +148,10 @@ impl rt::token::TokenSource for TokenSource {
             user_identifier: credentials.user_identifier.clone(),
             user_secret: credentials.user_secret.clone(),
         };
-        let answer = self
-            .client
-            .authenticate(&request)
-            .await
-            .map_err(|error| rt::token::call_failed(error, RELOGIN_CODES))?;
-        let (value, received_at, raw) = rt::token::received(answer);
+        let (value, received_at, raw) = rt::token::login_answer(
+            self.client.authenticate(&request).await,
+            RELOGIN_CODES,
+        )?;
         token_from_login_answer(value, received_at, raw)
     }
     async fn refresh(&self, current: &rt::token::Token) -> rt::token::TokenResult {
@@ -168,12 +159,10 @@ impl rt::token::TokenSource for TokenSource {
         let request = RefreshAuthenticationRequest {
             refresh_token: refresh_token.clone(),
         };
-        let answer = self
-            .client
-            .refresh_authentication(&request)
-            .await
-            .map_err(|error| rt::token::refresh_failed(error, RELOGIN_CODES))?;
-        let (value, received_at, raw) = rt::token::received(answer);
+        let (value, received_at, raw) = rt::token::refresh_answer(
+            self.client.refresh_authentication(&request).await,
+            RELOGIN_CODES,
+        )?;
         token_from_login_answer(value, received_at, raw)
     }
 }

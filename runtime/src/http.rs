@@ -247,12 +247,13 @@ pub struct Request {
 }
 
 impl Request {
-    /// `path` is already percent-encoded (see [`encode_path_segment`]).
-    pub fn new(method: Method, path: impl Into<String>) -> Self {
+    /// A request to the documented `path_template`, which is also its path until
+    /// [`Request::path`] fills the template's parameters.
+    pub fn new(method: Method, path_template: &'static str) -> Self {
         Request {
             method,
-            path: path.into(),
-            path_template: "",
+            path: path_template.to_owned(),
+            path_template,
             api: "",
             operation: "",
             query: Vec::new(),
@@ -261,11 +262,17 @@ impl Request {
         }
     }
 
-    /// Names the call for tracing: API, operation and documented path template.
-    pub fn operation(mut self, api: &'static str, operation: &'static str, path_template: &'static str) -> Self {
+    /// The path with the template's parameters filled in, already percent-encoded (see
+    /// [`encode_path_segment`]).
+    pub fn path(mut self, path: String) -> Self {
+        self.path = path;
+        self
+    }
+
+    /// Names the call for tracing: the API and the operation.
+    pub fn operation(mut self, api: &'static str, operation: &'static str) -> Self {
         self.api = api;
         self.operation = operation;
-        self.path_template = path_template;
         self
     }
 

@@ -22,6 +22,7 @@ pub mod token;
 
 pub use client::ApiClient;
 pub use error::Error;
+pub use reqwest::Method;
 pub use http::{encode_path_segment, may_match_another, Config, Envelope, HttpClient, RawResponse, Request, ResponseValue, RetryPolicy};
 pub use open_enum::UnknownValue;
 pub use secret::Secret;

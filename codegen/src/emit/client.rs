@@ -181,7 +181,9 @@ fn operation_method(api: &Api, operation: &Operation) -> TokenStream {
         let ty = type_tokens(&parameter.ty);
         args.push(quote! { #arg: &#ty });
     }
-    let path = path_expression(operation);
+    if let Some(path) = path_expression(operation) {
+        request_steps.push(quote! { let request = request.path(#path); });
+    }
     for parameter in operation.parameters.iter().filter(|p| p.location != ParameterLocation::Path) {
         let arg = ident(&parameter.rust_name);
         let ty = type_tokens(&parameter.ty);
@@ -226,7 +228,7 @@ fn operation_method(api: &Api, operation: &Operation) -> TokenStream {
     quote! {
         #doc
         pub async fn #name(&self, #(#args),*) -> ::std::result::Result<rt::ResponseValue<#success>, rt::Error<#error>> {
-            let request = rt::Request::new(::reqwest::Method::#method, #path).operation(#api_name, #operation_name, #template);
+            let request = rt::Request::new(rt::Method::#method, #template).operation(#api_name, #operation_name);
             #(#request_steps)*
             let response = self.http.send(request).await?;
             match response.status().as_u16() {
@@ -237,7 +239,9 @@ fn operation_method(api: &Api, operation: &Operation) -> TokenStream {
 }
 
 /// The request path: a literal, or a `format!` that percent-encodes each path parameter.
-fn path_expression(operation: &Operation) -> TokenStream {
+/// The request path, when the operation's template has parameters: a `format!` that
+/// percent-encodes each of them. `None` when the template is the path.
+fn path_expression(operation: &Operation) -> Option<TokenStream> {
     let mut template = String::new();
     let mut values = Vec::new();
     for part in path_parts(&operation.path) {
@@ -252,11 +256,7 @@ fn path_expression(operation: &Operation) -> TokenStream {
             }
         }
     }
-    if values.is_empty() {
-        let path = &operation.path;
-        return quote! { #path };
-    }
-    quote! { format!(#template, #(#values),*) }
+    (!values.is_empty()).then(|| quote! { format!(#template, #(#values),*) })
 }
 
 fn status_pattern(status: Status) -> TokenStream {

@@ -244,9 +244,9 @@ fn call_body(api: &Api, mapping: &TokenSourceMapping, call: &TokenCall, which: C
         Some(_) => quote! { Some(&request) },
         None => quote! {},
     };
-    let answer_error = match which {
-        Call::Login => quote! { rt::token::call_failed },
-        Call::Refresh => quote! { rt::token::refresh_failed },
+    let answer = match which {
+        Call::Login => quote! { rt::token::login_answer },
+        Call::Refresh => quote! { rt::token::refresh_answer },
     };
     let success_enum = operation.map(|op| op.success_enum.as_str()).filter(|name| !name.is_empty());
     let unwrap_variant = call.success_variant.as_ref().zip(success_enum).map(|(variant, success)| {
@@ -279,8 +279,7 @@ fn call_body(api: &Api, mapping: &TokenSourceMapping, call: &TokenCall, which: C
     quote! {
         #(#steps)*
         #request
-        let answer = self.client.#method(#argument).await.map_err(|error| #answer_error(error, #relogin_codes))?;
-        let (value, received_at, raw) = rt::token::received(answer);
+        let (value, received_at, raw) = #answer(self.client.#method(#argument).await, #relogin_codes)?;
         #unwrap_variant
         #(#path)*
         #converter(value, received_at, raw)

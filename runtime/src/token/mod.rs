@@ -27,5 +27,5 @@ mod store;
 pub use error::{call_failed, refresh_failed, required, TokenError, TokenErrorKind};
 pub use manager::{AuthFailure, CallError, TokenManager, TokenManagerBuilder};
 pub use model::Token;
-pub use source::{received, Login, LoginFn, TokenResult, TokenSource};
+pub use source::{login_answer, refresh_answer, Answer, Login, LoginFn, TokenResult, TokenSource};
 pub use store::{FileStore, MemoryStore, TokenStore};

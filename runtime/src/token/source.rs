@@ -6,15 +6,29 @@ use std::future::Future;
 use chrono::{DateTime, Utc};
 
 use super::{Token, TokenError};
-use crate::ResponseValue;
+use crate::{Error, ResponseValue};
 
 /// What a token source's call answers: a token, or why there is none.
 pub type TokenResult = Result<Token, TokenError>;
 
-/// A token call's answer taken apart for the generated converters: the typed value, when it
+/// What a generated token source reads from a successful token call: the typed value, when it
 /// was received (lifetimes in seconds count from then) and the raw JSON body (kept on the
 /// [`Token`] for vendor fields the common model does not have; `Null` when it is not JSON).
-pub fn received<T>(answer: ResponseValue<T>) -> (T, DateTime<Utc>, serde_json::Value) {
+pub type Answer<T> = (T, DateTime<Utc>, serde_json::Value);
+
+/// A login call's outcome for a generated token source: its answer, or the failure as a
+/// [`TokenError`] (see [`call_failed`](super::call_failed)).
+pub fn login_answer<T, E: std::fmt::Debug + Send + Sync + 'static>(outcome: Result<ResponseValue<T>, Error<E>>, relogin_codes: &[&str]) -> Result<Answer<T>, TokenError> {
+    outcome.map(received).map_err(|error| super::call_failed(error, relogin_codes))
+}
+
+/// A refresh call's outcome for a generated token source: its answer, or the failure as a
+/// [`TokenError`] (see [`refresh_failed`](super::refresh_failed)).
+pub fn refresh_answer<T, E: std::fmt::Debug + Send + Sync + 'static>(outcome: Result<ResponseValue<T>, Error<E>>, relogin_codes: &[&str]) -> Result<Answer<T>, TokenError> {
+    outcome.map(received).map_err(|error| super::refresh_failed(error, relogin_codes))
+}
+
+fn received<T>(answer: ResponseValue<T>) -> Answer<T> {
     let received_at = Utc::now();
     let raw = serde_json::from_slice(answer.raw_body()).unwrap_or(serde_json::Value::Null);
     (answer.into_inner(), received_at, raw)
