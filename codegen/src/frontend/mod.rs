@@ -45,6 +45,8 @@ pub struct Document {
 /// The document formats the generator recognises.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// A plain OpenAPI file: YAML or JSON; 3.0, 3.1, or Swagger 2.0.
+    OpenApi,
     /// OpenAPI YAML in a fenced block of a markdown page (Mintlify, Apifox exports).
     OpenApiMarkdown,
     /// A Jekyll page whose YAML front matter describes the endpoint (`layout: v2endpoint`).
@@ -58,6 +60,7 @@ pub enum Format {
 impl Format {
     pub fn describe(self) -> &'static str {
         match self {
+            Format::OpenApi => "an OpenAPI file (YAML or JSON)",
             Format::OpenApiMarkdown => "OpenAPI in a markdown fence",
             Format::FrontMatter => "Jekyll front matter (layout: v2endpoint)",
             Format::KramdownTables => "kramdown tables",
@@ -79,6 +82,9 @@ pub fn detect(document: &Document) -> Result<Detection, Diagnostic> {
     if text.trim().is_empty() {
         return Err(Diagnostic::file_error(&document.path, "the document is empty"));
     }
+    if openapi::is_openapi_document(text) {
+        return Ok(Detection::Supported(Format::OpenApi));
+    }
     let fences = markdown::fences(text);
     if fences.iter().any(openapi::is_openapi_fence) {
         return Ok(Detection::Supported(Format::OpenApiMarkdown));
@@ -93,7 +99,7 @@ pub fn detect(document: &Document) -> Result<Detection, Diagnostic> {
         return Ok(Detection::Supported(Format::KramdownTables));
     }
     Err(Diagnostic::file_error(&document.path, "no supported document format found").with_hint(
-        "expected a fenced ```yaml block holding an `openapi:` document, Jekyll front matter with \
+        "expected an OpenAPI file (YAML or JSON with a root `openapi:` or `swagger:` key), a fenced ```yaml or ```json block holding an `openapi:` document, Jekyll front matter with \
          `layout: v2endpoint`, kramdown tables with `{: .label}` status lines, or `.. list-table::` directives",
     ))
 }
@@ -113,7 +119,8 @@ fn front_matter_layout(text: &str) -> Option<String> {
 /// Reads `document`, of the supported `format`, into `api`.
 pub fn read(document: &Document, format: Format, api: &mut ApiBuilder) -> Result<(), Vec<Diagnostic>> {
     match format {
-        Format::OpenApiMarkdown => openapi::read(document, &markdown::fences(&document.text), api),
+        Format::OpenApi => openapi::read_file(document, api),
+        Format::OpenApiMarkdown => openapi::read_fences(document, &markdown::fences(&document.text), api),
         Format::FrontMatter => front_matter::read(document, api),
         Format::KramdownTables => kramdown::read(document, api),
         Format::RstListTables => rst::read(document, api),

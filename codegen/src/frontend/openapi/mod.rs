@@ -1,16 +1,20 @@
-//! OpenAPI embedded in a markdown page (Mintlify, Apifox exports) -> IR.
+//! OpenAPI documents -> IR: plain files (YAML or JSON; 3.0, 3.1 or Swagger 2.0) and OpenAPI
+//! embedded in a markdown page (Mintlify, Apifox exports).
 //!
-//! The page's fenced `yaml` blocks that hold an `openapi:` document are parsed with
-//! serde_yaml (anchors and aliases resolved), normalised to plain OpenAPI 3.0
-//! ([`normalize`]), read with `openapiv3`, and translated into the IR. A Mintlify fence whose
-//! info string names one operation (`yaml POST /path`) contributes that operation only.
-//! Every item gets its source line from a `PageYaml` over the same YAML.
+//! A document's text (the whole file, or each fenced `yaml`/`json` block of a page that holds
+//! an `openapi:` document) is parsed with serde_yaml (JSON is YAML; anchors and aliases
+//! resolved), normalised to plain OpenAPI 3.0 ([`normalize`], after [`swagger2`] for 2.0
+//! documents), read with `openapiv3`, and translated into the IR. A Mintlify fence whose info
+//! string names one operation (`yaml POST /path`) contributes that operation only. Every item
+//! gets its source line from a `PageYaml` over the same text, so a JSON file's items point at
+//! their lines too.
 //!
 //! One reader beside the others: it imports no other format's reader, and what it shares with
 //! them comes from the page parts listed in [`super`].
 
 mod normalize;
 mod schema;
+mod swagger2;
 
 use openapiv3::{OpenAPI, ReferenceOr};
 use serde_yaml::Value;
@@ -25,14 +29,60 @@ use crate::naming;
 use crate::yaml_lines::{child, pointer};
 use schema::{Hint, SchemaReader};
 
-/// Whether a fence holds an OpenAPI document: a YAML fence whose text declares `openapi:`.
+/// The root keys that declare an OpenAPI document (`swagger` for 2.0).
+const VERSION_KEYS: [&str; 2] = ["openapi", "swagger"];
+
+/// Whether a fence holds an OpenAPI document: a YAML fence with a root `openapi:` (or
+/// `swagger:`) line, or a JSON fence whose object has such a member.
 pub fn is_openapi_fence(fence: &Fence) -> bool {
-    matches!(fence.language(), "yaml" | "yml")
-        && fence.content.lines().any(|line| line.starts_with("openapi:"))
+    match fence.language() {
+        "yaml" | "yml" => declares_version_in_yaml(&fence.content),
+        "json" => declares_version_in_json(&fence.content),
+        _ => false,
+    }
 }
 
-/// Reads every OpenAPI fence of `document` into `api`.
-pub fn read(document: &Document, fences: &[Fence], api: &mut ApiBuilder) -> Result<(), Vec<Diagnostic>> {
+/// Whether a whole document is an OpenAPI file: a JSON object with an `openapi` (or `swagger`)
+/// member, or YAML whose first key sits at the root and which has a root `openapi:` line. A
+/// markdown page never starts with a root YAML key followed by no fence, so pages holding
+/// OpenAPI in a fence are not taken for files.
+pub fn is_openapi_document(text: &str) -> bool {
+    let text = text.trim_start_matches('\u{feff}');
+    if text.trim_start().starts_with('{') {
+        return declares_version_in_json(text);
+    }
+    let mut significant = text.lines().filter(|line| {
+        let trimmed = line.trim();
+        !(trimmed.is_empty() || trimmed.starts_with('#') || trimmed == "---" || trimmed.starts_with('%'))
+    });
+    let starts_with_root_key = significant.next().is_some_and(is_root_key_line);
+    let has_fence = text.lines().any(|line| {
+        let trimmed = line.trim_start();
+        trimmed.starts_with("```") || trimmed.starts_with("~~~")
+    });
+    starts_with_root_key && !has_fence && declares_version_in_yaml(text)
+}
+
+/// `key: value` (or `key:`) at column 0, a bare or quoted key without spaces.
+fn is_root_key_line(line: &str) -> bool {
+    let Some((key, _)) = line.split_once(':') else { return false };
+    let key = key.trim_matches(|c| c == '"' || c == '\'');
+    !key.is_empty() && !line.starts_with(char::is_whitespace) && !key.contains(char::is_whitespace)
+}
+
+fn declares_version_in_yaml(text: &str) -> bool {
+    text.lines().any(|line| VERSION_KEYS.iter().any(|key| line.strip_prefix(key).is_some_and(|rest| rest.starts_with(':'))))
+}
+
+fn declares_version_in_json(text: &str) -> bool {
+    VERSION_KEYS.iter().any(|key| {
+        let quoted = format!("\"{key}\"");
+        text.match_indices(&quoted).any(|(at, _)| text.get(at + quoted.len()..).is_some_and(|rest| rest.trim_start().starts_with(':')))
+    })
+}
+
+/// Reads every OpenAPI fence of a markdown page into `api`.
+pub fn read_fences(document: &Document, fences: &[Fence], api: &mut ApiBuilder) -> Result<(), Vec<Diagnostic>> {
     let mut errors = Vec::new();
     for fence in fences.iter().filter(|f| is_openapi_fence(f)) {
         if let Err(mut found) = read_fence(document, fence, api) {
@@ -40,6 +90,11 @@ pub fn read(document: &Document, fences: &[Fence], api: &mut ApiBuilder) -> Resu
         }
     }
     if errors.is_empty() { Ok(()) } else { Err(errors) }
+}
+
+/// Reads a whole OpenAPI file (YAML or JSON) into `api`.
+pub fn read_file(document: &Document, api: &mut ApiBuilder) -> Result<(), Vec<Diagnostic>> {
+    read_text(document, &document.text, 0, None, api)
 }
 
 /// One OpenAPI document inside one fence, with what is needed to point back into the page.
@@ -71,14 +126,21 @@ fn read_fence(document: &Document, fence: &Fence, api: &mut ApiBuilder) -> Resul
         )
         .with_hint("end the OpenAPI block with a line holding the same fence it opened with")]);
     }
-    let mut value: Value = serde_yaml::from_str(&fence.content).map_err(|e| {
+    read_text(document, &fence.content, line_offset, mintlify_operation(fence), api)
+}
+
+/// Reads one OpenAPI document, `text`, whose line n is line `n + line_offset` of `document`;
+/// `only` restricts it to one operation.
+fn read_text(document: &Document, text: &str, line_offset: u32, only: Option<(Method, String)>, api: &mut ApiBuilder) -> Result<(), Vec<Diagnostic>> {
+    let mut value: Value = serde_yaml::from_str(text).map_err(|e| {
         let (line, column) = e
             .location()
-            .map_or((fence.content_line, 0), |l| (crate::diagnostic::to_u32(l.line()) + line_offset, crate::diagnostic::to_u32(l.column())));
-        vec![Diagnostic::error(&document.path, &document.text, line, column, format!("invalid YAML in the OpenAPI block: {}", without_location(&e.to_string())))]
+            .map_or((line_offset + 1, 0), |l| (crate::diagnostic::to_u32(l.line()) + line_offset, crate::diagnostic::to_u32(l.column())));
+        vec![Diagnostic::error(&document.path, &document.text, line, column, format!("invalid YAML or JSON in the OpenAPI document: {}", without_location(&e.to_string())))]
     })?;
-    let yaml = PageYaml::new(document, &fence.content, line_offset);
-    let notes = normalize::normalize(&mut value);
+    let yaml = PageYaml::new(document, text, line_offset);
+    let mut notes = swagger2::upgrade(&mut value);
+    notes.extend(normalize::normalize(&mut value));
     let spec: OpenAPI = serde_path_to_error::deserialize(value).map_err(|e| {
         vec![yaml.error(&page::error_pointer(e.path()), format!("not a valid OpenAPI 3.0 document at `{}`: {}", e.path(), e.inner()))]
     })?;
@@ -94,7 +156,6 @@ fn read_fence(document: &Document, fence: &Fence, api: &mut ApiBuilder) -> Resul
     }
     read_servers(&context, api);
 
-    let only = mintlify_operation(fence);
     let mut reader = SchemaReader::new(&context);
     reader.declare_components(api);
     let mut errors = Vec::new();

@@ -27,28 +27,56 @@ pub fn normalize(document: &mut Value) -> Vec<Note> {
         .cloned()
         .unwrap_or(Value::Null);
     let mut notes = Vec::new();
-    walk(document, &mut Vec::new(), &schemas, &mut notes);
+    let v3_1 = document.get("openapi").and_then(Value::as_str).is_some_and(|v| v.starts_with("3.1"));
+    if let Value::Mapping(root) = document {
+        normalize_root(root, &mut notes);
+    }
+    walk(document, &mut Vec::new(), &schemas, v3_1, &mut notes);
     notes
 }
 
-fn walk(value: &mut Value, path: &mut Vec<String>, schemas: &Value, notes: &mut Vec<Note>) {
+/// 3.1 makes `paths` optional and adds `webhooks` and `jsonSchemaDialect`. A client sends
+/// requests and receives none, so webhooks are left out, with a note.
+fn normalize_root(root: &mut Mapping, notes: &mut Vec<Note>) {
+    if !root.contains_key("paths") {
+        root.insert(Value::from("paths"), Value::Mapping(Mapping::new()));
+    }
+    root.remove("jsonSchemaDialect");
+    if let Some(Value::Mapping(webhooks)) = root.remove("webhooks") {
+        if !webhooks.is_empty() {
+            notes.push(Note {
+                pointer: "/webhooks".to_owned(),
+                message: format!("{} webhook(s) are not generated: a client sends requests, it does not receive them", webhooks.len()),
+            });
+        }
+    }
+}
+
+fn walk(value: &mut Value, path: &mut Vec<String>, schemas: &Value, v3_1: bool, notes: &mut Vec<Note>) {
     match value {
         Value::Mapping(map) => {
             expand_apifox_refs(map, path, schemas, notes);
             rename_schema_examples(map);
             restore_empty_enum_value(map, path, notes);
             split_type_array(map, path, notes);
+            read_null_type(map);
+            read_const(map);
+            read_numeric_exclusive_bounds(map);
+            stringify_string_enum(map, path, notes);
+            if v3_1 {
+                wrap_ref_with_schema_siblings(map);
+            }
             strip_ref_siblings(map, path, notes);
             for (key, child) in map.iter_mut() {
                 path.push(key_text(key));
-                walk(child, path, schemas, notes);
+                walk(child, path, schemas, v3_1, notes);
                 path.pop();
             }
         }
         Value::Sequence(items) => {
             for (index, child) in items.iter_mut().enumerate() {
                 path.push(index.to_string());
-                walk(child, path, schemas, notes);
+                walk(child, path, schemas, v3_1, notes);
                 path.pop();
             }
         }
@@ -106,6 +134,10 @@ fn split_type_array(map: &mut Mapping, path: &[String], notes: &mut Vec<Note>) {
         [single] => {
             map.insert(Value::from("type"), Value::from(single.as_str()));
         }
+        [] if nullable => {
+            map.insert(Value::from("type"), Value::from("null"));
+            return;
+        }
         _ => {
             map.remove("type");
             notes.push(Note {
@@ -119,6 +151,90 @@ fn split_type_array(map: &mut Mapping, path: &[String], notes: &mut Vec<Note>) {
     }
     if nullable {
         map.insert(Value::from("nullable"), Value::from(true));
+    }
+}
+
+/// The extension marking a schema that allows only `null` (3.1's `type: 'null'`), so a
+/// `oneOf`/`anyOf` reader can tell "or null" from "or anything".
+pub const NULL_TYPE: &str = "x-null-type";
+
+/// 3.1's `type: 'null'` (alone, or left over from a type array) becomes a nullable schema
+/// marked [`NULL_TYPE`].
+fn read_null_type(map: &mut Mapping) {
+    if map.get("type").and_then(Value::as_str) == Some("null") {
+        map.remove("type");
+        map.insert(Value::from("nullable"), Value::from(true));
+        map.insert(Value::from(NULL_TYPE), Value::from(true));
+    }
+}
+
+/// `const: v` is a one-value enum (a `const: null` stays a null type).
+fn read_const(map: &mut Mapping) {
+    let Some(value) = map.remove("const") else { return };
+    if value.is_null() {
+        map.insert(Value::from("nullable"), Value::from(true));
+        map.insert(Value::from(NULL_TYPE), Value::from(true));
+        return;
+    }
+    if !map.contains_key("type") {
+        let inferred = match &value {
+            Value::String(_) => Some("string"),
+            Value::Bool(_) => Some("boolean"),
+            Value::Number(n) if n.is_i64() || n.is_u64() => Some("integer"),
+            Value::Number(_) => Some("number"),
+            _ => None,
+        };
+        if let Some(inferred) = inferred {
+            map.insert(Value::from("type"), Value::from(inferred));
+        }
+    }
+    map.insert(Value::from("enum"), Value::Sequence(vec![value]));
+}
+
+/// 3.1's `exclusiveMinimum: 5` is 3.0's `minimum: 5, exclusiveMinimum: true` (same for maximum).
+fn read_numeric_exclusive_bounds(map: &mut Mapping) {
+    for (exclusive, bound) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
+        if let Some(limit) = map.get(exclusive).filter(|v| v.is_number()).cloned() {
+            map.insert(Value::from(bound), limit);
+            map.insert(Value::from(exclusive), Value::from(true));
+        }
+    }
+}
+
+/// A string schema's enum lists strings on the wire; numbers or booleans written without quotes
+/// (`enum: [1, 2]` under `type: string`) are their text.
+fn stringify_string_enum(map: &mut Mapping, path: &[String], notes: &mut Vec<Note>) {
+    if map.get("type").and_then(Value::as_str) != Some("string") {
+        return;
+    }
+    let Some(Value::Sequence(values)) = map.get_mut("enum") else { return };
+    let mut changed = false;
+    for value in values.iter_mut() {
+        let text = match value {
+            Value::Number(n) => n.to_string(),
+            Value::Bool(b) => b.to_string(),
+            _ => continue,
+        };
+        *value = Value::from(text);
+        changed = true;
+    }
+    if changed {
+        notes.push(Note { pointer: here(path, &["enum"]), message: "unquoted enum values of a string schema are read as their text".to_owned() });
+    }
+}
+
+/// In 3.1 a `$ref` may have schema keywords beside it (`nullable`, `default`, a narrower
+/// `description`...), and they apply. 3.0 ignores them, so they are kept by wrapping the
+/// reference in a one-part `allOf`, which reads as the referenced type with those facts.
+fn wrap_ref_with_schema_siblings(map: &mut Mapping) {
+    let applies = |key: &Value| !matches!(key.as_str(), Some("$ref" | "description" | "summary")) && !key.as_str().is_some_and(|k| k.starts_with("x-"));
+    if !map.contains_key("$ref") || !map.keys().any(applies) {
+        return;
+    }
+    if let Some(reference) = map.remove("$ref") {
+        let mut only = Mapping::new();
+        only.insert(Value::from("$ref"), reference);
+        map.insert(Value::from("allOf"), Value::Sequence(vec![Value::Mapping(only)]));
     }
 }
 
