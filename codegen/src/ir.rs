@@ -169,16 +169,7 @@ impl Api {
             }
         }
         for def in &mut self.types {
-            match &mut def.kind {
-                TypeKind::Struct { fields, additional } => {
-                    fields.iter_mut().for_each(|f| visit(&mut f.ty, before, after));
-                    if let Some(additional) = additional {
-                        visit(additional, before, after);
-                    }
-                }
-                TypeKind::Alias { target } => visit(target, before, after),
-                TypeKind::Enum { .. } => {}
-            }
+            def.kind.referenced_types_mut().into_iter().for_each(|ty| visit(ty, before, after));
         }
         for operation in &mut self.operations {
             operation.parameters.iter_mut().for_each(|p| visit(&mut p.ty, before, after));
@@ -555,6 +546,47 @@ pub enum TypeKind {
         #[serde(rename = "type")]
         target: TypeRef,
     },
+    /// One of several types (`oneOf`, `anyOf`). With a `tag`, the value of that property says
+    /// which; without one, variants are tried in order, most specific first.
+    Union {
+        /// The discriminating property's wire name, when there is one.
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        tag: Option<String>,
+        variants: Vec<Variant>,
+    },
+}
+
+/// One alternative of a [`TypeKind::Union`].
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Variant {
+    /// The Rust variant name (decided by the names pass).
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: TypeRef,
+    /// The tag values that select this variant, in a tagged union.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub tags: Vec<String>,
+}
+
+impl TypeKind {
+    /// Every type expression the kind refers to (field types, alias target, variant types).
+    pub fn referenced_types(&self) -> Vec<&TypeRef> {
+        match self {
+            TypeKind::Struct { fields, additional } => fields.iter().map(|f| &f.ty).chain(additional.iter()).collect(),
+            TypeKind::Alias { target } => vec![target],
+            TypeKind::Union { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
+            TypeKind::Enum { .. } => Vec::new(),
+        }
+    }
+
+    fn referenced_types_mut(&mut self) -> Vec<&mut TypeRef> {
+        match self {
+            TypeKind::Struct { fields, additional } => fields.iter_mut().map(|f| &mut f.ty).chain(additional.iter_mut()).collect(),
+            TypeKind::Alias { target } => vec![target],
+            TypeKind::Union { variants, .. } => variants.iter_mut().map(|v| &mut v.ty).collect(),
+            TypeKind::Enum { .. } => Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]

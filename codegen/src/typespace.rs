@@ -87,6 +87,9 @@ pub fn same_shape(a: &TypeKind, b: &TypeKind) -> bool {
         }
         (TypeKind::Enum { values: va }, TypeKind::Enum { values: vb }) => va == vb,
         (TypeKind::Alias { target: ta }, TypeKind::Alias { target: tb }) => ta == tb,
+        (TypeKind::Union { tag: ta, variants: va }, TypeKind::Union { tag: tb, variants: vb }) => {
+            ta == tb && va.len() == vb.len() && va.iter().zip(vb).all(|(x, y)| x.ty == y.ty && x.tags == y.tags)
+        }
         _ => false,
     }
 }

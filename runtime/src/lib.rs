@@ -19,6 +19,7 @@ pub mod lenient;
 mod secret;
 pub mod signing;
 pub mod token;
+pub mod union;
 
 pub use client::ApiClient;
 pub use error::Error;

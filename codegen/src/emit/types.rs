@@ -12,7 +12,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{docs, ident};
-use crate::ir::{Api, EnumValue, Field, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Api, EnumValue, Field, TypeDef, TypeKind, TypeRef, Variant};
 use crate::passes::names;
 
 /// The Rust type of a type expression.
@@ -76,6 +76,7 @@ pub(crate) fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
             }
         }
         TypeKind::Enum { values } => open_enum(doc, &name, values),
+        TypeKind::Union { tag, variants } => union(api, def, doc, &name, tag.as_deref(), variants),
         TypeKind::Alias { target } => {
             let target = type_tokens(target);
             quote! {
@@ -106,6 +107,7 @@ fn is_eq(api: &Api, ty: &TypeRef, seen: &mut Vec<String>) -> bool {
                 }
                 TypeKind::Alias { target } => is_eq(api, target, seen),
                 TypeKind::Enum { .. } => true,
+                TypeKind::Union { variants, .. } => !def.received && variants.iter().all(|v| is_eq(api, &v.ty, seen)),
             }
         }
         _ => true,
@@ -270,6 +272,77 @@ fn open_enum(doc: TokenStream, name: &proc_macro2::Ident, values: &[EnumValue]) 
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+/// A union: one newtype variant per alternative. Untagged, serde tries the variants in the
+/// order the reader chose (most specific first); tagged, the tag property picks the variant and
+/// the whole object, tag included, decodes into it (`vendor_runtime::union`). A union the
+/// client receives keeps a value no variant takes in `Unknown`, so a new server shape never
+/// fails a call.
+fn union(api: &Api, def: &TypeDef, doc: TokenStream, name: &proc_macro2::Ident, tag: Option<&str>, variants: &[Variant]) -> TokenStream {
+    let eq = if is_eq(api, &TypeRef::Named(def.name.clone()), &mut Vec::new()) { quote! { Eq, } } else { quote! {} };
+    let unknown = ident(names::UNKNOWN_VARIANT);
+    let members = variants.iter().map(|variant| {
+        let variant_name = ident(&variant.name);
+        let ty = type_tokens(&variant.ty);
+        let text = match tag {
+            Some(tag) if !variant.tags.is_empty() => {
+                let values: Vec<String> = variant.tags.iter().map(|t| format!("`{tag}: {t}`")).collect();
+                format!(" {} on the wire.", values.join(" or "))
+            }
+            _ => format!(" A value that decodes as `{}`.", variant.ty),
+        };
+        quote! {
+            #[doc = #text]
+            #variant_name(#ty),
+        }
+    });
+    let keep_unknown = def.received.then(|| {
+        quote! {
+            /// A value no documented variant takes, kept as received.
+            #unknown(::serde_json::Value),
+        }
+    });
+    let Some(tag) = tag else {
+        return quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, #eq ::serde::Serialize, ::serde::Deserialize)]
+            #[serde(untagged)]
+            pub enum #name {
+                #(#members)*
+                #keep_unknown
+            }
+        };
+    };
+    let arms = variants.iter().map(|variant| {
+        let variant_name = ident(&variant.name);
+        let tags = &variant.tags;
+        quote! { #(::std::option::Option::Some(#tags))|* => rt::union::variant(value, Self::#variant_name), }
+    });
+    let otherwise = if def.received {
+        quote! { _ => ::std::result::Result::Ok(Self::#unknown(value)), }
+    } else {
+        quote! { _ => rt::union::unknown_tag(&value, #tag), }
+    };
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #eq ::serde::Serialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#members)*
+            #keep_unknown
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                match rt::union::tag(&value, #tag) {
+                    #(#arms)*
+                    #otherwise
+                }
             }
         }
     }

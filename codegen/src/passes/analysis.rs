@@ -6,7 +6,7 @@
 //! `Field::boxed`) instead of working them out again, so the client and the token source can
 //! never disagree on, say, where an envelope's payload is.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -65,7 +65,7 @@ pub fn type_at(api: &Api, ty: &TypeRef, path: &[String]) -> Option<TypeRef> {
             type_at(api, &field.ty, rest)
         }
         TypeKind::Alias { target } => type_at(api, target, path),
-        TypeKind::Enum { .. } => None,
+        TypeKind::Enum { .. } | TypeKind::Union { .. } => None,
     }
 }
 
@@ -99,14 +99,11 @@ fn received_types(api: &Api) -> BTreeSet<String> {
     while let Some(ty) = pending.pop() {
         match ty {
             TypeRef::Array(inner) | TypeRef::Map(inner) => pending.push(inner),
-            TypeRef::Named(name) if received.insert(name.clone()) => match api.type_def(name).map(|d| &d.kind) {
-                Some(TypeKind::Struct { fields, additional }) => {
-                    pending.extend(fields.iter().map(|f| &f.ty));
-                    pending.extend(additional.iter());
+            TypeRef::Named(name) if received.insert(name.clone()) => {
+                if let Some(def) = api.type_def(name) {
+                    pending.extend(def.kind.referenced_types());
                 }
-                Some(TypeKind::Alias { target }) => pending.push(target),
-                _ => {}
-            },
+            }
             _ => {}
         }
     }
@@ -114,8 +111,9 @@ fn received_types(api: &Api) -> BTreeSet<String> {
 }
 
 /// The struct fields that close a cycle of direct containment (`Node.next: Link`,
-/// `Link.node: Node`): such types would have infinite size, so these fields are boxed.
-/// Arrays and maps already break a cycle; `Option` does not.
+/// `Link.node: Node`, or through a union's variant): such types would have infinite size, so
+/// these fields are boxed. Arrays and maps already break a cycle; `Option` does not. A union's
+/// variants are edges too, but never boxed: every such cycle also passes through a field.
 fn cyclic_fields(api: &Api) -> BTreeSet<(String, String)> {
     let direct = |ty: &TypeRef| -> Option<String> {
         let mut ty = ty.clone();
@@ -123,34 +121,44 @@ fn cyclic_fields(api: &Api) -> BTreeSet<(String, String)> {
             let TypeRef::Named(name) = &ty else { return None };
             match api.type_def(name).map(|d| &d.kind) {
                 Some(TypeKind::Alias { target }) => ty = target.clone(),
-                Some(TypeKind::Struct { .. }) => return Some(name.clone()),
+                Some(TypeKind::Struct { .. } | TypeKind::Union { .. }) => return Some(name.clone()),
                 _ => return None,
             }
         }
     };
-    let edges: Vec<(String, String, String)> = api
+    // (from, field, to); a union's edges have no field.
+    let edges: Vec<(String, Option<String>, String)> = api
         .types
         .iter()
-        .filter_map(|def| match &def.kind {
-            TypeKind::Struct { fields, .. } => Some(fields.iter().filter_map(|f| direct(&f.ty).map(|to| (def.name.clone(), f.rust_name.clone(), to))).collect::<Vec<_>>()),
-            _ => None,
+        .flat_map(|def| match &def.kind {
+            TypeKind::Struct { fields, .. } => {
+                fields.iter().filter_map(|f| direct(&f.ty).map(|to| (def.name.clone(), Some(f.rust_name.clone()), to))).collect::<Vec<_>>()
+            }
+            TypeKind::Union { variants, .. } => variants.iter().filter_map(|v| direct(&v.ty).map(|to| (def.name.clone(), None, to))).collect(),
+            _ => Vec::new(),
         })
-        .flatten()
         .collect();
+    let mut next: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (from, _, to) in &edges {
+        next.entry(from.as_str()).or_default().push(to.as_str());
+    }
     let reaches = |from: &str, goal: &str| {
-        let mut seen: Vec<String> = Vec::new();
-        let mut pending = vec![from.to_owned()];
+        let mut seen: HashSet<&str> = HashSet::new();
+        let mut pending = vec![from];
         while let Some(node) = pending.pop() {
             if node == goal {
                 return true;
             }
-            if seen.contains(&node) {
-                continue;
+            if seen.insert(node) {
+                pending.extend(next.get(node).into_iter().flatten().copied());
             }
-            pending.extend(edges.iter().filter(|(s, _, _)| *s == node).map(|(_, _, to)| to.clone()));
-            seen.push(node);
         }
         false
     };
-    edges.iter().filter(|(from, _, to)| reaches(to, from)).map(|(from, field, _)| (from.clone(), field.clone())).collect()
+    edges
+        .iter()
+        .filter_map(|(from, field, to)| Some((from, field.as_ref()?, to)))
+        .filter(|(from, _, to)| reaches(to, from))
+        .map(|(from, field, _)| (from.clone(), field.clone()))
+        .collect()
 }

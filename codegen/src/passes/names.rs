@@ -181,6 +181,12 @@ fn name_members(kind: &mut TypeKind, warnings: &mut Vec<Warning>) {
                 value.variant = scope.claim(&spelled(&value.variant, Case::Camel), Case::Camel);
             }
         }
+        TypeKind::Union { variants, .. } => {
+            let mut scope = Scope::new(&[UNKNOWN_VARIANT]);
+            for variant in variants {
+                variant.name = scope.claim(&spelled(&variant.name, Case::Camel), Case::Camel);
+            }
+        }
         TypeKind::Alias { .. } => {}
     }
 }

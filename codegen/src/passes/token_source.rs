@@ -66,7 +66,7 @@ fn struct_fields<'a>(api: &'a Api, ty: &TypeRef) -> Option<(&'a str, &'a [Field]
     match &def.kind {
         TypeKind::Struct { fields, .. } => Some((def.name.as_str(), fields.as_slice())),
         TypeKind::Alias { target } => struct_fields(api, target),
-        TypeKind::Enum { .. } => None,
+        TypeKind::Enum { .. } | TypeKind::Union { .. } => None,
     }
 }
 

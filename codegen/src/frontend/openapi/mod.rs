@@ -12,6 +12,7 @@
 //! One reader beside the others: it imports no other format's reader, and what it shares with
 //! them comes from the page parts listed in [`super`].
 
+mod compose;
 mod normalize;
 mod schema;
 mod swagger2;
@@ -132,11 +133,13 @@ fn read_fence(document: &Document, fence: &Fence, api: &mut ApiBuilder) -> Resul
 /// Reads one OpenAPI document, `text`, whose line n is line `n + line_offset` of `document`;
 /// `only` restricts it to one operation.
 fn read_text(document: &Document, text: &str, line_offset: u32, only: Option<(Method, String)>, api: &mut ApiBuilder) -> Result<(), Vec<Diagnostic>> {
+    let syntax = if text.trim_start().starts_with('{') { "JSON" } else { "YAML" };
+    let container = if line_offset == 0 && text.len() == document.text.len() { "document" } else { "block" };
     let mut value: Value = serde_yaml::from_str(text).map_err(|e| {
         let (line, column) = e
             .location()
             .map_or((line_offset + 1, 0), |l| (crate::diagnostic::to_u32(l.line()) + line_offset, crate::diagnostic::to_u32(l.column())));
-        vec![Diagnostic::error(&document.path, &document.text, line, column, format!("invalid YAML or JSON in the OpenAPI document: {}", without_location(&e.to_string())))]
+        vec![Diagnostic::error(&document.path, &document.text, line, column, format!("invalid {syntax} in the OpenAPI {container}: {}", without_location(&e.to_string())))]
     })?;
     let yaml = PageYaml::new(document, text, line_offset);
     let mut notes = swagger2::upgrade(&mut value);

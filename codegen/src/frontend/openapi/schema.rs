@@ -30,16 +30,16 @@ impl Hint {
     }
 
     /// For a type inside field `field` of type `parent`: `Field`, then `ParentField`.
-    fn field(parent: &str, field: &str) -> Hint {
+    pub(super) fn field(parent: &str, field: &str) -> Hint {
         let own = naming::camel_ident(field);
         Hint { candidates: vec![own.clone(), format!("{parent}{own}")] }
     }
 
-    fn suffixed(&self, suffix: &str) -> Hint {
+    pub(super) fn suffixed(&self, suffix: &str) -> Hint {
         Hint { candidates: self.candidates.iter().map(|c| format!("{c}{suffix}")).collect() }
     }
 
-    fn primary(&self) -> &str {
+    pub(super) fn primary(&self) -> &str {
         self.candidates.first().map_or("Type", String::as_str)
     }
 }
@@ -58,8 +58,13 @@ pub(crate) struct Typed {
 }
 
 impl Typed {
-    fn of(ty: TypeRef) -> Typed {
+    pub(super) fn of(ty: TypeRef) -> Typed {
         Typed { ty, nullable: false, format: None, default: None, description: None, examples: Vec::new(), allowed: Vec::new() }
+    }
+
+    /// `any`, with what the schema says beside its type: nullable, default, description.
+    pub(super) fn annotated(data: &openapiv3::SchemaData) -> Typed {
+        Typed { nullable: data.nullable, default: data.default.clone(), description: description(data), ..Typed::of(TypeRef::Any) }
     }
 }
 
@@ -134,71 +139,74 @@ impl<'a> SchemaReader<'a> {
     fn definition(&mut self, api: &mut ApiBuilder, schema: &ReferenceOr<Schema>, name: &str, at: &str) -> Result<TypeDef, Diagnostic> {
         let source = self.context.source(at);
         let hint = Hint::named(name.to_owned());
-        if let ReferenceOr::Item(item) = schema {
-            if let Some(kind) = self.own_kind(api, item, &hint, at)? {
-                return Ok(TypeDef {
-                    name: name.to_owned(),
-                    description: item.schema_data.description.clone(),
-                    kind,
-                    examples: examples(self.context, &item.schema_data, at),
-                    received: false,
-                    source,
-                });
-            }
-        }
-        let typed = self.type_of(api, schema, &hint, at)?;
-        Ok(TypeDef {
-            name: name.to_owned(),
-            description: typed.description,
-            kind: TypeKind::Alias { target: typed.ty },
-            examples: Vec::new(),
-            received: false,
-            source,
-        })
+        let (kind, description, examples) = match schema {
+            ReferenceOr::Reference { reference } => (TypeKind::Alias { target: self.reference(reference, at)? }, None, Vec::new()),
+            ReferenceOr::Item(item) => match self.read(api, item, &hint, at)? {
+                Read::Kind { kind, .. } => (kind, description(&item.schema_data), examples(self.context, &item.schema_data, at)),
+                Read::Type(typed) => (TypeKind::Alias { target: typed.ty }, typed.description, Vec::new()),
+            },
+        };
+        Ok(TypeDef { name: name.to_owned(), description, kind, examples, received: false, source })
     }
 
-    /// The struct or enum a schema defines by itself, if it is one.
-    fn own_kind(&mut self, api: &mut ApiBuilder, schema: &Schema, hint: &Hint, at: &str) -> Result<Option<TypeKind>, Diagnostic> {
+    /// The type of a value described by `schema`; inline structs, enums and unions are added
+    /// to the type space under `hint`.
+    pub fn type_of(&mut self, api: &mut ApiBuilder, schema: &ReferenceOr<Schema>, hint: &Hint, at: &str) -> Result<Typed, Diagnostic> {
+        match schema {
+            ReferenceOr::Reference { reference } => self.reference(reference, at).map(Typed::of),
+            ReferenceOr::Item(schema) => self.type_of_item(api, schema, hint, at),
+        }
+    }
+
+    /// [`Self::type_of`] for a schema held in a `Box`, as properties and items are.
+    pub fn type_of_boxed(&mut self, api: &mut ApiBuilder, schema: &ReferenceOr<Box<Schema>>, hint: &Hint, at: &str) -> Result<Typed, Diagnostic> {
+        match schema {
+            ReferenceOr::Reference { reference } => self.reference(reference, at).map(Typed::of),
+            ReferenceOr::Item(schema) => self.type_of_item(api, schema, hint, at),
+        }
+    }
+
+    fn type_of_item(&mut self, api: &mut ApiBuilder, schema: &Schema, hint: &Hint, at: &str) -> Result<Typed, Diagnostic> {
+        match self.read(api, schema, hint, at)? {
+            Read::Kind { kind, nullable } => {
+                let data = &schema.schema_data;
+                let mut typed = Typed::annotated(data);
+                typed.nullable |= nullable;
+                let def = TypeDef {
+                    name: String::new(),
+                    description: typed.description.clone(),
+                    kind,
+                    examples: examples(self.context, data, at),
+                    received: false,
+                    source: self.context.source(at),
+                };
+                typed.ty = TypeRef::Named(api.types.add(&hint.candidates, def));
+                Ok(typed)
+            }
+            Read::Type(typed) => Ok(typed),
+        }
+    }
+
+    /// What an inline schema is: a type of its own (struct, enum, union), or a type expression.
+    fn read(&mut self, api: &mut ApiBuilder, schema: &Schema, hint: &Hint, at: &str) -> Result<Read, Diagnostic> {
+        let data = &schema.schema_data;
+        let mut typed = Typed::annotated(data);
+        let kind = |kind: TypeKind, nullable: bool| Ok(Read::Kind { kind, nullable: data.nullable || nullable });
         match &schema.schema_kind {
-            SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => Ok(Some(enum_kind(&s.enumeration))),
+            SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => return kind(enum_kind(&s.enumeration), s.enumeration.contains(&None)),
             SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() => {
-                self.struct_kind(api, &o.properties, &o.required, o.additional_properties.as_ref(), hint, at).map(Some)
+                let properties = Property::all(&o.properties, at);
+                return kind(self.struct_kind(api, &properties, &o.required, o.additional_properties.as_ref(), hint, at)?, false);
             }
             SchemaKind::Any(a) if !a.properties.is_empty() => {
-                self.struct_kind(api, &a.properties, &a.required, a.additional_properties.as_ref(), hint, at).map(Some)
+                let properties = Property::all(&a.properties, at);
+                return kind(self.struct_kind(api, &properties, &a.required, a.additional_properties.as_ref(), hint, at)?, false);
             }
-            _ => Ok(None),
+            SchemaKind::AllOf { all_of } => return self.all_of(api, all_of, data, hint, at),
+            SchemaKind::OneOf { one_of } => return self.one_of(api, one_of, data, hint, &child(at, "oneOf")),
+            SchemaKind::AnyOf { any_of } => return self.one_of(api, any_of, data, hint, &child(at, "anyOf")),
+            _ => {}
         }
-    }
-
-    /// The type of a value described by `schema`; inline structs and enums are added to the
-    /// type space under `hint`.
-    pub fn type_of(&mut self, api: &mut ApiBuilder, schema: &ReferenceOr<Schema>, hint: &Hint, at: &str) -> Result<Typed, Diagnostic> {
-        let schema = match schema {
-            ReferenceOr::Reference { reference } => return self.reference(reference, at).map(Typed::of),
-            ReferenceOr::Item(schema) => schema,
-        };
-        let data = &schema.schema_data;
-        let mut typed = Typed::of(TypeRef::Any);
-        typed.nullable = data.nullable;
-        typed.default = data.default.clone();
-        typed.description = data.description.clone().filter(|d| !d.trim().is_empty());
-
-        if let Some(kind) = self.own_kind(api, schema, hint, at)? {
-            let nullable_enum = matches!(&schema.schema_kind, SchemaKind::Type(Type::String(s)) if s.enumeration.contains(&None));
-            typed.nullable |= nullable_enum;
-            let def = TypeDef {
-                name: String::new(),
-                description: typed.description.clone(),
-                kind,
-                examples: examples(self.context, data, at),
-                received: false,
-                source: self.context.source(at),
-            };
-            typed.ty = TypeRef::Named(api.types.add(&hint.candidates, def));
-            return Ok(typed);
-        }
-
         typed.examples = examples(self.context, data, at).into_iter().map(|e| e.value).collect();
         typed.ty = match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
@@ -223,19 +231,9 @@ impl<'a> SchemaReader<'a> {
             SchemaKind::Any(a) if a.additional_properties.is_some() || a.typ.as_deref() == Some("object") => {
                 self.map(api, a.additional_properties.as_ref(), &a.required, hint, at)?
             }
-            SchemaKind::Any(_) | SchemaKind::Not { .. } => TypeRef::Any,
-            SchemaKind::AllOf { all_of } if all_of.len() == 1 => {
-                let only = all_of.first().ok_or_else(|| self.context.error(at, "an empty allOf".to_owned()))?;
-                let inner = self.type_of(api, only, hint, at)?;
-                typed.nullable |= inner.nullable;
-                inner.ty
-            }
-            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::AllOf { .. } => {
-                api.warn(self.context.source(at), "a composed schema (oneOf/anyOf/allOf) is read as any JSON value");
-                TypeRef::Any
-            }
+            _ => TypeRef::Any,
         };
-        Ok(typed)
+        Ok(Read::Type(typed))
     }
 
     fn reference(&self, reference: &str, at: &str) -> Result<TypeRef, Diagnostic> {
@@ -252,7 +250,7 @@ impl<'a> SchemaReader<'a> {
 
     fn array(&mut self, api: &mut ApiBuilder, items: Option<&ReferenceOr<Box<Schema>>>, hint: &Hint, at: &str) -> Result<TypeRef, Diagnostic> {
         let item = match items {
-            Some(items) => self.type_of(api, &unbox(items), &hint.suffixed("Item"), &child(at, "items"))?.ty,
+            Some(items) => self.type_of_boxed(api, items, &hint.suffixed("Item"), &child(at, "items"))?.ty,
             None => TypeRef::Any,
         };
         Ok(TypeRef::Array(Box::new(item)))
@@ -272,26 +270,26 @@ impl<'a> SchemaReader<'a> {
         Ok(TypeRef::Map(Box::new(value)))
     }
 
-    fn struct_kind(
+    pub(super) fn struct_kind(
         &mut self,
         api: &mut ApiBuilder,
-        properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>,
+        properties: &[Property<'_>],
         required: &[String],
         additional: Option<&AdditionalProperties>,
         hint: &Hint,
         at: &str,
     ) -> Result<TypeKind, Diagnostic> {
         let mut fields: Vec<Field> = Vec::new();
-        for (wire, schema) in properties {
-            let field_at = child(&child(at, "properties"), wire);
-            let typed = self.type_of(api, &unbox(schema), &Hint::field(hint.primary(), wire), &field_at)?;
+        for Property { wire, schema, at: field_at } in properties {
+            let wire = *wire;
+            let typed = self.type_of_boxed(api, schema, &Hint::field(hint.primary(), wire), field_at)?;
             // A proposal: `passes::names` makes it unique within the struct.
             let rust_name = naming::snake_ident(wire);
             fields.push(Field {
-                wire_name: wire.clone(),
+                wire_name: wire.to_owned(),
                 rust_name,
                 ty: typed.ty,
-                required: required.contains(wire),
+                required: required.iter().any(|r| r == wire),
                 nullable: typed.nullable,
                 default: typed.default,
                 format: typed.format,
@@ -301,10 +299,10 @@ impl<'a> SchemaReader<'a> {
                 also_accepts: None,
                 secret: false,
                 boxed: false,
-                source: self.context.source(&field_at),
+                source: self.context.source(field_at),
             });
         }
-        for key in required.iter().filter(|k| !properties.contains_key(*k)) {
+        for key in required.iter().filter(|k| !properties.iter().any(|p| p.wire == k.as_str())) {
             api.warn(self.context.source(&child(at, "required")), format!("required property `{key}` is not defined in `properties`; ignored"));
         }
         let additional = match additional {
@@ -346,14 +344,34 @@ impl<'a> SchemaReader<'a> {
     }
 }
 
-fn unbox(schema: &ReferenceOr<Box<Schema>>) -> ReferenceOr<Schema> {
-    match schema {
-        ReferenceOr::Reference { reference } => ReferenceOr::Reference { reference: reference.clone() },
-        ReferenceOr::Item(schema) => ReferenceOr::Item((**schema).clone()),
+/// A property of a struct being read: its wire name, schema, and where it is documented
+/// (for a struct merged from `allOf` parts, each property points into its own part).
+pub(super) struct Property<'s> {
+    pub wire: &'s str,
+    pub schema: &'s ReferenceOr<Box<Schema>>,
+    pub at: String,
+}
+
+impl<'s> Property<'s> {
+    pub fn all(properties: &'s indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>, at: &str) -> Vec<Property<'s>> {
+        let under = child(at, "properties");
+        properties.iter().map(|(wire, schema)| Property { wire, schema, at: child(&under, wire) }).collect()
     }
 }
 
-fn enum_kind(values: &[Option<String>]) -> TypeKind {
+/// What a schema read on its own turned out to be.
+pub(super) enum Read {
+    /// A type of its own: named after the component, or after the hint when inline.
+    Kind { kind: TypeKind, nullable: bool },
+    /// A type expression (a primitive, an array, a map, a reference).
+    Type(Typed),
+}
+
+fn description(data: &openapiv3::SchemaData) -> Option<String> {
+    data.description.clone().filter(|d| !d.trim().is_empty())
+}
+
+pub(super) fn enum_kind(values: &[Option<String>]) -> TypeKind {
     let mut out: Vec<EnumValue> = Vec::new();
     for wire in values.iter().flatten() {
         // A proposal: `passes::names` makes it unique within the enum.
