@@ -5,6 +5,7 @@
 //! checks `generated/`; the `xtask` binary is a thin command line over it.
 
 pub mod builder;
+pub mod coverage;
 pub mod diagnostic;
 pub mod emit;
 pub mod frontend;

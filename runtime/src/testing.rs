@@ -15,11 +15,25 @@ pub struct Examples {
 impl Examples {
     /// Decodes `json` (the example at `source`) as `T`, encodes it again, and records a
     /// failure unless the result equals `json` and none of `secrets` (the example's tokens and
-    /// passwords) shows in the value's `Debug`. Numbers compare by value (`400` equals
+    /// passwords) shows in the value's `Debug`. A `null` member equals an absent one. Numbers compare by value (`400` equals
     /// `400.0`): JSON does not tell them apart.
     pub fn round_trip<T: DeserializeOwned + Serialize + std::fmt::Debug>(&mut self, source: &str, json: &str, secrets: &[&str]) -> &mut Self {
         if let Err(why) = round_trip::<T>(json, secrets) {
             self.failures.push(format!("{source}: {why}"));
+        }
+        self
+    }
+
+    /// Decodes `json` (an example of one alternative of union `T`, documented at `source`) as
+    /// `T`, and records a failure unless `is` says it chose that alternative, `variant`: the
+    /// union tries its variants in an order meant to give each documented example the variant
+    /// the document means.
+    pub fn decodes_as<T: DeserializeOwned + std::fmt::Debug>(&mut self, source: &str, json: &str, variant: &str, is: fn(&T) -> bool) -> &mut Self {
+        let type_name = std::any::type_name::<T>();
+        match serde_json::from_str::<T>(json) {
+            Ok(decoded) if is(&decoded) => {}
+            Ok(decoded) => self.failures.push(format!("{source}: the example decodes into {type_name} as {decoded:?}, not as variant {variant}")),
+            Err(e) => self.failures.push(format!("{source}: the example does not decode into {type_name}: {e}\n{json}")),
         }
         self
     }
@@ -49,8 +63,11 @@ fn same_json(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
         (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y)),
+        // A member that is `null` on one side may be absent on the other: an optional field
+        // that is `None` is left out when encoded.
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
+            let present = |map: &serde_json::Map<String, Value>| map.values().filter(|v| !v.is_null()).count();
+            present(x) == present(y) && x.iter().all(|(k, v)| y.get(k).map_or(v.is_null(), |w| same_json(v, w)))
         }
         _ => a == b,
     }
@@ -67,6 +84,25 @@ mod tests {
         assert_eq!(examples.failures.len(), 2);
         assert!(examples.failures[0].starts_with("a.md:2: the example does not decode"), "{:?}", examples.failures);
         assert!(examples.failures[1].starts_with("a.md:3: "), "{:?}", examples.failures);
+    }
+
+    #[test]
+    fn an_example_decoding_into_another_variant_fails() {
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(untagged)]
+        enum Either {
+            Number(f64),
+            Text(String),
+        }
+        let mut examples = Examples::default();
+        examples
+            .decodes_as::<Either>("a.md:1", "\"x\"", "Text", |v| matches!(v, Either::Text(_)))
+            .decodes_as::<Either>("a.md:2", "1", "Text", |v| matches!(v, Either::Text(_)))
+            .decodes_as::<Either>("a.md:3", "[]", "Text", |v| matches!(v, Either::Text(_)));
+        assert_eq!(examples.failures.len(), 2, "{:?}", examples.failures);
+        assert!(examples.failures[0].starts_with("a.md:2: the example decodes into"), "{:?}", examples.failures);
+        assert!(examples.failures[0].contains("not as variant Text"), "{:?}", examples.failures);
+        assert!(examples.failures[1].starts_with("a.md:3: the example does not decode"), "{:?}", examples.failures);
     }
 
     #[test]

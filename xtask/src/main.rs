@@ -3,14 +3,19 @@
 //! - `cargo xtask regenerate`: reads `specs/`, writes `generated/src/` (all files or none).
 //! - `cargo xtask check`: fails, naming each file, when `generated/src/` is stale.
 //! - `cargo xtask ir [API]`: prints the intermediate model as YAML.
+//! - `cargo xtask coverage [API]`: prints each API's coverage line and every warning.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use codegen::coverage::Coverage;
+use codegen::ir::Api;
 use codegen::workspace::{Generation, Workspace};
 use codegen::Diagnostic;
 
-const USAGE: &str = "usage: cargo xtask <regenerate | check | ir [API]>";
+const USAGE: &str = "usage: cargo xtask <regenerate | check | ir [API] | coverage [API]>";
+/// How many warnings `regenerate` lists one by one per API before it only counts them.
+const LISTED_WARNINGS: usize = 20;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -20,6 +25,8 @@ fn main() -> ExitCode {
         ["check"] => check(&workspace),
         ["ir"] => ir(&workspace, None),
         ["ir", api] => ir(&workspace, Some(api)),
+        ["coverage"] => coverage(&workspace, None),
+        ["coverage", api] => coverage(&workspace, Some(api)),
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)
@@ -68,15 +75,12 @@ fn regenerate(workspace: &Workspace) -> ExitCode {
         eprint!("{notice}");
     }
     for api in &generation.apis {
-        println!(
-            "{:<12} {} operation(s), {} type(s), {} warning(s)",
-            api.name,
-            api.operations.len(),
-            api.types.len(),
-            api.warnings.len()
-        );
-        for warning in &api.warnings {
+        println!("{}", Coverage::of(api));
+        for warning in api.warnings.iter().take(LISTED_WARNINGS) {
             println!("  warning: {warning}");
+        }
+        if api.warnings.len() > LISTED_WARNINGS {
+            println!("  … and {} more warning(s): `cargo xtask coverage {}` lists them all", api.warnings.len() - LISTED_WARNINGS, api.name);
         }
     }
     for path in &summary.written {
@@ -110,14 +114,32 @@ fn check(workspace: &Workspace) -> ExitCode {
     }
 }
 
-fn ir(workspace: &Workspace, only: Option<&str>) -> ExitCode {
-    let Some(generation) = generate(workspace) else { return ExitCode::FAILURE };
-    let selected: Vec<_> = generation.apis.iter().filter(|api| only.is_none_or(|name| api.name == name)).collect();
+/// The APIs `only` names (all when `None`); `None` after reporting an unknown name.
+fn select<'g>(generation: &'g Generation, only: Option<&str>) -> Option<Vec<&'g Api>> {
+    let selected: Vec<&Api> = generation.apis.iter().filter(|api| only.is_none_or(|name| api.name == name)).collect();
     if selected.is_empty() {
         let known: Vec<&str> = generation.apis.iter().map(|api| api.name.as_str()).collect();
         eprintln!("error: no API named `{}`; known: {}", only.unwrap_or_default(), known.join(", "));
-        return ExitCode::FAILURE;
+        return None;
     }
+    Some(selected)
+}
+
+fn coverage(workspace: &Workspace, only: Option<&str>) -> ExitCode {
+    let Some(generation) = generate(workspace) else { return ExitCode::FAILURE };
+    let Some(selected) = select(&generation, only) else { return ExitCode::FAILURE };
+    for api in selected {
+        println!("{}", Coverage::of(api));
+        for warning in &api.warnings {
+            println!("  warning [{}]: {warning}", codegen::coverage::kind_of(warning));
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn ir(workspace: &Workspace, only: Option<&str>) -> ExitCode {
+    let Some(generation) = generate(workspace) else { return ExitCode::FAILURE };
+    let Some(selected) = select(&generation, only) else { return ExitCode::FAILURE };
     for api in selected {
         match serde_yaml::to_string(api) {
             Ok(yaml) => print!("---\n{yaml}"),

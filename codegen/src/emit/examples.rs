@@ -60,6 +60,28 @@ fn field_example_matters(field: &Field) -> bool {
     field.secret || matches!(field.ty, TypeRef::Named(_) | TypeRef::Array(_) | TypeRef::Map(_))
 }
 
+/// For every union variant whose type has documented examples: each example, decoded as the
+/// union, must choose that variant (the test of an untagged union's order and of its tags).
+fn variant_choices(api: &Api) -> Vec<TokenStream> {
+    let mut checks = Vec::new();
+    for def in &api.types {
+        let TypeKind::Union { variants, .. } = &def.kind else { continue };
+        let union = super::ident(&def.name);
+        for variant in variants {
+            let TypeRef::Named(name) = &variant.ty else { continue };
+            let Some(variant_def) = api.type_def(name) else { continue };
+            let label = &variant.name;
+            let member = super::ident(label);
+            for example in &variant_def.examples {
+                let source = example.source.to_string();
+                let json = serde_json::to_string(&example.value).unwrap_or_default();
+                checks.push(quote! { .decodes_as::<#union>(#source, #json, #label, |value| matches!(value, #union::#member(_))) });
+            }
+        }
+    }
+    checks
+}
+
 pub(crate) fn example_tests(api: &Api) -> TokenStream {
     let mut cases: Vec<Case> = Vec::new();
     for operation in &api.operations {
@@ -86,7 +108,8 @@ pub(crate) fn example_tests(api: &Api) -> TokenStream {
             }
         }
     }
-    if cases.is_empty() {
+    let choices = variant_choices(api);
+    if cases.is_empty() && choices.is_empty() {
         return quote! {};
     }
     let checks = cases.iter().map(|case| {
@@ -94,6 +117,7 @@ pub(crate) fn example_tests(api: &Api) -> TokenStream {
         let json = serde_json::to_string(value).unwrap_or_default();
         quote! { .round_trip::<#ty>(#source, #json, &[#(#secrets),*]) }
     });
+    let checks = checks.chain(choices);
     quote! {
         #[cfg(test)]
         mod examples {

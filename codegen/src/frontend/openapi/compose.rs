@@ -242,6 +242,9 @@ impl<'a> SchemaReader<'a> {
             let rank = self.rank(branch, branch_at);
             variants.push((Variant { name, ty, tags: branch_tags }, rank));
         }
+        if says_nothing(variants.iter().map(|(v, _)| &v.ty)) {
+            return Ok(Read::Type(Typed { nullable, ..own }));
+        }
         let tag = tags.map(|(property, _)| property);
         if tag.is_none() {
             variants.sort_by_key(|(_, rank)| *rank);
@@ -403,6 +406,22 @@ fn is_annotation(any: &openapiv3::AnySchema) -> bool {
 
 fn compatible(a: Broad, b: Broad) -> bool {
     a == b
+}
+
+/// Whether alternatives, together, allow any JSON value: untyped arrays and objects beside
+/// scalars (`anyOf: [string, number, boolean, array, object]`), so the value is `any`.
+fn says_nothing<'t>(types: impl Iterator<Item = &'t TypeRef>) -> bool {
+    let (mut array, mut object, mut scalar) = (false, false, false);
+    for ty in types {
+        match ty {
+            TypeRef::Any => return true,
+            TypeRef::Array(item) if **item == TypeRef::Any => array = true,
+            TypeRef::Map(value) if **value == TypeRef::Any => object = true,
+            TypeRef::String | TypeRef::Integer { .. } | TypeRef::Number | TypeRef::Boolean => scalar = true,
+            _ => return false,
+        }
+    }
+    array && object && scalar
 }
 
 /// The variant name of an alternative that is not a named type.
