@@ -84,7 +84,8 @@ fn walk(value: &mut Value, path: &mut Vec<String>, schemas: &Value, v3_1: bool, 
     }
 }
 
-fn key_text(key: &Value) -> String {
+/// A mapping key as a JSON pointer segment (unescaped).
+pub(super) fn key_text(key: &Value) -> String {
     match key {
         Value::String(s) => s.clone(),
         Value::Number(n) => n.to_string(),
