@@ -165,7 +165,7 @@ impl<'a> SchemaReader<'a> {
                             if !compatible(b, a) {
                                 return Err(self
                                     .context
-                                    .error(&property.at, format!("allOf parts disagree on property `{}`: {b:?} at line {}, {a:?} here", property.wire, self.context.yaml.line(&earlier.at)))
+                                    .error(&property.at, format!("allOf parts disagree on property `{}`: {b:?} at line {}, {a:?} here", property.wire, self.context.yaml.line(&self.context.written(&earlier.at))))
                                     .with_hint("make the parts agree, or correct one of them in the API's overlay"));
                             }
                         }

@@ -44,9 +44,9 @@ pub fn is_openapi_fence(fence: &Fence) -> bool {
 }
 
 /// Whether a whole document is an OpenAPI file: a JSON object with an `openapi` (or `swagger`)
-/// member, or YAML whose first key sits at the root and which has a root `openapi:` line. A
-/// markdown page never starts with a root YAML key followed by no fence, so pages holding
-/// OpenAPI in a fence are not taken for files.
+/// member, or YAML that starts with a key and has an `openapi:` (or `swagger:`) key as
+/// indented as that first one. A page holding OpenAPI in a fence has a fence line, so it is
+/// never taken for a file.
 pub fn is_openapi_document(text: &str) -> bool {
     let text = text.trim_start_matches('\u{feff}');
     if text.trim_start().starts_with('{') {
@@ -56,19 +56,25 @@ pub fn is_openapi_document(text: &str) -> bool {
         let trimmed = line.trim();
         !(trimmed.is_empty() || trimmed.starts_with('#') || trimmed == "---" || trimmed.starts_with('%'))
     });
-    let starts_with_root_key = significant.next().is_some_and(is_root_key_line);
+    // The root keys' indentation: most files use none, some indent every root key alike.
+    let Some(indent) = significant.next().filter(|line| is_key_line(line)).map(|line| line.len() - line.trim_start().len()) else {
+        return false;
+    };
     let has_fence = text.lines().any(|line| {
         let trimmed = line.trim_start();
         trimmed.starts_with("```") || trimmed.starts_with("~~~")
     });
-    starts_with_root_key && !has_fence && declares_version_in_yaml(text)
+    let declares_version = text.lines().any(|line| {
+        line.len() - line.trim_start().len() == indent && VERSION_KEYS.iter().any(|key| line.trim_start().strip_prefix(key).is_some_and(|rest| rest.starts_with(':')))
+    });
+    !has_fence && declares_version
 }
 
-/// `key: value` (or `key:`) at column 0, a bare or quoted key without spaces.
-fn is_root_key_line(line: &str) -> bool {
-    let Some((key, _)) = line.split_once(':') else { return false };
+/// `key: value` (or `key:`), a bare or quoted key without spaces.
+fn is_key_line(line: &str) -> bool {
+    let Some((key, _)) = line.trim_start().split_once(':') else { return false };
     let key = key.trim_matches(|c| c == '"' || c == '\'');
-    !key.is_empty() && !line.starts_with(char::is_whitespace) && !key.contains(char::is_whitespace)
+    !key.is_empty() && !key.contains(char::is_whitespace)
 }
 
 fn declares_version_in_yaml(text: &str) -> bool {
@@ -103,15 +109,38 @@ pub(crate) struct Context<'a> {
     /// The fence's YAML; its offset is the page line of the fence's first content line, minus one.
     pub yaml: PageYaml<'a>,
     pub spec: &'a OpenAPI,
+    /// The text is a Swagger 2.0 document: pointers into the upgraded 3.0 form are mapped back
+    /// to where 2.0 writes the same item before their lines are looked up.
+    pub swagger2: bool,
 }
 
+/// Where Swagger 2.0 keeps what OpenAPI 3.0 keeps under `components`.
+const SWAGGER2_SECTIONS: [(&str, &str); 4] = [
+    ("/components/schemas/", "/definitions/"),
+    ("/components/parameters/", "/parameters/"),
+    ("/components/responses/", "/responses/"),
+    ("/components/securitySchemes/", "/securityDefinitions/"),
+];
+
 impl Context<'_> {
+    /// The pointer in the document as written for `pointer` into the document as read.
+    pub fn written(&self, pointer: &str) -> String {
+        if self.swagger2 {
+            for (read, written) in SWAGGER2_SECTIONS {
+                if let Some(rest) = pointer.strip_prefix(read) {
+                    return format!("{written}{rest}");
+                }
+            }
+        }
+        pointer.to_owned()
+    }
+
     pub fn source(&self, pointer: &str) -> Source {
-        self.yaml.source(pointer)
+        self.yaml.source(&self.written(pointer))
     }
 
     pub fn error(&self, pointer: &str, message: impl Into<String>) -> Diagnostic {
-        self.yaml.error(pointer, message)
+        self.yaml.error(&self.written(pointer), message)
     }
 }
 
@@ -142,12 +171,13 @@ fn read_text(document: &Document, text: &str, line_offset: u32, only: Option<(Me
         vec![Diagnostic::error(&document.path, &document.text, line, column, format!("invalid {syntax} in the OpenAPI {container}: {}", without_location(&e.to_string())))]
     })?;
     let yaml = PageYaml::new(document, text, line_offset);
+    let swagger2 = value.get("swagger").is_some();
     let mut notes = swagger2::upgrade(&mut value);
     notes.extend(normalize::normalize(&mut value));
     let spec: OpenAPI = serde_path_to_error::deserialize(value).map_err(|e| {
         vec![yaml.error(&page::error_pointer(e.path()), format!("not a valid OpenAPI 3.0 document at `{}`: {}", e.path(), e.inner()))]
     })?;
-    let context = Context { yaml, spec: &spec };
+    let context = Context { yaml, spec: &spec, swagger2 };
     for note in notes {
         api.warn(context.source(&note.pointer), note.message);
     }
