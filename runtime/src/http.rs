@@ -9,13 +9,14 @@ use std::ops::Deref;
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE, COOKIE, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 use tracing::Instrument;
 
+use super::params::{self, QueryStyle};
 use super::Error;
 
 /// Transport settings of a client; every field has a default fit for token endpoints.
@@ -137,6 +138,9 @@ impl HttpClient {
 
     /// Sends `request`, retrying as [`RetryPolicy`] allows, and reads the whole answer.
     pub async fn send<E>(&self, request: Request) -> Result<RawResponse, Error<E>> {
+        if let Some(why) = &request.problem {
+            return Err(Error::InvalidRequest(why.clone()));
+        }
         let url = self.url(&request)?;
         let span = tracing::info_span!(
             "api_call",
@@ -167,7 +171,14 @@ impl HttpClient {
             )));
         }
         if !request.query.is_empty() {
-            url.query_pairs_mut().extend_pairs(&request.query);
+            // Already percent-encoded by `params`; `set_query` encodes nothing it wrote.
+            match url.query().filter(|query| !query.is_empty()) {
+                Some(given) => {
+                    let whole = format!("{given}&{}", request.query);
+                    url.set_query(Some(&whole));
+                }
+                None => url.set_query(Some(&request.query)),
+            }
         }
         Ok(url)
     }
@@ -204,8 +215,25 @@ impl HttpClient {
 
     async fn send_once(&self, request: &Request, url: reqwest::Url, body: Option<Bytes>) -> Result<RawResponse, reqwest::Error> {
         let mut builder = self.http.request(request.method.clone(), url).timeout(self.config.timeout);
+        // One `Cookie` header (RFC 6265 §5.4): cookies set as headers join the cookie parameters.
+        let mut set_cookies: Option<String> = None;
         for (name, value) in &request.headers {
+            if name.eq_ignore_ascii_case("cookie") && !request.cookies.is_empty() {
+                match &mut set_cookies {
+                    Some(joined) => {
+                        joined.push_str("; ");
+                        joined.push_str(value);
+                    }
+                    None => set_cookies = Some(value.clone()),
+                }
+                continue;
+            }
             builder = builder.header(name.as_str(), value.as_str());
+        }
+        match set_cookies {
+            Some(joined) => builder = builder.header(COOKIE, format!("{joined}; {}", request.cookies)),
+            None if !request.cookies.is_empty() => builder = builder.header(COOKIE, request.cookies.as_str()),
+            None => {}
         }
         if let Some(body) = body {
             builder = builder.header(CONTENT_TYPE, HeaderValue::from_static("application/json")).body(body);
@@ -240,10 +268,15 @@ pub struct Request {
     path_template: &'static str,
     api: &'static str,
     operation: &'static str,
-    query: Vec<(String, String)>,
+    /// The query string, percent-encoded (`a=1&b=2`), without the `?`.
+    query: String,
     headers: Vec<(String, String)>,
+    /// The `Cookie` header's value (`a=1; b=2`), empty when there are no cookie parameters.
+    cookies: String,
     /// The encoded JSON body, or why it could not be encoded.
     body: Option<Result<Vec<u8>, String>>,
+    /// Why a parameter could not be written: the first such problem, reported by `send`.
+    problem: Option<String>,
 }
 
 impl Request {
@@ -256,15 +289,22 @@ impl Request {
             path_template,
             api: "",
             operation: "",
-            query: Vec::new(),
+            query: String::new(),
             headers: Vec::new(),
+            cookies: String::new(),
             body: None,
+            problem: None,
         }
     }
 
     /// The path with the template's parameters filled in, already percent-encoded (see
-    /// [`encode_path_segment`]).
+    /// [`path_param`](crate::path_param) and [`encode_path_segment`]). A segment `path_param`
+    /// could not write makes the request fail when sent.
     pub fn path(mut self, path: String) -> Self {
+        if let Some(why) = params::path_error(&path) {
+            let why = format!("a path parameter of `{}` does not serialise: {why}", self.path_template);
+            self.fail(why);
+        }
         self.path = path;
         self
     }
@@ -276,14 +316,63 @@ impl Request {
         self
     }
 
-    pub fn query(mut self, name: &str, value: impl ToString) -> Self {
-        self.query.push((name.to_owned(), value.to_string()));
+    /// A query parameter from its text: [`Request::query_param`] in `form` style.
+    pub fn query(self, name: &str, value: impl ToString) -> Self {
+        self.query_param(name, value.to_string().as_str(), QueryStyle::Form { explode: true })
+    }
+
+    /// A query parameter of any serialisable type, written in `style` (see [`params`]): no
+    /// pair for `None`, so an optional parameter is passed as its `&Option<T>`. A value without
+    /// a form in that style makes the request fail when sent ([`Error::InvalidRequest`]).
+    pub fn query_param<T: Serialize + ?Sized>(mut self, name: &str, value: &T, style: QueryStyle) -> Self {
+        if let Err(why) = params::append_query(&mut self.query, name, value, style) {
+            self.fail(format!("query parameter `{name}` does not serialise: {why}"));
+        }
         self
     }
 
+    /// A header from its text, sent as it is. A value a header cannot carry (a control
+    /// character, a line break) or a name that is not a token makes the request fail when sent.
     pub fn header(mut self, name: &str, value: impl ToString) -> Self {
-        self.headers.push((name.to_owned(), value.to_string()));
+        let value = value.to_string();
+        self.push_header(name, value);
         self
+    }
+
+    /// A header parameter of any serialisable type, in OpenAPI `simple` style: an array as
+    /// `a,b,c`, an object as `k1,v1,k2,v2`, written as they are; no header for `None`.
+    pub fn header_param<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
+        match params::header_value(value) {
+            Ok(Some(value)) => self.push_header(name, value),
+            Ok(None) => {}
+            Err(why) => self.fail(format!("header parameter `{name}` does not serialise: {why}")),
+        }
+        self
+    }
+
+    /// A cookie parameter of any serialisable type, in OpenAPI `form` style, not exploded
+    /// (`name=a,b,c`), its value percent-encoded where RFC 6265 forbids a byte; nothing for
+    /// `None`. All cookies of a request are sent in one `Cookie` header, `a=1; b=2`.
+    pub fn cookie_param<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
+        if let Err(why) = params::append_cookie(&mut self.cookies, name, value) {
+            self.fail(format!("cookie parameter `{name}` does not serialise: {why}"));
+        }
+        self
+    }
+
+    fn push_header(&mut self, name: &str, value: String) {
+        if !params::is_token(name) {
+            self.fail(format!("`{name}` is not a valid header name"));
+        } else if !value.bytes().all(|b| b == b'\t' || (b >= 0x20 && b != 0x7F)) {
+            self.fail(format!("the value of header `{name}` holds a control character"));
+        } else {
+            self.headers.push((name.to_owned(), value));
+        }
+    }
+
+    /// Records why the request cannot be sent; the first reason is the one reported.
+    fn fail(&mut self, why: String) {
+        self.problem.get_or_insert(why);
     }
 
     pub fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
@@ -292,16 +381,11 @@ impl Request {
     }
 }
 
-/// Percent-encodes a path parameter: everything but RFC 3986's unreserved characters.
+/// Percent-encodes a path parameter: everything but RFC 3986's unreserved characters. For a
+/// value of any type (arrays, objects, enums), see [`path_param`](crate::path_param).
 pub fn encode_path_segment(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
+    params::encode_unreserved(&mut out, value);
     out
 }
 

@@ -16,6 +16,7 @@ mod error;
 mod http;
 mod open_enum;
 pub mod lenient;
+pub mod params;
 mod secret;
 pub mod signing;
 pub mod token;
@@ -26,6 +27,7 @@ pub use error::Error;
 pub use reqwest::Method;
 pub use http::{encode_path_segment, may_match_another, Config, Envelope, HttpClient, RawResponse, Request, ResponseValue, RetryPolicy};
 pub use open_enum::UnknownValue;
+pub use params::{path_param, query_pairs, try_path_param, ParamError, QueryStyle};
 pub use secret::Secret;
 
 /// Checks the generated crate's example tests call; not part of the public interface.
