@@ -239,7 +239,15 @@ fn json_body(value: &Value) -> Vec<u8> {
 #[test]
 fn every_generated_operation_is_in_this_table() {
     let generation = generate(&Workspace::new(workspace_root()));
-    let mut generated: Vec<String> = generation.apis.iter().flat_map(|api| api.operations.iter().map(move |op| format!("{}.{}", api.name, op.name))).collect();
+    // The token APIs, whose every operation this table runs; a large API has its own file
+    // (`http_oxide.rs`).
+    let apis = ["cloudreve", "enos", "infisical", "pitchpoint", "smartling"];
+    let mut generated: Vec<String> = generation
+        .apis
+        .iter()
+        .filter(|api| apis.contains(&api.name.as_str()))
+        .flat_map(|api| api.operations.iter().map(move |op| format!("{}.{}", api.name, op.name)))
+        .collect();
     let mut covered: Vec<String> = operations().iter().map(|op| format!("{}.{}", op.api, op.name)).collect();
     generated.sort();
     covered.sort();

@@ -346,6 +346,10 @@ pub struct Parameter {
     pub ty: TypeRef,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub description: Option<String>,
+    /// How an array or object value is written (OpenAPI's `style` and `explode`); path, header
+    /// and cookie parameters have one style each, so only a query parameter's is recorded.
+    #[serde(skip_serializing_if = "ParameterStyle::is_form", default)]
+    pub style: ParameterStyle,
     pub source: Source,
 }
 
@@ -355,6 +359,26 @@ pub enum ParameterLocation {
     Path,
     Query,
     Header,
+    Cookie,
+}
+
+/// OpenAPI's query parameter styles: `form` (exploded: `a=1&a=2`, or not: `a=1,2`),
+/// `spaceDelimited`, `pipeDelimited`, `deepObject` (`a[b]=1`).
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ParameterStyle {
+    #[default]
+    Form,
+    FormUnexploded,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+}
+
+impl ParameterStyle {
+    pub fn is_form(&self) -> bool {
+        *self == ParameterStyle::Form
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -566,6 +590,10 @@ pub struct Variant {
     /// The tag values that select this variant, in a tagged union.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub tags: Vec<String>,
+    /// The pattern a string must match to be this variant, in an untagged union whose
+    /// variants are told apart by it (`Ipv4Net` and `Ipv6Net` are both strings).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub pattern: Option<String>,
 }
 
 impl TypeKind {

@@ -15,6 +15,9 @@ pub mod enos;
 /// Infisical API (cargo feature `infisical`)
 #[cfg(feature = "infisical")]
 pub mod infisical;
+/// Oxide Region API (cargo feature `oxide`)
+#[cfg(feature = "oxide")]
+pub mod oxide;
 /// Pitchpoint user management (cargo feature `pitchpoint`)
 #[cfg(feature = "pitchpoint")]
 pub mod pitchpoint;

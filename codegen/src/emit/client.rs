@@ -13,7 +13,7 @@ use quote::{format_ident, quote};
 
 use super::types::type_tokens;
 use super::{docs, ident};
-use crate::ir::{path_parts, Api, Decoding, Envelope, Operation, ParameterLocation, PathPart, Response, Server, Status};
+use crate::ir::{path_parts, Api, Decoding, Envelope, Operation, Parameter, ParameterLocation, ParameterStyle, PathPart, Response, Server, Status, TypeRef};
 use crate::passes::names;
 
 pub(crate) fn client(api: &Api) -> TokenStream {
@@ -187,19 +187,17 @@ fn operation_method(api: &Api, operation: &Operation) -> TokenStream {
     for parameter in operation.parameters.iter().filter(|p| p.location != ParameterLocation::Path) {
         let arg = ident(&parameter.rust_name);
         let ty = type_tokens(&parameter.ty);
-        let wire = &parameter.name;
-        let add = match parameter.location {
-            ParameterLocation::Query => quote! { query },
-            _ => quote! { header },
-        };
+        let add = |value: TokenStream| add_parameter(parameter, &value);
         if parameter.required {
             args.push(quote! { #arg: &#ty });
-            request_steps.push(quote! { let request = request.#add(#wire, #arg); });
+            let step = add(quote! { #arg });
+            request_steps.push(quote! { let request = #step; });
         } else {
             args.push(quote! { #arg: ::std::option::Option<&#ty> });
+            let step = add(quote! { value });
             request_steps.push(quote! {
                 let request = match #arg {
-                    Some(value) => request.#add(#wire, value),
+                    Some(value) => #step,
                     None => request,
                 };
             });
@@ -238,7 +236,35 @@ fn operation_method(api: &Api, operation: &Operation) -> TokenStream {
     }
 }
 
-/// The request path: a literal, or a `format!` that percent-encodes each path parameter.
+/// Whether a parameter's value is written by its `Display` (`ToString`): a string, number or
+/// boolean. Anything else (a date-time, an enum, a union, an array or an object) is written
+/// from its serde form, in the parameter's style.
+fn is_scalar(ty: &TypeRef) -> bool {
+    matches!(ty, TypeRef::String | TypeRef::Integer { .. } | TypeRef::Number | TypeRef::Boolean)
+}
+
+/// The request with one query, header or cookie parameter added; `value` is a reference to it.
+fn add_parameter(parameter: &Parameter, value: &TokenStream) -> TokenStream {
+    let wire = &parameter.name;
+    let scalar = is_scalar(&parameter.ty);
+    match parameter.location {
+        ParameterLocation::Query if scalar => quote! { request.query(#wire, #value) },
+        ParameterLocation::Query => {
+            let style = match parameter.style {
+                ParameterStyle::Form => quote! { rt::QueryStyle::Form { explode: true } },
+                ParameterStyle::FormUnexploded => quote! { rt::QueryStyle::Form { explode: false } },
+                ParameterStyle::SpaceDelimited => quote! { rt::QueryStyle::SpaceDelimited },
+                ParameterStyle::PipeDelimited => quote! { rt::QueryStyle::PipeDelimited },
+                ParameterStyle::DeepObject => quote! { rt::QueryStyle::DeepObject },
+            };
+            quote! { request.query_param(#wire, #value, #style) }
+        }
+        ParameterLocation::Header | ParameterLocation::Path if scalar => quote! { request.header(#wire, #value) },
+        ParameterLocation::Header | ParameterLocation::Path => quote! { request.header_param(#wire, #value) },
+        ParameterLocation::Cookie => quote! { request.cookie_param(#wire, #value) },
+    }
+}
+
 /// The request path, when the operation's template has parameters: a `format!` that
 /// percent-encodes each of them. `None` when the template is the path.
 fn path_expression(operation: &Operation) -> Option<TokenStream> {
@@ -252,7 +278,11 @@ fn path_expression(operation: &Operation) -> Option<TokenStream> {
                 let Some(parameter) = operation.parameters.iter().find(|p| p.location == ParameterLocation::Path && p.name == wire) else { continue };
                 let arg = ident(&parameter.rust_name);
                 template.push_str("{}");
-                values.push(quote! { rt::encode_path_segment(&#arg.to_string()) });
+                values.push(if is_scalar(&parameter.ty) {
+                    quote! { rt::encode_path_segment(&#arg.to_string()) }
+                } else {
+                    quote! { rt::path_param(#arg) }
+                });
             }
         }
     }

@@ -285,7 +285,7 @@ fn open_enum(doc: TokenStream, name: &proc_macro2::Ident, values: &[EnumValue]) 
 fn union(api: &Api, def: &TypeDef, doc: TokenStream, name: &proc_macro2::Ident, tag: Option<&str>, variants: &[Variant]) -> TokenStream {
     let eq = if is_eq(api, &TypeRef::Named(def.name.clone()), &mut Vec::new()) { quote! { Eq, } } else { quote! {} };
     let unknown = ident(names::UNKNOWN_VARIANT);
-    let members = variants.iter().map(|variant| {
+    let members: Vec<TokenStream> = variants.iter().map(|variant| {
         let variant_name = ident(&variant.name);
         let ty = type_tokens(&variant.ty);
         let text = match tag {
@@ -299,7 +299,7 @@ fn union(api: &Api, def: &TypeDef, doc: TokenStream, name: &proc_macro2::Ident, 
             #[doc = #text]
             #variant_name(#ty),
         }
-    });
+    }).collect();
     let keep_unknown = def.received.then(|| {
         quote! {
             /// A value no documented variant takes, kept as received.
@@ -307,6 +307,9 @@ fn union(api: &Api, def: &TypeDef, doc: TokenStream, name: &proc_macro2::Ident, 
         }
     });
     let Some(tag) = tag else {
+        if variants.iter().any(|v| v.pattern.is_some()) {
+            return patterned_union(def, doc, name, &eq, members, keep_unknown, variants);
+        }
         return quote! {
             #doc
             #[derive(Debug, Clone, PartialEq, #eq ::serde::Serialize, ::serde::Deserialize)]
@@ -343,6 +346,50 @@ fn union(api: &Api, def: &TypeDef, doc: TokenStream, name: &proc_macro2::Ident, 
                     #(#arms)*
                     #otherwise
                 }
+            }
+        }
+    }
+}
+
+/// An untagged union some of whose variants are strings told apart by a pattern: serde's
+/// untagged enum cannot check one, so the union decodes through `rt::union::first_fit`, trying
+/// each variant in order and skipping a patterned one whose pattern a string does not match.
+fn patterned_union(
+    def: &TypeDef,
+    doc: TokenStream,
+    name: &proc_macro2::Ident,
+    eq: &TokenStream,
+    members: Vec<TokenStream>,
+    keep_unknown: Option<TokenStream>,
+    variants: &[Variant],
+) -> TokenStream {
+    let attempts = variants.iter().map(|variant| {
+        let variant_name = ident(&variant.name);
+        let pattern = match &variant.pattern {
+            Some(pattern) => quote! { ::std::option::Option::Some(#pattern) },
+            None => quote! { ::std::option::Option::None },
+        };
+        quote! { (#pattern, |value| rt::union::attempt(value, Self::#variant_name)) }
+    });
+    let unknown = ident(names::UNKNOWN_VARIANT);
+    let otherwise = if def.received {
+        quote! { ::std::option::Option::Some(Self::#unknown) }
+    } else {
+        quote! { ::std::option::Option::None }
+    };
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, #eq ::serde::Serialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#members)*
+            #keep_unknown
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                rt::union::first_fit(value, &[#(#attempts),*], #otherwise)
             }
         }
     }

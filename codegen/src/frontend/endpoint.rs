@@ -10,7 +10,7 @@ use super::curl::{self, Url};
 use super::json_example::JsonExample;
 use super::shape::{self, Shape};
 use crate::builder::ApiBuilder;
-use crate::ir::{Parameter, ParameterLocation, RequestBody, Response, Server, ServerVariable, Source, TypeRef};
+use crate::ir::{Parameter, ParameterLocation, ParameterStyle, RequestBody, Response, Server, ServerVariable, Source, TypeRef};
 use crate::naming;
 
 /// A required string parameter for each `{placeholder}` of `path`, in path order.
@@ -24,6 +24,7 @@ pub(crate) fn path_parameters(path: &str, source: &Source) -> Vec<Parameter> {
             required: true,
             ty: TypeRef::String,
             description: None,
+            style: ParameterStyle::Form,
             source: source.clone(),
         })
         .collect()
@@ -38,6 +39,7 @@ pub(crate) fn header_parameter(name: &str, required: bool, description: Option<S
         required,
         ty: TypeRef::String,
         description,
+        style: ParameterStyle::Form,
         source,
     }
 }

@@ -334,6 +334,7 @@ fn parameter(api: &mut ApiBuilder, field: FieldShape, location: ParameterLocatio
         required: field.required || location == ParameterLocation::Path,
         ty,
         description: field.description,
+        style: crate::ir::ParameterStyle::Form,
         source: field.source,
     }
 }

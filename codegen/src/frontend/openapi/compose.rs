@@ -240,7 +240,8 @@ impl<'a> SchemaReader<'a> {
                 continue;
             }
             let rank = self.rank(branch, branch_at);
-            variants.push((Variant { name, ty, tags: branch_tags }, rank));
+            let pattern = self.pattern(branch, branch_at, 0);
+            variants.push((Variant { name, ty, tags: branch_tags, pattern }, rank));
         }
         if says_nothing(variants.iter().map(|(v, _)| &v.ty)) {
             return Ok(Read::Type(Typed { nullable, ..own }));
@@ -355,6 +356,26 @@ impl<'a> SchemaReader<'a> {
         }
     }
 
+    /// The pattern of a string branch (through `$ref`s and one-part `allOf`s).
+    fn pattern(&self, branch: &ReferenceOr<Schema>, at: &str, depth: usize) -> Option<String> {
+        let (schema, schema_at) = self.resolve(branch, at).ok()?;
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => s.pattern.clone().or_else(|| match &s.format {
+                openapiv3::VariantOrUnknownOrEmpty::Unknown(format) if format == "uuid" => Some(UUID.to_owned()),
+                _ => None,
+            }),
+            SchemaKind::AllOf { all_of } if depth < 8 => {
+                let mut merged = Merged::default();
+                self.merge_parts(all_of, &child(&schema_at, "allOf"), &mut merged, 0).ok()?;
+                match merged.others.as_slice() {
+                    [(only, only_at)] if merged.properties.is_empty() => self.pattern(only, only_at, depth + 1),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
     /// How early an untagged union tries this branch: lower first.
     fn rank(&self, branch: &ReferenceOr<Schema>, at: &str) -> Rank {
         let Ok((schema, _)) = self.resolve(branch, at) else { return Rank(5, 0, 0) };
@@ -385,6 +406,9 @@ impl<'a> SchemaReader<'a> {
         }
     }
 }
+
+/// What a `format: uuid` string looks like, so a union can tell it from other strings.
+const UUID: &str = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
 
 /// The order of an untagged union's variants: (class, fewer required first inverted, fewer
 /// properties first inverted), compared as a tuple.

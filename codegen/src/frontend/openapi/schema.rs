@@ -15,7 +15,7 @@ use super::Context;
 use crate::builder::ApiBuilder;
 use crate::diagnostic::Diagnostic;
 use crate::yaml_lines::child;
-use crate::ir::{EnumValue, Field, Parameter, ParameterLocation, TypeDef, TypeKind, TypeRef};
+use crate::ir::{EnumValue, Field, Parameter, ParameterLocation, ParameterStyle, TypeDef, TypeKind, TypeRef};
 use crate::naming;
 
 /// Candidate names for a type that has none of its own, most preferred first.
@@ -143,7 +143,7 @@ impl<'a> SchemaReader<'a> {
             ReferenceOr::Reference { reference } => (TypeKind::Alias { target: self.reference(reference, at)? }, None, Vec::new()),
             ReferenceOr::Item(item) => match self.read(api, item, &hint, at)? {
                 Read::Kind { kind, .. } => (kind, description(&item.schema_data), examples(self.context, &item.schema_data, at)),
-                Read::Type(typed) => (TypeKind::Alias { target: typed.ty }, typed.description, Vec::new()),
+                Read::Type(typed) => (TypeKind::Alias { target: typed.ty }, typed.description, examples(self.context, &item.schema_data, at)),
             },
         };
         Ok(TypeDef { name: name.to_owned(), description, kind, examples, received: false, source })
@@ -318,13 +318,20 @@ impl<'a> SchemaReader<'a> {
         let ReferenceOr::Item(parameter) = parameter else {
             return Err(self.context.error(at, "a `$ref` parameter is not supported yet"));
         };
-        let (data, location) = match parameter {
-            openapiv3::Parameter::Query { parameter_data, .. } => (parameter_data, ParameterLocation::Query),
-            openapiv3::Parameter::Header { parameter_data, .. } => (parameter_data, ParameterLocation::Header),
-            openapiv3::Parameter::Path { parameter_data, .. } => (parameter_data, ParameterLocation::Path),
-            openapiv3::Parameter::Cookie { parameter_data, .. } => {
-                return Err(self.context.error(at, format!("cookie parameter `{}` is not supported", parameter_data.name)));
+        let (data, location, style) = match parameter {
+            openapiv3::Parameter::Query { parameter_data, style, .. } => {
+                let style = match style {
+                    openapiv3::QueryStyle::Form if parameter_data.explode == Some(false) => ParameterStyle::FormUnexploded,
+                    openapiv3::QueryStyle::Form => ParameterStyle::Form,
+                    openapiv3::QueryStyle::SpaceDelimited => ParameterStyle::SpaceDelimited,
+                    openapiv3::QueryStyle::PipeDelimited => ParameterStyle::PipeDelimited,
+                    openapiv3::QueryStyle::DeepObject => ParameterStyle::DeepObject,
+                };
+                (parameter_data, ParameterLocation::Query, style)
             }
+            openapiv3::Parameter::Header { parameter_data, .. } => (parameter_data, ParameterLocation::Header, ParameterStyle::Form),
+            openapiv3::Parameter::Path { parameter_data, .. } => (parameter_data, ParameterLocation::Path, ParameterStyle::Form),
+            openapiv3::Parameter::Cookie { parameter_data, .. } => (parameter_data, ParameterLocation::Cookie, ParameterStyle::Form),
         };
         let ty = match &data.format {
             openapiv3::ParameterSchemaOrContent::Schema(schema) => {
@@ -339,6 +346,7 @@ impl<'a> SchemaReader<'a> {
             required: data.required || location == ParameterLocation::Path,
             ty,
             description: data.description.clone(),
+            style,
             source: self.context.source(at),
         })
     }
