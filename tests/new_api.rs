@@ -32,8 +32,27 @@ fn a_document_dropped_into_a_new_api_folder_generates_and_compiles() {
     fs::create_dir_all(dir.join("specs/type")).expect("awkward API folder");
     fs::copy(root.join("tests/names/awkward-names.md"), dir.join("specs/type/awkward-names.md")).expect("awkward document");
 
+    // Public OpenAPI documents as vendors publish them: plain YAML and JSON files, 3.0, 3.1 and
+    // Swagger 2.0 (`tests/openapi/README.md`), and every composition case.
+    for (api, file) in [
+        ("petstore_expanded", "tests/openapi/petstore-expanded.yaml"),
+        ("uspto", "tests/openapi/uspto.yaml"),
+        ("swagger2", "tests/openapi/swagger2-petstore-simple.json"),
+        ("webhooks", "tests/openapi/webhook-example.json"),
+        ("composition", "tests/composition/composition.yaml"),
+    ] {
+        let source = root.join(file);
+        fs::create_dir_all(dir.join("specs").join(api)).expect("API folder");
+        fs::copy(&source, dir.join("specs").join(api).join(source.file_name().expect("a file name"))).expect("dropped document");
+    }
+
     let workspace = Workspace::new(dir);
     let generation = generate(&workspace);
+    assert_composition_typed(generation.apis.iter().find(|api| api.name == "composition").expect("the composition API"));
+    let pets = generation.apis.iter().find(|api| api.name == "petstore_expanded").expect("a plain YAML file is an API");
+    assert_eq!(struct_fields(pets, "Pet"), ["name", "tag", "id"], "allOf [NewPet, {{id}}] is one struct");
+    let swagger = generation.apis.iter().find(|api| api.name == "swagger2").expect("a Swagger 2.0 JSON file is an API");
+    assert!(swagger.operations.iter().any(|op| op.request_body.is_some()), "a 2.0 body parameter is a request body");
     let acme = generation.apis.iter().find(|api| api.name == "acme").expect("the new API is generated");
     assert_eq!(acme.operations.len(), 1);
     let awkward = generation.apis.iter().find(|api| api.name == "r#type").expect("the awkward API is generated");
@@ -47,7 +66,7 @@ fn a_document_dropped_into_a_new_api_folder_generates_and_compiles() {
     assert!(manifest.contains("\nacme = []\n") && manifest.contains("\ntype = []\n"), "each API has its feature:\n{manifest}");
 
     // Compile it for real: every API, then one API alone (its feature is all it needs).
-    for features in ["all", "type"] {
+    for features in ["all", "type", "composition"] {
         let status = Command::new(env!("CARGO"))
             .args(["check", "--quiet", "--offline", "--no-default-features", "--features", features, "--package", "vendor-clients"])
             .current_dir(dir)
@@ -59,6 +78,45 @@ fn a_document_dropped_into_a_new_api_folder_generates_and_compiles() {
             .expect("cargo runs");
         assert!(status.success(), "the generated crate does not compile with features `{features}`");
     }
+    // The composition document's example test: each documented example decodes into the
+    // variant it documents, and every example round-trips.
+    let status = Command::new(env!("CARGO"))
+        .args(["test", "--quiet", "--offline", "--no-default-features", "--features", "composition", "--package", "vendor-clients", "--lib"])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", root.join("target/new-api-check"))
+        .status()
+        .expect("cargo runs");
+    assert!(status.success(), "the composition API's documented examples do not decode into their variants");
+}
+
+fn struct_fields<'a>(api: &'a Api, name: &str) -> Vec<&'a str> {
+    match &api.type_def(name).unwrap_or_else(|| panic!("type {name}")).kind {
+        TypeKind::Struct { fields, .. } => fields.iter().map(|f| f.wire_name.as_str()).collect(),
+        other => panic!("{name} is a struct, not {other:?}"),
+    }
+}
+
+/// The composition document's types, as its schemas mean them.
+fn assert_composition_typed(api: &Api) {
+    let union = |name: &str| match &api.type_def(name).unwrap_or_else(|| panic!("type {name}")).kind {
+        TypeKind::Union { tag, variants } => (tag.clone(), variants.iter().map(|v| (v.name.clone(), v.tags.clone())).collect::<Vec<_>>()),
+        other => panic!("{name} is a union, not {other:?}"),
+    };
+    let tags = |values: &[&str]| values.iter().map(|v| (*v).to_owned()).collect::<Vec<_>>();
+    assert_eq!(union("Shape"), (Some("shape".to_owned()), vec![("Round".to_owned(), tags(&["round"])), ("Square".to_owned(), tags(&["square"]))]), "mapping");
+    assert_eq!(union("Vehicle"), (Some("kind".to_owned()), vec![("Car".to_owned(), tags(&["Car"])), ("Bike".to_owned(), tags(&["Bike"]))]), "no mapping: schema names");
+    assert_eq!(union("Destination").0.as_deref(), Some("type"), "a single-value property is an implied tag");
+    let names = |name: &str| union(name).1.into_iter().map(|(n, _)| n).collect::<Vec<_>>();
+    assert_eq!(names("Summary"), ["Detailed", "Brief"], "more required properties are tried first");
+    assert_eq!(names("Quantity"), ["Integer", "String"]);
+    let charge = api.type_def("Charge").expect("Charge");
+    let TypeKind::Struct { fields, .. } = &charge.kind else { panic!("Charge is a struct") };
+    let refunded_by = fields.iter().find(|f| f.wire_name == "refunded_by").expect("refunded_by");
+    assert!(refunded_by.nullable && refunded_by.ty == codegen::ir::TypeRef::Named("Customer".to_owned()), "oneOf [Customer, null] is a nullable Customer");
+    let sum = api.type_def("Sum").expect("Sum");
+    let TypeKind::Struct { fields, .. } = &sum.kind else { panic!("Sum is a struct") };
+    assert!(fields.iter().all(|f| f.boxed), "recursion through a union is boxed");
+    assert!(matches!(api.type_def("Metadata").map(|d| &d.kind), Some(TypeKind::Alias { target: codegen::ir::TypeRef::Map(_) })), "a free-form object is a map");
 }
 
 /// Every name of the awkward document is still on the wire exactly as written, however its
