@@ -4,7 +4,6 @@
 //! union told apart by patterns).
 
 use vendor_clients::oxide::{self, IpNet, NameOrId, RouteDestination, RouteTarget};
-use vendor_clients::ApiClient;
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

@@ -91,8 +91,8 @@ mod tests {
         #[derive(Debug, serde::Deserialize)]
         #[serde(untagged)]
         enum Either {
-            Number(f64),
-            Text(String),
+            Number(#[allow(dead_code)] f64),
+            Text(#[allow(dead_code)] String),
         }
         let mut examples = Examples::default();
         examples

@@ -44,9 +44,13 @@ pub fn fits(value: &Value, pattern: &'static str) -> bool {
     fits
 }
 
+/// One variant's attempt in [`first_fit`]: the pattern its strings match, if any, and its
+/// decoder ([`attempt`] wrapped in the variant).
+pub type Attempt<U> = (Option<&'static str>, fn(&Value) -> Option<U>);
+
 /// Decodes `value` as the first variant it fits, for an untagged union some of whose variants
-/// are patterned strings: `attempts` are (pattern, decoder) in the union's order.
-pub fn first_fit<U, E: Error>(value: Value, attempts: &[(Option<&'static str>, fn(&Value) -> Option<U>)], unknown: Option<fn(Value) -> U>) -> Result<U, E> {
+/// are patterned strings: `attempts` in the union's order.
+pub fn first_fit<U, E: Error>(value: Value, attempts: &[Attempt<U>], unknown: Option<fn(Value) -> U>) -> Result<U, E> {
     for (pattern, decode) in attempts {
         if pattern.is_none_or(|p| fits(&value, p)) {
             if let Some(decoded) = decode(&value) {
@@ -100,7 +104,7 @@ mod tests {
             V6(String),
         }
         let v4 = r"^\d+\.\d+\.\d+\.\d+/\d+$";
-        let attempts: [(Option<&'static str>, fn(&Value) -> Option<Net>); 2] = [(Some(v4), |v| attempt(v, Net::V4)), (None, |v| attempt(v, Net::V6))];
+        let attempts: [Attempt<Net>; 2] = [(Some(v4), |v| attempt(v, Net::V4)), (None, |v| attempt(v, Net::V6))];
         let decoded: Result<Net, serde_json::Error> = first_fit(serde_json::json!("fd12::/64"), &attempts, None);
         assert_eq!(decoded.unwrap(), Net::V6("fd12::/64".into()));
         let decoded: Result<Net, serde_json::Error> = first_fit(serde_json::json!("10.0.0.0/8"), &attempts, None);
