@@ -66,6 +66,11 @@ const CASES: &[(&str, Expect)] = &[
     // Keywords become raw identifiers, reserved words get a trailing underscore, a leading digit
     // an underscore, and characters outside ASCII are dropped.
     ("awkward-names.md", Expect::Fallback { code: &["pub async fn r#type(", "pub r#type: ::std::option::Option<::std::string::String>", "pub _2fa: ::std::option::Option<bool>", "rename = \"café\"", "pub self_: ::std::option::Option<::std::string::String>"] }),
+    // allOf parts that type one property as a string and as an integer: an error naming both
+    // lines of the JSON file, never a guess.
+    ("allof-conflict.json", Expect::Error { file: "allof-conflict.json", line: 19, message: "allOf parts disagree on property `size`: String at line 10, Number here" }),
+    // A Swagger 2.0 document's broken reference points at its line as written (`definitions`).
+    ("swagger2-ref-to-nothing.yaml", Expect::Error { file: "swagger2-ref-to-nothing.yaml", line: 20, message: "`$ref: #/definitions/Missing` points at no schema" }),
     // Types that contain each other directly would have infinite size: the fields are boxed.
     ("ref-cycle-required.md", Expect::Fallback { code: &["pub next: ::std::boxed::Box<Link>", "pub node: ::std::boxed::Box<Node>"] }),
 ];

@@ -117,6 +117,8 @@ fn assert_composition_typed(api: &Api) {
     let TypeKind::Struct { fields, .. } = &sum.kind else { panic!("Sum is a struct") };
     assert!(fields.iter().all(|f| f.boxed), "recursion through a union is boxed");
     assert!(matches!(api.type_def("Metadata").map(|d| &d.kind), Some(TypeKind::Alias { target: codegen::ir::TypeRef::Map(_) })), "a free-form object is a map");
+    assert!(matches!(api.type_def("Priority").map(|d| &d.kind), Some(TypeKind::Enum { integer: true, values }) if values.len() == 3), "an integer enum is an enum");
+    assert!(api.warnings.iter().any(|w| w.message.contains("enum of values of different types")), "a mixed enum is untyped, and says so");
 }
 
 /// Every name of the awkward document is still on the wire exactly as written, however its
@@ -131,7 +133,7 @@ fn assert_wire_names_kept(api: &Api) {
     );
     assert_unique(fields.iter().map(|f| f.rust_name.as_str()).chain(["additional_properties"]));
     let option = api.type_def("Option").expect("an enum named `Option`");
-    let TypeKind::Enum { values } = &option.kind else { panic!("`Option` is an enum: {option:?}") };
+    let TypeKind::Enum { values, .. } = &option.kind else { panic!("`Option` is an enum: {option:?}") };
     assert_eq!(values.iter().map(|v| v.wire.as_str()).collect::<Vec<_>>(), ["Some", "None", "Self", "self", "Unknown", "a-b", "a_b", "1", "Result"]);
     assert_unique(values.iter().map(|v| v.variant.as_str()).chain(["Unknown"]));
     let get = api.operations.iter().find(|op| op.path == "/things/{type}/{self}").expect("the operation named `new`");

@@ -49,7 +49,7 @@ fn summary(api: &Api) -> String {
                 members.extend(additional.iter().map(|a| format!("..: {a}")));
                 format!("struct {{ {} }}", members.join(", "))
             }
-            TypeKind::Enum { values } => format!("enum [{}]", values.iter().map(|v| v.wire.as_str()).collect::<Vec<_>>().join(", ")),
+            TypeKind::Enum { values, .. } => format!("enum [{}]", values.iter().map(|v| v.wire.as_str()).collect::<Vec<_>>().join(", ")),
             TypeKind::Alias { target } => format!("= {target}"),
             TypeKind::Union { tag, variants } => {
                 let variants: Vec<String> = variants.iter().map(|v| if v.tags.is_empty() { format!("{}({})", v.name, v.ty) } else { format!("{}({}) = {}", v.name, v.ty, v.tags.join("|")) }).collect();

@@ -563,8 +563,14 @@ pub enum TypeKind {
         #[serde(skip_serializing_if = "Option::is_none", default)]
         additional: Option<TypeRef>,
     },
-    /// A closed list of string values on the wire; generated enums also accept unknown values.
-    Enum { values: Vec<EnumValue> },
+    /// A closed list of string values (or, with `integer`, whole numbers) on the wire;
+    /// generated enums also accept unknown values.
+    Enum {
+        values: Vec<EnumValue>,
+        /// The values are integers (`wire` holds their decimal text).
+        #[serde(skip_serializing_if = "std::ops::Not::not", default)]
+        integer: bool,
+    },
     /// Another name for a type expression (maps, arrays, primitives).
     Alias {
         #[serde(rename = "type")]

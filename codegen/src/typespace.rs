@@ -85,7 +85,7 @@ pub fn same_shape(a: &TypeKind, b: &TypeKind) -> bool {
                         && x.default == y.default
                 })
         }
-        (TypeKind::Enum { values: va }, TypeKind::Enum { values: vb }) => va == vb,
+        (TypeKind::Enum { values: va, integer: ia }, TypeKind::Enum { values: vb, integer: ib }) => va == vb && ia == ib,
         (TypeKind::Alias { target: ta }, TypeKind::Alias { target: tb }) => ta == tb,
         (TypeKind::Union { tag: ta, variants: va }, TypeKind::Union { tag: tb, variants: vb }) => {
             ta == tb && va.len() == vb.len() && va.iter().zip(vb).all(|(x, y)| x.ty == y.ty && x.tags == y.tags)

@@ -17590,7 +17590,58 @@ pub struct Binuint8 {
 /// Valid values are: 512, 2048, or 4096.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:18857`.
-pub type BlockSize = i64;
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BlockSize {
+    /// `512` on the wire.
+    V512,
+    /// `2048` on the wire.
+    V2048,
+    /// `4096` on the wire.
+    V4096,
+    /// A value the document does not list, kept as received.
+    Unknown(i64),
+}
+impl BlockSize {
+    /// The value on the wire.
+    pub fn value(&self) -> i64 {
+        match self {
+            Self::V512 => 512,
+            Self::V2048 => 2048,
+            Self::V4096 => 4096,
+            Self::Unknown(other) => *other,
+        }
+    }
+}
+impl ::std::convert::From<i64> for BlockSize {
+    fn from(value: i64) -> Self {
+        match value {
+            512 => Self::V512,
+            2048 => Self::V2048,
+            4096 => Self::V4096,
+            other => Self::Unknown(other),
+        }
+    }
+}
+impl ::std::fmt::Display for BlockSize {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::std::fmt::Display::fmt(&self.value(), f)
+    }
+}
+impl ::serde::Serialize for BlockSize {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.value())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BlockSize {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
+    }
+}
 /// Byte count to express memory or storage capacity.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:18867`.

@@ -75,7 +75,8 @@ pub(crate) fn type_def(api: &Api, def: &TypeDef) -> TokenStream {
                 #defaults
             }
         }
-        TypeKind::Enum { values } => open_enum(doc, &name, values),
+        TypeKind::Enum { values, integer: false } => open_enum(doc, &name, values),
+        TypeKind::Enum { values, integer: true } => integer_enum(doc, &name, values),
         TypeKind::Union { tag, variants } => union(api, def, doc, &name, tag.as_deref(), variants),
         TypeKind::Alias { target } => {
             let target = type_tokens(target);
@@ -390,6 +391,65 @@ fn patterned_union(
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
                 rt::union::first_fit(value, &[#(#attempts),*], #otherwise)
+            }
+        }
+    }
+}
+
+/// An open enum of whole numbers: unit variants for the listed values and `Unknown(i64)` for
+/// any other, written and read as JSON numbers.
+fn integer_enum(doc: TokenStream, name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
+    let listed: Vec<(proc_macro2::Ident, i64)> = values.iter().filter_map(|v| Some((ident(&v.variant), v.wire.parse::<i64>().ok()?))).collect();
+    let variants: Vec<&proc_macro2::Ident> = listed.iter().map(|(variant, _)| variant).collect();
+    let numbers: Vec<proc_macro2::Literal> = listed.iter().map(|(_, n)| proc_macro2::Literal::i64_unsuffixed(*n)).collect();
+    let variant_docs: Vec<String> = listed.iter().map(|(_, n)| format!(" `{n}` on the wire.")).collect();
+    let unknown = ident(names::UNKNOWN_VARIANT);
+    quote! {
+        #doc
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum #name {
+            #(
+                #[doc = #variant_docs]
+                #variants,
+            )*
+            /// A value the document does not list, kept as received.
+            #unknown(i64),
+        }
+
+        impl #name {
+            /// The value on the wire.
+            pub fn value(&self) -> i64 {
+                match self {
+                    #( Self::#variants => #numbers, )*
+                    Self::#unknown(other) => *other,
+                }
+            }
+        }
+
+        impl ::std::convert::From<i64> for #name {
+            fn from(value: i64) -> Self {
+                match value {
+                    #( #numbers => Self::#variants, )*
+                    other => Self::#unknown(other),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt(&self.value(), f)
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_i64(self.value())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                <i64 as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
             }
         }
     }

@@ -126,3 +126,28 @@ pub fn read(document: &Document, format: Format, api: &mut ApiBuilder) -> Result
         Format::RstListTables => rst::read(document, api),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn detected(text: &str) -> Option<Format> {
+        match detect(&Document { path: "specs/x/doc".to_owned(), text: text.to_owned() }) {
+            Ok(Detection::Supported(format)) => Some(format),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn openapi_files_are_told_from_pages_by_their_content() {
+        assert_eq!(detected("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n"), Some(Format::OpenApi));
+        assert_eq!(detected("# comment\n---\ninfo:\n  title: t\nswagger: '2.0'\n"), Some(Format::OpenApi));
+        assert_eq!(detected("  swagger: '2.0'\n  info: {title: t}\n"), Some(Format::OpenApi), "root keys indented alike");
+        assert_eq!(detected("{\n  \"openapi\" : \"3.1.0\", \"paths\": {}\n}"), Some(Format::OpenApi));
+        assert_eq!(detected("# Title\n\n```yaml\nopenapi: 3.0.0\npaths: {}\n```\n"), Some(Format::OpenApiMarkdown));
+        assert_eq!(detected("Intro\n\n```json\n{\"openapi\": \"3.0.0\", \"paths\": {}}\n```\n"), Some(Format::OpenApiMarkdown));
+        assert_eq!(detected("{\"title\": \"not an API\"}"), None);
+        assert_eq!(detected("title: x\ndescription: openapi: no\n"), None, "an `openapi:` that is not a key");
+        assert_eq!(detected("---\nlayout: v2endpoint\n---\nBody\n"), Some(Format::FrontMatter));
+    }
+}

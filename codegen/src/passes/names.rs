@@ -175,7 +175,7 @@ fn name_members(kind: &mut TypeKind, warnings: &mut Vec<Warning>) {
                 }
             }
         }
-        TypeKind::Enum { values } => {
+        TypeKind::Enum { values, .. } => {
             let mut scope = Scope::new(&[UNKNOWN_VARIANT]);
             for value in values {
                 value.variant = scope.claim(&spelled(&value.variant, Case::Camel), Case::Camel);

@@ -82,7 +82,7 @@ impl<'a> SchemaReader<'a> {
                 None => break,
             }
         }
-        Err(self.context.error(at, format!("`$ref: {reference}` points at no schema of this document")))
+        Err(self.context.error(at, format!("`$ref: #{}` points at no schema of this document", self.context.written(reference.trim_start_matches('#')))))
     }
 
     /// `allOf`: one struct from every part's properties, or the one type its parts describe.

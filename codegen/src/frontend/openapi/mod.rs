@@ -205,7 +205,7 @@ fn read_text(document: &Document, text: &str, line_offset: u32, only: Option<(Me
             if only.as_ref().is_some_and(|(m, p)| *m != method || p != path) {
                 continue;
             }
-            match read_operation(&mut reader, api, method, path, operation) {
+            match read_operation(&mut reader, api, method, path, &item.parameters, operation) {
                 Ok(op) => api.operations.push(op),
                 Err(mut found) => errors.append(&mut found),
             }
@@ -279,6 +279,7 @@ fn read_operation(
     api: &mut ApiBuilder,
     method: Method,
     path: &str,
+    shared: &[ReferenceOr<openapiv3::Parameter>],
     operation: &openapiv3::Operation,
 ) -> Result<Operation, Vec<Diagnostic>> {
     let context = reader.context;
@@ -287,10 +288,15 @@ fn read_operation(
     let base = naming::camel_ident(&name);
     let mut errors = Vec::new();
 
-    let mut parameters = Vec::new();
-    for (index, parameter) in operation.parameters.iter().enumerate() {
-        let at = child(&child(&at, "parameters"), &index.to_string());
+    // The path item's parameters apply to every operation under it, unless the operation
+    // declares one of the same name and location.
+    let path_at = pointer(&["paths", path, "parameters"]);
+    let own = operation.parameters.iter().enumerate().map(|(index, p)| (p, child(&child(&at, "parameters"), &index.to_string())));
+    let inherited = shared.iter().enumerate().map(|(index, p)| (p, child(&path_at, &index.to_string())));
+    let mut parameters: Vec<crate::ir::Parameter> = Vec::new();
+    for (parameter, at) in own.chain(inherited) {
         match reader.parameter(api, parameter, &base, &at) {
+            Ok(p) if parameters.iter().any(|q| q.name == p.name && q.location == p.location) => {}
             Ok(p) => parameters.push(p),
             Err(e) => errors.push(e),
         }
@@ -363,7 +369,7 @@ fn read_operation(
 
 /// `item` itself, or the component of `#/components/{section}/` its `$ref` names, with the
 /// pointer it is read at; a `$ref` to nothing is an error at `at` that says it names no `what`.
-fn component<'s, T>(
+pub(crate) fn component<'s, T>(
     context: &Context<'s>,
     item: &'s ReferenceOr<T>,
     at: &str,

@@ -194,6 +194,7 @@ impl<'a> SchemaReader<'a> {
         let kind = |kind: TypeKind, nullable: bool| Ok(Read::Kind { kind, nullable: data.nullable || nullable });
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => return kind(enum_kind(&s.enumeration), s.enumeration.contains(&None)),
+            SchemaKind::Type(Type::Integer(i)) if !i.enumeration.is_empty() => return kind(integer_enum_kind(&i.enumeration), i.enumeration.contains(&None)),
             SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() => {
                 let properties = Property::all(&o.properties, at);
                 return kind(self.struct_kind(api, &properties, &o.required, o.additional_properties.as_ref(), hint, at)?, false);
@@ -201,6 +202,20 @@ impl<'a> SchemaReader<'a> {
             SchemaKind::Any(a) if !a.properties.is_empty() => {
                 let properties = Property::all(&a.properties, at);
                 return kind(self.struct_kind(api, &properties, &a.required, a.additional_properties.as_ref(), hint, at)?, false);
+            }
+            SchemaKind::Any(a) if !a.enumeration.is_empty() && a.properties.is_empty() => {
+                // An enum without a `type`: its values say which kind of enum it is.
+                let values = &a.enumeration;
+                let nullable = values.iter().any(Value::is_null);
+                if values.iter().all(|v| v.is_string() || v.is_null()) {
+                    let strings: Vec<Option<String>> = values.iter().map(|v| v.as_str().map(str::to_owned)).collect();
+                    return kind(enum_kind(&strings), nullable);
+                }
+                if values.iter().all(|v| v.is_i64() || v.is_null()) {
+                    let numbers: Vec<Option<i64>> = values.iter().map(Value::as_i64).collect();
+                    return kind(integer_enum_kind(&numbers), nullable);
+                }
+                api.warn(self.context.source(at), "an enum of values of different types is read as any JSON value");
             }
             SchemaKind::AllOf { all_of } => return self.all_of(api, all_of, data, hint, at),
             SchemaKind::OneOf { one_of } => return self.one_of(api, one_of, data, hint, &child(at, "oneOf")),
@@ -243,8 +258,8 @@ impl<'a> SchemaReader<'a> {
             Some(component) => Ok(TypeRef::Named(component.name.clone())),
             None => Err(self
                 .context
-                .error(at, format!("`$ref: {reference}` points at no schema of this document"))
-                .with_hint("references must name a schema under `#/components/schemas/`")),
+                .error(at, format!("`$ref: #{}` points at no schema of this document", self.context.written(reference.trim_start_matches('#'))))
+                .with_hint(format!("references must name a schema under `#{}`", self.context.written("/components/schemas/")))),
         }
     }
 
@@ -315,9 +330,8 @@ impl<'a> SchemaReader<'a> {
     }
 
     pub fn parameter(&mut self, api: &mut ApiBuilder, parameter: &ReferenceOr<openapiv3::Parameter>, base: &str, at: &str) -> Result<Parameter, Diagnostic> {
-        let ReferenceOr::Item(parameter) = parameter else {
-            return Err(self.context.error(at, "a `$ref` parameter is not supported yet"));
-        };
+        let (parameter, at) = super::component(self.context, parameter, at, "parameters", "parameter", |c| &c.parameters)?;
+        let at = at.as_str();
         let (data, location, style) = match parameter {
             openapiv3::Parameter::Query { parameter_data, style, .. } => {
                 let style = match style {
@@ -379,6 +393,19 @@ fn description(data: &openapiv3::SchemaData) -> Option<String> {
     data.description.clone().filter(|d| !d.trim().is_empty())
 }
 
+/// An enum of whole numbers: variants `V1`, `V200`, `Minus1` (the names pass may respell them).
+fn integer_enum_kind(values: &[Option<i64>]) -> TypeKind {
+    let mut out: Vec<EnumValue> = Vec::new();
+    for value in values.iter().flatten() {
+        if out.iter().any(|v| v.wire == value.to_string()) {
+            continue;
+        }
+        let variant = if *value < 0 { format!("Minus{}", value.unsigned_abs()) } else { format!("V{value}") };
+        out.push(EnumValue { wire: value.to_string(), variant });
+    }
+    TypeKind::Enum { values: out, integer: true }
+}
+
 pub(super) fn enum_kind(values: &[Option<String>]) -> TypeKind {
     let mut out: Vec<EnumValue> = Vec::new();
     for wire in values.iter().flatten() {
@@ -386,7 +413,7 @@ pub(super) fn enum_kind(values: &[Option<String>]) -> TypeKind {
         let variant = if wire.is_empty() { "Empty".to_owned() } else { naming::camel_ident(wire) };
         out.push(EnumValue { wire: wire.clone(), variant });
     }
-    TypeKind::Enum { values: out }
+    TypeKind::Enum { values: out, integer: false }
 }
 
 fn format_name<T: std::fmt::Debug>(format: &VariantOrUnknownOrEmpty<T>) -> Option<String> {
