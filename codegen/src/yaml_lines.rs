@@ -25,47 +25,75 @@ enum Frame {
     Seq { next: usize },
 }
 
+/// The walk's state: open collections, and the current pointer kept as one string that grows
+/// and shrinks by a segment (a document of 200,000 nodes builds no pointer from scratch).
 #[derive(Default)]
 struct Walker {
     frames: Vec<Frame>,
-    path: Vec<String>,
+    pointer: String,
+    /// The pointer's length before each pushed segment.
+    lengths: Vec<usize>,
     lines: HashMap<String, u32>,
 }
 
 impl Walker {
-    fn pointer(path: &[String]) -> String {
-        path.iter().map(|segment| format!("/{}", escape(segment))).collect()
+    fn push(&mut self, segment: &str) {
+        self.lengths.push(self.pointer.len());
+        self.pointer.push('/');
+        if segment.contains(['~', '/']) {
+            self.pointer.push_str(&escape(segment));
+        } else {
+            self.pointer.push_str(segment);
+        }
+    }
+
+    fn pop(&mut self) {
+        if let Some(length) = self.lengths.pop() {
+            self.pointer.truncate(length);
+        }
     }
 
     fn record(&mut self, line: usize) {
-        let pointer = Self::pointer(&self.path);
-        self.lines.entry(pointer).or_insert(crate::diagnostic::to_u32(line));
+        if !self.lines.contains_key(&self.pointer) {
+            self.lines.insert(self.pointer.clone(), crate::diagnostic::to_u32(line));
+        }
     }
 
     /// Enters the value slot of the innermost collection: pushes its key or index onto the path.
     /// Returns false when the event is a mapping key rather than a value.
     fn enter_value(&mut self, scalar_key: Option<&str>, line: usize) -> bool {
-        match self.frames.last_mut() {
-            Some(Frame::Map { key }) if key.is_none() => {
-                let name = scalar_key.unwrap_or_default().to_owned();
-                *key = Some(name.clone());
-                self.path.push(name);
+        /// What the innermost collection expects next.
+        enum Slot {
+            Key,
+            Value(String),
+            Item(usize),
+        }
+        let slot = match self.frames.last_mut() {
+            Some(Frame::Map { key: None }) => Slot::Key,
+            Some(Frame::Map { key: Some(key) }) => Slot::Value(key.clone()),
+            Some(Frame::Seq { next }) => Slot::Item(*next),
+            None => return true,
+        };
+        match slot {
+            Slot::Key => {
+                let name = scalar_key.unwrap_or_default();
+                self.push(name);
                 self.record(line);
-                self.path.pop();
+                self.pop();
+                if let Some(Frame::Map { key }) = self.frames.last_mut() {
+                    *key = Some(name.to_owned());
+                }
                 false
             }
-            Some(Frame::Map { key }) => {
-                let name = key.clone().unwrap_or_default();
-                self.path.push(name);
+            Slot::Value(name) => {
+                self.push(&name);
                 true
             }
-            Some(Frame::Seq { next }) => {
-                let index = *next;
-                self.path.push(index.to_string());
+            Slot::Item(index) => {
+                self.push(&index.to_string());
                 self.record(line);
                 true
             }
-            None => true,
         }
     }
 
@@ -81,11 +109,11 @@ impl Walker {
         match self.frames.last_mut() {
             Some(Frame::Map { key }) => {
                 *key = None;
-                self.path.pop();
+                self.pop();
             }
             Some(Frame::Seq { next }) => {
                 *next += 1;
-                self.path.pop();
+                self.pop();
             }
             None => {}
         }

@@ -57,6 +57,11 @@ impl<'a> PageYaml<'a> {
         PageYaml { page: Page::new(document), lines: LineIndex::new(yaml), offset }
     }
 
+    /// A page YAML whose text is already indexed.
+    pub fn with_lines(document: &'a Document, lines: LineIndex, offset: u32) -> Self {
+        PageYaml { page: Page::new(document), lines, offset }
+    }
+
     /// The page line of the node at `pointer`, or of its nearest indexed ancestor.
     pub fn line(&self, pointer: &str) -> u32 {
         self.lines.line(pointer) + self.offset

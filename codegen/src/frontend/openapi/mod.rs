@@ -164,13 +164,20 @@ fn read_fence(document: &Document, fence: &Fence, api: &mut ApiBuilder) -> Resul
 fn read_text(document: &Document, text: &str, line_offset: u32, only: Option<(Method, String)>, api: &mut ApiBuilder) -> Result<(), Vec<Diagnostic>> {
     let syntax = if text.trim_start().starts_with('{') { "JSON" } else { "YAML" };
     let container = if line_offset == 0 && text.len() == document.text.len() { "document" } else { "block" };
-    let mut value: Value = serde_yaml::from_str(text).map_err(|e| {
+    // The values and the line index are two parses of the same text, independent of each
+    // other: on a large document they run side by side.
+    let (parsed, lines) = std::thread::scope(|scope| {
+        let lines = scope.spawn(|| crate::yaml_lines::LineIndex::new(text));
+        let parsed = serde_yaml::from_str::<Value>(text);
+        (parsed, lines.join().unwrap_or_default())
+    });
+    let mut value: Value = parsed.map_err(|e| {
         let (line, column) = e
             .location()
             .map_or((line_offset + 1, 0), |l| (crate::diagnostic::to_u32(l.line()) + line_offset, crate::diagnostic::to_u32(l.column())));
         vec![Diagnostic::error(&document.path, &document.text, line, column, format!("invalid {syntax} in the OpenAPI {container}: {}", without_location(&e.to_string())))]
     })?;
-    let yaml = PageYaml::new(document, text, line_offset);
+    let yaml = PageYaml::with_lines(document, lines, line_offset);
     let swagger2 = value.get("swagger").is_some();
     let mut notes = swagger2::upgrade(&mut value);
     notes.extend(normalize::normalize(&mut value));
