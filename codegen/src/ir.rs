@@ -80,6 +80,7 @@ impl TypeRef {
             "boolean" => TypeRef::Boolean,
             "date-time" => TypeRef::DateTime,
             "any" => TypeRef::Any,
+            "binary" => TypeRef::Binary,
             name if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => TypeRef::Named(name.to_owned()),
             _ => return None,
         })
@@ -384,6 +385,12 @@ impl ParameterStyle {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct RequestBody {
     pub content_type: String,
+    /// How the body is written on the wire, from its media type.
+    #[serde(skip_serializing_if = "BodyEncoding::is_json", default)]
+    pub encoding: BodyEncoding,
+    /// The style of each property of a form body that the document's `encoding` object sets.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub property_styles: Vec<PropertyStyle>,
     #[serde(rename = "type")]
     pub ty: TypeRef,
     pub required: bool,
@@ -391,6 +398,60 @@ pub struct RequestBody {
     pub description: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub examples: Vec<Example>,
+}
+
+/// How a request body is written.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum BodyEncoding {
+    /// `application/json` and `*/*+json`.
+    #[default]
+    Json,
+    /// `application/x-www-form-urlencoded`: nested objects and arrays as `a[b][0][c]=v`.
+    Form,
+    /// `multipart/form-data`.
+    Multipart,
+    /// Raw bytes of the body's media type.
+    Binary,
+    /// `text/*`: a string.
+    Text,
+}
+
+impl BodyEncoding {
+    pub fn is_json(&self) -> bool {
+        *self == BodyEncoding::Json
+    }
+
+    /// The encoding of media type `content_type`, or `None` for a type no encoding sends.
+    pub fn of(content_type: &str) -> BodyEncoding {
+        let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+        match essence.as_str() {
+            "application/json" => BodyEncoding::Json,
+            json if json.ends_with("+json") => BodyEncoding::Json,
+            "application/x-www-form-urlencoded" => BodyEncoding::Form,
+            "multipart/form-data" | "multipart/mixed" => BodyEncoding::Multipart,
+            text if text.starts_with("text/") => BodyEncoding::Text,
+            _ => BodyEncoding::Binary,
+        }
+    }
+
+    /// Which of several offered encodings a client sends by default: the most structured.
+    pub fn preference(self) -> u8 {
+        match self {
+            BodyEncoding::Json => 0,
+            BodyEncoding::Form => 1,
+            BodyEncoding::Multipart => 2,
+            BodyEncoding::Binary => 3,
+            BodyEncoding::Text => 4,
+        }
+    }
+}
+
+/// A form body property written in a style of its own (the media type's `encoding` object).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct PropertyStyle {
+    pub property: String,
+    pub style: ParameterStyle,
 }
 
 /// What one documented status answers.
@@ -706,6 +767,8 @@ pub enum TypeRef {
     DateTime,
     /// Any JSON value: the document says nothing of the type.
     Any,
+    /// Raw bytes: a binary request or response body (`application/octet-stream`, images...).
+    Binary,
     Named(String),
     Array(Box<TypeRef>),
     /// A JSON object used as a map from string keys.
@@ -721,6 +784,7 @@ impl fmt::Display for TypeRef {
             TypeRef::Boolean => f.write_str("boolean"),
             TypeRef::DateTime => f.write_str("date-time"),
             TypeRef::Any => f.write_str("any"),
+            TypeRef::Binary => f.write_str("binary"),
             TypeRef::Named(name) => f.write_str(name),
             TypeRef::Array(item) => write!(f, "array<{item}>"),
             TypeRef::Map(value) => write!(f, "map<string, {value}>"),

@@ -40,12 +40,14 @@ impl Client {
     /// Source: `specs/oxide/oxide-nexus.json:14`.
     pub async fn device_auth_request(
         &self,
+        body: &DeviceAuthRequest,
     ) -> ::std::result::Result<
         rt::ResponseValue<()>,
         rt::Error<DeviceAuthRequestError>,
     > {
         let request = rt::Request::new(rt::Method::POST, "/device/auth")
             .operation("oxide", "device_auth_request");
+        let request = request.form(body, &[]);
         let response = self.http.send(request).await?;
         match response.status().as_u16() {
             200..=299 => response.empty_success(()),
@@ -88,12 +90,14 @@ impl Client {
     /// Source: `specs/oxide/oxide-nexus.json:75`.
     pub async fn device_access_token(
         &self,
+        body: &DeviceAccessTokenRequest,
     ) -> ::std::result::Result<
         rt::ResponseValue<()>,
         rt::Error<DeviceAccessTokenError>,
     > {
         let request = rt::Request::new(rt::Method::POST, "/device/token")
             .operation("oxide", "device_access_token");
+        let request = request.form(body, &[]);
         let response = self.http.send(request).await?;
         match response.status().as_u16() {
             200..=299 => response.empty_success(()),
@@ -618,6 +622,7 @@ impl Client {
         &self,
         provider_name: &Name,
         silo_name: &Name,
+        body: rt::Bytes,
     ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<LoginSamlError>> {
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -631,6 +636,7 @@ impl Client {
                     rt::path_param(provider_name)
                 ),
             );
+        let request = request.bytes("application/octet-stream", body);
         let response = self.http.send(request).await?;
         match response.status().as_u16() {
             200..=299 => response.empty_success(()),
@@ -10819,6 +10825,7 @@ impl Client {
     pub async fn system_update_repository_upload(
         &self,
         file_name: &::std::string::String,
+        body: rt::Bytes,
     ) -> ::std::result::Result<
         rt::ResponseValue<TufRepoUpload>,
         rt::Error<SystemUpdateRepositoryUploadError>,
@@ -10826,6 +10833,7 @@ impl Client {
         let request = rt::Request::new(rt::Method::PUT, "/v1/system/update/repositories")
             .operation("oxide", "system_update_repository_upload");
         let request = request.query("file_name", file_name);
+        let request = request.bytes("application/octet-stream", body);
         let response = self.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),

@@ -51,13 +51,22 @@ pub enum Error<E> {
     Transport(reqwest::Error),
     /// The request could not be built (for example, its body did not serialise).
     InvalidRequest(String),
+    /// The answer's body is larger than `Config::max_response_bytes`; it was not read whole.
+    ResponseTooLarge {
+        status: StatusCode,
+        headers: HeaderMap,
+        /// The cap it went over, in bytes.
+        limit: usize,
+    },
 }
 
 impl<E> Error<E> {
     /// The HTTP status, when the server answered.
     pub fn status(&self) -> Option<StatusCode> {
         match self {
-            Error::Api { status, .. } | Error::UnexpectedResponse { status, .. } | Error::Envelope { status, .. } => Some(*status),
+            Error::Api { status, .. } | Error::UnexpectedResponse { status, .. } | Error::Envelope { status, .. } | Error::ResponseTooLarge { status, .. } => {
+                Some(*status)
+            }
             Error::Transport(e) | Error::Timeout(e) => e.status(),
             Error::InvalidRequest(_) => None,
         }
@@ -66,7 +75,9 @@ impl<E> Error<E> {
     /// The response headers, when the server answered.
     pub fn headers(&self) -> Option<&HeaderMap> {
         match self {
-            Error::Api { headers, .. } | Error::UnexpectedResponse { headers, .. } | Error::Envelope { headers, .. } => Some(headers),
+            Error::Api { headers, .. } | Error::UnexpectedResponse { headers, .. } | Error::Envelope { headers, .. } | Error::ResponseTooLarge { headers, .. } => {
+                Some(headers)
+            }
             _ => None,
         }
     }
@@ -127,6 +138,9 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
             Error::Timeout(e) => f.debug_tuple("Timeout").field(e).finish(),
             Error::Transport(e) => f.debug_tuple("Transport").field(e).finish(),
             Error::InvalidRequest(why) => f.debug_tuple("InvalidRequest").field(why).finish(),
+            Error::ResponseTooLarge { status, limit, .. } => {
+                f.debug_struct("ResponseTooLarge").field("status", status).field("limit", limit).finish_non_exhaustive()
+            }
         }
     }
 }
@@ -159,6 +173,9 @@ impl<E> fmt::Display for Error<E> {
             Error::Timeout(e) => write!(f, "the request timed out: {e}"),
             Error::Transport(e) => write!(f, "the request got no response: {e}"),
             Error::InvalidRequest(why) => write!(f, "the request could not be built: {why}"),
+            Error::ResponseTooLarge { status, limit, .. } => {
+                write!(f, "the API answered {} with a body over the {limit} byte limit (Config::max_response_bytes)", status_line(*status))
+            }
         }
     }
 }

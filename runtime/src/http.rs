@@ -37,6 +37,10 @@ pub struct Config {
     /// Allows sending requests over plain `http://` to hosts other than loopback. Off by
     /// default: every call of these APIs carries a credential.
     pub allow_insecure_http: bool,
+    /// The largest answer body read into memory, in bytes; a larger one is
+    /// [`Error::ResponseTooLarge`], with its status and headers. 32 MiB by default: far above
+    /// any JSON answer, low enough that a broken or hostile server cannot exhaust memory.
+    pub max_response_bytes: usize,
 }
 
 impl Default for Config {
@@ -46,6 +50,7 @@ impl Default for Config {
             timeout: Duration::from_secs(30),
             retry: RetryPolicy::default(),
             allow_insecure_http: false,
+            max_response_bytes: 32 * 1024 * 1024,
         }
     }
 }
@@ -185,7 +190,7 @@ impl HttpClient {
 
     async fn send_with_retries<E>(&self, request: &Request, url: reqwest::Url) -> Result<RawResponse, Error<E>> {
         let body = match &request.body {
-            Some(Ok(json)) => Some(Bytes::from(json.clone())),
+            Some(Ok(body)) => Some(body.clone()),
             Some(Err(why)) => return Err(Error::InvalidRequest(why.clone())),
             None => None,
         };
@@ -193,7 +198,13 @@ impl HttpClient {
         let mut attempt = 1;
         loop {
             tracing::Span::current().record("attempt", attempt);
-            let outcome = self.send_once(request, url.clone(), body.clone()).await;
+            let outcome = match self.send_once(request, url.clone(), body.clone()).await {
+                Ok(Answer::Whole(response)) => Ok(response),
+                Ok(Answer::TooLarge { status, headers }) => {
+                    return Err(Error::ResponseTooLarge { status, headers, limit: self.config.max_response_bytes });
+                }
+                Err(e) => Err(e),
+            };
             let delay = match &outcome {
                 Ok(response) => response.retry_delay(policy),
                 Err(e) if e.is_connect() => Some(policy.backoff(attempt)),
@@ -213,7 +224,7 @@ impl HttpClient {
         }
     }
 
-    async fn send_once(&self, request: &Request, url: reqwest::Url, body: Option<Bytes>) -> Result<RawResponse, reqwest::Error> {
+    async fn send_once(&self, request: &Request, url: reqwest::Url, body: Option<Body>) -> Result<Answer, reqwest::Error> {
         let mut builder = self.http.request(request.method.clone(), url).timeout(self.config.timeout);
         // One `Cookie` header (RFC 6265 §5.4): cookies set as headers join the cookie parameters.
         let mut set_cookies: Option<String> = None;
@@ -236,14 +247,38 @@ impl HttpClient {
             None => {}
         }
         if let Some(body) = body {
-            builder = builder.header(CONTENT_TYPE, HeaderValue::from_static("application/json")).body(body);
+            builder = builder.header(CONTENT_TYPE, body.content_type).body(body.bytes);
         }
-        let response = builder.send().await?;
+        let mut response = builder.send().await?;
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.bytes().await?;
-        Ok(RawResponse { status, headers, body })
+        // Read up to the cap, chunk by chunk: a declared length over it fails before reading.
+        let limit = self.config.max_response_bytes;
+        if response.content_length().is_some_and(|length| length > limit as u64) {
+            return Ok(Answer::TooLarge { status, headers });
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await? {
+            if body.len() + chunk.len() > limit {
+                return Ok(Answer::TooLarge { status, headers });
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Answer::Whole(RawResponse { status, headers, body: Bytes::from(body) }))
     }
+}
+
+/// What one attempt received: the whole answer, or the start of one over the size cap.
+enum Answer {
+    Whole(RawResponse),
+    TooLarge { status: StatusCode, headers: HeaderMap },
+}
+
+/// An encoded request body with its media type.
+#[derive(Debug, Clone)]
+struct Body {
+    content_type: HeaderValue,
+    bytes: Bytes,
 }
 
 fn is_idempotent(method: &Method) -> bool {
@@ -273,8 +308,8 @@ pub struct Request {
     headers: Vec<(String, String)>,
     /// The `Cookie` header's value (`a=1; b=2`), empty when there are no cookie parameters.
     cookies: String,
-    /// The encoded JSON body, or why it could not be encoded.
-    body: Option<Result<Vec<u8>, String>>,
+    /// The encoded body, or why it could not be encoded.
+    body: Option<Result<Body, String>>,
     /// Why a parameter could not be written: the first such problem, reported by `send`.
     problem: Option<String>,
 }
@@ -376,8 +411,39 @@ impl Request {
     }
 
     pub fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
-        self.body = Some(serde_json::to_vec(body).map_err(|e| format!("the body does not serialise: {e}")));
+        self.body = Some(
+            serde_json::to_vec(body)
+                .map(|json| Body { content_type: HeaderValue::from_static("application/json"), bytes: Bytes::from(json) })
+                .map_err(|e| format!("the body does not serialise: {e}")),
+        );
         self
+    }
+
+    /// An `application/x-www-form-urlencoded` body from the properties of `body` (see
+    /// [`crate::form`]); `styles` are the document's `encoding` styles of some properties.
+    pub fn form<B: Serialize + ?Sized>(mut self, body: &B, styles: &[(&str, QueryStyle)]) -> Self {
+        self.body = Some(
+            crate::form::encode(body, styles)
+                .map(|text| Body { content_type: HeaderValue::from_static("application/x-www-form-urlencoded"), bytes: Bytes::from(text) }),
+        );
+        self
+    }
+
+    /// A body of raw bytes of media type `content_type` (`application/octet-stream`, an image...).
+    pub fn bytes(mut self, content_type: &str, body: impl Into<Bytes>) -> Self {
+        self.body = Some(Self::media_type(content_type).map(|content_type| Body { content_type, bytes: body.into() }));
+        self
+    }
+
+    /// A text body of media type `content_type` (`text/plain`, `text/csv`...).
+    pub fn text(mut self, content_type: &str, body: impl Into<String>) -> Self {
+        let body: String = body.into();
+        self.body = Some(Self::media_type(content_type).map(|content_type| Body { content_type, bytes: Bytes::from(body) }));
+        self
+    }
+
+    fn media_type(content_type: &str) -> Result<HeaderValue, String> {
+        HeaderValue::from_str(content_type).map_err(|_| format!("`{content_type}` is not a valid media type"))
     }
 }
 
@@ -446,6 +512,20 @@ impl RawResponse {
             Ok(inner) => Ok(ResponseValue { inner, status: self.status, headers: self.headers, raw: self.body }),
             Err(e) => Err(self.undecodable(e.to_string())),
         }
+    }
+
+    /// A documented text answer (`text/*`), as a string; a body that is not UTF-8 is
+    /// [`Error::UnexpectedResponse`] with the bytes kept.
+    pub fn success_text<S, E>(self, variant: fn(String) -> S) -> Result<ResponseValue<S>, Error<E>> {
+        match String::from_utf8(self.body.to_vec()) {
+            Ok(text) => Ok(ResponseValue { inner: variant(text), status: self.status, headers: self.headers, raw: self.body }),
+            Err(e) => Err(self.undecodable(format!("the text answer is not UTF-8: {e}"))),
+        }
+    }
+
+    /// A documented binary answer, as its bytes (shared with [`ResponseValue::raw_body`], not copied).
+    pub fn success_bytes<S, E>(self, variant: fn(Bytes) -> S) -> Result<ResponseValue<S>, Error<E>> {
+        Ok(ResponseValue { inner: variant(self.body.clone()), status: self.status, headers: self.headers, raw: self.body })
     }
 
     /// Decodes a documented success body and wraps it in the operation's success variant.

@@ -13,7 +13,9 @@ use quote::{format_ident, quote};
 
 use super::types::type_tokens;
 use super::{docs, ident};
-use crate::ir::{path_parts, Api, Decoding, Envelope, Operation, Parameter, ParameterLocation, ParameterStyle, PathPart, Response, Server, Status, TypeRef};
+use crate::ir::{
+    path_parts, Api, BodyEncoding, Decoding, Envelope, Operation, Parameter, ParameterLocation, ParameterStyle, PathPart, PropertyStyle, RequestBody, Response, Server, Status, TypeRef,
+};
 use crate::passes::names;
 
 pub(crate) fn client(api: &Api) -> TokenStream {
@@ -204,15 +206,15 @@ fn operation_method(api: &Api, operation: &Operation) -> TokenStream {
         }
     }
     if let Some(body) = &operation.request_body {
-        let ty = type_tokens(&body.ty);
+        let (arg, add) = request_body(body);
         if body.required {
-            args.push(quote! { body: &#ty });
-            request_steps.push(quote! { let request = request.json(body); });
+            args.push(quote! { body: #arg });
+            request_steps.push(quote! { let request = #add; });
         } else {
-            args.push(quote! { body: ::std::option::Option<&#ty> });
+            args.push(quote! { body: ::std::option::Option<#arg> });
             request_steps.push(quote! {
                 let request = match body {
-                    Some(body) => request.json(body),
+                    Some(body) => #add,
                     None => request,
                 };
             });
@@ -243,6 +245,35 @@ fn is_scalar(ty: &TypeRef) -> bool {
     matches!(ty, TypeRef::String | TypeRef::Integer { .. } | TypeRef::Number | TypeRef::Boolean)
 }
 
+/// The argument type of a request body, and the request with `body` (that argument) added in
+/// the body's encoding.
+fn request_body(body: &RequestBody) -> (TokenStream, TokenStream) {
+    let content_type = &body.content_type;
+    let ty = type_tokens(&body.ty);
+    match body.encoding {
+        BodyEncoding::Json | BodyEncoding::Multipart => (quote! { &#ty }, quote! { request.json(body) }),
+        BodyEncoding::Form => {
+            let styles = body.property_styles.iter().map(|PropertyStyle { property, style }| {
+                let style = query_style(*style);
+                quote! { (#property, #style) }
+            });
+            (quote! { &#ty }, quote! { request.form(body, &[#(#styles),*]) })
+        }
+        BodyEncoding::Binary => (quote! { rt::Bytes }, quote! { request.bytes(#content_type, body) }),
+        BodyEncoding::Text => (quote! { &str }, quote! { request.text(#content_type, body) }),
+    }
+}
+
+fn query_style(style: ParameterStyle) -> TokenStream {
+    match style {
+        ParameterStyle::Form => quote! { rt::QueryStyle::Form { explode: true } },
+        ParameterStyle::FormUnexploded => quote! { rt::QueryStyle::Form { explode: false } },
+        ParameterStyle::SpaceDelimited => quote! { rt::QueryStyle::SpaceDelimited },
+        ParameterStyle::PipeDelimited => quote! { rt::QueryStyle::PipeDelimited },
+        ParameterStyle::DeepObject => quote! { rt::QueryStyle::DeepObject },
+    }
+}
+
 /// The request with one query, header or cookie parameter added; `value` is a reference to it.
 fn add_parameter(parameter: &Parameter, value: &TokenStream) -> TokenStream {
     let wire = &parameter.name;
@@ -250,13 +281,7 @@ fn add_parameter(parameter: &Parameter, value: &TokenStream) -> TokenStream {
     match parameter.location {
         ParameterLocation::Query if scalar => quote! { request.query(#wire, #value) },
         ParameterLocation::Query => {
-            let style = match parameter.style {
-                ParameterStyle::Form => quote! { rt::QueryStyle::Form { explode: true } },
-                ParameterStyle::FormUnexploded => quote! { rt::QueryStyle::Form { explode: false } },
-                ParameterStyle::SpaceDelimited => quote! { rt::QueryStyle::SpaceDelimited },
-                ParameterStyle::PipeDelimited => quote! { rt::QueryStyle::PipeDelimited },
-                ParameterStyle::DeepObject => quote! { rt::QueryStyle::DeepObject },
-            };
+            let style = query_style(parameter.style);
             quote! { request.query_param(#wire, #value, #style) }
         }
         ParameterLocation::Header | ParameterLocation::Path if scalar => quote! { request.header(#wire, #value) },
@@ -320,7 +345,12 @@ fn decode_expression(operation: &Operation, response: &Response, input: TokenStr
         let success_enum = ident(&operation.success_enum);
         quote! { #success_enum::#variant }
     });
+    let wrap_or_identity = wrap.clone().unwrap_or_else(|| quote! { ::std::convert::identity });
     match (response.decoding.as_ref().unwrap_or(&Decoding::Empty), wrap) {
+        (Decoding::Body(TypeRef::Binary), _) => quote! { #input.success_bytes(#wrap_or_identity) },
+        (Decoding::Body(TypeRef::String), _) if response.content_type.as_deref().is_some_and(|c| BodyEncoding::of(c) == BodyEncoding::Text) => {
+            quote! { #input.success_text(#wrap_or_identity) }
+        }
         (Decoding::Body(_), None) => quote! { #input.success() },
         (Decoding::Body(_), Some(wrap)) => quote! { #input.success_as(#wrap) },
         (Decoding::Payload(_), None) => quote! { #input.enveloped(&#envelope) },

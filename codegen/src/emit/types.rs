@@ -25,6 +25,7 @@ pub(crate) fn type_tokens(ty: &TypeRef) -> TokenStream {
         TypeRef::Boolean => quote! { bool },
         TypeRef::DateTime => quote! { ::chrono::DateTime<::chrono::FixedOffset> },
         TypeRef::Any => quote! { ::serde_json::Value },
+        TypeRef::Binary => quote! { rt::Bytes },
         TypeRef::Named(name) => {
             let name = ident(name);
             quote! { #name }

@@ -60,6 +60,8 @@ pub(crate) fn server(url: &Url, source: Source) -> Server {
 /// when the reader kept one.
 pub(crate) fn json_request_body(api: &mut ApiBuilder, content_type: String, shape: &Shape, example: Option<JsonExample>) -> RequestBody {
     RequestBody {
+        encoding: crate::ir::BodyEncoding::Json,
+        property_styles: Vec::new(),
         content_type,
         ty: shape::define(api, shape),
         required: true,

@@ -25,7 +25,7 @@ use super::page::{self, PageYaml};
 use super::Document;
 use crate::builder::ApiBuilder;
 use crate::diagnostic::Diagnostic;
-use crate::ir::{Example, Method, Operation, RequestBody, Response, Server, ServerVariable, Source, Status};
+use crate::ir::{BodyEncoding, Example, Method, Operation, ParameterStyle, PropertyStyle, RequestBody, Response, Server, ServerVariable, Source, Status, TypeRef};
 use crate::naming;
 use crate::yaml_lines::{child, pointer};
 use schema::{Hint, SchemaReader};
@@ -405,24 +405,50 @@ fn read_request_body(
 ) -> Result<Option<RequestBody>, Diagnostic> {
     let context = reader.context;
     let (body, at) = component(context, body, at, "requestBodies", "request body", |c| &c.request_bodies)?;
-    let Some((content_type, media)) = pick_json(&body.content) else {
-        if let Some(other) = body.content.keys().next() {
-            api.warn(context.source(&at), format!("request body of type `{other}` is not supported yet; the operation is generated without a body"));
-        }
+    // Of several media types, the most structured one is sent (JSON, then form, multipart,
+    // binary, text); the others are noted.
+    let Some((content_type, media)) = body.content.iter().min_by_key(|(kind, _)| BodyEncoding::of(kind).preference()) else {
         return Ok(None);
     };
+    if body.content.len() > 1 {
+        let others: Vec<&str> = body.content.keys().map(String::as_str).filter(|k| *k != content_type).collect();
+        api.warn(context.source(&at), format!("the request body is sent as `{content_type}`; the document also offers {}", others.join(", ")));
+    }
+    let encoding = BodyEncoding::of(content_type);
+    if encoding == BodyEncoding::Multipart {
+        api.warn(context.source(&at), format!("request body of type `{content_type}` is not supported yet; the operation is generated without a body"));
+        return Ok(None);
+    }
     let at = child(&child(&at, "content"), content_type);
     let hint = Hint::named(format!("{base}Request"));
-    let ty = match &media.schema {
-        Some(schema) => reader.type_of(api, schema, &hint, &child(&at, "schema"))?.ty,
-        None => crate::ir::TypeRef::Any,
+    let ty = match (&media.schema, encoding) {
+        (_, BodyEncoding::Binary) => TypeRef::Binary,
+        (_, BodyEncoding::Text) => TypeRef::String,
+        (Some(schema), _) => reader.type_of(api, schema, &hint, &child(&at, "schema"))?.ty,
+        (None, _) => TypeRef::Any,
     };
+    let property_styles = media
+        .encoding
+        .iter()
+        .filter_map(|(property, encoding)| {
+            let style = match (encoding.style.as_ref()?, encoding.explode) {
+                (openapiv3::QueryStyle::Form, false) => ParameterStyle::FormUnexploded,
+                (openapiv3::QueryStyle::Form, _) => ParameterStyle::Form,
+                (openapiv3::QueryStyle::SpaceDelimited, _) => ParameterStyle::SpaceDelimited,
+                (openapiv3::QueryStyle::PipeDelimited, _) => ParameterStyle::PipeDelimited,
+                (openapiv3::QueryStyle::DeepObject, _) => ParameterStyle::DeepObject,
+            };
+            Some(PropertyStyle { property: property.clone(), style })
+        })
+        .collect();
     Ok(Some(RequestBody {
         content_type: content_type.to_owned(),
+        encoding,
+        property_styles,
         ty,
         required: body.required,
         description: non_empty(&body.description),
-        examples: media_examples(context, media, &at),
+        examples: if encoding == BodyEncoding::Json { media_examples(context, media, &at) } else { Vec::new() },
     }))
 }
 
@@ -459,8 +485,18 @@ fn read_response(
             result.examples = media_examples(context, media, &media_at);
         }
         None => {
-            if let Some(other) = response.content.keys().next() {
-                api.warn(result.source.clone(), format!("{status} response of type `{other}` is not decoded; its raw body stays available"));
+            // A success answer of another media type is a string (`text/*`) or bytes; an
+            // error answer of one keeps its raw body in the error.
+            let other = response.content.keys().min_by_key(|kind| BodyEncoding::of(kind).preference());
+            match other.map(|kind| (kind, BodyEncoding::of(kind))) {
+                Some((kind, encoding @ (BodyEncoding::Text | BodyEncoding::Binary))) if status.is_success() => {
+                    result.content_type = Some(kind.clone());
+                    result.body = Some(if encoding == BodyEncoding::Text { TypeRef::String } else { TypeRef::Binary });
+                }
+                Some((kind, _)) => {
+                    api.warn(result.source.clone(), format!("{status} response of type `{kind}` is not decoded; its raw body stays available"));
+                }
+                None => {}
             }
         }
     }
