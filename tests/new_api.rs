@@ -119,6 +119,11 @@ fn assert_composition_typed(api: &Api) {
     assert!(matches!(api.type_def("Metadata").map(|d| &d.kind), Some(TypeKind::Alias { target: codegen::ir::TypeRef::Map(_) })), "a free-form object is a map");
     assert!(matches!(api.type_def("Priority").map(|d| &d.kind), Some(TypeKind::Enum { integer: true, values }) if values.len() == 3), "an integer enum is an enum");
     assert!(api.warnings.iter().any(|w| w.message.contains("enum of values of different types")), "a mixed enum is untyped, and says so");
+    assert!(matches!(api.type_def("Mode").map(|d| &d.kind), Some(TypeKind::Enum { .. })), "`Mode` is the enum");
+    assert!(
+        matches!(api.type_def("Mode2").map(|d| &d.kind), Some(TypeKind::Alias { target: codegen::ir::TypeRef::Array(_) })),
+        "`Mode[]`, spelled like `Mode`, is a type of its own"
+    );
 }
 
 /// Every name of the awkward document is still on the wire exactly as written, however its
@@ -138,10 +143,10 @@ fn assert_wire_names_kept(api: &Api) {
     assert_unique(values.iter().map(|v| v.variant.as_str()).chain(["Unknown"]));
     let get = api.operations.iter().find(|op| op.path == "/things/{type}/{self}").expect("the operation named `new`");
     assert_eq!(get.parameters.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["type", "self", "request", "fooBar", "foo_bar", "body", "2fa"]);
-    assert_unique(get.parameters.iter().map(|p| p.rust_name.as_str()).chain(["request", "response", "body"]));
+    assert_unique(get.parameters.iter().map(|p| p.rust_name.as_str()).chain(codegen::passes::names::OPERATION_LOCALS.iter().copied()));
     let methods = api.operations.iter().map(|op| op.name.as_str()).chain(api.servers.iter().map(|s| s.constructor.as_str()));
     assert_unique(methods.chain(["new", "from_http", "http", "with_config", "with_http_client", "reconfigured", "config", "base_url"]));
-    let items = api.types.iter().map(|t| t.name.as_str()).chain(api.operations.iter().flat_map(|op| [op.error_enum.as_str(), op.success_enum.as_str()]).filter(|name| !name.is_empty()));
+    let items = api.types.iter().map(|t| t.name.as_str()).chain(api.operations.iter().flat_map(|op| [op.error_enum.as_str(), op.success_enum.as_str(), op.call.as_str()]).filter(|name| !name.is_empty()));
     assert_unique(items.chain(["Client", "TokenSource", "Credentials"]));
 }
 

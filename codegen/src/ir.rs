@@ -252,6 +252,9 @@ pub struct Operation {
     /// by the names pass).
     #[serde(skip_serializing_if = "String::is_empty", default)]
     pub success_enum: String,
+    /// The builder type of one call of the operation (decided by the names pass).
+    #[serde(skip_serializing_if = "String::is_empty", default)]
+    pub call: String,
     pub source: Source,
 }
 

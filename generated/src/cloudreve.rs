@@ -37,18 +37,67 @@ impl Client {
     ///
     /// `POST /session/token`
     ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
     /// Source: `specs/cloudreve/password-sign-in.md:14`.
-    pub async fn password_sign_in(
-        &self,
-        body: &PasswordSignInRequest,
+    pub fn password_sign_in<'a>(
+        &'a self,
+        body: &'a PasswordSignInRequest,
+    ) -> PasswordSignInCall<'a> {
+        PasswordSignInCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
+        }
+    }
+    /// Refresh Token
+    ///
+    /// Refresh access token with a valid refresh token.
+    ///
+    /// Returns the envelope's payload; an envelope reporting failure is `Error::Envelope`.
+    ///
+    /// `POST /session/token/refresh`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/cloudreve/refresh-token.md:13`.
+    pub fn refresh_token<'a>(
+        &'a self,
+        body: &'a RefreshTokenRequest,
+    ) -> RefreshTokenCall<'a> {
+        RefreshTokenCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
+        }
+    }
+}
+/// A call of [`Client::password_sign_in`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
+#[must_use = "a call does nothing until it is awaited or sent"]
+pub struct PasswordSignInCall<'a> {
+    client: &'a Client,
+    call_options: rt::CallOptions,
+    body: &'a PasswordSignInRequest,
+}
+impl<'a> PasswordSignInCall<'a> {
+    /// Headers, a timeout or an idempotency key for this call only.
+    pub fn call_options(mut self, options: rt::CallOptions) -> Self {
+        self.call_options = options;
+        self
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
     ) -> ::std::result::Result<
         rt::ResponseValue<PasswordSignInSuccess>,
         rt::Error<PasswordSignInError>,
     > {
+        let PasswordSignInCall { client, call_options, body } = self;
         let request = rt::Request::new(rt::Method::POST, "/session/token")
             .operation("cloudreve", "password_sign_in");
         let request = request.json(body);
-        let response = self.http.send(request).await?;
+        let request = request.options(call_options);
+        let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => {
                 let attempt = response
@@ -63,27 +112,62 @@ impl Client {
             _ => Err(response.unexpected()),
         }
     }
-    /// Refresh Token
-    ///
-    /// Refresh access token with a valid refresh token.
-    ///
-    /// Returns the envelope's payload; an envelope reporting failure is `Error::Envelope`.
-    ///
-    /// `POST /session/token/refresh`
-    ///
-    /// Source: `specs/cloudreve/refresh-token.md:13`.
-    pub async fn refresh_token(
-        &self,
-        body: &RefreshTokenRequest,
+}
+impl<'a> ::std::future::IntoFuture for PasswordSignInCall<'a> {
+    type Output = ::std::result::Result<
+        rt::ResponseValue<PasswordSignInSuccess>,
+        rt::Error<PasswordSignInError>,
+    >;
+    type IntoFuture = ::std::pin::Pin<
+        ::std::boxed::Box<
+            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
+        >,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// A call of [`Client::refresh_token`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
+#[must_use = "a call does nothing until it is awaited or sent"]
+pub struct RefreshTokenCall<'a> {
+    client: &'a Client,
+    call_options: rt::CallOptions,
+    body: &'a RefreshTokenRequest,
+}
+impl<'a> RefreshTokenCall<'a> {
+    /// Headers, a timeout or an idempotency key for this call only.
+    pub fn call_options(mut self, options: rt::CallOptions) -> Self {
+        self.call_options = options;
+        self
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
     ) -> ::std::result::Result<rt::ResponseValue<Token>, rt::Error<RefreshTokenError>> {
+        let RefreshTokenCall { client, call_options, body } = self;
         let request = rt::Request::new(rt::Method::POST, "/session/token/refresh")
             .operation("cloudreve", "refresh_token");
         let request = request.json(body);
-        let response = self.http.send(request).await?;
+        let request = request.options(call_options);
+        let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.enveloped(&ENVELOPE),
             _ => Err(response.unexpected()),
         }
+    }
+}
+impl<'a> ::std::future::IntoFuture for RefreshTokenCall<'a> {
+    type Output = ::std::result::Result<
+        rt::ResponseValue<Token>,
+        rt::Error<RefreshTokenError>,
+    >;
+    type IntoFuture = ::std::pin::Pin<
+        ::std::boxed::Box<
+            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
+        >,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
     }
 }
 /// How every answer of this API is wrapped.

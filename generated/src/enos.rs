@@ -49,24 +49,17 @@ impl Client {
     ///
     /// `POST /apim-token-service/v2.0/token/get`
     ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
     /// Source: `specs/enos/get-access-token.md:19`.
-    pub async fn get_access_token(
-        &self,
-        body: &GetAccessTokenRequest,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<TokenData>,
-        rt::Error<GetAccessTokenError>,
-    > {
-        let request = rt::Request::new(
-                rt::Method::POST,
-                "/apim-token-service/v2.0/token/get",
-            )
-            .operation("enos", "get_access_token");
-        let request = request.json(body);
-        let response = self.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.enveloped(&ENVELOPE),
-            _ => Err(response.unexpected()),
+    pub fn get_access_token<'a>(
+        &'a self,
+        body: &'a GetAccessTokenRequest,
+    ) -> GetAccessTokenCall<'a> {
+        GetAccessTokenCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
         }
     }
     /// Refresh Access Token
@@ -77,25 +70,116 @@ impl Client {
     ///
     /// `POST /apim-token-service/v2.0/token/refresh`
     ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
     /// Source: `specs/enos/refresh-access-token.md:10`.
-    pub async fn refresh_access_token(
-        &self,
-        body: &RefreshAccessTokenRequest,
+    pub fn refresh_access_token<'a>(
+        &'a self,
+        body: &'a RefreshAccessTokenRequest,
+    ) -> RefreshAccessTokenCall<'a> {
+        RefreshAccessTokenCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
+        }
+    }
+}
+/// A call of [`Client::get_access_token`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
+#[must_use = "a call does nothing until it is awaited or sent"]
+pub struct GetAccessTokenCall<'a> {
+    client: &'a Client,
+    call_options: rt::CallOptions,
+    body: &'a GetAccessTokenRequest,
+}
+impl<'a> GetAccessTokenCall<'a> {
+    /// Headers, a timeout or an idempotency key for this call only.
+    pub fn call_options(mut self, options: rt::CallOptions) -> Self {
+        self.call_options = options;
+        self
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<TokenData>,
+        rt::Error<GetAccessTokenError>,
+    > {
+        let GetAccessTokenCall { client, call_options, body } = self;
+        let request = rt::Request::new(
+                rt::Method::POST,
+                "/apim-token-service/v2.0/token/get",
+            )
+            .operation("enos", "get_access_token");
+        let request = request.json(body);
+        let request = request.options(call_options);
+        let response = client.http.send(request).await?;
+        match response.status().as_u16() {
+            200 => response.enveloped(&ENVELOPE),
+            _ => Err(response.unexpected()),
+        }
+    }
+}
+impl<'a> ::std::future::IntoFuture for GetAccessTokenCall<'a> {
+    type Output = ::std::result::Result<
+        rt::ResponseValue<TokenData>,
+        rt::Error<GetAccessTokenError>,
+    >;
+    type IntoFuture = ::std::pin::Pin<
+        ::std::boxed::Box<
+            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
+        >,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// A call of [`Client::refresh_access_token`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
+#[must_use = "a call does nothing until it is awaited or sent"]
+pub struct RefreshAccessTokenCall<'a> {
+    client: &'a Client,
+    call_options: rt::CallOptions,
+    body: &'a RefreshAccessTokenRequest,
+}
+impl<'a> RefreshAccessTokenCall<'a> {
+    /// Headers, a timeout or an idempotency key for this call only.
+    pub fn call_options(mut self, options: rt::CallOptions) -> Self {
+        self.call_options = options;
+        self
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
     ) -> ::std::result::Result<
         rt::ResponseValue<TokenData>,
         rt::Error<RefreshAccessTokenError>,
     > {
+        let RefreshAccessTokenCall { client, call_options, body } = self;
         let request = rt::Request::new(
                 rt::Method::POST,
                 "/apim-token-service/v2.0/token/refresh",
             )
             .operation("enos", "refresh_access_token");
         let request = request.json(body);
-        let response = self.http.send(request).await?;
+        let request = request.options(call_options);
+        let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.enveloped(&ENVELOPE),
             _ => Err(response.unexpected()),
         }
+    }
+}
+impl<'a> ::std::future::IntoFuture for RefreshAccessTokenCall<'a> {
+    type Output = ::std::result::Result<
+        rt::ResponseValue<TokenData>,
+        rt::Error<RefreshAccessTokenError>,
+    >;
+    type IntoFuture = ::std::pin::Pin<
+        ::std::boxed::Box<
+            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
+        >,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
     }
 }
 /// How every answer of this API is wrapped.

@@ -53,18 +53,46 @@ impl Client {
     ///
     /// `POST /api/v1/auth/token/renew`
     ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
     /// Source: `specs/infisical/renew-access-token.md:31`.
-    pub async fn renew_identity_access_token(
-        &self,
-        body: &RenewIdentityAccessTokenRequest,
+    pub fn renew_identity_access_token<'a>(
+        &'a self,
+        body: &'a RenewIdentityAccessTokenRequest,
+    ) -> RenewIdentityAccessTokenCall<'a> {
+        RenewIdentityAccessTokenCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
+        }
+    }
+}
+/// A call of [`Client::renew_identity_access_token`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
+#[must_use = "a call does nothing until it is awaited or sent"]
+pub struct RenewIdentityAccessTokenCall<'a> {
+    client: &'a Client,
+    call_options: rt::CallOptions,
+    body: &'a RenewIdentityAccessTokenRequest,
+}
+impl<'a> RenewIdentityAccessTokenCall<'a> {
+    /// Headers, a timeout or an idempotency key for this call only.
+    pub fn call_options(mut self, options: rt::CallOptions) -> Self {
+        self.call_options = options;
+        self
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
     ) -> ::std::result::Result<
         rt::ResponseValue<RenewIdentityAccessTokenResponse>,
         rt::Error<RenewIdentityAccessTokenError>,
     > {
+        let RenewIdentityAccessTokenCall { client, call_options, body } = self;
         let request = rt::Request::new(rt::Method::POST, "/api/v1/auth/token/renew")
             .operation("infisical", "renew_identity_access_token");
         let request = request.json(body);
-        let response = self.http.send(request).await?;
+        let request = request.options(call_options);
+        let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
             400 => Err(response.error(RenewIdentityAccessTokenError::BadRequest)),
@@ -79,6 +107,20 @@ impl Client {
             }
             _ => Err(response.unexpected()),
         }
+    }
+}
+impl<'a> ::std::future::IntoFuture for RenewIdentityAccessTokenCall<'a> {
+    type Output = ::std::result::Result<
+        rt::ResponseValue<RenewIdentityAccessTokenResponse>,
+        rt::Error<RenewIdentityAccessTokenError>,
+    >;
+    type IntoFuture = ::std::pin::Pin<
+        ::std::boxed::Box<
+            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
+        >,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
     }
 }
 /// The documented error answers of [`Client::renew_identity_access_token`], one variant per status, each with that status's body.

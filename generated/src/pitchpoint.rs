@@ -43,26 +43,17 @@ impl Client {
     ///
     /// `POST /user-management-services-ws/oauth2/002/refreshIdToken`
     ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
     /// Source: `specs/pitchpoint/refresh-id-token.md:16`.
-    pub async fn refresh_id_token(
-        &self,
-        body: &RefreshIdTokenRequest,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<RefreshIdTokenResponse>,
-        rt::Error<RefreshIdTokenError>,
-    > {
-        let request = rt::Request::new(
-                rt::Method::POST,
-                "/user-management-services-ws/oauth2/002/refreshIdToken",
-            )
-            .operation("pitchpoint", "refresh_id_token");
-        let request = request.json(body);
-        let response = self.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400 => Err(response.error(RefreshIdTokenError::BadRequest)),
-            403 => Err(response.error(RefreshIdTokenError::Forbidden)),
-            _ => Err(response.unexpected()),
+    pub fn refresh_id_token<'a>(
+        &'a self,
+        body: &'a RefreshIdTokenRequest,
+    ) -> RefreshIdTokenCall<'a> {
+        RefreshIdTokenCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
         }
     }
     /// Sign In With Password
@@ -71,27 +62,120 @@ impl Client {
     ///
     /// `POST /user-management-services-ws/oauth2/002/signInWithPassword`
     ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
     /// Source: `specs/pitchpoint/sign-in-with-password.md:17`.
-    pub async fn sign_in_with_password(
-        &self,
-        body: &SignInWithPasswordRequest,
+    pub fn sign_in_with_password<'a>(
+        &'a self,
+        body: &'a SignInWithPasswordRequest,
+    ) -> SignInWithPasswordCall<'a> {
+        SignInWithPasswordCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
+        }
+    }
+}
+/// A call of [`Client::refresh_id_token`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
+#[must_use = "a call does nothing until it is awaited or sent"]
+pub struct RefreshIdTokenCall<'a> {
+    client: &'a Client,
+    call_options: rt::CallOptions,
+    body: &'a RefreshIdTokenRequest,
+}
+impl<'a> RefreshIdTokenCall<'a> {
+    /// Headers, a timeout or an idempotency key for this call only.
+    pub fn call_options(mut self, options: rt::CallOptions) -> Self {
+        self.call_options = options;
+        self
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<RefreshIdTokenResponse>,
+        rt::Error<RefreshIdTokenError>,
+    > {
+        let RefreshIdTokenCall { client, call_options, body } = self;
+        let request = rt::Request::new(
+                rt::Method::POST,
+                "/user-management-services-ws/oauth2/002/refreshIdToken",
+            )
+            .operation("pitchpoint", "refresh_id_token");
+        let request = request.json(body);
+        let request = request.options(call_options);
+        let response = client.http.send(request).await?;
+        match response.status().as_u16() {
+            200 => response.success(),
+            400 => Err(response.error(RefreshIdTokenError::BadRequest)),
+            403 => Err(response.error(RefreshIdTokenError::Forbidden)),
+            _ => Err(response.unexpected()),
+        }
+    }
+}
+impl<'a> ::std::future::IntoFuture for RefreshIdTokenCall<'a> {
+    type Output = ::std::result::Result<
+        rt::ResponseValue<RefreshIdTokenResponse>,
+        rt::Error<RefreshIdTokenError>,
+    >;
+    type IntoFuture = ::std::pin::Pin<
+        ::std::boxed::Box<
+            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
+        >,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// A call of [`Client::sign_in_with_password`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
+#[must_use = "a call does nothing until it is awaited or sent"]
+pub struct SignInWithPasswordCall<'a> {
+    client: &'a Client,
+    call_options: rt::CallOptions,
+    body: &'a SignInWithPasswordRequest,
+}
+impl<'a> SignInWithPasswordCall<'a> {
+    /// Headers, a timeout or an idempotency key for this call only.
+    pub fn call_options(mut self, options: rt::CallOptions) -> Self {
+        self.call_options = options;
+        self
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
     ) -> ::std::result::Result<
         rt::ResponseValue<SignInWithPasswordResponse>,
         rt::Error<SignInWithPasswordError>,
     > {
+        let SignInWithPasswordCall { client, call_options, body } = self;
         let request = rt::Request::new(
                 rt::Method::POST,
                 "/user-management-services-ws/oauth2/002/signInWithPassword",
             )
             .operation("pitchpoint", "sign_in_with_password");
         let request = request.json(body);
-        let response = self.http.send(request).await?;
+        let request = request.options(call_options);
+        let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
             400 => Err(response.error(SignInWithPasswordError::BadRequest)),
             403 => Err(response.error(SignInWithPasswordError::Forbidden)),
             _ => Err(response.unexpected()),
         }
+    }
+}
+impl<'a> ::std::future::IntoFuture for SignInWithPasswordCall<'a> {
+    type Output = ::std::result::Result<
+        rt::ResponseValue<SignInWithPasswordResponse>,
+        rt::Error<SignInWithPasswordError>,
+    >;
+    type IntoFuture = ::std::pin::Pin<
+        ::std::boxed::Box<
+            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
+        >,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
     }
 }
 /// The documented error answers of [`Client::refresh_id_token`], one variant per status, each with that status's body.

@@ -45,21 +45,17 @@ impl Client {
     ///
     /// `POST /auth-api/v2/authenticate`
     ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
     /// Source: `specs/smartling/authenticate.md:7`.
-    pub async fn authenticate(
-        &self,
-        body: &AuthenticateRequest,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AuthenticationData>,
-        rt::Error<AuthenticateError>,
-    > {
-        let request = rt::Request::new(rt::Method::POST, "/auth-api/v2/authenticate")
-            .operation("smartling", "authenticate");
-        let request = request.json(body);
-        let response = self.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.enveloped(&ENVELOPE),
-            _ => Err(response.unexpected()),
+    pub fn authenticate<'a>(
+        &'a self,
+        body: &'a AuthenticateRequest,
+    ) -> AuthenticateCall<'a> {
+        AuthenticateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
         }
     }
     /// Refresh Authentication
@@ -70,25 +66,113 @@ impl Client {
     ///
     /// `POST /auth-api/v2/authenticate/refresh`
     ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
     /// Source: `specs/smartling/refresh-authentication.md:6`.
-    pub async fn refresh_authentication(
-        &self,
-        body: &RefreshAuthenticationRequest,
+    pub fn refresh_authentication<'a>(
+        &'a self,
+        body: &'a RefreshAuthenticationRequest,
+    ) -> RefreshAuthenticationCall<'a> {
+        RefreshAuthenticationCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
+        }
+    }
+}
+/// A call of [`Client::authenticate`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
+#[must_use = "a call does nothing until it is awaited or sent"]
+pub struct AuthenticateCall<'a> {
+    client: &'a Client,
+    call_options: rt::CallOptions,
+    body: &'a AuthenticateRequest,
+}
+impl<'a> AuthenticateCall<'a> {
+    /// Headers, a timeout or an idempotency key for this call only.
+    pub fn call_options(mut self, options: rt::CallOptions) -> Self {
+        self.call_options = options;
+        self
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<AuthenticationData>,
+        rt::Error<AuthenticateError>,
+    > {
+        let AuthenticateCall { client, call_options, body } = self;
+        let request = rt::Request::new(rt::Method::POST, "/auth-api/v2/authenticate")
+            .operation("smartling", "authenticate");
+        let request = request.json(body);
+        let request = request.options(call_options);
+        let response = client.http.send(request).await?;
+        match response.status().as_u16() {
+            200 => response.enveloped(&ENVELOPE),
+            _ => Err(response.unexpected()),
+        }
+    }
+}
+impl<'a> ::std::future::IntoFuture for AuthenticateCall<'a> {
+    type Output = ::std::result::Result<
+        rt::ResponseValue<AuthenticationData>,
+        rt::Error<AuthenticateError>,
+    >;
+    type IntoFuture = ::std::pin::Pin<
+        ::std::boxed::Box<
+            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
+        >,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
+    }
+}
+/// A call of [`Client::refresh_authentication`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
+#[must_use = "a call does nothing until it is awaited or sent"]
+pub struct RefreshAuthenticationCall<'a> {
+    client: &'a Client,
+    call_options: rt::CallOptions,
+    body: &'a RefreshAuthenticationRequest,
+}
+impl<'a> RefreshAuthenticationCall<'a> {
+    /// Headers, a timeout or an idempotency key for this call only.
+    pub fn call_options(mut self, options: rt::CallOptions) -> Self {
+        self.call_options = options;
+        self
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
     ) -> ::std::result::Result<
         rt::ResponseValue<AuthenticationData>,
         rt::Error<RefreshAuthenticationError>,
     > {
+        let RefreshAuthenticationCall { client, call_options, body } = self;
         let request = rt::Request::new(
                 rt::Method::POST,
                 "/auth-api/v2/authenticate/refresh",
             )
             .operation("smartling", "refresh_authentication");
         let request = request.json(body);
-        let response = self.http.send(request).await?;
+        let request = request.options(call_options);
+        let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.enveloped(&ENVELOPE),
             _ => Err(response.unexpected()),
         }
+    }
+}
+impl<'a> ::std::future::IntoFuture for RefreshAuthenticationCall<'a> {
+    type Output = ::std::result::Result<
+        rt::ResponseValue<AuthenticationData>,
+        rt::Error<RefreshAuthenticationError>,
+    >;
+    type IntoFuture = ::std::pin::Pin<
+        ::std::boxed::Box<
+            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
+        >,
+    >;
+    fn into_future(self) -> Self::IntoFuture {
+        ::std::boxed::Box::pin(self.send())
     }
 }
 /// How every answer of this API is wrapped.

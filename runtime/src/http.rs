@@ -17,7 +17,7 @@ use serde_json::Value;
 use tracing::Instrument;
 
 use super::params::{self, QueryStyle};
-use super::Error;
+use super::{CallOptions, Error};
 
 /// Transport settings of a client; every field has a default fit for token endpoints.
 ///
@@ -208,7 +208,7 @@ impl HttpClient {
             let delay = match &outcome {
                 Ok(response) => response.retry_delay(policy),
                 Err(e) if e.is_connect() => Some(policy.backoff(attempt)),
-                Err(e) if (e.is_timeout() || e.is_request()) && is_idempotent(&request.method) => Some(policy.backoff(attempt)),
+                Err(e) if (e.is_timeout() || e.is_request()) && (request.replayable || is_idempotent(&request.method)) => Some(policy.backoff(attempt)),
                 Err(_) => None,
             };
             match delay {
@@ -225,7 +225,7 @@ impl HttpClient {
     }
 
     async fn send_once(&self, request: &Request, url: reqwest::Url, body: Option<Body>) -> Result<Answer, reqwest::Error> {
-        let mut builder = self.http.request(request.method.clone(), url).timeout(self.config.timeout);
+        let mut builder = self.http.request(request.method.clone(), url).timeout(request.timeout.unwrap_or(self.config.timeout));
         // One `Cookie` header (RFC 6265 §5.4): cookies set as headers join the cookie parameters.
         let mut set_cookies: Option<String> = None;
         for (name, value) in &request.headers {
@@ -312,6 +312,11 @@ pub struct Request {
     body: Option<Result<Body, String>>,
     /// Why a parameter could not be written: the first such problem, reported by `send`.
     problem: Option<String>,
+    /// This call's own total timeout, instead of the client's.
+    timeout: Option<Duration>,
+    /// Whether the server acts on a repeated request once (an idempotency key was sent), so
+    /// that a request that may have reached it can be sent again whatever its method.
+    replayable: bool,
 }
 
 impl Request {
@@ -329,6 +334,8 @@ impl Request {
             cookies: String::new(),
             body: None,
             problem: None,
+            timeout: None,
+            replayable: false,
         }
     }
 
@@ -341,6 +348,19 @@ impl Request {
             self.fail(why);
         }
         self.path = path;
+        self
+    }
+
+    /// Applies one call's [`CallOptions`]: its headers, timeout and idempotency key.
+    pub fn options(mut self, options: CallOptions) -> Self {
+        for (name, value) in options.headers {
+            self.push_header(&name, value);
+        }
+        if let Some(key) = options.idempotency_key {
+            self.push_header("Idempotency-Key", key);
+            self.replayable = true;
+        }
+        self.timeout = options.timeout.or(self.timeout);
         self
     }
 

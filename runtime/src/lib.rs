@@ -11,6 +11,7 @@
 // directly; at ~150 bytes beside a network round trip its size does not matter.
 #![allow(clippy::result_large_err)]
 
+mod call;
 mod client;
 mod error;
 mod http;
@@ -23,6 +24,7 @@ pub mod signing;
 pub mod token;
 pub mod union;
 
+pub use call::CallOptions;
 pub use client::ApiClient;
 pub use error::Error;
 pub use reqwest::Method;

@@ -1,5 +1,12 @@
-//! The `Client` of an API: constructors per documented server, one `async` method per
-//! operation, and each operation's success and error enums.
+//! The `Client` of an API: constructors per documented server, one method per operation,
+//! each operation's call builder, and its success and error enums.
+//!
+//! One calling style scales from no parameter to thirty: the method takes the required
+//! parameters (path parameters, required query and header parameters, a required body) and
+//! returns a call; the call has a setter per optional parameter, named after it, and
+//! `call_options` for per-call headers, timeout and idempotency key; awaiting it sends it.
+//! Nothing is positional that could be swapped silently, and a required parameter cannot be
+//! forgotten. A call costs the compiler one small struct, its setters and one `async fn`.
 //!
 //! Every documented status decodes to its own type: the method matches the status and hands
 //! the body to the matching variant. Statuses the document does not list, and bodies that do
@@ -20,7 +27,7 @@ use crate::passes::names;
 
 pub(crate) fn client(api: &Api) -> TokenStream {
     let servers = api.servers.iter().map(server_constructor);
-    let operations = api.operations.iter().map(|op| operation_method(api, op));
+    let (operations, calls): (Vec<_>, Vec<_>) = api.operations.iter().map(|op| operation_method(api, op)).unzip();
     let enums = api.operations.iter().map(operation_enums);
     let envelope = api.envelope.as_ref().map(envelope_const);
     let doc = docs(&format!(
@@ -57,6 +64,7 @@ pub(crate) fn client(api: &Api) -> TokenStream {
             #(#operations)*
         }
 
+        #(#calls)*
         #envelope
         #(#enums)*
     }
@@ -157,11 +165,16 @@ fn success_type(operation: &Operation) -> TokenStream {
     }
 }
 
-fn operation_method(api: &Api, operation: &Operation) -> TokenStream {
+/// One operation: a `Client` method taking the required parameters, which returns the call's
+/// builder; the builder has a setter per optional parameter and `send` (or `.await`).
+fn operation_method(api: &Api, operation: &Operation) -> (TokenStream, TokenStream) {
     let name = ident(&operation.name);
+    let call = ident(&operation.call);
     let success = success_type(operation);
     let error = ident(&operation.error_enum);
     let method = format_ident!("{}", operation.method.as_str());
+    let client = ident(names::CLIENT);
+    let method_name = operation.name.trim_start_matches("r#");
 
     let mut text = String::new();
     if let Some(summary) = &operation.summary {
@@ -173,15 +186,16 @@ fn operation_method(api: &Api, operation: &Operation) -> TokenStream {
     if api.envelope.is_some() {
         text.push_str("Returns the envelope's payload; an envelope reporting failure is `Error::Envelope`.\n\n");
     }
-    text.push_str(&format!("`{} {}`\n\nSource: `{}`.", operation.method.as_str(), operation.path, operation.source));
-    let doc = docs(&text);
+    text.push_str(&format!("`{} {}`\n\n", operation.method.as_str(), operation.path));
 
+    // Required parameters are the method's arguments, borrowed for the call's lifetime; optional
+    // ones are owned fields of the call, set by name.
     let mut args = Vec::new();
+    let mut fields = Vec::new();
+    let mut setters = Vec::new();
     let mut request_steps = Vec::new();
     for parameter in operation.parameters.iter().filter(|p| p.location == ParameterLocation::Path) {
-        let arg = ident(&parameter.rust_name);
-        let ty = type_tokens(&parameter.ty);
-        args.push(quote! { #arg: &#ty });
+        args.push((ident(&parameter.rust_name), argument_type(&parameter.ty)));
     }
     if let Some(path) = path_expression(operation) {
         request_steps.push(quote! { let request = request.path(#path); });
@@ -189,52 +203,156 @@ fn operation_method(api: &Api, operation: &Operation) -> TokenStream {
     for parameter in operation.parameters.iter().filter(|p| p.location != ParameterLocation::Path) {
         let arg = ident(&parameter.rust_name);
         let ty = type_tokens(&parameter.ty);
-        let add = |value: TokenStream| add_parameter(parameter, &value);
         if parameter.required {
-            args.push(quote! { #arg: &#ty });
-            let step = add(quote! { #arg });
+            args.push((arg.clone(), argument_type(&parameter.ty)));
+            let step = add_parameter(parameter, &quote! { #arg });
             request_steps.push(quote! { let request = #step; });
         } else {
-            args.push(quote! { #arg: ::std::option::Option<&#ty> });
-            let step = add(quote! { value });
+            fields.push((arg.clone(), quote! { ::std::option::Option<#ty> }));
+            let doc = docs(&parameter_doc(parameter));
+            setters.push(quote! {
+                #doc
+                pub fn #arg(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
+                    self.#arg = ::std::option::Option::Some(value.into());
+                    self
+                }
+            });
+            let step = add_parameter(parameter, &quote! { value });
             request_steps.push(quote! {
-                let request = match #arg {
-                    Some(value) => #step,
-                    None => request,
+                let request = match &#arg {
+                    ::std::option::Option::Some(value) => #step,
+                    ::std::option::Option::None => request,
                 };
             });
         }
     }
     if let Some(body) = &operation.request_body {
-        let (arg, add) = request_body(body);
+        let (ty, add) = request_body(body);
+        let body_name = ident("body");
         if body.required {
-            args.push(quote! { body: #arg });
+            args.push((body_name, ty));
             request_steps.push(quote! { let request = #add; });
         } else {
-            args.push(quote! { body: ::std::option::Option<#arg> });
+            fields.push((body_name, quote! { ::std::option::Option<#ty> }));
+            let doc = docs(&format!("The request body (`{}`); the document makes it optional.", body.content_type));
+            setters.push(quote! {
+                #doc
+                pub fn body(mut self, body: #ty) -> Self {
+                    self.body = ::std::option::Option::Some(body);
+                    self
+                }
+            });
             request_steps.push(quote! {
                 let request = match body {
-                    Some(body) => #add,
-                    None => request,
+                    ::std::option::Option::Some(body) => #add,
+                    ::std::option::Option::None => request,
                 };
             });
         }
     }
 
+    let optional: Vec<String> = fields.iter().map(|(name, _)| format!("`{}`", name.to_string().trim_start_matches("r#"))).collect();
+    if optional.is_empty() {
+        text.push_str("Returns the call: `.await` it (or `.send().await`).");
+    } else {
+        text.push_str(&format!("Returns the call: set its optional parameters ({}), then `.await` it (or `.send().await`).", optional.join(", ")));
+    }
+    text.push_str(&format!("\n\nSource: `{}`.", operation.source));
+    let doc = docs(&text);
+
     let api_name = &api.name;
-    let operation_name = operation.name.trim_start_matches("r#");
     let template = &operation.path;
     let arms = status_arms(operation);
-    quote! {
+    let arg_names: Vec<_> = args.iter().map(|(name, _)| name).collect();
+    let arg_types = args.iter().map(|(_, ty)| ty);
+    let optional_names: Vec<_> = fields.iter().map(|(name, _)| name).collect();
+    let field_types = fields.iter().map(|(_, ty)| ty);
+    let field_decls = arg_names.iter().copied().zip(args.iter().map(|(_, ty)| ty)).map(|(name, ty)| quote! { #name: #ty, });
+    let output = quote! { ::std::result::Result<rt::ResponseValue<#success>, rt::Error<#error>> };
+    let settings = if optional.is_empty() { "per-call options" } else { "its optional parameters and per-call options" };
+    let call_doc = docs(&format!(
+        "A call of [`{}::{method_name}`]: set {settings} (headers, a timeout, an idempotency key), then `.await` it \
+         or call [`send`](Self::send).",
+        names::CLIENT
+    ));
+    let method_fn = quote! {
         #doc
-        pub async fn #name(&self, #(#args),*) -> ::std::result::Result<rt::ResponseValue<#success>, rt::Error<#error>> {
-            let request = rt::Request::new(rt::Method::#method, #template).operation(#api_name, #operation_name);
-            #(#request_steps)*
-            let response = self.http.send(request).await?;
-            match response.status().as_u16() {
-                #(#arms)*
+        pub fn #name<'a>(&'a self, #(#arg_names: #arg_types),*) -> #call<'a> {
+            #call {
+                client: self,
+                call_options: rt::CallOptions::new(),
+                #(#arg_names,)*
+                #(#optional_names: ::std::option::Option::None,)*
             }
         }
+    };
+    let builder = quote! {
+        #call_doc
+        #[must_use = "a call does nothing until it is awaited or sent"]
+        pub struct #call<'a> {
+            client: &'a #client,
+            call_options: rt::CallOptions,
+            #(#field_decls)*
+            #(#optional_names: #field_types,)*
+        }
+
+        impl<'a> #call<'a> {
+            #(#setters)*
+
+            /// Headers, a timeout or an idempotency key for this call only.
+            pub fn call_options(mut self, options: rt::CallOptions) -> Self {
+                self.call_options = options;
+                self
+            }
+
+            /// Sends the request and decodes the answer.
+            pub async fn send(self) -> #output {
+                let #call { client, call_options, #(#arg_names,)* #(#optional_names,)* } = self;
+                let request = rt::Request::new(rt::Method::#method, #template).operation(#api_name, #method_name);
+                #(#request_steps)*
+                let request = request.options(call_options);
+                let response = client.http.send(request).await?;
+                match response.status().as_u16() {
+                    #(#arms)*
+                }
+            }
+        }
+
+        impl<'a> ::std::future::IntoFuture for #call<'a> {
+            type Output = #output;
+            type IntoFuture = ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a>>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                ::std::boxed::Box::pin(self.send())
+            }
+        }
+    };
+    (method_fn, builder)
+}
+
+/// The type of a required parameter's argument: borrowed for the call, a string as `&str`.
+fn argument_type(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::String => quote! { &'a str },
+        _ => {
+            let ty = type_tokens(ty);
+            quote! { &'a #ty }
+        }
+    }
+}
+
+/// A setter's documentation: the parameter's description and where it goes on the wire.
+fn parameter_doc(parameter: &Parameter) -> String {
+    let location = match parameter.location {
+        ParameterLocation::Path => "path",
+        ParameterLocation::Query => "query",
+        ParameterLocation::Header => "header",
+        ParameterLocation::Cookie => "cookie",
+    };
+    let wire = format!("The `{}` {location} parameter.", parameter.name);
+    match &parameter.description {
+        Some(description) => format!("{description}\n\n{wire}"),
+        None => wire,
     }
 }
 
@@ -251,16 +369,16 @@ fn request_body(body: &RequestBody) -> (TokenStream, TokenStream) {
     let content_type = &body.content_type;
     let ty = type_tokens(&body.ty);
     match body.encoding {
-        BodyEncoding::Json | BodyEncoding::Multipart => (quote! { &#ty }, quote! { request.json(body) }),
+        BodyEncoding::Json | BodyEncoding::Multipart => (quote! { &'a #ty }, quote! { request.json(body) }),
         BodyEncoding::Form => {
             let styles = body.property_styles.iter().map(|PropertyStyle { property, style }| {
                 let style = query_style(*style);
                 quote! { (#property, #style) }
             });
-            (quote! { &#ty }, quote! { request.form(body, &[#(#styles),*]) })
+            (quote! { &'a #ty }, quote! { request.form(body, &[#(#styles),*]) })
         }
         BodyEncoding::Binary => (quote! { rt::Bytes }, quote! { request.bytes(#content_type, body) }),
-        BodyEncoding::Text => (quote! { &str }, quote! { request.text(#content_type, body) }),
+        BodyEncoding::Text => (quote! { &'a str }, quote! { request.text(#content_type, body) }),
     }
 }
 

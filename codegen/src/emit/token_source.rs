@@ -239,10 +239,10 @@ fn call_body(api: &Api, mapping: &TokenSourceMapping, call: &TokenCall, which: C
         });
         quote! { let request = #type_name { #(#members)* }; }
     });
-    let argument = match operation.and_then(|op| op.request_body.as_ref()) {
-        Some(body) if body.required => quote! { &request },
-        Some(_) => quote! { Some(&request) },
-        None => quote! {},
+    let call_expression = match operation.and_then(|op| op.request_body.as_ref()) {
+        Some(body) if body.required => quote! { self.client.#method(&request) },
+        Some(_) => quote! { self.client.#method().body(&request) },
+        None => quote! { self.client.#method() },
     };
     let answer = match which {
         Call::Login => quote! { rt::token::login_answer },
@@ -279,7 +279,7 @@ fn call_body(api: &Api, mapping: &TokenSourceMapping, call: &TokenCall, which: C
     quote! {
         #(#steps)*
         #request
-        let (value, received_at, raw) = #answer(self.client.#method(#argument).await, #relogin_codes)?;
+        let (value, received_at, raw) = #answer(#call_expression.await, #relogin_codes)?;
         #unwrap_variant
         #(#path)*
         #converter(value, received_at, raw)

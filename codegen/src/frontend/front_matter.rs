@@ -175,6 +175,7 @@ fn read_operation(page: &Endpoint<'_>, body: &str, api: &mut ApiBuilder) -> Resu
         responses: vec![response],
         error_enum: String::new(),
         success_enum: String::new(),
+        call: String::new(),
         source: page.source("/endpoint_url"),
     })
 }

@@ -231,6 +231,7 @@ pub fn read(document: &Document, api: &mut ApiBuilder) -> Result<(), Vec<Diagnos
         responses,
         error_enum: String::new(),
         success_enum: String::new(),
+        call: String::new(),
         source: curl_source,
     });
     Ok(())

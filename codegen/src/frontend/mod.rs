@@ -146,6 +146,11 @@ mod tests {
         assert_eq!(detected("{\n  \"openapi\" : \"3.1.0\", \"paths\": {}\n}"), Some(Format::OpenApi));
         assert_eq!(detected("# Title\n\n```yaml\nopenapi: 3.0.0\npaths: {}\n```\n"), Some(Format::OpenApiMarkdown));
         assert_eq!(detected("Intro\n\n```json\n{\"openapi\": \"3.0.0\", \"paths\": {}}\n```\n"), Some(Format::OpenApiMarkdown));
+        assert_eq!(
+            detected("openapi: 3.0.0\ninfo:\n  description: >-\n    Example:\n    ```\n    curl x\n    ```\n  title: t\npaths: {}\n"),
+            Some(Format::OpenApi),
+            "a fence in a description is text, not markdown"
+        );
         assert_eq!(detected("{\"title\": \"not an API\"}"), None);
         assert_eq!(detected("title: x\ndescription: openapi: no\n"), None, "an `openapi:` that is not a key");
         assert_eq!(detected("---\nlayout: v2endpoint\n---\nBody\n"), Some(Format::FrontMatter));

@@ -283,6 +283,7 @@ pub fn read(document: &Document, api: &mut ApiBuilder) -> Result<(), Vec<Diagnos
         responses: vec![response],
         error_enum: String::new(),
         success_enum: String::new(),
+        call: String::new(),
         source: format_source,
     });
     Ok(())

@@ -33,8 +33,9 @@ pub const REFRESH_CONVERTER: &str = "token_from_refresh_answer";
 const MODULE_TYPES: &[&str] = &[CLIENT, TOKEN_SOURCE, CREDENTIALS];
 /// The methods every client has: its constructor and the runtime's `ApiClient` methods.
 const CLIENT_METHODS: &[&str] = &["new", "from_http", "http", "with_config", "with_http_client", "reconfigured", "config", "base_url"];
-/// What an operation body binds besides the operation's parameters.
-pub const OPERATION_LOCALS: &[&str] = &["request", "response", "body"];
+/// What an operation's call builder binds and defines besides the operation's parameters:
+/// parameters are its fields and setters.
+pub const OPERATION_LOCALS: &[&str] = &["request", "response", "body", "client", "call_options", "send", "into_future"];
 /// The member of a received struct that keeps the properties the document does not list.
 pub const ADDITIONAL_PROPERTIES: &str = "additional_properties";
 /// The variant of an open enum that keeps the values the document does not list.
@@ -109,6 +110,7 @@ pub fn assign(api: &mut Api) {
             operation.name = name;
         }
         let base = naming::camel_ident(bare(&operation.name));
+        operation.call = module.claim(&format!("{base}Call"), Case::Camel);
         operation.error_enum = module.claim(&format!("{base}Error"), Case::Camel);
         // A success enum exists only for several success answers; otherwise the name stays free.
         operation.success_enum = if operation.success_responses().nth(1).is_some() {

@@ -60,9 +60,11 @@ pub fn is_openapi_document(text: &str) -> bool {
     let Some(indent) = significant.next().filter(|line| is_key_line(line)).map(|line| line.len() - line.trim_start().len()) else {
         return false;
     };
+    // A markdown fence sits at the root keys' indentation; in a YAML file a fence can only be
+    // text of a description, indented deeper than its key.
     let has_fence = text.lines().any(|line| {
         let trimmed = line.trim_start();
-        trimmed.starts_with("```") || trimmed.starts_with("~~~")
+        line.len() - trimmed.len() <= indent && (trimmed.starts_with("```") || trimmed.starts_with("~~~"))
     });
     let declares_version = text.lines().any(|line| {
         line.len() - line.trim_start().len() == indent && VERSION_KEYS.iter().any(|key| line.trim_start().strip_prefix(key).is_some_and(|rest| rest.starts_with(':')))
@@ -370,6 +372,7 @@ fn read_operation(
         responses,
         error_enum: String::new(),
         success_enum: String::new(),
+        call: String::new(),
         source: context.source(&at),
     })
 }

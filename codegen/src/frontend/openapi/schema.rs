@@ -94,7 +94,9 @@ impl<'a> SchemaReader<'a> {
         let Some(schemas) = self.schemas() else { return };
         for key in schemas.keys() {
             let preferred = naming::camel_ident(key);
-            let name = if api.types.is_free(&preferred) || api.types.get(&preferred).is_some() {
+            // Two keys of this document spelled alike (`Type` and `Type[]`) are two types.
+            let taken_here = self.components.iter().any(|c| c.name == preferred);
+            let name = if !taken_here && (api.types.is_free(&preferred) || api.types.get(&preferred).is_some()) {
                 preferred
             } else {
                 (2..).map(|n| format!("{preferred}{n}")).find(|n| api.types.is_free(n)).unwrap_or(preferred)
