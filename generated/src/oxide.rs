@@ -6448,7 +6448,7 @@ impl<'a> SupportBundleViewCall<'a> {
             .path(
                 format!(
                     "/experimental/v1/system/support-bundles/{}",
-                    rt::encode_path_segment(& bundle_id.to_string())
+                    rt::encode_path_segment(bundle_id)
                 ),
             );
         let request = request.options(call_options);
@@ -6506,7 +6506,7 @@ impl<'a> SupportBundleUpdateCall<'a> {
             .path(
                 format!(
                     "/experimental/v1/system/support-bundles/{}",
-                    rt::encode_path_segment(& bundle_id.to_string())
+                    rt::encode_path_segment(bundle_id)
                 ),
             );
         let request = request.json(body);
@@ -6564,7 +6564,7 @@ impl<'a> SupportBundleDeleteCall<'a> {
             .path(
                 format!(
                     "/experimental/v1/system/support-bundles/{}",
-                    rt::encode_path_segment(& bundle_id.to_string())
+                    rt::encode_path_segment(bundle_id)
                 ),
             );
         let request = request.options(call_options);
@@ -6634,7 +6634,7 @@ impl<'a> SupportBundleDownloadCall<'a> {
             .path(
                 format!(
                     "/experimental/v1/system/support-bundles/{}/download",
-                    rt::encode_path_segment(& bundle_id.to_string())
+                    rt::encode_path_segment(bundle_id)
                 ),
             );
         let request = match &range {
@@ -6706,7 +6706,7 @@ impl<'a> SupportBundleHeadCall<'a> {
             .path(
                 format!(
                     "/experimental/v1/system/support-bundles/{}/download",
-                    rt::encode_path_segment(& bundle_id.to_string())
+                    rt::encode_path_segment(bundle_id)
                 ),
             );
         let request = match &range {
@@ -6785,8 +6785,7 @@ impl<'a> SupportBundleDownloadFileCall<'a> {
             .path(
                 format!(
                     "/experimental/v1/system/support-bundles/{}/download/{}",
-                    rt::encode_path_segment(& bundle_id.to_string()),
-                    rt::encode_path_segment(& file.to_string())
+                    rt::encode_path_segment(bundle_id), rt::encode_path_segment(file)
                 ),
             );
         let request = match &range {
@@ -6861,8 +6860,7 @@ impl<'a> SupportBundleHeadFileCall<'a> {
             .path(
                 format!(
                     "/experimental/v1/system/support-bundles/{}/download/{}",
-                    rt::encode_path_segment(& bundle_id.to_string()),
-                    rt::encode_path_segment(& file.to_string())
+                    rt::encode_path_segment(bundle_id), rt::encode_path_segment(file)
                 ),
             );
         let request = match &range {
@@ -6934,7 +6932,7 @@ impl<'a> SupportBundleIndexCall<'a> {
             .path(
                 format!(
                     "/experimental/v1/system/support-bundles/{}/index",
-                    rt::encode_path_segment(& bundle_id.to_string())
+                    rt::encode_path_segment(bundle_id)
                 ),
             );
         let request = match &range {
@@ -8497,12 +8495,7 @@ impl<'a> AlertDeliveryResendCall<'a> {
         let request = rt::Request::new(rt::Method::POST, "/v1/alerts/{alert_id}/resend")
             .operation("oxide", "alert_delivery_resend");
         let request = request
-            .path(
-                format!(
-                    "/v1/alerts/{}/resend", rt::encode_path_segment(& alert_id
-                    .to_string())
-                ),
-            );
+            .path(format!("/v1/alerts/{}/resend", rt::encode_path_segment(alert_id)));
         let request = request
             .query_param(
                 "receiver",
@@ -11532,9 +11525,7 @@ impl<'a> GroupViewCall<'a> {
         let request = rt::Request::new(rt::Method::GET, "/v1/groups/{group_id}")
             .operation("oxide", "group_view");
         let request = request
-            .path(
-                format!("/v1/groups/{}", rt::encode_path_segment(& group_id.to_string())),
-            );
+            .path(format!("/v1/groups/{}", rt::encode_path_segment(group_id)));
         let request = request.options(call_options);
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
@@ -15855,12 +15846,7 @@ impl<'a> CurrentUserAccessTokenDeleteCall<'a> {
             )
             .operation("oxide", "current_user_access_token_delete");
         let request = request
-            .path(
-                format!(
-                    "/v1/me/access-tokens/{}", rt::encode_path_segment(& token_id
-                    .to_string())
-                ),
-            );
+            .path(format!("/v1/me/access-tokens/{}", rt::encode_path_segment(token_id)));
         let request = request.options(call_options);
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
@@ -18431,7 +18417,7 @@ impl<'a> PhysicalDiskDisableAdoptionCall<'a> {
             .path(
                 format!(
                     "/v1/system/hardware/disk-adoption-request/{}",
-                    rt::encode_path_segment(& physical_disk_adoption_req_id.to_string())
+                    rt::encode_path_segment(physical_disk_adoption_req_id)
                 ),
             );
         let request = request.options(call_options);
@@ -18683,10 +18669,7 @@ impl<'a> PhysicalDiskViewCall<'a> {
             .operation("oxide", "physical_disk_view");
         let request = request
             .path(
-                format!(
-                    "/v1/system/hardware/disks/{}", rt::encode_path_segment(& disk_id
-                    .to_string())
-                ),
+                format!("/v1/system/hardware/disks/{}", rt::encode_path_segment(disk_id)),
             );
         let request = request.options(call_options);
         let response = client.http.send(request).await?;
@@ -18854,8 +18837,8 @@ impl<'a> NetworkingSwitchPortLldpNeighborsCall<'a> {
             .path(
                 format!(
                     "/v1/system/hardware/rack-switch-port/{}/{}/{}/lldp/neighbors",
-                    rt::encode_path_segment(& rack_id.to_string()),
-                    rt::path_param(switch_slot), rt::path_param(port)
+                    rt::encode_path_segment(rack_id), rt::path_param(switch_slot),
+                    rt::path_param(port)
                 ),
             );
         let request = match &limit {
@@ -19024,10 +19007,7 @@ impl<'a> RackViewCall<'a> {
             .operation("oxide", "rack_view");
         let request = request
             .path(
-                format!(
-                    "/v1/system/hardware/racks/{}", rt::encode_path_segment(& rack_id
-                    .to_string())
-                ),
+                format!("/v1/system/hardware/racks/{}", rt::encode_path_segment(rack_id)),
             );
         let request = request.options(call_options);
         let response = client.http.send(request).await?;
@@ -19091,8 +19071,8 @@ impl<'a> RackMembershipStatusCall<'a> {
         let request = request
             .path(
                 format!(
-                    "/v1/system/hardware/racks/{}/membership", rt::encode_path_segment(&
-                    rack_id.to_string())
+                    "/v1/system/hardware/racks/{}/membership",
+                    rt::encode_path_segment(rack_id)
                 ),
             );
         let request = match &version {
@@ -19162,7 +19142,7 @@ impl<'a> RackMembershipAbortCall<'a> {
             .path(
                 format!(
                     "/v1/system/hardware/racks/{}/membership/abort",
-                    rt::encode_path_segment(& rack_id.to_string())
+                    rt::encode_path_segment(rack_id)
                 ),
             );
         let request = request.options(call_options);
@@ -19220,7 +19200,7 @@ impl<'a> RackMembershipAddSledsCall<'a> {
             .path(
                 format!(
                     "/v1/system/hardware/racks/{}/membership/add",
-                    rt::encode_path_segment(& rack_id.to_string())
+                    rt::encode_path_segment(rack_id)
                 ),
             );
         let request = request.json(body);
@@ -19365,10 +19345,7 @@ impl<'a> SledViewCall<'a> {
             .operation("oxide", "sled_view");
         let request = request
             .path(
-                format!(
-                    "/v1/system/hardware/sleds/{}", rt::encode_path_segment(& sled_id
-                    .to_string())
-                ),
+                format!("/v1/system/hardware/sleds/{}", rt::encode_path_segment(sled_id)),
             );
         let request = request.options(call_options);
         let response = client.http.send(request).await?;
@@ -19455,8 +19432,8 @@ impl<'a> SledPhysicalDiskListCall<'a> {
         let request = request
             .path(
                 format!(
-                    "/v1/system/hardware/sleds/{}/disks", rt::encode_path_segment(&
-                    sled_id.to_string())
+                    "/v1/system/hardware/sleds/{}/disks",
+                    rt::encode_path_segment(sled_id)
                 ),
             );
         let request = match &limit {
@@ -19565,8 +19542,8 @@ impl<'a> SledInstanceListCall<'a> {
         let request = request
             .path(
                 format!(
-                    "/v1/system/hardware/sleds/{}/instances", rt::encode_path_segment(&
-                    sled_id.to_string())
+                    "/v1/system/hardware/sleds/{}/instances",
+                    rt::encode_path_segment(sled_id)
                 ),
             );
         let request = match &limit {
@@ -19645,7 +19622,7 @@ impl<'a> SledSetProvisionPolicyCall<'a> {
             .path(
                 format!(
                     "/v1/system/hardware/sleds/{}/provision-policy",
-                    rt::encode_path_segment(& sled_id.to_string())
+                    rt::encode_path_segment(sled_id)
                 ),
             );
         let request = request.json(body);
@@ -20373,8 +20350,7 @@ impl<'a> SwitchViewCall<'a> {
         let request = request
             .path(
                 format!(
-                    "/v1/system/hardware/switches/{}", rt::encode_path_segment(&
-                    switch_id.to_string())
+                    "/v1/system/hardware/switches/{}", rt::encode_path_segment(switch_id)
                 ),
             );
         let request = request.options(call_options);
@@ -20615,7 +20591,7 @@ impl<'a> LocalIdpUserDeleteCall<'a> {
             .path(
                 format!(
                     "/v1/system/identity-providers/local/users/{}",
-                    rt::encode_path_segment(& user_id.to_string())
+                    rt::encode_path_segment(user_id)
                 ),
             );
         let request = request
@@ -20682,7 +20658,7 @@ impl<'a> LocalIdpUserSetPasswordCall<'a> {
             .path(
                 format!(
                     "/v1/system/identity-providers/local/users/{}/set-password",
-                    rt::encode_path_segment(& user_id.to_string())
+                    rt::encode_path_segment(user_id)
                 ),
             );
         let request = request
@@ -23649,9 +23625,9 @@ impl<'a> NetworkingLoopbackAddressDeleteCall<'a> {
             .path(
                 format!(
                     "/v1/system/networking/loopback-address/{}/{}/{}/{}",
-                    rt::encode_path_segment(& rack_id.to_string()),
-                    rt::path_param(switch_slot), rt::encode_path_segment(& address
-                    .to_string()), rt::encode_path_segment(& subnet_mask.to_string())
+                    rt::encode_path_segment(rack_id), rt::path_param(switch_slot),
+                    rt::encode_path_segment(address), rt::encode_path_segment(&
+                    subnet_mask.to_string())
                 ),
             );
         let request = request.options(call_options);
@@ -24340,10 +24316,7 @@ impl<'a> ScimTokenViewCall<'a> {
             .operation("oxide", "scim_token_view");
         let request = request
             .path(
-                format!(
-                    "/v1/system/scim/tokens/{}", rt::encode_path_segment(& token_id
-                    .to_string())
-                ),
+                format!("/v1/system/scim/tokens/{}", rt::encode_path_segment(token_id)),
             );
         let request = request
             .query_param(
@@ -24403,10 +24376,7 @@ impl<'a> ScimTokenDeleteCall<'a> {
             .operation("oxide", "scim_token_delete");
         let request = request
             .path(
-                format!(
-                    "/v1/system/scim/tokens/{}", rt::encode_path_segment(& token_id
-                    .to_string())
-                ),
+                format!("/v1/system/scim/tokens/{}", rt::encode_path_segment(token_id)),
             );
         let request = request
             .query_param(
@@ -26370,8 +26340,8 @@ impl<'a> SystemUpdateRepositoryViewCall<'a> {
         let request = request
             .path(
                 format!(
-                    "/v1/system/update/repositories/{}", rt::encode_path_segment(&
-                    system_version.to_string())
+                    "/v1/system/update/repositories/{}",
+                    rt::encode_path_segment(system_version)
                 ),
             );
         let request = request.options(call_options);
@@ -26670,8 +26640,8 @@ impl<'a> SystemUpdateTrustRootViewCall<'a> {
         let request = request
             .path(
                 format!(
-                    "/v1/system/update/trust-roots/{}", rt::encode_path_segment(&
-                    trust_root_id.to_string())
+                    "/v1/system/update/trust-roots/{}",
+                    rt::encode_path_segment(trust_root_id)
                 ),
             );
         let request = request.options(call_options);
@@ -26727,8 +26697,8 @@ impl<'a> SystemUpdateTrustRootDeleteCall<'a> {
         let request = request
             .path(
                 format!(
-                    "/v1/system/update/trust-roots/{}", rt::encode_path_segment(&
-                    trust_root_id.to_string())
+                    "/v1/system/update/trust-roots/{}",
+                    rt::encode_path_segment(trust_root_id)
                 ),
             );
         let request = request.options(call_options);
@@ -26897,11 +26867,7 @@ impl<'a> SiloUserViewCall<'a> {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/users/{user_id}")
             .operation("oxide", "silo_user_view");
         let request = request
-            .path(
-                format!(
-                    "/v1/system/users/{}", rt::encode_path_segment(& user_id.to_string())
-                ),
-            );
+            .path(format!("/v1/system/users/{}", rt::encode_path_segment(user_id)));
         let request = request
             .query_param(
                 "silo",
@@ -27414,9 +27380,7 @@ impl<'a> UserViewCall<'a> {
         let request = rt::Request::new(rt::Method::GET, "/v1/users/{user_id}")
             .operation("oxide", "user_view");
         let request = request
-            .path(
-                format!("/v1/users/{}", rt::encode_path_segment(& user_id.to_string())),
-            );
+            .path(format!("/v1/users/{}", rt::encode_path_segment(user_id)));
         let request = request.options(call_options);
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
@@ -27501,10 +27465,7 @@ impl<'a> UserTokenListCall<'a> {
             .operation("oxide", "user_token_list");
         let request = request
             .path(
-                format!(
-                    "/v1/users/{}/access-tokens", rt::encode_path_segment(& user_id
-                    .to_string())
-                ),
+                format!("/v1/users/{}/access-tokens", rt::encode_path_segment(user_id)),
             );
         let request = match &limit {
             ::std::option::Option::Some(value) => request.query("limit", value),
@@ -27572,11 +27533,7 @@ impl<'a> UserLogoutCall<'a> {
         let request = rt::Request::new(rt::Method::POST, "/v1/users/{user_id}/logout")
             .operation("oxide", "user_logout");
         let request = request
-            .path(
-                format!(
-                    "/v1/users/{}/logout", rt::encode_path_segment(& user_id.to_string())
-                ),
-            );
+            .path(format!("/v1/users/{}/logout", rt::encode_path_segment(user_id)));
         let request = request.options(call_options);
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
@@ -27657,12 +27614,7 @@ impl<'a> UserSessionListCall<'a> {
         let request = rt::Request::new(rt::Method::GET, "/v1/users/{user_id}/sessions")
             .operation("oxide", "user_session_list");
         let request = request
-            .path(
-                format!(
-                    "/v1/users/{}/sessions", rt::encode_path_segment(& user_id
-                    .to_string())
-                ),
-            );
+            .path(format!("/v1/users/{}/sessions", rt::encode_path_segment(user_id)));
         let request = match &limit {
             ::std::option::Option::Some(value) => request.query("limit", value),
             ::std::option::Option::None => request,
@@ -30300,12 +30252,7 @@ impl<'a> WebhookSecretsDeleteCall<'a> {
             )
             .operation("oxide", "webhook_secrets_delete");
         let request = request
-            .path(
-                format!(
-                    "/v1/webhook-secrets/{}", rt::encode_path_segment(& secret_id
-                    .to_string())
-                ),
-            );
+            .path(format!("/v1/webhook-secrets/{}", rt::encode_path_segment(secret_id)));
         let request = request.options(call_options);
         let response = client.http.send(request).await?;
         match response.status().as_u16() {

@@ -421,7 +421,9 @@ fn path_expression(operation: &Operation) -> Option<TokenStream> {
                 let Some(parameter) = operation.parameters.iter().find(|p| p.location == ParameterLocation::Path && p.name == wire) else { continue };
                 let arg = ident(&parameter.rust_name);
                 template.push_str("{}");
-                values.push(if is_scalar(&parameter.ty) {
+                values.push(if parameter.ty == TypeRef::String {
+                    quote! { rt::encode_path_segment(#arg) }
+                } else if is_scalar(&parameter.ty) {
                     quote! { rt::encode_path_segment(&#arg.to_string()) }
                 } else {
                     quote! { rt::path_param(#arg) }
