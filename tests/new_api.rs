@@ -66,7 +66,9 @@ fn a_document_dropped_into_a_new_api_folder_generates_and_compiles() {
     assert!(manifest.contains("\nacme = []\n") && manifest.contains("\ntype = []\n"), "each API has its feature:\n{manifest}");
 
     // Compile it for real: every API, then one API alone (its feature is all it needs).
-    for features in ["all", "type", "composition"] {
+    // The APIs of `specs/` are checked with warnings denied by CI's clippy step; here, every new
+    // one together, then two alone.
+    for features in ["acme,type,petstore_expanded,uspto,swagger2,webhooks,composition", "type", "composition"] {
         let status = Command::new(env!("CARGO"))
             .args(["check", "--quiet", "--offline", "--no-default-features", "--features", features, "--package", "vendor-clients"])
             .current_dir(dir)

@@ -81,6 +81,7 @@ impl TypeRef {
             "date-time" => TypeRef::DateTime,
             "any" => TypeRef::Any,
             "binary" => TypeRef::Binary,
+            "file" => TypeRef::File,
             name if !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => TypeRef::Named(name.to_owned()),
             _ => return None,
         })
@@ -772,6 +773,9 @@ pub enum TypeRef {
     Any,
     /// Raw bytes: a binary request or response body (`application/octet-stream`, images...).
     Binary,
+    /// A file in a multipart body (`type: string, format: binary` in a schema): its bytes, file
+    /// name and media type.
+    File,
     Named(String),
     Array(Box<TypeRef>),
     /// A JSON object used as a map from string keys.
@@ -788,6 +792,7 @@ impl fmt::Display for TypeRef {
             TypeRef::DateTime => f.write_str("date-time"),
             TypeRef::Any => f.write_str("any"),
             TypeRef::Binary => f.write_str("binary"),
+            TypeRef::File => f.write_str("file"),
             TypeRef::Named(name) => f.write_str(name),
             TypeRef::Array(item) => write!(f, "array<{item}>"),
             TypeRef::Map(value) => write!(f, "map<string, {value}>"),

@@ -282,7 +282,15 @@ fn token_from_login_answer(
     Ok(token.with_jwt_expiry_fallback())
 }
 /// Source: `specs/cloudreve/password-sign-in.md:234`.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
 pub struct CaptchaFields {
     /// User input value of the graphical CAPTCHA. Required if graphic CAPTCHA enabled for current action.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -302,7 +302,14 @@ pub struct GetAccessTokenRequest {
     pub timestamp: i64,
 }
 /// Source: `specs/enos/get-access-token.md:80`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
 pub struct TokenData {
     /// The value of the generated access token.
     #[serde(
@@ -322,7 +329,14 @@ pub struct TokenData {
     >,
 }
 /// Source: `specs/enos/get-access-token.md:59`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
 pub struct GetAccessTokenResponse {
     /// The API request status code, with 0 indicating a successful request.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -358,7 +372,14 @@ pub struct RefreshAccessTokenRequest {
     pub access_token: rt::Secret<::std::string::String>,
 }
 /// Source: `specs/enos/refresh-access-token.md:44`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
 pub struct RefreshAccessTokenResponse {
     /// The API request status code, with 0 indicating a successful request.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -24,6 +24,9 @@ pub mod pitchpoint;
 /// Smartling auth-api v2 (cargo feature `smartling`)
 #[cfg(feature = "smartling")]
 pub mod smartling;
+/// Stripe API (cargo feature `stripe`)
+#[cfg(feature = "stripe")]
+pub mod stripe;
 pub use chrono;
 pub use reqwest;
 pub use vendor_runtime::{ApiClient, Error, ResponseValue, Secret};

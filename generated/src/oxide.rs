@@ -33102,7 +33102,15 @@ pub struct AffinityGroupResultsPage {
 /// Updateable properties of an `AffinityGroup`
 ///
 /// Source: `specs/oxide/oxide-nexus.json:16062`.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
 pub struct AffinityGroupUpdate {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -33568,7 +33576,15 @@ pub struct AntiAffinityGroupResultsPage {
 /// Updateable properties of an `AntiAffinityGroup`
 ///
 /// Source: `specs/oxide/oxide-nexus.json:16746`.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
 pub struct AntiAffinityGroupUpdate {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -34099,7 +34115,14 @@ pub struct BgpConfigResultsPage {
 /// If a value is not specified, it will remain unchanged.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:17518`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
 pub struct BgpConfigUpdate {
     /// Update the BGP announce set associated with this configuration.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -35810,7 +35833,14 @@ pub struct Distributionint64 {
 /// Parameters for creating an ephemeral IP address for an instance.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:20472`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
 pub struct EphemeralIpCreate {
     /// Pool to allocate from.
     ///
@@ -36024,7 +36054,15 @@ pub struct ExternalSubnetResultsPage {
 /// Update an external subnet
 ///
 /// Source: `specs/oxide/oxide-nexus.json:20920`.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
 pub struct ExternalSubnetUpdate {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -36216,7 +36254,15 @@ impl<'de> ::serde::Deserialize<'de> for FieldValue {
 /// Parameters for finalizing a disk
 ///
 /// Source: `specs/oxide/oxide-nexus.json:21235`.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
 pub struct FinalizeDisk {
     /// If specified a snapshot of the disk will be created with the given name during finalization. If not specified, a snapshot for the disk will _not_ be created. A snapshot can be manually created once the disk transitions into the `Detached` state.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -36402,7 +36448,15 @@ pub struct FloatingIpResultsPage {
 /// Updateable identity-related parameters
 ///
 /// Source: `specs/oxide/oxide-nexus.json:21444`.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
 pub struct FloatingIpUpdate {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -37475,7 +37529,15 @@ impl<'de> ::serde::Deserialize<'de> for InstanceDiskAttachment {
 /// When joining by IP address, the pool containing the multicast IP is auto-discovered from all linked multicast pools.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:23080`.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
 pub struct InstanceMulticastGroupJoin {
     /// IP version for pool selection when creating a group by name. Required if both IPv4 and IPv6 default multicast pools are linked.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -38248,7 +38310,15 @@ impl ::std::fmt::Display for IpPoolType {
 /// Parameters for updating an IP Pool
 ///
 /// Source: `specs/oxide/oxide-nexus.json:24217`.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
 pub struct IpPoolUpdate {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -39840,7 +39910,15 @@ pub struct ProjectRoleRoleAssignment {
 /// Updateable properties of a `Project`
 ///
 /// Source: `specs/oxide/oxide-nexus.json:26444`.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
 pub struct ProjectUpdate {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -40451,7 +40529,15 @@ pub struct SiloAuthSettings {
 /// Updateable properties of a silo's settings.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:27477`.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
 pub struct SiloAuthSettingsUpdate {
     /// Maximum lifetime of a device token in seconds. If set to null, users will be able to create tokens that do not expire.
     ///
@@ -40630,7 +40716,15 @@ pub struct SiloQuotasResultsPage {
 /// Updateable properties of a Silo's resource limits. If a value is omitted it will not be updated.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:27751`.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
 pub struct SiloQuotasUpdate {
     /// The amount of virtual CPUs available for running instances in the Silo
     ///
@@ -41400,7 +41494,15 @@ pub struct SubnetPoolSiloUpdate {
 /// Update a subnet pool
 ///
 /// Source: `specs/oxide/oxide-nexus.json:28784`.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
 pub struct SubnetPoolUpdate {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -41431,7 +41533,15 @@ pub struct SubnetPoolUtilization {
     >,
 }
 /// Source: `specs/oxide/oxide-nexus.json:28822`.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
 pub struct SupportBundleCreate {
     /// User comment for the support bundle
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -41511,7 +41621,15 @@ impl ::std::fmt::Display for SupportBundleState {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:28918`.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
 pub struct SupportBundleUpdate {
     /// User comment for the support bundle
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -42256,7 +42374,15 @@ impl ::std::fmt::Display for TufRepoUploadStatus {
 /// Per-port tx-eq overrides.  This can be used to fine-tune the transceiver equalization settings to improve signal integrity.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:29989`.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
 pub struct TxEqConfig {
     /// Main tap
     ///
@@ -42913,7 +43039,14 @@ impl ::std::fmt::Display for VpcFirewallRuleDirection {
 /// Filters reduce the scope of a firewall rule. Without filters, the rule applies to all packets to the targets (or from the targets, if it's an outbound rule). With multiple filters, the rule applies only to packets matching ALL filters. The maximum number of each type of filter is 256.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:30911`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
 pub struct VpcFirewallRuleFilter {
     /// If present, host filters match the "other end" of traffic from the target’s perspective: for an inbound rule, they match the source of traffic. For an outbound rule, they match the destination.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -43099,7 +43232,14 @@ pub struct VpcFirewallRuleUpdate {
 /// Updated list of firewall rules. Will replace all existing rules.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:31306`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
 pub struct VpcFirewallRuleUpdateParams {
     /// Default: `[]`.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -43224,7 +43364,15 @@ pub struct VpcRouterResultsPage {
 /// Updateable properties of a `VpcRouter`
 ///
 /// Source: `specs/oxide/oxide-nexus.json:31450`.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
 pub struct VpcRouterUpdate {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -43315,7 +43463,14 @@ pub struct VpcSubnetResultsPage {
 /// Updateable properties of a `VpcSubnet`
 ///
 /// Source: `specs/oxide/oxide-nexus.json:31602`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
 pub struct VpcSubnetUpdate {
     /// An optional router, used to direct packets sent from hosts in this subnet to any destination address.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -43329,7 +43484,15 @@ pub struct VpcSubnetUpdate {
 /// Updateable properties of a `Vpc`
 ///
 /// Source: `specs/oxide/oxide-nexus.json:31629`.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
 pub struct VpcUpdate {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -43476,7 +43639,15 @@ pub struct WebhookReceiver {
 /// Parameters to update a webhook configuration.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:31847`.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
 pub struct WebhookReceiverUpdate {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
@@ -48663,7 +48834,15 @@ pub struct Lldp {
 /// Optional tx_eq settings.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:24479`.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
 pub struct TxEq {
     /// Main tap
     ///
@@ -50098,7 +50277,14 @@ pub struct SwitchInterfaceKindLoopback {
 /// The tx_eq configuration for this link.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:29361`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
 pub struct SwitchPortLinkConfigTxEqConfig {
     /// Main tap
     ///
@@ -50514,7 +50700,14 @@ pub struct ValueArrayDoubleDistribution {
 /// Reductions on the scope of the rule
 ///
 /// Source: `specs/oxide/oxide-nexus.json:30824`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
 pub struct Filters {
     /// If present, host filters match the "other end" of traffic from the target’s perspective: for an inbound rule, they match the source of traffic. For an outbound rule, they match the destination.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -330,7 +330,14 @@ impl RefreshIdTokenResponse {
     }
 }
 /// Source: `specs/pitchpoint/refresh-id-token.md:81`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
 pub struct RefreshIdTokenErrorBody {
     /// Error code
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -394,7 +401,14 @@ impl SignInWithPasswordResponse {
     }
 }
 /// Source: `specs/pitchpoint/sign-in-with-password.md:86`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
 pub struct SignInWithPasswordErrorBody {
     /// Error code
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]

@@ -282,7 +282,14 @@ pub struct AuthenticateRequest {
     pub user_secret: rt::Secret<::std::string::String>,
 }
 /// Source: `specs/smartling/authenticate.md:35`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
 pub struct AuthenticationData {
     /// Token to authenticate all other API requests.
     #[serde(
@@ -329,7 +336,14 @@ pub struct AuthenticationData {
     >,
 }
 /// Source: `specs/smartling/authenticate.md:33`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
 pub struct AuthenticationResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
@@ -343,7 +357,14 @@ pub struct AuthenticationResponse {
     >,
 }
 /// Source: `specs/smartling/authenticate.md:32`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
 pub struct AuthenticateResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub response: ::std::option::Option<AuthenticationResponse>,
@@ -362,7 +383,14 @@ pub struct RefreshAuthenticationRequest {
     pub refresh_token: rt::Secret<::std::string::String>,
 }
 /// Source: `specs/smartling/refresh-authentication.md:25`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::std::default::Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
 pub struct RefreshAuthenticationResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub response: ::std::option::Option<AuthenticationResponse>,

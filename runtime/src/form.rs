@@ -63,31 +63,38 @@ fn property(out: &mut Pairs, name: &str, value: &Value, style: QueryStyle) {
     }
 }
 
-/// `prefix[key]…=value` for every scalar inside `value`: object members by key, array items
-/// as `[]` when they are scalars and `[index]` when they are not.
 fn nested(out: &mut Pairs, prefix: &str, value: &Value) {
+    flatten(prefix, value, &mut |name, text| {
+        out.append_pair(name, text);
+    });
+}
+
+/// `prefix[key]…=value` for every scalar inside `value`: object members by key, array items
+/// as `[]` when they are scalars and `[index]` when they are not. Also how multipart bodies
+/// write a `deepObject` property, one part per pair.
+pub(crate) fn flatten(prefix: &str, value: &Value, out: &mut dyn FnMut(&str, &str)) {
     match value {
-        Value::Object(members) => nested_members(out, prefix, members),
+        Value::Object(members) => flatten_members(prefix, members, out),
         Value::Array(items) => {
             for (index, item) in items.iter().enumerate() {
                 if is_scalar(item) {
-                    nested(out, &format!("{prefix}[]"), item);
+                    flatten(&format!("{prefix}[]"), item, out);
                 } else {
-                    nested(out, &format!("{prefix}[{index}]"), item);
+                    flatten(&format!("{prefix}[{index}]"), item, out);
                 }
             }
         }
         scalar => {
             if let Some(text) = scalar_text(scalar) {
-                out.append_pair(prefix, &text);
+                out(prefix, &text);
             }
         }
     }
 }
 
-fn nested_members(out: &mut Pairs, prefix: &str, members: &Map<String, Value>) {
+fn flatten_members(prefix: &str, members: &Map<String, Value>, out: &mut dyn FnMut(&str, &str)) {
     for (key, member) in members {
-        nested(out, &format!("{prefix}[{key}]"), member);
+        flatten(&format!("{prefix}[{key}]"), member, out);
     }
 }
 

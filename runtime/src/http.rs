@@ -17,7 +17,7 @@ use serde_json::Value;
 use tracing::Instrument;
 
 use super::params::{self, QueryStyle};
-use super::{CallOptions, Error};
+use super::{CallOptions, Error, Multipart};
 
 /// Transport settings of a client; every field has a default fit for token endpoints.
 ///
@@ -446,6 +446,19 @@ impl Request {
             crate::form::encode(body, styles)
                 .map(|text| Body { content_type: HeaderValue::from_static("application/x-www-form-urlencoded"), bytes: Bytes::from(text) }),
         );
+        self
+    }
+
+    /// A `multipart/form-data` body; a part that could not be written makes the request
+    /// fail when sent.
+    pub fn multipart(mut self, form: Multipart) -> Self {
+        if let Some(why) = &form.problem {
+            self.body = Some(Err(why.clone()));
+            return self;
+        }
+        let boundary = form.boundary();
+        let content_type = format!("multipart/form-data; boundary={boundary}");
+        self.body = Some(Self::media_type(&content_type).map(|content_type| Body { content_type, bytes: form.encode(&boundary) }));
         self
     }
 

@@ -155,3 +155,37 @@ async fn a_chunked_answer_over_the_cap_is_cut_off_while_reading() {
     let result = client.send::<()>(Request::new(Method::GET, "/stream")).await;
     assert!(matches!(result, Err(Error::ResponseTooLarge { limit: 1500, .. })), "{:?}", result.err());
 }
+
+#[derive(Serialize)]
+struct FileLinkData {
+    create: bool,
+    metadata: Metadata,
+}
+
+#[tokio::test]
+async fn a_multipart_body_has_a_part_per_field_and_file_with_a_boundary_found_in_no_part() {
+    let upload = vendor_runtime::FilePart::new(b"%PDF-1.7\r\n--not-the-boundary\r\n".to_vec()).file_name("dispute \"7\".pdf").content_type("application/pdf");
+    let link = FileLinkData { create: true, metadata: Metadata { order: "6735".to_owned() } };
+    let form = vendor_runtime::Multipart::new()
+        .field("purpose", "dispute_evidence")
+        .field("expand", &["file_link"])
+        .deep_field("file_link_data", &link)
+        .field("note", &None::<String>)
+        .field("options", &serde_json::json!({"a": 1}))
+        .file("file", &upload);
+    let got = received(Request::new(Method::POST, "/v1/files").multipart(form)).await;
+    let content_type = content_type(&got);
+    let boundary = content_type.strip_prefix("multipart/form-data; boundary=").expect("a multipart media type with its boundary");
+    let expected = format!(
+        "--{b}\r\ncontent-disposition: form-data; name=\"purpose\"\r\n\r\ndispute_evidence\r\n\
+         --{b}\r\ncontent-disposition: form-data; name=\"expand\"\r\n\r\nfile_link\r\n\
+         --{b}\r\ncontent-disposition: form-data; name=\"file_link_data[create]\"\r\n\r\ntrue\r\n\
+         --{b}\r\ncontent-disposition: form-data; name=\"file_link_data[metadata][order]\"\r\n\r\n6735\r\n\
+         --{b}\r\ncontent-disposition: form-data; name=\"options\"\r\ncontent-type: application/json\r\n\r\n{{\"a\":1}}\r\n\
+         --{b}\r\ncontent-disposition: form-data; name=\"file\"; filename=\"dispute %227%22.pdf\"\r\ncontent-type: application/pdf\r\n\r\n\
+         %PDF-1.7\r\n--not-the-boundary\r\n\r\n\
+         --{b}--\r\n",
+        b = boundary
+    );
+    assert_eq!(String::from_utf8(got.body).unwrap(), expected);
+}

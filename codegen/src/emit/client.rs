@@ -21,7 +21,7 @@ use quote::{format_ident, quote};
 use super::types::type_tokens;
 use super::{docs, ident};
 use crate::ir::{
-    path_parts, Api, BodyEncoding, Decoding, Envelope, Operation, Parameter, ParameterLocation, ParameterStyle, PathPart, PropertyStyle, RequestBody, Response, Server, Status, TypeRef,
+    path_parts, Api, BodyEncoding, TypeKind, Decoding, Envelope, Operation, Parameter, ParameterLocation, ParameterStyle, PathPart, PropertyStyle, RequestBody, Response, Server, Status, TypeRef,
 };
 use crate::passes::names;
 
@@ -227,7 +227,7 @@ fn operation_method(api: &Api, operation: &Operation) -> (TokenStream, TokenStre
         }
     }
     if let Some(body) = &operation.request_body {
-        let (ty, add) = request_body(body);
+        let (ty, add) = request_body(api, body);
         let body_name = ident("body");
         if body.required {
             args.push((body_name, ty));
@@ -365,11 +365,15 @@ fn is_scalar(ty: &TypeRef) -> bool {
 
 /// The argument type of a request body, and the request with `body` (that argument) added in
 /// the body's encoding.
-fn request_body(body: &RequestBody) -> (TokenStream, TokenStream) {
+fn request_body(api: &Api, body: &RequestBody) -> (TokenStream, TokenStream) {
     let content_type = &body.content_type;
     let ty = type_tokens(&body.ty);
     match body.encoding {
-        BodyEncoding::Json | BodyEncoding::Multipart => (quote! { &'a #ty }, quote! { request.json(body) }),
+        BodyEncoding::Json => (quote! { &'a #ty }, quote! { request.json(body) }),
+        BodyEncoding::Multipart => {
+            let form = multipart_form(api, body);
+            (quote! { &'a #ty }, quote! { request.multipart(#form) })
+        }
         BodyEncoding::Form => {
             let styles = body.property_styles.iter().map(|PropertyStyle { property, style }| {
                 let style = query_style(*style);
@@ -379,6 +383,52 @@ fn request_body(body: &RequestBody) -> (TokenStream, TokenStream) {
         }
         BodyEncoding::Binary => (quote! { rt::Bytes }, quote! { request.bytes(#content_type, body) }),
         BodyEncoding::Text => (quote! { &'a str }, quote! { request.text(#content_type, body) }),
+    }
+}
+
+/// The parts of a multipart `body`: one per property of its struct, a file part for each
+/// file; a body of another type is written from its serde form.
+fn multipart_form(api: &Api, body: &RequestBody) -> TokenStream {
+    let deep = |wire: &str| body.property_styles.iter().any(|p| p.property == wire && p.style == ParameterStyle::DeepObject);
+    let def = match &body.ty {
+        TypeRef::Named(name) => api.type_def(name),
+        _ => None,
+    };
+    let Some((TypeKind::Struct { fields, additional }, received)) = def.map(|def| (&def.kind, def.received)) else {
+        return quote! { rt::Multipart::fields(body) };
+    };
+    let mut parts: Vec<TokenStream> = fields.iter().map(|field| {
+        let member = ident(&field.rust_name);
+        let wire = &field.wire_name;
+        match (&field.ty, field.is_option()) {
+            (TypeRef::File, false) => quote! { form.file(#wire, &body.#member) },
+            (TypeRef::File, true) => quote! {
+                match &body.#member {
+                    ::std::option::Option::Some(file) => form.file(#wire, file),
+                    ::std::option::Option::None => form,
+                }
+            },
+            (TypeRef::Array(item), false) if **item == TypeRef::File => quote! { body.#member.iter().fold(form, |form, file| form.file(#wire, file)) },
+            (TypeRef::Array(item), true) if **item == TypeRef::File => {
+                quote! { body.#member.iter().flatten().fold(form, |form, file| form.file(#wire, file)) }
+            }
+            _ if deep(wire) => quote! { form.deep_field(#wire, &body.#member) },
+            _ => quote! { form.field(#wire, &body.#member) },
+        }
+    }).collect();
+    // The member that keeps properties beyond the listed ones, when the struct has one.
+    if additional.is_some() || received {
+        let member = ident(names::ADDITIONAL_PROPERTIES);
+        parts.push(quote! { body.#member.iter().fold(form, |form, (name, value)| form.field(name, value)) });
+    }
+    // Each part takes the form so far; the last one is the block's value.
+    let Some(last) = parts.pop() else { return quote! { rt::Multipart::new() } };
+    quote! {
+        {
+            let form = rt::Multipart::new();
+            #(let form = #parts;)*
+            #last
+        }
     }
 }
 

@@ -26,6 +26,7 @@ pub(crate) fn type_tokens(ty: &TypeRef) -> TokenStream {
         TypeRef::DateTime => quote! { ::chrono::DateTime<::chrono::FixedOffset> },
         TypeRef::Any => quote! { ::serde_json::Value },
         TypeRef::Binary => quote! { rt::Bytes },
+        TypeRef::File => quote! { rt::FilePart },
         TypeRef::Named(name) => {
             let name = ident(name);
             quote! { #name }
@@ -157,6 +158,9 @@ fn structure(api: &Api, doc: TokenStream, name: &proc_macro2::Ident, fields: &[F
     } else {
         quote! {}
     };
+    // A struct of optional fields only (most request bodies of large APIs) is built as
+    // `Type { one: Some(..), ..Default::default() }`.
+    let default = fields.iter().all(Field::is_option).then(|| quote! { ::std::default::Default, });
     let members = fields.iter().map(|f| field(name, f));
     let rest = additional.map(|ty| {
         let ty = type_tokens(ty);
@@ -169,7 +173,7 @@ fn structure(api: &Api, doc: TokenStream, name: &proc_macro2::Ident, fields: &[F
     });
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #eq ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #eq #default ::serde::Serialize, ::serde::Deserialize)]
         pub struct #name {
             #(#members)*
             #rest

@@ -10,7 +10,7 @@ use super::curl::{self, Url};
 use super::json_example::JsonExample;
 use super::shape::{self, Shape};
 use crate::builder::ApiBuilder;
-use crate::ir::{Parameter, ParameterLocation, ParameterStyle, RequestBody, Response, Server, ServerVariable, Source, TypeRef};
+use crate::ir::{BodyEncoding, Parameter, ParameterLocation, ParameterStyle, RequestBody, Response, Server, ServerVariable, Source, TypeRef};
 use crate::naming;
 
 /// A required string parameter for each `{placeholder}` of `path`, in path order.
@@ -56,11 +56,15 @@ pub(crate) fn server(url: &Url, source: Source) -> Server {
     Server { url: url.origin(), constructor: String::new(), description: None, variables, source }
 }
 
-/// A required JSON request body of `shape` (defined in the type space here), with `example`
-/// when the reader kept one.
+/// A required request body of `shape` (defined in the type space here), with `example` when
+/// the reader kept one: JSON, or a form or multipart body of those fields when the page says so.
 pub(crate) fn json_request_body(api: &mut ApiBuilder, content_type: String, shape: &Shape, example: Option<JsonExample>) -> RequestBody {
+    let encoding = match BodyEncoding::of(&content_type) {
+        fields @ (BodyEncoding::Form | BodyEncoding::Multipart) => fields,
+        _ => BodyEncoding::Json,
+    };
     RequestBody {
-        encoding: crate::ir::BodyEncoding::Json,
+        encoding,
         property_styles: Vec::new(),
         content_type,
         ty: shape::define(api, shape),

@@ -141,6 +141,8 @@ pub(crate) fn json_type_word(word: &str) -> Option<TypeRef> {
         "object" | "map" | "json" => TypeRef::Map(Box::new(TypeRef::Any)),
         "array" | "list" => TypeRef::Array(Box::new(TypeRef::Any)),
         "any" => TypeRef::Any,
+        // A multipart field a page documents as a file upload.
+        "file" | "binary" => TypeRef::File,
         _ => return None,
     };
     Some(ty)

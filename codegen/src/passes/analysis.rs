@@ -11,7 +11,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
-use crate::ir::{path_parts, Api, Decoding, Operation, ParameterLocation, PathPart, Response, TypeKind, TypeRef};
+use crate::ir::{path_parts, Api, Decoding, Operation, ParameterLocation, PathPart, Response, TypeKind, TypeRef, Warning};
 
 /// Fills in every fact of this pass; a path placeholder without its parameter is an error.
 pub fn annotate(api: &mut Api) -> Result<(), Vec<Diagnostic>> {
@@ -19,6 +19,7 @@ pub fn annotate(api: &mut Api) -> Result<(), Vec<Diagnostic>> {
     if !errors.is_empty() {
         return Err(errors);
     }
+    drop_stray_path_parameters(api);
     let decodings: Vec<Vec<Decoding>> =
         api.operations.iter().map(|operation| operation.responses.iter().map(|response| decoding(api, operation, response)).collect()).collect();
     for (operation, decodings) in api.operations.iter_mut().zip(decodings) {
@@ -53,6 +54,31 @@ fn unfilled_placeholders(operation: &Operation) -> Vec<Diagnostic> {
                 .with_hint("declare the path parameter, or correct the path in the API's overlay")
         })
         .collect()
+}
+
+/// Removes path parameters whose placeholder the path does not have (a document that
+/// declares `{page}` but templates `/items/`): nothing could send them. Each is a warning.
+fn drop_stray_path_parameters(api: &mut Api) {
+    for operation in &mut api.operations {
+        let placeholders: Vec<String> = path_parts(&operation.path)
+            .into_iter()
+            .filter_map(|part| match part {
+                PathPart::Placeholder(name) => Some(name.to_owned()),
+                PathPart::Literal(_) => None,
+            })
+            .collect();
+        let path = operation.path.clone();
+        operation.parameters.retain(|parameter| {
+            let stray = parameter.location == ParameterLocation::Path && !placeholders.contains(&parameter.name);
+            if stray {
+                api.warnings.push(Warning {
+                    source: parameter.source.clone(),
+                    message: format!("path parameter `{}` is not in the path `{path}`; the operation is generated without it", parameter.name),
+                });
+            }
+            !stray
+        });
+    }
 }
 
 /// The type at `path` inside `ty`, following struct fields by wire name and aliases.

@@ -458,6 +458,7 @@ fn type_word(ty: &TypeRef) -> String {
         TypeRef::DateTime => "DateTime".to_owned(),
         TypeRef::Any => "Value".to_owned(),
         TypeRef::Binary => "Bytes".to_owned(),
+        TypeRef::File => "File".to_owned(),
         TypeRef::Named(name) => name.clone(),
         TypeRef::Array(item) => format!("{}List", type_word(item)),
         TypeRef::Map(value) => format!("{}Map", type_word(value)),

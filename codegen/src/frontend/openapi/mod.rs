@@ -418,10 +418,6 @@ fn read_request_body(
         api.warn(context.source(&at), format!("the request body is sent as `{content_type}`; the document also offers {}", others.join(", ")));
     }
     let encoding = BodyEncoding::of(content_type);
-    if encoding == BodyEncoding::Multipart {
-        api.warn(context.source(&at), format!("request body of type `{content_type}` is not supported yet; the operation is generated without a body"));
-        return Ok(None);
-    }
     let at = child(&child(&at, "content"), content_type);
     let hint = Hint::named(format!("{base}Request"));
     let ty = match (&media.schema, encoding) {

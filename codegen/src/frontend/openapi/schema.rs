@@ -228,7 +228,11 @@ impl<'a> SchemaReader<'a> {
         typed.ty = match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
                 typed.format = format_name(&s.format);
-                if typed.format.as_deref() == Some("date-time") { TypeRef::DateTime } else { TypeRef::String }
+                match typed.format.as_deref() {
+                    Some("date-time") => TypeRef::DateTime,
+                    Some("binary") => TypeRef::File,
+                    _ => TypeRef::String,
+                }
             }
             SchemaKind::Type(Type::Number(n)) => {
                 typed.format = format_name(&n.format);
