@@ -117,3 +117,43 @@ async fn a_file_uploads_as_multipart_parts_and_a_stripe_error_decodes() {
     );
     assert_eq!(String::from_utf8_lossy(&request.body), expected);
 }
+
+#[tokio::test]
+async fn a_download_over_the_buffer_cap_is_refused_by_send_and_streamed_whole_by_send_streaming() {
+    let server = MockServer::start().await;
+    let pdf: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+    Mock::given(method("GET"))
+        .and(path("/v1/quotes/qt_1/pdf"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(pdf.clone(), "application/pdf"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/quotes/qt_missing/pdf"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(serde_json::json!({"error": {"type": "invalid_request_error", "message": "No such quote"}})))
+        .mount(&server)
+        .await;
+    let config = vendor_clients::runtime::Config { max_response_bytes: 64 * 1024, ..Default::default() };
+    let client = <stripe::Client as vendor_clients::ApiClient>::with_config(server.uri(), config);
+
+    match client.get_quotes_quote_pdf("qt_1").await {
+        Err(Error::ResponseTooLarge { status, limit, .. }) => assert_eq!((status.as_u16(), limit), (200, 64 * 1024)),
+        other => panic!("a buffered answer over the cap is ResponseTooLarge, not {other:?}"),
+    }
+
+    let mut stream = client.get_quotes_quote_pdf("qt_1").send_streaming().await.expect("a stream");
+    assert_eq!(stream.status().as_u16(), 200);
+    let mut received = Vec::new();
+    while let Some(chunk) = stream.chunk().await.expect("a chunk") {
+        received.extend_from_slice(&chunk);
+    }
+    assert_eq!(received, pdf);
+
+    match client.get_quotes_quote_pdf("qt_missing").send_streaming().await {
+        Err(Error::Api { status, body: stripe::GetQuotesQuotePdfError::Default(error), .. }) => {
+            assert_eq!(status.as_u16(), 404);
+            assert_eq!(error.error.message.as_deref(), Some("No such quote"));
+        }
+        Err(other) => panic!("the documented error, decoded, not {other:?}"),
+        Ok(_) => panic!("a 404 is not a stream"),
+    }
+}

@@ -85,6 +85,14 @@ impl<'a> PasswordSignInCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let PasswordSignInCall { client, call_options, body } = self;
+        let request = rt::Request::new(rt::Method::POST, "/session/token")
+            .operation("cloudreve", "password_sign_in");
+        let request = request.json(body);
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -92,11 +100,7 @@ impl<'a> PasswordSignInCall<'a> {
         rt::ResponseValue<PasswordSignInSuccess>,
         rt::Error<PasswordSignInError>,
     > {
-        let PasswordSignInCall { client, call_options, body } = self;
-        let request = rt::Request::new(rt::Method::POST, "/session/token")
-            .operation("cloudreve", "password_sign_in");
-        let request = request.json(body);
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => {
@@ -140,15 +144,19 @@ impl<'a> RefreshTokenCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<Token>, rt::Error<RefreshTokenError>> {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let RefreshTokenCall { client, call_options, body } = self;
         let request = rt::Request::new(rt::Method::POST, "/session/token/refresh")
             .operation("cloudreve", "refresh_token");
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<rt::ResponseValue<Token>, rt::Error<RefreshTokenError>> {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.enveloped(&ENVELOPE),

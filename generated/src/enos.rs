@@ -97,13 +97,8 @@ impl<'a> GetAccessTokenCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<TokenData>,
-        rt::Error<GetAccessTokenError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let GetAccessTokenCall { client, call_options, body } = self;
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -111,7 +106,16 @@ impl<'a> GetAccessTokenCall<'a> {
             )
             .operation("enos", "get_access_token");
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<TokenData>,
+        rt::Error<GetAccessTokenError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.enveloped(&ENVELOPE),
@@ -146,13 +150,8 @@ impl<'a> RefreshAccessTokenCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<TokenData>,
-        rt::Error<RefreshAccessTokenError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let RefreshAccessTokenCall { client, call_options, body } = self;
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -160,7 +159,16 @@ impl<'a> RefreshAccessTokenCall<'a> {
             )
             .operation("enos", "refresh_access_token");
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<TokenData>,
+        rt::Error<RefreshAccessTokenError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.enveloped(&ENVELOPE),

@@ -80,6 +80,14 @@ impl<'a> RenewIdentityAccessTokenCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let RenewIdentityAccessTokenCall { client, call_options, body } = self;
+        let request = rt::Request::new(rt::Method::POST, "/api/v1/auth/token/renew")
+            .operation("infisical", "renew_identity_access_token");
+        let request = request.json(body);
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -87,11 +95,7 @@ impl<'a> RenewIdentityAccessTokenCall<'a> {
         rt::ResponseValue<RenewIdentityAccessTokenResponse>,
         rt::Error<RenewIdentityAccessTokenError>,
     > {
-        let RenewIdentityAccessTokenCall { client, call_options, body } = self;
-        let request = rt::Request::new(rt::Method::POST, "/api/v1/auth/token/renew")
-            .operation("infisical", "renew_identity_access_token");
-        let request = request.json(body);
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),

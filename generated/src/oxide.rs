@@ -5849,6 +5849,14 @@ impl<'a> DeviceAuthRequestCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let DeviceAuthRequestCall { client, call_options, body } = self;
+        let request = rt::Request::new(rt::Method::POST, "/device/auth")
+            .operation("oxide", "device_auth_request");
+        let request = request.form(body, &[]);
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -5856,11 +5864,7 @@ impl<'a> DeviceAuthRequestCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<DeviceAuthRequestError>,
     > {
-        let DeviceAuthRequestCall { client, call_options, body } = self;
-        let request = rt::Request::new(rt::Method::POST, "/device/auth")
-            .operation("oxide", "device_auth_request");
-        let request = request.form(body, &[]);
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200..=299 => response.empty_success(()),
@@ -5895,6 +5899,14 @@ impl<'a> DeviceAuthConfirmCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let DeviceAuthConfirmCall { client, call_options, body } = self;
+        let request = rt::Request::new(rt::Method::POST, "/device/confirm")
+            .operation("oxide", "device_auth_confirm");
+        let request = request.json(body);
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -5902,11 +5914,7 @@ impl<'a> DeviceAuthConfirmCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<DeviceAuthConfirmError>,
     > {
-        let DeviceAuthConfirmCall { client, call_options, body } = self;
-        let request = rt::Request::new(rt::Method::POST, "/device/confirm")
-            .operation("oxide", "device_auth_confirm");
-        let request = request.json(body);
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -5943,6 +5951,14 @@ impl<'a> DeviceAccessTokenCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let DeviceAccessTokenCall { client, call_options, body } = self;
+        let request = rt::Request::new(rt::Method::POST, "/device/token")
+            .operation("oxide", "device_access_token");
+        let request = request.form(body, &[]);
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -5950,11 +5966,7 @@ impl<'a> DeviceAccessTokenCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<DeviceAccessTokenError>,
     > {
-        let DeviceAccessTokenCall { client, call_options, body } = self;
-        let request = rt::Request::new(rt::Method::POST, "/device/token")
-            .operation("oxide", "device_access_token");
-        let request = request.form(body, &[]);
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200..=299 => response.empty_success(()),
@@ -6024,13 +6036,8 @@ impl<'a> ProbeListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<ProbeInfoResultsPage>,
-        rt::Error<ProbeListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let ProbeListCall {
             client,
             call_options,
@@ -6075,7 +6082,16 @@ impl<'a> ProbeListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<ProbeInfoResultsPage>,
+        rt::Error<ProbeListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -6113,10 +6129,8 @@ impl<'a> ProbeCreateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<Probe>, rt::Error<ProbeCreateError>> {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let ProbeCreateCall { client, call_options, project, body } = self;
         let request = rt::Request::new(rt::Method::POST, "/experimental/v1/probes")
             .operation("oxide", "probe_create");
@@ -6129,7 +6143,13 @@ impl<'a> ProbeCreateCall<'a> {
                 },
             );
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<rt::ResponseValue<Probe>, rt::Error<ProbeCreateError>> {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -6167,10 +6187,8 @@ impl<'a> ProbeViewCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<ProbeInfo>, rt::Error<ProbeViewError>> {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let ProbeViewCall { client, call_options, probe, project } = self;
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -6187,7 +6205,13 @@ impl<'a> ProbeViewCall<'a> {
                     explode: true,
                 },
             );
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<rt::ResponseValue<ProbeInfo>, rt::Error<ProbeViewError>> {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -6225,10 +6249,8 @@ impl<'a> ProbeDeleteCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<ProbeDeleteError>> {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let ProbeDeleteCall { client, call_options, probe, project } = self;
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -6245,7 +6267,13 @@ impl<'a> ProbeDeleteCall<'a> {
                     explode: true,
                 },
             );
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<ProbeDeleteError>> {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -6309,13 +6337,8 @@ impl<'a> SupportBundleListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SupportBundleInfoResultsPage>,
-        rt::Error<SupportBundleListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SupportBundleListCall { client, call_options, limit, page_token, sort_by } = self;
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -6343,7 +6366,16 @@ impl<'a> SupportBundleListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<SupportBundleInfoResultsPage>,
+        rt::Error<SupportBundleListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -6380,13 +6412,8 @@ impl<'a> SupportBundleCreateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SupportBundleInfo>,
-        rt::Error<SupportBundleCreateError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SupportBundleCreateCall { client, call_options, body } = self;
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -6394,7 +6421,16 @@ impl<'a> SupportBundleCreateCall<'a> {
             )
             .operation("oxide", "support_bundle_create");
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<SupportBundleInfo>,
+        rt::Error<SupportBundleCreateError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -6431,13 +6467,8 @@ impl<'a> SupportBundleViewCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SupportBundleInfo>,
-        rt::Error<SupportBundleViewError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SupportBundleViewCall { client, call_options, bundle_id } = self;
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -6451,7 +6482,16 @@ impl<'a> SupportBundleViewCall<'a> {
                     rt::encode_path_segment(bundle_id)
                 ),
             );
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<SupportBundleInfo>,
+        rt::Error<SupportBundleViewError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -6489,13 +6529,8 @@ impl<'a> SupportBundleUpdateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SupportBundleInfo>,
-        rt::Error<SupportBundleUpdateError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SupportBundleUpdateCall { client, call_options, bundle_id, body } = self;
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -6510,7 +6545,16 @@ impl<'a> SupportBundleUpdateCall<'a> {
                 ),
             );
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<SupportBundleInfo>,
+        rt::Error<SupportBundleUpdateError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -6547,13 +6591,8 @@ impl<'a> SupportBundleDeleteCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<SupportBundleDeleteError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SupportBundleDeleteCall { client, call_options, bundle_id } = self;
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -6567,7 +6606,16 @@ impl<'a> SupportBundleDeleteCall<'a> {
                     rt::encode_path_segment(bundle_id)
                 ),
             );
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<SupportBundleDeleteError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -6617,13 +6665,8 @@ impl<'a> SupportBundleDownloadCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<SupportBundleDownloadError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SupportBundleDownloadCall { client, call_options, bundle_id, range } = self;
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -6641,7 +6684,16 @@ impl<'a> SupportBundleDownloadCall<'a> {
             ::std::option::Option::Some(value) => request.header("range", value),
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<SupportBundleDownloadError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200..=299 => response.empty_success(()),
@@ -6689,13 +6741,8 @@ impl<'a> SupportBundleHeadCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<SupportBundleHeadError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SupportBundleHeadCall { client, call_options, bundle_id, range } = self;
         let request = rt::Request::new(
                 rt::Method::HEAD,
@@ -6713,7 +6760,16 @@ impl<'a> SupportBundleHeadCall<'a> {
             ::std::option::Option::Some(value) => request.header("range", value),
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<SupportBundleHeadError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200..=299 => response.empty_success(()),
@@ -6762,13 +6818,8 @@ impl<'a> SupportBundleDownloadFileCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<SupportBundleDownloadFileError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SupportBundleDownloadFileCall {
             client,
             call_options,
@@ -6792,7 +6843,16 @@ impl<'a> SupportBundleDownloadFileCall<'a> {
             ::std::option::Option::Some(value) => request.header("range", value),
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<SupportBundleDownloadFileError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200..=299 => response.empty_success(()),
@@ -6843,13 +6903,8 @@ impl<'a> SupportBundleHeadFileCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<SupportBundleHeadFileError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SupportBundleHeadFileCall { client, call_options, bundle_id, file, range } = self;
         let request = rt::Request::new(
                 rt::Method::HEAD,
@@ -6867,7 +6922,16 @@ impl<'a> SupportBundleHeadFileCall<'a> {
             ::std::option::Option::Some(value) => request.header("range", value),
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<SupportBundleHeadFileError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200..=299 => response.empty_success(()),
@@ -6915,13 +6979,8 @@ impl<'a> SupportBundleIndexCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<SupportBundleIndexError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SupportBundleIndexCall { client, call_options, bundle_id, range } = self;
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -6939,7 +6998,16 @@ impl<'a> SupportBundleIndexCall<'a> {
             ::std::option::Option::Some(value) => request.header("range", value),
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<SupportBundleIndexError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200..=299 => response.empty_success(()),
@@ -6976,10 +7044,8 @@ impl<'a> LoginSamlCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<LoginSamlError>> {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let LoginSamlCall { client, call_options, provider_name, silo_name, body } = self;
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -6994,7 +7060,13 @@ impl<'a> LoginSamlCall<'a> {
                 ),
             );
         let request = request.bytes("application/octet-stream", body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<LoginSamlError>> {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200..=299 => response.empty_success(()),
@@ -7067,13 +7139,8 @@ impl<'a> AffinityGroupListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AffinityGroupResultsPage>,
-        rt::Error<AffinityGroupListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let AffinityGroupListCall {
             client,
             call_options,
@@ -7118,7 +7185,16 @@ impl<'a> AffinityGroupListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<AffinityGroupResultsPage>,
+        rt::Error<AffinityGroupListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -7156,13 +7232,8 @@ impl<'a> AffinityGroupCreateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AffinityGroup>,
-        rt::Error<AffinityGroupCreateError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let AffinityGroupCreateCall { client, call_options, project, body } = self;
         let request = rt::Request::new(rt::Method::POST, "/v1/affinity-groups")
             .operation("oxide", "affinity_group_create");
@@ -7175,7 +7246,16 @@ impl<'a> AffinityGroupCreateCall<'a> {
                 },
             );
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<AffinityGroup>,
+        rt::Error<AffinityGroupCreateError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -7220,13 +7300,8 @@ impl<'a> AffinityGroupViewCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AffinityGroup>,
-        rt::Error<AffinityGroupViewError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let AffinityGroupViewCall { client, call_options, affinity_group, project } = self;
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -7248,7 +7323,16 @@ impl<'a> AffinityGroupViewCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<AffinityGroup>,
+        rt::Error<AffinityGroupViewError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -7294,13 +7378,8 @@ impl<'a> AffinityGroupUpdateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AffinityGroup>,
-        rt::Error<AffinityGroupUpdateError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let AffinityGroupUpdateCall {
             client,
             call_options,
@@ -7329,7 +7408,16 @@ impl<'a> AffinityGroupUpdateCall<'a> {
             ::std::option::Option::None => request,
         };
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<AffinityGroup>,
+        rt::Error<AffinityGroupUpdateError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -7374,13 +7462,8 @@ impl<'a> AffinityGroupDeleteCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<AffinityGroupDeleteError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let AffinityGroupDeleteCall { client, call_options, affinity_group, project } = self;
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -7402,7 +7485,16 @@ impl<'a> AffinityGroupDeleteCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<AffinityGroupDeleteError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -7475,13 +7567,8 @@ impl<'a> AffinityGroupMemberListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AffinityGroupMemberResultsPage>,
-        rt::Error<AffinityGroupMemberListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let AffinityGroupMemberListCall {
             client,
             call_options,
@@ -7534,7 +7621,16 @@ impl<'a> AffinityGroupMemberListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<AffinityGroupMemberResultsPage>,
+        rt::Error<AffinityGroupMemberListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -7580,13 +7676,8 @@ impl<'a> AffinityGroupMemberInstanceViewCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AffinityGroupMember>,
-        rt::Error<AffinityGroupMemberInstanceViewError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let AffinityGroupMemberInstanceViewCall {
             client,
             call_options,
@@ -7619,7 +7710,16 @@ impl<'a> AffinityGroupMemberInstanceViewCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<AffinityGroupMember>,
+        rt::Error<AffinityGroupMemberInstanceViewError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -7669,13 +7769,8 @@ impl<'a> AffinityGroupMemberInstanceAddCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AffinityGroupMember>,
-        rt::Error<AffinityGroupMemberInstanceAddError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let AffinityGroupMemberInstanceAddCall {
             client,
             call_options,
@@ -7708,7 +7803,16 @@ impl<'a> AffinityGroupMemberInstanceAddCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<AffinityGroupMember>,
+        rt::Error<AffinityGroupMemberInstanceAddError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -7758,13 +7862,8 @@ impl<'a> AffinityGroupMemberInstanceDeleteCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<AffinityGroupMemberInstanceDeleteError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let AffinityGroupMemberInstanceDeleteCall {
             client,
             call_options,
@@ -7797,7 +7896,16 @@ impl<'a> AffinityGroupMemberInstanceDeleteCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<AffinityGroupMemberInstanceDeleteError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -7869,13 +7977,8 @@ impl<'a> AlertClassListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AlertClassResultsPage>,
-        rt::Error<AlertClassListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let AlertClassListCall { client, call_options, limit, page_token, filter } = self;
         let request = rt::Request::new(rt::Method::GET, "/v1/alert-classes")
             .operation("oxide", "alert_class_list");
@@ -7900,7 +8003,16 @@ impl<'a> AlertClassListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<AlertClassResultsPage>,
+        rt::Error<AlertClassListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -7964,13 +8076,8 @@ impl<'a> AlertReceiverListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AlertReceiverResultsPage>,
-        rt::Error<AlertReceiverListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let AlertReceiverListCall { client, call_options, limit, page_token, sort_by } = self;
         let request = rt::Request::new(rt::Method::GET, "/v1/alert-receivers")
             .operation("oxide", "alert_receiver_list");
@@ -7995,7 +8102,16 @@ impl<'a> AlertReceiverListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<AlertReceiverResultsPage>,
+        rt::Error<AlertReceiverListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -8032,6 +8148,15 @@ impl<'a> AlertReceiverViewCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let AlertReceiverViewCall { client, call_options, receiver } = self;
+        let request = rt::Request::new(rt::Method::GET, "/v1/alert-receivers/{receiver}")
+            .operation("oxide", "alert_receiver_view");
+        let request = request
+            .path(format!("/v1/alert-receivers/{}", rt::path_param(receiver)));
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -8039,12 +8164,7 @@ impl<'a> AlertReceiverViewCall<'a> {
         rt::ResponseValue<AlertReceiver>,
         rt::Error<AlertReceiverViewError>,
     > {
-        let AlertReceiverViewCall { client, call_options, receiver } = self;
-        let request = rt::Request::new(rt::Method::GET, "/v1/alert-receivers/{receiver}")
-            .operation("oxide", "alert_receiver_view");
-        let request = request
-            .path(format!("/v1/alert-receivers/{}", rt::path_param(receiver)));
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -8081,13 +8201,8 @@ impl<'a> AlertReceiverDeleteCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<AlertReceiverDeleteError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let AlertReceiverDeleteCall { client, call_options, receiver } = self;
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -8096,7 +8211,16 @@ impl<'a> AlertReceiverDeleteCall<'a> {
             .operation("oxide", "alert_receiver_delete");
         let request = request
             .path(format!("/v1/alert-receivers/{}", rt::path_param(receiver)));
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<AlertReceiverDeleteError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -8195,13 +8319,8 @@ impl<'a> AlertDeliveryListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AlertDeliveryResultsPage>,
-        rt::Error<AlertDeliveryListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let AlertDeliveryListCall {
             client,
             call_options,
@@ -8255,7 +8374,16 @@ impl<'a> AlertDeliveryListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<AlertDeliveryResultsPage>,
+        rt::Error<AlertDeliveryListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -8300,13 +8428,8 @@ impl<'a> AlertReceiverProbeCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AlertProbeResult>,
-        rt::Error<AlertReceiverProbeError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let AlertReceiverProbeCall { client, call_options, receiver, resend } = self;
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -8319,7 +8442,16 @@ impl<'a> AlertReceiverProbeCall<'a> {
             ::std::option::Option::Some(value) => request.query("resend", value),
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<AlertProbeResult>,
+        rt::Error<AlertReceiverProbeError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -8357,13 +8489,8 @@ impl<'a> AlertReceiverSubscriptionAddCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AlertSubscriptionCreated>,
-        rt::Error<AlertReceiverSubscriptionAddError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let AlertReceiverSubscriptionAddCall { client, call_options, receiver, body } = self;
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -8375,7 +8502,16 @@ impl<'a> AlertReceiverSubscriptionAddCall<'a> {
                 format!("/v1/alert-receivers/{}/subscriptions", rt::path_param(receiver)),
             );
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<AlertSubscriptionCreated>,
+        rt::Error<AlertReceiverSubscriptionAddError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -8417,13 +8553,8 @@ impl<'a> AlertReceiverSubscriptionRemoveCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<AlertReceiverSubscriptionRemoveError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let AlertReceiverSubscriptionRemoveCall {
             client,
             call_options,
@@ -8442,7 +8573,16 @@ impl<'a> AlertReceiverSubscriptionRemoveCall<'a> {
                     rt::path_param(subscription)
                 ),
             );
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<AlertReceiverSubscriptionRemoveError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -8484,13 +8624,8 @@ impl<'a> AlertDeliveryResendCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AlertDeliveryId>,
-        rt::Error<AlertDeliveryResendError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let AlertDeliveryResendCall { client, call_options, alert_id, receiver } = self;
         let request = rt::Request::new(rt::Method::POST, "/v1/alerts/{alert_id}/resend")
             .operation("oxide", "alert_delivery_resend");
@@ -8504,7 +8639,16 @@ impl<'a> AlertDeliveryResendCall<'a> {
                     explode: true,
                 },
             );
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<AlertDeliveryId>,
+        rt::Error<AlertDeliveryResendError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -8576,13 +8720,8 @@ impl<'a> AntiAffinityGroupListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AntiAffinityGroupResultsPage>,
-        rt::Error<AntiAffinityGroupListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let AntiAffinityGroupListCall {
             client,
             call_options,
@@ -8627,7 +8766,16 @@ impl<'a> AntiAffinityGroupListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<AntiAffinityGroupResultsPage>,
+        rt::Error<AntiAffinityGroupListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -8665,13 +8813,8 @@ impl<'a> AntiAffinityGroupCreateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AntiAffinityGroup>,
-        rt::Error<AntiAffinityGroupCreateError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let AntiAffinityGroupCreateCall { client, call_options, project, body } = self;
         let request = rt::Request::new(rt::Method::POST, "/v1/anti-affinity-groups")
             .operation("oxide", "anti_affinity_group_create");
@@ -8684,7 +8827,16 @@ impl<'a> AntiAffinityGroupCreateCall<'a> {
                 },
             );
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<AntiAffinityGroup>,
+        rt::Error<AntiAffinityGroupCreateError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -8729,13 +8881,8 @@ impl<'a> AntiAffinityGroupViewCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AntiAffinityGroup>,
-        rt::Error<AntiAffinityGroupViewError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let AntiAffinityGroupViewCall {
             client,
             call_options,
@@ -8766,7 +8913,16 @@ impl<'a> AntiAffinityGroupViewCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<AntiAffinityGroup>,
+        rt::Error<AntiAffinityGroupViewError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -8812,13 +8968,8 @@ impl<'a> AntiAffinityGroupUpdateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AntiAffinityGroup>,
-        rt::Error<AntiAffinityGroupUpdateError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let AntiAffinityGroupUpdateCall {
             client,
             call_options,
@@ -8851,7 +9002,16 @@ impl<'a> AntiAffinityGroupUpdateCall<'a> {
             ::std::option::Option::None => request,
         };
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<AntiAffinityGroup>,
+        rt::Error<AntiAffinityGroupUpdateError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -8896,13 +9056,8 @@ impl<'a> AntiAffinityGroupDeleteCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<AntiAffinityGroupDeleteError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let AntiAffinityGroupDeleteCall {
             client,
             call_options,
@@ -8933,7 +9088,16 @@ impl<'a> AntiAffinityGroupDeleteCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<AntiAffinityGroupDeleteError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -9006,13 +9170,8 @@ impl<'a> AntiAffinityGroupMemberListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AntiAffinityGroupMemberResultsPage>,
-        rt::Error<AntiAffinityGroupMemberListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let AntiAffinityGroupMemberListCall {
             client,
             call_options,
@@ -9068,7 +9227,16 @@ impl<'a> AntiAffinityGroupMemberListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<AntiAffinityGroupMemberResultsPage>,
+        rt::Error<AntiAffinityGroupMemberListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -9114,13 +9282,8 @@ impl<'a> AntiAffinityGroupMemberInstanceViewCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AntiAffinityGroupMember>,
-        rt::Error<AntiAffinityGroupMemberInstanceViewError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let AntiAffinityGroupMemberInstanceViewCall {
             client,
             call_options,
@@ -9153,7 +9316,16 @@ impl<'a> AntiAffinityGroupMemberInstanceViewCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<AntiAffinityGroupMember>,
+        rt::Error<AntiAffinityGroupMemberInstanceViewError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -9203,13 +9375,8 @@ impl<'a> AntiAffinityGroupMemberInstanceAddCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AntiAffinityGroupMember>,
-        rt::Error<AntiAffinityGroupMemberInstanceAddError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let AntiAffinityGroupMemberInstanceAddCall {
             client,
             call_options,
@@ -9242,7 +9409,16 @@ impl<'a> AntiAffinityGroupMemberInstanceAddCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<AntiAffinityGroupMember>,
+        rt::Error<AntiAffinityGroupMemberInstanceAddError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -9292,13 +9468,8 @@ impl<'a> AntiAffinityGroupMemberInstanceDeleteCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<AntiAffinityGroupMemberInstanceDeleteError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let AntiAffinityGroupMemberInstanceDeleteCall {
             client,
             call_options,
@@ -9331,7 +9502,16 @@ impl<'a> AntiAffinityGroupMemberInstanceDeleteCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<AntiAffinityGroupMemberInstanceDeleteError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -9375,6 +9555,13 @@ impl<'a> AuthSettingsViewCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let AuthSettingsViewCall { client, call_options } = self;
+        let request = rt::Request::new(rt::Method::GET, "/v1/auth-settings")
+            .operation("oxide", "auth_settings_view");
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -9382,10 +9569,7 @@ impl<'a> AuthSettingsViewCall<'a> {
         rt::ResponseValue<SiloAuthSettings>,
         rt::Error<AuthSettingsViewError>,
     > {
-        let AuthSettingsViewCall { client, call_options } = self;
-        let request = rt::Request::new(rt::Method::GET, "/v1/auth-settings")
-            .operation("oxide", "auth_settings_view");
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -9422,6 +9606,14 @@ impl<'a> AuthSettingsUpdateCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let AuthSettingsUpdateCall { client, call_options, body } = self;
+        let request = rt::Request::new(rt::Method::PUT, "/v1/auth-settings")
+            .operation("oxide", "auth_settings_update");
+        let request = request.json(body);
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -9429,11 +9621,7 @@ impl<'a> AuthSettingsUpdateCall<'a> {
         rt::ResponseValue<SiloAuthSettings>,
         rt::Error<AuthSettingsUpdateError>,
     > {
-        let AuthSettingsUpdateCall { client, call_options, body } = self;
-        let request = rt::Request::new(rt::Method::PUT, "/v1/auth-settings")
-            .operation("oxide", "auth_settings_update");
-        let request = request.json(body);
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -9497,13 +9685,8 @@ impl<'a> CertificateListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<CertificateResultsPage>,
-        rt::Error<CertificateListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let CertificateListCall { client, call_options, limit, page_token, sort_by } = self;
         let request = rt::Request::new(rt::Method::GET, "/v1/certificates")
             .operation("oxide", "certificate_list");
@@ -9528,7 +9711,16 @@ impl<'a> CertificateListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<CertificateResultsPage>,
+        rt::Error<CertificateListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -9565,6 +9757,14 @@ impl<'a> CertificateCreateCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let CertificateCreateCall { client, call_options, body } = self;
+        let request = rt::Request::new(rt::Method::POST, "/v1/certificates")
+            .operation("oxide", "certificate_create");
+        let request = request.json(body);
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -9572,11 +9772,7 @@ impl<'a> CertificateCreateCall<'a> {
         rt::ResponseValue<Certificate>,
         rt::Error<CertificateCreateError>,
     > {
-        let CertificateCreateCall { client, call_options, body } = self;
-        let request = rt::Request::new(rt::Method::POST, "/v1/certificates")
-            .operation("oxide", "certificate_create");
-        let request = request.json(body);
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -9613,6 +9809,15 @@ impl<'a> CertificateViewCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let CertificateViewCall { client, call_options, certificate } = self;
+        let request = rt::Request::new(rt::Method::GET, "/v1/certificates/{certificate}")
+            .operation("oxide", "certificate_view");
+        let request = request
+            .path(format!("/v1/certificates/{}", rt::path_param(certificate)));
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -9620,12 +9825,7 @@ impl<'a> CertificateViewCall<'a> {
         rt::ResponseValue<Certificate>,
         rt::Error<CertificateViewError>,
     > {
-        let CertificateViewCall { client, call_options, certificate } = self;
-        let request = rt::Request::new(rt::Method::GET, "/v1/certificates/{certificate}")
-            .operation("oxide", "certificate_view");
-        let request = request
-            .path(format!("/v1/certificates/{}", rt::path_param(certificate)));
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -9662,13 +9862,8 @@ impl<'a> CertificateDeleteCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<CertificateDeleteError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let CertificateDeleteCall { client, call_options, certificate } = self;
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -9677,7 +9872,16 @@ impl<'a> CertificateDeleteCall<'a> {
             .operation("oxide", "certificate_delete");
         let request = request
             .path(format!("/v1/certificates/{}", rt::path_param(certificate)));
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<CertificateDeleteError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -9749,13 +9953,8 @@ impl<'a> DiskListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<DiskResultsPage>,
-        rt::Error<DiskListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let DiskListCall { client, call_options, limit, page_token, project, sort_by } = self;
         let request = rt::Request::new(rt::Method::GET, "/v1/disks")
             .operation("oxide", "disk_list");
@@ -9793,7 +9992,16 @@ impl<'a> DiskListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<DiskResultsPage>,
+        rt::Error<DiskListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -9831,10 +10039,8 @@ impl<'a> DiskCreateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<Disk>, rt::Error<DiskCreateError>> {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let DiskCreateCall { client, call_options, project, body } = self;
         let request = rt::Request::new(rt::Method::POST, "/v1/disks")
             .operation("oxide", "disk_create");
@@ -9847,7 +10053,13 @@ impl<'a> DiskCreateCall<'a> {
                 },
             );
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<rt::ResponseValue<Disk>, rt::Error<DiskCreateError>> {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -9892,10 +10104,8 @@ impl<'a> DiskViewCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<Disk>, rt::Error<DiskViewError>> {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let DiskViewCall { client, call_options, disk, project } = self;
         let request = rt::Request::new(rt::Method::GET, "/v1/disks/{disk}")
             .operation("oxide", "disk_view");
@@ -9913,7 +10123,13 @@ impl<'a> DiskViewCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<rt::ResponseValue<Disk>, rt::Error<DiskViewError>> {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -9958,10 +10174,8 @@ impl<'a> DiskDeleteCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<DiskDeleteError>> {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let DiskDeleteCall { client, call_options, disk, project } = self;
         let request = rt::Request::new(rt::Method::DELETE, "/v1/disks/{disk}")
             .operation("oxide", "disk_delete");
@@ -9979,7 +10193,13 @@ impl<'a> DiskDeleteCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<DiskDeleteError>> {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -10025,13 +10245,8 @@ impl<'a> DiskBulkWriteImportCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<DiskBulkWriteImportError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let DiskBulkWriteImportCall { client, call_options, disk, body, project } = self;
         let request = rt::Request::new(rt::Method::POST, "/v1/disks/{disk}/bulk-write")
             .operation("oxide", "disk_bulk_write_import");
@@ -10051,7 +10266,16 @@ impl<'a> DiskBulkWriteImportCall<'a> {
             ::std::option::Option::None => request,
         };
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<DiskBulkWriteImportError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -10096,13 +10320,8 @@ impl<'a> DiskBulkWriteImportStartCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<DiskBulkWriteImportStartError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let DiskBulkWriteImportStartCall { client, call_options, disk, project } = self;
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -10124,7 +10343,16 @@ impl<'a> DiskBulkWriteImportStartCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<DiskBulkWriteImportStartError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -10169,13 +10397,8 @@ impl<'a> DiskBulkWriteImportStopCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<DiskBulkWriteImportStopError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let DiskBulkWriteImportStopCall { client, call_options, disk, project } = self;
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -10197,7 +10420,16 @@ impl<'a> DiskBulkWriteImportStopCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<DiskBulkWriteImportStopError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -10243,13 +10475,8 @@ impl<'a> DiskFinalizeImportCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<DiskFinalizeImportError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let DiskFinalizeImportCall { client, call_options, disk, body, project } = self;
         let request = rt::Request::new(rt::Method::POST, "/v1/disks/{disk}/finalize")
             .operation("oxide", "disk_finalize_import");
@@ -10269,7 +10496,16 @@ impl<'a> DiskFinalizeImportCall<'a> {
             ::std::option::Option::None => request,
         };
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<DiskFinalizeImportError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -10341,13 +10577,8 @@ impl<'a> ExternalSubnetListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<ExternalSubnetResultsPage>,
-        rt::Error<ExternalSubnetListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let ExternalSubnetListCall {
             client,
             call_options,
@@ -10392,7 +10623,16 @@ impl<'a> ExternalSubnetListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<ExternalSubnetResultsPage>,
+        rt::Error<ExternalSubnetListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -10430,13 +10670,8 @@ impl<'a> ExternalSubnetCreateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<ExternalSubnet>,
-        rt::Error<ExternalSubnetCreateError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let ExternalSubnetCreateCall { client, call_options, project, body } = self;
         let request = rt::Request::new(rt::Method::POST, "/v1/external-subnets")
             .operation("oxide", "external_subnet_create");
@@ -10449,7 +10684,16 @@ impl<'a> ExternalSubnetCreateCall<'a> {
                 },
             );
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<ExternalSubnet>,
+        rt::Error<ExternalSubnetCreateError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -10494,13 +10738,8 @@ impl<'a> ExternalSubnetViewCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<ExternalSubnet>,
-        rt::Error<ExternalSubnetViewError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let ExternalSubnetViewCall { client, call_options, external_subnet, project } = self;
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -10522,7 +10761,16 @@ impl<'a> ExternalSubnetViewCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<ExternalSubnet>,
+        rt::Error<ExternalSubnetViewError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -10568,13 +10816,8 @@ impl<'a> ExternalSubnetUpdateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<ExternalSubnet>,
-        rt::Error<ExternalSubnetUpdateError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let ExternalSubnetUpdateCall {
             client,
             call_options,
@@ -10603,7 +10846,16 @@ impl<'a> ExternalSubnetUpdateCall<'a> {
             ::std::option::Option::None => request,
         };
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<ExternalSubnet>,
+        rt::Error<ExternalSubnetUpdateError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -10648,13 +10900,8 @@ impl<'a> ExternalSubnetDeleteCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<ExternalSubnetDeleteError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let ExternalSubnetDeleteCall {
             client,
             call_options,
@@ -10681,7 +10928,16 @@ impl<'a> ExternalSubnetDeleteCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<ExternalSubnetDeleteError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -10727,13 +10983,8 @@ impl<'a> ExternalSubnetAttachCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<ExternalSubnet>,
-        rt::Error<ExternalSubnetAttachError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let ExternalSubnetAttachCall {
             client,
             call_options,
@@ -10766,7 +11017,16 @@ impl<'a> ExternalSubnetAttachCall<'a> {
             ::std::option::Option::None => request,
         };
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<ExternalSubnet>,
+        rt::Error<ExternalSubnetAttachError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             202 => response.success(),
@@ -10811,13 +11071,8 @@ impl<'a> ExternalSubnetDetachCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<ExternalSubnet>,
-        rt::Error<ExternalSubnetDetachError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let ExternalSubnetDetachCall {
             client,
             call_options,
@@ -10848,7 +11103,16 @@ impl<'a> ExternalSubnetDetachCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<ExternalSubnet>,
+        rt::Error<ExternalSubnetDetachError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             202 => response.success(),
@@ -10920,13 +11184,8 @@ impl<'a> FloatingIpListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<FloatingIpResultsPage>,
-        rt::Error<FloatingIpListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let FloatingIpListCall {
             client,
             call_options,
@@ -10971,7 +11230,16 @@ impl<'a> FloatingIpListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<FloatingIpResultsPage>,
+        rt::Error<FloatingIpListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -11009,13 +11277,8 @@ impl<'a> FloatingIpCreateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<FloatingIp>,
-        rt::Error<FloatingIpCreateError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let FloatingIpCreateCall { client, call_options, project, body } = self;
         let request = rt::Request::new(rt::Method::POST, "/v1/floating-ips")
             .operation("oxide", "floating_ip_create");
@@ -11028,7 +11291,16 @@ impl<'a> FloatingIpCreateCall<'a> {
                 },
             );
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<FloatingIp>,
+        rt::Error<FloatingIpCreateError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -11073,13 +11345,8 @@ impl<'a> FloatingIpViewCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<FloatingIp>,
-        rt::Error<FloatingIpViewError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let FloatingIpViewCall { client, call_options, floating_ip, project } = self;
         let request = rt::Request::new(rt::Method::GET, "/v1/floating-ips/{floating_ip}")
             .operation("oxide", "floating_ip_view");
@@ -11098,7 +11365,16 @@ impl<'a> FloatingIpViewCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<FloatingIp>,
+        rt::Error<FloatingIpViewError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -11144,13 +11420,8 @@ impl<'a> FloatingIpUpdateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<FloatingIp>,
-        rt::Error<FloatingIpUpdateError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let FloatingIpUpdateCall { client, call_options, floating_ip, body, project } = self;
         let request = rt::Request::new(rt::Method::PUT, "/v1/floating-ips/{floating_ip}")
             .operation("oxide", "floating_ip_update");
@@ -11170,7 +11441,16 @@ impl<'a> FloatingIpUpdateCall<'a> {
             ::std::option::Option::None => request,
         };
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<FloatingIp>,
+        rt::Error<FloatingIpUpdateError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -11215,10 +11495,8 @@ impl<'a> FloatingIpDeleteCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<FloatingIpDeleteError>> {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let FloatingIpDeleteCall { client, call_options, floating_ip, project } = self;
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -11240,7 +11518,13 @@ impl<'a> FloatingIpDeleteCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<FloatingIpDeleteError>> {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -11286,13 +11570,8 @@ impl<'a> FloatingIpAttachCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<FloatingIp>,
-        rt::Error<FloatingIpAttachError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let FloatingIpAttachCall { client, call_options, floating_ip, body, project } = self;
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -11315,7 +11594,16 @@ impl<'a> FloatingIpAttachCall<'a> {
             ::std::option::Option::None => request,
         };
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<FloatingIp>,
+        rt::Error<FloatingIpAttachError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             202 => response.success(),
@@ -11360,13 +11648,8 @@ impl<'a> FloatingIpDetachCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<FloatingIp>,
-        rt::Error<FloatingIpDetachError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let FloatingIpDetachCall { client, call_options, floating_ip, project } = self;
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -11388,7 +11671,16 @@ impl<'a> FloatingIpDetachCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<FloatingIp>,
+        rt::Error<FloatingIpDetachError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             202 => response.success(),
@@ -11449,13 +11741,8 @@ impl<'a> GroupListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<GroupResultsPage>,
-        rt::Error<GroupListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let GroupListCall { client, call_options, limit, page_token, sort_by } = self;
         let request = rt::Request::new(rt::Method::GET, "/v1/groups")
             .operation("oxide", "group_list");
@@ -11480,7 +11767,16 @@ impl<'a> GroupListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<GroupResultsPage>,
+        rt::Error<GroupListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -11517,16 +11813,20 @@ impl<'a> GroupViewCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<Group>, rt::Error<GroupViewError>> {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let GroupViewCall { client, call_options, group_id } = self;
         let request = rt::Request::new(rt::Method::GET, "/v1/groups/{group_id}")
             .operation("oxide", "group_view");
         let request = request
             .path(format!("/v1/groups/{}", rt::encode_path_segment(group_id)));
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<rt::ResponseValue<Group>, rt::Error<GroupViewError>> {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -11598,13 +11898,8 @@ impl<'a> ImageListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<ImageResultsPage>,
-        rt::Error<ImageListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let ImageListCall {
             client,
             call_options,
@@ -11649,7 +11944,16 @@ impl<'a> ImageListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<ImageResultsPage>,
+        rt::Error<ImageListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -11694,10 +11998,8 @@ impl<'a> ImageCreateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<Image>, rt::Error<ImageCreateError>> {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let ImageCreateCall { client, call_options, body, project } = self;
         let request = rt::Request::new(rt::Method::POST, "/v1/images")
             .operation("oxide", "image_create");
@@ -11715,7 +12017,13 @@ impl<'a> ImageCreateCall<'a> {
             ::std::option::Option::None => request,
         };
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<rt::ResponseValue<Image>, rt::Error<ImageCreateError>> {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -11760,10 +12068,8 @@ impl<'a> ImageViewCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<Image>, rt::Error<ImageViewError>> {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let ImageViewCall { client, call_options, image, project } = self;
         let request = rt::Request::new(rt::Method::GET, "/v1/images/{image}")
             .operation("oxide", "image_view");
@@ -11781,7 +12087,13 @@ impl<'a> ImageViewCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<rt::ResponseValue<Image>, rt::Error<ImageViewError>> {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -11826,10 +12138,8 @@ impl<'a> ImageDeleteCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<ImageDeleteError>> {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let ImageDeleteCall { client, call_options, image, project } = self;
         let request = rt::Request::new(rt::Method::DELETE, "/v1/images/{image}")
             .operation("oxide", "image_delete");
@@ -11847,7 +12157,13 @@ impl<'a> ImageDeleteCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<ImageDeleteError>> {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -11885,10 +12201,8 @@ impl<'a> ImageDemoteCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<Image>, rt::Error<ImageDemoteError>> {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let ImageDemoteCall { client, call_options, image, project } = self;
         let request = rt::Request::new(rt::Method::POST, "/v1/images/{image}/demote")
             .operation("oxide", "image_demote");
@@ -11902,7 +12216,13 @@ impl<'a> ImageDemoteCall<'a> {
                     explode: true,
                 },
             );
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<rt::ResponseValue<Image>, rt::Error<ImageDemoteError>> {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             202 => response.success(),
@@ -11947,10 +12267,8 @@ impl<'a> ImagePromoteCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<Image>, rt::Error<ImagePromoteError>> {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let ImagePromoteCall { client, call_options, image, project } = self;
         let request = rt::Request::new(rt::Method::POST, "/v1/images/{image}/promote")
             .operation("oxide", "image_promote");
@@ -11969,7 +12287,13 @@ impl<'a> ImagePromoteCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<rt::ResponseValue<Image>, rt::Error<ImagePromoteError>> {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             202 => response.success(),
@@ -12041,13 +12365,8 @@ impl<'a> InstanceListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<InstanceResultsPage>,
-        rt::Error<InstanceListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let InstanceListCall {
             client,
             call_options,
@@ -12092,7 +12411,16 @@ impl<'a> InstanceListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<InstanceResultsPage>,
+        rt::Error<InstanceListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -12130,13 +12458,8 @@ impl<'a> InstanceCreateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<Instance>,
-        rt::Error<InstanceCreateError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let InstanceCreateCall { client, call_options, project, body } = self;
         let request = rt::Request::new(rt::Method::POST, "/v1/instances")
             .operation("oxide", "instance_create");
@@ -12149,7 +12472,16 @@ impl<'a> InstanceCreateCall<'a> {
                 },
             );
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<Instance>,
+        rt::Error<InstanceCreateError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -12194,13 +12526,8 @@ impl<'a> InstanceViewCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<Instance>,
-        rt::Error<InstanceViewError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let InstanceViewCall { client, call_options, instance, project } = self;
         let request = rt::Request::new(rt::Method::GET, "/v1/instances/{instance}")
             .operation("oxide", "instance_view");
@@ -12219,7 +12546,16 @@ impl<'a> InstanceViewCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<Instance>,
+        rt::Error<InstanceViewError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -12265,13 +12601,8 @@ impl<'a> InstanceUpdateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<Instance>,
-        rt::Error<InstanceUpdateError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let InstanceUpdateCall { client, call_options, instance, body, project } = self;
         let request = rt::Request::new(rt::Method::PUT, "/v1/instances/{instance}")
             .operation("oxide", "instance_update");
@@ -12291,7 +12622,16 @@ impl<'a> InstanceUpdateCall<'a> {
             ::std::option::Option::None => request,
         };
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<Instance>,
+        rt::Error<InstanceUpdateError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -12336,10 +12676,8 @@ impl<'a> InstanceDeleteCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<InstanceDeleteError>> {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let InstanceDeleteCall { client, call_options, instance, project } = self;
         let request = rt::Request::new(rt::Method::DELETE, "/v1/instances/{instance}")
             .operation("oxide", "instance_delete");
@@ -12358,7 +12696,13 @@ impl<'a> InstanceDeleteCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<InstanceDeleteError>> {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -12431,13 +12775,8 @@ impl<'a> InstanceAffinityGroupListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AffinityGroupResultsPage>,
-        rt::Error<InstanceAffinityGroupListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let InstanceAffinityGroupListCall {
             client,
             call_options,
@@ -12488,7 +12827,16 @@ impl<'a> InstanceAffinityGroupListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<AffinityGroupResultsPage>,
+        rt::Error<InstanceAffinityGroupListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -12561,13 +12909,8 @@ impl<'a> InstanceAntiAffinityGroupListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AntiAffinityGroupResultsPage>,
-        rt::Error<InstanceAntiAffinityGroupListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let InstanceAntiAffinityGroupListCall {
             client,
             call_options,
@@ -12622,7 +12965,16 @@ impl<'a> InstanceAntiAffinityGroupListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<AntiAffinityGroupResultsPage>,
+        rt::Error<InstanceAntiAffinityGroupListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -12699,13 +13051,8 @@ impl<'a> InstanceDiskListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<DiskResultsPage>,
-        rt::Error<InstanceDiskListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let InstanceDiskListCall {
             client,
             call_options,
@@ -12753,7 +13100,16 @@ impl<'a> InstanceDiskListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<DiskResultsPage>,
+        rt::Error<InstanceDiskListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -12799,13 +13155,8 @@ impl<'a> InstanceDiskAttachCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<Disk>,
-        rt::Error<InstanceDiskAttachError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let InstanceDiskAttachCall { client, call_options, instance, body, project } = self;
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -12828,7 +13179,16 @@ impl<'a> InstanceDiskAttachCall<'a> {
             ::std::option::Option::None => request,
         };
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<Disk>,
+        rt::Error<InstanceDiskAttachError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             202 => response.success(),
@@ -12874,13 +13234,8 @@ impl<'a> InstanceDiskDetachCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<Disk>,
-        rt::Error<InstanceDiskDetachError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let InstanceDiskDetachCall { client, call_options, instance, body, project } = self;
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -12903,7 +13258,16 @@ impl<'a> InstanceDiskDetachCall<'a> {
             ::std::option::Option::None => request,
         };
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<Disk>,
+        rt::Error<InstanceDiskDetachError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             202 => response.success(),
@@ -12948,13 +13312,8 @@ impl<'a> InstanceExternalIpListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<ExternalIpResultsPage>,
-        rt::Error<InstanceExternalIpListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let InstanceExternalIpListCall { client, call_options, instance, project } = self;
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -12976,7 +13335,16 @@ impl<'a> InstanceExternalIpListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<ExternalIpResultsPage>,
+        rt::Error<InstanceExternalIpListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -13022,13 +13390,8 @@ impl<'a> InstanceEphemeralIpAttachCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<ExternalIp>,
-        rt::Error<InstanceEphemeralIpAttachError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let InstanceEphemeralIpAttachCall {
             client,
             call_options,
@@ -13061,7 +13424,16 @@ impl<'a> InstanceEphemeralIpAttachCall<'a> {
             ::std::option::Option::None => request,
         };
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<ExternalIp>,
+        rt::Error<InstanceEphemeralIpAttachError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             202 => response.success(),
@@ -13116,13 +13488,8 @@ impl<'a> InstanceEphemeralIpDetachCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<InstanceEphemeralIpDetachError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let InstanceEphemeralIpDetachCall {
             client,
             call_options,
@@ -13167,7 +13534,16 @@ impl<'a> InstanceEphemeralIpDetachCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<InstanceEphemeralIpDetachError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -13212,13 +13588,8 @@ impl<'a> InstanceExternalSubnetListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<ExternalSubnetResultsPage>,
-        rt::Error<InstanceExternalSubnetListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let InstanceExternalSubnetListCall { client, call_options, instance, project } = self;
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -13242,7 +13613,16 @@ impl<'a> InstanceExternalSubnetListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<ExternalSubnetResultsPage>,
+        rt::Error<InstanceExternalSubnetListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -13312,13 +13692,8 @@ impl<'a> InstanceMulticastGroupListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<MulticastGroupMemberResultsPage>,
-        rt::Error<InstanceMulticastGroupListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let InstanceMulticastGroupListCall {
             client,
             call_options,
@@ -13371,7 +13746,16 @@ impl<'a> InstanceMulticastGroupListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<MulticastGroupMemberResultsPage>,
+        rt::Error<InstanceMulticastGroupListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -13418,13 +13802,8 @@ impl<'a> InstanceMulticastGroupJoinCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<MulticastGroupMember>,
-        rt::Error<InstanceMulticastGroupJoinError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let InstanceMulticastGroupJoinCall {
             client,
             call_options,
@@ -13459,7 +13838,16 @@ impl<'a> InstanceMulticastGroupJoinCall<'a> {
             ::std::option::Option::None => request,
         };
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<MulticastGroupMember>,
+        rt::Error<InstanceMulticastGroupJoinError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -13505,13 +13893,8 @@ impl<'a> InstanceMulticastGroupLeaveCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<InstanceMulticastGroupLeaveError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let InstanceMulticastGroupLeaveCall {
             client,
             call_options,
@@ -13544,7 +13927,16 @@ impl<'a> InstanceMulticastGroupLeaveCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<InstanceMulticastGroupLeaveError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -13589,13 +13981,8 @@ impl<'a> InstanceRebootCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<Instance>,
-        rt::Error<InstanceRebootError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let InstanceRebootCall { client, call_options, instance, project } = self;
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -13617,7 +14004,16 @@ impl<'a> InstanceRebootCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<Instance>,
+        rt::Error<InstanceRebootError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             202 => response.success(),
@@ -13686,13 +14082,8 @@ impl<'a> InstanceSerialConsoleCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<InstanceSerialConsoleData>,
-        rt::Error<InstanceSerialConsoleError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let InstanceSerialConsoleCall {
             client,
             call_options,
@@ -13734,7 +14125,16 @@ impl<'a> InstanceSerialConsoleCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<InstanceSerialConsoleData>,
+        rt::Error<InstanceSerialConsoleError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -13787,13 +14187,8 @@ impl<'a> InstanceSerialConsoleStreamCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<InstanceSerialConsoleStreamError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let InstanceSerialConsoleStreamCall {
             client,
             call_options,
@@ -13829,7 +14224,16 @@ impl<'a> InstanceSerialConsoleStreamCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<InstanceSerialConsoleStreamError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200..=299 => response.empty_success(()),
@@ -13908,13 +14312,8 @@ impl<'a> InstanceSshPublicKeyListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SshKeyResultsPage>,
-        rt::Error<InstanceSshPublicKeyListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let InstanceSshPublicKeyListCall {
             client,
             call_options,
@@ -13965,7 +14364,16 @@ impl<'a> InstanceSshPublicKeyListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<SshKeyResultsPage>,
+        rt::Error<InstanceSshPublicKeyListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -14010,13 +14418,8 @@ impl<'a> InstanceStartCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<Instance>,
-        rt::Error<InstanceStartError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let InstanceStartCall { client, call_options, instance, project } = self;
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -14038,7 +14441,16 @@ impl<'a> InstanceStartCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<Instance>,
+        rt::Error<InstanceStartError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             202 => response.success(),
@@ -14083,13 +14495,8 @@ impl<'a> InstanceStopCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<Instance>,
-        rt::Error<InstanceStopError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let InstanceStopCall { client, call_options, instance, project } = self;
         let request = rt::Request::new(rt::Method::POST, "/v1/instances/{instance}/stop")
             .operation("oxide", "instance_stop");
@@ -14108,7 +14515,16 @@ impl<'a> InstanceStopCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<Instance>,
+        rt::Error<InstanceStopError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             202 => response.success(),
@@ -14196,13 +14612,8 @@ impl<'a> InternetGatewayIpAddressListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<InternetGatewayIpAddressResultsPage>,
-        rt::Error<InternetGatewayIpAddressListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let InternetGatewayIpAddressListCall {
             client,
             call_options,
@@ -14278,7 +14689,16 @@ impl<'a> InternetGatewayIpAddressListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<InternetGatewayIpAddressResultsPage>,
+        rt::Error<InternetGatewayIpAddressListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -14336,13 +14756,8 @@ impl<'a> InternetGatewayIpAddressCreateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<InternetGatewayIpAddress>,
-        rt::Error<InternetGatewayIpAddressCreateError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let InternetGatewayIpAddressCreateCall {
             client,
             call_options,
@@ -14391,7 +14806,16 @@ impl<'a> InternetGatewayIpAddressCreateCall<'a> {
             ::std::option::Option::None => request,
         };
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<InternetGatewayIpAddress>,
+        rt::Error<InternetGatewayIpAddressCreateError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -14464,13 +14888,8 @@ impl<'a> InternetGatewayIpAddressDeleteCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<InternetGatewayIpAddressDeleteError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let InternetGatewayIpAddressDeleteCall {
             client,
             call_options,
@@ -14532,7 +14951,16 @@ impl<'a> InternetGatewayIpAddressDeleteCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<InternetGatewayIpAddressDeleteError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -14624,13 +15052,8 @@ impl<'a> InternetGatewayIpPoolListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<InternetGatewayIpPoolResultsPage>,
-        rt::Error<InternetGatewayIpPoolListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let InternetGatewayIpPoolListCall {
             client,
             call_options,
@@ -14703,7 +15126,16 @@ impl<'a> InternetGatewayIpPoolListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<InternetGatewayIpPoolResultsPage>,
+        rt::Error<InternetGatewayIpPoolListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -14757,13 +15189,8 @@ impl<'a> InternetGatewayIpPoolCreateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<InternetGatewayIpPool>,
-        rt::Error<InternetGatewayIpPoolCreateError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let InternetGatewayIpPoolCreateCall {
             client,
             call_options,
@@ -14809,7 +15236,16 @@ impl<'a> InternetGatewayIpPoolCreateCall<'a> {
             ::std::option::Option::None => request,
         };
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<InternetGatewayIpPool>,
+        rt::Error<InternetGatewayIpPoolCreateError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -14878,13 +15314,8 @@ impl<'a> InternetGatewayIpPoolDeleteCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<InternetGatewayIpPoolDeleteError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let InternetGatewayIpPoolDeleteCall {
             client,
             call_options,
@@ -14944,7 +15375,16 @@ impl<'a> InternetGatewayIpPoolDeleteCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<InternetGatewayIpPoolDeleteError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -15024,13 +15464,8 @@ impl<'a> InternetGatewayListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<InternetGatewayResultsPage>,
-        rt::Error<InternetGatewayListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let InternetGatewayListCall {
             client,
             call_options,
@@ -15089,7 +15524,16 @@ impl<'a> InternetGatewayListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<InternetGatewayResultsPage>,
+        rt::Error<InternetGatewayListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -15135,13 +15579,8 @@ impl<'a> InternetGatewayCreateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<InternetGateway>,
-        rt::Error<InternetGatewayCreateError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let InternetGatewayCreateCall { client, call_options, vpc, body, project } = self;
         let request = rt::Request::new(rt::Method::POST, "/v1/internet-gateways")
             .operation("oxide", "internet_gateway_create");
@@ -15167,7 +15606,16 @@ impl<'a> InternetGatewayCreateCall<'a> {
                 },
             );
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<InternetGateway>,
+        rt::Error<InternetGatewayCreateError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -15220,13 +15668,8 @@ impl<'a> InternetGatewayViewCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<InternetGateway>,
-        rt::Error<InternetGatewayViewError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let InternetGatewayViewCall { client, call_options, gateway, project, vpc } = self;
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -15261,7 +15704,16 @@ impl<'a> InternetGatewayViewCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<InternetGateway>,
+        rt::Error<InternetGatewayViewError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -15322,13 +15774,8 @@ impl<'a> InternetGatewayDeleteCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<InternetGatewayDeleteError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let InternetGatewayDeleteCall {
             client,
             call_options,
@@ -15374,7 +15821,16 @@ impl<'a> InternetGatewayDeleteCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<InternetGatewayDeleteError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -15450,13 +15906,8 @@ impl<'a> IpPoolListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SiloIpPoolResultsPage>,
-        rt::Error<IpPoolListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let IpPoolListCall {
             client,
             call_options,
@@ -15515,7 +15966,16 @@ impl<'a> IpPoolListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<SiloIpPoolResultsPage>,
+        rt::Error<IpPoolListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -15552,6 +16012,14 @@ impl<'a> IpPoolViewCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let IpPoolViewCall { client, call_options, pool } = self;
+        let request = rt::Request::new(rt::Method::GET, "/v1/ip-pools/{pool}")
+            .operation("oxide", "ip_pool_view");
+        let request = request.path(format!("/v1/ip-pools/{}", rt::path_param(pool)));
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -15559,11 +16027,7 @@ impl<'a> IpPoolViewCall<'a> {
         rt::ResponseValue<SiloIpPool>,
         rt::Error<IpPoolViewError>,
     > {
-        let IpPoolViewCall { client, call_options, pool } = self;
-        let request = rt::Request::new(rt::Method::GET, "/v1/ip-pools/{pool}")
-            .operation("oxide", "ip_pool_view");
-        let request = request.path(format!("/v1/ip-pools/{}", rt::path_param(pool)));
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -15601,17 +16065,21 @@ impl<'a> LoginLocalCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<LoginLocalError>> {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let LoginLocalCall { client, call_options, silo_name, body } = self;
         let request = rt::Request::new(rt::Method::POST, "/v1/login/{silo_name}/local")
             .operation("oxide", "login_local");
         let request = request
             .path(format!("/v1/login/{}/local", rt::path_param(silo_name)));
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<LoginLocalError>> {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -15647,14 +16115,18 @@ impl<'a> LogoutCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let LogoutCall { client, call_options } = self;
+        let request = rt::Request::new(rt::Method::POST, "/v1/logout")
+            .operation("oxide", "logout");
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
     ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<LogoutError>> {
-        let LogoutCall { client, call_options } = self;
-        let request = rt::Request::new(rt::Method::POST, "/v1/logout")
-            .operation("oxide", "logout");
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -15687,6 +16159,13 @@ impl<'a> CurrentUserViewCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let CurrentUserViewCall { client, call_options } = self;
+        let request = rt::Request::new(rt::Method::GET, "/v1/me")
+            .operation("oxide", "current_user_view");
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -15694,10 +16173,7 @@ impl<'a> CurrentUserViewCall<'a> {
         rt::ResponseValue<CurrentUser>,
         rt::Error<CurrentUserViewError>,
     > {
-        let CurrentUserViewCall { client, call_options } = self;
-        let request = rt::Request::new(rt::Method::GET, "/v1/me")
-            .operation("oxide", "current_user_view");
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -15758,13 +16234,8 @@ impl<'a> CurrentUserAccessTokenListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<DeviceAccessTokenResultsPage>,
-        rt::Error<CurrentUserAccessTokenListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let CurrentUserAccessTokenListCall {
             client,
             call_options,
@@ -15795,7 +16266,16 @@ impl<'a> CurrentUserAccessTokenListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<DeviceAccessTokenResultsPage>,
+        rt::Error<CurrentUserAccessTokenListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -15832,13 +16312,8 @@ impl<'a> CurrentUserAccessTokenDeleteCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<CurrentUserAccessTokenDeleteError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let CurrentUserAccessTokenDeleteCall { client, call_options, token_id } = self;
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -15847,7 +16322,16 @@ impl<'a> CurrentUserAccessTokenDeleteCall<'a> {
             .operation("oxide", "current_user_access_token_delete");
         let request = request
             .path(format!("/v1/me/access-tokens/{}", rt::encode_path_segment(token_id)));
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<CurrentUserAccessTokenDeleteError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -15912,13 +16396,8 @@ impl<'a> CurrentUserGroupsCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<GroupResultsPage>,
-        rt::Error<CurrentUserGroupsError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let CurrentUserGroupsCall { client, call_options, limit, page_token, sort_by } = self;
         let request = rt::Request::new(rt::Method::GET, "/v1/me/groups")
             .operation("oxide", "current_user_groups");
@@ -15943,7 +16422,16 @@ impl<'a> CurrentUserGroupsCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<GroupResultsPage>,
+        rt::Error<CurrentUserGroupsError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -16007,13 +16495,8 @@ impl<'a> CurrentUserSshKeyListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SshKeyResultsPage>,
-        rt::Error<CurrentUserSshKeyListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let CurrentUserSshKeyListCall {
             client,
             call_options,
@@ -16044,7 +16527,16 @@ impl<'a> CurrentUserSshKeyListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<SshKeyResultsPage>,
+        rt::Error<CurrentUserSshKeyListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -16081,6 +16573,14 @@ impl<'a> CurrentUserSshKeyCreateCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let CurrentUserSshKeyCreateCall { client, call_options, body } = self;
+        let request = rt::Request::new(rt::Method::POST, "/v1/me/ssh-keys")
+            .operation("oxide", "current_user_ssh_key_create");
+        let request = request.json(body);
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -16088,11 +16588,7 @@ impl<'a> CurrentUserSshKeyCreateCall<'a> {
         rt::ResponseValue<SshKey>,
         rt::Error<CurrentUserSshKeyCreateError>,
     > {
-        let CurrentUserSshKeyCreateCall { client, call_options, body } = self;
-        let request = rt::Request::new(rt::Method::POST, "/v1/me/ssh-keys")
-            .operation("oxide", "current_user_ssh_key_create");
-        let request = request.json(body);
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -16129,6 +16625,15 @@ impl<'a> CurrentUserSshKeyViewCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let CurrentUserSshKeyViewCall { client, call_options, ssh_key } = self;
+        let request = rt::Request::new(rt::Method::GET, "/v1/me/ssh-keys/{ssh_key}")
+            .operation("oxide", "current_user_ssh_key_view");
+        let request = request
+            .path(format!("/v1/me/ssh-keys/{}", rt::path_param(ssh_key)));
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -16136,12 +16641,7 @@ impl<'a> CurrentUserSshKeyViewCall<'a> {
         rt::ResponseValue<SshKey>,
         rt::Error<CurrentUserSshKeyViewError>,
     > {
-        let CurrentUserSshKeyViewCall { client, call_options, ssh_key } = self;
-        let request = rt::Request::new(rt::Method::GET, "/v1/me/ssh-keys/{ssh_key}")
-            .operation("oxide", "current_user_ssh_key_view");
-        let request = request
-            .path(format!("/v1/me/ssh-keys/{}", rt::path_param(ssh_key)));
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -16178,6 +16678,15 @@ impl<'a> CurrentUserSshKeyDeleteCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let CurrentUserSshKeyDeleteCall { client, call_options, ssh_key } = self;
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/me/ssh-keys/{ssh_key}")
+            .operation("oxide", "current_user_ssh_key_delete");
+        let request = request
+            .path(format!("/v1/me/ssh-keys/{}", rt::path_param(ssh_key)));
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -16185,12 +16694,7 @@ impl<'a> CurrentUserSshKeyDeleteCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<CurrentUserSshKeyDeleteError>,
     > {
-        let CurrentUserSshKeyDeleteCall { client, call_options, ssh_key } = self;
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/me/ssh-keys/{ssh_key}")
-            .operation("oxide", "current_user_ssh_key_delete");
-        let request = request
-            .path(format!("/v1/me/ssh-keys/{}", rt::path_param(ssh_key)));
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -16284,13 +16788,8 @@ impl<'a> SiloMetricCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<MeasurementResultsPage>,
-        rt::Error<SiloMetricError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SiloMetricCall {
             client,
             call_options,
@@ -16366,7 +16865,16 @@ impl<'a> SiloMetricCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<MeasurementResultsPage>,
+        rt::Error<SiloMetricError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -16430,13 +16938,8 @@ impl<'a> MulticastGroupListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<MulticastGroupResultsPage>,
-        rt::Error<MulticastGroupListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let MulticastGroupListCall {
             client,
             call_options,
@@ -16467,7 +16970,16 @@ impl<'a> MulticastGroupListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<MulticastGroupResultsPage>,
+        rt::Error<MulticastGroupListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -16504,13 +17016,8 @@ impl<'a> MulticastGroupViewCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<MulticastGroup>,
-        rt::Error<MulticastGroupViewError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let MulticastGroupViewCall { client, call_options, multicast_group } = self;
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -16519,7 +17026,16 @@ impl<'a> MulticastGroupViewCall<'a> {
             .operation("oxide", "multicast_group_view");
         let request = request
             .path(format!("/v1/multicast-groups/{}", rt::path_param(multicast_group)));
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<MulticastGroup>,
+        rt::Error<MulticastGroupViewError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -16581,13 +17097,8 @@ impl<'a> MulticastGroupMemberListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<MulticastGroupMemberResultsPage>,
-        rt::Error<MulticastGroupMemberListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let MulticastGroupMemberListCall {
             client,
             call_options,
@@ -16628,7 +17139,16 @@ impl<'a> MulticastGroupMemberListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<MulticastGroupMemberResultsPage>,
+        rt::Error<MulticastGroupMemberListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -16708,13 +17228,8 @@ impl<'a> InstanceNetworkInterfaceListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<InstanceNetworkInterfaceResultsPage>,
-        rt::Error<InstanceNetworkInterfaceListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let InstanceNetworkInterfaceListCall {
             client,
             call_options,
@@ -16773,7 +17288,16 @@ impl<'a> InstanceNetworkInterfaceListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<InstanceNetworkInterfaceResultsPage>,
+        rt::Error<InstanceNetworkInterfaceListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -16823,13 +17347,8 @@ impl<'a> InstanceNetworkInterfaceCreateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<InstanceNetworkInterface>,
-        rt::Error<InstanceNetworkInterfaceCreateError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let InstanceNetworkInterfaceCreateCall {
             client,
             call_options,
@@ -16861,7 +17380,16 @@ impl<'a> InstanceNetworkInterfaceCreateCall<'a> {
             ::std::option::Option::None => request,
         };
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<InstanceNetworkInterface>,
+        rt::Error<InstanceNetworkInterfaceCreateError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -16918,13 +17446,8 @@ impl<'a> InstanceNetworkInterfaceViewCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<InstanceNetworkInterface>,
-        rt::Error<InstanceNetworkInterfaceViewError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let InstanceNetworkInterfaceViewCall {
             client,
             call_options,
@@ -16965,7 +17488,16 @@ impl<'a> InstanceNetworkInterfaceViewCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<InstanceNetworkInterface>,
+        rt::Error<InstanceNetworkInterfaceViewError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -17023,13 +17555,8 @@ impl<'a> InstanceNetworkInterfaceUpdateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<InstanceNetworkInterface>,
-        rt::Error<InstanceNetworkInterfaceUpdateError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let InstanceNetworkInterfaceUpdateCall {
             client,
             call_options,
@@ -17072,7 +17599,16 @@ impl<'a> InstanceNetworkInterfaceUpdateCall<'a> {
             ::std::option::Option::None => request,
         };
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<InstanceNetworkInterface>,
+        rt::Error<InstanceNetworkInterfaceUpdateError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -17129,13 +17665,8 @@ impl<'a> InstanceNetworkInterfaceDeleteCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<InstanceNetworkInterfaceDeleteError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let InstanceNetworkInterfaceDeleteCall {
             client,
             call_options,
@@ -17176,7 +17707,16 @@ impl<'a> InstanceNetworkInterfaceDeleteCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<InstanceNetworkInterfaceDeleteError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -17216,14 +17756,18 @@ impl<'a> PingCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let PingCall { client, call_options } = self;
+        let request = rt::Request::new(rt::Method::GET, "/v1/ping")
+            .operation("oxide", "ping");
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
     ) -> ::std::result::Result<rt::ResponseValue<Ping>, rt::Error<PingError>> {
-        let PingCall { client, call_options } = self;
-        let request = rt::Request::new(rt::Method::GET, "/v1/ping")
-            .operation("oxide", "ping");
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -17256,6 +17800,13 @@ impl<'a> PolicyViewCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let PolicyViewCall { client, call_options } = self;
+        let request = rt::Request::new(rt::Method::GET, "/v1/policy")
+            .operation("oxide", "policy_view");
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -17263,10 +17814,7 @@ impl<'a> PolicyViewCall<'a> {
         rt::ResponseValue<SiloRolePolicy>,
         rt::Error<PolicyViewError>,
     > {
-        let PolicyViewCall { client, call_options } = self;
-        let request = rt::Request::new(rt::Method::GET, "/v1/policy")
-            .operation("oxide", "policy_view");
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -17303,6 +17851,14 @@ impl<'a> PolicyUpdateCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let PolicyUpdateCall { client, call_options, body } = self;
+        let request = rt::Request::new(rt::Method::PUT, "/v1/policy")
+            .operation("oxide", "policy_update");
+        let request = request.json(body);
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -17310,11 +17866,7 @@ impl<'a> PolicyUpdateCall<'a> {
         rt::ResponseValue<SiloRolePolicy>,
         rt::Error<PolicyUpdateError>,
     > {
-        let PolicyUpdateCall { client, call_options, body } = self;
-        let request = rt::Request::new(rt::Method::PUT, "/v1/policy")
-            .operation("oxide", "policy_update");
-        let request = request.json(body);
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -17378,13 +17930,8 @@ impl<'a> ProjectListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<ProjectResultsPage>,
-        rt::Error<ProjectListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let ProjectListCall { client, call_options, limit, page_token, sort_by } = self;
         let request = rt::Request::new(rt::Method::GET, "/v1/projects")
             .operation("oxide", "project_list");
@@ -17409,7 +17956,16 @@ impl<'a> ProjectListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<ProjectResultsPage>,
+        rt::Error<ProjectListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -17446,6 +18002,14 @@ impl<'a> ProjectCreateCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let ProjectCreateCall { client, call_options, body } = self;
+        let request = rt::Request::new(rt::Method::POST, "/v1/projects")
+            .operation("oxide", "project_create");
+        let request = request.json(body);
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -17453,11 +18017,7 @@ impl<'a> ProjectCreateCall<'a> {
         rt::ResponseValue<Project>,
         rt::Error<ProjectCreateError>,
     > {
-        let ProjectCreateCall { client, call_options, body } = self;
-        let request = rt::Request::new(rt::Method::POST, "/v1/projects")
-            .operation("oxide", "project_create");
-        let request = request.json(body);
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -17494,15 +18054,19 @@ impl<'a> ProjectViewCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<Project>, rt::Error<ProjectViewError>> {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let ProjectViewCall { client, call_options, project } = self;
         let request = rt::Request::new(rt::Method::GET, "/v1/projects/{project}")
             .operation("oxide", "project_view");
         let request = request.path(format!("/v1/projects/{}", rt::path_param(project)));
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<rt::ResponseValue<Project>, rt::Error<ProjectViewError>> {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -17540,6 +18104,15 @@ impl<'a> ProjectUpdateCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let ProjectUpdateCall { client, call_options, project, body } = self;
+        let request = rt::Request::new(rt::Method::PUT, "/v1/projects/{project}")
+            .operation("oxide", "project_update");
+        let request = request.path(format!("/v1/projects/{}", rt::path_param(project)));
+        let request = request.json(body);
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -17547,12 +18120,7 @@ impl<'a> ProjectUpdateCall<'a> {
         rt::ResponseValue<Project>,
         rt::Error<ProjectUpdateError>,
     > {
-        let ProjectUpdateCall { client, call_options, project, body } = self;
-        let request = rt::Request::new(rt::Method::PUT, "/v1/projects/{project}")
-            .operation("oxide", "project_update");
-        let request = request.path(format!("/v1/projects/{}", rt::path_param(project)));
-        let request = request.json(body);
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -17589,15 +18157,19 @@ impl<'a> ProjectDeleteCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<ProjectDeleteError>> {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let ProjectDeleteCall { client, call_options, project } = self;
         let request = rt::Request::new(rt::Method::DELETE, "/v1/projects/{project}")
             .operation("oxide", "project_delete");
         let request = request.path(format!("/v1/projects/{}", rt::path_param(project)));
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<ProjectDeleteError>> {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -17634,6 +18206,15 @@ impl<'a> ProjectPolicyViewCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let ProjectPolicyViewCall { client, call_options, project } = self;
+        let request = rt::Request::new(rt::Method::GET, "/v1/projects/{project}/policy")
+            .operation("oxide", "project_policy_view");
+        let request = request
+            .path(format!("/v1/projects/{}/policy", rt::path_param(project)));
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -17641,12 +18222,7 @@ impl<'a> ProjectPolicyViewCall<'a> {
         rt::ResponseValue<ProjectRolePolicy>,
         rt::Error<ProjectPolicyViewError>,
     > {
-        let ProjectPolicyViewCall { client, call_options, project } = self;
-        let request = rt::Request::new(rt::Method::GET, "/v1/projects/{project}/policy")
-            .operation("oxide", "project_policy_view");
-        let request = request
-            .path(format!("/v1/projects/{}/policy", rt::path_param(project)));
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -17684,6 +18260,16 @@ impl<'a> ProjectPolicyUpdateCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let ProjectPolicyUpdateCall { client, call_options, project, body } = self;
+        let request = rt::Request::new(rt::Method::PUT, "/v1/projects/{project}/policy")
+            .operation("oxide", "project_policy_update");
+        let request = request
+            .path(format!("/v1/projects/{}/policy", rt::path_param(project)));
+        let request = request.json(body);
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -17691,13 +18277,7 @@ impl<'a> ProjectPolicyUpdateCall<'a> {
         rt::ResponseValue<ProjectRolePolicy>,
         rt::Error<ProjectPolicyUpdateError>,
     > {
-        let ProjectPolicyUpdateCall { client, call_options, project, body } = self;
-        let request = rt::Request::new(rt::Method::PUT, "/v1/projects/{project}/policy")
-            .operation("oxide", "project_policy_update");
-        let request = request
-            .path(format!("/v1/projects/{}/policy", rt::path_param(project)));
-        let request = request.json(body);
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -17769,13 +18349,8 @@ impl<'a> SnapshotListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SnapshotResultsPage>,
-        rt::Error<SnapshotListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SnapshotListCall {
             client,
             call_options,
@@ -17820,7 +18395,16 @@ impl<'a> SnapshotListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<SnapshotResultsPage>,
+        rt::Error<SnapshotListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -17858,13 +18442,8 @@ impl<'a> SnapshotCreateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<Snapshot>,
-        rt::Error<SnapshotCreateError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SnapshotCreateCall { client, call_options, project, body } = self;
         let request = rt::Request::new(rt::Method::POST, "/v1/snapshots")
             .operation("oxide", "snapshot_create");
@@ -17877,7 +18456,16 @@ impl<'a> SnapshotCreateCall<'a> {
                 },
             );
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<Snapshot>,
+        rt::Error<SnapshotCreateError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -17922,13 +18510,8 @@ impl<'a> SnapshotViewCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<Snapshot>,
-        rt::Error<SnapshotViewError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SnapshotViewCall { client, call_options, snapshot, project } = self;
         let request = rt::Request::new(rt::Method::GET, "/v1/snapshots/{snapshot}")
             .operation("oxide", "snapshot_view");
@@ -17947,7 +18530,16 @@ impl<'a> SnapshotViewCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<Snapshot>,
+        rt::Error<SnapshotViewError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -17992,10 +18584,8 @@ impl<'a> SnapshotDeleteCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<SnapshotDeleteError>> {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SnapshotDeleteCall { client, call_options, snapshot, project } = self;
         let request = rt::Request::new(rt::Method::DELETE, "/v1/snapshots/{snapshot}")
             .operation("oxide", "snapshot_delete");
@@ -18014,7 +18604,13 @@ impl<'a> SnapshotDeleteCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<SnapshotDeleteError>> {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -18078,13 +18674,8 @@ impl<'a> SubnetPoolListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SiloSubnetPoolResultsPage>,
-        rt::Error<SubnetPoolListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SubnetPoolListCall { client, call_options, limit, page_token, sort_by } = self;
         let request = rt::Request::new(rt::Method::GET, "/v1/subnet-pools")
             .operation("oxide", "subnet_pool_list");
@@ -18109,7 +18700,16 @@ impl<'a> SubnetPoolListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<SiloSubnetPoolResultsPage>,
+        rt::Error<SubnetPoolListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -18146,6 +18746,14 @@ impl<'a> SubnetPoolViewCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let SubnetPoolViewCall { client, call_options, pool } = self;
+        let request = rt::Request::new(rt::Method::GET, "/v1/subnet-pools/{pool}")
+            .operation("oxide", "subnet_pool_view");
+        let request = request.path(format!("/v1/subnet-pools/{}", rt::path_param(pool)));
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -18153,11 +18761,7 @@ impl<'a> SubnetPoolViewCall<'a> {
         rt::ResponseValue<SiloSubnetPool>,
         rt::Error<SubnetPoolViewError>,
     > {
-        let SubnetPoolViewCall { client, call_options, pool } = self;
-        let request = rt::Request::new(rt::Method::GET, "/v1/subnet-pools/{pool}")
-            .operation("oxide", "subnet_pool_view");
-        let request = request.path(format!("/v1/subnet-pools/{}", rt::path_param(pool)));
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -18243,13 +18847,8 @@ impl<'a> AuditLogListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AuditLogEntryResultsPage>,
-        rt::Error<AuditLogListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let AuditLogListCall {
             client,
             call_options,
@@ -18308,7 +18907,16 @@ impl<'a> AuditLogListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<AuditLogEntryResultsPage>,
+        rt::Error<AuditLogListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -18345,13 +18953,8 @@ impl<'a> PhysicalDiskEnableAdoptionCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<PhysicalDiskAdoptionRequest>,
-        rt::Error<PhysicalDiskEnableAdoptionError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let PhysicalDiskEnableAdoptionCall { client, call_options, body } = self;
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -18359,7 +18962,16 @@ impl<'a> PhysicalDiskEnableAdoptionCall<'a> {
             )
             .operation("oxide", "physical_disk_enable_adoption");
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<PhysicalDiskAdoptionRequest>,
+        rt::Error<PhysicalDiskEnableAdoptionError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -18396,13 +19008,8 @@ impl<'a> PhysicalDiskDisableAdoptionCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<PhysicalDiskDisableAdoptionError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let PhysicalDiskDisableAdoptionCall {
             client,
             call_options,
@@ -18420,7 +19027,16 @@ impl<'a> PhysicalDiskDisableAdoptionCall<'a> {
                     rt::encode_path_segment(physical_disk_adoption_req_id)
                 ),
             );
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<PhysicalDiskDisableAdoptionError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -18481,13 +19097,8 @@ impl<'a> PhysicalDiskListAdoptionRequestsCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<PhysicalDiskAdoptionRequestResultsPage>,
-        rt::Error<PhysicalDiskListAdoptionRequestsError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let PhysicalDiskListAdoptionRequestsCall {
             client,
             call_options,
@@ -18521,7 +19132,16 @@ impl<'a> PhysicalDiskListAdoptionRequestsCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<PhysicalDiskAdoptionRequestResultsPage>,
+        rt::Error<PhysicalDiskListAdoptionRequestsError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -18586,13 +19206,8 @@ impl<'a> PhysicalDiskListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<PhysicalDiskResultsPage>,
-        rt::Error<PhysicalDiskListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let PhysicalDiskListCall { client, call_options, limit, page_token, sort_by } = self;
         let request = rt::Request::new(rt::Method::GET, "/v1/system/hardware/disks")
             .operation("oxide", "physical_disk_list");
@@ -18617,7 +19232,16 @@ impl<'a> PhysicalDiskListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<PhysicalDiskResultsPage>,
+        rt::Error<PhysicalDiskListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -18654,13 +19278,8 @@ impl<'a> PhysicalDiskViewCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<PhysicalDisk>,
-        rt::Error<PhysicalDiskViewError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let PhysicalDiskViewCall { client, call_options, disk_id } = self;
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -18671,7 +19290,16 @@ impl<'a> PhysicalDiskViewCall<'a> {
             .path(
                 format!("/v1/system/hardware/disks/{}", rt::encode_path_segment(disk_id)),
             );
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<PhysicalDisk>,
+        rt::Error<PhysicalDiskViewError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -18726,13 +19354,8 @@ impl<'a> PhysicalDiskListUnadoptedCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<UnadoptedPhysicalDiskResultsPage>,
-        rt::Error<PhysicalDiskListUnadoptedError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let PhysicalDiskListUnadoptedCall { client, call_options, limit, page_token } = self;
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -18747,7 +19370,16 @@ impl<'a> PhysicalDiskListUnadoptedCall<'a> {
             ::std::option::Option::Some(value) => request.query("page_token", value),
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<UnadoptedPhysicalDiskResultsPage>,
+        rt::Error<PhysicalDiskListUnadoptedError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -18811,13 +19443,8 @@ impl<'a> NetworkingSwitchPortLldpNeighborsCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<LldpNeighborResultsPage>,
-        rt::Error<NetworkingSwitchPortLldpNeighborsError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let NetworkingSwitchPortLldpNeighborsCall {
             client,
             call_options,
@@ -18862,7 +19489,16 @@ impl<'a> NetworkingSwitchPortLldpNeighborsCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<LldpNeighborResultsPage>,
+        rt::Error<NetworkingSwitchPortLldpNeighborsError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -18927,13 +19563,8 @@ impl<'a> RackListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<RackResultsPage>,
-        rt::Error<RackListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let RackListCall { client, call_options, limit, page_token, sort_by } = self;
         let request = rt::Request::new(rt::Method::GET, "/v1/system/hardware/racks")
             .operation("oxide", "rack_list");
@@ -18958,7 +19589,16 @@ impl<'a> RackListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<RackResultsPage>,
+        rt::Error<RackListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -18995,10 +19635,8 @@ impl<'a> RackViewCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<Rack>, rt::Error<RackViewError>> {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let RackViewCall { client, call_options, rack_id } = self;
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -19009,7 +19647,13 @@ impl<'a> RackViewCall<'a> {
             .path(
                 format!("/v1/system/hardware/racks/{}", rt::encode_path_segment(rack_id)),
             );
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<rt::ResponseValue<Rack>, rt::Error<RackViewError>> {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -19055,13 +19699,8 @@ impl<'a> RackMembershipStatusCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<RackMembershipStatus>,
-        rt::Error<RackMembershipStatusError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let RackMembershipStatusCall { client, call_options, rack_id, version } = self;
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -19088,7 +19727,16 @@ impl<'a> RackMembershipStatusCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<RackMembershipStatus>,
+        rt::Error<RackMembershipStatusError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -19125,13 +19773,8 @@ impl<'a> RackMembershipAbortCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<RackMembershipStatus>,
-        rt::Error<RackMembershipAbortError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let RackMembershipAbortCall { client, call_options, rack_id } = self;
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -19145,7 +19788,16 @@ impl<'a> RackMembershipAbortCall<'a> {
                     rt::encode_path_segment(rack_id)
                 ),
             );
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<RackMembershipStatus>,
+        rt::Error<RackMembershipAbortError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -19183,13 +19835,8 @@ impl<'a> RackMembershipAddSledsCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<RackMembershipStatus>,
-        rt::Error<RackMembershipAddSledsError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let RackMembershipAddSledsCall { client, call_options, rack_id, body } = self;
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -19204,7 +19851,16 @@ impl<'a> RackMembershipAddSledsCall<'a> {
                 ),
             );
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<RackMembershipStatus>,
+        rt::Error<RackMembershipAddSledsError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -19265,13 +19921,8 @@ impl<'a> SledListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SledResultsPage>,
-        rt::Error<SledListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SledListCall { client, call_options, limit, page_token, sort_by } = self;
         let request = rt::Request::new(rt::Method::GET, "/v1/system/hardware/sleds")
             .operation("oxide", "sled_list");
@@ -19296,7 +19947,16 @@ impl<'a> SledListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<SledResultsPage>,
+        rt::Error<SledListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -19333,10 +19993,8 @@ impl<'a> SledViewCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<Sled>, rt::Error<SledViewError>> {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SledViewCall { client, call_options, sled_id } = self;
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -19347,7 +20005,13 @@ impl<'a> SledViewCall<'a> {
             .path(
                 format!("/v1/system/hardware/sleds/{}", rt::encode_path_segment(sled_id)),
             );
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<rt::ResponseValue<Sled>, rt::Error<SledViewError>> {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -19409,13 +20073,8 @@ impl<'a> SledPhysicalDiskListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<PhysicalDiskResultsPage>,
-        rt::Error<SledPhysicalDiskListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SledPhysicalDiskListCall {
             client,
             call_options,
@@ -19457,7 +20116,16 @@ impl<'a> SledPhysicalDiskListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<PhysicalDiskResultsPage>,
+        rt::Error<SledPhysicalDiskListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -19519,13 +20187,8 @@ impl<'a> SledInstanceListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SledInstanceResultsPage>,
-        rt::Error<SledInstanceListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SledInstanceListCall {
             client,
             call_options,
@@ -19567,7 +20230,16 @@ impl<'a> SledInstanceListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<SledInstanceResultsPage>,
+        rt::Error<SledInstanceListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -19605,13 +20277,8 @@ impl<'a> SledSetProvisionPolicyCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SledProvisionPolicyResponse>,
-        rt::Error<SledSetProvisionPolicyError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SledSetProvisionPolicyCall { client, call_options, sled_id, body } = self;
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -19626,7 +20293,16 @@ impl<'a> SledSetProvisionPolicyCall<'a> {
                 ),
             );
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<SledProvisionPolicyResponse>,
+        rt::Error<SledSetProvisionPolicyError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -19681,13 +20357,8 @@ impl<'a> SledListUninitializedCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<UninitializedSledResultsPage>,
-        rt::Error<SledListUninitializedError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SledListUninitializedCall { client, call_options, limit, page_token } = self;
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -19702,7 +20373,16 @@ impl<'a> SledListUninitializedCall<'a> {
             ::std::option::Option::Some(value) => request.query("page_token", value),
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<UninitializedSledResultsPage>,
+        rt::Error<SledListUninitializedError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -19774,13 +20454,8 @@ impl<'a> NetworkingSwitchPortListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SwitchPortResultsPage>,
-        rt::Error<NetworkingSwitchPortListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let NetworkingSwitchPortListCall {
             client,
             call_options,
@@ -19819,7 +20494,16 @@ impl<'a> NetworkingSwitchPortListCall<'a> {
             ::std::option::Option::Some(value) => request.query("switch_port_id", value),
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<SwitchPortResultsPage>,
+        rt::Error<NetworkingSwitchPortListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -19858,13 +20542,8 @@ impl<'a> NetworkingSwitchPortLldpConfigViewCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<LldpLinkConfig>,
-        rt::Error<NetworkingSwitchPortLldpConfigViewError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let NetworkingSwitchPortLldpConfigViewCall {
             client,
             call_options,
@@ -19893,7 +20572,16 @@ impl<'a> NetworkingSwitchPortLldpConfigViewCall<'a> {
                     explode: true,
                 },
             );
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<LldpLinkConfig>,
+        rt::Error<NetworkingSwitchPortLldpConfigViewError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -19937,13 +20625,8 @@ impl<'a> NetworkingSwitchPortLldpConfigUpdateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<NetworkingSwitchPortLldpConfigUpdateError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let NetworkingSwitchPortLldpConfigUpdateCall {
             client,
             call_options,
@@ -19974,7 +20657,16 @@ impl<'a> NetworkingSwitchPortLldpConfigUpdateCall<'a> {
                 },
             );
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<NetworkingSwitchPortLldpConfigUpdateError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -20018,13 +20710,8 @@ impl<'a> NetworkingSwitchPortApplySettingsCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<NetworkingSwitchPortApplySettingsError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let NetworkingSwitchPortApplySettingsCall {
             client,
             call_options,
@@ -20054,7 +20741,16 @@ impl<'a> NetworkingSwitchPortApplySettingsCall<'a> {
                 },
             );
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<NetworkingSwitchPortApplySettingsError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -20097,13 +20793,8 @@ impl<'a> NetworkingSwitchPortClearSettingsCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<NetworkingSwitchPortClearSettingsError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let NetworkingSwitchPortClearSettingsCall {
             client,
             call_options,
@@ -20131,7 +20822,16 @@ impl<'a> NetworkingSwitchPortClearSettingsCall<'a> {
                     explode: true,
                 },
             );
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<NetworkingSwitchPortClearSettingsError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -20174,13 +20874,8 @@ impl<'a> NetworkingSwitchPortStatusCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SwitchLinkState>,
-        rt::Error<NetworkingSwitchPortStatusError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let NetworkingSwitchPortStatusCall {
             client,
             call_options,
@@ -20208,7 +20903,16 @@ impl<'a> NetworkingSwitchPortStatusCall<'a> {
                     explode: true,
                 },
             );
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<SwitchLinkState>,
+        rt::Error<NetworkingSwitchPortStatusError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -20269,13 +20973,8 @@ impl<'a> SwitchListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SwitchResultsPage>,
-        rt::Error<SwitchListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SwitchListCall { client, call_options, limit, page_token, sort_by } = self;
         let request = rt::Request::new(rt::Method::GET, "/v1/system/hardware/switches")
             .operation("oxide", "switch_list");
@@ -20300,7 +20999,16 @@ impl<'a> SwitchListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<SwitchResultsPage>,
+        rt::Error<SwitchListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -20337,10 +21045,8 @@ impl<'a> SwitchViewCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<Switch>, rt::Error<SwitchViewError>> {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SwitchViewCall { client, call_options, switch_id } = self;
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -20353,7 +21059,13 @@ impl<'a> SwitchViewCall<'a> {
                     "/v1/system/hardware/switches/{}", rt::encode_path_segment(switch_id)
                 ),
             );
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<rt::ResponseValue<Switch>, rt::Error<SwitchViewError>> {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -20425,13 +21137,8 @@ impl<'a> SiloIdentityProviderListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<IdentityProviderResultsPage>,
-        rt::Error<SiloIdentityProviderListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SiloIdentityProviderListCall {
             client,
             call_options,
@@ -20476,7 +21183,16 @@ impl<'a> SiloIdentityProviderListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<IdentityProviderResultsPage>,
+        rt::Error<SiloIdentityProviderListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -20514,13 +21230,8 @@ impl<'a> LocalIdpUserCreateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<User>,
-        rt::Error<LocalIdpUserCreateError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let LocalIdpUserCreateCall { client, call_options, silo, body } = self;
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -20536,7 +21247,16 @@ impl<'a> LocalIdpUserCreateCall<'a> {
                 },
             );
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<User>,
+        rt::Error<LocalIdpUserCreateError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -20574,13 +21294,8 @@ impl<'a> LocalIdpUserDeleteCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<LocalIdpUserDeleteError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let LocalIdpUserDeleteCall { client, call_options, user_id, silo } = self;
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -20602,7 +21317,16 @@ impl<'a> LocalIdpUserDeleteCall<'a> {
                     explode: true,
                 },
             );
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<LocalIdpUserDeleteError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -20641,13 +21365,8 @@ impl<'a> LocalIdpUserSetPasswordCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<LocalIdpUserSetPasswordError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let LocalIdpUserSetPasswordCall { client, call_options, user_id, silo, body } = self;
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -20670,7 +21389,16 @@ impl<'a> LocalIdpUserSetPasswordCall<'a> {
                 },
             );
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<LocalIdpUserSetPasswordError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -20708,13 +21436,8 @@ impl<'a> SamlIdentityProviderCreateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SamlIdentityProvider>,
-        rt::Error<SamlIdentityProviderCreateError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SamlIdentityProviderCreateCall { client, call_options, silo, body } = self;
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -20730,7 +21453,16 @@ impl<'a> SamlIdentityProviderCreateCall<'a> {
                 },
             );
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<SamlIdentityProvider>,
+        rt::Error<SamlIdentityProviderCreateError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -20775,13 +21507,8 @@ impl<'a> SamlIdentityProviderViewCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SamlIdentityProvider>,
-        rt::Error<SamlIdentityProviderViewError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SamlIdentityProviderViewCall { client, call_options, provider, silo } = self;
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -20807,7 +21534,16 @@ impl<'a> SamlIdentityProviderViewCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<SamlIdentityProvider>,
+        rt::Error<SamlIdentityProviderViewError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -20892,13 +21628,8 @@ impl<'a> SystemIpPoolListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<IpPoolResultsPage>,
-        rt::Error<SystemIpPoolListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SystemIpPoolListCall {
             client,
             call_options,
@@ -20971,7 +21702,16 @@ impl<'a> SystemIpPoolListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<IpPoolResultsPage>,
+        rt::Error<SystemIpPoolListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -21008,6 +21748,14 @@ impl<'a> SystemIpPoolCreateCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let SystemIpPoolCreateCall { client, call_options, body } = self;
+        let request = rt::Request::new(rt::Method::POST, "/v1/system/ip-pools")
+            .operation("oxide", "system_ip_pool_create");
+        let request = request.json(body);
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -21015,11 +21763,7 @@ impl<'a> SystemIpPoolCreateCall<'a> {
         rt::ResponseValue<IpPool>,
         rt::Error<SystemIpPoolCreateError>,
     > {
-        let SystemIpPoolCreateCall { client, call_options, body } = self;
-        let request = rt::Request::new(rt::Method::POST, "/v1/system/ip-pools")
-            .operation("oxide", "system_ip_pool_create");
-        let request = request.json(body);
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -21056,6 +21800,15 @@ impl<'a> SystemIpPoolViewCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let SystemIpPoolViewCall { client, call_options, pool } = self;
+        let request = rt::Request::new(rt::Method::GET, "/v1/system/ip-pools/{pool}")
+            .operation("oxide", "system_ip_pool_view");
+        let request = request
+            .path(format!("/v1/system/ip-pools/{}", rt::path_param(pool)));
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -21063,12 +21816,7 @@ impl<'a> SystemIpPoolViewCall<'a> {
         rt::ResponseValue<IpPool>,
         rt::Error<SystemIpPoolViewError>,
     > {
-        let SystemIpPoolViewCall { client, call_options, pool } = self;
-        let request = rt::Request::new(rt::Method::GET, "/v1/system/ip-pools/{pool}")
-            .operation("oxide", "system_ip_pool_view");
-        let request = request
-            .path(format!("/v1/system/ip-pools/{}", rt::path_param(pool)));
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -21106,6 +21854,16 @@ impl<'a> SystemIpPoolUpdateCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let SystemIpPoolUpdateCall { client, call_options, pool, body } = self;
+        let request = rt::Request::new(rt::Method::PUT, "/v1/system/ip-pools/{pool}")
+            .operation("oxide", "system_ip_pool_update");
+        let request = request
+            .path(format!("/v1/system/ip-pools/{}", rt::path_param(pool)));
+        let request = request.json(body);
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -21113,13 +21871,7 @@ impl<'a> SystemIpPoolUpdateCall<'a> {
         rt::ResponseValue<IpPool>,
         rt::Error<SystemIpPoolUpdateError>,
     > {
-        let SystemIpPoolUpdateCall { client, call_options, pool, body } = self;
-        let request = rt::Request::new(rt::Method::PUT, "/v1/system/ip-pools/{pool}")
-            .operation("oxide", "system_ip_pool_update");
-        let request = request
-            .path(format!("/v1/system/ip-pools/{}", rt::path_param(pool)));
-        let request = request.json(body);
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -21156,6 +21908,15 @@ impl<'a> SystemIpPoolDeleteCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let SystemIpPoolDeleteCall { client, call_options, pool } = self;
+        let request = rt::Request::new(rt::Method::DELETE, "/v1/system/ip-pools/{pool}")
+            .operation("oxide", "system_ip_pool_delete");
+        let request = request
+            .path(format!("/v1/system/ip-pools/{}", rt::path_param(pool)));
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -21163,12 +21924,7 @@ impl<'a> SystemIpPoolDeleteCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<SystemIpPoolDeleteError>,
     > {
-        let SystemIpPoolDeleteCall { client, call_options, pool } = self;
-        let request = rt::Request::new(rt::Method::DELETE, "/v1/system/ip-pools/{pool}")
-            .operation("oxide", "system_ip_pool_delete");
-        let request = request
-            .path(format!("/v1/system/ip-pools/{}", rt::path_param(pool)));
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -21206,13 +21962,8 @@ impl<'a> SystemIpPoolAssignCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<IpPool>,
-        rt::Error<SystemIpPoolAssignError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SystemIpPoolAssignCall { client, call_options, pool, body } = self;
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -21222,7 +21973,16 @@ impl<'a> SystemIpPoolAssignCall<'a> {
         let request = request
             .path(format!("/v1/system/ip-pools/{}/assignment", rt::path_param(pool)));
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<IpPool>,
+        rt::Error<SystemIpPoolAssignError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -21278,13 +22038,8 @@ impl<'a> SystemIpPoolRangeListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<IpPoolRangeResultsPage>,
-        rt::Error<SystemIpPoolRangeListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SystemIpPoolRangeListCall {
             client,
             call_options,
@@ -21307,7 +22062,16 @@ impl<'a> SystemIpPoolRangeListCall<'a> {
             ::std::option::Option::Some(value) => request.query("page_token", value),
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<IpPoolRangeResultsPage>,
+        rt::Error<SystemIpPoolRangeListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -21345,13 +22109,8 @@ impl<'a> SystemIpPoolRangeAddCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<IpPoolRange>,
-        rt::Error<SystemIpPoolRangeAddError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SystemIpPoolRangeAddCall { client, call_options, pool, body } = self;
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -21361,7 +22120,16 @@ impl<'a> SystemIpPoolRangeAddCall<'a> {
         let request = request
             .path(format!("/v1/system/ip-pools/{}/ranges/add", rt::path_param(pool)));
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<IpPoolRange>,
+        rt::Error<SystemIpPoolRangeAddError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -21399,13 +22167,8 @@ impl<'a> SystemIpPoolRangeRemoveCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<SystemIpPoolRangeRemoveError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SystemIpPoolRangeRemoveCall { client, call_options, pool, body } = self;
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -21415,7 +22178,16 @@ impl<'a> SystemIpPoolRangeRemoveCall<'a> {
         let request = request
             .path(format!("/v1/system/ip-pools/{}/ranges/remove", rt::path_param(pool)));
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<SystemIpPoolRangeRemoveError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -21477,13 +22249,8 @@ impl<'a> SystemIpPoolSiloListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<IpPoolSiloLinkResultsPage>,
-        rt::Error<SystemIpPoolSiloListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SystemIpPoolSiloListCall {
             client,
             call_options,
@@ -21520,7 +22287,16 @@ impl<'a> SystemIpPoolSiloListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<IpPoolSiloLinkResultsPage>,
+        rt::Error<SystemIpPoolSiloListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -21558,13 +22334,8 @@ impl<'a> SystemIpPoolSiloLinkCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<IpPoolSiloLink>,
-        rt::Error<SystemIpPoolSiloLinkError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SystemIpPoolSiloLinkCall { client, call_options, pool, body } = self;
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -21574,7 +22345,16 @@ impl<'a> SystemIpPoolSiloLinkCall<'a> {
         let request = request
             .path(format!("/v1/system/ip-pools/{}/silos", rt::path_param(pool)));
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<IpPoolSiloLink>,
+        rt::Error<SystemIpPoolSiloLinkError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -21613,13 +22393,8 @@ impl<'a> SystemIpPoolSiloUpdateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<IpPoolSiloLink>,
-        rt::Error<SystemIpPoolSiloUpdateError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SystemIpPoolSiloUpdateCall { client, call_options, pool, silo, body } = self;
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -21634,7 +22409,16 @@ impl<'a> SystemIpPoolSiloUpdateCall<'a> {
                 ),
             );
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<IpPoolSiloLink>,
+        rt::Error<SystemIpPoolSiloUpdateError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -21672,13 +22456,8 @@ impl<'a> SystemIpPoolSiloUnlinkCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<SystemIpPoolSiloUnlinkError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SystemIpPoolSiloUnlinkCall { client, call_options, pool, silo } = self;
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -21692,7 +22471,16 @@ impl<'a> SystemIpPoolSiloUnlinkCall<'a> {
                     rt::path_param(silo)
                 ),
             );
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<SystemIpPoolSiloUnlinkError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -21729,13 +22517,8 @@ impl<'a> SystemIpPoolUtilizationViewCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<IpPoolUtilization>,
-        rt::Error<SystemIpPoolUtilizationViewError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SystemIpPoolUtilizationViewCall { client, call_options, pool } = self;
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -21744,7 +22527,16 @@ impl<'a> SystemIpPoolUtilizationViewCall<'a> {
             .operation("oxide", "system_ip_pool_utilization_view");
         let request = request
             .path(format!("/v1/system/ip-pools/{}/utilization", rt::path_param(pool)));
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<IpPoolUtilization>,
+        rt::Error<SystemIpPoolUtilizationViewError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -21838,13 +22630,8 @@ impl<'a> SystemMetricCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<MeasurementResultsPage>,
-        rt::Error<SystemMetricError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SystemMetricCall {
             client,
             call_options,
@@ -21923,7 +22710,16 @@ impl<'a> SystemMetricCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<MeasurementResultsPage>,
+        rt::Error<SystemMetricError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -21987,13 +22783,8 @@ impl<'a> NetworkingAddressLotListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AddressLotResultsPage>,
-        rt::Error<NetworkingAddressLotListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let NetworkingAddressLotListCall {
             client,
             call_options,
@@ -22027,7 +22818,16 @@ impl<'a> NetworkingAddressLotListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<AddressLotResultsPage>,
+        rt::Error<NetworkingAddressLotListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -22064,13 +22864,8 @@ impl<'a> NetworkingAddressLotCreateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AddressLotCreateResponse>,
-        rt::Error<NetworkingAddressLotCreateError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let NetworkingAddressLotCreateCall { client, call_options, body } = self;
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -22078,7 +22873,16 @@ impl<'a> NetworkingAddressLotCreateCall<'a> {
             )
             .operation("oxide", "networking_address_lot_create");
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<AddressLotCreateResponse>,
+        rt::Error<NetworkingAddressLotCreateError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -22115,13 +22919,8 @@ impl<'a> NetworkingAddressLotViewCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AddressLotViewResponse>,
-        rt::Error<NetworkingAddressLotViewError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let NetworkingAddressLotViewCall { client, call_options, address_lot } = self;
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -22134,7 +22933,16 @@ impl<'a> NetworkingAddressLotViewCall<'a> {
                     "/v1/system/networking/address-lot/{}", rt::path_param(address_lot)
                 ),
             );
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<AddressLotViewResponse>,
+        rt::Error<NetworkingAddressLotViewError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -22171,13 +22979,8 @@ impl<'a> NetworkingAddressLotDeleteCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<NetworkingAddressLotDeleteError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let NetworkingAddressLotDeleteCall { client, call_options, address_lot } = self;
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -22190,7 +22993,16 @@ impl<'a> NetworkingAddressLotDeleteCall<'a> {
                     "/v1/system/networking/address-lot/{}", rt::path_param(address_lot)
                 ),
             );
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<NetworkingAddressLotDeleteError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -22252,13 +23064,8 @@ impl<'a> NetworkingAddressLotBlockListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AddressLotBlockResultsPage>,
-        rt::Error<NetworkingAddressLotBlockListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let NetworkingAddressLotBlockListCall {
             client,
             call_options,
@@ -22300,7 +23107,16 @@ impl<'a> NetworkingAddressLotBlockListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<AddressLotBlockResultsPage>,
+        rt::Error<NetworkingAddressLotBlockListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -22340,6 +23156,16 @@ impl<'a> NetworkingAllowListViewCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let NetworkingAllowListViewCall { client, call_options } = self;
+        let request = rt::Request::new(
+                rt::Method::GET,
+                "/v1/system/networking/allow-list",
+            )
+            .operation("oxide", "networking_allow_list_view");
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -22347,13 +23173,7 @@ impl<'a> NetworkingAllowListViewCall<'a> {
         rt::ResponseValue<AllowList>,
         rt::Error<NetworkingAllowListViewError>,
     > {
-        let NetworkingAllowListViewCall { client, call_options } = self;
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/system/networking/allow-list",
-            )
-            .operation("oxide", "networking_allow_list_view");
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -22390,13 +23210,8 @@ impl<'a> NetworkingAllowListUpdateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AllowList>,
-        rt::Error<NetworkingAllowListUpdateError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let NetworkingAllowListUpdateCall { client, call_options, body } = self;
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -22404,7 +23219,16 @@ impl<'a> NetworkingAllowListUpdateCall<'a> {
             )
             .operation("oxide", "networking_allow_list_update");
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<AllowList>,
+        rt::Error<NetworkingAllowListUpdateError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -22441,13 +23265,8 @@ impl<'a> NetworkingBfdDisableCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<NetworkingBfdDisableError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let NetworkingBfdDisableCall { client, call_options, body } = self;
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -22455,7 +23274,16 @@ impl<'a> NetworkingBfdDisableCall<'a> {
             )
             .operation("oxide", "networking_bfd_disable");
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<NetworkingBfdDisableError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -22492,13 +23320,8 @@ impl<'a> NetworkingBfdEnableCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<NetworkingBfdEnableError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let NetworkingBfdEnableCall { client, call_options, body } = self;
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -22506,7 +23329,16 @@ impl<'a> NetworkingBfdEnableCall<'a> {
             )
             .operation("oxide", "networking_bfd_enable");
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<NetworkingBfdEnableError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -22542,6 +23374,16 @@ impl<'a> NetworkingBfdStatusCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let NetworkingBfdStatusCall { client, call_options } = self;
+        let request = rt::Request::new(
+                rt::Method::GET,
+                "/v1/system/networking/bfd-status",
+            )
+            .operation("oxide", "networking_bfd_status");
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -22549,13 +23391,7 @@ impl<'a> NetworkingBfdStatusCall<'a> {
         rt::ResponseValue<::std::vec::Vec<BfdStatus>>,
         rt::Error<NetworkingBfdStatusError>,
     > {
-        let NetworkingBfdStatusCall { client, call_options } = self;
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/system/networking/bfd-status",
-            )
-            .operation("oxide", "networking_bfd_status");
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -22619,13 +23455,8 @@ impl<'a> NetworkingBgpConfigListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<BgpConfigResultsPage>,
-        rt::Error<NetworkingBgpConfigListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let NetworkingBgpConfigListCall {
             client,
             call_options,
@@ -22656,7 +23487,16 @@ impl<'a> NetworkingBgpConfigListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<BgpConfigResultsPage>,
+        rt::Error<NetworkingBgpConfigListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -22694,13 +23534,8 @@ impl<'a> NetworkingBgpConfigUpdateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<BgpConfig>,
-        rt::Error<NetworkingBgpConfigUpdateError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let NetworkingBgpConfigUpdateCall { client, call_options, name_or_id, body } = self;
         let request = rt::Request::new(rt::Method::PUT, "/v1/system/networking/bgp")
             .operation("oxide", "networking_bgp_config_update");
@@ -22713,7 +23548,16 @@ impl<'a> NetworkingBgpConfigUpdateCall<'a> {
                 },
             );
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<BgpConfig>,
+        rt::Error<NetworkingBgpConfigUpdateError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -22750,6 +23594,14 @@ impl<'a> NetworkingBgpConfigCreateCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let NetworkingBgpConfigCreateCall { client, call_options, body } = self;
+        let request = rt::Request::new(rt::Method::POST, "/v1/system/networking/bgp")
+            .operation("oxide", "networking_bgp_config_create");
+        let request = request.json(body);
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -22757,11 +23609,7 @@ impl<'a> NetworkingBgpConfigCreateCall<'a> {
         rt::ResponseValue<BgpConfig>,
         rt::Error<NetworkingBgpConfigCreateError>,
     > {
-        let NetworkingBgpConfigCreateCall { client, call_options, body } = self;
-        let request = rt::Request::new(rt::Method::POST, "/v1/system/networking/bgp")
-            .operation("oxide", "networking_bgp_config_create");
-        let request = request.json(body);
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -22798,13 +23646,8 @@ impl<'a> NetworkingBgpConfigDeleteCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<NetworkingBgpConfigDeleteError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let NetworkingBgpConfigDeleteCall { client, call_options, name_or_id } = self;
         let request = rt::Request::new(rt::Method::DELETE, "/v1/system/networking/bgp")
             .operation("oxide", "networking_bgp_config_delete");
@@ -22816,7 +23659,16 @@ impl<'a> NetworkingBgpConfigDeleteCall<'a> {
                     explode: true,
                 },
             );
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<NetworkingBgpConfigDeleteError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -22880,13 +23732,8 @@ impl<'a> NetworkingBgpAnnounceSetListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<::std::vec::Vec<BgpAnnounceSet>>,
-        rt::Error<NetworkingBgpAnnounceSetListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let NetworkingBgpAnnounceSetListCall {
             client,
             call_options,
@@ -22920,7 +23767,16 @@ impl<'a> NetworkingBgpAnnounceSetListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<::std::vec::Vec<BgpAnnounceSet>>,
+        rt::Error<NetworkingBgpAnnounceSetListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -22961,13 +23817,8 @@ impl<'a> NetworkingBgpAnnounceSetUpdateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<BgpAnnounceSet>,
-        rt::Error<NetworkingBgpAnnounceSetUpdateError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let NetworkingBgpAnnounceSetUpdateCall { client, call_options, body } = self;
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -22975,7 +23826,16 @@ impl<'a> NetworkingBgpAnnounceSetUpdateCall<'a> {
             )
             .operation("oxide", "networking_bgp_announce_set_update");
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<BgpAnnounceSet>,
+        rt::Error<NetworkingBgpAnnounceSetUpdateError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -23016,13 +23876,8 @@ impl<'a> NetworkingBgpAnnounceSetDeleteCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<NetworkingBgpAnnounceSetDeleteError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let NetworkingBgpAnnounceSetDeleteCall { client, call_options, announce_set } = self;
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -23036,7 +23891,16 @@ impl<'a> NetworkingBgpAnnounceSetDeleteCall<'a> {
                     rt::path_param(announce_set)
                 ),
             );
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<NetworkingBgpAnnounceSetDeleteError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -23077,13 +23941,8 @@ impl<'a> NetworkingBgpAnnouncementListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<::std::vec::Vec<BgpAnnouncement>>,
-        rt::Error<NetworkingBgpAnnouncementListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let NetworkingBgpAnnouncementListCall { client, call_options, announce_set } = self;
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -23097,7 +23956,16 @@ impl<'a> NetworkingBgpAnnouncementListCall<'a> {
                     rt::path_param(announce_set)
                 ),
             );
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<::std::vec::Vec<BgpAnnouncement>>,
+        rt::Error<NetworkingBgpAnnouncementListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -23137,6 +24005,16 @@ impl<'a> NetworkingBgpExportedCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let NetworkingBgpExportedCall { client, call_options } = self;
+        let request = rt::Request::new(
+                rt::Method::GET,
+                "/v1/system/networking/bgp-exported",
+            )
+            .operation("oxide", "networking_bgp_exported");
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -23144,13 +24022,7 @@ impl<'a> NetworkingBgpExportedCall<'a> {
         rt::ResponseValue<::std::vec::Vec<BgpExported>>,
         rt::Error<NetworkingBgpExportedError>,
     > {
-        let NetworkingBgpExportedCall { client, call_options } = self;
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/system/networking/bgp-exported",
-            )
-            .operation("oxide", "networking_bgp_exported");
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -23187,13 +24059,8 @@ impl<'a> NetworkingBgpImportedCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<::std::vec::Vec<BgpImported>>,
-        rt::Error<NetworkingBgpImportedError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let NetworkingBgpImportedCall { client, call_options, asn } = self;
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -23201,7 +24068,16 @@ impl<'a> NetworkingBgpImportedCall<'a> {
             )
             .operation("oxide", "networking_bgp_imported");
         let request = request.query("asn", asn);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<::std::vec::Vec<BgpImported>>,
+        rt::Error<NetworkingBgpImportedError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -23238,13 +24114,8 @@ impl<'a> NetworkingBgpMessageHistoryCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AggregateBgpMessageHistory>,
-        rt::Error<NetworkingBgpMessageHistoryError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let NetworkingBgpMessageHistoryCall { client, call_options, asn } = self;
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -23252,7 +24123,16 @@ impl<'a> NetworkingBgpMessageHistoryCall<'a> {
             )
             .operation("oxide", "networking_bgp_message_history");
         let request = request.query("asn", asn);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<AggregateBgpMessageHistory>,
+        rt::Error<NetworkingBgpMessageHistoryError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -23288,6 +24168,16 @@ impl<'a> NetworkingBgpStatusCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let NetworkingBgpStatusCall { client, call_options } = self;
+        let request = rt::Request::new(
+                rt::Method::GET,
+                "/v1/system/networking/bgp-status",
+            )
+            .operation("oxide", "networking_bgp_status");
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -23295,13 +24185,7 @@ impl<'a> NetworkingBgpStatusCall<'a> {
         rt::ResponseValue<::std::vec::Vec<BgpPeerStatus>>,
         rt::Error<NetworkingBgpStatusError>,
     > {
-        let NetworkingBgpStatusCall { client, call_options } = self;
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/system/networking/bgp-status",
-            )
-            .operation("oxide", "networking_bgp_status");
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -23337,6 +24221,16 @@ impl<'a> NetworkingInboundIcmpViewCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let NetworkingInboundIcmpViewCall { client, call_options } = self;
+        let request = rt::Request::new(
+                rt::Method::GET,
+                "/v1/system/networking/inbound-icmp",
+            )
+            .operation("oxide", "networking_inbound_icmp_view");
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -23344,13 +24238,7 @@ impl<'a> NetworkingInboundIcmpViewCall<'a> {
         rt::ResponseValue<ServiceIcmpConfig>,
         rt::Error<NetworkingInboundIcmpViewError>,
     > {
-        let NetworkingInboundIcmpViewCall { client, call_options } = self;
-        let request = rt::Request::new(
-                rt::Method::GET,
-                "/v1/system/networking/inbound-icmp",
-            )
-            .operation("oxide", "networking_inbound_icmp_view");
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -23387,13 +24275,8 @@ impl<'a> NetworkingInboundIcmpUpdateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<NetworkingInboundIcmpUpdateError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let NetworkingInboundIcmpUpdateCall { client, call_options, body } = self;
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -23401,7 +24284,16 @@ impl<'a> NetworkingInboundIcmpUpdateCall<'a> {
             )
             .operation("oxide", "networking_inbound_icmp_update");
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<NetworkingInboundIcmpUpdateError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -23462,13 +24354,8 @@ impl<'a> NetworkingLoopbackAddressListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<LoopbackAddressResultsPage>,
-        rt::Error<NetworkingLoopbackAddressListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let NetworkingLoopbackAddressListCall {
             client,
             call_options,
@@ -23502,7 +24389,16 @@ impl<'a> NetworkingLoopbackAddressListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<LoopbackAddressResultsPage>,
+        rt::Error<NetworkingLoopbackAddressListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -23543,13 +24439,8 @@ impl<'a> NetworkingLoopbackAddressCreateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<LoopbackAddress>,
-        rt::Error<NetworkingLoopbackAddressCreateError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let NetworkingLoopbackAddressCreateCall { client, call_options, body } = self;
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -23557,7 +24448,16 @@ impl<'a> NetworkingLoopbackAddressCreateCall<'a> {
             )
             .operation("oxide", "networking_loopback_address_create");
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<LoopbackAddress>,
+        rt::Error<NetworkingLoopbackAddressCreateError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -23601,13 +24501,8 @@ impl<'a> NetworkingLoopbackAddressDeleteCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<NetworkingLoopbackAddressDeleteError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let NetworkingLoopbackAddressDeleteCall {
             client,
             call_options,
@@ -23630,7 +24525,16 @@ impl<'a> NetworkingLoopbackAddressDeleteCall<'a> {
                     subnet_mask.to_string())
                 ),
             );
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<NetworkingLoopbackAddressDeleteError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -23670,6 +24574,13 @@ impl<'a> SystemNetworkingSettingsViewCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let SystemNetworkingSettingsViewCall { client, call_options } = self;
+        let request = rt::Request::new(rt::Method::GET, "/v1/system/networking/settings")
+            .operation("oxide", "system_networking_settings_view");
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -23677,10 +24588,7 @@ impl<'a> SystemNetworkingSettingsViewCall<'a> {
         rt::ResponseValue<SystemNetworkingSettings>,
         rt::Error<SystemNetworkingSettingsViewError>,
     > {
-        let SystemNetworkingSettingsViewCall { client, call_options } = self;
-        let request = rt::Request::new(rt::Method::GET, "/v1/system/networking/settings")
-            .operation("oxide", "system_networking_settings_view");
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -23721,6 +24629,14 @@ impl<'a> SystemNetworkingSettingsUpdateCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let SystemNetworkingSettingsUpdateCall { client, call_options, body } = self;
+        let request = rt::Request::new(rt::Method::PUT, "/v1/system/networking/settings")
+            .operation("oxide", "system_networking_settings_update");
+        let request = request.json(body);
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -23728,11 +24644,7 @@ impl<'a> SystemNetworkingSettingsUpdateCall<'a> {
         rt::ResponseValue<SystemNetworkingSettings>,
         rt::Error<SystemNetworkingSettingsUpdateError>,
     > {
-        let SystemNetworkingSettingsUpdateCall { client, call_options, body } = self;
-        let request = rt::Request::new(rt::Method::PUT, "/v1/system/networking/settings")
-            .operation("oxide", "system_networking_settings_update");
-        let request = request.json(body);
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -23808,13 +24720,8 @@ impl<'a> NetworkingSwitchPortSettingsListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SwitchPortSettingsIdentityResultsPage>,
-        rt::Error<NetworkingSwitchPortSettingsListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let NetworkingSwitchPortSettingsListCall {
             client,
             call_options,
@@ -23862,7 +24769,16 @@ impl<'a> NetworkingSwitchPortSettingsListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<SwitchPortSettingsIdentityResultsPage>,
+        rt::Error<NetworkingSwitchPortSettingsListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -23903,13 +24819,8 @@ impl<'a> NetworkingSwitchPortSettingsCreateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SwitchPortSettings>,
-        rt::Error<NetworkingSwitchPortSettingsCreateError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let NetworkingSwitchPortSettingsCreateCall { client, call_options, body } = self;
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -23917,7 +24828,16 @@ impl<'a> NetworkingSwitchPortSettingsCreateCall<'a> {
             )
             .operation("oxide", "networking_switch_port_settings_create");
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<SwitchPortSettings>,
+        rt::Error<NetworkingSwitchPortSettingsCreateError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -23965,13 +24885,8 @@ impl<'a> NetworkingSwitchPortSettingsDeleteCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<NetworkingSwitchPortSettingsDeleteError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let NetworkingSwitchPortSettingsDeleteCall {
             client,
             call_options,
@@ -23995,7 +24910,16 @@ impl<'a> NetworkingSwitchPortSettingsDeleteCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<NetworkingSwitchPortSettingsDeleteError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -24036,13 +24960,8 @@ impl<'a> NetworkingSwitchPortSettingsViewCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SwitchPortSettings>,
-        rt::Error<NetworkingSwitchPortSettingsViewError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let NetworkingSwitchPortSettingsViewCall { client, call_options, port } = self;
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -24055,7 +24974,16 @@ impl<'a> NetworkingSwitchPortSettingsViewCall<'a> {
                     "/v1/system/networking/switch-port-settings/{}", rt::path_param(port)
                 ),
             );
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<SwitchPortSettings>,
+        rt::Error<NetworkingSwitchPortSettingsViewError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -24095,6 +25023,13 @@ impl<'a> SystemPolicyViewCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let SystemPolicyViewCall { client, call_options } = self;
+        let request = rt::Request::new(rt::Method::GET, "/v1/system/policy")
+            .operation("oxide", "system_policy_view");
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -24102,10 +25037,7 @@ impl<'a> SystemPolicyViewCall<'a> {
         rt::ResponseValue<FleetRolePolicy>,
         rt::Error<SystemPolicyViewError>,
     > {
-        let SystemPolicyViewCall { client, call_options } = self;
-        let request = rt::Request::new(rt::Method::GET, "/v1/system/policy")
-            .operation("oxide", "system_policy_view");
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -24142,6 +25074,14 @@ impl<'a> SystemPolicyUpdateCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let SystemPolicyUpdateCall { client, call_options, body } = self;
+        let request = rt::Request::new(rt::Method::PUT, "/v1/system/policy")
+            .operation("oxide", "system_policy_update");
+        let request = request.json(body);
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -24149,11 +25089,7 @@ impl<'a> SystemPolicyUpdateCall<'a> {
         rt::ResponseValue<FleetRolePolicy>,
         rt::Error<SystemPolicyUpdateError>,
     > {
-        let SystemPolicyUpdateCall { client, call_options, body } = self;
-        let request = rt::Request::new(rt::Method::PUT, "/v1/system/policy")
-            .operation("oxide", "system_policy_update");
-        let request = request.json(body);
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -24190,13 +25126,8 @@ impl<'a> ScimTokenListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<::std::vec::Vec<ScimClientBearerToken>>,
-        rt::Error<ScimTokenListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let ScimTokenListCall { client, call_options, silo } = self;
         let request = rt::Request::new(rt::Method::GET, "/v1/system/scim/tokens")
             .operation("oxide", "scim_token_list");
@@ -24208,7 +25139,16 @@ impl<'a> ScimTokenListCall<'a> {
                     explode: true,
                 },
             );
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<::std::vec::Vec<ScimClientBearerToken>>,
+        rt::Error<ScimTokenListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -24245,13 +25185,8 @@ impl<'a> ScimTokenCreateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<ScimClientBearerTokenValue>,
-        rt::Error<ScimTokenCreateError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let ScimTokenCreateCall { client, call_options, silo } = self;
         let request = rt::Request::new(rt::Method::POST, "/v1/system/scim/tokens")
             .operation("oxide", "scim_token_create");
@@ -24263,7 +25198,16 @@ impl<'a> ScimTokenCreateCall<'a> {
                     explode: true,
                 },
             );
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<ScimClientBearerTokenValue>,
+        rt::Error<ScimTokenCreateError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -24301,13 +25245,8 @@ impl<'a> ScimTokenViewCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<ScimClientBearerToken>,
-        rt::Error<ScimTokenViewError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let ScimTokenViewCall { client, call_options, token_id, silo } = self;
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -24326,7 +25265,16 @@ impl<'a> ScimTokenViewCall<'a> {
                     explode: true,
                 },
             );
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<ScimClientBearerToken>,
+        rt::Error<ScimTokenViewError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -24364,10 +25312,8 @@ impl<'a> ScimTokenDeleteCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<ScimTokenDeleteError>> {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let ScimTokenDeleteCall { client, call_options, token_id, silo } = self;
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -24386,7 +25332,13 @@ impl<'a> ScimTokenDeleteCall<'a> {
                     explode: true,
                 },
             );
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<ScimTokenDeleteError>> {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -24447,13 +25399,8 @@ impl<'a> SystemQuotasListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SiloQuotasResultsPage>,
-        rt::Error<SystemQuotasListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SystemQuotasListCall { client, call_options, limit, page_token, sort_by } = self;
         let request = rt::Request::new(rt::Method::GET, "/v1/system/silo-quotas")
             .operation("oxide", "system_quotas_list");
@@ -24478,7 +25425,16 @@ impl<'a> SystemQuotasListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<SiloQuotasResultsPage>,
+        rt::Error<SystemQuotasListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -24542,13 +25498,8 @@ impl<'a> SiloListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SiloResultsPage>,
-        rt::Error<SiloListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SiloListCall { client, call_options, limit, page_token, sort_by } = self;
         let request = rt::Request::new(rt::Method::GET, "/v1/system/silos")
             .operation("oxide", "silo_list");
@@ -24573,7 +25524,16 @@ impl<'a> SiloListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<SiloResultsPage>,
+        rt::Error<SiloListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -24610,15 +25570,19 @@ impl<'a> SiloCreateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<Silo>, rt::Error<SiloCreateError>> {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SiloCreateCall { client, call_options, body } = self;
         let request = rt::Request::new(rt::Method::POST, "/v1/system/silos")
             .operation("oxide", "silo_create");
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<rt::ResponseValue<Silo>, rt::Error<SiloCreateError>> {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -24655,15 +25619,19 @@ impl<'a> SiloViewCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<Silo>, rt::Error<SiloViewError>> {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SiloViewCall { client, call_options, silo } = self;
         let request = rt::Request::new(rt::Method::GET, "/v1/system/silos/{silo}")
             .operation("oxide", "silo_view");
         let request = request.path(format!("/v1/system/silos/{}", rt::path_param(silo)));
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<rt::ResponseValue<Silo>, rt::Error<SiloViewError>> {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -24700,15 +25668,19 @@ impl<'a> SiloDeleteCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<SiloDeleteError>> {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SiloDeleteCall { client, call_options, silo } = self;
         let request = rt::Request::new(rt::Method::DELETE, "/v1/system/silos/{silo}")
             .operation("oxide", "silo_delete");
         let request = request.path(format!("/v1/system/silos/{}", rt::path_param(silo)));
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<SiloDeleteError>> {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -24773,13 +25745,8 @@ impl<'a> SiloIpPoolListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SiloIpPoolResultsPage>,
-        rt::Error<SiloIpPoolListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SiloIpPoolListCall {
             client,
             call_options,
@@ -24816,7 +25783,16 @@ impl<'a> SiloIpPoolListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<SiloIpPoolResultsPage>,
+        rt::Error<SiloIpPoolListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -24853,6 +25829,15 @@ impl<'a> SiloPolicyViewCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let SiloPolicyViewCall { client, call_options, silo } = self;
+        let request = rt::Request::new(rt::Method::GET, "/v1/system/silos/{silo}/policy")
+            .operation("oxide", "silo_policy_view");
+        let request = request
+            .path(format!("/v1/system/silos/{}/policy", rt::path_param(silo)));
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -24860,12 +25845,7 @@ impl<'a> SiloPolicyViewCall<'a> {
         rt::ResponseValue<SiloRolePolicy>,
         rt::Error<SiloPolicyViewError>,
     > {
-        let SiloPolicyViewCall { client, call_options, silo } = self;
-        let request = rt::Request::new(rt::Method::GET, "/v1/system/silos/{silo}/policy")
-            .operation("oxide", "silo_policy_view");
-        let request = request
-            .path(format!("/v1/system/silos/{}/policy", rt::path_param(silo)));
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -24903,6 +25883,16 @@ impl<'a> SiloPolicyUpdateCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let SiloPolicyUpdateCall { client, call_options, silo, body } = self;
+        let request = rt::Request::new(rt::Method::PUT, "/v1/system/silos/{silo}/policy")
+            .operation("oxide", "silo_policy_update");
+        let request = request
+            .path(format!("/v1/system/silos/{}/policy", rt::path_param(silo)));
+        let request = request.json(body);
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -24910,13 +25900,7 @@ impl<'a> SiloPolicyUpdateCall<'a> {
         rt::ResponseValue<SiloRolePolicy>,
         rt::Error<SiloPolicyUpdateError>,
     > {
-        let SiloPolicyUpdateCall { client, call_options, silo, body } = self;
-        let request = rt::Request::new(rt::Method::PUT, "/v1/system/silos/{silo}/policy")
-            .operation("oxide", "silo_policy_update");
-        let request = request
-            .path(format!("/v1/system/silos/{}/policy", rt::path_param(silo)));
-        let request = request.json(body);
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -24953,6 +25937,15 @@ impl<'a> SiloQuotasViewCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let SiloQuotasViewCall { client, call_options, silo } = self;
+        let request = rt::Request::new(rt::Method::GET, "/v1/system/silos/{silo}/quotas")
+            .operation("oxide", "silo_quotas_view");
+        let request = request
+            .path(format!("/v1/system/silos/{}/quotas", rt::path_param(silo)));
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -24960,12 +25953,7 @@ impl<'a> SiloQuotasViewCall<'a> {
         rt::ResponseValue<SiloQuotas>,
         rt::Error<SiloQuotasViewError>,
     > {
-        let SiloQuotasViewCall { client, call_options, silo } = self;
-        let request = rt::Request::new(rt::Method::GET, "/v1/system/silos/{silo}/quotas")
-            .operation("oxide", "silo_quotas_view");
-        let request = request
-            .path(format!("/v1/system/silos/{}/quotas", rt::path_param(silo)));
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -25003,6 +25991,16 @@ impl<'a> SiloQuotasUpdateCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let SiloQuotasUpdateCall { client, call_options, silo, body } = self;
+        let request = rt::Request::new(rt::Method::PUT, "/v1/system/silos/{silo}/quotas")
+            .operation("oxide", "silo_quotas_update");
+        let request = request
+            .path(format!("/v1/system/silos/{}/quotas", rt::path_param(silo)));
+        let request = request.json(body);
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -25010,13 +26008,7 @@ impl<'a> SiloQuotasUpdateCall<'a> {
         rt::ResponseValue<SiloQuotas>,
         rt::Error<SiloQuotasUpdateError>,
     > {
-        let SiloQuotasUpdateCall { client, call_options, silo, body } = self;
-        let request = rt::Request::new(rt::Method::PUT, "/v1/system/silos/{silo}/quotas")
-            .operation("oxide", "silo_quotas_update");
-        let request = request
-            .path(format!("/v1/system/silos/{}/quotas", rt::path_param(silo)));
-        let request = request.json(body);
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -25081,13 +26073,8 @@ impl<'a> SiloSubnetPoolListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SiloSubnetPoolResultsPage>,
-        rt::Error<SiloSubnetPoolListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SiloSubnetPoolListCall {
             client,
             call_options,
@@ -25124,7 +26111,16 @@ impl<'a> SiloSubnetPoolListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<SiloSubnetPoolResultsPage>,
+        rt::Error<SiloSubnetPoolListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -25188,13 +26184,8 @@ impl<'a> SystemSubnetPoolListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SubnetPoolResultsPage>,
-        rt::Error<SystemSubnetPoolListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SystemSubnetPoolListCall {
             client,
             call_options,
@@ -25225,7 +26216,16 @@ impl<'a> SystemSubnetPoolListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<SubnetPoolResultsPage>,
+        rt::Error<SystemSubnetPoolListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -25262,6 +26262,14 @@ impl<'a> SystemSubnetPoolCreateCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let SystemSubnetPoolCreateCall { client, call_options, body } = self;
+        let request = rt::Request::new(rt::Method::POST, "/v1/system/subnet-pools")
+            .operation("oxide", "system_subnet_pool_create");
+        let request = request.json(body);
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -25269,11 +26277,7 @@ impl<'a> SystemSubnetPoolCreateCall<'a> {
         rt::ResponseValue<SubnetPool>,
         rt::Error<SystemSubnetPoolCreateError>,
     > {
-        let SystemSubnetPoolCreateCall { client, call_options, body } = self;
-        let request = rt::Request::new(rt::Method::POST, "/v1/system/subnet-pools")
-            .operation("oxide", "system_subnet_pool_create");
-        let request = request.json(body);
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -25310,6 +26314,15 @@ impl<'a> SystemSubnetPoolViewCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let SystemSubnetPoolViewCall { client, call_options, pool } = self;
+        let request = rt::Request::new(rt::Method::GET, "/v1/system/subnet-pools/{pool}")
+            .operation("oxide", "system_subnet_pool_view");
+        let request = request
+            .path(format!("/v1/system/subnet-pools/{}", rt::path_param(pool)));
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -25317,12 +26330,7 @@ impl<'a> SystemSubnetPoolViewCall<'a> {
         rt::ResponseValue<SubnetPool>,
         rt::Error<SystemSubnetPoolViewError>,
     > {
-        let SystemSubnetPoolViewCall { client, call_options, pool } = self;
-        let request = rt::Request::new(rt::Method::GET, "/v1/system/subnet-pools/{pool}")
-            .operation("oxide", "system_subnet_pool_view");
-        let request = request
-            .path(format!("/v1/system/subnet-pools/{}", rt::path_param(pool)));
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -25360,6 +26368,16 @@ impl<'a> SystemSubnetPoolUpdateCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let SystemSubnetPoolUpdateCall { client, call_options, pool, body } = self;
+        let request = rt::Request::new(rt::Method::PUT, "/v1/system/subnet-pools/{pool}")
+            .operation("oxide", "system_subnet_pool_update");
+        let request = request
+            .path(format!("/v1/system/subnet-pools/{}", rt::path_param(pool)));
+        let request = request.json(body);
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -25367,13 +26385,7 @@ impl<'a> SystemSubnetPoolUpdateCall<'a> {
         rt::ResponseValue<SubnetPool>,
         rt::Error<SystemSubnetPoolUpdateError>,
     > {
-        let SystemSubnetPoolUpdateCall { client, call_options, pool, body } = self;
-        let request = rt::Request::new(rt::Method::PUT, "/v1/system/subnet-pools/{pool}")
-            .operation("oxide", "system_subnet_pool_update");
-        let request = request
-            .path(format!("/v1/system/subnet-pools/{}", rt::path_param(pool)));
-        let request = request.json(body);
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -25410,13 +26422,8 @@ impl<'a> SystemSubnetPoolDeleteCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<SystemSubnetPoolDeleteError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SystemSubnetPoolDeleteCall { client, call_options, pool } = self;
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -25425,7 +26432,16 @@ impl<'a> SystemSubnetPoolDeleteCall<'a> {
             .operation("oxide", "system_subnet_pool_delete");
         let request = request
             .path(format!("/v1/system/subnet-pools/{}", rt::path_param(pool)));
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<SystemSubnetPoolDeleteError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -25481,13 +26497,8 @@ impl<'a> SystemSubnetPoolMemberListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SubnetPoolMemberResultsPage>,
-        rt::Error<SystemSubnetPoolMemberListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SystemSubnetPoolMemberListCall {
             client,
             call_options,
@@ -25510,7 +26521,16 @@ impl<'a> SystemSubnetPoolMemberListCall<'a> {
             ::std::option::Option::Some(value) => request.query("page_token", value),
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<SubnetPoolMemberResultsPage>,
+        rt::Error<SystemSubnetPoolMemberListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -25548,13 +26568,8 @@ impl<'a> SystemSubnetPoolMemberAddCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SubnetPoolMember>,
-        rt::Error<SystemSubnetPoolMemberAddError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SystemSubnetPoolMemberAddCall { client, call_options, pool, body } = self;
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -25566,7 +26581,16 @@ impl<'a> SystemSubnetPoolMemberAddCall<'a> {
                 format!("/v1/system/subnet-pools/{}/members/add", rt::path_param(pool)),
             );
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<SubnetPoolMember>,
+        rt::Error<SystemSubnetPoolMemberAddError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -25604,13 +26628,8 @@ impl<'a> SystemSubnetPoolMemberRemoveCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<SystemSubnetPoolMemberRemoveError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SystemSubnetPoolMemberRemoveCall { client, call_options, pool, body } = self;
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -25624,7 +26643,16 @@ impl<'a> SystemSubnetPoolMemberRemoveCall<'a> {
                 ),
             );
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<SystemSubnetPoolMemberRemoveError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -25690,13 +26718,8 @@ impl<'a> SystemSubnetPoolSiloListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SubnetPoolSiloLinkResultsPage>,
-        rt::Error<SystemSubnetPoolSiloListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SystemSubnetPoolSiloListCall {
             client,
             call_options,
@@ -25733,7 +26756,16 @@ impl<'a> SystemSubnetPoolSiloListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<SubnetPoolSiloLinkResultsPage>,
+        rt::Error<SystemSubnetPoolSiloListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -25771,13 +26803,8 @@ impl<'a> SystemSubnetPoolSiloLinkCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SubnetPoolSiloLink>,
-        rt::Error<SystemSubnetPoolSiloLinkError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SystemSubnetPoolSiloLinkCall { client, call_options, pool, body } = self;
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -25787,7 +26814,16 @@ impl<'a> SystemSubnetPoolSiloLinkCall<'a> {
         let request = request
             .path(format!("/v1/system/subnet-pools/{}/silos", rt::path_param(pool)));
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<SubnetPoolSiloLink>,
+        rt::Error<SystemSubnetPoolSiloLinkError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -25826,13 +26862,8 @@ impl<'a> SystemSubnetPoolSiloUpdateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SubnetPoolSiloLink>,
-        rt::Error<SystemSubnetPoolSiloUpdateError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SystemSubnetPoolSiloUpdateCall { client, call_options, pool, silo, body } = self;
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -25847,7 +26878,16 @@ impl<'a> SystemSubnetPoolSiloUpdateCall<'a> {
                 ),
             );
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<SubnetPoolSiloLink>,
+        rt::Error<SystemSubnetPoolSiloUpdateError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -25885,13 +26925,8 @@ impl<'a> SystemSubnetPoolSiloUnlinkCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<SystemSubnetPoolSiloUnlinkError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SystemSubnetPoolSiloUnlinkCall { client, call_options, pool, silo } = self;
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -25905,7 +26940,16 @@ impl<'a> SystemSubnetPoolSiloUnlinkCall<'a> {
                     rt::path_param(silo)
                 ),
             );
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<SystemSubnetPoolSiloUnlinkError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -25942,13 +26986,8 @@ impl<'a> SystemSubnetPoolUtilizationViewCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SubnetPoolUtilization>,
-        rt::Error<SystemSubnetPoolUtilizationViewError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SystemSubnetPoolUtilizationViewCall { client, call_options, pool } = self;
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -25959,7 +26998,16 @@ impl<'a> SystemSubnetPoolUtilizationViewCall<'a> {
             .path(
                 format!("/v1/system/subnet-pools/{}/utilization", rt::path_param(pool)),
             );
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<SubnetPoolUtilization>,
+        rt::Error<SystemSubnetPoolUtilizationViewError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -26000,6 +27048,14 @@ impl<'a> SystemTimeseriesQueryCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let SystemTimeseriesQueryCall { client, call_options, body } = self;
+        let request = rt::Request::new(rt::Method::POST, "/v1/system/timeseries/query")
+            .operation("oxide", "system_timeseries_query");
+        let request = request.json(body);
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -26007,11 +27063,7 @@ impl<'a> SystemTimeseriesQueryCall<'a> {
         rt::ResponseValue<OxqlQueryResult>,
         rt::Error<SystemTimeseriesQueryError>,
     > {
-        let SystemTimeseriesQueryCall { client, call_options, body } = self;
-        let request = rt::Request::new(rt::Method::POST, "/v1/system/timeseries/query")
-            .operation("oxide", "system_timeseries_query");
-        let request = request.json(body);
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -26066,13 +27118,8 @@ impl<'a> SystemTimeseriesSchemaListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<TimeseriesSchemaResultsPage>,
-        rt::Error<SystemTimeseriesSchemaListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SystemTimeseriesSchemaListCall { client, call_options, limit, page_token } = self;
         let request = rt::Request::new(rt::Method::GET, "/v1/system/timeseries/schemas")
             .operation("oxide", "system_timeseries_schema_list");
@@ -26084,7 +27131,16 @@ impl<'a> SystemTimeseriesSchemaListCall<'a> {
             ::std::option::Option::Some(value) => request.query("page_token", value),
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<TimeseriesSchemaResultsPage>,
+        rt::Error<SystemTimeseriesSchemaListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -26121,13 +27177,8 @@ impl<'a> SystemUpdateRecoveryFinishCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<SystemUpdateRecoveryFinishError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SystemUpdateRecoveryFinishCall { client, call_options, body } = self;
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -26135,7 +27186,16 @@ impl<'a> SystemUpdateRecoveryFinishCall<'a> {
             )
             .operation("oxide", "system_update_recovery_finish");
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<SystemUpdateRecoveryFinishError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -26196,13 +27256,8 @@ impl<'a> SystemUpdateRepositoryListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<TufRepoResultsPage>,
-        rt::Error<SystemUpdateRepositoryListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SystemUpdateRepositoryListCall {
             client,
             call_options,
@@ -26233,7 +27288,16 @@ impl<'a> SystemUpdateRepositoryListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<TufRepoResultsPage>,
+        rt::Error<SystemUpdateRepositoryListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -26271,6 +27335,15 @@ impl<'a> SystemUpdateRepositoryUploadCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let SystemUpdateRepositoryUploadCall { client, call_options, file_name, body } = self;
+        let request = rt::Request::new(rt::Method::PUT, "/v1/system/update/repositories")
+            .operation("oxide", "system_update_repository_upload");
+        let request = request.query("file_name", file_name);
+        let request = request.bytes("application/octet-stream", body);
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -26278,12 +27351,7 @@ impl<'a> SystemUpdateRepositoryUploadCall<'a> {
         rt::ResponseValue<TufRepoUpload>,
         rt::Error<SystemUpdateRepositoryUploadError>,
     > {
-        let SystemUpdateRepositoryUploadCall { client, call_options, file_name, body } = self;
-        let request = rt::Request::new(rt::Method::PUT, "/v1/system/update/repositories")
-            .operation("oxide", "system_update_repository_upload");
-        let request = request.query("file_name", file_name);
-        let request = request.bytes("application/octet-stream", body);
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -26324,13 +27392,8 @@ impl<'a> SystemUpdateRepositoryViewCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<TufRepo>,
-        rt::Error<SystemUpdateRepositoryViewError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SystemUpdateRepositoryViewCall { client, call_options, system_version } = self;
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -26344,7 +27407,16 @@ impl<'a> SystemUpdateRepositoryViewCall<'a> {
                     rt::encode_path_segment(system_version)
                 ),
             );
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<TufRepo>,
+        rt::Error<SystemUpdateRepositoryViewError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -26380,6 +27452,13 @@ impl<'a> SystemUpdateStatusCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let SystemUpdateStatusCall { client, call_options } = self;
+        let request = rt::Request::new(rt::Method::GET, "/v1/system/update/status")
+            .operation("oxide", "system_update_status");
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -26387,10 +27466,7 @@ impl<'a> SystemUpdateStatusCall<'a> {
         rt::ResponseValue<UpdateStatus>,
         rt::Error<SystemUpdateStatusError>,
     > {
-        let SystemUpdateStatusCall { client, call_options } = self;
-        let request = rt::Request::new(rt::Method::GET, "/v1/system/update/status")
-            .operation("oxide", "system_update_status");
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -26427,13 +27503,8 @@ impl<'a> TargetReleaseUpdateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<TargetReleaseUpdateError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let TargetReleaseUpdateCall { client, call_options, body } = self;
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -26441,7 +27512,16 @@ impl<'a> TargetReleaseUpdateCall<'a> {
             )
             .operation("oxide", "target_release_update");
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<TargetReleaseUpdateError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -26502,13 +27582,8 @@ impl<'a> SystemUpdateTrustRootListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<UpdatesTrustRootResultsPage>,
-        rt::Error<SystemUpdateTrustRootListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SystemUpdateTrustRootListCall {
             client,
             call_options,
@@ -26539,7 +27614,16 @@ impl<'a> SystemUpdateTrustRootListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<UpdatesTrustRootResultsPage>,
+        rt::Error<SystemUpdateTrustRootListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -26576,6 +27660,14 @@ impl<'a> SystemUpdateTrustRootCreateCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let SystemUpdateTrustRootCreateCall { client, call_options, body } = self;
+        let request = rt::Request::new(rt::Method::POST, "/v1/system/update/trust-roots")
+            .operation("oxide", "system_update_trust_root_create");
+        let request = request.json(body);
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -26583,11 +27675,7 @@ impl<'a> SystemUpdateTrustRootCreateCall<'a> {
         rt::ResponseValue<UpdatesTrustRoot>,
         rt::Error<SystemUpdateTrustRootCreateError>,
     > {
-        let SystemUpdateTrustRootCreateCall { client, call_options, body } = self;
-        let request = rt::Request::new(rt::Method::POST, "/v1/system/update/trust-roots")
-            .operation("oxide", "system_update_trust_root_create");
-        let request = request.json(body);
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -26624,13 +27712,8 @@ impl<'a> SystemUpdateTrustRootViewCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<UpdatesTrustRoot>,
-        rt::Error<SystemUpdateTrustRootViewError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SystemUpdateTrustRootViewCall { client, call_options, trust_root_id } = self;
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -26644,7 +27727,16 @@ impl<'a> SystemUpdateTrustRootViewCall<'a> {
                     rt::encode_path_segment(trust_root_id)
                 ),
             );
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<UpdatesTrustRoot>,
+        rt::Error<SystemUpdateTrustRootViewError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -26681,13 +27773,8 @@ impl<'a> SystemUpdateTrustRootDeleteCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<SystemUpdateTrustRootDeleteError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SystemUpdateTrustRootDeleteCall { client, call_options, trust_root_id } = self;
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -26701,7 +27788,16 @@ impl<'a> SystemUpdateTrustRootDeleteCall<'a> {
                     rt::encode_path_segment(trust_root_id)
                 ),
             );
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<SystemUpdateTrustRootDeleteError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -26770,13 +27866,8 @@ impl<'a> SiloUserListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<UserResultsPage>,
-        rt::Error<SiloUserListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SiloUserListCall {
             client,
             call_options,
@@ -26821,7 +27912,16 @@ impl<'a> SiloUserListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<UserResultsPage>,
+        rt::Error<SiloUserListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -26859,10 +27959,8 @@ impl<'a> SiloUserViewCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<User>, rt::Error<SiloUserViewError>> {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SiloUserViewCall { client, call_options, user_id, silo } = self;
         let request = rt::Request::new(rt::Method::GET, "/v1/system/users/{user_id}")
             .operation("oxide", "silo_user_view");
@@ -26876,7 +27974,13 @@ impl<'a> SiloUserViewCall<'a> {
                     explode: true,
                 },
             );
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<rt::ResponseValue<User>, rt::Error<SiloUserViewError>> {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -26937,13 +28041,8 @@ impl<'a> UserBuiltinListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<UserBuiltinResultsPage>,
-        rt::Error<UserBuiltinListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let UserBuiltinListCall { client, call_options, limit, page_token, sort_by } = self;
         let request = rt::Request::new(rt::Method::GET, "/v1/system/users-builtin")
             .operation("oxide", "user_builtin_list");
@@ -26968,7 +28067,16 @@ impl<'a> UserBuiltinListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<UserBuiltinResultsPage>,
+        rt::Error<UserBuiltinListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -27005,13 +28113,8 @@ impl<'a> UserBuiltinViewCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<UserBuiltin>,
-        rt::Error<UserBuiltinViewError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let UserBuiltinViewCall { client, call_options, user } = self;
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -27020,7 +28123,16 @@ impl<'a> UserBuiltinViewCall<'a> {
             .operation("oxide", "user_builtin_view");
         let request = request
             .path(format!("/v1/system/users-builtin/{}", rt::path_param(user)));
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<UserBuiltin>,
+        rt::Error<UserBuiltinViewError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -27084,13 +28196,8 @@ impl<'a> SiloUtilizationListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SiloUtilizationResultsPage>,
-        rt::Error<SiloUtilizationListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SiloUtilizationListCall {
             client,
             call_options,
@@ -27121,7 +28228,16 @@ impl<'a> SiloUtilizationListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<SiloUtilizationResultsPage>,
+        rt::Error<SiloUtilizationListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -27158,13 +28274,8 @@ impl<'a> SiloUtilizationViewCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SiloUtilization>,
-        rt::Error<SiloUtilizationViewError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SiloUtilizationViewCall { client, call_options, silo } = self;
         let request = rt::Request::new(
                 rt::Method::GET,
@@ -27173,7 +28284,16 @@ impl<'a> SiloUtilizationViewCall<'a> {
             .operation("oxide", "silo_utilization_view");
         let request = request
             .path(format!("/v1/system/utilization/silos/{}", rt::path_param(silo)));
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<SiloUtilization>,
+        rt::Error<SiloUtilizationViewError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -27211,13 +28331,8 @@ impl<'a> TimeseriesQueryCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<OxqlQueryResult>,
-        rt::Error<TimeseriesQueryError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let TimeseriesQueryCall { client, call_options, project, body } = self;
         let request = rt::Request::new(rt::Method::POST, "/v1/timeseries/query")
             .operation("oxide", "timeseries_query");
@@ -27230,7 +28345,16 @@ impl<'a> TimeseriesQueryCall<'a> {
                 },
             );
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<OxqlQueryResult>,
+        rt::Error<TimeseriesQueryError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -27300,13 +28424,8 @@ impl<'a> UserListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<UserResultsPage>,
-        rt::Error<UserListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let UserListCall { client, call_options, group, limit, page_token, sort_by } = self;
         let request = rt::Request::new(rt::Method::GET, "/v1/users")
             .operation("oxide", "user_list");
@@ -27335,7 +28454,16 @@ impl<'a> UserListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<UserResultsPage>,
+        rt::Error<UserListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -27372,16 +28500,20 @@ impl<'a> UserViewCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<User>, rt::Error<UserViewError>> {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let UserViewCall { client, call_options, user_id } = self;
         let request = rt::Request::new(rt::Method::GET, "/v1/users/{user_id}")
             .operation("oxide", "user_view");
         let request = request
             .path(format!("/v1/users/{}", rt::encode_path_segment(user_id)));
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<rt::ResponseValue<User>, rt::Error<UserViewError>> {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -27443,13 +28575,8 @@ impl<'a> UserTokenListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<DeviceAccessTokenResultsPage>,
-        rt::Error<UserTokenListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let UserTokenListCall {
             client,
             call_options,
@@ -27488,7 +28615,16 @@ impl<'a> UserTokenListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<DeviceAccessTokenResultsPage>,
+        rt::Error<UserTokenListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -27525,16 +28661,20 @@ impl<'a> UserLogoutCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<UserLogoutError>> {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let UserLogoutCall { client, call_options, user_id } = self;
         let request = rt::Request::new(rt::Method::POST, "/v1/users/{user_id}/logout")
             .operation("oxide", "user_logout");
         let request = request
             .path(format!("/v1/users/{}/logout", rt::encode_path_segment(user_id)));
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<UserLogoutError>> {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -27596,13 +28736,8 @@ impl<'a> UserSessionListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<ConsoleSessionResultsPage>,
-        rt::Error<UserSessionListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let UserSessionListCall {
             client,
             call_options,
@@ -27636,7 +28771,16 @@ impl<'a> UserSessionListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<ConsoleSessionResultsPage>,
+        rt::Error<UserSessionListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -27672,6 +28816,13 @@ impl<'a> UtilizationViewCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let UtilizationViewCall { client, call_options } = self;
+        let request = rt::Request::new(rt::Method::GET, "/v1/utilization")
+            .operation("oxide", "utilization_view");
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -27679,10 +28830,7 @@ impl<'a> UtilizationViewCall<'a> {
         rt::ResponseValue<Utilization>,
         rt::Error<UtilizationViewError>,
     > {
-        let UtilizationViewCall { client, call_options } = self;
-        let request = rt::Request::new(rt::Method::GET, "/v1/utilization")
-            .operation("oxide", "utilization_view");
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -27727,13 +28875,8 @@ impl<'a> VpcFirewallRulesViewCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<VpcFirewallRules>,
-        rt::Error<VpcFirewallRulesViewError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let VpcFirewallRulesViewCall { client, call_options, vpc, project } = self;
         let request = rt::Request::new(rt::Method::GET, "/v1/vpc-firewall-rules")
             .operation("oxide", "vpc_firewall_rules_view");
@@ -27758,7 +28901,16 @@ impl<'a> VpcFirewallRulesViewCall<'a> {
                     explode: true,
                 },
             );
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<VpcFirewallRules>,
+        rt::Error<VpcFirewallRulesViewError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -27804,13 +28956,8 @@ impl<'a> VpcFirewallRulesUpdateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<VpcFirewallRules>,
-        rt::Error<VpcFirewallRulesUpdateError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let VpcFirewallRulesUpdateCall { client, call_options, vpc, body, project } = self;
         let request = rt::Request::new(rt::Method::PUT, "/v1/vpc-firewall-rules")
             .operation("oxide", "vpc_firewall_rules_update");
@@ -27836,7 +28983,16 @@ impl<'a> VpcFirewallRulesUpdateCall<'a> {
                 },
             );
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<VpcFirewallRules>,
+        rt::Error<VpcFirewallRulesUpdateError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -27924,13 +29080,8 @@ impl<'a> VpcRouterRouteListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<RouterRouteResultsPage>,
-        rt::Error<VpcRouterRouteListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let VpcRouterRouteListCall {
             client,
             call_options,
@@ -28003,7 +29154,16 @@ impl<'a> VpcRouterRouteListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<RouterRouteResultsPage>,
+        rt::Error<VpcRouterRouteListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -28057,13 +29217,8 @@ impl<'a> VpcRouterRouteCreateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<RouterRoute>,
-        rt::Error<VpcRouterRouteCreateError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let VpcRouterRouteCreateCall {
             client,
             call_options,
@@ -28109,7 +29264,16 @@ impl<'a> VpcRouterRouteCreateCall<'a> {
             ::std::option::Option::None => request,
         };
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<RouterRoute>,
+        rt::Error<VpcRouterRouteCreateError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -28170,13 +29334,8 @@ impl<'a> VpcRouterRouteViewCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<RouterRoute>,
-        rt::Error<VpcRouterRouteViewError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let VpcRouterRouteViewCall {
             client,
             call_options,
@@ -28228,7 +29387,16 @@ impl<'a> VpcRouterRouteViewCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<RouterRoute>,
+        rt::Error<VpcRouterRouteViewError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -28290,13 +29458,8 @@ impl<'a> VpcRouterRouteUpdateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<RouterRoute>,
-        rt::Error<VpcRouterRouteUpdateError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let VpcRouterRouteUpdateCall {
             client,
             call_options,
@@ -28350,7 +29513,16 @@ impl<'a> VpcRouterRouteUpdateCall<'a> {
             ::std::option::Option::None => request,
         };
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<RouterRoute>,
+        rt::Error<VpcRouterRouteUpdateError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -28411,13 +29583,8 @@ impl<'a> VpcRouterRouteDeleteCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<VpcRouterRouteDeleteError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let VpcRouterRouteDeleteCall {
             client,
             call_options,
@@ -28472,7 +29639,16 @@ impl<'a> VpcRouterRouteDeleteCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<VpcRouterRouteDeleteError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -28552,13 +29728,8 @@ impl<'a> VpcRouterListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<VpcRouterResultsPage>,
-        rt::Error<VpcRouterListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let VpcRouterListCall {
             client,
             call_options,
@@ -28617,7 +29788,16 @@ impl<'a> VpcRouterListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<VpcRouterResultsPage>,
+        rt::Error<VpcRouterListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -28663,13 +29843,8 @@ impl<'a> VpcRouterCreateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<VpcRouter>,
-        rt::Error<VpcRouterCreateError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let VpcRouterCreateCall { client, call_options, vpc, body, project } = self;
         let request = rt::Request::new(rt::Method::POST, "/v1/vpc-routers")
             .operation("oxide", "vpc_router_create");
@@ -28695,7 +29870,16 @@ impl<'a> VpcRouterCreateCall<'a> {
                 },
             );
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<VpcRouter>,
+        rt::Error<VpcRouterCreateError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -28748,13 +29932,8 @@ impl<'a> VpcRouterViewCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<VpcRouter>,
-        rt::Error<VpcRouterViewError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let VpcRouterViewCall { client, call_options, router, project, vpc } = self;
         let request = rt::Request::new(rt::Method::GET, "/v1/vpc-routers/{router}")
             .operation("oxide", "vpc_router_view");
@@ -28786,7 +29965,16 @@ impl<'a> VpcRouterViewCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<VpcRouter>,
+        rt::Error<VpcRouterViewError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -28840,13 +30028,8 @@ impl<'a> VpcRouterUpdateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<VpcRouter>,
-        rt::Error<VpcRouterUpdateError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let VpcRouterUpdateCall { client, call_options, router, body, project, vpc } = self;
         let request = rt::Request::new(rt::Method::PUT, "/v1/vpc-routers/{router}")
             .operation("oxide", "vpc_router_update");
@@ -28879,7 +30062,16 @@ impl<'a> VpcRouterUpdateCall<'a> {
             ::std::option::Option::None => request,
         };
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<VpcRouter>,
+        rt::Error<VpcRouterUpdateError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -28932,10 +30124,8 @@ impl<'a> VpcRouterDeleteCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<VpcRouterDeleteError>> {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let VpcRouterDeleteCall { client, call_options, router, project, vpc } = self;
         let request = rt::Request::new(rt::Method::DELETE, "/v1/vpc-routers/{router}")
             .operation("oxide", "vpc_router_delete");
@@ -28967,7 +30157,13 @@ impl<'a> VpcRouterDeleteCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<VpcRouterDeleteError>> {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -29047,13 +30243,8 @@ impl<'a> VpcSubnetListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<VpcSubnetResultsPage>,
-        rt::Error<VpcSubnetListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let VpcSubnetListCall {
             client,
             call_options,
@@ -29112,7 +30303,16 @@ impl<'a> VpcSubnetListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<VpcSubnetResultsPage>,
+        rt::Error<VpcSubnetListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -29158,13 +30358,8 @@ impl<'a> VpcSubnetCreateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<VpcSubnet>,
-        rt::Error<VpcSubnetCreateError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let VpcSubnetCreateCall { client, call_options, vpc, body, project } = self;
         let request = rt::Request::new(rt::Method::POST, "/v1/vpc-subnets")
             .operation("oxide", "vpc_subnet_create");
@@ -29190,7 +30385,16 @@ impl<'a> VpcSubnetCreateCall<'a> {
                 },
             );
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<VpcSubnet>,
+        rt::Error<VpcSubnetCreateError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -29243,13 +30447,8 @@ impl<'a> VpcSubnetViewCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<VpcSubnet>,
-        rt::Error<VpcSubnetViewError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let VpcSubnetViewCall { client, call_options, subnet, project, vpc } = self;
         let request = rt::Request::new(rt::Method::GET, "/v1/vpc-subnets/{subnet}")
             .operation("oxide", "vpc_subnet_view");
@@ -29281,7 +30480,16 @@ impl<'a> VpcSubnetViewCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<VpcSubnet>,
+        rt::Error<VpcSubnetViewError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -29335,13 +30543,8 @@ impl<'a> VpcSubnetUpdateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<VpcSubnet>,
-        rt::Error<VpcSubnetUpdateError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let VpcSubnetUpdateCall { client, call_options, subnet, body, project, vpc } = self;
         let request = rt::Request::new(rt::Method::PUT, "/v1/vpc-subnets/{subnet}")
             .operation("oxide", "vpc_subnet_update");
@@ -29374,7 +30577,16 @@ impl<'a> VpcSubnetUpdateCall<'a> {
             ::std::option::Option::None => request,
         };
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<VpcSubnet>,
+        rt::Error<VpcSubnetUpdateError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -29427,10 +30639,8 @@ impl<'a> VpcSubnetDeleteCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<VpcSubnetDeleteError>> {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let VpcSubnetDeleteCall { client, call_options, subnet, project, vpc } = self;
         let request = rt::Request::new(rt::Method::DELETE, "/v1/vpc-subnets/{subnet}")
             .operation("oxide", "vpc_subnet_delete");
@@ -29462,7 +30672,13 @@ impl<'a> VpcSubnetDeleteCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<VpcSubnetDeleteError>> {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -29543,13 +30759,8 @@ impl<'a> VpcSubnetListNetworkInterfacesCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<InstanceNetworkInterfaceResultsPage>,
-        rt::Error<VpcSubnetListNetworkInterfacesError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let VpcSubnetListNetworkInterfacesCall {
             client,
             call_options,
@@ -29616,7 +30827,16 @@ impl<'a> VpcSubnetListNetworkInterfacesCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<InstanceNetworkInterfaceResultsPage>,
+        rt::Error<VpcSubnetListNetworkInterfacesError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -29692,13 +30912,8 @@ impl<'a> VpcListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<VpcResultsPage>,
-        rt::Error<VpcListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let VpcListCall { client, call_options, limit, page_token, project, sort_by } = self;
         let request = rt::Request::new(rt::Method::GET, "/v1/vpcs")
             .operation("oxide", "vpc_list");
@@ -29736,7 +30951,16 @@ impl<'a> VpcListCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<VpcResultsPage>,
+        rt::Error<VpcListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -29774,10 +30998,8 @@ impl<'a> VpcCreateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<Vpc>, rt::Error<VpcCreateError>> {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let VpcCreateCall { client, call_options, project, body } = self;
         let request = rt::Request::new(rt::Method::POST, "/v1/vpcs")
             .operation("oxide", "vpc_create");
@@ -29790,7 +31012,13 @@ impl<'a> VpcCreateCall<'a> {
                 },
             );
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<rt::ResponseValue<Vpc>, rt::Error<VpcCreateError>> {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -29835,10 +31063,8 @@ impl<'a> VpcViewCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<Vpc>, rt::Error<VpcViewError>> {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let VpcViewCall { client, call_options, vpc, project } = self;
         let request = rt::Request::new(rt::Method::GET, "/v1/vpcs/{vpc}")
             .operation("oxide", "vpc_view");
@@ -29856,7 +31082,13 @@ impl<'a> VpcViewCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<rt::ResponseValue<Vpc>, rt::Error<VpcViewError>> {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -29899,10 +31131,8 @@ impl<'a> VpcUpdateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<Vpc>, rt::Error<VpcUpdateError>> {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let VpcUpdateCall { client, call_options, vpc, body, project } = self;
         let request = rt::Request::new(rt::Method::PUT, "/v1/vpcs/{vpc}")
             .operation("oxide", "vpc_update");
@@ -29921,7 +31151,13 @@ impl<'a> VpcUpdateCall<'a> {
             ::std::option::Option::None => request,
         };
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<rt::ResponseValue<Vpc>, rt::Error<VpcUpdateError>> {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -29966,10 +31202,8 @@ impl<'a> VpcDeleteCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<VpcDeleteError>> {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let VpcDeleteCall { client, call_options, vpc, project } = self;
         let request = rt::Request::new(rt::Method::DELETE, "/v1/vpcs/{vpc}")
             .operation("oxide", "vpc_delete");
@@ -29987,7 +31221,13 @@ impl<'a> VpcDeleteCall<'a> {
             }
             ::std::option::Option::None => request,
         };
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<VpcDeleteError>> {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -30024,6 +31264,14 @@ impl<'a> WebhookReceiverCreateCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let WebhookReceiverCreateCall { client, call_options, body } = self;
+        let request = rt::Request::new(rt::Method::POST, "/v1/webhook-receivers")
+            .operation("oxide", "webhook_receiver_create");
+        let request = request.json(body);
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -30031,11 +31279,7 @@ impl<'a> WebhookReceiverCreateCall<'a> {
         rt::ResponseValue<WebhookReceiver>,
         rt::Error<WebhookReceiverCreateError>,
     > {
-        let WebhookReceiverCreateCall { client, call_options, body } = self;
-        let request = rt::Request::new(rt::Method::POST, "/v1/webhook-receivers")
-            .operation("oxide", "webhook_receiver_create");
-        let request = request.json(body);
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -30073,13 +31317,8 @@ impl<'a> WebhookReceiverUpdateCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<WebhookReceiverUpdateError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let WebhookReceiverUpdateCall { client, call_options, receiver, body } = self;
         let request = rt::Request::new(
                 rt::Method::PUT,
@@ -30089,7 +31328,16 @@ impl<'a> WebhookReceiverUpdateCall<'a> {
         let request = request
             .path(format!("/v1/webhook-receivers/{}", rt::path_param(receiver)));
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<WebhookReceiverUpdateError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),
@@ -30126,13 +31374,8 @@ impl<'a> WebhookSecretsListCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<WebhookSecrets>,
-        rt::Error<WebhookSecretsListError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let WebhookSecretsListCall { client, call_options, receiver } = self;
         let request = rt::Request::new(rt::Method::GET, "/v1/webhook-secrets")
             .operation("oxide", "webhook_secrets_list");
@@ -30144,7 +31387,16 @@ impl<'a> WebhookSecretsListCall<'a> {
                     explode: true,
                 },
             );
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<WebhookSecrets>,
+        rt::Error<WebhookSecretsListError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -30182,13 +31434,8 @@ impl<'a> WebhookSecretsAddCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<WebhookSecret>,
-        rt::Error<WebhookSecretsAddError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let WebhookSecretsAddCall { client, call_options, receiver, body } = self;
         let request = rt::Request::new(rt::Method::POST, "/v1/webhook-secrets")
             .operation("oxide", "webhook_secrets_add");
@@ -30201,7 +31448,16 @@ impl<'a> WebhookSecretsAddCall<'a> {
                 },
             );
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<WebhookSecret>,
+        rt::Error<WebhookSecretsAddError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             201 => response.success(),
@@ -30238,13 +31494,8 @@ impl<'a> WebhookSecretsDeleteCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<WebhookSecretsDeleteError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let WebhookSecretsDeleteCall { client, call_options, secret_id } = self;
         let request = rt::Request::new(
                 rt::Method::DELETE,
@@ -30253,7 +31504,16 @@ impl<'a> WebhookSecretsDeleteCall<'a> {
             .operation("oxide", "webhook_secrets_delete");
         let request = request
             .path(format!("/v1/webhook-secrets/{}", rt::encode_path_segment(secret_id)));
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<()>,
+        rt::Error<WebhookSecretsDeleteError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             204 => response.empty_success(()),

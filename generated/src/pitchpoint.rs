@@ -89,13 +89,8 @@ impl<'a> RefreshIdTokenCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<RefreshIdTokenResponse>,
-        rt::Error<RefreshIdTokenError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let RefreshIdTokenCall { client, call_options, body } = self;
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -103,7 +98,16 @@ impl<'a> RefreshIdTokenCall<'a> {
             )
             .operation("pitchpoint", "refresh_id_token");
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<RefreshIdTokenResponse>,
+        rt::Error<RefreshIdTokenError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),
@@ -140,13 +144,8 @@ impl<'a> SignInWithPasswordCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SignInWithPasswordResponse>,
-        rt::Error<SignInWithPasswordError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let SignInWithPasswordCall { client, call_options, body } = self;
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -154,7 +153,16 @@ impl<'a> SignInWithPasswordCall<'a> {
             )
             .operation("pitchpoint", "sign_in_with_password");
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<SignInWithPasswordResponse>,
+        rt::Error<SignInWithPasswordError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.success(),

@@ -93,6 +93,14 @@ impl<'a> AuthenticateCall<'a> {
         self.call_options = options;
         self
     }
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
+        let AuthenticateCall { client, call_options, body } = self;
+        let request = rt::Request::new(rt::Method::POST, "/auth-api/v2/authenticate")
+            .operation("smartling", "authenticate");
+        let request = request.json(body);
+        (client, request.options(call_options))
+    }
     /// Sends the request and decodes the answer.
     pub async fn send(
         self,
@@ -100,11 +108,7 @@ impl<'a> AuthenticateCall<'a> {
         rt::ResponseValue<AuthenticationData>,
         rt::Error<AuthenticateError>,
     > {
-        let AuthenticateCall { client, call_options, body } = self;
-        let request = rt::Request::new(rt::Method::POST, "/auth-api/v2/authenticate")
-            .operation("smartling", "authenticate");
-        let request = request.json(body);
-        let request = request.options(call_options);
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.enveloped(&ENVELOPE),
@@ -139,13 +143,8 @@ impl<'a> RefreshAuthenticationCall<'a> {
         self.call_options = options;
         self
     }
-    /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AuthenticationData>,
-        rt::Error<RefreshAuthenticationError>,
-    > {
+    /// The request this call sends, and the client that sends it.
+    fn request(self) -> (&'a Client, rt::Request) {
         let RefreshAuthenticationCall { client, call_options, body } = self;
         let request = rt::Request::new(
                 rt::Method::POST,
@@ -153,7 +152,16 @@ impl<'a> RefreshAuthenticationCall<'a> {
             )
             .operation("smartling", "refresh_authentication");
         let request = request.json(body);
-        let request = request.options(call_options);
+        (client, request.options(call_options))
+    }
+    /// Sends the request and decodes the answer.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<
+        rt::ResponseValue<AuthenticationData>,
+        rt::Error<RefreshAuthenticationError>,
+    > {
+        let (client, request) = self.request();
         let response = client.http.send(request).await?;
         match response.status().as_u16() {
             200 => response.enveloped(&ENVELOPE),

@@ -166,6 +166,44 @@ impl HttpClient {
         result
     }
 
+    /// Sends `request` once (retrying only a connection that was never established) and, for
+    /// a 2xx answer, hands back its body as it arrives: for downloads larger than
+    /// [`Config::max_response_bytes`]. Any other answer is read whole, for the operation to
+    /// decode as an error. The total timeout covers the whole download.
+    pub async fn send_streaming<E>(&self, request: Request) -> Result<Streamed, Error<E>> {
+        if let Some(why) = &request.problem {
+            return Err(Error::InvalidRequest(why.clone()));
+        }
+        let url = self.url(&request)?;
+        let body = match &request.body {
+            Some(Ok(body)) => Some(body.clone()),
+            Some(Err(why)) => return Err(Error::InvalidRequest(why.clone())),
+            None => None,
+        };
+        let policy = &self.config.retry;
+        let mut attempt = 1;
+        let response = loop {
+            match self.prepare(&request, url.clone(), body.clone()).send().await {
+                Err(e) if e.is_connect() && attempt < policy.max_attempts => {
+                    tokio::time::sleep(policy.backoff(attempt)).await;
+                    attempt += 1;
+                }
+                Err(e) if e.is_timeout() => return Err(Error::Timeout(e)),
+                Err(e) => return Err(Error::Transport(e)),
+                Ok(response) => break response,
+            }
+        };
+        if response.status().is_success() {
+            return Ok(Streamed::Body(ByteStream { response }));
+        }
+        match self.read_whole(response).await {
+            Ok(Answer::Whole(whole)) => Ok(Streamed::Whole(whole)),
+            Ok(Answer::TooLarge { status, headers }) => Err(Error::ResponseTooLarge { status, headers, limit: self.config.max_response_bytes }),
+            Err(e) if e.is_timeout() => Err(Error::Timeout(e)),
+            Err(e) => Err(Error::Transport(e)),
+        }
+    }
+
     fn url<E>(&self, request: &Request) -> Result<reqwest::Url, Error<E>> {
         let text = format!("{}{}", self.base_url, request.path);
         let mut url = reqwest::Url::parse(&text).map_err(|e| Error::InvalidRequest(format!("`{text}` is not a valid URL: {e}")))?;
@@ -225,6 +263,12 @@ impl HttpClient {
     }
 
     async fn send_once(&self, request: &Request, url: reqwest::Url, body: Option<Body>) -> Result<Answer, reqwest::Error> {
+        let response = self.prepare(request, url, body).send().await?;
+        self.read_whole(response).await
+    }
+
+    /// The `reqwest` request of `request`: its headers, cookies, body and timeout.
+    fn prepare(&self, request: &Request, url: reqwest::Url, body: Option<Body>) -> reqwest::RequestBuilder {
         let mut builder = self.http.request(request.method.clone(), url).timeout(request.timeout.unwrap_or(self.config.timeout));
         // One `Cookie` header (RFC 6265 §5.4): cookies set as headers join the cookie parameters.
         let mut set_cookies: Option<String> = None;
@@ -249,7 +293,11 @@ impl HttpClient {
         if let Some(body) = body {
             builder = builder.header(CONTENT_TYPE, body.content_type).body(body.bytes);
         }
-        let mut response = builder.send().await?;
+        builder
+    }
+
+    /// Reads an answer up to the size cap.
+    async fn read_whole(&self, mut response: reqwest::Response) -> Result<Answer, reqwest::Error> {
         let status = response.status();
         let headers = response.headers().clone();
         // Read up to the cap, chunk by chunk: a declared length over it fails before reading.
@@ -265,6 +313,39 @@ impl HttpClient {
             body.extend_from_slice(&chunk);
         }
         Ok(Answer::Whole(RawResponse { status, headers, body: Bytes::from(body) }))
+    }
+}
+
+/// What [`HttpClient::send_streaming`] received: a success body to read as it arrives, or
+/// another answer, whole.
+pub enum Streamed {
+    Body(ByteStream),
+    Whole(RawResponse),
+}
+
+/// A success answer whose body is read chunk by chunk, as it arrives.
+#[derive(Debug)]
+pub struct ByteStream {
+    response: reqwest::Response,
+}
+
+impl ByteStream {
+    pub fn status(&self) -> StatusCode {
+        self.response.status()
+    }
+
+    pub fn headers(&self) -> &HeaderMap {
+        self.response.headers()
+    }
+
+    /// The length the server announced, if it did.
+    pub fn content_length(&self) -> Option<u64> {
+        self.response.content_length()
+    }
+
+    /// The next chunk of the body, or `None` at its end.
+    pub async fn chunk(&mut self) -> Result<Option<Bytes>, Error<()>> {
+        self.response.chunk().await.map_err(|e| if e.is_timeout() { Error::Timeout(e) } else { Error::Transport(e) })
     }
 }
 

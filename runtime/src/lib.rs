@@ -30,7 +30,7 @@ pub use client::ApiClient;
 pub use error::Error;
 pub use reqwest::Method;
 pub use bytes::Bytes;
-pub use http::{encode_path_segment, may_match_another, Config, Envelope, HttpClient, RawResponse, Request, ResponseValue, RetryPolicy};
+pub use http::{encode_path_segment, may_match_another, ByteStream, Config, Envelope, HttpClient, RawResponse, Request, ResponseValue, RetryPolicy, Streamed};
 pub use multipart::{FilePart, Multipart};
 pub use open_enum::UnknownValue;
 pub use params::{path_param, query_pairs, try_path_param, ParamError, QueryStyle};

@@ -269,6 +269,22 @@ fn operation_method(api: &Api, operation: &Operation) -> (TokenStream, TokenStre
     let field_types = fields.iter().map(|(_, ty)| ty);
     let field_decls = arg_names.iter().copied().zip(args.iter().map(|(_, ty)| ty)).map(|(name, ty)| quote! { #name: #ty, });
     let output = quote! { ::std::result::Result<rt::ResponseValue<#success>, rt::Error<#error>> };
+    // A binary answer can also be read as it arrives, past the buffered size cap.
+    let streams = operation.success_responses().any(|r| matches!(r.decoding, Some(Decoding::Body(TypeRef::Binary))));
+    let streaming = streams.then(|| {
+        let decode_error = error_decoding(operation);
+        quote! {
+            /// Sends the request and hands back the success answer's body as it arrives (a large
+            /// download is not held in memory); an error answer decodes as with `send`.
+            pub async fn send_streaming(self) -> ::std::result::Result<rt::ByteStream, rt::Error<#error>> {
+                let (client, request) = self.request();
+                match client.http.send_streaming(request).await? {
+                    rt::Streamed::Body(stream) => ::std::result::Result::Ok(stream),
+                    rt::Streamed::Whole(response) => #decode_error,
+                }
+            }
+        }
+    });
     let settings = if optional.is_empty() { "per-call options" } else { "its optional parameters and per-call options" };
     let call_doc = docs(&format!(
         "A call of [`{}::{method_name}`]: set {settings} (headers, a timeout, an idempotency key), then `.await` it \
@@ -305,17 +321,24 @@ fn operation_method(api: &Api, operation: &Operation) -> (TokenStream, TokenStre
                 self
             }
 
-            /// Sends the request and decodes the answer.
-            pub async fn send(self) -> #output {
+            /// The request this call sends, and the client that sends it.
+            fn request(self) -> (&'a #client, rt::Request) {
                 let #call { client, call_options, #(#arg_names,)* #(#optional_names,)* } = self;
                 let request = rt::Request::new(rt::Method::#method, #template).operation(#api_name, #method_name);
                 #(#request_steps)*
-                let request = request.options(call_options);
+                (client, request.options(call_options))
+            }
+
+            /// Sends the request and decodes the answer.
+            pub async fn send(self) -> #output {
+                let (client, request) = self.request();
                 let response = client.http.send(request).await?;
                 match response.status().as_u16() {
                     #(#arms)*
                 }
             }
+
+            #streaming
         }
 
         impl<'a> ::std::future::IntoFuture for #call<'a> {
@@ -578,6 +601,44 @@ fn status_arms(operation: &Operation) -> Vec<TokenStream> {
         arms.push(quote! { _ => Err(response.unexpected()), });
     }
     arms
+}
+
+/// Decodes a non-2xx `response`: by its documented error status, else as unexpected.
+fn error_decoding(operation: &Operation) -> TokenStream {
+    let mut statuses: Vec<Status> = Vec::new();
+    for response in operation.error_responses() {
+        if !statuses.contains(&response.status) {
+            statuses.push(response.status);
+        }
+    }
+    statuses.sort_by_key(|status| match status {
+        Status::Code(_) => 0,
+        Status::Range(_) => 1,
+        Status::Default => 2,
+    });
+    let arms: Vec<TokenStream> = statuses
+        .iter()
+        .filter(|status| **status != Status::Default)
+        .filter_map(|status| {
+            let pattern = status_pattern(*status);
+            let response = operation.error_responses().find(|r| r.status == *status)?;
+            let decode = decode_expression(operation, response, quote! { response });
+            Some(quote! { #pattern => #decode, })
+        })
+        .collect();
+    let fallback = match operation.error_responses().find(|r| r.status == Status::Default) {
+        Some(default) => decode_expression(operation, default, quote! { response }),
+        None => quote! { Err(response.unexpected()) },
+    };
+    if arms.is_empty() {
+        return fallback;
+    }
+    quote! {
+        match response.status().as_u16() {
+            #(#arms)*
+            _ => #fallback,
+        }
+    }
 }
 
 fn operation_enums(operation: &Operation) -> TokenStream {
