@@ -72,6 +72,15 @@ impl Client {
         }
     }
 }
+/// How every answer of this API is wrapped.
+///
+/// Source: `specs/cloudreve/api.yaml:5`.
+pub const ENVELOPE: rt::Envelope = rt::Envelope {
+    status: &["code"],
+    success: "0",
+    payload: &["data"],
+    message: ::std::option::Option::Some(&["msg"]),
+};
 /// A call of [`Client::password_sign_in`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct PasswordSignInCall<'a> {
@@ -131,6 +140,17 @@ impl<'a> ::std::future::IntoFuture for PasswordSignInCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::password_sign_in`]: the document lists none, so every error answer is `Error::UnexpectedResponse`, with its status and raw body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PasswordSignInError {}
+/// The documented success answers of [`Client::password_sign_in`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum PasswordSignInSuccess {
+    /// HTTP 200
+    Ok(LoginResponse),
+    /// HTTP 200: If 2FA is required, the 2FA session ID will be returned. You can use this ID to [Finish Login with 2FA](https://cloudrevev4.apifox.cn/finish-sign-in-with-2fa-289502780e0.md).
+    TwoFaRequired(PasswordSignInTwoFaRequired),
+}
 /// A call of [`Client::refresh_token`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct RefreshTokenCall<'a> {
@@ -177,26 +197,6 @@ impl<'a> ::std::future::IntoFuture for RefreshTokenCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
-}
-/// How every answer of this API is wrapped.
-///
-/// Source: `specs/cloudreve/api.yaml:5`.
-pub const ENVELOPE: rt::Envelope = rt::Envelope {
-    status: &["code"],
-    success: "0",
-    payload: &["data"],
-    message: ::std::option::Option::Some(&["msg"]),
-};
-/// The documented error answers of [`Client::password_sign_in`]: the document lists none, so every error answer is `Error::UnexpectedResponse`, with its status and raw body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PasswordSignInError {}
-/// The documented success answers of [`Client::password_sign_in`].
-#[derive(Debug, Clone, PartialEq)]
-pub enum PasswordSignInSuccess {
-    /// HTTP 200
-    Ok(LoginResponse),
-    /// HTTP 200: If 2FA is required, the 2FA session ID will be returned. You can use this ID to [Finish Login with 2FA](https://cloudrevev4.apifox.cn/finish-sign-in-with-2fa-289502780e0.md).
-    TwoFaRequired(PasswordSignInTwoFaRequired),
 }
 /// The documented error answers of [`Client::refresh_token`]: the document lists none, so every error answer is `Error::UnexpectedResponse`, with its status and raw body.
 #[derive(Debug, Clone, PartialEq)]

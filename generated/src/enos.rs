@@ -84,6 +84,15 @@ impl Client {
         }
     }
 }
+/// How every answer of this API is wrapped.
+///
+/// Source: `specs/enos/refresh-access-token.md:102`.
+pub const ENVELOPE: rt::Envelope = rt::Envelope {
+    status: &["status"],
+    success: "0",
+    payload: &["data"],
+    message: ::std::option::Option::Some(&["msg"]),
+};
 /// A call of [`Client::get_access_token`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct GetAccessTokenCall<'a> {
@@ -137,6 +146,9 @@ impl<'a> ::std::future::IntoFuture for GetAccessTokenCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::get_access_token`]: the document lists none, so every error answer is `Error::UnexpectedResponse`, with its status and raw body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetAccessTokenError {}
 /// A call of [`Client::refresh_access_token`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct RefreshAccessTokenCall<'a> {
@@ -190,18 +202,6 @@ impl<'a> ::std::future::IntoFuture for RefreshAccessTokenCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
-/// How every answer of this API is wrapped.
-///
-/// Source: `specs/enos/refresh-access-token.md:102`.
-pub const ENVELOPE: rt::Envelope = rt::Envelope {
-    status: &["status"],
-    success: "0",
-    payload: &["data"],
-    message: ::std::option::Option::Some(&["msg"]),
-};
-/// The documented error answers of [`Client::get_access_token`]: the document lists none, so every error answer is `Error::UnexpectedResponse`, with its status and raw body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum GetAccessTokenError {}
 /// The documented error answers of [`Client::refresh_access_token`]: the document lists none, so every error answer is `Error::UnexpectedResponse`, with its status and raw body.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RefreshAccessTokenError {}

@@ -5886,6 +5886,12 @@ impl<'a> ::std::future::IntoFuture for DeviceAuthRequestCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::device_auth_request`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeviceAuthRequestError {
+    /// HTTP default
+    Default,
+}
 /// A call of [`Client::device_auth_confirm`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct DeviceAuthConfirmCall<'a> {
@@ -5938,6 +5944,14 @@ impl<'a> ::std::future::IntoFuture for DeviceAuthConfirmCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::device_auth_confirm`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeviceAuthConfirmError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::device_access_token`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct DeviceAccessTokenCall<'a> {
@@ -5987,6 +6001,12 @@ impl<'a> ::std::future::IntoFuture for DeviceAccessTokenCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::device_access_token`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeviceAccessTokenError {
+    /// HTTP default
+    Default,
 }
 /// A call of [`Client::probe_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -6115,6 +6135,14 @@ impl<'a> ::std::future::IntoFuture for ProbeListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::probe_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProbeListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::probe_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct ProbeCreateCall<'a> {
@@ -6172,6 +6200,14 @@ impl<'a> ::std::future::IntoFuture for ProbeCreateCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::probe_create`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProbeCreateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::probe_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -6235,6 +6271,14 @@ impl<'a> ::std::future::IntoFuture for ProbeViewCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::probe_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProbeViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::probe_delete`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct ProbeDeleteCall<'a> {
@@ -6296,6 +6340,14 @@ impl<'a> ::std::future::IntoFuture for ProbeDeleteCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::probe_delete`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProbeDeleteError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::support_bundle_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -6399,6 +6451,14 @@ impl<'a> ::std::future::IntoFuture for SupportBundleListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::support_bundle_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SupportBundleListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::support_bundle_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SupportBundleCreateCall<'a> {
@@ -6453,6 +6513,14 @@ impl<'a> ::std::future::IntoFuture for SupportBundleCreateCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::support_bundle_create`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SupportBundleCreateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::support_bundle_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -6514,6 +6582,14 @@ impl<'a> ::std::future::IntoFuture for SupportBundleViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::support_bundle_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SupportBundleViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::support_bundle_update`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -6578,6 +6654,14 @@ impl<'a> ::std::future::IntoFuture for SupportBundleUpdateCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::support_bundle_update`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SupportBundleUpdateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::support_bundle_delete`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SupportBundleDeleteCall<'a> {
@@ -6638,6 +6722,14 @@ impl<'a> ::std::future::IntoFuture for SupportBundleDeleteCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::support_bundle_delete`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SupportBundleDeleteError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::support_bundle_download`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -6715,6 +6807,12 @@ impl<'a> ::std::future::IntoFuture for SupportBundleDownloadCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::support_bundle_download`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SupportBundleDownloadError {
+    /// HTTP default
+    Default,
+}
 /// A call of [`Client::support_bundle_head`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SupportBundleHeadCall<'a> {
@@ -6790,6 +6888,12 @@ impl<'a> ::std::future::IntoFuture for SupportBundleHeadCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::support_bundle_head`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SupportBundleHeadError {
+    /// HTTP default
+    Default,
 }
 /// A call of [`Client::support_bundle_download_file`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -6876,6 +6980,12 @@ impl<'a> ::std::future::IntoFuture for SupportBundleDownloadFileCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::support_bundle_download_file`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SupportBundleDownloadFileError {
+    /// HTTP default
+    Default,
+}
 /// A call of [`Client::support_bundle_head_file`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SupportBundleHeadFileCall<'a> {
@@ -6953,6 +7063,12 @@ impl<'a> ::std::future::IntoFuture for SupportBundleHeadFileCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::support_bundle_head_file`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SupportBundleHeadFileError {
+    /// HTTP default
+    Default,
+}
 /// A call of [`Client::support_bundle_index`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SupportBundleIndexCall<'a> {
@@ -7029,6 +7145,12 @@ impl<'a> ::std::future::IntoFuture for SupportBundleIndexCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::support_bundle_index`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SupportBundleIndexError {
+    /// HTTP default
+    Default,
+}
 /// A call of [`Client::login_saml`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct LoginSamlCall<'a> {
@@ -7090,6 +7212,16 @@ impl<'a> ::std::future::IntoFuture for LoginSamlCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::login_saml`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoginSamlError {
+    /// HTTP 303: redirect (see other)
+    Status303,
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::affinity_group_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -7218,6 +7350,14 @@ impl<'a> ::std::future::IntoFuture for AffinityGroupListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::affinity_group_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AffinityGroupListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::affinity_group_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct AffinityGroupCreateCall<'a> {
@@ -7278,6 +7418,14 @@ impl<'a> ::std::future::IntoFuture for AffinityGroupCreateCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::affinity_group_create`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AffinityGroupCreateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::affinity_group_view`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -7355,6 +7503,14 @@ impl<'a> ::std::future::IntoFuture for AffinityGroupViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::affinity_group_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AffinityGroupViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::affinity_group_update`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -7441,6 +7597,14 @@ impl<'a> ::std::future::IntoFuture for AffinityGroupUpdateCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::affinity_group_update`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AffinityGroupUpdateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::affinity_group_delete`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct AffinityGroupDeleteCall<'a> {
@@ -7517,6 +7681,14 @@ impl<'a> ::std::future::IntoFuture for AffinityGroupDeleteCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::affinity_group_delete`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AffinityGroupDeleteError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::affinity_group_member_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -7654,6 +7826,14 @@ impl<'a> ::std::future::IntoFuture for AffinityGroupMemberListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::affinity_group_member_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AffinityGroupMemberListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::affinity_group_member_instance_view`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct AffinityGroupMemberInstanceViewCall<'a> {
@@ -7746,6 +7926,14 @@ impl<'a> ::std::future::IntoFuture for AffinityGroupMemberInstanceViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::affinity_group_member_instance_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AffinityGroupMemberInstanceViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::affinity_group_member_instance_add`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -7840,6 +8028,14 @@ impl<'a> ::std::future::IntoFuture for AffinityGroupMemberInstanceAddCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::affinity_group_member_instance_add`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AffinityGroupMemberInstanceAddError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::affinity_group_member_instance_delete`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct AffinityGroupMemberInstanceDeleteCall<'a> {
@@ -7932,6 +8128,14 @@ impl<'a> ::std::future::IntoFuture for AffinityGroupMemberInstanceDeleteCall<'a>
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::affinity_group_member_instance_delete`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AffinityGroupMemberInstanceDeleteError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::alert_class_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -8036,6 +8240,14 @@ impl<'a> ::std::future::IntoFuture for AlertClassListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::alert_class_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AlertClassListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::alert_receiver_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct AlertReceiverListCall<'a> {
@@ -8135,6 +8347,14 @@ impl<'a> ::std::future::IntoFuture for AlertReceiverListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::alert_receiver_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AlertReceiverListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::alert_receiver_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct AlertReceiverViewCall<'a> {
@@ -8187,6 +8407,14 @@ impl<'a> ::std::future::IntoFuture for AlertReceiverViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::alert_receiver_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AlertReceiverViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::alert_receiver_delete`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -8243,6 +8471,14 @@ impl<'a> ::std::future::IntoFuture for AlertReceiverDeleteCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::alert_receiver_delete`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AlertReceiverDeleteError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::alert_delivery_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -8407,6 +8643,14 @@ impl<'a> ::std::future::IntoFuture for AlertDeliveryListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::alert_delivery_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AlertDeliveryListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::alert_receiver_probe`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct AlertReceiverProbeCall<'a> {
@@ -8475,6 +8719,14 @@ impl<'a> ::std::future::IntoFuture for AlertReceiverProbeCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::alert_receiver_probe`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AlertReceiverProbeError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::alert_receiver_subscription_add`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct AlertReceiverSubscriptionAddCall<'a> {
@@ -8538,6 +8790,14 @@ impl<'a> ::std::future::IntoFuture for AlertReceiverSubscriptionAddCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::alert_receiver_subscription_add`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AlertReceiverSubscriptionAddError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::alert_receiver_subscription_remove`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -8610,6 +8870,14 @@ impl<'a> ::std::future::IntoFuture for AlertReceiverSubscriptionRemoveCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::alert_receiver_subscription_remove`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AlertReceiverSubscriptionRemoveError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::alert_delivery_resend`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct AlertDeliveryResendCall<'a> {
@@ -8671,6 +8939,14 @@ impl<'a> ::std::future::IntoFuture for AlertDeliveryResendCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::alert_delivery_resend`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AlertDeliveryResendError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::anti_affinity_group_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -8799,6 +9075,14 @@ impl<'a> ::std::future::IntoFuture for AntiAffinityGroupListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::anti_affinity_group_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AntiAffinityGroupListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::anti_affinity_group_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct AntiAffinityGroupCreateCall<'a> {
@@ -8859,6 +9143,14 @@ impl<'a> ::std::future::IntoFuture for AntiAffinityGroupCreateCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::anti_affinity_group_create`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AntiAffinityGroupCreateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::anti_affinity_group_view`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -8945,6 +9237,14 @@ impl<'a> ::std::future::IntoFuture for AntiAffinityGroupViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::anti_affinity_group_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AntiAffinityGroupViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::anti_affinity_group_update`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -9035,6 +9335,14 @@ impl<'a> ::std::future::IntoFuture for AntiAffinityGroupUpdateCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::anti_affinity_group_update`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AntiAffinityGroupUpdateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::anti_affinity_group_delete`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct AntiAffinityGroupDeleteCall<'a> {
@@ -9120,6 +9428,14 @@ impl<'a> ::std::future::IntoFuture for AntiAffinityGroupDeleteCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::anti_affinity_group_delete`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AntiAffinityGroupDeleteError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::anti_affinity_group_member_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -9260,6 +9576,14 @@ impl<'a> ::std::future::IntoFuture for AntiAffinityGroupMemberListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::anti_affinity_group_member_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AntiAffinityGroupMemberListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::anti_affinity_group_member_instance_view`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct AntiAffinityGroupMemberInstanceViewCall<'a> {
@@ -9353,6 +9677,14 @@ impl<'a> ::std::future::IntoFuture for AntiAffinityGroupMemberInstanceViewCall<'
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::anti_affinity_group_member_instance_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AntiAffinityGroupMemberInstanceViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::anti_affinity_group_member_instance_add`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct AntiAffinityGroupMemberInstanceAddCall<'a> {
@@ -9445,6 +9777,14 @@ impl<'a> ::std::future::IntoFuture for AntiAffinityGroupMemberInstanceAddCall<'a
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::anti_affinity_group_member_instance_add`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AntiAffinityGroupMemberInstanceAddError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::anti_affinity_group_member_instance_delete`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -9543,6 +9883,14 @@ impl<'a> ::std::future::IntoFuture for AntiAffinityGroupMemberInstanceDeleteCall
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::anti_affinity_group_member_instance_delete`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AntiAffinityGroupMemberInstanceDeleteError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::auth_settings_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct AuthSettingsViewCall<'a> {
@@ -9592,6 +9940,14 @@ impl<'a> ::std::future::IntoFuture for AuthSettingsViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::auth_settings_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AuthSettingsViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::auth_settings_update`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -9644,6 +10000,14 @@ impl<'a> ::std::future::IntoFuture for AuthSettingsUpdateCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::auth_settings_update`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AuthSettingsUpdateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::certificate_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -9744,6 +10108,14 @@ impl<'a> ::std::future::IntoFuture for CertificateListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::certificate_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CertificateListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::certificate_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct CertificateCreateCall<'a> {
@@ -9795,6 +10167,14 @@ impl<'a> ::std::future::IntoFuture for CertificateCreateCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::certificate_create`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CertificateCreateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::certificate_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -9848,6 +10228,14 @@ impl<'a> ::std::future::IntoFuture for CertificateViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::certificate_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CertificateViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::certificate_delete`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -9904,6 +10292,14 @@ impl<'a> ::std::future::IntoFuture for CertificateDeleteCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::certificate_delete`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CertificateDeleteError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::disk_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -10025,6 +10421,14 @@ impl<'a> ::std::future::IntoFuture for DiskListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::disk_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DiskListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::disk_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct DiskCreateCall<'a> {
@@ -10082,6 +10486,14 @@ impl<'a> ::std::future::IntoFuture for DiskCreateCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::disk_create`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DiskCreateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::disk_view`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -10153,6 +10565,14 @@ impl<'a> ::std::future::IntoFuture for DiskViewCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::disk_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DiskViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::disk_delete`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct DiskDeleteCall<'a> {
@@ -10222,6 +10642,14 @@ impl<'a> ::std::future::IntoFuture for DiskDeleteCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::disk_delete`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DiskDeleteError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::disk_bulk_write_import`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -10298,6 +10726,14 @@ impl<'a> ::std::future::IntoFuture for DiskBulkWriteImportCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::disk_bulk_write_import`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DiskBulkWriteImportError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::disk_bulk_write_import_start`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -10376,6 +10812,14 @@ impl<'a> ::std::future::IntoFuture for DiskBulkWriteImportStartCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::disk_bulk_write_import_start`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DiskBulkWriteImportStartError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::disk_bulk_write_import_stop`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct DiskBulkWriteImportStopCall<'a> {
@@ -10453,6 +10897,14 @@ impl<'a> ::std::future::IntoFuture for DiskBulkWriteImportStopCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::disk_bulk_write_import_stop`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DiskBulkWriteImportStopError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::disk_finalize_import`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct DiskFinalizeImportCall<'a> {
@@ -10528,6 +10980,14 @@ impl<'a> ::std::future::IntoFuture for DiskFinalizeImportCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::disk_finalize_import`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DiskFinalizeImportError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::external_subnet_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -10656,6 +11116,14 @@ impl<'a> ::std::future::IntoFuture for ExternalSubnetListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::external_subnet_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExternalSubnetListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::external_subnet_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct ExternalSubnetCreateCall<'a> {
@@ -10716,6 +11184,14 @@ impl<'a> ::std::future::IntoFuture for ExternalSubnetCreateCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::external_subnet_create`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExternalSubnetCreateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::external_subnet_view`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -10793,6 +11269,14 @@ impl<'a> ::std::future::IntoFuture for ExternalSubnetViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::external_subnet_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExternalSubnetViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::external_subnet_update`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -10879,6 +11363,14 @@ impl<'a> ::std::future::IntoFuture for ExternalSubnetUpdateCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::external_subnet_update`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExternalSubnetUpdateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::external_subnet_delete`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct ExternalSubnetDeleteCall<'a> {
@@ -10960,6 +11452,14 @@ impl<'a> ::std::future::IntoFuture for ExternalSubnetDeleteCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::external_subnet_delete`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExternalSubnetDeleteError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::external_subnet_attach`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -11050,6 +11550,14 @@ impl<'a> ::std::future::IntoFuture for ExternalSubnetAttachCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::external_subnet_attach`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExternalSubnetAttachError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::external_subnet_detach`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct ExternalSubnetDetachCall<'a> {
@@ -11135,6 +11643,14 @@ impl<'a> ::std::future::IntoFuture for ExternalSubnetDetachCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::external_subnet_detach`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExternalSubnetDetachError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::floating_ip_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -11263,6 +11779,14 @@ impl<'a> ::std::future::IntoFuture for FloatingIpListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::floating_ip_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FloatingIpListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::floating_ip_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct FloatingIpCreateCall<'a> {
@@ -11323,6 +11847,14 @@ impl<'a> ::std::future::IntoFuture for FloatingIpCreateCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::floating_ip_create`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FloatingIpCreateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::floating_ip_view`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -11397,6 +11929,14 @@ impl<'a> ::std::future::IntoFuture for FloatingIpViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::floating_ip_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FloatingIpViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::floating_ip_update`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -11474,6 +12014,14 @@ impl<'a> ::std::future::IntoFuture for FloatingIpUpdateCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::floating_ip_update`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FloatingIpUpdateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::floating_ip_delete`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct FloatingIpDeleteCall<'a> {
@@ -11547,6 +12095,14 @@ impl<'a> ::std::future::IntoFuture for FloatingIpDeleteCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::floating_ip_delete`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FloatingIpDeleteError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::floating_ip_attach`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -11627,6 +12183,14 @@ impl<'a> ::std::future::IntoFuture for FloatingIpAttachCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::floating_ip_attach`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FloatingIpAttachError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::floating_ip_detach`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct FloatingIpDetachCall<'a> {
@@ -11703,6 +12267,14 @@ impl<'a> ::std::future::IntoFuture for FloatingIpDetachCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::floating_ip_detach`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FloatingIpDetachError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::group_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -11800,6 +12372,14 @@ impl<'a> ::std::future::IntoFuture for GroupListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::group_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GroupListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::group_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct GroupViewCall<'a> {
@@ -11849,6 +12429,14 @@ impl<'a> ::std::future::IntoFuture for GroupViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::group_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GroupViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::image_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -11977,6 +12565,14 @@ impl<'a> ::std::future::IntoFuture for ImageListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::image_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImageListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::image_create`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct ImageCreateCall<'a> {
@@ -12046,6 +12642,14 @@ impl<'a> ::std::future::IntoFuture for ImageCreateCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::image_create`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImageCreateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::image_view`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -12117,6 +12721,14 @@ impl<'a> ::std::future::IntoFuture for ImageViewCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::image_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImageViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::image_delete`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct ImageDeleteCall<'a> {
@@ -12187,6 +12799,14 @@ impl<'a> ::std::future::IntoFuture for ImageDeleteCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::image_delete`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImageDeleteError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::image_demote`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct ImageDemoteCall<'a> {
@@ -12245,6 +12865,14 @@ impl<'a> ::std::future::IntoFuture for ImageDemoteCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::image_demote`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImageDemoteError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::image_promote`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -12316,6 +12944,14 @@ impl<'a> ::std::future::IntoFuture for ImagePromoteCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::image_promote`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImagePromoteError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::instance_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -12444,6 +13080,14 @@ impl<'a> ::std::future::IntoFuture for InstanceListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::instance_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InstanceListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::instance_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct InstanceCreateCall<'a> {
@@ -12504,6 +13148,14 @@ impl<'a> ::std::future::IntoFuture for InstanceCreateCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::instance_create`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InstanceCreateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::instance_view`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -12578,6 +13230,14 @@ impl<'a> ::std::future::IntoFuture for InstanceViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::instance_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InstanceViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::instance_update`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -12655,6 +13315,14 @@ impl<'a> ::std::future::IntoFuture for InstanceUpdateCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::instance_update`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InstanceUpdateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::instance_delete`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct InstanceDeleteCall<'a> {
@@ -12725,6 +13393,14 @@ impl<'a> ::std::future::IntoFuture for InstanceDeleteCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::instance_delete`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InstanceDeleteError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::instance_affinity_group_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -12859,6 +13535,14 @@ impl<'a> ::std::future::IntoFuture for InstanceAffinityGroupListCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::instance_affinity_group_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InstanceAffinityGroupListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::instance_anti_affinity_group_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -13002,6 +13686,14 @@ impl<'a> ::std::future::IntoFuture for InstanceAntiAffinityGroupListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::instance_anti_affinity_group_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InstanceAntiAffinityGroupListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::instance_disk_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct InstanceDiskListCall<'a> {
@@ -13133,6 +13825,14 @@ impl<'a> ::std::future::IntoFuture for InstanceDiskListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::instance_disk_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InstanceDiskListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::instance_disk_attach`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct InstanceDiskAttachCall<'a> {
@@ -13211,6 +13911,14 @@ impl<'a> ::std::future::IntoFuture for InstanceDiskAttachCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::instance_disk_attach`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InstanceDiskAttachError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::instance_disk_detach`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -13291,6 +13999,14 @@ impl<'a> ::std::future::IntoFuture for InstanceDiskDetachCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::instance_disk_detach`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InstanceDiskDetachError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::instance_external_ip_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct InstanceExternalIpListCall<'a> {
@@ -13367,6 +14083,14 @@ impl<'a> ::std::future::IntoFuture for InstanceExternalIpListCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::instance_external_ip_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InstanceExternalIpListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::instance_ephemeral_ip_attach`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -13456,6 +14180,14 @@ impl<'a> ::std::future::IntoFuture for InstanceEphemeralIpAttachCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::instance_ephemeral_ip_attach`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InstanceEphemeralIpAttachError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::instance_ephemeral_ip_detach`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -13567,6 +14299,14 @@ impl<'a> ::std::future::IntoFuture for InstanceEphemeralIpDetachCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::instance_ephemeral_ip_detach`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InstanceEphemeralIpDetachError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::instance_external_subnet_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct InstanceExternalSubnetListCall<'a> {
@@ -13645,6 +14385,14 @@ impl<'a> ::std::future::IntoFuture for InstanceExternalSubnetListCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::instance_external_subnet_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InstanceExternalSubnetListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::instance_multicast_group_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -13779,6 +14527,14 @@ impl<'a> ::std::future::IntoFuture for InstanceMulticastGroupListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::instance_multicast_group_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InstanceMulticastGroupListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::instance_multicast_group_join`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct InstanceMulticastGroupJoinCall<'a> {
@@ -13871,6 +14627,14 @@ impl<'a> ::std::future::IntoFuture for InstanceMulticastGroupJoinCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::instance_multicast_group_join`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InstanceMulticastGroupJoinError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::instance_multicast_group_leave`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct InstanceMulticastGroupLeaveCall<'a> {
@@ -13960,6 +14724,14 @@ impl<'a> ::std::future::IntoFuture for InstanceMulticastGroupLeaveCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::instance_multicast_group_leave`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InstanceMulticastGroupLeaveError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::instance_reboot`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct InstanceRebootCall<'a> {
@@ -14036,6 +14808,14 @@ impl<'a> ::std::future::IntoFuture for InstanceRebootCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::instance_reboot`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InstanceRebootError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::instance_serial_console`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -14158,6 +14938,14 @@ impl<'a> ::std::future::IntoFuture for InstanceSerialConsoleCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::instance_serial_console`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InstanceSerialConsoleError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::instance_serial_console_stream`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct InstanceSerialConsoleStreamCall<'a> {
@@ -14262,6 +15050,16 @@ impl<'a> ::std::future::IntoFuture for InstanceSerialConsoleStreamCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::instance_serial_console_stream`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InstanceSerialConsoleStreamError {
+    /// HTTP 101: Negotiating protocol upgrade from HTTP/1.1 to WebSocket
+    Status101,
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::instance_ssh_public_key_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -14397,6 +15195,14 @@ impl<'a> ::std::future::IntoFuture for InstanceSshPublicKeyListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::instance_ssh_public_key_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InstanceSshPublicKeyListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::instance_start`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct InstanceStartCall<'a> {
@@ -14474,6 +15280,14 @@ impl<'a> ::std::future::IntoFuture for InstanceStartCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::instance_start`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InstanceStartError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::instance_stop`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct InstanceStopCall<'a> {
@@ -14547,6 +15361,14 @@ impl<'a> ::std::future::IntoFuture for InstanceStopCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::instance_stop`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InstanceStopError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::internet_gateway_ip_address_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -14726,6 +15548,14 @@ impl<'a> ::std::future::IntoFuture for InternetGatewayIpAddressListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::internet_gateway_ip_address_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InternetGatewayIpAddressListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::internet_gateway_ip_address_create`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct InternetGatewayIpAddressCreateCall<'a> {
@@ -14842,6 +15672,14 @@ impl<'a> ::std::future::IntoFuture for InternetGatewayIpAddressCreateCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::internet_gateway_ip_address_create`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InternetGatewayIpAddressCreateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::internet_gateway_ip_address_delete`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -14987,6 +15825,14 @@ impl<'a> ::std::future::IntoFuture for InternetGatewayIpAddressDeleteCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::internet_gateway_ip_address_delete`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InternetGatewayIpAddressDeleteError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::internet_gateway_ip_pool_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -15159,6 +16005,14 @@ impl<'a> ::std::future::IntoFuture for InternetGatewayIpPoolListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::internet_gateway_ip_pool_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InternetGatewayIpPoolListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::internet_gateway_ip_pool_create`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct InternetGatewayIpPoolCreateCall<'a> {
@@ -15268,6 +16122,14 @@ impl<'a> ::std::future::IntoFuture for InternetGatewayIpPoolCreateCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::internet_gateway_ip_pool_create`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InternetGatewayIpPoolCreateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::internet_gateway_ip_pool_delete`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -15407,6 +16269,14 @@ impl<'a> ::std::future::IntoFuture for InternetGatewayIpPoolDeleteCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::internet_gateway_ip_pool_delete`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InternetGatewayIpPoolDeleteError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::internet_gateway_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -15557,6 +16427,14 @@ impl<'a> ::std::future::IntoFuture for InternetGatewayListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::internet_gateway_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InternetGatewayListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::internet_gateway_create`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct InternetGatewayCreateCall<'a> {
@@ -15638,6 +16516,14 @@ impl<'a> ::std::future::IntoFuture for InternetGatewayCreateCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::internet_gateway_create`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InternetGatewayCreateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::internet_gateway_view`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -15736,6 +16622,14 @@ impl<'a> ::std::future::IntoFuture for InternetGatewayViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::internet_gateway_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InternetGatewayViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::internet_gateway_delete`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -15853,6 +16747,14 @@ impl<'a> ::std::future::IntoFuture for InternetGatewayDeleteCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::internet_gateway_delete`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InternetGatewayDeleteError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::ip_pool_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -15999,6 +16901,14 @@ impl<'a> ::std::future::IntoFuture for IpPoolListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::ip_pool_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum IpPoolListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::ip_pool_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct IpPoolViewCall<'a> {
@@ -16050,6 +16960,14 @@ impl<'a> ::std::future::IntoFuture for IpPoolViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::ip_pool_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum IpPoolViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::login_local`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -16103,6 +17021,14 @@ impl<'a> ::std::future::IntoFuture for LoginLocalCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::login_local`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoginLocalError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::logout`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct LogoutCall<'a> {
@@ -16146,6 +17072,14 @@ impl<'a> ::std::future::IntoFuture for LogoutCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::logout`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LogoutError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::current_user_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -16196,6 +17130,14 @@ impl<'a> ::std::future::IntoFuture for CurrentUserViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::current_user_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CurrentUserViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::current_user_access_token_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -16299,6 +17241,14 @@ impl<'a> ::std::future::IntoFuture for CurrentUserAccessTokenListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::current_user_access_token_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CurrentUserAccessTokenListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::current_user_access_token_delete`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct CurrentUserAccessTokenDeleteCall<'a> {
@@ -16358,6 +17308,14 @@ impl<'a> ::std::future::IntoFuture for CurrentUserAccessTokenDeleteCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::current_user_access_token_delete`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CurrentUserAccessTokenDeleteError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::current_user_groups`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -16454,6 +17412,14 @@ impl<'a> ::std::future::IntoFuture for CurrentUserGroupsCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::current_user_groups`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CurrentUserGroupsError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::current_user_ssh_key_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -16560,6 +17526,14 @@ impl<'a> ::std::future::IntoFuture for CurrentUserSshKeyListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::current_user_ssh_key_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CurrentUserSshKeyListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::current_user_ssh_key_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct CurrentUserSshKeyCreateCall<'a> {
@@ -16611,6 +17585,14 @@ impl<'a> ::std::future::IntoFuture for CurrentUserSshKeyCreateCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::current_user_ssh_key_create`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CurrentUserSshKeyCreateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::current_user_ssh_key_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -16665,6 +17647,14 @@ impl<'a> ::std::future::IntoFuture for CurrentUserSshKeyViewCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::current_user_ssh_key_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CurrentUserSshKeyViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::current_user_ssh_key_delete`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct CurrentUserSshKeyDeleteCall<'a> {
@@ -16717,6 +17707,14 @@ impl<'a> ::std::future::IntoFuture for CurrentUserSshKeyDeleteCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::current_user_ssh_key_delete`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CurrentUserSshKeyDeleteError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::silo_metric`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -16898,6 +17896,14 @@ impl<'a> ::std::future::IntoFuture for SiloMetricCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::silo_metric`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SiloMetricError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::multicast_group_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct MulticastGroupListCall<'a> {
@@ -17003,6 +18009,14 @@ impl<'a> ::std::future::IntoFuture for MulticastGroupListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::multicast_group_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MulticastGroupListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::multicast_group_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct MulticastGroupViewCall<'a> {
@@ -17058,6 +18072,14 @@ impl<'a> ::std::future::IntoFuture for MulticastGroupViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::multicast_group_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MulticastGroupViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::multicast_group_member_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -17171,6 +18193,14 @@ impl<'a> ::std::future::IntoFuture for MulticastGroupMemberListCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::multicast_group_member_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MulticastGroupMemberListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::instance_network_interface_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -17325,6 +18355,14 @@ impl<'a> ::std::future::IntoFuture for InstanceNetworkInterfaceListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::instance_network_interface_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InstanceNetworkInterfaceListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::instance_network_interface_create`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct InstanceNetworkInterfaceCreateCall<'a> {
@@ -17416,6 +18454,14 @@ impl<'a> ::std::future::IntoFuture for InstanceNetworkInterfaceCreateCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::instance_network_interface_create`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InstanceNetworkInterfaceCreateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::instance_network_interface_view`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -17524,6 +18570,14 @@ impl<'a> ::std::future::IntoFuture for InstanceNetworkInterfaceViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::instance_network_interface_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InstanceNetworkInterfaceViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::instance_network_interface_update`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -17636,6 +18690,14 @@ impl<'a> ::std::future::IntoFuture for InstanceNetworkInterfaceUpdateCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::instance_network_interface_update`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InstanceNetworkInterfaceUpdateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::instance_network_interface_delete`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct InstanceNetworkInterfaceDeleteCall<'a> {
@@ -17744,6 +18806,14 @@ impl<'a> ::std::future::IntoFuture for InstanceNetworkInterfaceDeleteCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::instance_network_interface_delete`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InstanceNetworkInterfaceDeleteError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::ping`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct PingCall<'a> {
@@ -17787,6 +18857,14 @@ impl<'a> ::std::future::IntoFuture for PingCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::ping`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PingError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::policy_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -17837,6 +18915,14 @@ impl<'a> ::std::future::IntoFuture for PolicyViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::policy_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PolicyViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::policy_update`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -17889,6 +18975,14 @@ impl<'a> ::std::future::IntoFuture for PolicyUpdateCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::policy_update`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PolicyUpdateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::project_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -17989,6 +19083,14 @@ impl<'a> ::std::future::IntoFuture for ProjectListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::project_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProjectListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::project_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct ProjectCreateCall<'a> {
@@ -18041,6 +19143,14 @@ impl<'a> ::std::future::IntoFuture for ProjectCreateCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::project_create`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProjectCreateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::project_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct ProjectViewCall<'a> {
@@ -18089,6 +19199,14 @@ impl<'a> ::std::future::IntoFuture for ProjectViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::project_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProjectViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::project_update`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -18144,6 +19262,14 @@ impl<'a> ::std::future::IntoFuture for ProjectUpdateCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::project_update`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProjectUpdateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::project_delete`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct ProjectDeleteCall<'a> {
@@ -18192,6 +19318,14 @@ impl<'a> ::std::future::IntoFuture for ProjectDeleteCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::project_delete`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProjectDeleteError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::project_policy_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -18245,6 +19379,14 @@ impl<'a> ::std::future::IntoFuture for ProjectPolicyViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::project_policy_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProjectPolicyViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::project_policy_update`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -18300,6 +19442,14 @@ impl<'a> ::std::future::IntoFuture for ProjectPolicyUpdateCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::project_policy_update`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProjectPolicyUpdateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::snapshot_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -18428,6 +19578,14 @@ impl<'a> ::std::future::IntoFuture for SnapshotListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::snapshot_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SnapshotListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::snapshot_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SnapshotCreateCall<'a> {
@@ -18488,6 +19646,14 @@ impl<'a> ::std::future::IntoFuture for SnapshotCreateCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::snapshot_create`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SnapshotCreateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::snapshot_view`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -18563,6 +19729,14 @@ impl<'a> ::std::future::IntoFuture for SnapshotViewCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::snapshot_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SnapshotViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::snapshot_delete`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SnapshotDeleteCall<'a> {
@@ -18633,6 +19807,14 @@ impl<'a> ::std::future::IntoFuture for SnapshotDeleteCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::snapshot_delete`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SnapshotDeleteError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::subnet_pool_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -18733,6 +19915,14 @@ impl<'a> ::std::future::IntoFuture for SubnetPoolListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::subnet_pool_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SubnetPoolListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::subnet_pool_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SubnetPoolViewCall<'a> {
@@ -18784,6 +19974,14 @@ impl<'a> ::std::future::IntoFuture for SubnetPoolViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::subnet_pool_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SubnetPoolViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::audit_log_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -18940,6 +20138,14 @@ impl<'a> ::std::future::IntoFuture for AuditLogListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::audit_log_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AuditLogListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::physical_disk_enable_adoption`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct PhysicalDiskEnableAdoptionCall<'a> {
@@ -18994,6 +20200,14 @@ impl<'a> ::std::future::IntoFuture for PhysicalDiskEnableAdoptionCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::physical_disk_enable_adoption`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PhysicalDiskEnableAdoptionError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::physical_disk_disable_adoption`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -19059,6 +20273,14 @@ impl<'a> ::std::future::IntoFuture for PhysicalDiskDisableAdoptionCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::physical_disk_disable_adoption`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PhysicalDiskDisableAdoptionError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::physical_disk_list_adoption_requests`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -19169,6 +20391,14 @@ impl<'a> ::std::future::IntoFuture for PhysicalDiskListAdoptionRequestsCall<'a> 
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::physical_disk_list_adoption_requests`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PhysicalDiskListAdoptionRequestsError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::physical_disk_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct PhysicalDiskListCall<'a> {
@@ -19265,6 +20495,14 @@ impl<'a> ::std::future::IntoFuture for PhysicalDiskListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::physical_disk_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PhysicalDiskListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::physical_disk_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct PhysicalDiskViewCall<'a> {
@@ -19322,6 +20560,14 @@ impl<'a> ::std::future::IntoFuture for PhysicalDiskViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::physical_disk_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PhysicalDiskViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::physical_disk_list_unadopted`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -19402,6 +20648,14 @@ impl<'a> ::std::future::IntoFuture for PhysicalDiskListUnadoptedCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::physical_disk_list_unadopted`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PhysicalDiskListUnadoptedError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::networking_switch_port_lldp_neighbors`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -19526,6 +20780,14 @@ impl<'a> ::std::future::IntoFuture for NetworkingSwitchPortLldpNeighborsCall<'a>
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::networking_switch_port_lldp_neighbors`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkingSwitchPortLldpNeighborsError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::rack_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct RackListCall<'a> {
@@ -19622,6 +20884,14 @@ impl<'a> ::std::future::IntoFuture for RackListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::rack_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RackListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::rack_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct RackViewCall<'a> {
@@ -19676,6 +20946,14 @@ impl<'a> ::std::future::IntoFuture for RackViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::rack_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RackViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::rack_membership_status`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -19760,6 +21038,14 @@ impl<'a> ::std::future::IntoFuture for RackMembershipStatusCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::rack_membership_status`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RackMembershipStatusError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::rack_membership_abort`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct RackMembershipAbortCall<'a> {
@@ -19820,6 +21106,14 @@ impl<'a> ::std::future::IntoFuture for RackMembershipAbortCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::rack_membership_abort`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RackMembershipAbortError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::rack_membership_add_sleds`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -19883,6 +21177,14 @@ impl<'a> ::std::future::IntoFuture for RackMembershipAddSledsCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::rack_membership_add_sleds`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RackMembershipAddSledsError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::sled_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -19980,6 +21282,14 @@ impl<'a> ::std::future::IntoFuture for SledListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::sled_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SledListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::sled_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SledViewCall<'a> {
@@ -20034,6 +21344,14 @@ impl<'a> ::std::future::IntoFuture for SledViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::sled_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SledViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::sled_physical_disk_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -20149,6 +21467,14 @@ impl<'a> ::std::future::IntoFuture for SledPhysicalDiskListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::sled_physical_disk_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SledPhysicalDiskListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::sled_instance_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SledInstanceListCall<'a> {
@@ -20263,6 +21589,14 @@ impl<'a> ::std::future::IntoFuture for SledInstanceListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::sled_instance_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SledInstanceListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::sled_set_provision_policy`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SledSetProvisionPolicyCall<'a> {
@@ -20325,6 +21659,14 @@ impl<'a> ::std::future::IntoFuture for SledSetProvisionPolicyCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::sled_set_provision_policy`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SledSetProvisionPolicyError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::sled_list_uninitialized`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -20405,6 +21747,14 @@ impl<'a> ::std::future::IntoFuture for SledListUninitializedCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::sled_list_uninitialized`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SledListUninitializedError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::networking_switch_port_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -20527,6 +21877,14 @@ impl<'a> ::std::future::IntoFuture for NetworkingSwitchPortListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::networking_switch_port_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkingSwitchPortListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::networking_switch_port_lldp_config_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingSwitchPortLldpConfigViewCall<'a> {
@@ -20608,6 +21966,14 @@ impl<'a> ::std::future::IntoFuture for NetworkingSwitchPortLldpConfigViewCall<'a
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::networking_switch_port_lldp_config_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkingSwitchPortLldpConfigViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::networking_switch_port_lldp_config_update`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -20694,6 +22060,14 @@ impl<'a> ::std::future::IntoFuture for NetworkingSwitchPortLldpConfigUpdateCall<
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::networking_switch_port_lldp_config_update`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkingSwitchPortLldpConfigUpdateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::networking_switch_port_apply_settings`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingSwitchPortApplySettingsCall<'a> {
@@ -20778,6 +22152,14 @@ impl<'a> ::std::future::IntoFuture for NetworkingSwitchPortApplySettingsCall<'a>
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::networking_switch_port_apply_settings`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkingSwitchPortApplySettingsError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::networking_switch_port_clear_settings`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingSwitchPortClearSettingsCall<'a> {
@@ -20859,6 +22241,14 @@ impl<'a> ::std::future::IntoFuture for NetworkingSwitchPortClearSettingsCall<'a>
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::networking_switch_port_clear_settings`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkingSwitchPortClearSettingsError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::networking_switch_port_status`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingSwitchPortStatusCall<'a> {
@@ -20935,6 +22325,14 @@ impl<'a> ::std::future::IntoFuture for NetworkingSwitchPortStatusCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::networking_switch_port_status`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkingSwitchPortStatusError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::switch_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -21032,6 +22430,14 @@ impl<'a> ::std::future::IntoFuture for SwitchListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::switch_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SwitchListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::switch_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SwitchViewCall<'a> {
@@ -21088,6 +22494,14 @@ impl<'a> ::std::future::IntoFuture for SwitchViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::switch_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SwitchViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::silo_identity_provider_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -21216,6 +22630,14 @@ impl<'a> ::std::future::IntoFuture for SiloIdentityProviderListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::silo_identity_provider_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SiloIdentityProviderListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::local_idp_user_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct LocalIdpUserCreateCall<'a> {
@@ -21279,6 +22701,14 @@ impl<'a> ::std::future::IntoFuture for LocalIdpUserCreateCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::local_idp_user_create`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LocalIdpUserCreateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::local_idp_user_delete`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -21349,6 +22779,14 @@ impl<'a> ::std::future::IntoFuture for LocalIdpUserDeleteCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::local_idp_user_delete`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LocalIdpUserDeleteError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::local_idp_user_set_password`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -21422,6 +22860,14 @@ impl<'a> ::std::future::IntoFuture for LocalIdpUserSetPasswordCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::local_idp_user_set_password`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LocalIdpUserSetPasswordError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::saml_identity_provider_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SamlIdentityProviderCreateCall<'a> {
@@ -21485,6 +22931,14 @@ impl<'a> ::std::future::IntoFuture for SamlIdentityProviderCreateCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::saml_identity_provider_create`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SamlIdentityProviderCreateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::saml_identity_provider_view`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -21566,6 +23020,14 @@ impl<'a> ::std::future::IntoFuture for SamlIdentityProviderViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::saml_identity_provider_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SamlIdentityProviderViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::system_ip_pool_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -21735,6 +23197,14 @@ impl<'a> ::std::future::IntoFuture for SystemIpPoolListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::system_ip_pool_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemIpPoolListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::system_ip_pool_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemIpPoolCreateCall<'a> {
@@ -21786,6 +23256,14 @@ impl<'a> ::std::future::IntoFuture for SystemIpPoolCreateCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::system_ip_pool_create`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemIpPoolCreateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::system_ip_pool_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -21839,6 +23317,14 @@ impl<'a> ::std::future::IntoFuture for SystemIpPoolViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::system_ip_pool_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemIpPoolViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::system_ip_pool_update`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -21895,6 +23381,14 @@ impl<'a> ::std::future::IntoFuture for SystemIpPoolUpdateCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::system_ip_pool_update`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemIpPoolUpdateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::system_ip_pool_delete`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemIpPoolDeleteCall<'a> {
@@ -21947,6 +23441,14 @@ impl<'a> ::std::future::IntoFuture for SystemIpPoolDeleteCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::system_ip_pool_delete`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemIpPoolDeleteError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::system_ip_pool_assign`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -22005,6 +23507,14 @@ impl<'a> ::std::future::IntoFuture for SystemIpPoolAssignCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::system_ip_pool_assign`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemIpPoolAssignError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::system_ip_pool_range_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -22095,6 +23605,14 @@ impl<'a> ::std::future::IntoFuture for SystemIpPoolRangeListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::system_ip_pool_range_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemIpPoolRangeListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::system_ip_pool_range_add`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemIpPoolRangeAddCall<'a> {
@@ -22153,6 +23671,14 @@ impl<'a> ::std::future::IntoFuture for SystemIpPoolRangeAddCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::system_ip_pool_range_add`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemIpPoolRangeAddError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::system_ip_pool_range_remove`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemIpPoolRangeRemoveCall<'a> {
@@ -22210,6 +23736,14 @@ impl<'a> ::std::future::IntoFuture for SystemIpPoolRangeRemoveCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::system_ip_pool_range_remove`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemIpPoolRangeRemoveError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::system_ip_pool_silo_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -22320,6 +23854,14 @@ impl<'a> ::std::future::IntoFuture for SystemIpPoolSiloListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::system_ip_pool_silo_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemIpPoolSiloListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::system_ip_pool_silo_link`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemIpPoolSiloLinkCall<'a> {
@@ -22377,6 +23919,14 @@ impl<'a> ::std::future::IntoFuture for SystemIpPoolSiloLinkCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::system_ip_pool_silo_link`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemIpPoolSiloLinkError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::system_ip_pool_silo_update`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -22442,6 +23992,14 @@ impl<'a> ::std::future::IntoFuture for SystemIpPoolSiloUpdateCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::system_ip_pool_silo_update`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemIpPoolSiloUpdateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::system_ip_pool_silo_unlink`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemIpPoolSiloUnlinkCall<'a> {
@@ -22504,6 +24062,14 @@ impl<'a> ::std::future::IntoFuture for SystemIpPoolSiloUnlinkCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::system_ip_pool_silo_unlink`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemIpPoolSiloUnlinkError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::system_ip_pool_utilization_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemIpPoolUtilizationViewCall<'a> {
@@ -22559,6 +24125,14 @@ impl<'a> ::std::future::IntoFuture for SystemIpPoolUtilizationViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::system_ip_pool_utilization_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemIpPoolUtilizationViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::system_metric`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -22743,6 +24317,14 @@ impl<'a> ::std::future::IntoFuture for SystemMetricCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::system_metric`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemMetricError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::networking_address_lot_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingAddressLotListCall<'a> {
@@ -22851,6 +24433,14 @@ impl<'a> ::std::future::IntoFuture for NetworkingAddressLotListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::networking_address_lot_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkingAddressLotListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::networking_address_lot_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingAddressLotCreateCall<'a> {
@@ -22905,6 +24495,14 @@ impl<'a> ::std::future::IntoFuture for NetworkingAddressLotCreateCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::networking_address_lot_create`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkingAddressLotCreateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::networking_address_lot_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -22966,6 +24564,14 @@ impl<'a> ::std::future::IntoFuture for NetworkingAddressLotViewCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::networking_address_lot_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkingAddressLotViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::networking_address_lot_delete`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingAddressLotDeleteCall<'a> {
@@ -23025,6 +24631,14 @@ impl<'a> ::std::future::IntoFuture for NetworkingAddressLotDeleteCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::networking_address_lot_delete`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkingAddressLotDeleteError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::networking_address_lot_block_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -23144,6 +24758,14 @@ impl<'a> ::std::future::IntoFuture for NetworkingAddressLotBlockListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::networking_address_lot_block_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkingAddressLotBlockListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::networking_allow_list_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingAllowListViewCall<'a> {
@@ -23196,6 +24818,14 @@ impl<'a> ::std::future::IntoFuture for NetworkingAllowListViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::networking_allow_list_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkingAllowListViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::networking_allow_list_update`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -23252,6 +24882,14 @@ impl<'a> ::std::future::IntoFuture for NetworkingAllowListUpdateCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::networking_allow_list_update`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkingAllowListUpdateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::networking_bfd_disable`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingBfdDisableCall<'a> {
@@ -23306,6 +24944,14 @@ impl<'a> ::std::future::IntoFuture for NetworkingBfdDisableCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::networking_bfd_disable`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkingBfdDisableError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::networking_bfd_enable`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -23362,6 +25008,14 @@ impl<'a> ::std::future::IntoFuture for NetworkingBfdEnableCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::networking_bfd_enable`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkingBfdEnableError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::networking_bfd_status`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingBfdStatusCall<'a> {
@@ -23414,6 +25068,14 @@ impl<'a> ::std::future::IntoFuture for NetworkingBfdStatusCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::networking_bfd_status`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkingBfdStatusError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::networking_bgp_config_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -23520,6 +25182,14 @@ impl<'a> ::std::future::IntoFuture for NetworkingBgpConfigListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::networking_bgp_config_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkingBgpConfigListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::networking_bgp_config_update`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingBgpConfigUpdateCall<'a> {
@@ -23581,6 +25251,14 @@ impl<'a> ::std::future::IntoFuture for NetworkingBgpConfigUpdateCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::networking_bgp_config_update`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkingBgpConfigUpdateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::networking_bgp_config_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingBgpConfigCreateCall<'a> {
@@ -23632,6 +25310,14 @@ impl<'a> ::std::future::IntoFuture for NetworkingBgpConfigCreateCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::networking_bgp_config_create`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkingBgpConfigCreateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::networking_bgp_config_delete`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -23691,6 +25377,14 @@ impl<'a> ::std::future::IntoFuture for NetworkingBgpConfigDeleteCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::networking_bgp_config_delete`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkingBgpConfigDeleteError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::networking_bgp_announce_set_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -23804,6 +25498,14 @@ impl<'a> ::std::future::IntoFuture for NetworkingBgpAnnounceSetListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::networking_bgp_announce_set_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkingBgpAnnounceSetListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::networking_bgp_announce_set_update`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingBgpAnnounceSetUpdateCall<'a> {
@@ -23862,6 +25564,14 @@ impl<'a> ::std::future::IntoFuture for NetworkingBgpAnnounceSetUpdateCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::networking_bgp_announce_set_update`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkingBgpAnnounceSetUpdateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::networking_bgp_announce_set_delete`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -23928,6 +25638,14 @@ impl<'a> ::std::future::IntoFuture for NetworkingBgpAnnounceSetDeleteCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::networking_bgp_announce_set_delete`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkingBgpAnnounceSetDeleteError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::networking_bgp_announcement_list`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingBgpAnnouncementListCall<'a> {
@@ -23993,6 +25711,14 @@ impl<'a> ::std::future::IntoFuture for NetworkingBgpAnnouncementListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::networking_bgp_announcement_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkingBgpAnnouncementListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::networking_bgp_exported`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingBgpExportedCall<'a> {
@@ -24045,6 +25771,14 @@ impl<'a> ::std::future::IntoFuture for NetworkingBgpExportedCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::networking_bgp_exported`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkingBgpExportedError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::networking_bgp_imported`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -24101,6 +25835,14 @@ impl<'a> ::std::future::IntoFuture for NetworkingBgpImportedCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::networking_bgp_imported`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkingBgpImportedError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::networking_bgp_message_history`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingBgpMessageHistoryCall<'a> {
@@ -24156,6 +25898,14 @@ impl<'a> ::std::future::IntoFuture for NetworkingBgpMessageHistoryCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::networking_bgp_message_history`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkingBgpMessageHistoryError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::networking_bgp_status`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingBgpStatusCall<'a> {
@@ -24209,6 +25959,14 @@ impl<'a> ::std::future::IntoFuture for NetworkingBgpStatusCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::networking_bgp_status`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkingBgpStatusError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::networking_inbound_icmp_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingInboundIcmpViewCall<'a> {
@@ -24261,6 +26019,14 @@ impl<'a> ::std::future::IntoFuture for NetworkingInboundIcmpViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::networking_inbound_icmp_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkingInboundIcmpViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::networking_inbound_icmp_update`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -24316,6 +26082,14 @@ impl<'a> ::std::future::IntoFuture for NetworkingInboundIcmpUpdateCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::networking_inbound_icmp_update`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkingInboundIcmpUpdateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::networking_loopback_address_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -24426,6 +26200,14 @@ impl<'a> ::std::future::IntoFuture for NetworkingLoopbackAddressListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::networking_loopback_address_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkingLoopbackAddressListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::networking_loopback_address_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingLoopbackAddressCreateCall<'a> {
@@ -24484,6 +26266,14 @@ impl<'a> ::std::future::IntoFuture for NetworkingLoopbackAddressCreateCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::networking_loopback_address_create`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkingLoopbackAddressCreateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::networking_loopback_address_delete`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -24562,6 +26352,14 @@ impl<'a> ::std::future::IntoFuture for NetworkingLoopbackAddressDeleteCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::networking_loopback_address_delete`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkingLoopbackAddressDeleteError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::system_networking_settings_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemNetworkingSettingsViewCall<'a> {
@@ -24615,6 +26413,14 @@ impl<'a> ::std::future::IntoFuture for SystemNetworkingSettingsViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::system_networking_settings_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemNetworkingSettingsViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::system_networking_settings_update`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -24671,6 +26477,14 @@ impl<'a> ::std::future::IntoFuture for SystemNetworkingSettingsUpdateCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::system_networking_settings_update`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemNetworkingSettingsUpdateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::networking_switch_port_settings_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -24806,6 +26620,14 @@ impl<'a> ::std::future::IntoFuture for NetworkingSwitchPortSettingsListCall<'a> 
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::networking_switch_port_settings_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkingSwitchPortSettingsListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::networking_switch_port_settings_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingSwitchPortSettingsCreateCall<'a> {
@@ -24864,6 +26686,14 @@ impl<'a> ::std::future::IntoFuture for NetworkingSwitchPortSettingsCreateCall<'a
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::networking_switch_port_settings_create`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkingSwitchPortSettingsCreateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::networking_switch_port_settings_delete`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -24947,6 +26777,14 @@ impl<'a> ::std::future::IntoFuture for NetworkingSwitchPortSettingsDeleteCall<'a
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::networking_switch_port_settings_delete`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkingSwitchPortSettingsDeleteError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::networking_switch_port_settings_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingSwitchPortSettingsViewCall<'a> {
@@ -25011,6 +26849,14 @@ impl<'a> ::std::future::IntoFuture for NetworkingSwitchPortSettingsViewCall<'a> 
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::networking_switch_port_settings_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkingSwitchPortSettingsViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::system_policy_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemPolicyViewCall<'a> {
@@ -25060,6 +26906,14 @@ impl<'a> ::std::future::IntoFuture for SystemPolicyViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::system_policy_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemPolicyViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::system_policy_update`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -25112,6 +26966,14 @@ impl<'a> ::std::future::IntoFuture for SystemPolicyUpdateCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::system_policy_update`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemPolicyUpdateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::scim_token_list`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -25172,6 +27034,14 @@ impl<'a> ::std::future::IntoFuture for ScimTokenListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::scim_token_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScimTokenListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::scim_token_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct ScimTokenCreateCall<'a> {
@@ -25230,6 +27100,14 @@ impl<'a> ::std::future::IntoFuture for ScimTokenCreateCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::scim_token_create`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScimTokenCreateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::scim_token_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -25298,6 +27176,14 @@ impl<'a> ::std::future::IntoFuture for ScimTokenViewCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::scim_token_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScimTokenViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::scim_token_delete`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct ScimTokenDeleteCall<'a> {
@@ -25361,6 +27247,14 @@ impl<'a> ::std::future::IntoFuture for ScimTokenDeleteCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::scim_token_delete`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ScimTokenDeleteError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::system_quotas_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -25457,6 +27351,14 @@ impl<'a> ::std::future::IntoFuture for SystemQuotasListCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::system_quotas_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemQuotasListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::silo_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -25557,6 +27459,14 @@ impl<'a> ::std::future::IntoFuture for SiloListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::silo_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SiloListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::silo_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SiloCreateCall<'a> {
@@ -25605,6 +27515,14 @@ impl<'a> ::std::future::IntoFuture for SiloCreateCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::silo_create`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SiloCreateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::silo_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -25655,6 +27573,14 @@ impl<'a> ::std::future::IntoFuture for SiloViewCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::silo_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SiloViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::silo_delete`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SiloDeleteCall<'a> {
@@ -25703,6 +27629,14 @@ impl<'a> ::std::future::IntoFuture for SiloDeleteCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::silo_delete`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SiloDeleteError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::silo_ip_pool_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -25816,6 +27750,14 @@ impl<'a> ::std::future::IntoFuture for SiloIpPoolListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::silo_ip_pool_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SiloIpPoolListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::silo_policy_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SiloPolicyViewCall<'a> {
@@ -25868,6 +27810,14 @@ impl<'a> ::std::future::IntoFuture for SiloPolicyViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::silo_policy_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SiloPolicyViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::silo_policy_update`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -25924,6 +27874,14 @@ impl<'a> ::std::future::IntoFuture for SiloPolicyUpdateCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::silo_policy_update`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SiloPolicyUpdateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::silo_quotas_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SiloQuotasViewCall<'a> {
@@ -25976,6 +27934,14 @@ impl<'a> ::std::future::IntoFuture for SiloQuotasViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::silo_quotas_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SiloQuotasViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::silo_quotas_update`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -26031,6 +27997,14 @@ impl<'a> ::std::future::IntoFuture for SiloQuotasUpdateCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::silo_quotas_update`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SiloQuotasUpdateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::silo_subnet_pool_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -26144,6 +28118,14 @@ impl<'a> ::std::future::IntoFuture for SiloSubnetPoolListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::silo_subnet_pool_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SiloSubnetPoolListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::system_subnet_pool_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemSubnetPoolListCall<'a> {
@@ -26249,6 +28231,14 @@ impl<'a> ::std::future::IntoFuture for SystemSubnetPoolListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::system_subnet_pool_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemSubnetPoolListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::system_subnet_pool_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemSubnetPoolCreateCall<'a> {
@@ -26300,6 +28290,14 @@ impl<'a> ::std::future::IntoFuture for SystemSubnetPoolCreateCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::system_subnet_pool_create`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemSubnetPoolCreateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::system_subnet_pool_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -26353,6 +28351,14 @@ impl<'a> ::std::future::IntoFuture for SystemSubnetPoolViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::system_subnet_pool_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemSubnetPoolViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::system_subnet_pool_update`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -26409,6 +28415,14 @@ impl<'a> ::std::future::IntoFuture for SystemSubnetPoolUpdateCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::system_subnet_pool_update`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemSubnetPoolUpdateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::system_subnet_pool_delete`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemSubnetPoolDeleteCall<'a> {
@@ -26464,6 +28478,14 @@ impl<'a> ::std::future::IntoFuture for SystemSubnetPoolDeleteCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::system_subnet_pool_delete`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemSubnetPoolDeleteError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::system_subnet_pool_member_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -26554,6 +28576,14 @@ impl<'a> ::std::future::IntoFuture for SystemSubnetPoolMemberListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::system_subnet_pool_member_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemSubnetPoolMemberListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::system_subnet_pool_member_add`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemSubnetPoolMemberAddCall<'a> {
@@ -26613,6 +28643,14 @@ impl<'a> ::std::future::IntoFuture for SystemSubnetPoolMemberAddCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::system_subnet_pool_member_add`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemSubnetPoolMemberAddError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::system_subnet_pool_member_remove`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -26679,6 +28717,14 @@ impl<'a> ::std::future::IntoFuture for SystemSubnetPoolMemberRemoveCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::system_subnet_pool_member_remove`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemSubnetPoolMemberRemoveError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::system_subnet_pool_silo_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -26789,6 +28835,14 @@ impl<'a> ::std::future::IntoFuture for SystemSubnetPoolSiloListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::system_subnet_pool_silo_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemSubnetPoolSiloListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::system_subnet_pool_silo_link`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemSubnetPoolSiloLinkCall<'a> {
@@ -26846,6 +28900,14 @@ impl<'a> ::std::future::IntoFuture for SystemSubnetPoolSiloLinkCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::system_subnet_pool_silo_link`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemSubnetPoolSiloLinkError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::system_subnet_pool_silo_update`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -26911,6 +28973,14 @@ impl<'a> ::std::future::IntoFuture for SystemSubnetPoolSiloUpdateCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::system_subnet_pool_silo_update`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemSubnetPoolSiloUpdateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::system_subnet_pool_silo_unlink`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemSubnetPoolSiloUnlinkCall<'a> {
@@ -26972,6 +29042,14 @@ impl<'a> ::std::future::IntoFuture for SystemSubnetPoolSiloUnlinkCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::system_subnet_pool_silo_unlink`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemSubnetPoolSiloUnlinkError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::system_subnet_pool_utilization_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -27035,6 +29113,14 @@ impl<'a> ::std::future::IntoFuture for SystemSubnetPoolUtilizationViewCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::system_subnet_pool_utilization_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemSubnetPoolUtilizationViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::system_timeseries_query`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemTimeseriesQueryCall<'a> {
@@ -27086,6 +29172,14 @@ impl<'a> ::std::future::IntoFuture for SystemTimeseriesQueryCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::system_timeseries_query`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemTimeseriesQueryError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::system_timeseries_schema_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -27164,6 +29258,14 @@ impl<'a> ::std::future::IntoFuture for SystemTimeseriesSchemaListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::system_timeseries_schema_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemTimeseriesSchemaListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::system_update_recovery_finish`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemUpdateRecoveryFinishCall<'a> {
@@ -27218,6 +29320,14 @@ impl<'a> ::std::future::IntoFuture for SystemUpdateRecoveryFinishCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::system_update_recovery_finish`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemUpdateRecoveryFinishError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::system_update_repository_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -27321,6 +29431,14 @@ impl<'a> ::std::future::IntoFuture for SystemUpdateRepositoryListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::system_update_repository_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemUpdateRepositoryListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::system_update_repository_upload`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemUpdateRepositoryUploadCall<'a> {
@@ -27378,6 +29496,14 @@ impl<'a> ::std::future::IntoFuture for SystemUpdateRepositoryUploadCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::system_update_repository_upload`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemUpdateRepositoryUploadError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::system_update_repository_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -27440,6 +29566,14 @@ impl<'a> ::std::future::IntoFuture for SystemUpdateRepositoryViewCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::system_update_repository_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemUpdateRepositoryViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::system_update_status`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemUpdateStatusCall<'a> {
@@ -27489,6 +29623,14 @@ impl<'a> ::std::future::IntoFuture for SystemUpdateStatusCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::system_update_status`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemUpdateStatusError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::target_release_update`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -27544,6 +29686,14 @@ impl<'a> ::std::future::IntoFuture for TargetReleaseUpdateCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::target_release_update`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TargetReleaseUpdateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::system_update_trust_root_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -27647,6 +29797,14 @@ impl<'a> ::std::future::IntoFuture for SystemUpdateTrustRootListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::system_update_trust_root_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemUpdateTrustRootListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::system_update_trust_root_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemUpdateTrustRootCreateCall<'a> {
@@ -27698,6 +29856,14 @@ impl<'a> ::std::future::IntoFuture for SystemUpdateTrustRootCreateCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::system_update_trust_root_create`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemUpdateTrustRootCreateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::system_update_trust_root_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -27760,6 +29926,14 @@ impl<'a> ::std::future::IntoFuture for SystemUpdateTrustRootViewCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::system_update_trust_root_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemUpdateTrustRootViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::system_update_trust_root_delete`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemUpdateTrustRootDeleteCall<'a> {
@@ -27820,6 +29994,14 @@ impl<'a> ::std::future::IntoFuture for SystemUpdateTrustRootDeleteCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::system_update_trust_root_delete`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SystemUpdateTrustRootDeleteError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::silo_user_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -27945,6 +30127,14 @@ impl<'a> ::std::future::IntoFuture for SiloUserListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::silo_user_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SiloUserListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::silo_user_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SiloUserViewCall<'a> {
@@ -28003,6 +30193,14 @@ impl<'a> ::std::future::IntoFuture for SiloUserViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::silo_user_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SiloUserViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::user_builtin_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -28100,6 +30298,14 @@ impl<'a> ::std::future::IntoFuture for UserBuiltinListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::user_builtin_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UserBuiltinListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::user_builtin_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct UserBuiltinViewCall<'a> {
@@ -28155,6 +30361,14 @@ impl<'a> ::std::future::IntoFuture for UserBuiltinViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::user_builtin_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UserBuiltinViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::silo_utilization_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -28261,6 +30475,14 @@ impl<'a> ::std::future::IntoFuture for SiloUtilizationListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::silo_utilization_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SiloUtilizationListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::silo_utilization_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SiloUtilizationViewCall<'a> {
@@ -28316,6 +30538,14 @@ impl<'a> ::std::future::IntoFuture for SiloUtilizationViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::silo_utilization_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SiloUtilizationViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::timeseries_query`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -28377,6 +30607,14 @@ impl<'a> ::std::future::IntoFuture for TimeseriesQueryCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::timeseries_query`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TimeseriesQueryError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::user_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -28487,6 +30725,14 @@ impl<'a> ::std::future::IntoFuture for UserListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::user_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UserListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::user_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct UserViewCall<'a> {
@@ -28536,6 +30782,14 @@ impl<'a> ::std::future::IntoFuture for UserViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::user_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UserViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::user_token_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -28648,6 +30902,14 @@ impl<'a> ::std::future::IntoFuture for UserTokenListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::user_token_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UserTokenListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::user_logout`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct UserLogoutCall<'a> {
@@ -28697,6 +30959,14 @@ impl<'a> ::std::future::IntoFuture for UserLogoutCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::user_logout`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UserLogoutError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::user_session_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -28804,6 +31074,14 @@ impl<'a> ::std::future::IntoFuture for UserSessionListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::user_session_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UserSessionListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::utilization_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct UtilizationViewCall<'a> {
@@ -28853,6 +31131,14 @@ impl<'a> ::std::future::IntoFuture for UtilizationViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::utilization_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UtilizationViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::vpc_firewall_rules_view`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -28933,6 +31219,14 @@ impl<'a> ::std::future::IntoFuture for VpcFirewallRulesViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::vpc_firewall_rules_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VpcFirewallRulesViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::vpc_firewall_rules_update`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -29015,6 +31309,14 @@ impl<'a> ::std::future::IntoFuture for VpcFirewallRulesUpdateCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::vpc_firewall_rules_update`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VpcFirewallRulesUpdateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::vpc_router_route_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -29187,6 +31489,14 @@ impl<'a> ::std::future::IntoFuture for VpcRouterRouteListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::vpc_router_route_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VpcRouterRouteListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::vpc_router_route_create`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct VpcRouterRouteCreateCall<'a> {
@@ -29296,6 +31606,14 @@ impl<'a> ::std::future::IntoFuture for VpcRouterRouteCreateCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::vpc_router_route_create`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VpcRouterRouteCreateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::vpc_router_route_view`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -29419,6 +31737,14 @@ impl<'a> ::std::future::IntoFuture for VpcRouterRouteViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::vpc_router_route_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VpcRouterRouteViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::vpc_router_route_update`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -29546,6 +31872,14 @@ impl<'a> ::std::future::IntoFuture for VpcRouterRouteUpdateCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::vpc_router_route_update`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VpcRouterRouteUpdateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::vpc_router_route_delete`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct VpcRouterRouteDeleteCall<'a> {
@@ -29671,6 +32005,14 @@ impl<'a> ::std::future::IntoFuture for VpcRouterRouteDeleteCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::vpc_router_route_delete`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VpcRouterRouteDeleteError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::vpc_router_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -29821,6 +32163,14 @@ impl<'a> ::std::future::IntoFuture for VpcRouterListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::vpc_router_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VpcRouterListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::vpc_router_create`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct VpcRouterCreateCall<'a> {
@@ -29902,6 +32252,14 @@ impl<'a> ::std::future::IntoFuture for VpcRouterCreateCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::vpc_router_create`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VpcRouterCreateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::vpc_router_view`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -29997,6 +32355,14 @@ impl<'a> ::std::future::IntoFuture for VpcRouterViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::vpc_router_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VpcRouterViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::vpc_router_update`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -30095,6 +32461,14 @@ impl<'a> ::std::future::IntoFuture for VpcRouterUpdateCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::vpc_router_update`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VpcRouterUpdateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::vpc_router_delete`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct VpcRouterDeleteCall<'a> {
@@ -30186,6 +32560,14 @@ impl<'a> ::std::future::IntoFuture for VpcRouterDeleteCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::vpc_router_delete`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VpcRouterDeleteError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::vpc_subnet_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -30336,6 +32718,14 @@ impl<'a> ::std::future::IntoFuture for VpcSubnetListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::vpc_subnet_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VpcSubnetListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::vpc_subnet_create`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct VpcSubnetCreateCall<'a> {
@@ -30417,6 +32807,14 @@ impl<'a> ::std::future::IntoFuture for VpcSubnetCreateCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::vpc_subnet_create`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VpcSubnetCreateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::vpc_subnet_view`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -30512,6 +32910,14 @@ impl<'a> ::std::future::IntoFuture for VpcSubnetViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::vpc_subnet_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VpcSubnetViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::vpc_subnet_update`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -30610,6 +33016,14 @@ impl<'a> ::std::future::IntoFuture for VpcSubnetUpdateCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::vpc_subnet_update`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VpcSubnetUpdateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::vpc_subnet_delete`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct VpcSubnetDeleteCall<'a> {
@@ -30701,6 +33115,14 @@ impl<'a> ::std::future::IntoFuture for VpcSubnetDeleteCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::vpc_subnet_delete`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VpcSubnetDeleteError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::vpc_subnet_list_network_interfaces`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -30864,6 +33286,14 @@ impl<'a> ::std::future::IntoFuture for VpcSubnetListNetworkInterfacesCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::vpc_subnet_list_network_interfaces`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VpcSubnetListNetworkInterfacesError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::vpc_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct VpcListCall<'a> {
@@ -30984,6 +33414,14 @@ impl<'a> ::std::future::IntoFuture for VpcListCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::vpc_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VpcListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::vpc_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct VpcCreateCall<'a> {
@@ -31041,6 +33479,14 @@ impl<'a> ::std::future::IntoFuture for VpcCreateCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::vpc_create`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VpcCreateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::vpc_view`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -31108,6 +33554,14 @@ impl<'a> ::std::future::IntoFuture for VpcViewCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::vpc_view`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VpcViewError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::vpc_update`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -31181,6 +33635,14 @@ impl<'a> ::std::future::IntoFuture for VpcUpdateCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::vpc_update`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VpcUpdateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::vpc_delete`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct VpcDeleteCall<'a> {
@@ -31251,6 +33713,14 @@ impl<'a> ::std::future::IntoFuture for VpcDeleteCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::vpc_delete`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VpcDeleteError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::webhook_receiver_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct WebhookReceiverCreateCall<'a> {
@@ -31302,6 +33772,14 @@ impl<'a> ::std::future::IntoFuture for WebhookReceiverCreateCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::webhook_receiver_create`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WebhookReceiverCreateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::webhook_receiver_update`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -31361,6 +33839,14 @@ impl<'a> ::std::future::IntoFuture for WebhookReceiverUpdateCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::webhook_receiver_update`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WebhookReceiverUpdateError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::webhook_secrets_list`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct WebhookSecretsListCall<'a> {
@@ -31419,6 +33905,14 @@ impl<'a> ::std::future::IntoFuture for WebhookSecretsListCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
+}
+/// The documented error answers of [`Client::webhook_secrets_list`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WebhookSecretsListError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
 }
 /// A call of [`Client::webhook_secrets_add`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -31481,6 +33975,14 @@ impl<'a> ::std::future::IntoFuture for WebhookSecretsAddCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::webhook_secrets_add`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WebhookSecretsAddError {
+    /// HTTP 4XX: Error
+    Status4xx(Error),
+    /// HTTP 5XX: Error
+    Status5xx(Error),
+}
 /// A call of [`Client::webhook_secrets_delete`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct WebhookSecretsDeleteCall<'a> {
@@ -31536,2508 +34038,6 @@ impl<'a> ::std::future::IntoFuture for WebhookSecretsDeleteCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
-}
-/// The documented error answers of [`Client::device_auth_request`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum DeviceAuthRequestError {
-    /// HTTP default
-    Default,
-}
-/// The documented error answers of [`Client::device_auth_confirm`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum DeviceAuthConfirmError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::device_access_token`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum DeviceAccessTokenError {
-    /// HTTP default
-    Default,
-}
-/// The documented error answers of [`Client::probe_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ProbeListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::probe_create`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ProbeCreateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::probe_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ProbeViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::probe_delete`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ProbeDeleteError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::support_bundle_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SupportBundleListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::support_bundle_create`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SupportBundleCreateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::support_bundle_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SupportBundleViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::support_bundle_update`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SupportBundleUpdateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::support_bundle_delete`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SupportBundleDeleteError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::support_bundle_download`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SupportBundleDownloadError {
-    /// HTTP default
-    Default,
-}
-/// The documented error answers of [`Client::support_bundle_head`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SupportBundleHeadError {
-    /// HTTP default
-    Default,
-}
-/// The documented error answers of [`Client::support_bundle_download_file`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SupportBundleDownloadFileError {
-    /// HTTP default
-    Default,
-}
-/// The documented error answers of [`Client::support_bundle_head_file`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SupportBundleHeadFileError {
-    /// HTTP default
-    Default,
-}
-/// The documented error answers of [`Client::support_bundle_index`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SupportBundleIndexError {
-    /// HTTP default
-    Default,
-}
-/// The documented error answers of [`Client::login_saml`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum LoginSamlError {
-    /// HTTP 303: redirect (see other)
-    Status303,
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::affinity_group_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AffinityGroupListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::affinity_group_create`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AffinityGroupCreateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::affinity_group_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AffinityGroupViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::affinity_group_update`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AffinityGroupUpdateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::affinity_group_delete`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AffinityGroupDeleteError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::affinity_group_member_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AffinityGroupMemberListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::affinity_group_member_instance_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AffinityGroupMemberInstanceViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::affinity_group_member_instance_add`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AffinityGroupMemberInstanceAddError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::affinity_group_member_instance_delete`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AffinityGroupMemberInstanceDeleteError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::alert_class_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AlertClassListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::alert_receiver_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AlertReceiverListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::alert_receiver_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AlertReceiverViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::alert_receiver_delete`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AlertReceiverDeleteError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::alert_delivery_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AlertDeliveryListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::alert_receiver_probe`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AlertReceiverProbeError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::alert_receiver_subscription_add`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AlertReceiverSubscriptionAddError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::alert_receiver_subscription_remove`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AlertReceiverSubscriptionRemoveError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::alert_delivery_resend`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AlertDeliveryResendError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::anti_affinity_group_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AntiAffinityGroupListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::anti_affinity_group_create`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AntiAffinityGroupCreateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::anti_affinity_group_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AntiAffinityGroupViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::anti_affinity_group_update`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AntiAffinityGroupUpdateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::anti_affinity_group_delete`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AntiAffinityGroupDeleteError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::anti_affinity_group_member_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AntiAffinityGroupMemberListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::anti_affinity_group_member_instance_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AntiAffinityGroupMemberInstanceViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::anti_affinity_group_member_instance_add`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AntiAffinityGroupMemberInstanceAddError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::anti_affinity_group_member_instance_delete`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AntiAffinityGroupMemberInstanceDeleteError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::auth_settings_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AuthSettingsViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::auth_settings_update`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AuthSettingsUpdateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::certificate_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CertificateListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::certificate_create`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CertificateCreateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::certificate_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CertificateViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::certificate_delete`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CertificateDeleteError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::disk_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum DiskListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::disk_create`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum DiskCreateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::disk_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum DiskViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::disk_delete`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum DiskDeleteError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::disk_bulk_write_import`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum DiskBulkWriteImportError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::disk_bulk_write_import_start`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum DiskBulkWriteImportStartError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::disk_bulk_write_import_stop`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum DiskBulkWriteImportStopError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::disk_finalize_import`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum DiskFinalizeImportError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::external_subnet_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ExternalSubnetListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::external_subnet_create`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ExternalSubnetCreateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::external_subnet_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ExternalSubnetViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::external_subnet_update`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ExternalSubnetUpdateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::external_subnet_delete`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ExternalSubnetDeleteError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::external_subnet_attach`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ExternalSubnetAttachError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::external_subnet_detach`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ExternalSubnetDetachError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::floating_ip_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum FloatingIpListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::floating_ip_create`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum FloatingIpCreateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::floating_ip_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum FloatingIpViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::floating_ip_update`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum FloatingIpUpdateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::floating_ip_delete`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum FloatingIpDeleteError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::floating_ip_attach`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum FloatingIpAttachError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::floating_ip_detach`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum FloatingIpDetachError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::group_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum GroupListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::group_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum GroupViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::image_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ImageListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::image_create`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ImageCreateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::image_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ImageViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::image_delete`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ImageDeleteError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::image_demote`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ImageDemoteError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::image_promote`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ImagePromoteError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::instance_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InstanceListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::instance_create`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InstanceCreateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::instance_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InstanceViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::instance_update`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InstanceUpdateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::instance_delete`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InstanceDeleteError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::instance_affinity_group_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InstanceAffinityGroupListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::instance_anti_affinity_group_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InstanceAntiAffinityGroupListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::instance_disk_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InstanceDiskListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::instance_disk_attach`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InstanceDiskAttachError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::instance_disk_detach`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InstanceDiskDetachError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::instance_external_ip_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InstanceExternalIpListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::instance_ephemeral_ip_attach`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InstanceEphemeralIpAttachError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::instance_ephemeral_ip_detach`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InstanceEphemeralIpDetachError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::instance_external_subnet_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InstanceExternalSubnetListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::instance_multicast_group_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InstanceMulticastGroupListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::instance_multicast_group_join`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InstanceMulticastGroupJoinError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::instance_multicast_group_leave`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InstanceMulticastGroupLeaveError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::instance_reboot`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InstanceRebootError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::instance_serial_console`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InstanceSerialConsoleError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::instance_serial_console_stream`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InstanceSerialConsoleStreamError {
-    /// HTTP 101: Negotiating protocol upgrade from HTTP/1.1 to WebSocket
-    Status101,
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::instance_ssh_public_key_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InstanceSshPublicKeyListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::instance_start`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InstanceStartError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::instance_stop`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InstanceStopError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::internet_gateway_ip_address_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InternetGatewayIpAddressListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::internet_gateway_ip_address_create`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InternetGatewayIpAddressCreateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::internet_gateway_ip_address_delete`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InternetGatewayIpAddressDeleteError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::internet_gateway_ip_pool_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InternetGatewayIpPoolListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::internet_gateway_ip_pool_create`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InternetGatewayIpPoolCreateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::internet_gateway_ip_pool_delete`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InternetGatewayIpPoolDeleteError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::internet_gateway_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InternetGatewayListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::internet_gateway_create`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InternetGatewayCreateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::internet_gateway_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InternetGatewayViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::internet_gateway_delete`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InternetGatewayDeleteError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::ip_pool_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum IpPoolListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::ip_pool_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum IpPoolViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::login_local`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum LoginLocalError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::logout`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum LogoutError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::current_user_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CurrentUserViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::current_user_access_token_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CurrentUserAccessTokenListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::current_user_access_token_delete`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CurrentUserAccessTokenDeleteError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::current_user_groups`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CurrentUserGroupsError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::current_user_ssh_key_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CurrentUserSshKeyListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::current_user_ssh_key_create`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CurrentUserSshKeyCreateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::current_user_ssh_key_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CurrentUserSshKeyViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::current_user_ssh_key_delete`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum CurrentUserSshKeyDeleteError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::silo_metric`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SiloMetricError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::multicast_group_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum MulticastGroupListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::multicast_group_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum MulticastGroupViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::multicast_group_member_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum MulticastGroupMemberListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::instance_network_interface_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InstanceNetworkInterfaceListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::instance_network_interface_create`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InstanceNetworkInterfaceCreateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::instance_network_interface_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InstanceNetworkInterfaceViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::instance_network_interface_update`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InstanceNetworkInterfaceUpdateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::instance_network_interface_delete`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum InstanceNetworkInterfaceDeleteError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::ping`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PingError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::policy_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PolicyViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::policy_update`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PolicyUpdateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::project_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ProjectListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::project_create`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ProjectCreateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::project_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ProjectViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::project_update`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ProjectUpdateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::project_delete`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ProjectDeleteError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::project_policy_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ProjectPolicyViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::project_policy_update`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ProjectPolicyUpdateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::snapshot_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SnapshotListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::snapshot_create`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SnapshotCreateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::snapshot_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SnapshotViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::snapshot_delete`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SnapshotDeleteError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::subnet_pool_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SubnetPoolListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::subnet_pool_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SubnetPoolViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::audit_log_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AuditLogListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::physical_disk_enable_adoption`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PhysicalDiskEnableAdoptionError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::physical_disk_disable_adoption`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PhysicalDiskDisableAdoptionError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::physical_disk_list_adoption_requests`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PhysicalDiskListAdoptionRequestsError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::physical_disk_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PhysicalDiskListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::physical_disk_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PhysicalDiskViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::physical_disk_list_unadopted`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PhysicalDiskListUnadoptedError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::networking_switch_port_lldp_neighbors`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NetworkingSwitchPortLldpNeighborsError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::rack_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum RackListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::rack_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum RackViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::rack_membership_status`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum RackMembershipStatusError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::rack_membership_abort`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum RackMembershipAbortError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::rack_membership_add_sleds`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum RackMembershipAddSledsError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::sled_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SledListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::sled_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SledViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::sled_physical_disk_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SledPhysicalDiskListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::sled_instance_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SledInstanceListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::sled_set_provision_policy`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SledSetProvisionPolicyError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::sled_list_uninitialized`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SledListUninitializedError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::networking_switch_port_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NetworkingSwitchPortListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::networking_switch_port_lldp_config_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NetworkingSwitchPortLldpConfigViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::networking_switch_port_lldp_config_update`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NetworkingSwitchPortLldpConfigUpdateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::networking_switch_port_apply_settings`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NetworkingSwitchPortApplySettingsError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::networking_switch_port_clear_settings`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NetworkingSwitchPortClearSettingsError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::networking_switch_port_status`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NetworkingSwitchPortStatusError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::switch_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SwitchListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::switch_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SwitchViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::silo_identity_provider_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SiloIdentityProviderListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::local_idp_user_create`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum LocalIdpUserCreateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::local_idp_user_delete`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum LocalIdpUserDeleteError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::local_idp_user_set_password`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum LocalIdpUserSetPasswordError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::saml_identity_provider_create`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SamlIdentityProviderCreateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::saml_identity_provider_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SamlIdentityProviderViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_ip_pool_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemIpPoolListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_ip_pool_create`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemIpPoolCreateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_ip_pool_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemIpPoolViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_ip_pool_update`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemIpPoolUpdateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_ip_pool_delete`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemIpPoolDeleteError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_ip_pool_assign`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemIpPoolAssignError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_ip_pool_range_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemIpPoolRangeListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_ip_pool_range_add`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemIpPoolRangeAddError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_ip_pool_range_remove`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemIpPoolRangeRemoveError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_ip_pool_silo_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemIpPoolSiloListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_ip_pool_silo_link`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemIpPoolSiloLinkError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_ip_pool_silo_update`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemIpPoolSiloUpdateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_ip_pool_silo_unlink`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemIpPoolSiloUnlinkError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_ip_pool_utilization_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemIpPoolUtilizationViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_metric`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemMetricError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::networking_address_lot_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NetworkingAddressLotListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::networking_address_lot_create`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NetworkingAddressLotCreateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::networking_address_lot_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NetworkingAddressLotViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::networking_address_lot_delete`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NetworkingAddressLotDeleteError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::networking_address_lot_block_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NetworkingAddressLotBlockListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::networking_allow_list_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NetworkingAllowListViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::networking_allow_list_update`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NetworkingAllowListUpdateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::networking_bfd_disable`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NetworkingBfdDisableError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::networking_bfd_enable`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NetworkingBfdEnableError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::networking_bfd_status`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NetworkingBfdStatusError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::networking_bgp_config_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NetworkingBgpConfigListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::networking_bgp_config_update`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NetworkingBgpConfigUpdateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::networking_bgp_config_create`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NetworkingBgpConfigCreateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::networking_bgp_config_delete`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NetworkingBgpConfigDeleteError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::networking_bgp_announce_set_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NetworkingBgpAnnounceSetListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::networking_bgp_announce_set_update`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NetworkingBgpAnnounceSetUpdateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::networking_bgp_announce_set_delete`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NetworkingBgpAnnounceSetDeleteError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::networking_bgp_announcement_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NetworkingBgpAnnouncementListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::networking_bgp_exported`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NetworkingBgpExportedError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::networking_bgp_imported`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NetworkingBgpImportedError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::networking_bgp_message_history`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NetworkingBgpMessageHistoryError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::networking_bgp_status`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NetworkingBgpStatusError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::networking_inbound_icmp_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NetworkingInboundIcmpViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::networking_inbound_icmp_update`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NetworkingInboundIcmpUpdateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::networking_loopback_address_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NetworkingLoopbackAddressListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::networking_loopback_address_create`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NetworkingLoopbackAddressCreateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::networking_loopback_address_delete`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NetworkingLoopbackAddressDeleteError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_networking_settings_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemNetworkingSettingsViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_networking_settings_update`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemNetworkingSettingsUpdateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::networking_switch_port_settings_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NetworkingSwitchPortSettingsListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::networking_switch_port_settings_create`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NetworkingSwitchPortSettingsCreateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::networking_switch_port_settings_delete`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NetworkingSwitchPortSettingsDeleteError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::networking_switch_port_settings_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NetworkingSwitchPortSettingsViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_policy_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemPolicyViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_policy_update`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemPolicyUpdateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::scim_token_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ScimTokenListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::scim_token_create`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ScimTokenCreateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::scim_token_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ScimTokenViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::scim_token_delete`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ScimTokenDeleteError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_quotas_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemQuotasListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::silo_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SiloListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::silo_create`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SiloCreateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::silo_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SiloViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::silo_delete`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SiloDeleteError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::silo_ip_pool_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SiloIpPoolListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::silo_policy_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SiloPolicyViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::silo_policy_update`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SiloPolicyUpdateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::silo_quotas_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SiloQuotasViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::silo_quotas_update`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SiloQuotasUpdateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::silo_subnet_pool_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SiloSubnetPoolListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_subnet_pool_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemSubnetPoolListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_subnet_pool_create`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemSubnetPoolCreateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_subnet_pool_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemSubnetPoolViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_subnet_pool_update`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemSubnetPoolUpdateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_subnet_pool_delete`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemSubnetPoolDeleteError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_subnet_pool_member_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemSubnetPoolMemberListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_subnet_pool_member_add`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemSubnetPoolMemberAddError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_subnet_pool_member_remove`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemSubnetPoolMemberRemoveError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_subnet_pool_silo_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemSubnetPoolSiloListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_subnet_pool_silo_link`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemSubnetPoolSiloLinkError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_subnet_pool_silo_update`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemSubnetPoolSiloUpdateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_subnet_pool_silo_unlink`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemSubnetPoolSiloUnlinkError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_subnet_pool_utilization_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemSubnetPoolUtilizationViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_timeseries_query`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemTimeseriesQueryError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_timeseries_schema_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemTimeseriesSchemaListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_update_recovery_finish`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemUpdateRecoveryFinishError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_update_repository_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemUpdateRepositoryListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_update_repository_upload`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemUpdateRepositoryUploadError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_update_repository_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemUpdateRepositoryViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_update_status`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemUpdateStatusError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::target_release_update`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum TargetReleaseUpdateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_update_trust_root_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemUpdateTrustRootListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_update_trust_root_create`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemUpdateTrustRootCreateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_update_trust_root_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemUpdateTrustRootViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::system_update_trust_root_delete`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SystemUpdateTrustRootDeleteError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::silo_user_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SiloUserListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::silo_user_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SiloUserViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::user_builtin_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum UserBuiltinListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::user_builtin_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum UserBuiltinViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::silo_utilization_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SiloUtilizationListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::silo_utilization_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum SiloUtilizationViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::timeseries_query`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum TimeseriesQueryError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::user_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum UserListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::user_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum UserViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::user_token_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum UserTokenListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::user_logout`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum UserLogoutError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::user_session_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum UserSessionListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::utilization_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum UtilizationViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::vpc_firewall_rules_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum VpcFirewallRulesViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::vpc_firewall_rules_update`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum VpcFirewallRulesUpdateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::vpc_router_route_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum VpcRouterRouteListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::vpc_router_route_create`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum VpcRouterRouteCreateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::vpc_router_route_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum VpcRouterRouteViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::vpc_router_route_update`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum VpcRouterRouteUpdateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::vpc_router_route_delete`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum VpcRouterRouteDeleteError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::vpc_router_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum VpcRouterListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::vpc_router_create`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum VpcRouterCreateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::vpc_router_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum VpcRouterViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::vpc_router_update`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum VpcRouterUpdateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::vpc_router_delete`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum VpcRouterDeleteError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::vpc_subnet_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum VpcSubnetListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::vpc_subnet_create`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum VpcSubnetCreateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::vpc_subnet_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum VpcSubnetViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::vpc_subnet_update`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum VpcSubnetUpdateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::vpc_subnet_delete`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum VpcSubnetDeleteError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::vpc_subnet_list_network_interfaces`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum VpcSubnetListNetworkInterfacesError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::vpc_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum VpcListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::vpc_create`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum VpcCreateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::vpc_view`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum VpcViewError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::vpc_update`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum VpcUpdateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::vpc_delete`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum VpcDeleteError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::webhook_receiver_create`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum WebhookReceiverCreateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::webhook_receiver_update`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum WebhookReceiverUpdateError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::webhook_secrets_list`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum WebhookSecretsListError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
-}
-/// The documented error answers of [`Client::webhook_secrets_add`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum WebhookSecretsAddError {
-    /// HTTP 4XX: Error
-    Status4xx(Error),
-    /// HTTP 5XX: Error
-    Status5xx(Error),
 }
 /// The documented error answers of [`Client::webhook_secrets_delete`], one variant per status, each with that status's body.
 #[derive(Debug, Clone, PartialEq)]

@@ -131,6 +131,14 @@ impl<'a> ::std::future::IntoFuture for RefreshIdTokenCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::refresh_id_token`], one variant per status, each with that status's body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RefreshIdTokenError {
+    /// HTTP 400
+    BadRequest(RefreshIdTokenErrorBody),
+    /// HTTP 403
+    Forbidden(RefreshIdTokenErrorBody),
+}
 /// A call of [`Client::sign_in_with_password`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SignInWithPasswordCall<'a> {
@@ -185,14 +193,6 @@ impl<'a> ::std::future::IntoFuture for SignInWithPasswordCall<'a> {
     fn into_future(self) -> Self::IntoFuture {
         ::std::boxed::Box::pin(self.send())
     }
-}
-/// The documented error answers of [`Client::refresh_id_token`], one variant per status, each with that status's body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum RefreshIdTokenError {
-    /// HTTP 400
-    BadRequest(RefreshIdTokenErrorBody),
-    /// HTTP 403
-    Forbidden(RefreshIdTokenErrorBody),
 }
 /// The documented error answers of [`Client::sign_in_with_password`], one variant per status, each with that status's body.
 #[derive(Debug, Clone, PartialEq)]

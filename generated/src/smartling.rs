@@ -80,6 +80,15 @@ impl Client {
         }
     }
 }
+/// How every answer of this API is wrapped.
+///
+/// Source: `specs/smartling/authenticate.md:32`.
+pub const ENVELOPE: rt::Envelope = rt::Envelope {
+    status: &["response", "code"],
+    success: "\"SUCCESS\"",
+    payload: &["response", "data"],
+    message: ::std::option::Option::None,
+};
 /// A call of [`Client::authenticate`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct AuthenticateCall<'a> {
@@ -130,6 +139,9 @@ impl<'a> ::std::future::IntoFuture for AuthenticateCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
+/// The documented error answers of [`Client::authenticate`]: the document lists none, so every error answer is `Error::UnexpectedResponse`, with its status and raw body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AuthenticateError {}
 /// A call of [`Client::refresh_authentication`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct RefreshAuthenticationCall<'a> {
@@ -183,18 +195,6 @@ impl<'a> ::std::future::IntoFuture for RefreshAuthenticationCall<'a> {
         ::std::boxed::Box::pin(self.send())
     }
 }
-/// How every answer of this API is wrapped.
-///
-/// Source: `specs/smartling/authenticate.md:32`.
-pub const ENVELOPE: rt::Envelope = rt::Envelope {
-    status: &["response", "code"],
-    success: "\"SUCCESS\"",
-    payload: &["response", "data"],
-    message: ::std::option::Option::None,
-};
-/// The documented error answers of [`Client::authenticate`]: the document lists none, so every error answer is `Error::UnexpectedResponse`, with its status and raw body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum AuthenticateError {}
 /// The documented error answers of [`Client::refresh_authentication`]: the document lists none, so every error answer is `Error::UnexpectedResponse`, with its status and raw body.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RefreshAuthenticationError {}

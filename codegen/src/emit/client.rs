@@ -25,10 +25,10 @@ use crate::ir::{
 };
 use crate::passes::names;
 
+/// The `Client` struct, its constructors and one method per operation (and the envelope).
 pub(crate) fn client(api: &Api) -> TokenStream {
     let servers = api.servers.iter().map(server_constructor);
-    let (operations, calls): (Vec<_>, Vec<_>) = api.operations.iter().map(|op| operation_method(api, op)).unzip();
-    let enums = api.operations.iter().map(operation_enums);
+    let operations = api.operations.iter().map(|op| operation_method(api, op).0);
     let envelope = api.envelope.as_ref().map(envelope_const);
     let doc = docs(&format!(
         "A client for {}.\n\nCreate one with a constructor per documented server, or with [`Client::new`] for any base URL \
@@ -63,11 +63,15 @@ pub(crate) fn client(api: &Api) -> TokenStream {
             #(#servers)*
             #(#operations)*
         }
-
-        #(#calls)*
         #envelope
-        #(#enums)*
     }
+}
+
+/// One operation's call builder, and its success and error enums.
+pub(crate) fn operation_items(api: &Api, operation: &Operation) -> TokenStream {
+    let call = operation_method(api, operation).1;
+    let enums = operation_enums(operation);
+    quote! { #call #enums }
 }
 
 fn path_literals(path: &[String]) -> TokenStream {

@@ -41,32 +41,55 @@ fn unparse(tokens: TokenStream) -> Result<String, String> {
 
 /// The module of one API: `generated/src/<api>.rs`.
 ///
-/// The client half (module docs, client, token source, example tests) and the types are built
-/// and pretty-printed on two threads: on an API of thousands of types this halves the time,
-/// and printing items apart gives the same text as printing them together.
+/// Items are built and pretty-printed in pieces (the client, each operation's call, each
+/// type), the first half of them on one thread and the second half on another: on an API of
+/// thousands of items this halves the time, and only one piece's syntax tree is alive per
+/// thread. Printing items apart gives the same text as printing them together.
 pub fn api_module(api: &Api) -> Result<String, String> {
-    let (head, types) = std::thread::scope(|scope| {
-        let types = scope.spawn(|| {
-            let types = api.types.iter().map(|def| types::type_def(api, def));
-            unparse(quote! { #(#types)* })
-        });
-        let docs = module_docs(api);
-        let client = client::client(api);
-        let token_source = token_source::token_source(api);
-        let head = unparse(quote! {
-            #docs
-            #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
-            // The one short name emitted code uses for the runtime; no API item can take it (every
-            // type is camel case, and `passes::names` names every other item).
-            use ::vendor_runtime as rt;
-            #client
-            #token_source
-        });
-        let types = types.join().unwrap_or_else(|_| Err("the thread printing the types panicked".to_owned()));
-        (head, types)
+    // Pieces by index: the head and client, each operation's items, the token source, each
+    // type, the example tests. Each thread builds the pieces it prints (tokens are not `Send`).
+    let operations = api.operations.len();
+    let pieces = 1 + operations + 1 + api.types.len() + 1;
+    let piece = |index: usize| -> TokenStream {
+        if index == 0 {
+            let docs = module_docs(api);
+            let client = client::client(api);
+            return quote! {
+                #docs
+                #![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
+                // The one short name emitted code uses for the runtime; no API item can take it
+                // (every type is camel case, and `passes::names` names every other item).
+                use ::vendor_runtime as rt;
+                #client
+            };
+        }
+        let index = index - 1;
+        if let Some(operation) = api.operations.get(index) {
+            return client::operation_items(api, operation);
+        }
+        let index = index - operations;
+        if index == 0 {
+            return token_source::token_source(api);
+        }
+        match api.types.get(index - 1) {
+            Some(def) => types::type_def(api, def),
+            None => examples::example_tests(api),
+        }
+    };
+    let print = |range: std::ops::Range<usize>| -> Result<String, String> {
+        let mut text = String::new();
+        for index in range {
+            text.push_str(&unparse(piece(index))?);
+        }
+        Ok(text)
+    };
+    let middle = pieces / 2;
+    let (first, second) = std::thread::scope(|scope| {
+        let second = scope.spawn(|| print(middle..pieces));
+        let first = print(0..middle);
+        (first, second.join().unwrap_or_else(|_| Err("the thread printing the module panicked".to_owned())))
     });
-    let examples = unparse(examples::example_tests(api))?;
-    Ok(format!("{}{}{}{}", header(&api.documents), head?, types?, examples))
+    Ok(format!("{}{}{}", header(&api.documents), first?, second?))
 }
 
 fn module_docs(api: &Api) -> TokenStream {
