@@ -122,6 +122,15 @@ fn assert_composition_typed(api: &Api) {
     assert!(matches!(api.type_def("Priority").map(|d| &d.kind), Some(TypeKind::Enum { integer: true, values }) if values.len() == 3), "an integer enum is an enum");
     assert!(api.warnings.iter().any(|w| w.message.contains("enum of values of different types")), "a mixed enum is untyped, and says so");
     assert!(matches!(api.type_def("Mode").map(|d| &d.kind), Some(TypeKind::Enum { .. })), "`Mode` is the enum");
+    let operation = |name: &str| api.operations.iter().find(|op| op.name == name).unwrap_or_else(|| panic!("operation {name}"));
+    let profile = operation("put_profile").request_body.as_ref().expect("a body");
+    assert_eq!((profile.content_type.as_str(), profile.alternatives.as_slice()), ("application/json", &["application/x-www-form-urlencoded".to_owned(), "multipart/form-data".to_owned()][..]));
+    assert!(api.warnings.iter().any(|w| w.message.contains("the document also offers text/plain")), "a media type of another schema is noted");
+    let upload = operation("upload_photo").request_body.as_ref().expect("a body");
+    assert_eq!(upload.encoding, codegen::ir::BodyEncoding::Multipart);
+    let codegen::ir::TypeRef::Named(upload_type) = &upload.ty else { panic!("a named body") };
+    let TypeKind::Struct { fields, .. } = &api.type_def(upload_type).expect("the body type").kind else { panic!("a struct body") };
+    assert!(fields.iter().filter(|f| f.ty == codegen::ir::TypeRef::File).count() == 2, "binary properties are files");
     assert!(
         matches!(api.type_def("Mode2").map(|d| &d.kind), Some(TypeKind::Alias { target: codegen::ir::TypeRef::Array(_) })),
         "`Mode[]`, spelled like `Mode`, is a type of its own"

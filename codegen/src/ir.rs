@@ -402,6 +402,17 @@ pub struct RequestBody {
     pub description: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub examples: Vec<Example>,
+    /// Other media types the operation accepts for the same schema, each of another encoding
+    /// (JSON, form or multipart): the caller may send the body in one of them instead.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub alternatives: Vec<String>,
+}
+
+impl RequestBody {
+    /// Whether a body of `encoding` can be written from the body's type, whatever its media type.
+    pub fn is_structured(encoding: BodyEncoding) -> bool {
+        matches!(encoding, BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart)
+    }
 }
 
 /// How a request body is written.

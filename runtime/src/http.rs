@@ -175,11 +175,7 @@ impl HttpClient {
             return Err(Error::InvalidRequest(why.clone()));
         }
         let url = self.url(&request)?;
-        let body = match &request.body {
-            Some(Ok(body)) => Some(body.clone()),
-            Some(Err(why)) => return Err(Error::InvalidRequest(why.clone())),
-            None => None,
-        };
+        let body = request.encoded_body()?;
         let policy = &self.config.retry;
         let mut attempt = 1;
         let response = loop {
@@ -227,11 +223,7 @@ impl HttpClient {
     }
 
     async fn send_with_retries<E>(&self, request: &Request, url: reqwest::Url) -> Result<RawResponse, Error<E>> {
-        let body = match &request.body {
-            Some(Ok(body)) => Some(body.clone()),
-            Some(Err(why)) => return Err(Error::InvalidRequest(why.clone())),
-            None => None,
-        };
+        let body = request.encoded_body()?;
         let policy = &self.config.retry;
         let mut attempt = 1;
         loop {
@@ -503,6 +495,15 @@ impl Request {
             self.fail(format!("the value of header `{name}` holds a control character"));
         } else {
             self.headers.push((name.to_owned(), value));
+        }
+    }
+
+    /// The encoded body (cheap to clone for each attempt), or why it could not be encoded.
+    fn encoded_body<E>(&self) -> Result<Option<Body>, Error<E>> {
+        match &self.body {
+            Some(Ok(body)) => Ok(Some(body.clone())),
+            Some(Err(why)) => Err(Error::InvalidRequest(why.clone())),
+            None => Ok(None),
         }
     }
 

@@ -230,8 +230,16 @@ fn operation_method(api: &Api, operation: &Operation) -> (TokenStream, TokenStre
             });
         }
     }
+    // The media type the body goes as, when the document offers several.
+    let mut media_choice = None;
     if let Some(body) = &operation.request_body {
-        let (ty, add) = request_body(api, body);
+        let (ty, mut add) = request_body(api, body);
+        if !body.alternatives.is_empty() {
+            let (choosers, writer) = body_choice(api, body, add);
+            setters.extend(choosers);
+            add = writer;
+            media_choice = Some(body.content_type.clone());
+        }
         let body_name = ident("body");
         if body.required {
             args.push((body_name, ty));
@@ -295,6 +303,9 @@ fn operation_method(api: &Api, operation: &Operation) -> (TokenStream, TokenStre
          or call [`send`](Self::send).",
         names::CLIENT
     ));
+    let media_init = media_choice.as_ref().map(|preferred| quote! { body_media_type: #preferred, });
+    let media_decl = media_choice.as_ref().map(|_| quote! { body_media_type: &'static str, });
+    let media_bind = media_choice.as_ref().map(|_| quote! { body_media_type, });
     let method_fn = quote! {
         #doc
         pub fn #name<'a>(&'a self, #(#arg_names: #arg_types),*) -> #call<'a> {
@@ -303,6 +314,7 @@ fn operation_method(api: &Api, operation: &Operation) -> (TokenStream, TokenStre
                 call_options: rt::CallOptions::new(),
                 #(#arg_names,)*
                 #(#optional_names: ::std::option::Option::None,)*
+                #media_init
             }
         }
     };
@@ -314,6 +326,7 @@ fn operation_method(api: &Api, operation: &Operation) -> (TokenStream, TokenStre
             call_options: rt::CallOptions,
             #(#field_decls)*
             #(#optional_names: #field_types,)*
+            #media_decl
         }
 
         impl<'a> #call<'a> {
@@ -327,7 +340,7 @@ fn operation_method(api: &Api, operation: &Operation) -> (TokenStream, TokenStre
 
             /// The request this call sends, and the client that sends it.
             fn request(self) -> (&'a #client, rt::Request) {
-                let #call { client, call_options, #(#arg_names,)* #(#optional_names,)* } = self;
+                let #call { client, call_options, #(#arg_names,)* #(#optional_names,)* #media_bind } = self;
                 let request = rt::Request::new(rt::Method::#method, #template).operation(#api_name, #method_name);
                 #(#request_steps)*
                 (client, request.options(call_options))
@@ -393,24 +406,59 @@ fn is_scalar(ty: &TypeRef) -> bool {
 /// The argument type of a request body, and the request with `body` (that argument) added in
 /// the body's encoding.
 fn request_body(api: &Api, body: &RequestBody) -> (TokenStream, TokenStream) {
-    let content_type = &body.content_type;
     let ty = type_tokens(&body.ty);
-    match body.encoding {
-        BodyEncoding::Json => (quote! { &'a #ty }, quote! { request.json(body) }),
+    let argument = match body.encoding {
+        BodyEncoding::Json | BodyEncoding::Multipart | BodyEncoding::Form => quote! { &'a #ty },
+        BodyEncoding::Binary => quote! { rt::Bytes },
+        BodyEncoding::Text => quote! { &'a str },
+    };
+    (argument, body_writer(api, body, &body.content_type, body.encoding))
+}
+
+/// The request with `body` added as `content_type`, in `encoding`.
+fn body_writer(api: &Api, body: &RequestBody, content_type: &str, encoding: BodyEncoding) -> TokenStream {
+    match encoding {
+        BodyEncoding::Json => quote! { request.json(body) },
         BodyEncoding::Multipart => {
             let form = multipart_form(api, body);
-            (quote! { &'a #ty }, quote! { request.multipart(#form) })
+            quote! { request.multipart(#form) }
         }
         BodyEncoding::Form => {
             let styles = body.property_styles.iter().map(|PropertyStyle { property, style }| {
                 let style = query_style(*style);
                 quote! { (#property, #style) }
             });
-            (quote! { &'a #ty }, quote! { request.form(body, &[#(#styles),*]) })
+            quote! { request.form(body, &[#(#styles),*]) }
         }
-        BodyEncoding::Binary => (quote! { rt::Bytes }, quote! { request.bytes(#content_type, body) }),
-        BodyEncoding::Text => (quote! { &'a str }, quote! { request.text(#content_type, body) }),
+        BodyEncoding::Binary => quote! { request.bytes(#content_type, body) },
+        BodyEncoding::Text => quote! { request.text(#content_type, body) },
     }
+}
+
+/// For a body the document offers in several encodings: the setters choosing another one,
+/// and the writer sending the chosen one (the document's preferred one by default).
+fn body_choice(api: &Api, body: &RequestBody, preferred: TokenStream) -> (Vec<TokenStream>, TokenStream) {
+    let mut setters = Vec::new();
+    let mut arms = Vec::new();
+    for alternative in &body.alternatives {
+        let encoding = BodyEncoding::of(alternative);
+        let setter = ident(match encoding {
+            BodyEncoding::Form => "as_form",
+            BodyEncoding::Multipart => "as_multipart",
+            _ => "as_json",
+        });
+        let doc = docs(&format!("Sends the body as `{alternative}` instead of `{}`; the document offers both.", body.content_type));
+        setters.push(quote! {
+            #doc
+            pub fn #setter(mut self) -> Self {
+                self.body_media_type = #alternative;
+                self
+            }
+        });
+        let writer = body_writer(api, body, alternative, encoding);
+        arms.push(quote! { #alternative => #writer, });
+    }
+    (setters, quote! { match body_media_type { #(#arms)* _ => #preferred } })
 }
 
 /// The parts of a multipart `body`: one per property of its struct, a file part for each
@@ -559,11 +607,11 @@ fn decode_expression(operation: &Operation, response: &Response, input: TokenStr
     }
 }
 
-fn status_arms(operation: &Operation) -> Vec<TokenStream> {
-    // One arm per status; several responses under one status are alternatives, tried in
-    // document order until one matches.
+/// The distinct statuses of `responses` in the order their match arms must come: exact codes,
+/// then ranges, then `default`.
+fn statuses_in_order<'r>(responses: impl Iterator<Item = &'r Response>) -> Vec<Status> {
     let mut statuses: Vec<Status> = Vec::new();
-    for response in &operation.responses {
+    for response in responses {
         if !statuses.contains(&response.status) {
             statuses.push(response.status);
         }
@@ -573,6 +621,13 @@ fn status_arms(operation: &Operation) -> Vec<TokenStream> {
         Status::Range(_) => 1,
         Status::Default => 2,
     });
+    statuses
+}
+
+fn status_arms(operation: &Operation) -> Vec<TokenStream> {
+    // One arm per status; several responses under one status are alternatives, tried in
+    // document order until one matches.
+    let statuses = statuses_in_order(operation.responses.iter());
     let mut arms: Vec<TokenStream> = statuses
         .iter()
         .map(|status| {
@@ -609,17 +664,7 @@ fn status_arms(operation: &Operation) -> Vec<TokenStream> {
 
 /// Decodes a non-2xx `response`: by its documented error status, else as unexpected.
 fn error_decoding(operation: &Operation) -> TokenStream {
-    let mut statuses: Vec<Status> = Vec::new();
-    for response in operation.error_responses() {
-        if !statuses.contains(&response.status) {
-            statuses.push(response.status);
-        }
-    }
-    statuses.sort_by_key(|status| match status {
-        Status::Code(_) => 0,
-        Status::Range(_) => 1,
-        Status::Default => 2,
-    });
+    let statuses = statuses_in_order(operation.error_responses());
     let arms: Vec<TokenStream> = statuses
         .iter()
         .filter(|status| **status != Status::Default)

@@ -71,6 +71,7 @@ pub(crate) fn json_request_body(api: &mut ApiBuilder, content_type: String, shap
         required: true,
         description: None,
         examples: example.map(|e| e.to_example()).into_iter().collect(),
+        alternatives: Vec::new(),
     }
 }
 

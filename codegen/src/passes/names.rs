@@ -35,7 +35,8 @@ const MODULE_TYPES: &[&str] = &[CLIENT, TOKEN_SOURCE, CREDENTIALS];
 const CLIENT_METHODS: &[&str] = &["new", "from_http", "http", "with_config", "with_http_client", "reconfigured", "config", "base_url"];
 /// What an operation's call builder binds and defines besides the operation's parameters:
 /// parameters are its fields and setters.
-pub const OPERATION_LOCALS: &[&str] = &["request", "response", "body", "client", "call_options", "send", "into_future"];
+pub const OPERATION_LOCALS: &[&str] =
+    &["request", "response", "body", "client", "call_options", "send", "send_streaming", "into_future", "body_media_type", "as_json", "as_form", "as_multipart"];
 /// The member of a received struct that keeps the properties the document does not list.
 pub const ADDITIONAL_PROPERTIES: &str = "additional_properties";
 /// The variant of an open enum that keeps the values the document does not list.

@@ -408,16 +408,27 @@ fn read_request_body(
 ) -> Result<Option<RequestBody>, Diagnostic> {
     let context = reader.context;
     let (body, at) = component(context, body, at, "requestBodies", "request body", |c| &c.request_bodies)?;
-    // Of several media types, the most structured one is sent (JSON, then form, multipart,
-    // binary, text); the others are noted.
+    // Of several media types, the most structured one is sent by default (JSON, then form,
+    // multipart, binary, text). Others of the same schema and another structured encoding are
+    // the caller's alternatives; the rest are noted.
     let Some((content_type, media)) = body.content.iter().min_by_key(|(kind, _)| BodyEncoding::of(kind).preference()) else {
         return Ok(None);
     };
-    if body.content.len() > 1 {
-        let others: Vec<&str> = body.content.keys().map(String::as_str).filter(|k| *k != content_type).collect();
+    let encoding = BodyEncoding::of(content_type);
+    let mut alternatives: Vec<String> = Vec::new();
+    let mut others: Vec<&str> = Vec::new();
+    for (kind, other) in body.content.iter().filter(|(kind, _)| *kind != content_type) {
+        let other_encoding = BodyEncoding::of(kind);
+        let taken = other_encoding == encoding || alternatives.iter().any(|a| BodyEncoding::of(a) == other_encoding);
+        if RequestBody::is_structured(encoding) && RequestBody::is_structured(other_encoding) && !taken && other.schema == media.schema {
+            alternatives.push(kind.clone());
+        } else {
+            others.push(kind);
+        }
+    }
+    if !others.is_empty() {
         api.warn(context.source(&at), format!("the request body is sent as `{content_type}`; the document also offers {}", others.join(", ")));
     }
-    let encoding = BodyEncoding::of(content_type);
     let at = child(&child(&at, "content"), content_type);
     let hint = Hint::named(format!("{base}Request"));
     let ty = match (&media.schema, encoding) {
@@ -448,6 +459,7 @@ fn read_request_body(
         required: body.required,
         description: non_empty(&body.description),
         examples: if encoding == BodyEncoding::Json { media_examples(context, media, &at) } else { Vec::new() },
+        alternatives,
     }))
 }
 
