@@ -57,7 +57,7 @@ impl Url {
         if host.is_empty() {
             return None;
         }
-        Some(Url { scheme: scheme.to_ascii_lowercase(), host: host.to_owned(), path: path.to_owned(), query })
+        Some(Url { scheme: scheme.to_ascii_lowercase(), host: host.to_owned(), path: path_template(path), query })
     }
 
     /// `scheme://host`: the server URL.
@@ -69,6 +69,35 @@ impl Url {
     pub fn host_variables(&self) -> Vec<String> {
         placeholders(&self.host)
     }
+}
+
+/// A path template in OpenAPI's `{name}` form, from the forms vendor pages also write:
+/// `{{name}}` (templating languages) and a whole `:name` segment (Express-style routes).
+/// A colon inside a segment (`/{name}:cancel`) is literal text and stays.
+pub(crate) fn path_template(path: &str) -> String {
+    let mut braces = String::with_capacity(path.len());
+    let mut rest = path;
+    while let Some((before, after)) = rest.split_once("{{") {
+        let Some((name, tail)) = after.split_once("}}") else { break };
+        braces.push_str(before);
+        braces.push('{');
+        braces.push_str(name.trim());
+        braces.push('}');
+        rest = tail;
+    }
+    braces.push_str(rest);
+    let is_name = |name: &str| {
+        let mut chars = name.chars();
+        chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_') && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    };
+    braces
+        .split('/')
+        .map(|segment| match segment.strip_prefix(':') {
+            Some(name) if is_name(name) => format!("{{{name}}}"),
+            _ => segment.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// The `{name}` placeholders of a template, in order.
@@ -171,6 +200,18 @@ fn split_option(word: &str) -> (&str, Option<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn path_templates_of_every_vendor_form_become_placeholders() {
+        assert_eq!(path_template("/files-api/v2/projects/{{projectId}}/file"), "/files-api/v2/projects/{projectId}/file");
+        assert_eq!(path_template("/a/{{ id }}/b/{{x}}"), "/a/{id}/b/{x}");
+        assert_eq!(path_template("/users/:user_id/repos/:repo"), "/users/{user_id}/repos/{repo}");
+        assert_eq!(path_template("/v1/{name}:cancel"), "/v1/{name}:cancel", "a colon inside a segment is literal");
+        assert_eq!(path_template("/time/:/x/:1"), "/time/:/x/:1", "a colon not followed by a name is literal");
+        assert_eq!(path_template("/plain/{id}"), "/plain/{id}");
+        let url = Url::parse("https://api.smartling.com/files-api/v2/projects/{{projectId}}/file?x=1").unwrap();
+        assert_eq!(placeholders(&url.path), ["projectId"]);
+    }
 
     #[test]
     fn tokenizes_continuations_quotes_and_multiline_bodies() {

@@ -117,7 +117,7 @@ fn read_operation(page: &Endpoint<'_>, body: &str, api: &mut ApiBuilder) -> Resu
         None => Err(page.error("", "the front matter has no `method:`")),
     };
     let path = match front.endpoint_url.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-        Some(path) if path.starts_with('/') => Ok(path.to_owned()),
+        Some(path) if path.starts_with('/') => Ok(curl::path_template(path)),
         Some(path) => Err(page.error("/endpoint_url", format!("`endpoint_url: {path}` is not a path starting with `/`"))),
         None => Err(page.error("", "the front matter has no `endpoint_url:`")),
     };
