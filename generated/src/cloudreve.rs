@@ -31,6 +31,17 @@ impl Client {
             <rt::Config as ::std::default::Default>::default(),
         )
     }
+}
+/// How every answer of this API is wrapped.
+///
+/// Source: `specs/cloudreve/api.yaml:5`.
+pub const ENVELOPE: rt::Envelope = rt::Envelope {
+    status: &["code"],
+    success: "0",
+    payload: &["data"],
+    message: ::std::option::Option::Some(&["msg"]),
+};
+impl Client {
     /// Password sign-in
     ///
     /// Returns the envelope's payload; an envelope reporting failure is `Error::Envelope`.
@@ -50,37 +61,7 @@ impl Client {
             body,
         }
     }
-    /// Refresh Token
-    ///
-    /// Refresh access token with a valid refresh token.
-    ///
-    /// Returns the envelope's payload; an envelope reporting failure is `Error::Envelope`.
-    ///
-    /// `POST /session/token/refresh`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/cloudreve/refresh-token.md:13`.
-    pub fn refresh_token<'a>(
-        &'a self,
-        body: &'a RefreshTokenRequest,
-    ) -> RefreshTokenCall<'a> {
-        RefreshTokenCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            body,
-        }
-    }
 }
-/// How every answer of this API is wrapped.
-///
-/// Source: `specs/cloudreve/api.yaml:5`.
-pub const ENVELOPE: rt::Envelope = rt::Envelope {
-    status: &["code"],
-    success: "0",
-    payload: &["data"],
-    message: ::std::option::Option::Some(&["msg"]),
-};
 /// A call of [`Client::password_sign_in`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct PasswordSignInCall<'a> {
@@ -150,6 +131,29 @@ pub enum PasswordSignInSuccess {
     Ok(LoginResponse),
     /// HTTP 200: If 2FA is required, the 2FA session ID will be returned. You can use this ID to [Finish Login with 2FA](https://cloudrevev4.apifox.cn/finish-sign-in-with-2fa-289502780e0.md).
     TwoFaRequired(PasswordSignInTwoFaRequired),
+}
+impl Client {
+    /// Refresh Token
+    ///
+    /// Refresh access token with a valid refresh token.
+    ///
+    /// Returns the envelope's payload; an envelope reporting failure is `Error::Envelope`.
+    ///
+    /// `POST /session/token/refresh`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/cloudreve/refresh-token.md:13`.
+    pub fn refresh_token<'a>(
+        &'a self,
+        body: &'a RefreshTokenRequest,
+    ) -> RefreshTokenCall<'a> {
+        RefreshTokenCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
+        }
+    }
 }
 /// A call of [`Client::refresh_token`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]

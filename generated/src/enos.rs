@@ -39,6 +39,17 @@ impl Client {
         let url = url.replace("{apigw-address}", apigw_address);
         Self::new(url)
     }
+}
+/// How every answer of this API is wrapped.
+///
+/// Source: `specs/enos/refresh-access-token.md:102`.
+pub const ENVELOPE: rt::Envelope = rt::Envelope {
+    status: &["status"],
+    success: "0",
+    payload: &["data"],
+    message: ::std::option::Option::Some(&["msg"]),
+};
+impl Client {
     /// Get Access Token
     ///
     /// Get the access token using the access key and secret key of your application.
@@ -62,37 +73,7 @@ impl Client {
             body,
         }
     }
-    /// Refresh Access Token
-    ///
-    /// Refresh the generated access token before it expires (the expiring time of the access token is 2 hours by default).
-    ///
-    /// Returns the envelope's payload; an envelope reporting failure is `Error::Envelope`.
-    ///
-    /// `POST /apim-token-service/v2.0/token/refresh`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/enos/refresh-access-token.md:10`.
-    pub fn refresh_access_token<'a>(
-        &'a self,
-        body: &'a RefreshAccessTokenRequest,
-    ) -> RefreshAccessTokenCall<'a> {
-        RefreshAccessTokenCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            body,
-        }
-    }
 }
-/// How every answer of this API is wrapped.
-///
-/// Source: `specs/enos/refresh-access-token.md:102`.
-pub const ENVELOPE: rt::Envelope = rt::Envelope {
-    status: &["status"],
-    success: "0",
-    payload: &["data"],
-    message: ::std::option::Option::Some(&["msg"]),
-};
 /// A call of [`Client::get_access_token`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct GetAccessTokenCall<'a> {
@@ -149,6 +130,29 @@ impl<'a> ::std::future::IntoFuture for GetAccessTokenCall<'a> {
 /// The documented error answers of [`Client::get_access_token`]: the document lists none, so every error answer is `Error::UnexpectedResponse`, with its status and raw body.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetAccessTokenError {}
+impl Client {
+    /// Refresh Access Token
+    ///
+    /// Refresh the generated access token before it expires (the expiring time of the access token is 2 hours by default).
+    ///
+    /// Returns the envelope's payload; an envelope reporting failure is `Error::Envelope`.
+    ///
+    /// `POST /apim-token-service/v2.0/token/refresh`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/enos/refresh-access-token.md:10`.
+    pub fn refresh_access_token<'a>(
+        &'a self,
+        body: &'a RefreshAccessTokenRequest,
+    ) -> RefreshAccessTokenCall<'a> {
+        RefreshAccessTokenCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
+        }
+    }
+}
 /// A call of [`Client::refresh_access_token`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct RefreshAccessTokenCall<'a> {

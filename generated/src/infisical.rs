@@ -49,6 +49,8 @@ impl Client {
     pub fn local_server() -> Self {
         Self::new("http://localhost:8080")
     }
+}
+impl Client {
     /// Renew machine identity access token
     ///
     /// `POST /api/v1/auth/token/renew`

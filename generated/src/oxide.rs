@@ -31,6 +31,8 @@ impl Client {
             <rt::Config as ::std::default::Default>::default(),
         )
     }
+}
+impl Client {
     /// Start an OAuth 2.0 Device Authorization Grant
     ///
     /// This endpoint is designed to be accessed from an *unauthenticated* API client. It generates and records a `device_code` and `user_code` which must be verified and confirmed prior to a token being granted.
@@ -48,5791 +50,6 @@ impl Client {
             client: self,
             call_options: rt::CallOptions::new(),
             body,
-        }
-    }
-    /// Confirm an OAuth 2.0 Device Authorization Grant
-    ///
-    /// This endpoint is designed to be accessed by the user agent (browser), not the client requesting the token. So we do not actually return the token here; it will be returned in response to the poll on `/device/token`.
-    ///
-    /// Some special logic applies when authenticating this request with an existing device token instead of a console session: the requested TTL must not produce an expiration time later than the authenticating token's expiration. If no TTL was specified in the initial grant request, the expiration will be the lesser of the silo max and the authenticating token's expiration time. To get the longest allowed lifetime, omit the TTL and authenticate with a web console session.
-    ///
-    /// `POST /device/confirm`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:44`.
-    pub fn device_auth_confirm<'a>(
-        &'a self,
-        body: &'a DeviceAuthVerify,
-    ) -> DeviceAuthConfirmCall<'a> {
-        DeviceAuthConfirmCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            body,
-        }
-    }
-    /// Request a device access token
-    ///
-    /// This endpoint should be polled by the client until the user code is verified and the grant is confirmed.
-    ///
-    /// `POST /device/token`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:75`.
-    pub fn device_access_token<'a>(
-        &'a self,
-        body: &'a DeviceAccessTokenRequest,
-    ) -> DeviceAccessTokenCall<'a> {
-        DeviceAccessTokenCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            body,
-        }
-    }
-    /// List instrumentation probes
-    ///
-    /// `GET /experimental/v1/probes`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:105`.
-    pub fn probe_list<'a>(&'a self) -> ProbeListCall<'a> {
-        ProbeListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            project: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Create instrumentation probe
-    ///
-    /// `POST /experimental/v1/probes`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:172`.
-    pub fn probe_create<'a>(
-        &'a self,
-        project: &'a NameOrId,
-        body: &'a ProbeCreate,
-    ) -> ProbeCreateCall<'a> {
-        ProbeCreateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            project,
-            body,
-        }
-    }
-    /// View instrumentation probe
-    ///
-    /// `GET /experimental/v1/probes/{probe}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:220`.
-    pub fn probe_view<'a>(
-        &'a self,
-        probe: &'a NameOrId,
-        project: &'a NameOrId,
-    ) -> ProbeViewCall<'a> {
-        ProbeViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            probe,
-            project,
-        }
-    }
-    /// Delete instrumentation probe
-    ///
-    /// `DELETE /experimental/v1/probes/{probe}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:265`.
-    pub fn probe_delete<'a>(
-        &'a self,
-        probe: &'a NameOrId,
-        project: &'a NameOrId,
-    ) -> ProbeDeleteCall<'a> {
-        ProbeDeleteCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            probe,
-            project,
-        }
-    }
-    /// List all support bundles
-    ///
-    /// `GET /experimental/v1/system/support-bundles`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:305`.
-    pub fn support_bundle_list<'a>(&'a self) -> SupportBundleListCall<'a> {
-        SupportBundleListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Create support bundle
-    ///
-    /// `POST /experimental/v1/system/support-bundles`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:362`.
-    pub fn support_bundle_create<'a>(
-        &'a self,
-        body: &'a SupportBundleCreate,
-    ) -> SupportBundleCreateCall<'a> {
-        SupportBundleCreateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            body,
-        }
-    }
-    /// View support bundle
-    ///
-    /// `GET /experimental/v1/system/support-bundles/{bundle_id}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:399`.
-    pub fn support_bundle_view<'a>(
-        &'a self,
-        bundle_id: &'a str,
-    ) -> SupportBundleViewCall<'a> {
-        SupportBundleViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            bundle_id,
-        }
-    }
-    /// Update support bundle
-    ///
-    /// `PUT /experimental/v1/system/support-bundles/{bundle_id}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:436`.
-    pub fn support_bundle_update<'a>(
-        &'a self,
-        bundle_id: &'a str,
-        body: &'a SupportBundleUpdate,
-    ) -> SupportBundleUpdateCall<'a> {
-        SupportBundleUpdateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            bundle_id,
-            body,
-        }
-    }
-    /// Delete support bundle
-    ///
-    /// May also be used to cancel a support bundle which is currently being collected, or to remove metadata for a support bundle that has failed.
-    ///
-    /// `DELETE /experimental/v1/system/support-bundles/{bundle_id}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:483`.
-    pub fn support_bundle_delete<'a>(
-        &'a self,
-        bundle_id: &'a str,
-    ) -> SupportBundleDeleteCall<'a> {
-        SupportBundleDeleteCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            bundle_id,
-        }
-    }
-    /// Download support bundle contents
-    ///
-    /// `GET /experimental/v1/system/support-bundles/{bundle_id}/download`
-    ///
-    /// Returns the call: set its optional parameters (`range`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:516`.
-    pub fn support_bundle_download<'a>(
-        &'a self,
-        bundle_id: &'a str,
-    ) -> SupportBundleDownloadCall<'a> {
-        SupportBundleDownloadCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            bundle_id,
-            range: ::std::option::Option::None,
-        }
-    }
-    /// Download support bundle metadata
-    ///
-    /// `HEAD /experimental/v1/system/support-bundles/{bundle_id}/download`
-    ///
-    /// Returns the call: set its optional parameters (`range`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:553`.
-    pub fn support_bundle_head<'a>(
-        &'a self,
-        bundle_id: &'a str,
-    ) -> SupportBundleHeadCall<'a> {
-        SupportBundleHeadCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            bundle_id,
-            range: ::std::option::Option::None,
-        }
-    }
-    /// Download file from support bundle
-    ///
-    /// `GET /experimental/v1/system/support-bundles/{bundle_id}/download/{file}`
-    ///
-    /// Returns the call: set its optional parameters (`range`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:592`.
-    pub fn support_bundle_download_file<'a>(
-        &'a self,
-        bundle_id: &'a str,
-        file: &'a str,
-    ) -> SupportBundleDownloadFileCall<'a> {
-        SupportBundleDownloadFileCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            bundle_id,
-            file,
-            range: ::std::option::Option::None,
-        }
-    }
-    /// Download metadata of file in support bundle
-    ///
-    /// `HEAD /experimental/v1/system/support-bundles/{bundle_id}/download/{file}`
-    ///
-    /// Returns the call: set its optional parameters (`range`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:638`.
-    pub fn support_bundle_head_file<'a>(
-        &'a self,
-        bundle_id: &'a str,
-        file: &'a str,
-    ) -> SupportBundleHeadFileCall<'a> {
-        SupportBundleHeadFileCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            bundle_id,
-            file,
-            range: ::std::option::Option::None,
-        }
-    }
-    /// Download support bundle index
-    ///
-    /// `GET /experimental/v1/system/support-bundles/{bundle_id}/index`
-    ///
-    /// Returns the call: set its optional parameters (`range`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:686`.
-    pub fn support_bundle_index<'a>(
-        &'a self,
-        bundle_id: &'a str,
-    ) -> SupportBundleIndexCall<'a> {
-        SupportBundleIndexCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            bundle_id,
-            range: ::std::option::Option::None,
-        }
-    }
-    /// Authenticate user via SAML
-    ///
-    /// `POST /login/{silo_name}/saml/{provider_name}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:725`.
-    pub fn login_saml<'a>(
-        &'a self,
-        provider_name: &'a Name,
-        silo_name: &'a Name,
-        body: rt::Bytes,
-    ) -> LoginSamlCall<'a> {
-        LoginSamlCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            provider_name,
-            silo_name,
-            body,
-        }
-    }
-    /// List affinity groups
-    ///
-    /// `GET /v1/affinity-groups`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:784`.
-    pub fn affinity_group_list<'a>(&'a self) -> AffinityGroupListCall<'a> {
-        AffinityGroupListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            project: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Create affinity group
-    ///
-    /// `POST /v1/affinity-groups`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:851`.
-    pub fn affinity_group_create<'a>(
-        &'a self,
-        project: &'a NameOrId,
-        body: &'a AffinityGroupCreate,
-    ) -> AffinityGroupCreateCall<'a> {
-        AffinityGroupCreateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            project,
-            body,
-        }
-    }
-    /// Fetch affinity group
-    ///
-    /// `GET /v1/affinity-groups/{affinity_group}`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:899`.
-    pub fn affinity_group_view<'a>(
-        &'a self,
-        affinity_group: &'a NameOrId,
-    ) -> AffinityGroupViewCall<'a> {
-        AffinityGroupViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            affinity_group,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Update affinity group
-    ///
-    /// `PUT /v1/affinity-groups/{affinity_group}`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:943`.
-    pub fn affinity_group_update<'a>(
-        &'a self,
-        affinity_group: &'a NameOrId,
-        body: &'a AffinityGroupUpdate,
-    ) -> AffinityGroupUpdateCall<'a> {
-        AffinityGroupUpdateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            affinity_group,
-            body,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Delete affinity group
-    ///
-    /// `DELETE /v1/affinity-groups/{affinity_group}`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:997`.
-    pub fn affinity_group_delete<'a>(
-        &'a self,
-        affinity_group: &'a NameOrId,
-    ) -> AffinityGroupDeleteCall<'a> {
-        AffinityGroupDeleteCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            affinity_group,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// List affinity group members
-    ///
-    /// `GET /v1/affinity-groups/{affinity_group}/members`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:1036`.
-    pub fn affinity_group_member_list<'a>(
-        &'a self,
-        affinity_group: &'a NameOrId,
-    ) -> AffinityGroupMemberListCall<'a> {
-        AffinityGroupMemberListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            affinity_group,
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            project: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Fetch affinity group member
-    ///
-    /// `GET /v1/affinity-groups/{affinity_group}/members/instance/{instance}`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:1112`.
-    pub fn affinity_group_member_instance_view<'a>(
-        &'a self,
-        affinity_group: &'a NameOrId,
-        instance: &'a NameOrId,
-    ) -> AffinityGroupMemberInstanceViewCall<'a> {
-        AffinityGroupMemberInstanceViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            affinity_group,
-            instance,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Add member to affinity group
-    ///
-    /// `POST /v1/affinity-groups/{affinity_group}/members/instance/{instance}`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:1163`.
-    pub fn affinity_group_member_instance_add<'a>(
-        &'a self,
-        affinity_group: &'a NameOrId,
-        instance: &'a NameOrId,
-    ) -> AffinityGroupMemberInstanceAddCall<'a> {
-        AffinityGroupMemberInstanceAddCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            affinity_group,
-            instance,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Remove member from affinity group
-    ///
-    /// `DELETE /v1/affinity-groups/{affinity_group}/members/instance/{instance}`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:1214`.
-    pub fn affinity_group_member_instance_delete<'a>(
-        &'a self,
-        affinity_group: &'a NameOrId,
-        instance: &'a NameOrId,
-    ) -> AffinityGroupMemberInstanceDeleteCall<'a> {
-        AffinityGroupMemberInstanceDeleteCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            affinity_group,
-            instance,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// List alert classes
-    ///
-    /// `GET /v1/alert-classes`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `filter`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:1260`.
-    pub fn alert_class_list<'a>(&'a self) -> AlertClassListCall<'a> {
-        AlertClassListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            filter: ::std::option::Option::None,
-        }
-    }
-    /// List alert receivers
-    ///
-    /// `GET /v1/alert-receivers`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:1320`.
-    pub fn alert_receiver_list<'a>(&'a self) -> AlertReceiverListCall<'a> {
-        AlertReceiverListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Fetch alert receiver
-    ///
-    /// `GET /v1/alert-receivers/{receiver}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:1379`.
-    pub fn alert_receiver_view<'a>(
-        &'a self,
-        receiver: &'a NameOrId,
-    ) -> AlertReceiverViewCall<'a> {
-        AlertReceiverViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            receiver,
-        }
-    }
-    /// Delete alert receiver
-    ///
-    /// `DELETE /v1/alert-receivers/{receiver}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:1415`.
-    pub fn alert_receiver_delete<'a>(
-        &'a self,
-        receiver: &'a NameOrId,
-    ) -> AlertReceiverDeleteCall<'a> {
-        AlertReceiverDeleteCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            receiver,
-        }
-    }
-    /// List delivery attempts to alert receiver
-    ///
-    /// Optional query parameters to this endpoint may be used to filter deliveries by state. If none of the `failed`, `pending` or `delivered` query parameters are present, all deliveries are returned. If one or more of these parameters are provided, only those which are set to "true" are included in the response.
-    ///
-    /// `GET /v1/alert-receivers/{receiver}/deliveries`
-    ///
-    /// Returns the call: set its optional parameters (`delivered`, `failed`, `pending`, `limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:1446`.
-    pub fn alert_delivery_list<'a>(
-        &'a self,
-        receiver: &'a NameOrId,
-    ) -> AlertDeliveryListCall<'a> {
-        AlertDeliveryListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            receiver,
-            delivered: ::std::option::Option::None,
-            failed: ::std::option::Option::None,
-            pending: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Send liveness probe to alert receiver
-    ///
-    /// This endpoint synchronously sends a liveness probe to the selected alert receiver. The response message describes the outcome of the probe: either the successful response (as appropriate), or indication of why the probe failed.
-    ///
-    /// The result of the probe is represented as an `AlertDelivery` model. Details relating to the status of the probe depend on the alert delivery mechanism, and are included in the `AlertDeliveryAttempts` model. For example, webhook receiver liveness probes include the HTTP status code returned by the receiver endpoint.
-    ///
-    /// Note that the response status is `200 OK` as long as a probe request was able to be sent to the receiver endpoint. If an HTTP-based receiver, such as a webhook, responds to the another status code, including an error, this will be indicated by the response body, *not* the status of the response.
-    ///
-    /// The `resend` query parameter can be used to request re-delivery of failed events if the liveness probe succeeds. If it is set to true and the liveness probe succeeds, any alerts for which delivery to this receiver has failed will be queued for re-delivery.
-    ///
-    /// `POST /v1/alert-receivers/{receiver}/probe`
-    ///
-    /// Returns the call: set its optional parameters (`resend`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:1542`.
-    pub fn alert_receiver_probe<'a>(
-        &'a self,
-        receiver: &'a NameOrId,
-    ) -> AlertReceiverProbeCall<'a> {
-        AlertReceiverProbeCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            receiver,
-            resend: ::std::option::Option::None,
-        }
-    }
-    /// Add alert receiver subscription
-    ///
-    /// `POST /v1/alert-receivers/{receiver}/subscriptions`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:1589`.
-    pub fn alert_receiver_subscription_add<'a>(
-        &'a self,
-        receiver: &'a NameOrId,
-        body: &'a AlertSubscriptionCreate,
-    ) -> AlertReceiverSubscriptionAddCall<'a> {
-        AlertReceiverSubscriptionAddCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            receiver,
-            body,
-        }
-    }
-    /// Remove alert receiver subscription
-    ///
-    /// `DELETE /v1/alert-receivers/{receiver}/subscriptions/{subscription}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:1637`.
-    pub fn alert_receiver_subscription_remove<'a>(
-        &'a self,
-        receiver: &'a NameOrId,
-        subscription: &'a AlertSubscription,
-    ) -> AlertReceiverSubscriptionRemoveCall<'a> {
-        AlertReceiverSubscriptionRemoveCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            receiver,
-            subscription,
-        }
-    }
-    /// Request re-delivery of alert
-    ///
-    /// `POST /v1/alerts/{alert_id}/resend`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:1677`.
-    pub fn alert_delivery_resend<'a>(
-        &'a self,
-        alert_id: &'a str,
-        receiver: &'a NameOrId,
-    ) -> AlertDeliveryResendCall<'a> {
-        AlertDeliveryResendCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            alert_id,
-            receiver,
-        }
-    }
-    /// List anti-affinity groups
-    ///
-    /// `GET /v1/anti-affinity-groups`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:1725`.
-    pub fn anti_affinity_group_list<'a>(&'a self) -> AntiAffinityGroupListCall<'a> {
-        AntiAffinityGroupListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            project: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Create anti-affinity group
-    ///
-    /// `POST /v1/anti-affinity-groups`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:1792`.
-    pub fn anti_affinity_group_create<'a>(
-        &'a self,
-        project: &'a NameOrId,
-        body: &'a AntiAffinityGroupCreate,
-    ) -> AntiAffinityGroupCreateCall<'a> {
-        AntiAffinityGroupCreateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            project,
-            body,
-        }
-    }
-    /// Fetch anti-affinity group
-    ///
-    /// `GET /v1/anti-affinity-groups/{anti_affinity_group}`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:1840`.
-    pub fn anti_affinity_group_view<'a>(
-        &'a self,
-        anti_affinity_group: &'a NameOrId,
-    ) -> AntiAffinityGroupViewCall<'a> {
-        AntiAffinityGroupViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            anti_affinity_group,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Update anti-affinity group
-    ///
-    /// `PUT /v1/anti-affinity-groups/{anti_affinity_group}`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:1884`.
-    pub fn anti_affinity_group_update<'a>(
-        &'a self,
-        anti_affinity_group: &'a NameOrId,
-        body: &'a AntiAffinityGroupUpdate,
-    ) -> AntiAffinityGroupUpdateCall<'a> {
-        AntiAffinityGroupUpdateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            anti_affinity_group,
-            body,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Delete anti-affinity group
-    ///
-    /// `DELETE /v1/anti-affinity-groups/{anti_affinity_group}`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:1938`.
-    pub fn anti_affinity_group_delete<'a>(
-        &'a self,
-        anti_affinity_group: &'a NameOrId,
-    ) -> AntiAffinityGroupDeleteCall<'a> {
-        AntiAffinityGroupDeleteCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            anti_affinity_group,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// List anti-affinity group members
-    ///
-    /// `GET /v1/anti-affinity-groups/{anti_affinity_group}/members`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:1977`.
-    pub fn anti_affinity_group_member_list<'a>(
-        &'a self,
-        anti_affinity_group: &'a NameOrId,
-    ) -> AntiAffinityGroupMemberListCall<'a> {
-        AntiAffinityGroupMemberListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            anti_affinity_group,
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            project: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Fetch anti-affinity group member
-    ///
-    /// `GET /v1/anti-affinity-groups/{anti_affinity_group}/members/instance/{instance}`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:2053`.
-    pub fn anti_affinity_group_member_instance_view<'a>(
-        &'a self,
-        anti_affinity_group: &'a NameOrId,
-        instance: &'a NameOrId,
-    ) -> AntiAffinityGroupMemberInstanceViewCall<'a> {
-        AntiAffinityGroupMemberInstanceViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            anti_affinity_group,
-            instance,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Add member to anti-affinity group
-    ///
-    /// `POST /v1/anti-affinity-groups/{anti_affinity_group}/members/instance/{instance}`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:2104`.
-    pub fn anti_affinity_group_member_instance_add<'a>(
-        &'a self,
-        anti_affinity_group: &'a NameOrId,
-        instance: &'a NameOrId,
-    ) -> AntiAffinityGroupMemberInstanceAddCall<'a> {
-        AntiAffinityGroupMemberInstanceAddCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            anti_affinity_group,
-            instance,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Remove member from anti-affinity group
-    ///
-    /// `DELETE /v1/anti-affinity-groups/{anti_affinity_group}/members/instance/{instance}`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:2155`.
-    pub fn anti_affinity_group_member_instance_delete<'a>(
-        &'a self,
-        anti_affinity_group: &'a NameOrId,
-        instance: &'a NameOrId,
-    ) -> AntiAffinityGroupMemberInstanceDeleteCall<'a> {
-        AntiAffinityGroupMemberInstanceDeleteCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            anti_affinity_group,
-            instance,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Fetch current silo's auth settings
-    ///
-    /// `GET /v1/auth-settings`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:2201`.
-    pub fn auth_settings_view<'a>(&'a self) -> AuthSettingsViewCall<'a> {
-        AuthSettingsViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-        }
-    }
-    /// Update current silo's auth settings
-    ///
-    /// `PUT /v1/auth-settings`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:2226`.
-    pub fn auth_settings_update<'a>(
-        &'a self,
-        body: &'a SiloAuthSettingsUpdate,
-    ) -> AuthSettingsUpdateCall<'a> {
-        AuthSettingsUpdateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            body,
-        }
-    }
-    /// List certificates for external endpoints
-    ///
-    /// Returns a list of TLS certificates used for the external API (for the current Silo).  These are sorted by creation date, with the most recent certificates appearing first.
-    ///
-    /// `GET /v1/certificates`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:2263`.
-    pub fn certificate_list<'a>(&'a self) -> CertificateListCall<'a> {
-        CertificateListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Create system-wide x.509 certificate
-    ///
-    /// This certificate is automatically used by the Oxide Control plane to serve external connections.
-    ///
-    /// `POST /v1/certificates`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:2321`.
-    pub fn certificate_create<'a>(
-        &'a self,
-        body: &'a CertificateCreate,
-    ) -> CertificateCreateCall<'a> {
-        CertificateCreateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            body,
-        }
-    }
-    /// Fetch certificate
-    ///
-    /// Returns the details of a specific certificate
-    ///
-    /// `GET /v1/certificates/{certificate}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:2359`.
-    pub fn certificate_view<'a>(
-        &'a self,
-        certificate: &'a NameOrId,
-    ) -> CertificateViewCall<'a> {
-        CertificateViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            certificate,
-        }
-    }
-    /// Delete certificate
-    ///
-    /// Permanently delete a certificate. This operation cannot be undone.
-    ///
-    /// `DELETE /v1/certificates/{certificate}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:2396`.
-    pub fn certificate_delete<'a>(
-        &'a self,
-        certificate: &'a NameOrId,
-    ) -> CertificateDeleteCall<'a> {
-        CertificateDeleteCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            certificate,
-        }
-    }
-    /// List disks
-    ///
-    /// `GET /v1/disks`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:2428`.
-    pub fn disk_list<'a>(&'a self) -> DiskListCall<'a> {
-        DiskListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            project: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Create disk
-    ///
-    /// `POST /v1/disks`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:2495`.
-    pub fn disk_create<'a>(
-        &'a self,
-        project: &'a NameOrId,
-        body: &'a DiskCreate,
-    ) -> DiskCreateCall<'a> {
-        DiskCreateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            project,
-            body,
-        }
-    }
-    /// Fetch disk
-    ///
-    /// `GET /v1/disks/{disk}`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:2543`.
-    pub fn disk_view<'a>(&'a self, disk: &'a NameOrId) -> DiskViewCall<'a> {
-        DiskViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            disk,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Delete disk
-    ///
-    /// `DELETE /v1/disks/{disk}`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:2587`.
-    pub fn disk_delete<'a>(&'a self, disk: &'a NameOrId) -> DiskDeleteCall<'a> {
-        DiskDeleteCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            disk,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Import blocks into disk
-    ///
-    /// `POST /v1/disks/{disk}/bulk-write`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:2626`.
-    pub fn disk_bulk_write_import<'a>(
-        &'a self,
-        disk: &'a NameOrId,
-        body: &'a ImportBlocksBulkWrite,
-    ) -> DiskBulkWriteImportCall<'a> {
-        DiskBulkWriteImportCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            disk,
-            body,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Start importing blocks into disk
-    ///
-    /// Start the process of importing blocks into a disk
-    ///
-    /// `POST /v1/disks/{disk}/bulk-write-start`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:2675`.
-    pub fn disk_bulk_write_import_start<'a>(
-        &'a self,
-        disk: &'a NameOrId,
-    ) -> DiskBulkWriteImportStartCall<'a> {
-        DiskBulkWriteImportStartCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            disk,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Stop importing blocks into disk
-    ///
-    /// Stop the process of importing blocks into a disk
-    ///
-    /// `POST /v1/disks/{disk}/bulk-write-stop`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:2715`.
-    pub fn disk_bulk_write_import_stop<'a>(
-        &'a self,
-        disk: &'a NameOrId,
-    ) -> DiskBulkWriteImportStopCall<'a> {
-        DiskBulkWriteImportStopCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            disk,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Confirm disk block import completion
-    ///
-    /// `POST /v1/disks/{disk}/finalize`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:2755`.
-    pub fn disk_finalize_import<'a>(
-        &'a self,
-        disk: &'a NameOrId,
-        body: &'a FinalizeDisk,
-    ) -> DiskFinalizeImportCall<'a> {
-        DiskFinalizeImportCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            disk,
-            body,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// List external subnets
-    ///
-    /// `GET /v1/external-subnets`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:2804`.
-    pub fn external_subnet_list<'a>(&'a self) -> ExternalSubnetListCall<'a> {
-        ExternalSubnetListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            project: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Create external subnet
-    ///
-    /// `POST /v1/external-subnets`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:2871`.
-    pub fn external_subnet_create<'a>(
-        &'a self,
-        project: &'a NameOrId,
-        body: &'a ExternalSubnetCreate,
-    ) -> ExternalSubnetCreateCall<'a> {
-        ExternalSubnetCreateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            project,
-            body,
-        }
-    }
-    /// Fetch external subnet
-    ///
-    /// `GET /v1/external-subnets/{external_subnet}`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:2919`.
-    pub fn external_subnet_view<'a>(
-        &'a self,
-        external_subnet: &'a NameOrId,
-    ) -> ExternalSubnetViewCall<'a> {
-        ExternalSubnetViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            external_subnet,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Update external subnet
-    ///
-    /// `PUT /v1/external-subnets/{external_subnet}`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:2963`.
-    pub fn external_subnet_update<'a>(
-        &'a self,
-        external_subnet: &'a NameOrId,
-        body: &'a ExternalSubnetUpdate,
-    ) -> ExternalSubnetUpdateCall<'a> {
-        ExternalSubnetUpdateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            external_subnet,
-            body,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Delete external subnet
-    ///
-    /// `DELETE /v1/external-subnets/{external_subnet}`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:3017`.
-    pub fn external_subnet_delete<'a>(
-        &'a self,
-        external_subnet: &'a NameOrId,
-    ) -> ExternalSubnetDeleteCall<'a> {
-        ExternalSubnetDeleteCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            external_subnet,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Attach external subnet to instance
-    ///
-    /// `POST /v1/external-subnets/{external_subnet}/attach`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:3056`.
-    pub fn external_subnet_attach<'a>(
-        &'a self,
-        external_subnet: &'a NameOrId,
-        body: &'a ExternalSubnetAttach,
-    ) -> ExternalSubnetAttachCall<'a> {
-        ExternalSubnetAttachCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            external_subnet,
-            body,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Detach external subnet from instance
-    ///
-    /// `POST /v1/external-subnets/{external_subnet}/detach`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:3112`.
-    pub fn external_subnet_detach<'a>(
-        &'a self,
-        external_subnet: &'a NameOrId,
-    ) -> ExternalSubnetDetachCall<'a> {
-        ExternalSubnetDetachCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            external_subnet,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// List floating IPs
-    ///
-    /// `GET /v1/floating-ips`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:3158`.
-    pub fn floating_ip_list<'a>(&'a self) -> FloatingIpListCall<'a> {
-        FloatingIpListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            project: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Create floating IP
-    ///
-    /// A specific IP address can be reserved, or an IP can be auto-allocated from a specific pool or the silo's default pool.
-    ///
-    /// `POST /v1/floating-ips`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:3225`.
-    pub fn floating_ip_create<'a>(
-        &'a self,
-        project: &'a NameOrId,
-        body: &'a FloatingIpCreate,
-    ) -> FloatingIpCreateCall<'a> {
-        FloatingIpCreateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            project,
-            body,
-        }
-    }
-    /// Fetch floating IP
-    ///
-    /// `GET /v1/floating-ips/{floating_ip}`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:3274`.
-    pub fn floating_ip_view<'a>(
-        &'a self,
-        floating_ip: &'a NameOrId,
-    ) -> FloatingIpViewCall<'a> {
-        FloatingIpViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            floating_ip,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Update floating IP
-    ///
-    /// `PUT /v1/floating-ips/{floating_ip}`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:3318`.
-    pub fn floating_ip_update<'a>(
-        &'a self,
-        floating_ip: &'a NameOrId,
-        body: &'a FloatingIpUpdate,
-    ) -> FloatingIpUpdateCall<'a> {
-        FloatingIpUpdateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            floating_ip,
-            body,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Delete floating IP
-    ///
-    /// `DELETE /v1/floating-ips/{floating_ip}`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:3372`.
-    pub fn floating_ip_delete<'a>(
-        &'a self,
-        floating_ip: &'a NameOrId,
-    ) -> FloatingIpDeleteCall<'a> {
-        FloatingIpDeleteCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            floating_ip,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Attach floating IP
-    ///
-    /// Attach floating IP to an instance or other resource.
-    ///
-    /// `POST /v1/floating-ips/{floating_ip}/attach`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:3411`.
-    pub fn floating_ip_attach<'a>(
-        &'a self,
-        floating_ip: &'a NameOrId,
-        body: &'a FloatingIpAttach,
-    ) -> FloatingIpAttachCall<'a> {
-        FloatingIpAttachCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            floating_ip,
-            body,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Detach floating IP
-    ///
-    /// `POST /v1/floating-ips/{floating_ip}/detach`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:3468`.
-    pub fn floating_ip_detach<'a>(
-        &'a self,
-        floating_ip: &'a NameOrId,
-    ) -> FloatingIpDetachCall<'a> {
-        FloatingIpDetachCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            floating_ip,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// List groups
-    ///
-    /// `GET /v1/groups`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:3514`.
-    pub fn group_list<'a>(&'a self) -> GroupListCall<'a> {
-        GroupListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Fetch group
-    ///
-    /// `GET /v1/groups/{group_id}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:3573`.
-    pub fn group_view<'a>(&'a self, group_id: &'a str) -> GroupViewCall<'a> {
-        GroupViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            group_id,
-        }
-    }
-    /// List images
-    ///
-    /// List images which are global or scoped to the specified project. The images are returned sorted by creation date, with the most recent images appearing first.
-    ///
-    /// `GET /v1/images`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:3612`.
-    pub fn image_list<'a>(&'a self) -> ImageListCall<'a> {
-        ImageListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            project: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Create image
-    ///
-    /// Create a new image in a project.
-    ///
-    /// `POST /v1/images`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:3678`.
-    pub fn image_create<'a>(&'a self, body: &'a ImageCreate) -> ImageCreateCall<'a> {
-        ImageCreateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            body,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Fetch image
-    ///
-    /// Fetch the details for a specific image in a project.
-    ///
-    /// `GET /v1/images/{image}`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:3726`.
-    pub fn image_view<'a>(&'a self, image: &'a NameOrId) -> ImageViewCall<'a> {
-        ImageViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            image,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Delete image
-    ///
-    /// Permanently delete an image from a project. This operation cannot be undone. Any instances in the project using the image will continue to run, however new instances can not be created with this image.
-    ///
-    /// `DELETE /v1/images/{image}`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:3771`.
-    pub fn image_delete<'a>(&'a self, image: &'a NameOrId) -> ImageDeleteCall<'a> {
-        ImageDeleteCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            image,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Demote silo image
-    ///
-    /// Demote silo image to be visible only to a specified project
-    ///
-    /// `POST /v1/images/{image}/demote`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:3811`.
-    pub fn image_demote<'a>(
-        &'a self,
-        image: &'a NameOrId,
-        project: &'a NameOrId,
-    ) -> ImageDemoteCall<'a> {
-        ImageDemoteCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            image,
-            project,
-        }
-    }
-    /// Promote project image
-    ///
-    /// Promote project image to be visible to all projects in the silo
-    ///
-    /// `POST /v1/images/{image}/promote`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:3859`.
-    pub fn image_promote<'a>(&'a self, image: &'a NameOrId) -> ImagePromoteCall<'a> {
-        ImagePromoteCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            image,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// List instances
-    ///
-    /// `GET /v1/instances`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:3906`.
-    pub fn instance_list<'a>(&'a self) -> InstanceListCall<'a> {
-        InstanceListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            project: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Create instance
-    ///
-    /// `POST /v1/instances`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:3973`.
-    pub fn instance_create<'a>(
-        &'a self,
-        project: &'a NameOrId,
-        body: &'a InstanceCreate,
-    ) -> InstanceCreateCall<'a> {
-        InstanceCreateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            project,
-            body,
-        }
-    }
-    /// Fetch instance
-    ///
-    /// `GET /v1/instances/{instance}`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:4021`.
-    pub fn instance_view<'a>(&'a self, instance: &'a NameOrId) -> InstanceViewCall<'a> {
-        InstanceViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            instance,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Update instance
-    ///
-    /// `PUT /v1/instances/{instance}`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:4065`.
-    pub fn instance_update<'a>(
-        &'a self,
-        instance: &'a NameOrId,
-        body: &'a InstanceUpdate,
-    ) -> InstanceUpdateCall<'a> {
-        InstanceUpdateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            instance,
-            body,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Delete instance
-    ///
-    /// `DELETE /v1/instances/{instance}`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:4119`.
-    pub fn instance_delete<'a>(
-        &'a self,
-        instance: &'a NameOrId,
-    ) -> InstanceDeleteCall<'a> {
-        InstanceDeleteCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            instance,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// List affinity groups containing instance
-    ///
-    /// `GET /v1/instances/{instance}/affinity-groups`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:4158`.
-    pub fn instance_affinity_group_list<'a>(
-        &'a self,
-        instance: &'a NameOrId,
-    ) -> InstanceAffinityGroupListCall<'a> {
-        InstanceAffinityGroupListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            instance,
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            project: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// List anti-affinity groups containing instance
-    ///
-    /// `GET /v1/instances/{instance}/anti-affinity-groups`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:4234`.
-    pub fn instance_anti_affinity_group_list<'a>(
-        &'a self,
-        instance: &'a NameOrId,
-    ) -> InstanceAntiAffinityGroupListCall<'a> {
-        InstanceAntiAffinityGroupListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            instance,
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            project: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// List disks for instance
-    ///
-    /// `GET /v1/instances/{instance}/disks`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:4310`.
-    pub fn instance_disk_list<'a>(
-        &'a self,
-        instance: &'a NameOrId,
-    ) -> InstanceDiskListCall<'a> {
-        InstanceDiskListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            instance,
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            project: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Attach disk to instance
-    ///
-    /// `POST /v1/instances/{instance}/disks/attach`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:4386`.
-    pub fn instance_disk_attach<'a>(
-        &'a self,
-        instance: &'a NameOrId,
-        body: &'a DiskPath,
-    ) -> InstanceDiskAttachCall<'a> {
-        InstanceDiskAttachCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            instance,
-            body,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Detach disk from instance
-    ///
-    /// `POST /v1/instances/{instance}/disks/detach`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:4442`.
-    pub fn instance_disk_detach<'a>(
-        &'a self,
-        instance: &'a NameOrId,
-        body: &'a DiskPath,
-    ) -> InstanceDiskDetachCall<'a> {
-        InstanceDiskDetachCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            instance,
-            body,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// List external IP addresses
-    ///
-    /// `GET /v1/instances/{instance}/external-ips`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:4498`.
-    pub fn instance_external_ip_list<'a>(
-        &'a self,
-        instance: &'a NameOrId,
-    ) -> InstanceExternalIpListCall<'a> {
-        InstanceExternalIpListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            instance,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Allocate and attach ephemeral IP to instance
-    ///
-    /// `POST /v1/instances/{instance}/external-ips/ephemeral`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:4544`.
-    pub fn instance_ephemeral_ip_attach<'a>(
-        &'a self,
-        instance: &'a NameOrId,
-        body: &'a EphemeralIpCreate,
-    ) -> InstanceEphemeralIpAttachCall<'a> {
-        InstanceEphemeralIpAttachCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            instance,
-            body,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Detach and deallocate ephemeral IP from instance
-    ///
-    /// When an instance has both IPv4 and IPv6 ephemeral IPs, the `ip_version` query parameter must be specified to identify which IP to detach.
-    ///
-    /// `DELETE /v1/instances/{instance}/external-ips/ephemeral`
-    ///
-    /// Returns the call: set its optional parameters (`ip_version`, `project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:4598`.
-    pub fn instance_ephemeral_ip_detach<'a>(
-        &'a self,
-        instance: &'a NameOrId,
-    ) -> InstanceEphemeralIpDetachCall<'a> {
-        InstanceEphemeralIpDetachCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            instance,
-            ip_version: ::std::option::Option::None,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// List external subnets attached to instance
-    ///
-    /// `GET /v1/instances/{instance}/external-subnets`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:4646`.
-    pub fn instance_external_subnet_list<'a>(
-        &'a self,
-        instance: &'a NameOrId,
-    ) -> InstanceExternalSubnetListCall<'a> {
-        InstanceExternalSubnetListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            instance,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// List multicast groups for an instance
-    ///
-    /// `GET /v1/instances/{instance}/multicast-groups`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:4692`.
-    pub fn instance_multicast_group_list<'a>(
-        &'a self,
-        instance: &'a NameOrId,
-    ) -> InstanceMulticastGroupListCall<'a> {
-        InstanceMulticastGroupListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            instance,
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            project: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Join multicast group by name, IP address, or UUID
-    ///
-    /// Groups can be referenced by name, IP address, or UUID. If the group doesn't exist, it's implicitly created with an auto-allocated IP from a multicast pool linked to the caller's silo. When referencing by UUID, the group must already exist.
-    ///
-    /// Source IPs are optional for ASM addresses but required for SSM addresses (232.0.0.0/8 for IPv4, ff3x::/32 for IPv6). Duplicate IPs in the request are automatically deduplicated, with a maximum of 64 source IPs allowed.
-    ///
-    /// `PUT /v1/instances/{instance}/multicast-groups/{multicast_group}`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:4768`.
-    pub fn instance_multicast_group_join<'a>(
-        &'a self,
-        instance: &'a NameOrId,
-        multicast_group: &'a MulticastGroupIdentifier,
-        body: &'a InstanceMulticastGroupJoin,
-    ) -> InstanceMulticastGroupJoinCall<'a> {
-        InstanceMulticastGroupJoinCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            instance,
-            multicast_group,
-            body,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Leave multicast group by name, IP address, or UUID
-    ///
-    /// `DELETE /v1/instances/{instance}/multicast-groups/{multicast_group}`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:4832`.
-    pub fn instance_multicast_group_leave<'a>(
-        &'a self,
-        instance: &'a NameOrId,
-        multicast_group: &'a MulticastGroupIdentifier,
-    ) -> InstanceMulticastGroupLeaveCall<'a> {
-        InstanceMulticastGroupLeaveCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            instance,
-            multicast_group,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Reboot instance
-    ///
-    /// `POST /v1/instances/{instance}/reboot`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:4880`.
-    pub fn instance_reboot<'a>(
-        &'a self,
-        instance: &'a NameOrId,
-    ) -> InstanceRebootCall<'a> {
-        InstanceRebootCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            instance,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Fetch instance serial console
-    ///
-    /// `GET /v1/instances/{instance}/serial-console`
-    ///
-    /// Returns the call: set its optional parameters (`from_start`, `max_bytes`, `most_recent`, `project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:4926`.
-    pub fn instance_serial_console<'a>(
-        &'a self,
-        instance: &'a NameOrId,
-    ) -> InstanceSerialConsoleCall<'a> {
-        InstanceSerialConsoleCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            instance,
-            from_start: ::std::option::Option::None,
-            max_bytes: ::std::option::Option::None,
-            most_recent: ::std::option::Option::None,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Stream instance serial console
-    ///
-    /// `GET /v1/instances/{instance}/serial-console/stream`
-    ///
-    /// Returns the call: set its optional parameters (`most_recent`, `project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:5005`.
-    pub fn instance_serial_console_stream<'a>(
-        &'a self,
-        instance: &'a NameOrId,
-    ) -> InstanceSerialConsoleStreamCall<'a> {
-        InstanceSerialConsoleStreamCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            instance,
-            most_recent: ::std::option::Option::None,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// List SSH public keys for instance
-    ///
-    /// List SSH public keys injected via cloud-init during instance creation. Note that this list is a snapshot in time and will not reflect updates made after the instance is created.
-    ///
-    /// `GET /v1/instances/{instance}/ssh-public-keys`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:5056`.
-    pub fn instance_ssh_public_key_list<'a>(
-        &'a self,
-        instance: &'a NameOrId,
-    ) -> InstanceSshPublicKeyListCall<'a> {
-        InstanceSshPublicKeyListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            instance,
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            project: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Boot instance
-    ///
-    /// `POST /v1/instances/{instance}/start`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:5133`.
-    pub fn instance_start<'a>(
-        &'a self,
-        instance: &'a NameOrId,
-    ) -> InstanceStartCall<'a> {
-        InstanceStartCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            instance,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Stop instance
-    ///
-    /// `POST /v1/instances/{instance}/stop`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:5179`.
-    pub fn instance_stop<'a>(&'a self, instance: &'a NameOrId) -> InstanceStopCall<'a> {
-        InstanceStopCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            instance,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// List IP addresses attached to internet gateway
-    ///
-    /// `GET /v1/internet-gateway-ip-addresses`
-    ///
-    /// Returns the call: set its optional parameters (`gateway`, `limit`, `page_token`, `project`, `sort_by`, `vpc`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:5225`.
-    pub fn internet_gateway_ip_address_list<'a>(
-        &'a self,
-    ) -> InternetGatewayIpAddressListCall<'a> {
-        InternetGatewayIpAddressListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            gateway: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            project: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-            vpc: ::std::option::Option::None,
-        }
-    }
-    /// Attach IP address to internet gateway
-    ///
-    /// `POST /v1/internet-gateway-ip-addresses`
-    ///
-    /// Returns the call: set its optional parameters (`project`, `vpc`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:5308`.
-    pub fn internet_gateway_ip_address_create<'a>(
-        &'a self,
-        gateway: &'a NameOrId,
-        body: &'a InternetGatewayIpAddressCreate,
-    ) -> InternetGatewayIpAddressCreateCall<'a> {
-        InternetGatewayIpAddressCreateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            gateway,
-            body,
-            project: ::std::option::Option::None,
-            vpc: ::std::option::Option::None,
-        }
-    }
-    /// Detach IP address from internet gateway
-    ///
-    /// `DELETE /v1/internet-gateway-ip-addresses/{address}`
-    ///
-    /// Returns the call: set its optional parameters (`cascade`, `gateway`, `project`, `vpc`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:5372`.
-    pub fn internet_gateway_ip_address_delete<'a>(
-        &'a self,
-        address: &'a NameOrId,
-    ) -> InternetGatewayIpAddressDeleteCall<'a> {
-        InternetGatewayIpAddressDeleteCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            address,
-            cascade: ::std::option::Option::None,
-            gateway: ::std::option::Option::None,
-            project: ::std::option::Option::None,
-            vpc: ::std::option::Option::None,
-        }
-    }
-    /// List IP pools attached to internet gateway
-    ///
-    /// `GET /v1/internet-gateway-ip-pools`
-    ///
-    /// Returns the call: set its optional parameters (`gateway`, `limit`, `page_token`, `project`, `sort_by`, `vpc`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:5435`.
-    pub fn internet_gateway_ip_pool_list<'a>(
-        &'a self,
-    ) -> InternetGatewayIpPoolListCall<'a> {
-        InternetGatewayIpPoolListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            gateway: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            project: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-            vpc: ::std::option::Option::None,
-        }
-    }
-    /// Attach IP pool to internet gateway
-    ///
-    /// `POST /v1/internet-gateway-ip-pools`
-    ///
-    /// Returns the call: set its optional parameters (`project`, `vpc`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:5518`.
-    pub fn internet_gateway_ip_pool_create<'a>(
-        &'a self,
-        gateway: &'a NameOrId,
-        body: &'a InternetGatewayIpPoolCreate,
-    ) -> InternetGatewayIpPoolCreateCall<'a> {
-        InternetGatewayIpPoolCreateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            gateway,
-            body,
-            project: ::std::option::Option::None,
-            vpc: ::std::option::Option::None,
-        }
-    }
-    /// Detach IP pool from internet gateway
-    ///
-    /// `DELETE /v1/internet-gateway-ip-pools/{pool}`
-    ///
-    /// Returns the call: set its optional parameters (`cascade`, `gateway`, `project`, `vpc`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:5582`.
-    pub fn internet_gateway_ip_pool_delete<'a>(
-        &'a self,
-        pool: &'a NameOrId,
-    ) -> InternetGatewayIpPoolDeleteCall<'a> {
-        InternetGatewayIpPoolDeleteCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            pool,
-            cascade: ::std::option::Option::None,
-            gateway: ::std::option::Option::None,
-            project: ::std::option::Option::None,
-            vpc: ::std::option::Option::None,
-        }
-    }
-    /// List internet gateways
-    ///
-    /// `GET /v1/internet-gateways`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`, `vpc`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:5645`.
-    pub fn internet_gateway_list<'a>(&'a self) -> InternetGatewayListCall<'a> {
-        InternetGatewayListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            project: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-            vpc: ::std::option::Option::None,
-        }
-    }
-    /// Create VPC internet gateway
-    ///
-    /// `POST /v1/internet-gateways`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:5720`.
-    pub fn internet_gateway_create<'a>(
-        &'a self,
-        vpc: &'a NameOrId,
-        body: &'a InternetGatewayCreate,
-    ) -> InternetGatewayCreateCall<'a> {
-        InternetGatewayCreateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            vpc,
-            body,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Fetch internet gateway
-    ///
-    /// `GET /v1/internet-gateways/{gateway}`
-    ///
-    /// Returns the call: set its optional parameters (`project`, `vpc`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:5776`.
-    pub fn internet_gateway_view<'a>(
-        &'a self,
-        gateway: &'a NameOrId,
-    ) -> InternetGatewayViewCall<'a> {
-        InternetGatewayViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            gateway,
-            project: ::std::option::Option::None,
-            vpc: ::std::option::Option::None,
-        }
-    }
-    /// Delete internet gateway
-    ///
-    /// `DELETE /v1/internet-gateways/{gateway}`
-    ///
-    /// Returns the call: set its optional parameters (`cascade`, `project`, `vpc`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:5828`.
-    pub fn internet_gateway_delete<'a>(
-        &'a self,
-        gateway: &'a NameOrId,
-    ) -> InternetGatewayDeleteCall<'a> {
-        InternetGatewayDeleteCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            gateway,
-            cascade: ::std::option::Option::None,
-            project: ::std::option::Option::None,
-            vpc: ::std::option::Option::None,
-        }
-    }
-    /// List IP pools
-    ///
-    /// `GET /v1/ip-pools`
-    ///
-    /// Returns the call: set its optional parameters (`ip_version`, `limit`, `page_token`, `pool_type`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:5883`.
-    pub fn ip_pool_list<'a>(&'a self) -> IpPoolListCall<'a> {
-        IpPoolListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            ip_version: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            pool_type: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Fetch IP pool
-    ///
-    /// `GET /v1/ip-pools/{pool}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:5956`.
-    pub fn ip_pool_view<'a>(&'a self, pool: &'a NameOrId) -> IpPoolViewCall<'a> {
-        IpPoolViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            pool,
-        }
-    }
-    /// Authenticate user via username and password
-    ///
-    /// `POST /v1/login/{silo_name}/local`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:5994`.
-    pub fn login_local<'a>(
-        &'a self,
-        silo_name: &'a Name,
-        body: &'a UsernamePasswordCredentials,
-    ) -> LoginLocalCall<'a> {
-        LoginLocalCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            silo_name,
-            body,
-        }
-    }
-    /// Log user out of web console by deleting session on client and server
-    ///
-    /// `POST /v1/logout`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:6034`.
-    pub fn logout<'a>(&'a self) -> LogoutCall<'a> {
-        LogoutCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-        }
-    }
-    /// Fetch user for current session
-    ///
-    /// `GET /v1/me`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:6054`.
-    pub fn current_user_view<'a>(&'a self) -> CurrentUserViewCall<'a> {
-        CurrentUserViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-        }
-    }
-    /// List access tokens
-    ///
-    /// List device access tokens for the currently authenticated user.
-    ///
-    /// `GET /v1/me/access-tokens`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:6081`.
-    pub fn current_user_access_token_list<'a>(
-        &'a self,
-    ) -> CurrentUserAccessTokenListCall<'a> {
-        CurrentUserAccessTokenListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Delete access token
-    ///
-    /// Delete a device access token for the currently authenticated user.
-    ///
-    /// `DELETE /v1/me/access-tokens/{token_id}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:6141`.
-    pub fn current_user_access_token_delete<'a>(
-        &'a self,
-        token_id: &'a str,
-    ) -> CurrentUserAccessTokenDeleteCall<'a> {
-        CurrentUserAccessTokenDeleteCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            token_id,
-        }
-    }
-    /// Fetch current user's groups
-    ///
-    /// `GET /v1/me/groups`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:6174`.
-    pub fn current_user_groups<'a>(&'a self) -> CurrentUserGroupsCall<'a> {
-        CurrentUserGroupsCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// List SSH public keys
-    ///
-    /// Lists SSH public keys for the currently authenticated user.
-    ///
-    /// `GET /v1/me/ssh-keys`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:6233`.
-    pub fn current_user_ssh_key_list<'a>(&'a self) -> CurrentUserSshKeyListCall<'a> {
-        CurrentUserSshKeyListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Create SSH public key
-    ///
-    /// Create an SSH public key for the currently authenticated user.
-    ///
-    /// `POST /v1/me/ssh-keys`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:6291`.
-    pub fn current_user_ssh_key_create<'a>(
-        &'a self,
-        body: &'a SshKeyCreate,
-    ) -> CurrentUserSshKeyCreateCall<'a> {
-        CurrentUserSshKeyCreateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            body,
-        }
-    }
-    /// Fetch SSH public key
-    ///
-    /// Fetch SSH public key associated with the currently authenticated user.
-    ///
-    /// `GET /v1/me/ssh-keys/{ssh_key}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:6329`.
-    pub fn current_user_ssh_key_view<'a>(
-        &'a self,
-        ssh_key: &'a NameOrId,
-    ) -> CurrentUserSshKeyViewCall<'a> {
-        CurrentUserSshKeyViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            ssh_key,
-        }
-    }
-    /// Delete SSH public key
-    ///
-    /// Delete an SSH public key associated with the currently authenticated user.
-    ///
-    /// `DELETE /v1/me/ssh-keys/{ssh_key}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:6366`.
-    pub fn current_user_ssh_key_delete<'a>(
-        &'a self,
-        ssh_key: &'a NameOrId,
-    ) -> CurrentUserSshKeyDeleteCall<'a> {
-        CurrentUserSshKeyDeleteCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            ssh_key,
-        }
-    }
-    /// View metrics
-    ///
-    /// View CPU, memory, or storage utilization metrics at the silo or project level.
-    ///
-    /// `GET /v1/metrics/{metric_name}`
-    ///
-    /// Returns the call: set its optional parameters (`end_time`, `limit`, `order`, `page_token`, `start_time`, `project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:6398`.
-    pub fn silo_metric<'a>(
-        &'a self,
-        metric_name: &'a SystemMetricName,
-    ) -> SiloMetricCall<'a> {
-        SiloMetricCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            metric_name,
-            end_time: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            order: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            start_time: ::std::option::Option::None,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// List multicast groups
-    ///
-    /// `GET /v1/multicast-groups`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:6496`.
-    pub fn multicast_group_list<'a>(&'a self) -> MulticastGroupListCall<'a> {
-        MulticastGroupListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Fetch multicast group
-    ///
-    /// The group can be specified by name, UUID, or multicast IP address. (e.g., "224.1.2.3" or "ff38::1").
-    ///
-    /// `GET /v1/multicast-groups/{multicast_group}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:6555`.
-    pub fn multicast_group_view<'a>(
-        &'a self,
-        multicast_group: &'a MulticastGroupIdentifier,
-    ) -> MulticastGroupViewCall<'a> {
-        MulticastGroupViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            multicast_group,
-        }
-    }
-    /// List members of multicast group
-    ///
-    /// The group can be specified by name, UUID, or multicast IP address.
-    ///
-    /// `GET /v1/multicast-groups/{multicast_group}/members`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:6594`.
-    pub fn multicast_group_member_list<'a>(
-        &'a self,
-        multicast_group: &'a MulticastGroupIdentifier,
-    ) -> MulticastGroupMemberListCall<'a> {
-        MulticastGroupMemberListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            multicast_group,
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// List network interfaces
-    ///
-    /// `GET /v1/network-interfaces`
-    ///
-    /// Returns the call: set its optional parameters (`instance`, `limit`, `page_token`, `project`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:6663`.
-    pub fn instance_network_interface_list<'a>(
-        &'a self,
-    ) -> InstanceNetworkInterfaceListCall<'a> {
-        InstanceNetworkInterfaceListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            instance: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            project: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Create network interface
-    ///
-    /// `POST /v1/network-interfaces`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:6738`.
-    pub fn instance_network_interface_create<'a>(
-        &'a self,
-        instance: &'a NameOrId,
-        body: &'a InstanceNetworkInterfaceCreate,
-    ) -> InstanceNetworkInterfaceCreateCall<'a> {
-        InstanceNetworkInterfaceCreateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            instance,
-            body,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Fetch network interface
-    ///
-    /// `GET /v1/network-interfaces/{interface}`
-    ///
-    /// Returns the call: set its optional parameters (`instance`, `project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:6794`.
-    pub fn instance_network_interface_view<'a>(
-        &'a self,
-        interface: &'a NameOrId,
-    ) -> InstanceNetworkInterfaceViewCall<'a> {
-        InstanceNetworkInterfaceViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            interface,
-            instance: ::std::option::Option::None,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Update network interface
-    ///
-    /// `PUT /v1/network-interfaces/{interface}`
-    ///
-    /// Returns the call: set its optional parameters (`instance`, `project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:6846`.
-    pub fn instance_network_interface_update<'a>(
-        &'a self,
-        interface: &'a NameOrId,
-        body: &'a InstanceNetworkInterfaceUpdate,
-    ) -> InstanceNetworkInterfaceUpdateCall<'a> {
-        InstanceNetworkInterfaceUpdateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            interface,
-            body,
-            instance: ::std::option::Option::None,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Delete network interface
-    ///
-    /// Note that the primary interface for an instance cannot be deleted if there are any secondary interfaces. A new primary interface must be designated first. The primary interface can be deleted if there are no secondary interfaces.
-    ///
-    /// `DELETE /v1/network-interfaces/{interface}`
-    ///
-    /// Returns the call: set its optional parameters (`instance`, `project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:6908`.
-    pub fn instance_network_interface_delete<'a>(
-        &'a self,
-        interface: &'a NameOrId,
-    ) -> InstanceNetworkInterfaceDeleteCall<'a> {
-        InstanceNetworkInterfaceDeleteCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            interface,
-            instance: ::std::option::Option::None,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Ping API
-    ///
-    /// Always responds with Ok if it responds at all.
-    ///
-    /// `GET /v1/ping`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:6956`.
-    pub fn ping<'a>(&'a self) -> PingCall<'a> {
-        PingCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-        }
-    }
-    /// Fetch current silo's IAM policy
-    ///
-    /// `GET /v1/policy`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:6984`.
-    pub fn policy_view<'a>(&'a self) -> PolicyViewCall<'a> {
-        PolicyViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-        }
-    }
-    /// Update current silo's IAM policy
-    ///
-    /// `PUT /v1/policy`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:7009`.
-    pub fn policy_update<'a>(
-        &'a self,
-        body: &'a SiloRolePolicy,
-    ) -> PolicyUpdateCall<'a> {
-        PolicyUpdateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            body,
-        }
-    }
-    /// List projects
-    ///
-    /// `GET /v1/projects`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:7046`.
-    pub fn project_list<'a>(&'a self) -> ProjectListCall<'a> {
-        ProjectListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Create project
-    ///
-    /// `POST /v1/projects`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:7103`.
-    pub fn project_create<'a>(
-        &'a self,
-        body: &'a ProjectCreate,
-    ) -> ProjectCreateCall<'a> {
-        ProjectCreateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            body,
-        }
-    }
-    /// Fetch project
-    ///
-    /// `GET /v1/projects/{project}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:7140`.
-    pub fn project_view<'a>(&'a self, project: &'a NameOrId) -> ProjectViewCall<'a> {
-        ProjectViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            project,
-        }
-    }
-    /// Update project
-    ///
-    /// `PUT /v1/projects/{project}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:7176`.
-    pub fn project_update<'a>(
-        &'a self,
-        project: &'a NameOrId,
-        body: &'a ProjectUpdate,
-    ) -> ProjectUpdateCall<'a> {
-        ProjectUpdateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            project,
-            body,
-        }
-    }
-    /// Delete project
-    ///
-    /// `DELETE /v1/projects/{project}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:7222`.
-    pub fn project_delete<'a>(&'a self, project: &'a NameOrId) -> ProjectDeleteCall<'a> {
-        ProjectDeleteCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            project,
-        }
-    }
-    /// Fetch project's IAM policy
-    ///
-    /// `GET /v1/projects/{project}/policy`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:7253`.
-    pub fn project_policy_view<'a>(
-        &'a self,
-        project: &'a NameOrId,
-    ) -> ProjectPolicyViewCall<'a> {
-        ProjectPolicyViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            project,
-        }
-    }
-    /// Update project's IAM policy
-    ///
-    /// `PUT /v1/projects/{project}/policy`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:7289`.
-    pub fn project_policy_update<'a>(
-        &'a self,
-        project: &'a NameOrId,
-        body: &'a ProjectRolePolicy,
-    ) -> ProjectPolicyUpdateCall<'a> {
-        ProjectPolicyUpdateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            project,
-            body,
-        }
-    }
-    /// List snapshots
-    ///
-    /// `GET /v1/snapshots`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:7337`.
-    pub fn snapshot_list<'a>(&'a self) -> SnapshotListCall<'a> {
-        SnapshotListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            project: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Create snapshot
-    ///
-    /// Creates a point-in-time snapshot from a disk.
-    ///
-    /// `POST /v1/snapshots`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:7404`.
-    pub fn snapshot_create<'a>(
-        &'a self,
-        project: &'a NameOrId,
-        body: &'a SnapshotCreate,
-    ) -> SnapshotCreateCall<'a> {
-        SnapshotCreateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            project,
-            body,
-        }
-    }
-    /// Fetch snapshot
-    ///
-    /// `GET /v1/snapshots/{snapshot}`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:7453`.
-    pub fn snapshot_view<'a>(&'a self, snapshot: &'a NameOrId) -> SnapshotViewCall<'a> {
-        SnapshotViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            snapshot,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Delete snapshot
-    ///
-    /// `DELETE /v1/snapshots/{snapshot}`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:7497`.
-    pub fn snapshot_delete<'a>(
-        &'a self,
-        snapshot: &'a NameOrId,
-    ) -> SnapshotDeleteCall<'a> {
-        SnapshotDeleteCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            snapshot,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// List subnet pools
-    ///
-    /// `GET /v1/subnet-pools`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:7536`.
-    pub fn subnet_pool_list<'a>(&'a self) -> SubnetPoolListCall<'a> {
-        SubnetPoolListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Fetch subnet pool
-    ///
-    /// `GET /v1/subnet-pools/{pool}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:7595`.
-    pub fn subnet_pool_view<'a>(&'a self, pool: &'a NameOrId) -> SubnetPoolViewCall<'a> {
-        SubnetPoolViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            pool,
-        }
-    }
-    /// View audit log
-    ///
-    /// A single item in the audit log represents both the beginning and end of the logged operation (represented by `time_started` and `time_completed`) so that clients do not have to find multiple entries and match them up by request ID to get the full picture of an operation. Because timestamps may not be unique, entries have also have a unique `id` that can be used to deduplicate items fetched from overlapping time intervals.
-    ///
-    /// Audit log entries are designed to be immutable: once you see an entry, fetching it again will never get you a different result. The list is ordered by `time_completed`, not `time_started`. If you fetch the audit log for a time range that is fully in the past, the resulting list is guaranteed to be complete, i.e., fetching the same timespan again later will always produce the same set of entries.
-    ///
-    /// `GET /v1/system/audit-log`
-    ///
-    /// Returns the call: set its optional parameters (`end_time`, `limit`, `page_token`, `sort_by`, `start_time`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:7633`.
-    pub fn audit_log_list<'a>(&'a self) -> AuditLogListCall<'a> {
-        AuditLogListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            end_time: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-            start_time: ::std::option::Option::None,
-        }
-    }
-    /// Enable adoption of a physical disk for general use
-    ///
-    /// `PUT /v1/system/hardware/disk-adoption-request`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:7714`.
-    pub fn physical_disk_enable_adoption<'a>(
-        &'a self,
-        body: &'a PhysicalDiskManufacturerIdentity,
-    ) -> PhysicalDiskEnableAdoptionCall<'a> {
-        PhysicalDiskEnableAdoptionCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            body,
-        }
-    }
-    /// Disable adoption of a physical disk for general use
-    ///
-    /// `DELETE /v1/system/hardware/disk-adoption-request/{physical_disk_adoption_req_id}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:7751`.
-    pub fn physical_disk_disable_adoption<'a>(
-        &'a self,
-        physical_disk_adoption_req_id: &'a str,
-    ) -> PhysicalDiskDisableAdoptionCall<'a> {
-        PhysicalDiskDisableAdoptionCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            physical_disk_adoption_req_id,
-        }
-    }
-    /// List physical disk adoption requests
-    ///
-    /// `GET /v1/system/hardware/disk-adoption-requests`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:7783`.
-    pub fn physical_disk_list_adoption_requests<'a>(
-        &'a self,
-    ) -> PhysicalDiskListAdoptionRequestsCall<'a> {
-        PhysicalDiskListAdoptionRequestsCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// List physical disks
-    ///
-    /// `GET /v1/system/hardware/disks`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:7842`.
-    pub fn physical_disk_list<'a>(&'a self) -> PhysicalDiskListCall<'a> {
-        PhysicalDiskListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Get physical disk
-    ///
-    /// `GET /v1/system/hardware/disks/{disk_id}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:7901`.
-    pub fn physical_disk_view<'a>(
-        &'a self,
-        disk_id: &'a str,
-    ) -> PhysicalDiskViewCall<'a> {
-        PhysicalDiskViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            disk_id,
-        }
-    }
-    /// List physical disks that have not yet been adopted for use
-    ///
-    /// `GET /v1/system/hardware/disks-unadopted`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:7940`.
-    pub fn physical_disk_list_unadopted<'a>(
-        &'a self,
-    ) -> PhysicalDiskListUnadoptedCall<'a> {
-        PhysicalDiskListUnadoptedCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-        }
-    }
-    /// Fetch LLDP neighbors for switch port
-    ///
-    /// `GET /v1/system/hardware/rack-switch-port/{rack_id}/{switch_slot}/{port}/lldp/neighbors`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:7992`.
-    pub fn networking_switch_port_lldp_neighbors<'a>(
-        &'a self,
-        port: &'a Name,
-        rack_id: &'a str,
-        switch_slot: &'a SwitchSlot,
-    ) -> NetworkingSwitchPortLldpNeighborsCall<'a> {
-        NetworkingSwitchPortLldpNeighborsCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            port,
-            rack_id,
-            switch_slot,
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// List racks
-    ///
-    /// `GET /v1/system/hardware/racks`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:8079`.
-    pub fn rack_list<'a>(&'a self) -> RackListCall<'a> {
-        RackListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Fetch rack
-    ///
-    /// `GET /v1/system/hardware/racks/{rack_id}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:8138`.
-    pub fn rack_view<'a>(&'a self, rack_id: &'a str) -> RackViewCall<'a> {
-        RackViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            rack_id,
-        }
-    }
-    /// Fetch rack cluster membership status
-    ///
-    /// Returns the status for the most recent change, or a specific version if one is specified.
-    ///
-    /// `GET /v1/system/hardware/racks/{rack_id}/membership`
-    ///
-    /// Returns the call: set its optional parameters (`version`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:8177`.
-    pub fn rack_membership_status<'a>(
-        &'a self,
-        rack_id: &'a str,
-    ) -> RackMembershipStatusCall<'a> {
-        RackMembershipStatusCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            rack_id,
-            version: ::std::option::Option::None,
-        }
-    }
-    /// Abort the latest rack membership change
-    ///
-    /// This operation is synchronous. Upon returning from the API call, a success response indicates that the prior membership change was aborted. An error response indicates that there is no active membership change in progress (previous changes have completed) or that the current membership change could not be aborted.
-    ///
-    /// `POST /v1/system/hardware/racks/{rack_id}/membership/abort`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:8223`.
-    pub fn rack_membership_abort<'a>(
-        &'a self,
-        rack_id: &'a str,
-    ) -> RackMembershipAbortCall<'a> {
-        RackMembershipAbortCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            rack_id,
-        }
-    }
-    /// Add new sleds to rack membership
-    ///
-    /// `POST /v1/system/hardware/racks/{rack_id}/membership/add`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:8263`.
-    pub fn rack_membership_add_sleds<'a>(
-        &'a self,
-        rack_id: &'a str,
-        body: &'a RackMembershipAddSledsRequest,
-    ) -> RackMembershipAddSledsCall<'a> {
-        RackMembershipAddSledsCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            rack_id,
-            body,
-        }
-    }
-    /// List sleds
-    ///
-    /// `GET /v1/system/hardware/sleds`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:8312`.
-    pub fn sled_list<'a>(&'a self) -> SledListCall<'a> {
-        SledListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Fetch sled
-    ///
-    /// `GET /v1/system/hardware/sleds/{sled_id}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:8371`.
-    pub fn sled_view<'a>(&'a self, sled_id: &'a str) -> SledViewCall<'a> {
-        SledViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            sled_id,
-        }
-    }
-    /// List physical disks attached to sleds
-    ///
-    /// `GET /v1/system/hardware/sleds/{sled_id}/disks`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:8410`.
-    pub fn sled_physical_disk_list<'a>(
-        &'a self,
-        sled_id: &'a str,
-    ) -> SledPhysicalDiskListCall<'a> {
-        SledPhysicalDiskListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            sled_id,
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// List instances running on given sled
-    ///
-    /// `GET /v1/system/hardware/sleds/{sled_id}/instances`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:8479`.
-    pub fn sled_instance_list<'a>(
-        &'a self,
-        sled_id: &'a str,
-    ) -> SledInstanceListCall<'a> {
-        SledInstanceListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            sled_id,
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Set sled provision policy
-    ///
-    /// `PUT /v1/system/hardware/sleds/{sled_id}/provision-policy`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:8548`.
-    pub fn sled_set_provision_policy<'a>(
-        &'a self,
-        sled_id: &'a str,
-        body: &'a SledProvisionPolicyParams,
-    ) -> SledSetProvisionPolicyCall<'a> {
-        SledSetProvisionPolicyCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            sled_id,
-            body,
-        }
-    }
-    /// List uninitialized sleds
-    ///
-    /// `GET /v1/system/hardware/sleds-uninitialized`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:8597`.
-    pub fn sled_list_uninitialized<'a>(&'a self) -> SledListUninitializedCall<'a> {
-        SledListUninitializedCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-        }
-    }
-    /// List switch ports
-    ///
-    /// `GET /v1/system/hardware/switch-port`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`, `switch_port_id`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:8649`.
-    pub fn networking_switch_port_list<'a>(
-        &'a self,
-    ) -> NetworkingSwitchPortListCall<'a> {
-        NetworkingSwitchPortListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-            switch_port_id: ::std::option::Option::None,
-        }
-    }
-    /// Fetch LLDP configuration for switch port
-    ///
-    /// `GET /v1/system/hardware/switch-port/{port}/lldp/config`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:8718`.
-    pub fn networking_switch_port_lldp_config_view<'a>(
-        &'a self,
-        port: &'a Name,
-        rack_id: &'a str,
-        switch_slot: &'a SwitchSlot,
-    ) -> NetworkingSwitchPortLldpConfigViewCall<'a> {
-        NetworkingSwitchPortLldpConfigViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            port,
-            rack_id,
-            switch_slot,
-        }
-    }
-    /// Update LLDP configuration for switch port
-    ///
-    /// `POST /v1/system/hardware/switch-port/{port}/lldp/config`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:8773`.
-    pub fn networking_switch_port_lldp_config_update<'a>(
-        &'a self,
-        port: &'a Name,
-        rack_id: &'a str,
-        switch_slot: &'a SwitchSlot,
-        body: &'a LldpLinkConfig,
-    ) -> NetworkingSwitchPortLldpConfigUpdateCall<'a> {
-        NetworkingSwitchPortLldpConfigUpdateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            port,
-            rack_id,
-            switch_slot,
-            body,
-        }
-    }
-    /// Apply switch port settings
-    ///
-    /// `POST /v1/system/hardware/switch-port/{port}/settings`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:8833`.
-    pub fn networking_switch_port_apply_settings<'a>(
-        &'a self,
-        port: &'a Name,
-        rack_id: &'a str,
-        switch_slot: &'a SwitchSlot,
-        body: &'a SwitchPortApplySettings,
-    ) -> NetworkingSwitchPortApplySettingsCall<'a> {
-        NetworkingSwitchPortApplySettingsCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            port,
-            rack_id,
-            switch_slot,
-            body,
-        }
-    }
-    /// Clear switch port settings
-    ///
-    /// `DELETE /v1/system/hardware/switch-port/{port}/settings`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:8891`.
-    pub fn networking_switch_port_clear_settings<'a>(
-        &'a self,
-        port: &'a Name,
-        rack_id: &'a str,
-        switch_slot: &'a SwitchSlot,
-    ) -> NetworkingSwitchPortClearSettingsCall<'a> {
-        NetworkingSwitchPortClearSettingsCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            port,
-            rack_id,
-            switch_slot,
-        }
-    }
-    /// Get switch port status
-    ///
-    /// `GET /v1/system/hardware/switch-port/{port}/status`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:8941`.
-    pub fn networking_switch_port_status<'a>(
-        &'a self,
-        port: &'a Name,
-        rack_id: &'a str,
-        switch_slot: &'a SwitchSlot,
-    ) -> NetworkingSwitchPortStatusCall<'a> {
-        NetworkingSwitchPortStatusCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            port,
-            rack_id,
-            switch_slot,
-        }
-    }
-    /// List switches
-    ///
-    /// `GET /v1/system/hardware/switches`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:8998`.
-    pub fn switch_list<'a>(&'a self) -> SwitchListCall<'a> {
-        SwitchListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Fetch switch
-    ///
-    /// `GET /v1/system/hardware/switches/{switch_id}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:9057`.
-    pub fn switch_view<'a>(&'a self, switch_id: &'a str) -> SwitchViewCall<'a> {
-        SwitchViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            switch_id,
-        }
-    }
-    /// List identity providers for silo
-    ///
-    /// List identity providers for silo by silo name or ID.
-    ///
-    /// `GET /v1/system/identity-providers`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `silo`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:9096`.
-    pub fn silo_identity_provider_list<'a>(
-        &'a self,
-    ) -> SiloIdentityProviderListCall<'a> {
-        SiloIdentityProviderListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            silo: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Create user
-    ///
-    /// Users can only be created in Silos with `provision_type` == `Fixed`. Otherwise, Silo users are just-in-time (JIT) provisioned when a user first logs in using an external Identity Provider.
-    ///
-    /// `POST /v1/system/identity-providers/local/users`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:9166`.
-    pub fn local_idp_user_create<'a>(
-        &'a self,
-        silo: &'a NameOrId,
-        body: &'a UserCreate,
-    ) -> LocalIdpUserCreateCall<'a> {
-        LocalIdpUserCreateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            silo,
-            body,
-        }
-    }
-    /// Delete user
-    ///
-    /// `DELETE /v1/system/identity-providers/local/users/{user_id}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:9215`.
-    pub fn local_idp_user_delete<'a>(
-        &'a self,
-        user_id: &'a str,
-        silo: &'a NameOrId,
-    ) -> LocalIdpUserDeleteCall<'a> {
-        LocalIdpUserDeleteCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            user_id,
-            silo,
-        }
-    }
-    /// Set or invalidate user's password
-    ///
-    /// Passwords can only be updated for users in Silos with identity mode `LocalOnly`.
-    ///
-    /// `POST /v1/system/identity-providers/local/users/{user_id}/set-password`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:9256`.
-    pub fn local_idp_user_set_password<'a>(
-        &'a self,
-        user_id: &'a str,
-        silo: &'a NameOrId,
-        body: &'a UserPassword,
-    ) -> LocalIdpUserSetPasswordCall<'a> {
-        LocalIdpUserSetPasswordCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            user_id,
-            silo,
-            body,
-        }
-    }
-    /// Create SAML identity provider
-    ///
-    /// `POST /v1/system/identity-providers/saml`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:9308`.
-    pub fn saml_identity_provider_create<'a>(
-        &'a self,
-        silo: &'a NameOrId,
-        body: &'a SamlIdentityProviderCreate,
-    ) -> SamlIdentityProviderCreateCall<'a> {
-        SamlIdentityProviderCreateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            silo,
-            body,
-        }
-    }
-    /// Fetch SAML identity provider
-    ///
-    /// `GET /v1/system/identity-providers/saml/{provider}`
-    ///
-    /// Returns the call: set its optional parameters (`silo`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:9356`.
-    pub fn saml_identity_provider_view<'a>(
-        &'a self,
-        provider: &'a NameOrId,
-    ) -> SamlIdentityProviderViewCall<'a> {
-        SamlIdentityProviderViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            provider,
-            silo: ::std::option::Option::None,
-        }
-    }
-    /// List IP pools
-    ///
-    /// `GET /v1/system/ip-pools`
-    ///
-    /// Returns the call: set its optional parameters (`assignment`, `ip_version`, `limit`, `page_token`, `pool_type`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:9402`.
-    pub fn system_ip_pool_list<'a>(&'a self) -> SystemIpPoolListCall<'a> {
-        SystemIpPoolListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            assignment: ::std::option::Option::None,
-            ip_version: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            pool_type: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Create IP pool
-    ///
-    /// `POST /v1/system/ip-pools`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:9480`.
-    pub fn system_ip_pool_create<'a>(
-        &'a self,
-        body: &'a IpPoolCreate,
-    ) -> SystemIpPoolCreateCall<'a> {
-        SystemIpPoolCreateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            body,
-        }
-    }
-    /// Fetch IP pool
-    ///
-    /// `GET /v1/system/ip-pools/{pool}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:9517`.
-    pub fn system_ip_pool_view<'a>(
-        &'a self,
-        pool: &'a NameOrId,
-    ) -> SystemIpPoolViewCall<'a> {
-        SystemIpPoolViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            pool,
-        }
-    }
-    /// Update IP pool
-    ///
-    /// `PUT /v1/system/ip-pools/{pool}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:9553`.
-    pub fn system_ip_pool_update<'a>(
-        &'a self,
-        pool: &'a NameOrId,
-        body: &'a IpPoolUpdate,
-    ) -> SystemIpPoolUpdateCall<'a> {
-        SystemIpPoolUpdateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            pool,
-            body,
-        }
-    }
-    /// Delete IP pool
-    ///
-    /// `DELETE /v1/system/ip-pools/{pool}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:9599`.
-    pub fn system_ip_pool_delete<'a>(
-        &'a self,
-        pool: &'a NameOrId,
-    ) -> SystemIpPoolDeleteCall<'a> {
-        SystemIpPoolDeleteCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            pool,
-        }
-    }
-    /// Assign IP pool
-    ///
-    /// `POST /v1/system/ip-pools/{pool}/assignment`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:9630`.
-    pub fn system_ip_pool_assign<'a>(
-        &'a self,
-        pool: &'a NameOrId,
-        body: &'a IpPoolAssignParam,
-    ) -> SystemIpPoolAssignCall<'a> {
-        SystemIpPoolAssignCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            pool,
-            body,
-        }
-    }
-    /// List ranges for IP pool
-    ///
-    /// Ranges are ordered by their first address.
-    ///
-    /// `GET /v1/system/ip-pools/{pool}/ranges`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:9678`.
-    pub fn system_ip_pool_range_list<'a>(
-        &'a self,
-        pool: &'a NameOrId,
-    ) -> SystemIpPoolRangeListCall<'a> {
-        SystemIpPoolRangeListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            pool,
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-        }
-    }
-    /// Add range to IP pool
-    ///
-    /// For multicast pools, all ranges must be either Any-Source Multicast (ASM) or Source-Specific Multicast (SSM), but not both. Mixing ASM and SSM ranges in the same pool is not allowed.
-    ///
-    /// ASM: IPv4 addresses outside 232.0.0.0/8, IPv6 addresses with flag field != 3 SSM: IPv4 addresses in 232.0.0.0/8, IPv6 addresses with flag field = 3
-    ///
-    /// `POST /v1/system/ip-pools/{pool}/ranges/add`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:9740`.
-    pub fn system_ip_pool_range_add<'a>(
-        &'a self,
-        pool: &'a NameOrId,
-        body: &'a IpRange,
-    ) -> SystemIpPoolRangeAddCall<'a> {
-        SystemIpPoolRangeAddCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            pool,
-            body,
-        }
-    }
-    /// Remove range from IP pool
-    ///
-    /// `POST /v1/system/ip-pools/{pool}/ranges/remove`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:9789`.
-    pub fn system_ip_pool_range_remove<'a>(
-        &'a self,
-        pool: &'a NameOrId,
-        body: &'a IpRange,
-    ) -> SystemIpPoolRangeRemoveCall<'a> {
-        SystemIpPoolRangeRemoveCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            pool,
-            body,
-        }
-    }
-    /// List IP pool's linked silos
-    ///
-    /// `GET /v1/system/ip-pools/{pool}/silos`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:9830`.
-    pub fn system_ip_pool_silo_list<'a>(
-        &'a self,
-        pool: &'a NameOrId,
-    ) -> SystemIpPoolSiloListCall<'a> {
-        SystemIpPoolSiloListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            pool,
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Link IP pool to silo
-    ///
-    /// Users in linked silos can allocate external IPs from this pool for their instances. A silo can have at most one default pool. IPs are allocated from the default pool when users ask for one without specifying a pool.
-    ///
-    /// `POST /v1/system/ip-pools/{pool}/silos`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:9896`.
-    pub fn system_ip_pool_silo_link<'a>(
-        &'a self,
-        pool: &'a NameOrId,
-        body: &'a IpPoolLinkSilo,
-    ) -> SystemIpPoolSiloLinkCall<'a> {
-        SystemIpPoolSiloLinkCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            pool,
-            body,
-        }
-    }
-    /// Make IP pool default for silo
-    ///
-    /// When a user asks for an IP (e.g., at instance create time) without specifying a pool, the IP comes from the default pool if a default is configured. When a pool is made the default for a silo, any existing default will remain linked to the silo, but will no longer be the default.
-    ///
-    /// `PUT /v1/system/ip-pools/{pool}/silos/{silo}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:9945`.
-    pub fn system_ip_pool_silo_update<'a>(
-        &'a self,
-        pool: &'a NameOrId,
-        silo: &'a NameOrId,
-        body: &'a IpPoolSiloUpdate,
-    ) -> SystemIpPoolSiloUpdateCall<'a> {
-        SystemIpPoolSiloUpdateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            pool,
-            silo,
-            body,
-        }
-    }
-    /// Unlink IP pool from silo
-    ///
-    /// Will fail if there are any outstanding IPs allocated in the silo.
-    ///
-    /// `DELETE /v1/system/ip-pools/{pool}/silos/{silo}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:9999`.
-    pub fn system_ip_pool_silo_unlink<'a>(
-        &'a self,
-        pool: &'a NameOrId,
-        silo: &'a NameOrId,
-    ) -> SystemIpPoolSiloUnlinkCall<'a> {
-        SystemIpPoolSiloUnlinkCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            pool,
-            silo,
-        }
-    }
-    /// Fetch IP pool utilization
-    ///
-    /// `GET /v1/system/ip-pools/{pool}/utilization`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:10038`.
-    pub fn system_ip_pool_utilization_view<'a>(
-        &'a self,
-        pool: &'a NameOrId,
-    ) -> SystemIpPoolUtilizationViewCall<'a> {
-        SystemIpPoolUtilizationViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            pool,
-        }
-    }
-    /// View metrics
-    ///
-    /// View CPU, memory, or storage utilization metrics at the fleet or silo level.
-    ///
-    /// `GET /v1/system/metrics/{metric_name}`
-    ///
-    /// Returns the call: set its optional parameters (`end_time`, `limit`, `order`, `page_token`, `start_time`, `silo`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:10076`.
-    pub fn system_metric<'a>(
-        &'a self,
-        metric_name: &'a SystemMetricName,
-    ) -> SystemMetricCall<'a> {
-        SystemMetricCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            metric_name,
-            end_time: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            order: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            start_time: ::std::option::Option::None,
-            silo: ::std::option::Option::None,
-        }
-    }
-    /// List address lots
-    ///
-    /// `GET /v1/system/networking/address-lot`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:10174`.
-    pub fn networking_address_lot_list<'a>(
-        &'a self,
-    ) -> NetworkingAddressLotListCall<'a> {
-        NetworkingAddressLotListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Create address lot
-    ///
-    /// `POST /v1/system/networking/address-lot`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:10231`.
-    pub fn networking_address_lot_create<'a>(
-        &'a self,
-        body: &'a AddressLotCreate,
-    ) -> NetworkingAddressLotCreateCall<'a> {
-        NetworkingAddressLotCreateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            body,
-        }
-    }
-    /// Fetch address lot
-    ///
-    /// `GET /v1/system/networking/address-lot/{address_lot}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:10268`.
-    pub fn networking_address_lot_view<'a>(
-        &'a self,
-        address_lot: &'a NameOrId,
-    ) -> NetworkingAddressLotViewCall<'a> {
-        NetworkingAddressLotViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            address_lot,
-        }
-    }
-    /// Delete address lot
-    ///
-    /// `DELETE /v1/system/networking/address-lot/{address_lot}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:10304`.
-    pub fn networking_address_lot_delete<'a>(
-        &'a self,
-        address_lot: &'a NameOrId,
-    ) -> NetworkingAddressLotDeleteCall<'a> {
-        NetworkingAddressLotDeleteCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            address_lot,
-        }
-    }
-    /// List blocks in address lot
-    ///
-    /// `GET /v1/system/networking/address-lot/{address_lot}/blocks`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:10335`.
-    pub fn networking_address_lot_block_list<'a>(
-        &'a self,
-        address_lot: &'a NameOrId,
-    ) -> NetworkingAddressLotBlockListCall<'a> {
-        NetworkingAddressLotBlockListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            address_lot,
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Get user-facing services IP allowlist
-    ///
-    /// `GET /v1/system/networking/allow-list`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:10403`.
-    pub fn networking_allow_list_view<'a>(&'a self) -> NetworkingAllowListViewCall<'a> {
-        NetworkingAllowListViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-        }
-    }
-    /// Update user-facing services IP allowlist
-    ///
-    /// `PUT /v1/system/networking/allow-list`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:10428`.
-    pub fn networking_allow_list_update<'a>(
-        &'a self,
-        body: &'a AllowListUpdate,
-    ) -> NetworkingAllowListUpdateCall<'a> {
-        NetworkingAllowListUpdateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            body,
-        }
-    }
-    /// Disable BFD session
-    ///
-    /// `POST /v1/system/networking/bfd-disable`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:10465`.
-    pub fn networking_bfd_disable<'a>(
-        &'a self,
-        body: &'a BfdSessionDisable,
-    ) -> NetworkingBfdDisableCall<'a> {
-        NetworkingBfdDisableCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            body,
-        }
-    }
-    /// Enable BFD session
-    ///
-    /// `POST /v1/system/networking/bfd-enable`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:10495`.
-    pub fn networking_bfd_enable<'a>(
-        &'a self,
-        body: &'a BfdSessionEnable,
-    ) -> NetworkingBfdEnableCall<'a> {
-        NetworkingBfdEnableCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            body,
-        }
-    }
-    /// Get BFD status
-    ///
-    /// `GET /v1/system/networking/bfd-status`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:10525`.
-    pub fn networking_bfd_status<'a>(&'a self) -> NetworkingBfdStatusCall<'a> {
-        NetworkingBfdStatusCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-        }
-    }
-    /// List BGP configurations
-    ///
-    /// `GET /v1/system/networking/bgp`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:10556`.
-    pub fn networking_bgp_config_list<'a>(&'a self) -> NetworkingBgpConfigListCall<'a> {
-        NetworkingBgpConfigListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Update the mutable fields of an existing BGP configuration
-    ///
-    /// The asn field is not updatable; to change the autonomous system number, create a new BGP configuration object.
-    ///
-    /// `PUT /v1/system/networking/bgp`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:10613`.
-    pub fn networking_bgp_config_update<'a>(
-        &'a self,
-        name_or_id: &'a NameOrId,
-        body: &'a BgpConfigUpdate,
-    ) -> NetworkingBgpConfigUpdateCall<'a> {
-        NetworkingBgpConfigUpdateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            name_or_id,
-            body,
-        }
-    }
-    /// Create BGP configuration
-    ///
-    /// `POST /v1/system/networking/bgp`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:10660`.
-    pub fn networking_bgp_config_create<'a>(
-        &'a self,
-        body: &'a BgpConfigCreate,
-    ) -> NetworkingBgpConfigCreateCall<'a> {
-        NetworkingBgpConfigCreateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            body,
-        }
-    }
-    /// Delete BGP configuration
-    ///
-    /// `DELETE /v1/system/networking/bgp`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:10695`.
-    pub fn networking_bgp_config_delete<'a>(
-        &'a self,
-        name_or_id: &'a NameOrId,
-    ) -> NetworkingBgpConfigDeleteCall<'a> {
-        NetworkingBgpConfigDeleteCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            name_or_id,
-        }
-    }
-    /// List BGP announce sets
-    ///
-    /// `GET /v1/system/networking/bgp-announce-set`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:10726`.
-    pub fn networking_bgp_announce_set_list<'a>(
-        &'a self,
-    ) -> NetworkingBgpAnnounceSetListCall<'a> {
-        NetworkingBgpAnnounceSetListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Update BGP announce set
-    ///
-    /// If the announce set exists, this endpoint replaces the existing announce set with the one specified.
-    ///
-    /// `PUT /v1/system/networking/bgp-announce-set`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:10787`.
-    pub fn networking_bgp_announce_set_update<'a>(
-        &'a self,
-        body: &'a BgpAnnounceSetCreate,
-    ) -> NetworkingBgpAnnounceSetUpdateCall<'a> {
-        NetworkingBgpAnnounceSetUpdateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            body,
-        }
-    }
-    /// Delete BGP announce set
-    ///
-    /// `DELETE /v1/system/networking/bgp-announce-set/{announce_set}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:10825`.
-    pub fn networking_bgp_announce_set_delete<'a>(
-        &'a self,
-        announce_set: &'a NameOrId,
-    ) -> NetworkingBgpAnnounceSetDeleteCall<'a> {
-        NetworkingBgpAnnounceSetDeleteCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            announce_set,
-        }
-    }
-    /// Get originated routes for a specified BGP announce set
-    ///
-    /// `GET /v1/system/networking/bgp-announce-set/{announce_set}/announcement`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:10856`.
-    pub fn networking_bgp_announcement_list<'a>(
-        &'a self,
-        announce_set: &'a NameOrId,
-    ) -> NetworkingBgpAnnouncementListCall<'a> {
-        NetworkingBgpAnnouncementListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            announce_set,
-        }
-    }
-    /// List BGP exported routes
-    ///
-    /// `GET /v1/system/networking/bgp-exported`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:10898`.
-    pub fn networking_bgp_exported<'a>(&'a self) -> NetworkingBgpExportedCall<'a> {
-        NetworkingBgpExportedCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-        }
-    }
-    /// Get imported IPv4 BGP routes
-    ///
-    /// `GET /v1/system/networking/bgp-imported`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:10929`.
-    pub fn networking_bgp_imported<'a>(
-        &'a self,
-        asn: &'a i64,
-    ) -> NetworkingBgpImportedCall<'a> {
-        NetworkingBgpImportedCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            asn,
-        }
-    }
-    /// Get BGP router message history
-    ///
-    /// `GET /v1/system/networking/bgp-message-history`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:10973`.
-    pub fn networking_bgp_message_history<'a>(
-        &'a self,
-        asn: &'a i64,
-    ) -> NetworkingBgpMessageHistoryCall<'a> {
-        NetworkingBgpMessageHistoryCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            asn,
-        }
-    }
-    /// Get BGP peer status
-    ///
-    /// `GET /v1/system/networking/bgp-status`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:11013`.
-    pub fn networking_bgp_status<'a>(&'a self) -> NetworkingBgpStatusCall<'a> {
-        NetworkingBgpStatusCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-        }
-    }
-    /// Return whether API services can receive limited ICMP traffic
-    ///
-    /// `GET /v1/system/networking/inbound-icmp`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:11044`.
-    pub fn networking_inbound_icmp_view<'a>(
-        &'a self,
-    ) -> NetworkingInboundIcmpViewCall<'a> {
-        NetworkingInboundIcmpViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-        }
-    }
-    /// Set whether API services can receive limited ICMP traffic
-    ///
-    /// `PUT /v1/system/networking/inbound-icmp`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:11069`.
-    pub fn networking_inbound_icmp_update<'a>(
-        &'a self,
-        body: &'a ServiceIcmpConfig,
-    ) -> NetworkingInboundIcmpUpdateCall<'a> {
-        NetworkingInboundIcmpUpdateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            body,
-        }
-    }
-    /// List loopback addresses
-    ///
-    /// `GET /v1/system/networking/loopback-address`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:11099`.
-    pub fn networking_loopback_address_list<'a>(
-        &'a self,
-    ) -> NetworkingLoopbackAddressListCall<'a> {
-        NetworkingLoopbackAddressListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Create loopback address
-    ///
-    /// `POST /v1/system/networking/loopback-address`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:11156`.
-    pub fn networking_loopback_address_create<'a>(
-        &'a self,
-        body: &'a LoopbackAddressCreate,
-    ) -> NetworkingLoopbackAddressCreateCall<'a> {
-        NetworkingLoopbackAddressCreateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            body,
-        }
-    }
-    /// Delete loopback address
-    ///
-    /// `DELETE /v1/system/networking/loopback-address/{rack_id}/{switch_slot}/{address}/{subnet_mask}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:11193`.
-    pub fn networking_loopback_address_delete<'a>(
-        &'a self,
-        address: &'a str,
-        rack_id: &'a str,
-        subnet_mask: &'a i64,
-        switch_slot: &'a SwitchSlot,
-    ) -> NetworkingLoopbackAddressDeleteCall<'a> {
-        NetworkingLoopbackAddressDeleteCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            address,
-            rack_id,
-            subnet_mask,
-            switch_slot,
-        }
-    }
-    /// Fetch fleet-wide networking settings
-    ///
-    /// `GET /v1/system/networking/settings`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:11255`.
-    pub fn system_networking_settings_view<'a>(
-        &'a self,
-    ) -> SystemNetworkingSettingsViewCall<'a> {
-        SystemNetworkingSettingsViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-        }
-    }
-    /// Update fleet-wide networking settings
-    ///
-    /// `PUT /v1/system/networking/settings`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:11280`.
-    pub fn system_networking_settings_update<'a>(
-        &'a self,
-        body: &'a SystemNetworkingSettingsUpdate,
-    ) -> SystemNetworkingSettingsUpdateCall<'a> {
-        SystemNetworkingSettingsUpdateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            body,
-        }
-    }
-    /// List switch port settings
-    ///
-    /// `GET /v1/system/networking/switch-port-settings`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `port_settings`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:11317`.
-    pub fn networking_switch_port_settings_list<'a>(
-        &'a self,
-    ) -> NetworkingSwitchPortSettingsListCall<'a> {
-        NetworkingSwitchPortSettingsListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            port_settings: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Create switch port settings
-    ///
-    /// `POST /v1/system/networking/switch-port-settings`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:11382`.
-    pub fn networking_switch_port_settings_create<'a>(
-        &'a self,
-        body: &'a SwitchPortSettingsCreate,
-    ) -> NetworkingSwitchPortSettingsCreateCall<'a> {
-        NetworkingSwitchPortSettingsCreateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            body,
-        }
-    }
-    /// Delete switch port settings
-    ///
-    /// `DELETE /v1/system/networking/switch-port-settings`
-    ///
-    /// Returns the call: set its optional parameters (`port_settings`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:11417`.
-    pub fn networking_switch_port_settings_delete<'a>(
-        &'a self,
-    ) -> NetworkingSwitchPortSettingsDeleteCall<'a> {
-        NetworkingSwitchPortSettingsDeleteCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            port_settings: ::std::option::Option::None,
-        }
-    }
-    /// Get information about switch port
-    ///
-    /// `GET /v1/system/networking/switch-port-settings/{port}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:11447`.
-    pub fn networking_switch_port_settings_view<'a>(
-        &'a self,
-        port: &'a NameOrId,
-    ) -> NetworkingSwitchPortSettingsViewCall<'a> {
-        NetworkingSwitchPortSettingsViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            port,
-        }
-    }
-    /// Fetch top-level IAM policy
-    ///
-    /// `GET /v1/system/policy`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:11485`.
-    pub fn system_policy_view<'a>(&'a self) -> SystemPolicyViewCall<'a> {
-        SystemPolicyViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-        }
-    }
-    /// Update top-level IAM policy
-    ///
-    /// `PUT /v1/system/policy`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:11510`.
-    pub fn system_policy_update<'a>(
-        &'a self,
-        body: &'a FleetRolePolicy,
-    ) -> SystemPolicyUpdateCall<'a> {
-        SystemPolicyUpdateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            body,
-        }
-    }
-    /// List SCIM tokens
-    ///
-    /// Specify the silo by name or ID using the `silo` query parameter.
-    ///
-    /// `GET /v1/system/scim/tokens`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:11547`.
-    pub fn scim_token_list<'a>(&'a self, silo: &'a NameOrId) -> ScimTokenListCall<'a> {
-        ScimTokenListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            silo,
-        }
-    }
-    /// Create SCIM token
-    ///
-    /// Specify the silo by name or ID using the `silo` query parameter. Be sure to save the bearer token in the response. It will not be retrievable later through the token view and list endpoints.
-    ///
-    /// `POST /v1/system/scim/tokens`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:11588`.
-    pub fn scim_token_create<'a>(
-        &'a self,
-        silo: &'a NameOrId,
-    ) -> ScimTokenCreateCall<'a> {
-        ScimTokenCreateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            silo,
-        }
-    }
-    /// Fetch SCIM token
-    ///
-    /// Specify the silo by name or ID using the `silo` query parameter.
-    ///
-    /// `GET /v1/system/scim/tokens/{token_id}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:11627`.
-    pub fn scim_token_view<'a>(
-        &'a self,
-        token_id: &'a str,
-        silo: &'a NameOrId,
-    ) -> ScimTokenViewCall<'a> {
-        ScimTokenViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            token_id,
-            silo,
-        }
-    }
-    /// Delete SCIM token
-    ///
-    /// Specify the silo by name or ID using the `silo` query parameter.
-    ///
-    /// `DELETE /v1/system/scim/tokens/{token_id}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:11673`.
-    pub fn scim_token_delete<'a>(
-        &'a self,
-        token_id: &'a str,
-        silo: &'a NameOrId,
-    ) -> ScimTokenDeleteCall<'a> {
-        ScimTokenDeleteCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            token_id,
-            silo,
-        }
-    }
-    /// List resource quotas for all silos
-    ///
-    /// `GET /v1/system/silo-quotas`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:11714`.
-    pub fn system_quotas_list<'a>(&'a self) -> SystemQuotasListCall<'a> {
-        SystemQuotasListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// List silos
-    ///
-    /// Lists silos that are discoverable based on the current permissions.
-    ///
-    /// `GET /v1/system/silos`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:11773`.
-    pub fn silo_list<'a>(&'a self) -> SiloListCall<'a> {
-        SiloListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Create silo
-    ///
-    /// `POST /v1/system/silos`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:11831`.
-    pub fn silo_create<'a>(&'a self, body: &'a SiloCreate) -> SiloCreateCall<'a> {
-        SiloCreateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            body,
-        }
-    }
-    /// Fetch silo
-    ///
-    /// Fetch silo by name or ID.
-    ///
-    /// `GET /v1/system/silos/{silo}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:11868`.
-    pub fn silo_view<'a>(&'a self, silo: &'a NameOrId) -> SiloViewCall<'a> {
-        SiloViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            silo,
-        }
-    }
-    /// Delete silo
-    ///
-    /// Delete a silo by name or ID.
-    ///
-    /// `DELETE /v1/system/silos/{silo}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:11905`.
-    pub fn silo_delete<'a>(&'a self, silo: &'a NameOrId) -> SiloDeleteCall<'a> {
-        SiloDeleteCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            silo,
-        }
-    }
-    /// List IP pools linked to silo
-    ///
-    /// Linked IP pools are available to users in the specified silo. A silo can have at most one default pool. IPs are allocated from the default pool when users ask for one without specifying a pool.
-    ///
-    /// `GET /v1/system/silos/{silo}/ip-pools`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:11937`.
-    pub fn silo_ip_pool_list<'a>(
-        &'a self,
-        silo: &'a NameOrId,
-    ) -> SiloIpPoolListCall<'a> {
-        SiloIpPoolListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            silo,
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Fetch silo IAM policy
-    ///
-    /// `GET /v1/system/silos/{silo}/policy`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:12006`.
-    pub fn silo_policy_view<'a>(&'a self, silo: &'a NameOrId) -> SiloPolicyViewCall<'a> {
-        SiloPolicyViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            silo,
-        }
-    }
-    /// Update silo IAM policy
-    ///
-    /// `PUT /v1/system/silos/{silo}/policy`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:12042`.
-    pub fn silo_policy_update<'a>(
-        &'a self,
-        silo: &'a NameOrId,
-        body: &'a SiloRolePolicy,
-    ) -> SiloPolicyUpdateCall<'a> {
-        SiloPolicyUpdateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            silo,
-            body,
-        }
-    }
-    /// Fetch resource quotas for silo
-    ///
-    /// `GET /v1/system/silos/{silo}/quotas`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:12090`.
-    pub fn silo_quotas_view<'a>(&'a self, silo: &'a NameOrId) -> SiloQuotasViewCall<'a> {
-        SiloQuotasViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            silo,
-        }
-    }
-    /// Update resource quotas for silo
-    ///
-    /// If a quota value is not specified, it will remain unchanged.
-    ///
-    /// `PUT /v1/system/silos/{silo}/quotas`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:12126`.
-    pub fn silo_quotas_update<'a>(
-        &'a self,
-        silo: &'a NameOrId,
-        body: &'a SiloQuotasUpdate,
-    ) -> SiloQuotasUpdateCall<'a> {
-        SiloQuotasUpdateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            silo,
-            body,
-        }
-    }
-    /// List subnet pools linked to a silo
-    ///
-    /// `GET /v1/system/silos/{silo}/subnet-pools`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:12175`.
-    pub fn silo_subnet_pool_list<'a>(
-        &'a self,
-        silo: &'a NameOrId,
-    ) -> SiloSubnetPoolListCall<'a> {
-        SiloSubnetPoolListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            silo,
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// List subnet pools
-    ///
-    /// `GET /v1/system/subnet-pools`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:12243`.
-    pub fn system_subnet_pool_list<'a>(&'a self) -> SystemSubnetPoolListCall<'a> {
-        SystemSubnetPoolListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Create subnet pool
-    ///
-    /// `POST /v1/system/subnet-pools`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:12300`.
-    pub fn system_subnet_pool_create<'a>(
-        &'a self,
-        body: &'a SubnetPoolCreate,
-    ) -> SystemSubnetPoolCreateCall<'a> {
-        SystemSubnetPoolCreateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            body,
-        }
-    }
-    /// Fetch subnet pool
-    ///
-    /// `GET /v1/system/subnet-pools/{pool}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:12337`.
-    pub fn system_subnet_pool_view<'a>(
-        &'a self,
-        pool: &'a NameOrId,
-    ) -> SystemSubnetPoolViewCall<'a> {
-        SystemSubnetPoolViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            pool,
-        }
-    }
-    /// Update subnet pool
-    ///
-    /// `PUT /v1/system/subnet-pools/{pool}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:12373`.
-    pub fn system_subnet_pool_update<'a>(
-        &'a self,
-        pool: &'a NameOrId,
-        body: &'a SubnetPoolUpdate,
-    ) -> SystemSubnetPoolUpdateCall<'a> {
-        SystemSubnetPoolUpdateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            pool,
-            body,
-        }
-    }
-    /// Delete subnet pool
-    ///
-    /// `DELETE /v1/system/subnet-pools/{pool}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:12419`.
-    pub fn system_subnet_pool_delete<'a>(
-        &'a self,
-        pool: &'a NameOrId,
-    ) -> SystemSubnetPoolDeleteCall<'a> {
-        SystemSubnetPoolDeleteCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            pool,
-        }
-    }
-    /// List members in subnet pool
-    ///
-    /// `GET /v1/system/subnet-pools/{pool}/members`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:12450`.
-    pub fn system_subnet_pool_member_list<'a>(
-        &'a self,
-        pool: &'a NameOrId,
-    ) -> SystemSubnetPoolMemberListCall<'a> {
-        SystemSubnetPoolMemberListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            pool,
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-        }
-    }
-    /// Add member to subnet pool
-    ///
-    /// `POST /v1/system/subnet-pools/{pool}/members/add`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:12511`.
-    pub fn system_subnet_pool_member_add<'a>(
-        &'a self,
-        pool: &'a NameOrId,
-        body: &'a SubnetPoolMemberAdd,
-    ) -> SystemSubnetPoolMemberAddCall<'a> {
-        SystemSubnetPoolMemberAddCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            pool,
-            body,
-        }
-    }
-    /// Remove member from subnet pool
-    ///
-    /// `POST /v1/system/subnet-pools/{pool}/members/remove`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:12559`.
-    pub fn system_subnet_pool_member_remove<'a>(
-        &'a self,
-        pool: &'a NameOrId,
-        body: &'a SubnetPoolMemberRemove,
-    ) -> SystemSubnetPoolMemberRemoveCall<'a> {
-        SystemSubnetPoolMemberRemoveCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            pool,
-            body,
-        }
-    }
-    /// List silos linked to subnet pool
-    ///
-    /// `GET /v1/system/subnet-pools/{pool}/silos`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:12600`.
-    pub fn system_subnet_pool_silo_list<'a>(
-        &'a self,
-        pool: &'a NameOrId,
-    ) -> SystemSubnetPoolSiloListCall<'a> {
-        SystemSubnetPoolSiloListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            pool,
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Link subnet pool to silo
-    ///
-    /// `POST /v1/system/subnet-pools/{pool}/silos`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:12666`.
-    pub fn system_subnet_pool_silo_link<'a>(
-        &'a self,
-        pool: &'a NameOrId,
-        body: &'a SubnetPoolLinkSilo,
-    ) -> SystemSubnetPoolSiloLinkCall<'a> {
-        SystemSubnetPoolSiloLinkCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            pool,
-            body,
-        }
-    }
-    /// Update subnet pool's link to silo
-    ///
-    /// `PUT /v1/system/subnet-pools/{pool}/silos/{silo}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:12714`.
-    pub fn system_subnet_pool_silo_update<'a>(
-        &'a self,
-        pool: &'a NameOrId,
-        silo: &'a NameOrId,
-        body: &'a SubnetPoolSiloUpdate,
-    ) -> SystemSubnetPoolSiloUpdateCall<'a> {
-        SystemSubnetPoolSiloUpdateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            pool,
-            silo,
-            body,
-        }
-    }
-    /// Unlink subnet pool from silo
-    ///
-    /// `DELETE /v1/system/subnet-pools/{pool}/silos/{silo}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:12769`.
-    pub fn system_subnet_pool_silo_unlink<'a>(
-        &'a self,
-        pool: &'a NameOrId,
-        silo: &'a NameOrId,
-    ) -> SystemSubnetPoolSiloUnlinkCall<'a> {
-        SystemSubnetPoolSiloUnlinkCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            pool,
-            silo,
-        }
-    }
-    /// Fetch subnet pool utilization
-    ///
-    /// `GET /v1/system/subnet-pools/{pool}/utilization`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:12809`.
-    pub fn system_subnet_pool_utilization_view<'a>(
-        &'a self,
-        pool: &'a NameOrId,
-    ) -> SystemSubnetPoolUtilizationViewCall<'a> {
-        SystemSubnetPoolUtilizationViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            pool,
-        }
-    }
-    /// Run timeseries query
-    ///
-    /// Queries are written in OxQL.
-    ///
-    /// `POST /v1/system/timeseries/query`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:12847`.
-    pub fn system_timeseries_query<'a>(
-        &'a self,
-        body: &'a TimeseriesQuery,
-    ) -> SystemTimeseriesQueryCall<'a> {
-        SystemTimeseriesQueryCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            body,
-        }
-    }
-    /// List timeseries schemas
-    ///
-    /// `GET /v1/system/timeseries/schemas`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:12885`.
-    pub fn system_timeseries_schema_list<'a>(
-        &'a self,
-    ) -> SystemTimeseriesSchemaListCall<'a> {
-        SystemTimeseriesSchemaListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-        }
-    }
-    /// Clear system recovery status
-    ///
-    /// Instructs the system that a system recovery operation ("mupdate") was completed using the software in the specified release.
-    ///
-    /// The system recovery operation is used to bypass the control plane to deploy known-working software when the control plane itself is not functioning or otherwise unable to update itself.  When the control plane detects this, it stops making any changes to deployed software to avoid reverting the recovery itself.  This operation puts the control plane back in charge of determining what software should be deployed, instructing it that the specified software (which is also what's currently running) is what's supposed to be deployed.
-    ///
-    /// If the provided version does not match what's currently running, the control plane will continue to avoid changing deployed software until this operation is invoked with the correct version.
-    ///
-    /// This endpoint should only be called at the direction of Oxide support.
-    ///
-    /// `PUT /v1/system/update/recovery-finish`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:12937`.
-    pub fn system_update_recovery_finish<'a>(
-        &'a self,
-        body: &'a SetTargetReleaseParams,
-    ) -> SystemUpdateRecoveryFinishCall<'a> {
-        SystemUpdateRecoveryFinishCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            body,
-        }
-    }
-    /// List all TUF repositories
-    ///
-    /// Returns a paginated list of all TUF repositories ordered by system version (newest first by default).
-    ///
-    /// `GET /v1/system/update/repositories`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:12968`.
-    pub fn system_update_repository_list<'a>(
-        &'a self,
-    ) -> SystemUpdateRepositoryListCall<'a> {
-        SystemUpdateRepositoryListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Upload system release repository
-    ///
-    /// System release repositories are verified by the updates trust store.
-    ///
-    /// `PUT /v1/system/update/repositories`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:13026`.
-    pub fn system_update_repository_upload<'a>(
-        &'a self,
-        file_name: &'a str,
-        body: rt::Bytes,
-    ) -> SystemUpdateRepositoryUploadCall<'a> {
-        SystemUpdateRepositoryUploadCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            file_name,
-            body,
-        }
-    }
-    /// Fetch system release repository by version
-    ///
-    /// `GET /v1/system/update/repositories/{system_version}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:13076`.
-    pub fn system_update_repository_view<'a>(
-        &'a self,
-        system_version: &'a str,
-    ) -> SystemUpdateRepositoryViewCall<'a> {
-        SystemUpdateRepositoryViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            system_version,
-        }
-    }
-    /// Fetch system update status
-    ///
-    /// Returns information about the current target release and the progress of system software updates.
-    ///
-    /// `GET /v1/system/update/status`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:13115`.
-    pub fn system_update_status<'a>(&'a self) -> SystemUpdateStatusCall<'a> {
-        SystemUpdateStatusCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-        }
-    }
-    /// Set target release
-    ///
-    /// Set the current target release of the rack's system software. The rack reconfigurator will treat the software specified here as a goal state for the rack's software, and attempt to asynchronously update to that release. Use the update status endpoint to view the current target release.
-    ///
-    /// `PUT /v1/system/update/target-release`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:13143`.
-    pub fn target_release_update<'a>(
-        &'a self,
-        body: &'a SetTargetReleaseParams,
-    ) -> TargetReleaseUpdateCall<'a> {
-        TargetReleaseUpdateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            body,
-        }
-    }
-    /// List root roles in the updates trust store
-    ///
-    /// A root role is a JSON document describing the cryptographic keys that are trusted to sign system release repositories, as described by The Update Framework. Uploading a repository requires its metadata to be signed by keys trusted by the trust store.
-    ///
-    /// `GET /v1/system/update/trust-roots`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:13174`.
-    pub fn system_update_trust_root_list<'a>(
-        &'a self,
-    ) -> SystemUpdateTrustRootListCall<'a> {
-        SystemUpdateTrustRootListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Add trusted root role to updates trust store
-    ///
-    /// `POST /v1/system/update/trust-roots`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:13232`.
-    pub fn system_update_trust_root_create<'a>(
-        &'a self,
-        body: &'a ::serde_json::Value,
-    ) -> SystemUpdateTrustRootCreateCall<'a> {
-        SystemUpdateTrustRootCreateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            body,
-        }
-    }
-    /// Fetch trusted root role
-    ///
-    /// `GET /v1/system/update/trust-roots/{trust_root_id}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:13267`.
-    pub fn system_update_trust_root_view<'a>(
-        &'a self,
-        trust_root_id: &'a str,
-    ) -> SystemUpdateTrustRootViewCall<'a> {
-        SystemUpdateTrustRootViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            trust_root_id,
-        }
-    }
-    /// Delete trusted root role
-    ///
-    /// Note that this method does not currently check for any uploaded system release repositories that would become untrusted after deleting the root role.
-    ///
-    /// `DELETE /v1/system/update/trust-roots/{trust_root_id}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:13304`.
-    pub fn system_update_trust_root_delete<'a>(
-        &'a self,
-        trust_root_id: &'a str,
-    ) -> SystemUpdateTrustRootDeleteCall<'a> {
-        SystemUpdateTrustRootDeleteCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            trust_root_id,
-        }
-    }
-    /// List built-in (system) users in silo
-    ///
-    /// `GET /v1/system/users`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `silo`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:13337`.
-    pub fn silo_user_list<'a>(&'a self) -> SiloUserListCall<'a> {
-        SiloUserListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            silo: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Fetch built-in (system) user
-    ///
-    /// `GET /v1/system/users/{user_id}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:13406`.
-    pub fn silo_user_view<'a>(
-        &'a self,
-        user_id: &'a str,
-        silo: &'a NameOrId,
-    ) -> SiloUserViewCall<'a> {
-        SiloUserViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            user_id,
-            silo,
-        }
-    }
-    /// List built-in users
-    ///
-    /// `GET /v1/system/users-builtin`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:13454`.
-    pub fn user_builtin_list<'a>(&'a self) -> UserBuiltinListCall<'a> {
-        UserBuiltinListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Fetch built-in user
-    ///
-    /// `GET /v1/system/users-builtin/{user}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:13513`.
-    pub fn user_builtin_view<'a>(
-        &'a self,
-        user: &'a NameOrId,
-    ) -> UserBuiltinViewCall<'a> {
-        UserBuiltinViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            user,
-        }
-    }
-    /// List current utilization state for all silos
-    ///
-    /// `GET /v1/system/utilization/silos`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:13550`.
-    pub fn silo_utilization_list<'a>(&'a self) -> SiloUtilizationListCall<'a> {
-        SiloUtilizationListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Fetch current utilization for given silo
-    ///
-    /// `GET /v1/system/utilization/silos/{silo}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:13609`.
-    pub fn silo_utilization_view<'a>(
-        &'a self,
-        silo: &'a NameOrId,
-    ) -> SiloUtilizationViewCall<'a> {
-        SiloUtilizationViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            silo,
-        }
-    }
-    /// Run project-scoped timeseries query
-    ///
-    /// Queries are written in OxQL. Project must be specified by name or ID in URL query parameter. The OxQL query will only return timeseries data from the specified project.
-    ///
-    /// `POST /v1/timeseries/query`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:13647`.
-    pub fn timeseries_query<'a>(
-        &'a self,
-        project: &'a NameOrId,
-        body: &'a TimeseriesQuery,
-    ) -> TimeseriesQueryCall<'a> {
-        TimeseriesQueryCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            project,
-            body,
-        }
-    }
-    /// List users
-    ///
-    /// `GET /v1/users`
-    ///
-    /// Returns the call: set its optional parameters (`group`, `limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:13696`.
-    pub fn user_list<'a>(&'a self) -> UserListCall<'a> {
-        UserListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            group: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Fetch user
-    ///
-    /// `GET /v1/users/{user_id}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:13764`.
-    pub fn user_view<'a>(&'a self, user_id: &'a str) -> UserViewCall<'a> {
-        UserViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            user_id,
-        }
-    }
-    /// List user's access tokens
-    ///
-    /// `GET /v1/users/{user_id}/access-tokens`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:13803`.
-    pub fn user_token_list<'a>(&'a self, user_id: &'a str) -> UserTokenListCall<'a> {
-        UserTokenListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            user_id,
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Log user out
-    ///
-    /// Silo admins can use this endpoint to log the specified user out by deleting all of their tokens AND sessions. This cannot be undone.
-    ///
-    /// `POST /v1/users/{user_id}/logout`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:13872`.
-    pub fn user_logout<'a>(&'a self, user_id: &'a str) -> UserLogoutCall<'a> {
-        UserLogoutCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            user_id,
-        }
-    }
-    /// List user's console sessions
-    ///
-    /// `GET /v1/users/{user_id}/sessions`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:13905`.
-    pub fn user_session_list<'a>(&'a self, user_id: &'a str) -> UserSessionListCall<'a> {
-        UserSessionListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            user_id,
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Fetch resource utilization for user's current silo
-    ///
-    /// `GET /v1/utilization`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:13974`.
-    pub fn utilization_view<'a>(&'a self) -> UtilizationViewCall<'a> {
-        UtilizationViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-        }
-    }
-    /// List firewall rules
-    ///
-    /// `GET /v1/vpc-firewall-rules`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:14001`.
-    pub fn vpc_firewall_rules_view<'a>(
-        &'a self,
-        vpc: &'a NameOrId,
-    ) -> VpcFirewallRulesViewCall<'a> {
-        VpcFirewallRulesViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            vpc,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Replace firewall rules
-    ///
-    /// The maximum number of rules per VPC is 1024.
-    ///
-    /// Targets are used to specify the set of instances to which a firewall rule applies. You can target instances directly by name, or specify a VPC, VPC subnet, IP, or IP subnet, which will apply the rule to traffic going to all matching instances. Targets are additive: the rule applies to instances matching ANY target. The maximum number of targets is 256.
-    ///
-    /// Filters reduce the scope of a firewall rule. Without filters, the rule applies to all packets to the targets (or from the targets, if it's an outbound rule). With multiple filters, the rule applies only to packets matching ALL filters. The maximum number of each type of filter is 256.
-    ///
-    /// `PUT /v1/vpc-firewall-rules`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:14045`.
-    pub fn vpc_firewall_rules_update<'a>(
-        &'a self,
-        vpc: &'a NameOrId,
-        body: &'a VpcFirewallRuleUpdateParams,
-    ) -> VpcFirewallRulesUpdateCall<'a> {
-        VpcFirewallRulesUpdateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            vpc,
-            body,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// List routes
-    ///
-    /// List the routes associated with a router in a particular VPC.
-    ///
-    /// `GET /v1/vpc-router-routes`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `router`, `sort_by`, `vpc`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:14102`.
-    pub fn vpc_router_route_list<'a>(&'a self) -> VpcRouterRouteListCall<'a> {
-        VpcRouterRouteListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            project: ::std::option::Option::None,
-            router: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-            vpc: ::std::option::Option::None,
-        }
-    }
-    /// Create route
-    ///
-    /// `POST /v1/vpc-router-routes`
-    ///
-    /// Returns the call: set its optional parameters (`project`, `vpc`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:14186`.
-    pub fn vpc_router_route_create<'a>(
-        &'a self,
-        router: &'a NameOrId,
-        body: &'a RouterRouteCreate,
-    ) -> VpcRouterRouteCreateCall<'a> {
-        VpcRouterRouteCreateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            router,
-            body,
-            project: ::std::option::Option::None,
-            vpc: ::std::option::Option::None,
-        }
-    }
-    /// Fetch route
-    ///
-    /// `GET /v1/vpc-router-routes/{route}`
-    ///
-    /// Returns the call: set its optional parameters (`project`, `router`, `vpc`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:14250`.
-    pub fn vpc_router_route_view<'a>(
-        &'a self,
-        route: &'a NameOrId,
-    ) -> VpcRouterRouteViewCall<'a> {
-        VpcRouterRouteViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            route,
-            project: ::std::option::Option::None,
-            router: ::std::option::Option::None,
-            vpc: ::std::option::Option::None,
-        }
-    }
-    /// Update route
-    ///
-    /// `PUT /v1/vpc-router-routes/{route}`
-    ///
-    /// Returns the call: set its optional parameters (`project`, `router`, `vpc`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:14310`.
-    pub fn vpc_router_route_update<'a>(
-        &'a self,
-        route: &'a NameOrId,
-        body: &'a RouterRouteUpdate,
-    ) -> VpcRouterRouteUpdateCall<'a> {
-        VpcRouterRouteUpdateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            route,
-            body,
-            project: ::std::option::Option::None,
-            router: ::std::option::Option::None,
-            vpc: ::std::option::Option::None,
-        }
-    }
-    /// Delete route
-    ///
-    /// `DELETE /v1/vpc-router-routes/{route}`
-    ///
-    /// Returns the call: set its optional parameters (`project`, `router`, `vpc`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:14380`.
-    pub fn vpc_router_route_delete<'a>(
-        &'a self,
-        route: &'a NameOrId,
-    ) -> VpcRouterRouteDeleteCall<'a> {
-        VpcRouterRouteDeleteCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            route,
-            project: ::std::option::Option::None,
-            router: ::std::option::Option::None,
-            vpc: ::std::option::Option::None,
-        }
-    }
-    /// List routers
-    ///
-    /// `GET /v1/vpc-routers`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`, `vpc`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:14435`.
-    pub fn vpc_router_list<'a>(&'a self) -> VpcRouterListCall<'a> {
-        VpcRouterListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            project: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-            vpc: ::std::option::Option::None,
-        }
-    }
-    /// Create VPC router
-    ///
-    /// `POST /v1/vpc-routers`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:14510`.
-    pub fn vpc_router_create<'a>(
-        &'a self,
-        vpc: &'a NameOrId,
-        body: &'a VpcRouterCreate,
-    ) -> VpcRouterCreateCall<'a> {
-        VpcRouterCreateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            vpc,
-            body,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Fetch router
-    ///
-    /// `GET /v1/vpc-routers/{router}`
-    ///
-    /// Returns the call: set its optional parameters (`project`, `vpc`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:14566`.
-    pub fn vpc_router_view<'a>(&'a self, router: &'a NameOrId) -> VpcRouterViewCall<'a> {
-        VpcRouterViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            router,
-            project: ::std::option::Option::None,
-            vpc: ::std::option::Option::None,
-        }
-    }
-    /// Update router
-    ///
-    /// `PUT /v1/vpc-routers/{router}`
-    ///
-    /// Returns the call: set its optional parameters (`project`, `vpc`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:14618`.
-    pub fn vpc_router_update<'a>(
-        &'a self,
-        router: &'a NameOrId,
-        body: &'a VpcRouterUpdate,
-    ) -> VpcRouterUpdateCall<'a> {
-        VpcRouterUpdateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            router,
-            body,
-            project: ::std::option::Option::None,
-            vpc: ::std::option::Option::None,
-        }
-    }
-    /// Delete router
-    ///
-    /// `DELETE /v1/vpc-routers/{router}`
-    ///
-    /// Returns the call: set its optional parameters (`project`, `vpc`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:14680`.
-    pub fn vpc_router_delete<'a>(
-        &'a self,
-        router: &'a NameOrId,
-    ) -> VpcRouterDeleteCall<'a> {
-        VpcRouterDeleteCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            router,
-            project: ::std::option::Option::None,
-            vpc: ::std::option::Option::None,
-        }
-    }
-    /// List subnets
-    ///
-    /// `GET /v1/vpc-subnets`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`, `vpc`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:14727`.
-    pub fn vpc_subnet_list<'a>(&'a self) -> VpcSubnetListCall<'a> {
-        VpcSubnetListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            project: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-            vpc: ::std::option::Option::None,
-        }
-    }
-    /// Create subnet
-    ///
-    /// `POST /v1/vpc-subnets`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:14802`.
-    pub fn vpc_subnet_create<'a>(
-        &'a self,
-        vpc: &'a NameOrId,
-        body: &'a VpcSubnetCreate,
-    ) -> VpcSubnetCreateCall<'a> {
-        VpcSubnetCreateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            vpc,
-            body,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Fetch subnet
-    ///
-    /// `GET /v1/vpc-subnets/{subnet}`
-    ///
-    /// Returns the call: set its optional parameters (`project`, `vpc`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:14858`.
-    pub fn vpc_subnet_view<'a>(&'a self, subnet: &'a NameOrId) -> VpcSubnetViewCall<'a> {
-        VpcSubnetViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            subnet,
-            project: ::std::option::Option::None,
-            vpc: ::std::option::Option::None,
-        }
-    }
-    /// Update subnet
-    ///
-    /// `PUT /v1/vpc-subnets/{subnet}`
-    ///
-    /// Returns the call: set its optional parameters (`project`, `vpc`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:14910`.
-    pub fn vpc_subnet_update<'a>(
-        &'a self,
-        subnet: &'a NameOrId,
-        body: &'a VpcSubnetUpdate,
-    ) -> VpcSubnetUpdateCall<'a> {
-        VpcSubnetUpdateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            subnet,
-            body,
-            project: ::std::option::Option::None,
-            vpc: ::std::option::Option::None,
-        }
-    }
-    /// Delete subnet
-    ///
-    /// `DELETE /v1/vpc-subnets/{subnet}`
-    ///
-    /// Returns the call: set its optional parameters (`project`, `vpc`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:14972`.
-    pub fn vpc_subnet_delete<'a>(
-        &'a self,
-        subnet: &'a NameOrId,
-    ) -> VpcSubnetDeleteCall<'a> {
-        VpcSubnetDeleteCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            subnet,
-            project: ::std::option::Option::None,
-            vpc: ::std::option::Option::None,
-        }
-    }
-    /// List network interfaces
-    ///
-    /// `GET /v1/vpc-subnets/{subnet}/network-interfaces`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`, `vpc`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:15019`.
-    pub fn vpc_subnet_list_network_interfaces<'a>(
-        &'a self,
-        subnet: &'a NameOrId,
-    ) -> VpcSubnetListNetworkInterfacesCall<'a> {
-        VpcSubnetListNetworkInterfacesCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            subnet,
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            project: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-            vpc: ::std::option::Option::None,
-        }
-    }
-    /// List VPCs
-    ///
-    /// `GET /v1/vpcs`
-    ///
-    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:15103`.
-    pub fn vpc_list<'a>(&'a self) -> VpcListCall<'a> {
-        VpcListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            limit: ::std::option::Option::None,
-            page_token: ::std::option::Option::None,
-            project: ::std::option::Option::None,
-            sort_by: ::std::option::Option::None,
-        }
-    }
-    /// Create VPC
-    ///
-    /// `POST /v1/vpcs`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:15170`.
-    pub fn vpc_create<'a>(
-        &'a self,
-        project: &'a NameOrId,
-        body: &'a VpcCreate,
-    ) -> VpcCreateCall<'a> {
-        VpcCreateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            project,
-            body,
-        }
-    }
-    /// Fetch VPC
-    ///
-    /// `GET /v1/vpcs/{vpc}`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:15218`.
-    pub fn vpc_view<'a>(&'a self, vpc: &'a NameOrId) -> VpcViewCall<'a> {
-        VpcViewCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            vpc,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Update VPC
-    ///
-    /// `PUT /v1/vpcs/{vpc}`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:15262`.
-    pub fn vpc_update<'a>(
-        &'a self,
-        vpc: &'a NameOrId,
-        body: &'a VpcUpdate,
-    ) -> VpcUpdateCall<'a> {
-        VpcUpdateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            vpc,
-            body,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Delete VPC
-    ///
-    /// `DELETE /v1/vpcs/{vpc}`
-    ///
-    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:15316`.
-    pub fn vpc_delete<'a>(&'a self, vpc: &'a NameOrId) -> VpcDeleteCall<'a> {
-        VpcDeleteCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            vpc,
-            project: ::std::option::Option::None,
-        }
-    }
-    /// Create webhook receiver
-    ///
-    /// `POST /v1/webhook-receivers`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:15355`.
-    pub fn webhook_receiver_create<'a>(
-        &'a self,
-        body: &'a WebhookCreate,
-    ) -> WebhookReceiverCreateCall<'a> {
-        WebhookReceiverCreateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            body,
-        }
-    }
-    /// Update webhook receiver
-    ///
-    /// Note that receiver secrets are NOT added or removed using this endpoint. Instead, use the `/v1/webhooks/{secrets}/?receiver={receiver}` endpoint to add and remove secrets.
-    ///
-    /// `PUT /v1/webhook-receivers/{receiver}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:15392`.
-    pub fn webhook_receiver_update<'a>(
-        &'a self,
-        receiver: &'a NameOrId,
-        body: &'a WebhookReceiverUpdate,
-    ) -> WebhookReceiverUpdateCall<'a> {
-        WebhookReceiverUpdateCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            receiver,
-            body,
-        }
-    }
-    /// List webhook receiver secret IDs
-    ///
-    /// `GET /v1/webhook-secrets`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:15434`.
-    pub fn webhook_secrets_list<'a>(
-        &'a self,
-        receiver: &'a NameOrId,
-    ) -> WebhookSecretsListCall<'a> {
-        WebhookSecretsListCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            receiver,
-        }
-    }
-    /// Add secret to webhook receiver
-    ///
-    /// `POST /v1/webhook-secrets`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:15470`.
-    pub fn webhook_secrets_add<'a>(
-        &'a self,
-        receiver: &'a NameOrId,
-        body: &'a WebhookSecretCreate,
-    ) -> WebhookSecretsAddCall<'a> {
-        WebhookSecretsAddCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            receiver,
-            body,
-        }
-    }
-    /// Remove secret from webhook receiver
-    ///
-    /// `DELETE /v1/webhook-secrets/{secret_id}`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/oxide/oxide-nexus.json:15518`.
-    pub fn webhook_secrets_delete<'a>(
-        &'a self,
-        secret_id: &'a str,
-    ) -> WebhookSecretsDeleteCall<'a> {
-        WebhookSecretsDeleteCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            secret_id,
         }
     }
 }
@@ -5891,6 +108,29 @@ impl<'a> ::std::future::IntoFuture for DeviceAuthRequestCall<'a> {
 pub enum DeviceAuthRequestError {
     /// HTTP default
     Default,
+}
+impl Client {
+    /// Confirm an OAuth 2.0 Device Authorization Grant
+    ///
+    /// This endpoint is designed to be accessed by the user agent (browser), not the client requesting the token. So we do not actually return the token here; it will be returned in response to the poll on `/device/token`.
+    ///
+    /// Some special logic applies when authenticating this request with an existing device token instead of a console session: the requested TTL must not produce an expiration time later than the authenticating token's expiration. If no TTL was specified in the initial grant request, the expiration will be the lesser of the silo max and the authenticating token's expiration time. To get the longest allowed lifetime, omit the TTL and authenticate with a web console session.
+    ///
+    /// `POST /device/confirm`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:44`.
+    pub fn device_auth_confirm<'a>(
+        &'a self,
+        body: &'a DeviceAuthVerify,
+    ) -> DeviceAuthConfirmCall<'a> {
+        DeviceAuthConfirmCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
+        }
+    }
 }
 /// A call of [`Client::device_auth_confirm`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -5952,6 +192,27 @@ pub enum DeviceAuthConfirmError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Request a device access token
+    ///
+    /// This endpoint should be polled by the client until the user code is verified and the grant is confirmed.
+    ///
+    /// `POST /device/token`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:75`.
+    pub fn device_access_token<'a>(
+        &'a self,
+        body: &'a DeviceAccessTokenRequest,
+    ) -> DeviceAccessTokenCall<'a> {
+        DeviceAccessTokenCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
+        }
+    }
+}
 /// A call of [`Client::device_access_token`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct DeviceAccessTokenCall<'a> {
@@ -6007,6 +268,25 @@ impl<'a> ::std::future::IntoFuture for DeviceAccessTokenCall<'a> {
 pub enum DeviceAccessTokenError {
     /// HTTP default
     Default,
+}
+impl Client {
+    /// List instrumentation probes
+    ///
+    /// `GET /experimental/v1/probes`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:105`.
+    pub fn probe_list<'a>(&'a self) -> ProbeListCall<'a> {
+        ProbeListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            project: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::probe_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -6143,6 +423,27 @@ pub enum ProbeListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Create instrumentation probe
+    ///
+    /// `POST /experimental/v1/probes`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:172`.
+    pub fn probe_create<'a>(
+        &'a self,
+        project: &'a NameOrId,
+        body: &'a ProbeCreate,
+    ) -> ProbeCreateCall<'a> {
+        ProbeCreateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            project,
+            body,
+        }
+    }
+}
 /// A call of [`Client::probe_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct ProbeCreateCall<'a> {
@@ -6208,6 +509,27 @@ pub enum ProbeCreateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// View instrumentation probe
+    ///
+    /// `GET /experimental/v1/probes/{probe}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:220`.
+    pub fn probe_view<'a>(
+        &'a self,
+        probe: &'a NameOrId,
+        project: &'a NameOrId,
+    ) -> ProbeViewCall<'a> {
+        ProbeViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            probe,
+            project,
+        }
+    }
 }
 /// A call of [`Client::probe_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -6279,6 +601,27 @@ pub enum ProbeViewError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Delete instrumentation probe
+    ///
+    /// `DELETE /experimental/v1/probes/{probe}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:265`.
+    pub fn probe_delete<'a>(
+        &'a self,
+        probe: &'a NameOrId,
+        project: &'a NameOrId,
+    ) -> ProbeDeleteCall<'a> {
+        ProbeDeleteCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            probe,
+            project,
+        }
+    }
+}
 /// A call of [`Client::probe_delete`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct ProbeDeleteCall<'a> {
@@ -6348,6 +691,24 @@ pub enum ProbeDeleteError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List all support bundles
+    ///
+    /// `GET /experimental/v1/system/support-bundles`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:305`.
+    pub fn support_bundle_list<'a>(&'a self) -> SupportBundleListCall<'a> {
+        SupportBundleListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::support_bundle_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -6459,6 +820,25 @@ pub enum SupportBundleListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Create support bundle
+    ///
+    /// `POST /experimental/v1/system/support-bundles`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:362`.
+    pub fn support_bundle_create<'a>(
+        &'a self,
+        body: &'a SupportBundleCreate,
+    ) -> SupportBundleCreateCall<'a> {
+        SupportBundleCreateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
+        }
+    }
+}
 /// A call of [`Client::support_bundle_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SupportBundleCreateCall<'a> {
@@ -6521,6 +901,25 @@ pub enum SupportBundleCreateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// View support bundle
+    ///
+    /// `GET /experimental/v1/system/support-bundles/{bundle_id}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:399`.
+    pub fn support_bundle_view<'a>(
+        &'a self,
+        bundle_id: &'a str,
+    ) -> SupportBundleViewCall<'a> {
+        SupportBundleViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            bundle_id,
+        }
+    }
 }
 /// A call of [`Client::support_bundle_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -6590,6 +989,27 @@ pub enum SupportBundleViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Update support bundle
+    ///
+    /// `PUT /experimental/v1/system/support-bundles/{bundle_id}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:436`.
+    pub fn support_bundle_update<'a>(
+        &'a self,
+        bundle_id: &'a str,
+        body: &'a SupportBundleUpdate,
+    ) -> SupportBundleUpdateCall<'a> {
+        SupportBundleUpdateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            bundle_id,
+            body,
+        }
+    }
 }
 /// A call of [`Client::support_bundle_update`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -6662,6 +1082,27 @@ pub enum SupportBundleUpdateError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Delete support bundle
+    ///
+    /// May also be used to cancel a support bundle which is currently being collected, or to remove metadata for a support bundle that has failed.
+    ///
+    /// `DELETE /experimental/v1/system/support-bundles/{bundle_id}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:483`.
+    pub fn support_bundle_delete<'a>(
+        &'a self,
+        bundle_id: &'a str,
+    ) -> SupportBundleDeleteCall<'a> {
+        SupportBundleDeleteCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            bundle_id,
+        }
+    }
+}
 /// A call of [`Client::support_bundle_delete`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SupportBundleDeleteCall<'a> {
@@ -6730,6 +1171,26 @@ pub enum SupportBundleDeleteError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Download support bundle contents
+    ///
+    /// `GET /experimental/v1/system/support-bundles/{bundle_id}/download`
+    ///
+    /// Returns the call: set its optional parameters (`range`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:516`.
+    pub fn support_bundle_download<'a>(
+        &'a self,
+        bundle_id: &'a str,
+    ) -> SupportBundleDownloadCall<'a> {
+        SupportBundleDownloadCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            bundle_id,
+            range: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::support_bundle_download`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -6813,6 +1274,26 @@ pub enum SupportBundleDownloadError {
     /// HTTP default
     Default,
 }
+impl Client {
+    /// Download support bundle metadata
+    ///
+    /// `HEAD /experimental/v1/system/support-bundles/{bundle_id}/download`
+    ///
+    /// Returns the call: set its optional parameters (`range`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:553`.
+    pub fn support_bundle_head<'a>(
+        &'a self,
+        bundle_id: &'a str,
+    ) -> SupportBundleHeadCall<'a> {
+        SupportBundleHeadCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            bundle_id,
+            range: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::support_bundle_head`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SupportBundleHeadCall<'a> {
@@ -6894,6 +1375,28 @@ impl<'a> ::std::future::IntoFuture for SupportBundleHeadCall<'a> {
 pub enum SupportBundleHeadError {
     /// HTTP default
     Default,
+}
+impl Client {
+    /// Download file from support bundle
+    ///
+    /// `GET /experimental/v1/system/support-bundles/{bundle_id}/download/{file}`
+    ///
+    /// Returns the call: set its optional parameters (`range`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:592`.
+    pub fn support_bundle_download_file<'a>(
+        &'a self,
+        bundle_id: &'a str,
+        file: &'a str,
+    ) -> SupportBundleDownloadFileCall<'a> {
+        SupportBundleDownloadFileCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            bundle_id,
+            file,
+            range: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::support_bundle_download_file`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -6986,6 +1489,28 @@ pub enum SupportBundleDownloadFileError {
     /// HTTP default
     Default,
 }
+impl Client {
+    /// Download metadata of file in support bundle
+    ///
+    /// `HEAD /experimental/v1/system/support-bundles/{bundle_id}/download/{file}`
+    ///
+    /// Returns the call: set its optional parameters (`range`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:638`.
+    pub fn support_bundle_head_file<'a>(
+        &'a self,
+        bundle_id: &'a str,
+        file: &'a str,
+    ) -> SupportBundleHeadFileCall<'a> {
+        SupportBundleHeadFileCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            bundle_id,
+            file,
+            range: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::support_bundle_head_file`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SupportBundleHeadFileCall<'a> {
@@ -7069,6 +1594,26 @@ pub enum SupportBundleHeadFileError {
     /// HTTP default
     Default,
 }
+impl Client {
+    /// Download support bundle index
+    ///
+    /// `GET /experimental/v1/system/support-bundles/{bundle_id}/index`
+    ///
+    /// Returns the call: set its optional parameters (`range`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:686`.
+    pub fn support_bundle_index<'a>(
+        &'a self,
+        bundle_id: &'a str,
+    ) -> SupportBundleIndexCall<'a> {
+        SupportBundleIndexCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            bundle_id,
+            range: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::support_bundle_index`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SupportBundleIndexCall<'a> {
@@ -7151,6 +1696,29 @@ pub enum SupportBundleIndexError {
     /// HTTP default
     Default,
 }
+impl Client {
+    /// Authenticate user via SAML
+    ///
+    /// `POST /login/{silo_name}/saml/{provider_name}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:725`.
+    pub fn login_saml<'a>(
+        &'a self,
+        provider_name: &'a Name,
+        silo_name: &'a Name,
+        body: rt::Bytes,
+    ) -> LoginSamlCall<'a> {
+        LoginSamlCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            provider_name,
+            silo_name,
+            body,
+        }
+    }
+}
 /// A call of [`Client::login_saml`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct LoginSamlCall<'a> {
@@ -7222,6 +1790,25 @@ pub enum LoginSamlError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List affinity groups
+    ///
+    /// `GET /v1/affinity-groups`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:784`.
+    pub fn affinity_group_list<'a>(&'a self) -> AffinityGroupListCall<'a> {
+        AffinityGroupListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            project: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::affinity_group_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -7358,6 +1945,27 @@ pub enum AffinityGroupListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Create affinity group
+    ///
+    /// `POST /v1/affinity-groups`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:851`.
+    pub fn affinity_group_create<'a>(
+        &'a self,
+        project: &'a NameOrId,
+        body: &'a AffinityGroupCreate,
+    ) -> AffinityGroupCreateCall<'a> {
+        AffinityGroupCreateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            project,
+            body,
+        }
+    }
+}
 /// A call of [`Client::affinity_group_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct AffinityGroupCreateCall<'a> {
@@ -7426,6 +2034,26 @@ pub enum AffinityGroupCreateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Fetch affinity group
+    ///
+    /// `GET /v1/affinity-groups/{affinity_group}`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:899`.
+    pub fn affinity_group_view<'a>(
+        &'a self,
+        affinity_group: &'a NameOrId,
+    ) -> AffinityGroupViewCall<'a> {
+        AffinityGroupViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            affinity_group,
+            project: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::affinity_group_view`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -7511,6 +2139,28 @@ pub enum AffinityGroupViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Update affinity group
+    ///
+    /// `PUT /v1/affinity-groups/{affinity_group}`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:943`.
+    pub fn affinity_group_update<'a>(
+        &'a self,
+        affinity_group: &'a NameOrId,
+        body: &'a AffinityGroupUpdate,
+    ) -> AffinityGroupUpdateCall<'a> {
+        AffinityGroupUpdateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            affinity_group,
+            body,
+            project: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::affinity_group_update`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -7605,6 +2255,26 @@ pub enum AffinityGroupUpdateError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Delete affinity group
+    ///
+    /// `DELETE /v1/affinity-groups/{affinity_group}`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:997`.
+    pub fn affinity_group_delete<'a>(
+        &'a self,
+        affinity_group: &'a NameOrId,
+    ) -> AffinityGroupDeleteCall<'a> {
+        AffinityGroupDeleteCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            affinity_group,
+            project: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::affinity_group_delete`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct AffinityGroupDeleteCall<'a> {
@@ -7689,6 +2359,29 @@ pub enum AffinityGroupDeleteError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List affinity group members
+    ///
+    /// `GET /v1/affinity-groups/{affinity_group}/members`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:1036`.
+    pub fn affinity_group_member_list<'a>(
+        &'a self,
+        affinity_group: &'a NameOrId,
+    ) -> AffinityGroupMemberListCall<'a> {
+        AffinityGroupMemberListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            affinity_group,
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            project: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::affinity_group_member_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -7834,6 +2527,28 @@ pub enum AffinityGroupMemberListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Fetch affinity group member
+    ///
+    /// `GET /v1/affinity-groups/{affinity_group}/members/instance/{instance}`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:1112`.
+    pub fn affinity_group_member_instance_view<'a>(
+        &'a self,
+        affinity_group: &'a NameOrId,
+        instance: &'a NameOrId,
+    ) -> AffinityGroupMemberInstanceViewCall<'a> {
+        AffinityGroupMemberInstanceViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            affinity_group,
+            instance,
+            project: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::affinity_group_member_instance_view`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct AffinityGroupMemberInstanceViewCall<'a> {
@@ -7934,6 +2649,28 @@ pub enum AffinityGroupMemberInstanceViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Add member to affinity group
+    ///
+    /// `POST /v1/affinity-groups/{affinity_group}/members/instance/{instance}`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:1163`.
+    pub fn affinity_group_member_instance_add<'a>(
+        &'a self,
+        affinity_group: &'a NameOrId,
+        instance: &'a NameOrId,
+    ) -> AffinityGroupMemberInstanceAddCall<'a> {
+        AffinityGroupMemberInstanceAddCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            affinity_group,
+            instance,
+            project: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::affinity_group_member_instance_add`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -8036,6 +2773,28 @@ pub enum AffinityGroupMemberInstanceAddError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Remove member from affinity group
+    ///
+    /// `DELETE /v1/affinity-groups/{affinity_group}/members/instance/{instance}`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:1214`.
+    pub fn affinity_group_member_instance_delete<'a>(
+        &'a self,
+        affinity_group: &'a NameOrId,
+        instance: &'a NameOrId,
+    ) -> AffinityGroupMemberInstanceDeleteCall<'a> {
+        AffinityGroupMemberInstanceDeleteCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            affinity_group,
+            instance,
+            project: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::affinity_group_member_instance_delete`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct AffinityGroupMemberInstanceDeleteCall<'a> {
@@ -8136,6 +2895,24 @@ pub enum AffinityGroupMemberInstanceDeleteError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List alert classes
+    ///
+    /// `GET /v1/alert-classes`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `filter`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:1260`.
+    pub fn alert_class_list<'a>(&'a self) -> AlertClassListCall<'a> {
+        AlertClassListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            filter: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::alert_class_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -8248,6 +3025,24 @@ pub enum AlertClassListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// List alert receivers
+    ///
+    /// `GET /v1/alert-receivers`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:1320`.
+    pub fn alert_receiver_list<'a>(&'a self) -> AlertReceiverListCall<'a> {
+        AlertReceiverListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::alert_receiver_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct AlertReceiverListCall<'a> {
@@ -8355,6 +3150,25 @@ pub enum AlertReceiverListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Fetch alert receiver
+    ///
+    /// `GET /v1/alert-receivers/{receiver}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:1379`.
+    pub fn alert_receiver_view<'a>(
+        &'a self,
+        receiver: &'a NameOrId,
+    ) -> AlertReceiverViewCall<'a> {
+        AlertReceiverViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            receiver,
+        }
+    }
+}
 /// A call of [`Client::alert_receiver_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct AlertReceiverViewCall<'a> {
@@ -8415,6 +3229,25 @@ pub enum AlertReceiverViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Delete alert receiver
+    ///
+    /// `DELETE /v1/alert-receivers/{receiver}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:1415`.
+    pub fn alert_receiver_delete<'a>(
+        &'a self,
+        receiver: &'a NameOrId,
+    ) -> AlertReceiverDeleteCall<'a> {
+        AlertReceiverDeleteCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            receiver,
+        }
+    }
 }
 /// A call of [`Client::alert_receiver_delete`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -8479,6 +3312,33 @@ pub enum AlertReceiverDeleteError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List delivery attempts to alert receiver
+    ///
+    /// Optional query parameters to this endpoint may be used to filter deliveries by state. If none of the `failed`, `pending` or `delivered` query parameters are present, all deliveries are returned. If one or more of these parameters are provided, only those which are set to "true" are included in the response.
+    ///
+    /// `GET /v1/alert-receivers/{receiver}/deliveries`
+    ///
+    /// Returns the call: set its optional parameters (`delivered`, `failed`, `pending`, `limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:1446`.
+    pub fn alert_delivery_list<'a>(
+        &'a self,
+        receiver: &'a NameOrId,
+    ) -> AlertDeliveryListCall<'a> {
+        AlertDeliveryListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            receiver,
+            delivered: ::std::option::Option::None,
+            failed: ::std::option::Option::None,
+            pending: ::std::option::Option::None,
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::alert_delivery_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -8651,6 +3511,34 @@ pub enum AlertDeliveryListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Send liveness probe to alert receiver
+    ///
+    /// This endpoint synchronously sends a liveness probe to the selected alert receiver. The response message describes the outcome of the probe: either the successful response (as appropriate), or indication of why the probe failed.
+    ///
+    /// The result of the probe is represented as an `AlertDelivery` model. Details relating to the status of the probe depend on the alert delivery mechanism, and are included in the `AlertDeliveryAttempts` model. For example, webhook receiver liveness probes include the HTTP status code returned by the receiver endpoint.
+    ///
+    /// Note that the response status is `200 OK` as long as a probe request was able to be sent to the receiver endpoint. If an HTTP-based receiver, such as a webhook, responds to the another status code, including an error, this will be indicated by the response body, *not* the status of the response.
+    ///
+    /// The `resend` query parameter can be used to request re-delivery of failed events if the liveness probe succeeds. If it is set to true and the liveness probe succeeds, any alerts for which delivery to this receiver has failed will be queued for re-delivery.
+    ///
+    /// `POST /v1/alert-receivers/{receiver}/probe`
+    ///
+    /// Returns the call: set its optional parameters (`resend`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:1542`.
+    pub fn alert_receiver_probe<'a>(
+        &'a self,
+        receiver: &'a NameOrId,
+    ) -> AlertReceiverProbeCall<'a> {
+        AlertReceiverProbeCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            receiver,
+            resend: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::alert_receiver_probe`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct AlertReceiverProbeCall<'a> {
@@ -8727,6 +3615,27 @@ pub enum AlertReceiverProbeError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Add alert receiver subscription
+    ///
+    /// `POST /v1/alert-receivers/{receiver}/subscriptions`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:1589`.
+    pub fn alert_receiver_subscription_add<'a>(
+        &'a self,
+        receiver: &'a NameOrId,
+        body: &'a AlertSubscriptionCreate,
+    ) -> AlertReceiverSubscriptionAddCall<'a> {
+        AlertReceiverSubscriptionAddCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            receiver,
+            body,
+        }
+    }
+}
 /// A call of [`Client::alert_receiver_subscription_add`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct AlertReceiverSubscriptionAddCall<'a> {
@@ -8798,6 +3707,27 @@ pub enum AlertReceiverSubscriptionAddError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Remove alert receiver subscription
+    ///
+    /// `DELETE /v1/alert-receivers/{receiver}/subscriptions/{subscription}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:1637`.
+    pub fn alert_receiver_subscription_remove<'a>(
+        &'a self,
+        receiver: &'a NameOrId,
+        subscription: &'a AlertSubscription,
+    ) -> AlertReceiverSubscriptionRemoveCall<'a> {
+        AlertReceiverSubscriptionRemoveCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            receiver,
+            subscription,
+        }
+    }
 }
 /// A call of [`Client::alert_receiver_subscription_remove`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -8878,6 +3808,27 @@ pub enum AlertReceiverSubscriptionRemoveError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Request re-delivery of alert
+    ///
+    /// `POST /v1/alerts/{alert_id}/resend`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:1677`.
+    pub fn alert_delivery_resend<'a>(
+        &'a self,
+        alert_id: &'a str,
+        receiver: &'a NameOrId,
+    ) -> AlertDeliveryResendCall<'a> {
+        AlertDeliveryResendCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            alert_id,
+            receiver,
+        }
+    }
+}
 /// A call of [`Client::alert_delivery_resend`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct AlertDeliveryResendCall<'a> {
@@ -8947,6 +3898,25 @@ pub enum AlertDeliveryResendError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List anti-affinity groups
+    ///
+    /// `GET /v1/anti-affinity-groups`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:1725`.
+    pub fn anti_affinity_group_list<'a>(&'a self) -> AntiAffinityGroupListCall<'a> {
+        AntiAffinityGroupListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            project: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::anti_affinity_group_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -9083,6 +4053,27 @@ pub enum AntiAffinityGroupListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Create anti-affinity group
+    ///
+    /// `POST /v1/anti-affinity-groups`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:1792`.
+    pub fn anti_affinity_group_create<'a>(
+        &'a self,
+        project: &'a NameOrId,
+        body: &'a AntiAffinityGroupCreate,
+    ) -> AntiAffinityGroupCreateCall<'a> {
+        AntiAffinityGroupCreateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            project,
+            body,
+        }
+    }
+}
 /// A call of [`Client::anti_affinity_group_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct AntiAffinityGroupCreateCall<'a> {
@@ -9151,6 +4142,26 @@ pub enum AntiAffinityGroupCreateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Fetch anti-affinity group
+    ///
+    /// `GET /v1/anti-affinity-groups/{anti_affinity_group}`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:1840`.
+    pub fn anti_affinity_group_view<'a>(
+        &'a self,
+        anti_affinity_group: &'a NameOrId,
+    ) -> AntiAffinityGroupViewCall<'a> {
+        AntiAffinityGroupViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            anti_affinity_group,
+            project: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::anti_affinity_group_view`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -9245,6 +4256,28 @@ pub enum AntiAffinityGroupViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Update anti-affinity group
+    ///
+    /// `PUT /v1/anti-affinity-groups/{anti_affinity_group}`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:1884`.
+    pub fn anti_affinity_group_update<'a>(
+        &'a self,
+        anti_affinity_group: &'a NameOrId,
+        body: &'a AntiAffinityGroupUpdate,
+    ) -> AntiAffinityGroupUpdateCall<'a> {
+        AntiAffinityGroupUpdateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            anti_affinity_group,
+            body,
+            project: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::anti_affinity_group_update`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -9343,6 +4376,26 @@ pub enum AntiAffinityGroupUpdateError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Delete anti-affinity group
+    ///
+    /// `DELETE /v1/anti-affinity-groups/{anti_affinity_group}`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:1938`.
+    pub fn anti_affinity_group_delete<'a>(
+        &'a self,
+        anti_affinity_group: &'a NameOrId,
+    ) -> AntiAffinityGroupDeleteCall<'a> {
+        AntiAffinityGroupDeleteCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            anti_affinity_group,
+            project: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::anti_affinity_group_delete`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct AntiAffinityGroupDeleteCall<'a> {
@@ -9436,6 +4489,29 @@ pub enum AntiAffinityGroupDeleteError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List anti-affinity group members
+    ///
+    /// `GET /v1/anti-affinity-groups/{anti_affinity_group}/members`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:1977`.
+    pub fn anti_affinity_group_member_list<'a>(
+        &'a self,
+        anti_affinity_group: &'a NameOrId,
+    ) -> AntiAffinityGroupMemberListCall<'a> {
+        AntiAffinityGroupMemberListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            anti_affinity_group,
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            project: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::anti_affinity_group_member_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -9584,6 +4660,28 @@ pub enum AntiAffinityGroupMemberListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Fetch anti-affinity group member
+    ///
+    /// `GET /v1/anti-affinity-groups/{anti_affinity_group}/members/instance/{instance}`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:2053`.
+    pub fn anti_affinity_group_member_instance_view<'a>(
+        &'a self,
+        anti_affinity_group: &'a NameOrId,
+        instance: &'a NameOrId,
+    ) -> AntiAffinityGroupMemberInstanceViewCall<'a> {
+        AntiAffinityGroupMemberInstanceViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            anti_affinity_group,
+            instance,
+            project: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::anti_affinity_group_member_instance_view`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct AntiAffinityGroupMemberInstanceViewCall<'a> {
@@ -9685,6 +4783,28 @@ pub enum AntiAffinityGroupMemberInstanceViewError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Add member to anti-affinity group
+    ///
+    /// `POST /v1/anti-affinity-groups/{anti_affinity_group}/members/instance/{instance}`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:2104`.
+    pub fn anti_affinity_group_member_instance_add<'a>(
+        &'a self,
+        anti_affinity_group: &'a NameOrId,
+        instance: &'a NameOrId,
+    ) -> AntiAffinityGroupMemberInstanceAddCall<'a> {
+        AntiAffinityGroupMemberInstanceAddCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            anti_affinity_group,
+            instance,
+            project: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::anti_affinity_group_member_instance_add`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct AntiAffinityGroupMemberInstanceAddCall<'a> {
@@ -9785,6 +4905,28 @@ pub enum AntiAffinityGroupMemberInstanceAddError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Remove member from anti-affinity group
+    ///
+    /// `DELETE /v1/anti-affinity-groups/{anti_affinity_group}/members/instance/{instance}`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:2155`.
+    pub fn anti_affinity_group_member_instance_delete<'a>(
+        &'a self,
+        anti_affinity_group: &'a NameOrId,
+        instance: &'a NameOrId,
+    ) -> AntiAffinityGroupMemberInstanceDeleteCall<'a> {
+        AntiAffinityGroupMemberInstanceDeleteCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            anti_affinity_group,
+            instance,
+            project: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::anti_affinity_group_member_instance_delete`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -9891,6 +5033,21 @@ pub enum AntiAffinityGroupMemberInstanceDeleteError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Fetch current silo's auth settings
+    ///
+    /// `GET /v1/auth-settings`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:2201`.
+    pub fn auth_settings_view<'a>(&'a self) -> AuthSettingsViewCall<'a> {
+        AuthSettingsViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+        }
+    }
+}
 /// A call of [`Client::auth_settings_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct AuthSettingsViewCall<'a> {
@@ -9948,6 +5105,25 @@ pub enum AuthSettingsViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Update current silo's auth settings
+    ///
+    /// `PUT /v1/auth-settings`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:2226`.
+    pub fn auth_settings_update<'a>(
+        &'a self,
+        body: &'a SiloAuthSettingsUpdate,
+    ) -> AuthSettingsUpdateCall<'a> {
+        AuthSettingsUpdateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
+        }
+    }
 }
 /// A call of [`Client::auth_settings_update`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -10008,6 +5184,26 @@ pub enum AuthSettingsUpdateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List certificates for external endpoints
+    ///
+    /// Returns a list of TLS certificates used for the external API (for the current Silo).  These are sorted by creation date, with the most recent certificates appearing first.
+    ///
+    /// `GET /v1/certificates`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:2263`.
+    pub fn certificate_list<'a>(&'a self) -> CertificateListCall<'a> {
+        CertificateListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::certificate_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -10116,6 +5312,27 @@ pub enum CertificateListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Create system-wide x.509 certificate
+    ///
+    /// This certificate is automatically used by the Oxide Control plane to serve external connections.
+    ///
+    /// `POST /v1/certificates`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:2321`.
+    pub fn certificate_create<'a>(
+        &'a self,
+        body: &'a CertificateCreate,
+    ) -> CertificateCreateCall<'a> {
+        CertificateCreateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
+        }
+    }
+}
 /// A call of [`Client::certificate_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct CertificateCreateCall<'a> {
@@ -10175,6 +5392,27 @@ pub enum CertificateCreateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Fetch certificate
+    ///
+    /// Returns the details of a specific certificate
+    ///
+    /// `GET /v1/certificates/{certificate}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:2359`.
+    pub fn certificate_view<'a>(
+        &'a self,
+        certificate: &'a NameOrId,
+    ) -> CertificateViewCall<'a> {
+        CertificateViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            certificate,
+        }
+    }
 }
 /// A call of [`Client::certificate_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -10236,6 +5474,27 @@ pub enum CertificateViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Delete certificate
+    ///
+    /// Permanently delete a certificate. This operation cannot be undone.
+    ///
+    /// `DELETE /v1/certificates/{certificate}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:2396`.
+    pub fn certificate_delete<'a>(
+        &'a self,
+        certificate: &'a NameOrId,
+    ) -> CertificateDeleteCall<'a> {
+        CertificateDeleteCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            certificate,
+        }
+    }
 }
 /// A call of [`Client::certificate_delete`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -10300,6 +5559,25 @@ pub enum CertificateDeleteError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List disks
+    ///
+    /// `GET /v1/disks`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:2428`.
+    pub fn disk_list<'a>(&'a self) -> DiskListCall<'a> {
+        DiskListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            project: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::disk_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -10429,6 +5707,27 @@ pub enum DiskListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Create disk
+    ///
+    /// `POST /v1/disks`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:2495`.
+    pub fn disk_create<'a>(
+        &'a self,
+        project: &'a NameOrId,
+        body: &'a DiskCreate,
+    ) -> DiskCreateCall<'a> {
+        DiskCreateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            project,
+            body,
+        }
+    }
+}
 /// A call of [`Client::disk_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct DiskCreateCall<'a> {
@@ -10494,6 +5793,23 @@ pub enum DiskCreateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Fetch disk
+    ///
+    /// `GET /v1/disks/{disk}`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:2543`.
+    pub fn disk_view<'a>(&'a self, disk: &'a NameOrId) -> DiskViewCall<'a> {
+        DiskViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            disk,
+            project: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::disk_view`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -10573,6 +5889,23 @@ pub enum DiskViewError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Delete disk
+    ///
+    /// `DELETE /v1/disks/{disk}`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:2587`.
+    pub fn disk_delete<'a>(&'a self, disk: &'a NameOrId) -> DiskDeleteCall<'a> {
+        DiskDeleteCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            disk,
+            project: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::disk_delete`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct DiskDeleteCall<'a> {
@@ -10650,6 +5983,28 @@ pub enum DiskDeleteError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Import blocks into disk
+    ///
+    /// `POST /v1/disks/{disk}/bulk-write`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:2626`.
+    pub fn disk_bulk_write_import<'a>(
+        &'a self,
+        disk: &'a NameOrId,
+        body: &'a ImportBlocksBulkWrite,
+    ) -> DiskBulkWriteImportCall<'a> {
+        DiskBulkWriteImportCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            disk,
+            body,
+            project: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::disk_bulk_write_import`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -10734,6 +6089,28 @@ pub enum DiskBulkWriteImportError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Start importing blocks into disk
+    ///
+    /// Start the process of importing blocks into a disk
+    ///
+    /// `POST /v1/disks/{disk}/bulk-write-start`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:2675`.
+    pub fn disk_bulk_write_import_start<'a>(
+        &'a self,
+        disk: &'a NameOrId,
+    ) -> DiskBulkWriteImportStartCall<'a> {
+        DiskBulkWriteImportStartCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            disk,
+            project: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::disk_bulk_write_import_start`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -10820,6 +6197,28 @@ pub enum DiskBulkWriteImportStartError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Stop importing blocks into disk
+    ///
+    /// Stop the process of importing blocks into a disk
+    ///
+    /// `POST /v1/disks/{disk}/bulk-write-stop`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:2715`.
+    pub fn disk_bulk_write_import_stop<'a>(
+        &'a self,
+        disk: &'a NameOrId,
+    ) -> DiskBulkWriteImportStopCall<'a> {
+        DiskBulkWriteImportStopCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            disk,
+            project: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::disk_bulk_write_import_stop`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct DiskBulkWriteImportStopCall<'a> {
@@ -10905,6 +6304,28 @@ pub enum DiskBulkWriteImportStopError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Confirm disk block import completion
+    ///
+    /// `POST /v1/disks/{disk}/finalize`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:2755`.
+    pub fn disk_finalize_import<'a>(
+        &'a self,
+        disk: &'a NameOrId,
+        body: &'a FinalizeDisk,
+    ) -> DiskFinalizeImportCall<'a> {
+        DiskFinalizeImportCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            disk,
+            body,
+            project: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::disk_finalize_import`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct DiskFinalizeImportCall<'a> {
@@ -10988,6 +6409,25 @@ pub enum DiskFinalizeImportError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List external subnets
+    ///
+    /// `GET /v1/external-subnets`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:2804`.
+    pub fn external_subnet_list<'a>(&'a self) -> ExternalSubnetListCall<'a> {
+        ExternalSubnetListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            project: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::external_subnet_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -11124,6 +6564,27 @@ pub enum ExternalSubnetListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Create external subnet
+    ///
+    /// `POST /v1/external-subnets`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:2871`.
+    pub fn external_subnet_create<'a>(
+        &'a self,
+        project: &'a NameOrId,
+        body: &'a ExternalSubnetCreate,
+    ) -> ExternalSubnetCreateCall<'a> {
+        ExternalSubnetCreateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            project,
+            body,
+        }
+    }
+}
 /// A call of [`Client::external_subnet_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct ExternalSubnetCreateCall<'a> {
@@ -11192,6 +6653,26 @@ pub enum ExternalSubnetCreateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Fetch external subnet
+    ///
+    /// `GET /v1/external-subnets/{external_subnet}`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:2919`.
+    pub fn external_subnet_view<'a>(
+        &'a self,
+        external_subnet: &'a NameOrId,
+    ) -> ExternalSubnetViewCall<'a> {
+        ExternalSubnetViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            external_subnet,
+            project: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::external_subnet_view`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -11277,6 +6758,28 @@ pub enum ExternalSubnetViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Update external subnet
+    ///
+    /// `PUT /v1/external-subnets/{external_subnet}`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:2963`.
+    pub fn external_subnet_update<'a>(
+        &'a self,
+        external_subnet: &'a NameOrId,
+        body: &'a ExternalSubnetUpdate,
+    ) -> ExternalSubnetUpdateCall<'a> {
+        ExternalSubnetUpdateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            external_subnet,
+            body,
+            project: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::external_subnet_update`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -11371,6 +6874,26 @@ pub enum ExternalSubnetUpdateError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Delete external subnet
+    ///
+    /// `DELETE /v1/external-subnets/{external_subnet}`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:3017`.
+    pub fn external_subnet_delete<'a>(
+        &'a self,
+        external_subnet: &'a NameOrId,
+    ) -> ExternalSubnetDeleteCall<'a> {
+        ExternalSubnetDeleteCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            external_subnet,
+            project: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::external_subnet_delete`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct ExternalSubnetDeleteCall<'a> {
@@ -11460,6 +6983,28 @@ pub enum ExternalSubnetDeleteError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Attach external subnet to instance
+    ///
+    /// `POST /v1/external-subnets/{external_subnet}/attach`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:3056`.
+    pub fn external_subnet_attach<'a>(
+        &'a self,
+        external_subnet: &'a NameOrId,
+        body: &'a ExternalSubnetAttach,
+    ) -> ExternalSubnetAttachCall<'a> {
+        ExternalSubnetAttachCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            external_subnet,
+            body,
+            project: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::external_subnet_attach`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -11558,6 +7103,26 @@ pub enum ExternalSubnetAttachError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Detach external subnet from instance
+    ///
+    /// `POST /v1/external-subnets/{external_subnet}/detach`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:3112`.
+    pub fn external_subnet_detach<'a>(
+        &'a self,
+        external_subnet: &'a NameOrId,
+    ) -> ExternalSubnetDetachCall<'a> {
+        ExternalSubnetDetachCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            external_subnet,
+            project: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::external_subnet_detach`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct ExternalSubnetDetachCall<'a> {
@@ -11651,6 +7216,25 @@ pub enum ExternalSubnetDetachError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List floating IPs
+    ///
+    /// `GET /v1/floating-ips`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:3158`.
+    pub fn floating_ip_list<'a>(&'a self) -> FloatingIpListCall<'a> {
+        FloatingIpListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            project: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::floating_ip_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -11787,6 +7371,29 @@ pub enum FloatingIpListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Create floating IP
+    ///
+    /// A specific IP address can be reserved, or an IP can be auto-allocated from a specific pool or the silo's default pool.
+    ///
+    /// `POST /v1/floating-ips`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:3225`.
+    pub fn floating_ip_create<'a>(
+        &'a self,
+        project: &'a NameOrId,
+        body: &'a FloatingIpCreate,
+    ) -> FloatingIpCreateCall<'a> {
+        FloatingIpCreateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            project,
+            body,
+        }
+    }
+}
 /// A call of [`Client::floating_ip_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct FloatingIpCreateCall<'a> {
@@ -11855,6 +7462,26 @@ pub enum FloatingIpCreateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Fetch floating IP
+    ///
+    /// `GET /v1/floating-ips/{floating_ip}`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:3274`.
+    pub fn floating_ip_view<'a>(
+        &'a self,
+        floating_ip: &'a NameOrId,
+    ) -> FloatingIpViewCall<'a> {
+        FloatingIpViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            floating_ip,
+            project: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::floating_ip_view`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -11937,6 +7564,28 @@ pub enum FloatingIpViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Update floating IP
+    ///
+    /// `PUT /v1/floating-ips/{floating_ip}`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:3318`.
+    pub fn floating_ip_update<'a>(
+        &'a self,
+        floating_ip: &'a NameOrId,
+        body: &'a FloatingIpUpdate,
+    ) -> FloatingIpUpdateCall<'a> {
+        FloatingIpUpdateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            floating_ip,
+            body,
+            project: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::floating_ip_update`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -12022,6 +7671,26 @@ pub enum FloatingIpUpdateError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Delete floating IP
+    ///
+    /// `DELETE /v1/floating-ips/{floating_ip}`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:3372`.
+    pub fn floating_ip_delete<'a>(
+        &'a self,
+        floating_ip: &'a NameOrId,
+    ) -> FloatingIpDeleteCall<'a> {
+        FloatingIpDeleteCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            floating_ip,
+            project: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::floating_ip_delete`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct FloatingIpDeleteCall<'a> {
@@ -12103,6 +7772,30 @@ pub enum FloatingIpDeleteError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Attach floating IP
+    ///
+    /// Attach floating IP to an instance or other resource.
+    ///
+    /// `POST /v1/floating-ips/{floating_ip}/attach`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:3411`.
+    pub fn floating_ip_attach<'a>(
+        &'a self,
+        floating_ip: &'a NameOrId,
+        body: &'a FloatingIpAttach,
+    ) -> FloatingIpAttachCall<'a> {
+        FloatingIpAttachCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            floating_ip,
+            body,
+            project: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::floating_ip_attach`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -12191,6 +7884,26 @@ pub enum FloatingIpAttachError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Detach floating IP
+    ///
+    /// `POST /v1/floating-ips/{floating_ip}/detach`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:3468`.
+    pub fn floating_ip_detach<'a>(
+        &'a self,
+        floating_ip: &'a NameOrId,
+    ) -> FloatingIpDetachCall<'a> {
+        FloatingIpDetachCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            floating_ip,
+            project: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::floating_ip_detach`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct FloatingIpDetachCall<'a> {
@@ -12275,6 +7988,24 @@ pub enum FloatingIpDetachError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List groups
+    ///
+    /// `GET /v1/groups`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:3514`.
+    pub fn group_list<'a>(&'a self) -> GroupListCall<'a> {
+        GroupListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::group_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -12380,6 +8111,22 @@ pub enum GroupListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Fetch group
+    ///
+    /// `GET /v1/groups/{group_id}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:3573`.
+    pub fn group_view<'a>(&'a self, group_id: &'a str) -> GroupViewCall<'a> {
+        GroupViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            group_id,
+        }
+    }
+}
 /// A call of [`Client::group_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct GroupViewCall<'a> {
@@ -12437,6 +8184,27 @@ pub enum GroupViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List images
+    ///
+    /// List images which are global or scoped to the specified project. The images are returned sorted by creation date, with the most recent images appearing first.
+    ///
+    /// `GET /v1/images`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:3612`.
+    pub fn image_list<'a>(&'a self) -> ImageListCall<'a> {
+        ImageListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            project: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::image_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -12573,6 +8341,25 @@ pub enum ImageListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Create image
+    ///
+    /// Create a new image in a project.
+    ///
+    /// `POST /v1/images`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:3678`.
+    pub fn image_create<'a>(&'a self, body: &'a ImageCreate) -> ImageCreateCall<'a> {
+        ImageCreateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
+            project: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::image_create`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct ImageCreateCall<'a> {
@@ -12650,6 +8437,25 @@ pub enum ImageCreateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Fetch image
+    ///
+    /// Fetch the details for a specific image in a project.
+    ///
+    /// `GET /v1/images/{image}`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:3726`.
+    pub fn image_view<'a>(&'a self, image: &'a NameOrId) -> ImageViewCall<'a> {
+        ImageViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            image,
+            project: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::image_view`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -12729,6 +8535,25 @@ pub enum ImageViewError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Delete image
+    ///
+    /// Permanently delete an image from a project. This operation cannot be undone. Any instances in the project using the image will continue to run, however new instances can not be created with this image.
+    ///
+    /// `DELETE /v1/images/{image}`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:3771`.
+    pub fn image_delete<'a>(&'a self, image: &'a NameOrId) -> ImageDeleteCall<'a> {
+        ImageDeleteCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            image,
+            project: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::image_delete`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct ImageDeleteCall<'a> {
@@ -12807,6 +8632,29 @@ pub enum ImageDeleteError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Demote silo image
+    ///
+    /// Demote silo image to be visible only to a specified project
+    ///
+    /// `POST /v1/images/{image}/demote`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:3811`.
+    pub fn image_demote<'a>(
+        &'a self,
+        image: &'a NameOrId,
+        project: &'a NameOrId,
+    ) -> ImageDemoteCall<'a> {
+        ImageDemoteCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            image,
+            project,
+        }
+    }
+}
 /// A call of [`Client::image_demote`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct ImageDemoteCall<'a> {
@@ -12873,6 +8721,25 @@ pub enum ImageDemoteError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Promote project image
+    ///
+    /// Promote project image to be visible to all projects in the silo
+    ///
+    /// `POST /v1/images/{image}/promote`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:3859`.
+    pub fn image_promote<'a>(&'a self, image: &'a NameOrId) -> ImagePromoteCall<'a> {
+        ImagePromoteCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            image,
+            project: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::image_promote`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -12952,6 +8819,25 @@ pub enum ImagePromoteError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List instances
+    ///
+    /// `GET /v1/instances`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:3906`.
+    pub fn instance_list<'a>(&'a self) -> InstanceListCall<'a> {
+        InstanceListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            project: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::instance_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -13088,6 +8974,27 @@ pub enum InstanceListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Create instance
+    ///
+    /// `POST /v1/instances`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:3973`.
+    pub fn instance_create<'a>(
+        &'a self,
+        project: &'a NameOrId,
+        body: &'a InstanceCreate,
+    ) -> InstanceCreateCall<'a> {
+        InstanceCreateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            project,
+            body,
+        }
+    }
+}
 /// A call of [`Client::instance_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct InstanceCreateCall<'a> {
@@ -13156,6 +9063,23 @@ pub enum InstanceCreateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Fetch instance
+    ///
+    /// `GET /v1/instances/{instance}`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:4021`.
+    pub fn instance_view<'a>(&'a self, instance: &'a NameOrId) -> InstanceViewCall<'a> {
+        InstanceViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            instance,
+            project: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::instance_view`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -13238,6 +9162,28 @@ pub enum InstanceViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Update instance
+    ///
+    /// `PUT /v1/instances/{instance}`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:4065`.
+    pub fn instance_update<'a>(
+        &'a self,
+        instance: &'a NameOrId,
+        body: &'a InstanceUpdate,
+    ) -> InstanceUpdateCall<'a> {
+        InstanceUpdateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            instance,
+            body,
+            project: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::instance_update`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -13323,6 +9269,26 @@ pub enum InstanceUpdateError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Delete instance
+    ///
+    /// `DELETE /v1/instances/{instance}`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:4119`.
+    pub fn instance_delete<'a>(
+        &'a self,
+        instance: &'a NameOrId,
+    ) -> InstanceDeleteCall<'a> {
+        InstanceDeleteCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            instance,
+            project: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::instance_delete`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct InstanceDeleteCall<'a> {
@@ -13401,6 +9367,29 @@ pub enum InstanceDeleteError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List affinity groups containing instance
+    ///
+    /// `GET /v1/instances/{instance}/affinity-groups`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:4158`.
+    pub fn instance_affinity_group_list<'a>(
+        &'a self,
+        instance: &'a NameOrId,
+    ) -> InstanceAffinityGroupListCall<'a> {
+        InstanceAffinityGroupListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            instance,
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            project: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::instance_affinity_group_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -13543,6 +9532,29 @@ pub enum InstanceAffinityGroupListError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List anti-affinity groups containing instance
+    ///
+    /// `GET /v1/instances/{instance}/anti-affinity-groups`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:4234`.
+    pub fn instance_anti_affinity_group_list<'a>(
+        &'a self,
+        instance: &'a NameOrId,
+    ) -> InstanceAntiAffinityGroupListCall<'a> {
+        InstanceAntiAffinityGroupListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            instance,
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            project: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::instance_anti_affinity_group_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -13694,6 +9706,29 @@ pub enum InstanceAntiAffinityGroupListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// List disks for instance
+    ///
+    /// `GET /v1/instances/{instance}/disks`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:4310`.
+    pub fn instance_disk_list<'a>(
+        &'a self,
+        instance: &'a NameOrId,
+    ) -> InstanceDiskListCall<'a> {
+        InstanceDiskListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            instance,
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            project: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::instance_disk_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct InstanceDiskListCall<'a> {
@@ -13833,6 +9868,28 @@ pub enum InstanceDiskListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Attach disk to instance
+    ///
+    /// `POST /v1/instances/{instance}/disks/attach`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:4386`.
+    pub fn instance_disk_attach<'a>(
+        &'a self,
+        instance: &'a NameOrId,
+        body: &'a DiskPath,
+    ) -> InstanceDiskAttachCall<'a> {
+        InstanceDiskAttachCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            instance,
+            body,
+            project: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::instance_disk_attach`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct InstanceDiskAttachCall<'a> {
@@ -13919,6 +9976,28 @@ pub enum InstanceDiskAttachError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Detach disk from instance
+    ///
+    /// `POST /v1/instances/{instance}/disks/detach`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:4442`.
+    pub fn instance_disk_detach<'a>(
+        &'a self,
+        instance: &'a NameOrId,
+        body: &'a DiskPath,
+    ) -> InstanceDiskDetachCall<'a> {
+        InstanceDiskDetachCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            instance,
+            body,
+            project: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::instance_disk_detach`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -14007,6 +10086,26 @@ pub enum InstanceDiskDetachError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// List external IP addresses
+    ///
+    /// `GET /v1/instances/{instance}/external-ips`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:4498`.
+    pub fn instance_external_ip_list<'a>(
+        &'a self,
+        instance: &'a NameOrId,
+    ) -> InstanceExternalIpListCall<'a> {
+        InstanceExternalIpListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            instance,
+            project: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::instance_external_ip_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct InstanceExternalIpListCall<'a> {
@@ -14091,6 +10190,28 @@ pub enum InstanceExternalIpListError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Allocate and attach ephemeral IP to instance
+    ///
+    /// `POST /v1/instances/{instance}/external-ips/ephemeral`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:4544`.
+    pub fn instance_ephemeral_ip_attach<'a>(
+        &'a self,
+        instance: &'a NameOrId,
+        body: &'a EphemeralIpCreate,
+    ) -> InstanceEphemeralIpAttachCall<'a> {
+        InstanceEphemeralIpAttachCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            instance,
+            body,
+            project: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::instance_ephemeral_ip_attach`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -14188,6 +10309,29 @@ pub enum InstanceEphemeralIpAttachError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Detach and deallocate ephemeral IP from instance
+    ///
+    /// When an instance has both IPv4 and IPv6 ephemeral IPs, the `ip_version` query parameter must be specified to identify which IP to detach.
+    ///
+    /// `DELETE /v1/instances/{instance}/external-ips/ephemeral`
+    ///
+    /// Returns the call: set its optional parameters (`ip_version`, `project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:4598`.
+    pub fn instance_ephemeral_ip_detach<'a>(
+        &'a self,
+        instance: &'a NameOrId,
+    ) -> InstanceEphemeralIpDetachCall<'a> {
+        InstanceEphemeralIpDetachCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            instance,
+            ip_version: ::std::option::Option::None,
+            project: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::instance_ephemeral_ip_detach`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -14307,6 +10451,26 @@ pub enum InstanceEphemeralIpDetachError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// List external subnets attached to instance
+    ///
+    /// `GET /v1/instances/{instance}/external-subnets`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:4646`.
+    pub fn instance_external_subnet_list<'a>(
+        &'a self,
+        instance: &'a NameOrId,
+    ) -> InstanceExternalSubnetListCall<'a> {
+        InstanceExternalSubnetListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            instance,
+            project: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::instance_external_subnet_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct InstanceExternalSubnetListCall<'a> {
@@ -14393,6 +10557,29 @@ pub enum InstanceExternalSubnetListError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List multicast groups for an instance
+    ///
+    /// `GET /v1/instances/{instance}/multicast-groups`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:4692`.
+    pub fn instance_multicast_group_list<'a>(
+        &'a self,
+        instance: &'a NameOrId,
+    ) -> InstanceMulticastGroupListCall<'a> {
+        InstanceMulticastGroupListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            instance,
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            project: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::instance_multicast_group_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -14535,6 +10722,34 @@ pub enum InstanceMulticastGroupListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Join multicast group by name, IP address, or UUID
+    ///
+    /// Groups can be referenced by name, IP address, or UUID. If the group doesn't exist, it's implicitly created with an auto-allocated IP from a multicast pool linked to the caller's silo. When referencing by UUID, the group must already exist.
+    ///
+    /// Source IPs are optional for ASM addresses but required for SSM addresses (232.0.0.0/8 for IPv4, ff3x::/32 for IPv6). Duplicate IPs in the request are automatically deduplicated, with a maximum of 64 source IPs allowed.
+    ///
+    /// `PUT /v1/instances/{instance}/multicast-groups/{multicast_group}`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:4768`.
+    pub fn instance_multicast_group_join<'a>(
+        &'a self,
+        instance: &'a NameOrId,
+        multicast_group: &'a MulticastGroupIdentifier,
+        body: &'a InstanceMulticastGroupJoin,
+    ) -> InstanceMulticastGroupJoinCall<'a> {
+        InstanceMulticastGroupJoinCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            instance,
+            multicast_group,
+            body,
+            project: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::instance_multicast_group_join`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct InstanceMulticastGroupJoinCall<'a> {
@@ -14635,6 +10850,28 @@ pub enum InstanceMulticastGroupJoinError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Leave multicast group by name, IP address, or UUID
+    ///
+    /// `DELETE /v1/instances/{instance}/multicast-groups/{multicast_group}`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:4832`.
+    pub fn instance_multicast_group_leave<'a>(
+        &'a self,
+        instance: &'a NameOrId,
+        multicast_group: &'a MulticastGroupIdentifier,
+    ) -> InstanceMulticastGroupLeaveCall<'a> {
+        InstanceMulticastGroupLeaveCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            instance,
+            multicast_group,
+            project: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::instance_multicast_group_leave`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct InstanceMulticastGroupLeaveCall<'a> {
@@ -14732,6 +10969,26 @@ pub enum InstanceMulticastGroupLeaveError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Reboot instance
+    ///
+    /// `POST /v1/instances/{instance}/reboot`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:4880`.
+    pub fn instance_reboot<'a>(
+        &'a self,
+        instance: &'a NameOrId,
+    ) -> InstanceRebootCall<'a> {
+        InstanceRebootCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            instance,
+            project: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::instance_reboot`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct InstanceRebootCall<'a> {
@@ -14816,6 +11073,29 @@ pub enum InstanceRebootError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Fetch instance serial console
+    ///
+    /// `GET /v1/instances/{instance}/serial-console`
+    ///
+    /// Returns the call: set its optional parameters (`from_start`, `max_bytes`, `most_recent`, `project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:4926`.
+    pub fn instance_serial_console<'a>(
+        &'a self,
+        instance: &'a NameOrId,
+    ) -> InstanceSerialConsoleCall<'a> {
+        InstanceSerialConsoleCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            instance,
+            from_start: ::std::option::Option::None,
+            max_bytes: ::std::option::Option::None,
+            most_recent: ::std::option::Option::None,
+            project: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::instance_serial_console`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -14946,6 +11226,27 @@ pub enum InstanceSerialConsoleError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Stream instance serial console
+    ///
+    /// `GET /v1/instances/{instance}/serial-console/stream`
+    ///
+    /// Returns the call: set its optional parameters (`most_recent`, `project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:5005`.
+    pub fn instance_serial_console_stream<'a>(
+        &'a self,
+        instance: &'a NameOrId,
+    ) -> InstanceSerialConsoleStreamCall<'a> {
+        InstanceSerialConsoleStreamCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            instance,
+            most_recent: ::std::option::Option::None,
+            project: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::instance_serial_console_stream`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct InstanceSerialConsoleStreamCall<'a> {
@@ -15060,6 +11361,31 @@ pub enum InstanceSerialConsoleStreamError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List SSH public keys for instance
+    ///
+    /// List SSH public keys injected via cloud-init during instance creation. Note that this list is a snapshot in time and will not reflect updates made after the instance is created.
+    ///
+    /// `GET /v1/instances/{instance}/ssh-public-keys`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:5056`.
+    pub fn instance_ssh_public_key_list<'a>(
+        &'a self,
+        instance: &'a NameOrId,
+    ) -> InstanceSshPublicKeyListCall<'a> {
+        InstanceSshPublicKeyListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            instance,
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            project: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::instance_ssh_public_key_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -15203,6 +11529,26 @@ pub enum InstanceSshPublicKeyListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Boot instance
+    ///
+    /// `POST /v1/instances/{instance}/start`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:5133`.
+    pub fn instance_start<'a>(
+        &'a self,
+        instance: &'a NameOrId,
+    ) -> InstanceStartCall<'a> {
+        InstanceStartCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            instance,
+            project: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::instance_start`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct InstanceStartCall<'a> {
@@ -15288,6 +11634,23 @@ pub enum InstanceStartError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Stop instance
+    ///
+    /// `POST /v1/instances/{instance}/stop`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:5179`.
+    pub fn instance_stop<'a>(&'a self, instance: &'a NameOrId) -> InstanceStopCall<'a> {
+        InstanceStopCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            instance,
+            project: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::instance_stop`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct InstanceStopCall<'a> {
@@ -15369,6 +11732,29 @@ pub enum InstanceStopError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List IP addresses attached to internet gateway
+    ///
+    /// `GET /v1/internet-gateway-ip-addresses`
+    ///
+    /// Returns the call: set its optional parameters (`gateway`, `limit`, `page_token`, `project`, `sort_by`, `vpc`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:5225`.
+    pub fn internet_gateway_ip_address_list<'a>(
+        &'a self,
+    ) -> InternetGatewayIpAddressListCall<'a> {
+        InternetGatewayIpAddressListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            gateway: ::std::option::Option::None,
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            project: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+            vpc: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::internet_gateway_ip_address_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -15556,6 +11942,29 @@ pub enum InternetGatewayIpAddressListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Attach IP address to internet gateway
+    ///
+    /// `POST /v1/internet-gateway-ip-addresses`
+    ///
+    /// Returns the call: set its optional parameters (`project`, `vpc`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:5308`.
+    pub fn internet_gateway_ip_address_create<'a>(
+        &'a self,
+        gateway: &'a NameOrId,
+        body: &'a InternetGatewayIpAddressCreate,
+    ) -> InternetGatewayIpAddressCreateCall<'a> {
+        InternetGatewayIpAddressCreateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            gateway,
+            body,
+            project: ::std::option::Option::None,
+            vpc: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::internet_gateway_ip_address_create`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct InternetGatewayIpAddressCreateCall<'a> {
@@ -15680,6 +12089,29 @@ pub enum InternetGatewayIpAddressCreateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Detach IP address from internet gateway
+    ///
+    /// `DELETE /v1/internet-gateway-ip-addresses/{address}`
+    ///
+    /// Returns the call: set its optional parameters (`cascade`, `gateway`, `project`, `vpc`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:5372`.
+    pub fn internet_gateway_ip_address_delete<'a>(
+        &'a self,
+        address: &'a NameOrId,
+    ) -> InternetGatewayIpAddressDeleteCall<'a> {
+        InternetGatewayIpAddressDeleteCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            address,
+            cascade: ::std::option::Option::None,
+            gateway: ::std::option::Option::None,
+            project: ::std::option::Option::None,
+            vpc: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::internet_gateway_ip_address_delete`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -15833,6 +12265,29 @@ pub enum InternetGatewayIpAddressDeleteError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List IP pools attached to internet gateway
+    ///
+    /// `GET /v1/internet-gateway-ip-pools`
+    ///
+    /// Returns the call: set its optional parameters (`gateway`, `limit`, `page_token`, `project`, `sort_by`, `vpc`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:5435`.
+    pub fn internet_gateway_ip_pool_list<'a>(
+        &'a self,
+    ) -> InternetGatewayIpPoolListCall<'a> {
+        InternetGatewayIpPoolListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            gateway: ::std::option::Option::None,
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            project: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+            vpc: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::internet_gateway_ip_pool_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -16013,6 +12468,29 @@ pub enum InternetGatewayIpPoolListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Attach IP pool to internet gateway
+    ///
+    /// `POST /v1/internet-gateway-ip-pools`
+    ///
+    /// Returns the call: set its optional parameters (`project`, `vpc`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:5518`.
+    pub fn internet_gateway_ip_pool_create<'a>(
+        &'a self,
+        gateway: &'a NameOrId,
+        body: &'a InternetGatewayIpPoolCreate,
+    ) -> InternetGatewayIpPoolCreateCall<'a> {
+        InternetGatewayIpPoolCreateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            gateway,
+            body,
+            project: ::std::option::Option::None,
+            vpc: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::internet_gateway_ip_pool_create`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct InternetGatewayIpPoolCreateCall<'a> {
@@ -16130,6 +12608,29 @@ pub enum InternetGatewayIpPoolCreateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Detach IP pool from internet gateway
+    ///
+    /// `DELETE /v1/internet-gateway-ip-pools/{pool}`
+    ///
+    /// Returns the call: set its optional parameters (`cascade`, `gateway`, `project`, `vpc`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:5582`.
+    pub fn internet_gateway_ip_pool_delete<'a>(
+        &'a self,
+        pool: &'a NameOrId,
+    ) -> InternetGatewayIpPoolDeleteCall<'a> {
+        InternetGatewayIpPoolDeleteCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            pool,
+            cascade: ::std::option::Option::None,
+            gateway: ::std::option::Option::None,
+            project: ::std::option::Option::None,
+            vpc: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::internet_gateway_ip_pool_delete`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -16277,6 +12778,26 @@ pub enum InternetGatewayIpPoolDeleteError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List internet gateways
+    ///
+    /// `GET /v1/internet-gateways`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`, `vpc`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:5645`.
+    pub fn internet_gateway_list<'a>(&'a self) -> InternetGatewayListCall<'a> {
+        InternetGatewayListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            project: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+            vpc: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::internet_gateway_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -16435,6 +12956,28 @@ pub enum InternetGatewayListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Create VPC internet gateway
+    ///
+    /// `POST /v1/internet-gateways`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:5720`.
+    pub fn internet_gateway_create<'a>(
+        &'a self,
+        vpc: &'a NameOrId,
+        body: &'a InternetGatewayCreate,
+    ) -> InternetGatewayCreateCall<'a> {
+        InternetGatewayCreateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            vpc,
+            body,
+            project: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::internet_gateway_create`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct InternetGatewayCreateCall<'a> {
@@ -16524,6 +13067,27 @@ pub enum InternetGatewayCreateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Fetch internet gateway
+    ///
+    /// `GET /v1/internet-gateways/{gateway}`
+    ///
+    /// Returns the call: set its optional parameters (`project`, `vpc`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:5776`.
+    pub fn internet_gateway_view<'a>(
+        &'a self,
+        gateway: &'a NameOrId,
+    ) -> InternetGatewayViewCall<'a> {
+        InternetGatewayViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            gateway,
+            project: ::std::option::Option::None,
+            vpc: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::internet_gateway_view`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -16630,6 +13194,28 @@ pub enum InternetGatewayViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Delete internet gateway
+    ///
+    /// `DELETE /v1/internet-gateways/{gateway}`
+    ///
+    /// Returns the call: set its optional parameters (`cascade`, `project`, `vpc`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:5828`.
+    pub fn internet_gateway_delete<'a>(
+        &'a self,
+        gateway: &'a NameOrId,
+    ) -> InternetGatewayDeleteCall<'a> {
+        InternetGatewayDeleteCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            gateway,
+            cascade: ::std::option::Option::None,
+            project: ::std::option::Option::None,
+            vpc: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::internet_gateway_delete`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -16755,6 +13341,26 @@ pub enum InternetGatewayDeleteError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List IP pools
+    ///
+    /// `GET /v1/ip-pools`
+    ///
+    /// Returns the call: set its optional parameters (`ip_version`, `limit`, `page_token`, `pool_type`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:5883`.
+    pub fn ip_pool_list<'a>(&'a self) -> IpPoolListCall<'a> {
+        IpPoolListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            ip_version: ::std::option::Option::None,
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            pool_type: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::ip_pool_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -16909,6 +13515,22 @@ pub enum IpPoolListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Fetch IP pool
+    ///
+    /// `GET /v1/ip-pools/{pool}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:5956`.
+    pub fn ip_pool_view<'a>(&'a self, pool: &'a NameOrId) -> IpPoolViewCall<'a> {
+        IpPoolViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            pool,
+        }
+    }
+}
 /// A call of [`Client::ip_pool_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct IpPoolViewCall<'a> {
@@ -16968,6 +13590,27 @@ pub enum IpPoolViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Authenticate user via username and password
+    ///
+    /// `POST /v1/login/{silo_name}/local`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:5994`.
+    pub fn login_local<'a>(
+        &'a self,
+        silo_name: &'a Name,
+        body: &'a UsernamePasswordCredentials,
+    ) -> LoginLocalCall<'a> {
+        LoginLocalCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            silo_name,
+            body,
+        }
+    }
 }
 /// A call of [`Client::login_local`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -17029,6 +13672,21 @@ pub enum LoginLocalError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Log user out of web console by deleting session on client and server
+    ///
+    /// `POST /v1/logout`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:6034`.
+    pub fn logout<'a>(&'a self) -> LogoutCall<'a> {
+        LogoutCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+        }
+    }
+}
 /// A call of [`Client::logout`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct LogoutCall<'a> {
@@ -17080,6 +13738,21 @@ pub enum LogoutError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Fetch user for current session
+    ///
+    /// `GET /v1/me`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:6054`.
+    pub fn current_user_view<'a>(&'a self) -> CurrentUserViewCall<'a> {
+        CurrentUserViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+        }
+    }
 }
 /// A call of [`Client::current_user_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -17138,6 +13811,28 @@ pub enum CurrentUserViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List access tokens
+    ///
+    /// List device access tokens for the currently authenticated user.
+    ///
+    /// `GET /v1/me/access-tokens`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:6081`.
+    pub fn current_user_access_token_list<'a>(
+        &'a self,
+    ) -> CurrentUserAccessTokenListCall<'a> {
+        CurrentUserAccessTokenListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::current_user_access_token_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -17249,6 +13944,27 @@ pub enum CurrentUserAccessTokenListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Delete access token
+    ///
+    /// Delete a device access token for the currently authenticated user.
+    ///
+    /// `DELETE /v1/me/access-tokens/{token_id}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:6141`.
+    pub fn current_user_access_token_delete<'a>(
+        &'a self,
+        token_id: &'a str,
+    ) -> CurrentUserAccessTokenDeleteCall<'a> {
+        CurrentUserAccessTokenDeleteCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            token_id,
+        }
+    }
+}
 /// A call of [`Client::current_user_access_token_delete`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct CurrentUserAccessTokenDeleteCall<'a> {
@@ -17316,6 +14032,24 @@ pub enum CurrentUserAccessTokenDeleteError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Fetch current user's groups
+    ///
+    /// `GET /v1/me/groups`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:6174`.
+    pub fn current_user_groups<'a>(&'a self) -> CurrentUserGroupsCall<'a> {
+        CurrentUserGroupsCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::current_user_groups`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -17420,6 +14154,26 @@ pub enum CurrentUserGroupsError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List SSH public keys
+    ///
+    /// Lists SSH public keys for the currently authenticated user.
+    ///
+    /// `GET /v1/me/ssh-keys`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:6233`.
+    pub fn current_user_ssh_key_list<'a>(&'a self) -> CurrentUserSshKeyListCall<'a> {
+        CurrentUserSshKeyListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::current_user_ssh_key_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -17534,6 +14288,27 @@ pub enum CurrentUserSshKeyListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Create SSH public key
+    ///
+    /// Create an SSH public key for the currently authenticated user.
+    ///
+    /// `POST /v1/me/ssh-keys`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:6291`.
+    pub fn current_user_ssh_key_create<'a>(
+        &'a self,
+        body: &'a SshKeyCreate,
+    ) -> CurrentUserSshKeyCreateCall<'a> {
+        CurrentUserSshKeyCreateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
+        }
+    }
+}
 /// A call of [`Client::current_user_ssh_key_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct CurrentUserSshKeyCreateCall<'a> {
@@ -17593,6 +14368,27 @@ pub enum CurrentUserSshKeyCreateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Fetch SSH public key
+    ///
+    /// Fetch SSH public key associated with the currently authenticated user.
+    ///
+    /// `GET /v1/me/ssh-keys/{ssh_key}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:6329`.
+    pub fn current_user_ssh_key_view<'a>(
+        &'a self,
+        ssh_key: &'a NameOrId,
+    ) -> CurrentUserSshKeyViewCall<'a> {
+        CurrentUserSshKeyViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            ssh_key,
+        }
+    }
 }
 /// A call of [`Client::current_user_ssh_key_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -17655,6 +14451,27 @@ pub enum CurrentUserSshKeyViewError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Delete SSH public key
+    ///
+    /// Delete an SSH public key associated with the currently authenticated user.
+    ///
+    /// `DELETE /v1/me/ssh-keys/{ssh_key}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:6366`.
+    pub fn current_user_ssh_key_delete<'a>(
+        &'a self,
+        ssh_key: &'a NameOrId,
+    ) -> CurrentUserSshKeyDeleteCall<'a> {
+        CurrentUserSshKeyDeleteCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            ssh_key,
+        }
+    }
+}
 /// A call of [`Client::current_user_ssh_key_delete`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct CurrentUserSshKeyDeleteCall<'a> {
@@ -17715,6 +14532,33 @@ pub enum CurrentUserSshKeyDeleteError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// View metrics
+    ///
+    /// View CPU, memory, or storage utilization metrics at the silo or project level.
+    ///
+    /// `GET /v1/metrics/{metric_name}`
+    ///
+    /// Returns the call: set its optional parameters (`end_time`, `limit`, `order`, `page_token`, `start_time`, `project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:6398`.
+    pub fn silo_metric<'a>(
+        &'a self,
+        metric_name: &'a SystemMetricName,
+    ) -> SiloMetricCall<'a> {
+        SiloMetricCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            metric_name,
+            end_time: ::std::option::Option::None,
+            limit: ::std::option::Option::None,
+            order: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            start_time: ::std::option::Option::None,
+            project: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::silo_metric`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -17904,6 +14748,24 @@ pub enum SiloMetricError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// List multicast groups
+    ///
+    /// `GET /v1/multicast-groups`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:6496`.
+    pub fn multicast_group_list<'a>(&'a self) -> MulticastGroupListCall<'a> {
+        MulticastGroupListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::multicast_group_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct MulticastGroupListCall<'a> {
@@ -18017,6 +14879,27 @@ pub enum MulticastGroupListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Fetch multicast group
+    ///
+    /// The group can be specified by name, UUID, or multicast IP address. (e.g., "224.1.2.3" or "ff38::1").
+    ///
+    /// `GET /v1/multicast-groups/{multicast_group}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:6555`.
+    pub fn multicast_group_view<'a>(
+        &'a self,
+        multicast_group: &'a MulticastGroupIdentifier,
+    ) -> MulticastGroupViewCall<'a> {
+        MulticastGroupViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            multicast_group,
+        }
+    }
+}
 /// A call of [`Client::multicast_group_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct MulticastGroupViewCall<'a> {
@@ -18080,6 +14963,30 @@ pub enum MulticastGroupViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List members of multicast group
+    ///
+    /// The group can be specified by name, UUID, or multicast IP address.
+    ///
+    /// `GET /v1/multicast-groups/{multicast_group}/members`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:6594`.
+    pub fn multicast_group_member_list<'a>(
+        &'a self,
+        multicast_group: &'a MulticastGroupIdentifier,
+    ) -> MulticastGroupMemberListCall<'a> {
+        MulticastGroupMemberListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            multicast_group,
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::multicast_group_member_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -18201,6 +15108,28 @@ pub enum MulticastGroupMemberListError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List network interfaces
+    ///
+    /// `GET /v1/network-interfaces`
+    ///
+    /// Returns the call: set its optional parameters (`instance`, `limit`, `page_token`, `project`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:6663`.
+    pub fn instance_network_interface_list<'a>(
+        &'a self,
+    ) -> InstanceNetworkInterfaceListCall<'a> {
+        InstanceNetworkInterfaceListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            instance: ::std::option::Option::None,
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            project: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::instance_network_interface_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -18363,6 +15292,28 @@ pub enum InstanceNetworkInterfaceListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Create network interface
+    ///
+    /// `POST /v1/network-interfaces`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:6738`.
+    pub fn instance_network_interface_create<'a>(
+        &'a self,
+        instance: &'a NameOrId,
+        body: &'a InstanceNetworkInterfaceCreate,
+    ) -> InstanceNetworkInterfaceCreateCall<'a> {
+        InstanceNetworkInterfaceCreateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            instance,
+            body,
+            project: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::instance_network_interface_create`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct InstanceNetworkInterfaceCreateCall<'a> {
@@ -18462,6 +15413,27 @@ pub enum InstanceNetworkInterfaceCreateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Fetch network interface
+    ///
+    /// `GET /v1/network-interfaces/{interface}`
+    ///
+    /// Returns the call: set its optional parameters (`instance`, `project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:6794`.
+    pub fn instance_network_interface_view<'a>(
+        &'a self,
+        interface: &'a NameOrId,
+    ) -> InstanceNetworkInterfaceViewCall<'a> {
+        InstanceNetworkInterfaceViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            interface,
+            instance: ::std::option::Option::None,
+            project: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::instance_network_interface_view`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -18578,6 +15550,29 @@ pub enum InstanceNetworkInterfaceViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Update network interface
+    ///
+    /// `PUT /v1/network-interfaces/{interface}`
+    ///
+    /// Returns the call: set its optional parameters (`instance`, `project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:6846`.
+    pub fn instance_network_interface_update<'a>(
+        &'a self,
+        interface: &'a NameOrId,
+        body: &'a InstanceNetworkInterfaceUpdate,
+    ) -> InstanceNetworkInterfaceUpdateCall<'a> {
+        InstanceNetworkInterfaceUpdateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            interface,
+            body,
+            instance: ::std::option::Option::None,
+            project: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::instance_network_interface_update`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -18698,6 +15693,29 @@ pub enum InstanceNetworkInterfaceUpdateError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Delete network interface
+    ///
+    /// Note that the primary interface for an instance cannot be deleted if there are any secondary interfaces. A new primary interface must be designated first. The primary interface can be deleted if there are no secondary interfaces.
+    ///
+    /// `DELETE /v1/network-interfaces/{interface}`
+    ///
+    /// Returns the call: set its optional parameters (`instance`, `project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:6908`.
+    pub fn instance_network_interface_delete<'a>(
+        &'a self,
+        interface: &'a NameOrId,
+    ) -> InstanceNetworkInterfaceDeleteCall<'a> {
+        InstanceNetworkInterfaceDeleteCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            interface,
+            instance: ::std::option::Option::None,
+            project: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::instance_network_interface_delete`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct InstanceNetworkInterfaceDeleteCall<'a> {
@@ -18814,6 +15832,23 @@ pub enum InstanceNetworkInterfaceDeleteError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Ping API
+    ///
+    /// Always responds with Ok if it responds at all.
+    ///
+    /// `GET /v1/ping`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:6956`.
+    pub fn ping<'a>(&'a self) -> PingCall<'a> {
+        PingCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+        }
+    }
+}
 /// A call of [`Client::ping`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct PingCall<'a> {
@@ -18865,6 +15900,21 @@ pub enum PingError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Fetch current silo's IAM policy
+    ///
+    /// `GET /v1/policy`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:6984`.
+    pub fn policy_view<'a>(&'a self) -> PolicyViewCall<'a> {
+        PolicyViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+        }
+    }
 }
 /// A call of [`Client::policy_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -18923,6 +15973,25 @@ pub enum PolicyViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Update current silo's IAM policy
+    ///
+    /// `PUT /v1/policy`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:7009`.
+    pub fn policy_update<'a>(
+        &'a self,
+        body: &'a SiloRolePolicy,
+    ) -> PolicyUpdateCall<'a> {
+        PolicyUpdateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
+        }
+    }
 }
 /// A call of [`Client::policy_update`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -18983,6 +16052,24 @@ pub enum PolicyUpdateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List projects
+    ///
+    /// `GET /v1/projects`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:7046`.
+    pub fn project_list<'a>(&'a self) -> ProjectListCall<'a> {
+        ProjectListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::project_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -19091,6 +16178,25 @@ pub enum ProjectListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Create project
+    ///
+    /// `POST /v1/projects`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:7103`.
+    pub fn project_create<'a>(
+        &'a self,
+        body: &'a ProjectCreate,
+    ) -> ProjectCreateCall<'a> {
+        ProjectCreateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
+        }
+    }
+}
 /// A call of [`Client::project_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct ProjectCreateCall<'a> {
@@ -19151,6 +16257,22 @@ pub enum ProjectCreateError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Fetch project
+    ///
+    /// `GET /v1/projects/{project}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:7140`.
+    pub fn project_view<'a>(&'a self, project: &'a NameOrId) -> ProjectViewCall<'a> {
+        ProjectViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            project,
+        }
+    }
+}
 /// A call of [`Client::project_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct ProjectViewCall<'a> {
@@ -19207,6 +16329,27 @@ pub enum ProjectViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Update project
+    ///
+    /// `PUT /v1/projects/{project}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:7176`.
+    pub fn project_update<'a>(
+        &'a self,
+        project: &'a NameOrId,
+        body: &'a ProjectUpdate,
+    ) -> ProjectUpdateCall<'a> {
+        ProjectUpdateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            project,
+            body,
+        }
+    }
 }
 /// A call of [`Client::project_update`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -19270,6 +16413,22 @@ pub enum ProjectUpdateError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Delete project
+    ///
+    /// `DELETE /v1/projects/{project}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:7222`.
+    pub fn project_delete<'a>(&'a self, project: &'a NameOrId) -> ProjectDeleteCall<'a> {
+        ProjectDeleteCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            project,
+        }
+    }
+}
 /// A call of [`Client::project_delete`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct ProjectDeleteCall<'a> {
@@ -19326,6 +16485,25 @@ pub enum ProjectDeleteError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Fetch project's IAM policy
+    ///
+    /// `GET /v1/projects/{project}/policy`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:7253`.
+    pub fn project_policy_view<'a>(
+        &'a self,
+        project: &'a NameOrId,
+    ) -> ProjectPolicyViewCall<'a> {
+        ProjectPolicyViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            project,
+        }
+    }
 }
 /// A call of [`Client::project_policy_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -19387,6 +16565,27 @@ pub enum ProjectPolicyViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Update project's IAM policy
+    ///
+    /// `PUT /v1/projects/{project}/policy`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:7289`.
+    pub fn project_policy_update<'a>(
+        &'a self,
+        project: &'a NameOrId,
+        body: &'a ProjectRolePolicy,
+    ) -> ProjectPolicyUpdateCall<'a> {
+        ProjectPolicyUpdateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            project,
+            body,
+        }
+    }
 }
 /// A call of [`Client::project_policy_update`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -19450,6 +16649,25 @@ pub enum ProjectPolicyUpdateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List snapshots
+    ///
+    /// `GET /v1/snapshots`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:7337`.
+    pub fn snapshot_list<'a>(&'a self) -> SnapshotListCall<'a> {
+        SnapshotListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            project: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::snapshot_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -19586,6 +16804,29 @@ pub enum SnapshotListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Create snapshot
+    ///
+    /// Creates a point-in-time snapshot from a disk.
+    ///
+    /// `POST /v1/snapshots`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:7404`.
+    pub fn snapshot_create<'a>(
+        &'a self,
+        project: &'a NameOrId,
+        body: &'a SnapshotCreate,
+    ) -> SnapshotCreateCall<'a> {
+        SnapshotCreateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            project,
+            body,
+        }
+    }
+}
 /// A call of [`Client::snapshot_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SnapshotCreateCall<'a> {
@@ -19654,6 +16895,23 @@ pub enum SnapshotCreateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Fetch snapshot
+    ///
+    /// `GET /v1/snapshots/{snapshot}`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:7453`.
+    pub fn snapshot_view<'a>(&'a self, snapshot: &'a NameOrId) -> SnapshotViewCall<'a> {
+        SnapshotViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            snapshot,
+            project: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::snapshot_view`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -19737,6 +16995,26 @@ pub enum SnapshotViewError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Delete snapshot
+    ///
+    /// `DELETE /v1/snapshots/{snapshot}`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:7497`.
+    pub fn snapshot_delete<'a>(
+        &'a self,
+        snapshot: &'a NameOrId,
+    ) -> SnapshotDeleteCall<'a> {
+        SnapshotDeleteCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            snapshot,
+            project: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::snapshot_delete`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SnapshotDeleteCall<'a> {
@@ -19815,6 +17093,24 @@ pub enum SnapshotDeleteError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List subnet pools
+    ///
+    /// `GET /v1/subnet-pools`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:7536`.
+    pub fn subnet_pool_list<'a>(&'a self) -> SubnetPoolListCall<'a> {
+        SubnetPoolListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::subnet_pool_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -19923,6 +17219,22 @@ pub enum SubnetPoolListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Fetch subnet pool
+    ///
+    /// `GET /v1/subnet-pools/{pool}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:7595`.
+    pub fn subnet_pool_view<'a>(&'a self, pool: &'a NameOrId) -> SubnetPoolViewCall<'a> {
+        SubnetPoolViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            pool,
+        }
+    }
+}
 /// A call of [`Client::subnet_pool_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SubnetPoolViewCall<'a> {
@@ -19982,6 +17294,30 @@ pub enum SubnetPoolViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// View audit log
+    ///
+    /// A single item in the audit log represents both the beginning and end of the logged operation (represented by `time_started` and `time_completed`) so that clients do not have to find multiple entries and match them up by request ID to get the full picture of an operation. Because timestamps may not be unique, entries have also have a unique `id` that can be used to deduplicate items fetched from overlapping time intervals.
+    ///
+    /// Audit log entries are designed to be immutable: once you see an entry, fetching it again will never get you a different result. The list is ordered by `time_completed`, not `time_started`. If you fetch the audit log for a time range that is fully in the past, the resulting list is guaranteed to be complete, i.e., fetching the same timespan again later will always produce the same set of entries.
+    ///
+    /// `GET /v1/system/audit-log`
+    ///
+    /// Returns the call: set its optional parameters (`end_time`, `limit`, `page_token`, `sort_by`, `start_time`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:7633`.
+    pub fn audit_log_list<'a>(&'a self) -> AuditLogListCall<'a> {
+        AuditLogListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            end_time: ::std::option::Option::None,
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+            start_time: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::audit_log_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -20146,6 +17482,25 @@ pub enum AuditLogListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Enable adoption of a physical disk for general use
+    ///
+    /// `PUT /v1/system/hardware/disk-adoption-request`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:7714`.
+    pub fn physical_disk_enable_adoption<'a>(
+        &'a self,
+        body: &'a PhysicalDiskManufacturerIdentity,
+    ) -> PhysicalDiskEnableAdoptionCall<'a> {
+        PhysicalDiskEnableAdoptionCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
+        }
+    }
+}
 /// A call of [`Client::physical_disk_enable_adoption`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct PhysicalDiskEnableAdoptionCall<'a> {
@@ -20208,6 +17563,25 @@ pub enum PhysicalDiskEnableAdoptionError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Disable adoption of a physical disk for general use
+    ///
+    /// `DELETE /v1/system/hardware/disk-adoption-request/{physical_disk_adoption_req_id}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:7751`.
+    pub fn physical_disk_disable_adoption<'a>(
+        &'a self,
+        physical_disk_adoption_req_id: &'a str,
+    ) -> PhysicalDiskDisableAdoptionCall<'a> {
+        PhysicalDiskDisableAdoptionCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            physical_disk_adoption_req_id,
+        }
+    }
 }
 /// A call of [`Client::physical_disk_disable_adoption`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -20281,6 +17655,26 @@ pub enum PhysicalDiskDisableAdoptionError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List physical disk adoption requests
+    ///
+    /// `GET /v1/system/hardware/disk-adoption-requests`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:7783`.
+    pub fn physical_disk_list_adoption_requests<'a>(
+        &'a self,
+    ) -> PhysicalDiskListAdoptionRequestsCall<'a> {
+        PhysicalDiskListAdoptionRequestsCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::physical_disk_list_adoption_requests`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -20399,6 +17793,24 @@ pub enum PhysicalDiskListAdoptionRequestsError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// List physical disks
+    ///
+    /// `GET /v1/system/hardware/disks`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:7842`.
+    pub fn physical_disk_list<'a>(&'a self) -> PhysicalDiskListCall<'a> {
+        PhysicalDiskListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::physical_disk_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct PhysicalDiskListCall<'a> {
@@ -20503,6 +17915,25 @@ pub enum PhysicalDiskListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Get physical disk
+    ///
+    /// `GET /v1/system/hardware/disks/{disk_id}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:7901`.
+    pub fn physical_disk_view<'a>(
+        &'a self,
+        disk_id: &'a str,
+    ) -> PhysicalDiskViewCall<'a> {
+        PhysicalDiskViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            disk_id,
+        }
+    }
+}
 /// A call of [`Client::physical_disk_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct PhysicalDiskViewCall<'a> {
@@ -20568,6 +17999,25 @@ pub enum PhysicalDiskViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List physical disks that have not yet been adopted for use
+    ///
+    /// `GET /v1/system/hardware/disks-unadopted`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:7940`.
+    pub fn physical_disk_list_unadopted<'a>(
+        &'a self,
+    ) -> PhysicalDiskListUnadoptedCall<'a> {
+        PhysicalDiskListUnadoptedCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::physical_disk_list_unadopted`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -20656,6 +18106,32 @@ pub enum PhysicalDiskListUnadoptedError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Fetch LLDP neighbors for switch port
+    ///
+    /// `GET /v1/system/hardware/rack-switch-port/{rack_id}/{switch_slot}/{port}/lldp/neighbors`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:7992`.
+    pub fn networking_switch_port_lldp_neighbors<'a>(
+        &'a self,
+        port: &'a Name,
+        rack_id: &'a str,
+        switch_slot: &'a SwitchSlot,
+    ) -> NetworkingSwitchPortLldpNeighborsCall<'a> {
+        NetworkingSwitchPortLldpNeighborsCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            port,
+            rack_id,
+            switch_slot,
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::networking_switch_port_lldp_neighbors`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -20788,6 +18264,24 @@ pub enum NetworkingSwitchPortLldpNeighborsError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// List racks
+    ///
+    /// `GET /v1/system/hardware/racks`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:8079`.
+    pub fn rack_list<'a>(&'a self) -> RackListCall<'a> {
+        RackListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::rack_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct RackListCall<'a> {
@@ -20892,6 +18386,22 @@ pub enum RackListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Fetch rack
+    ///
+    /// `GET /v1/system/hardware/racks/{rack_id}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:8138`.
+    pub fn rack_view<'a>(&'a self, rack_id: &'a str) -> RackViewCall<'a> {
+        RackViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            rack_id,
+        }
+    }
+}
 /// A call of [`Client::rack_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct RackViewCall<'a> {
@@ -20954,6 +18464,28 @@ pub enum RackViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Fetch rack cluster membership status
+    ///
+    /// Returns the status for the most recent change, or a specific version if one is specified.
+    ///
+    /// `GET /v1/system/hardware/racks/{rack_id}/membership`
+    ///
+    /// Returns the call: set its optional parameters (`version`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:8177`.
+    pub fn rack_membership_status<'a>(
+        &'a self,
+        rack_id: &'a str,
+    ) -> RackMembershipStatusCall<'a> {
+        RackMembershipStatusCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            rack_id,
+            version: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::rack_membership_status`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -21046,6 +18578,27 @@ pub enum RackMembershipStatusError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Abort the latest rack membership change
+    ///
+    /// This operation is synchronous. Upon returning from the API call, a success response indicates that the prior membership change was aborted. An error response indicates that there is no active membership change in progress (previous changes have completed) or that the current membership change could not be aborted.
+    ///
+    /// `POST /v1/system/hardware/racks/{rack_id}/membership/abort`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:8223`.
+    pub fn rack_membership_abort<'a>(
+        &'a self,
+        rack_id: &'a str,
+    ) -> RackMembershipAbortCall<'a> {
+        RackMembershipAbortCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            rack_id,
+        }
+    }
+}
 /// A call of [`Client::rack_membership_abort`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct RackMembershipAbortCall<'a> {
@@ -21114,6 +18667,27 @@ pub enum RackMembershipAbortError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Add new sleds to rack membership
+    ///
+    /// `POST /v1/system/hardware/racks/{rack_id}/membership/add`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:8263`.
+    pub fn rack_membership_add_sleds<'a>(
+        &'a self,
+        rack_id: &'a str,
+        body: &'a RackMembershipAddSledsRequest,
+    ) -> RackMembershipAddSledsCall<'a> {
+        RackMembershipAddSledsCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            rack_id,
+            body,
+        }
+    }
 }
 /// A call of [`Client::rack_membership_add_sleds`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -21185,6 +18759,24 @@ pub enum RackMembershipAddSledsError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List sleds
+    ///
+    /// `GET /v1/system/hardware/sleds`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:8312`.
+    pub fn sled_list<'a>(&'a self) -> SledListCall<'a> {
+        SledListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::sled_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -21290,6 +18882,22 @@ pub enum SledListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Fetch sled
+    ///
+    /// `GET /v1/system/hardware/sleds/{sled_id}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:8371`.
+    pub fn sled_view<'a>(&'a self, sled_id: &'a str) -> SledViewCall<'a> {
+        SledViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            sled_id,
+        }
+    }
+}
 /// A call of [`Client::sled_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SledViewCall<'a> {
@@ -21352,6 +18960,28 @@ pub enum SledViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List physical disks attached to sleds
+    ///
+    /// `GET /v1/system/hardware/sleds/{sled_id}/disks`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:8410`.
+    pub fn sled_physical_disk_list<'a>(
+        &'a self,
+        sled_id: &'a str,
+    ) -> SledPhysicalDiskListCall<'a> {
+        SledPhysicalDiskListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            sled_id,
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::sled_physical_disk_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -21475,6 +19105,28 @@ pub enum SledPhysicalDiskListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// List instances running on given sled
+    ///
+    /// `GET /v1/system/hardware/sleds/{sled_id}/instances`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:8479`.
+    pub fn sled_instance_list<'a>(
+        &'a self,
+        sled_id: &'a str,
+    ) -> SledInstanceListCall<'a> {
+        SledInstanceListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            sled_id,
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::sled_instance_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SledInstanceListCall<'a> {
@@ -21597,6 +19249,27 @@ pub enum SledInstanceListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Set sled provision policy
+    ///
+    /// `PUT /v1/system/hardware/sleds/{sled_id}/provision-policy`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:8548`.
+    pub fn sled_set_provision_policy<'a>(
+        &'a self,
+        sled_id: &'a str,
+        body: &'a SledProvisionPolicyParams,
+    ) -> SledSetProvisionPolicyCall<'a> {
+        SledSetProvisionPolicyCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            sled_id,
+            body,
+        }
+    }
+}
 /// A call of [`Client::sled_set_provision_policy`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SledSetProvisionPolicyCall<'a> {
@@ -21667,6 +19340,23 @@ pub enum SledSetProvisionPolicyError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List uninitialized sleds
+    ///
+    /// `GET /v1/system/hardware/sleds-uninitialized`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:8597`.
+    pub fn sled_list_uninitialized<'a>(&'a self) -> SledListUninitializedCall<'a> {
+        SledListUninitializedCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::sled_list_uninitialized`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -21755,6 +19445,27 @@ pub enum SledListUninitializedError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List switch ports
+    ///
+    /// `GET /v1/system/hardware/switch-port`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`, `switch_port_id`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:8649`.
+    pub fn networking_switch_port_list<'a>(
+        &'a self,
+    ) -> NetworkingSwitchPortListCall<'a> {
+        NetworkingSwitchPortListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+            switch_port_id: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::networking_switch_port_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -21885,6 +19596,29 @@ pub enum NetworkingSwitchPortListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Fetch LLDP configuration for switch port
+    ///
+    /// `GET /v1/system/hardware/switch-port/{port}/lldp/config`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:8718`.
+    pub fn networking_switch_port_lldp_config_view<'a>(
+        &'a self,
+        port: &'a Name,
+        rack_id: &'a str,
+        switch_slot: &'a SwitchSlot,
+    ) -> NetworkingSwitchPortLldpConfigViewCall<'a> {
+        NetworkingSwitchPortLldpConfigViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            port,
+            rack_id,
+            switch_slot,
+        }
+    }
+}
 /// A call of [`Client::networking_switch_port_lldp_config_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingSwitchPortLldpConfigViewCall<'a> {
@@ -21974,6 +19708,31 @@ pub enum NetworkingSwitchPortLldpConfigViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Update LLDP configuration for switch port
+    ///
+    /// `POST /v1/system/hardware/switch-port/{port}/lldp/config`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:8773`.
+    pub fn networking_switch_port_lldp_config_update<'a>(
+        &'a self,
+        port: &'a Name,
+        rack_id: &'a str,
+        switch_slot: &'a SwitchSlot,
+        body: &'a LldpLinkConfig,
+    ) -> NetworkingSwitchPortLldpConfigUpdateCall<'a> {
+        NetworkingSwitchPortLldpConfigUpdateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            port,
+            rack_id,
+            switch_slot,
+            body,
+        }
+    }
 }
 /// A call of [`Client::networking_switch_port_lldp_config_update`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -22068,6 +19827,31 @@ pub enum NetworkingSwitchPortLldpConfigUpdateError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Apply switch port settings
+    ///
+    /// `POST /v1/system/hardware/switch-port/{port}/settings`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:8833`.
+    pub fn networking_switch_port_apply_settings<'a>(
+        &'a self,
+        port: &'a Name,
+        rack_id: &'a str,
+        switch_slot: &'a SwitchSlot,
+        body: &'a SwitchPortApplySettings,
+    ) -> NetworkingSwitchPortApplySettingsCall<'a> {
+        NetworkingSwitchPortApplySettingsCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            port,
+            rack_id,
+            switch_slot,
+            body,
+        }
+    }
+}
 /// A call of [`Client::networking_switch_port_apply_settings`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingSwitchPortApplySettingsCall<'a> {
@@ -22160,6 +19944,29 @@ pub enum NetworkingSwitchPortApplySettingsError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Clear switch port settings
+    ///
+    /// `DELETE /v1/system/hardware/switch-port/{port}/settings`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:8891`.
+    pub fn networking_switch_port_clear_settings<'a>(
+        &'a self,
+        port: &'a Name,
+        rack_id: &'a str,
+        switch_slot: &'a SwitchSlot,
+    ) -> NetworkingSwitchPortClearSettingsCall<'a> {
+        NetworkingSwitchPortClearSettingsCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            port,
+            rack_id,
+            switch_slot,
+        }
+    }
+}
 /// A call of [`Client::networking_switch_port_clear_settings`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingSwitchPortClearSettingsCall<'a> {
@@ -22249,6 +20056,29 @@ pub enum NetworkingSwitchPortClearSettingsError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Get switch port status
+    ///
+    /// `GET /v1/system/hardware/switch-port/{port}/status`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:8941`.
+    pub fn networking_switch_port_status<'a>(
+        &'a self,
+        port: &'a Name,
+        rack_id: &'a str,
+        switch_slot: &'a SwitchSlot,
+    ) -> NetworkingSwitchPortStatusCall<'a> {
+        NetworkingSwitchPortStatusCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            port,
+            rack_id,
+            switch_slot,
+        }
+    }
+}
 /// A call of [`Client::networking_switch_port_status`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingSwitchPortStatusCall<'a> {
@@ -22333,6 +20163,24 @@ pub enum NetworkingSwitchPortStatusError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List switches
+    ///
+    /// `GET /v1/system/hardware/switches`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:8998`.
+    pub fn switch_list<'a>(&'a self) -> SwitchListCall<'a> {
+        SwitchListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::switch_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -22438,6 +20286,22 @@ pub enum SwitchListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Fetch switch
+    ///
+    /// `GET /v1/system/hardware/switches/{switch_id}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:9057`.
+    pub fn switch_view<'a>(&'a self, switch_id: &'a str) -> SwitchViewCall<'a> {
+        SwitchViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            switch_id,
+        }
+    }
+}
 /// A call of [`Client::switch_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SwitchViewCall<'a> {
@@ -22502,6 +20366,29 @@ pub enum SwitchViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List identity providers for silo
+    ///
+    /// List identity providers for silo by silo name or ID.
+    ///
+    /// `GET /v1/system/identity-providers`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `silo`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:9096`.
+    pub fn silo_identity_provider_list<'a>(
+        &'a self,
+    ) -> SiloIdentityProviderListCall<'a> {
+        SiloIdentityProviderListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            silo: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::silo_identity_provider_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -22638,6 +20525,29 @@ pub enum SiloIdentityProviderListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Create user
+    ///
+    /// Users can only be created in Silos with `provision_type` == `Fixed`. Otherwise, Silo users are just-in-time (JIT) provisioned when a user first logs in using an external Identity Provider.
+    ///
+    /// `POST /v1/system/identity-providers/local/users`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:9166`.
+    pub fn local_idp_user_create<'a>(
+        &'a self,
+        silo: &'a NameOrId,
+        body: &'a UserCreate,
+    ) -> LocalIdpUserCreateCall<'a> {
+        LocalIdpUserCreateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            silo,
+            body,
+        }
+    }
+}
 /// A call of [`Client::local_idp_user_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct LocalIdpUserCreateCall<'a> {
@@ -22709,6 +20619,27 @@ pub enum LocalIdpUserCreateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Delete user
+    ///
+    /// `DELETE /v1/system/identity-providers/local/users/{user_id}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:9215`.
+    pub fn local_idp_user_delete<'a>(
+        &'a self,
+        user_id: &'a str,
+        silo: &'a NameOrId,
+    ) -> LocalIdpUserDeleteCall<'a> {
+        LocalIdpUserDeleteCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            user_id,
+            silo,
+        }
+    }
 }
 /// A call of [`Client::local_idp_user_delete`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -22787,6 +20718,31 @@ pub enum LocalIdpUserDeleteError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Set or invalidate user's password
+    ///
+    /// Passwords can only be updated for users in Silos with identity mode `LocalOnly`.
+    ///
+    /// `POST /v1/system/identity-providers/local/users/{user_id}/set-password`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:9256`.
+    pub fn local_idp_user_set_password<'a>(
+        &'a self,
+        user_id: &'a str,
+        silo: &'a NameOrId,
+        body: &'a UserPassword,
+    ) -> LocalIdpUserSetPasswordCall<'a> {
+        LocalIdpUserSetPasswordCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            user_id,
+            silo,
+            body,
+        }
+    }
 }
 /// A call of [`Client::local_idp_user_set_password`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -22868,6 +20824,27 @@ pub enum LocalIdpUserSetPasswordError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Create SAML identity provider
+    ///
+    /// `POST /v1/system/identity-providers/saml`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:9308`.
+    pub fn saml_identity_provider_create<'a>(
+        &'a self,
+        silo: &'a NameOrId,
+        body: &'a SamlIdentityProviderCreate,
+    ) -> SamlIdentityProviderCreateCall<'a> {
+        SamlIdentityProviderCreateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            silo,
+            body,
+        }
+    }
+}
 /// A call of [`Client::saml_identity_provider_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SamlIdentityProviderCreateCall<'a> {
@@ -22939,6 +20916,26 @@ pub enum SamlIdentityProviderCreateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Fetch SAML identity provider
+    ///
+    /// `GET /v1/system/identity-providers/saml/{provider}`
+    ///
+    /// Returns the call: set its optional parameters (`silo`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:9356`.
+    pub fn saml_identity_provider_view<'a>(
+        &'a self,
+        provider: &'a NameOrId,
+    ) -> SamlIdentityProviderViewCall<'a> {
+        SamlIdentityProviderViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            provider,
+            silo: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::saml_identity_provider_view`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -23028,6 +21025,27 @@ pub enum SamlIdentityProviderViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List IP pools
+    ///
+    /// `GET /v1/system/ip-pools`
+    ///
+    /// Returns the call: set its optional parameters (`assignment`, `ip_version`, `limit`, `page_token`, `pool_type`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:9402`.
+    pub fn system_ip_pool_list<'a>(&'a self) -> SystemIpPoolListCall<'a> {
+        SystemIpPoolListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            assignment: ::std::option::Option::None,
+            ip_version: ::std::option::Option::None,
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            pool_type: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::system_ip_pool_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -23205,6 +21223,25 @@ pub enum SystemIpPoolListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Create IP pool
+    ///
+    /// `POST /v1/system/ip-pools`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:9480`.
+    pub fn system_ip_pool_create<'a>(
+        &'a self,
+        body: &'a IpPoolCreate,
+    ) -> SystemIpPoolCreateCall<'a> {
+        SystemIpPoolCreateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
+        }
+    }
+}
 /// A call of [`Client::system_ip_pool_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemIpPoolCreateCall<'a> {
@@ -23264,6 +21301,25 @@ pub enum SystemIpPoolCreateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Fetch IP pool
+    ///
+    /// `GET /v1/system/ip-pools/{pool}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:9517`.
+    pub fn system_ip_pool_view<'a>(
+        &'a self,
+        pool: &'a NameOrId,
+    ) -> SystemIpPoolViewCall<'a> {
+        SystemIpPoolViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            pool,
+        }
+    }
 }
 /// A call of [`Client::system_ip_pool_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -23325,6 +21381,27 @@ pub enum SystemIpPoolViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Update IP pool
+    ///
+    /// `PUT /v1/system/ip-pools/{pool}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:9553`.
+    pub fn system_ip_pool_update<'a>(
+        &'a self,
+        pool: &'a NameOrId,
+        body: &'a IpPoolUpdate,
+    ) -> SystemIpPoolUpdateCall<'a> {
+        SystemIpPoolUpdateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            pool,
+            body,
+        }
+    }
 }
 /// A call of [`Client::system_ip_pool_update`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -23389,6 +21466,25 @@ pub enum SystemIpPoolUpdateError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Delete IP pool
+    ///
+    /// `DELETE /v1/system/ip-pools/{pool}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:9599`.
+    pub fn system_ip_pool_delete<'a>(
+        &'a self,
+        pool: &'a NameOrId,
+    ) -> SystemIpPoolDeleteCall<'a> {
+        SystemIpPoolDeleteCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            pool,
+        }
+    }
+}
 /// A call of [`Client::system_ip_pool_delete`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemIpPoolDeleteCall<'a> {
@@ -23449,6 +21545,27 @@ pub enum SystemIpPoolDeleteError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Assign IP pool
+    ///
+    /// `POST /v1/system/ip-pools/{pool}/assignment`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:9630`.
+    pub fn system_ip_pool_assign<'a>(
+        &'a self,
+        pool: &'a NameOrId,
+        body: &'a IpPoolAssignParam,
+    ) -> SystemIpPoolAssignCall<'a> {
+        SystemIpPoolAssignCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            pool,
+            body,
+        }
+    }
 }
 /// A call of [`Client::system_ip_pool_assign`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -23515,6 +21632,29 @@ pub enum SystemIpPoolAssignError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List ranges for IP pool
+    ///
+    /// Ranges are ordered by their first address.
+    ///
+    /// `GET /v1/system/ip-pools/{pool}/ranges`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:9678`.
+    pub fn system_ip_pool_range_list<'a>(
+        &'a self,
+        pool: &'a NameOrId,
+    ) -> SystemIpPoolRangeListCall<'a> {
+        SystemIpPoolRangeListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            pool,
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::system_ip_pool_range_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -23613,6 +21753,31 @@ pub enum SystemIpPoolRangeListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Add range to IP pool
+    ///
+    /// For multicast pools, all ranges must be either Any-Source Multicast (ASM) or Source-Specific Multicast (SSM), but not both. Mixing ASM and SSM ranges in the same pool is not allowed.
+    ///
+    /// ASM: IPv4 addresses outside 232.0.0.0/8, IPv6 addresses with flag field != 3 SSM: IPv4 addresses in 232.0.0.0/8, IPv6 addresses with flag field = 3
+    ///
+    /// `POST /v1/system/ip-pools/{pool}/ranges/add`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:9740`.
+    pub fn system_ip_pool_range_add<'a>(
+        &'a self,
+        pool: &'a NameOrId,
+        body: &'a IpRange,
+    ) -> SystemIpPoolRangeAddCall<'a> {
+        SystemIpPoolRangeAddCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            pool,
+            body,
+        }
+    }
+}
 /// A call of [`Client::system_ip_pool_range_add`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemIpPoolRangeAddCall<'a> {
@@ -23679,6 +21844,27 @@ pub enum SystemIpPoolRangeAddError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Remove range from IP pool
+    ///
+    /// `POST /v1/system/ip-pools/{pool}/ranges/remove`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:9789`.
+    pub fn system_ip_pool_range_remove<'a>(
+        &'a self,
+        pool: &'a NameOrId,
+        body: &'a IpRange,
+    ) -> SystemIpPoolRangeRemoveCall<'a> {
+        SystemIpPoolRangeRemoveCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            pool,
+            body,
+        }
+    }
+}
 /// A call of [`Client::system_ip_pool_range_remove`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemIpPoolRangeRemoveCall<'a> {
@@ -23744,6 +21930,28 @@ pub enum SystemIpPoolRangeRemoveError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List IP pool's linked silos
+    ///
+    /// `GET /v1/system/ip-pools/{pool}/silos`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:9830`.
+    pub fn system_ip_pool_silo_list<'a>(
+        &'a self,
+        pool: &'a NameOrId,
+    ) -> SystemIpPoolSiloListCall<'a> {
+        SystemIpPoolSiloListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            pool,
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::system_ip_pool_silo_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -23862,6 +22070,29 @@ pub enum SystemIpPoolSiloListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Link IP pool to silo
+    ///
+    /// Users in linked silos can allocate external IPs from this pool for their instances. A silo can have at most one default pool. IPs are allocated from the default pool when users ask for one without specifying a pool.
+    ///
+    /// `POST /v1/system/ip-pools/{pool}/silos`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:9896`.
+    pub fn system_ip_pool_silo_link<'a>(
+        &'a self,
+        pool: &'a NameOrId,
+        body: &'a IpPoolLinkSilo,
+    ) -> SystemIpPoolSiloLinkCall<'a> {
+        SystemIpPoolSiloLinkCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            pool,
+            body,
+        }
+    }
+}
 /// A call of [`Client::system_ip_pool_silo_link`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemIpPoolSiloLinkCall<'a> {
@@ -23927,6 +22158,31 @@ pub enum SystemIpPoolSiloLinkError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Make IP pool default for silo
+    ///
+    /// When a user asks for an IP (e.g., at instance create time) without specifying a pool, the IP comes from the default pool if a default is configured. When a pool is made the default for a silo, any existing default will remain linked to the silo, but will no longer be the default.
+    ///
+    /// `PUT /v1/system/ip-pools/{pool}/silos/{silo}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:9945`.
+    pub fn system_ip_pool_silo_update<'a>(
+        &'a self,
+        pool: &'a NameOrId,
+        silo: &'a NameOrId,
+        body: &'a IpPoolSiloUpdate,
+    ) -> SystemIpPoolSiloUpdateCall<'a> {
+        SystemIpPoolSiloUpdateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            pool,
+            silo,
+            body,
+        }
+    }
 }
 /// A call of [`Client::system_ip_pool_silo_update`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -24000,6 +22256,29 @@ pub enum SystemIpPoolSiloUpdateError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Unlink IP pool from silo
+    ///
+    /// Will fail if there are any outstanding IPs allocated in the silo.
+    ///
+    /// `DELETE /v1/system/ip-pools/{pool}/silos/{silo}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:9999`.
+    pub fn system_ip_pool_silo_unlink<'a>(
+        &'a self,
+        pool: &'a NameOrId,
+        silo: &'a NameOrId,
+    ) -> SystemIpPoolSiloUnlinkCall<'a> {
+        SystemIpPoolSiloUnlinkCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            pool,
+            silo,
+        }
+    }
+}
 /// A call of [`Client::system_ip_pool_silo_unlink`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemIpPoolSiloUnlinkCall<'a> {
@@ -24070,6 +22349,25 @@ pub enum SystemIpPoolSiloUnlinkError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Fetch IP pool utilization
+    ///
+    /// `GET /v1/system/ip-pools/{pool}/utilization`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:10038`.
+    pub fn system_ip_pool_utilization_view<'a>(
+        &'a self,
+        pool: &'a NameOrId,
+    ) -> SystemIpPoolUtilizationViewCall<'a> {
+        SystemIpPoolUtilizationViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            pool,
+        }
+    }
+}
 /// A call of [`Client::system_ip_pool_utilization_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemIpPoolUtilizationViewCall<'a> {
@@ -24133,6 +22431,33 @@ pub enum SystemIpPoolUtilizationViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// View metrics
+    ///
+    /// View CPU, memory, or storage utilization metrics at the fleet or silo level.
+    ///
+    /// `GET /v1/system/metrics/{metric_name}`
+    ///
+    /// Returns the call: set its optional parameters (`end_time`, `limit`, `order`, `page_token`, `start_time`, `silo`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:10076`.
+    pub fn system_metric<'a>(
+        &'a self,
+        metric_name: &'a SystemMetricName,
+    ) -> SystemMetricCall<'a> {
+        SystemMetricCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            metric_name,
+            end_time: ::std::option::Option::None,
+            limit: ::std::option::Option::None,
+            order: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            start_time: ::std::option::Option::None,
+            silo: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::system_metric`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -24325,6 +22650,26 @@ pub enum SystemMetricError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// List address lots
+    ///
+    /// `GET /v1/system/networking/address-lot`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:10174`.
+    pub fn networking_address_lot_list<'a>(
+        &'a self,
+    ) -> NetworkingAddressLotListCall<'a> {
+        NetworkingAddressLotListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::networking_address_lot_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingAddressLotListCall<'a> {
@@ -24441,6 +22786,25 @@ pub enum NetworkingAddressLotListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Create address lot
+    ///
+    /// `POST /v1/system/networking/address-lot`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:10231`.
+    pub fn networking_address_lot_create<'a>(
+        &'a self,
+        body: &'a AddressLotCreate,
+    ) -> NetworkingAddressLotCreateCall<'a> {
+        NetworkingAddressLotCreateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
+        }
+    }
+}
 /// A call of [`Client::networking_address_lot_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingAddressLotCreateCall<'a> {
@@ -24503,6 +22867,25 @@ pub enum NetworkingAddressLotCreateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Fetch address lot
+    ///
+    /// `GET /v1/system/networking/address-lot/{address_lot}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:10268`.
+    pub fn networking_address_lot_view<'a>(
+        &'a self,
+        address_lot: &'a NameOrId,
+    ) -> NetworkingAddressLotViewCall<'a> {
+        NetworkingAddressLotViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            address_lot,
+        }
+    }
 }
 /// A call of [`Client::networking_address_lot_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -24572,6 +22955,25 @@ pub enum NetworkingAddressLotViewError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Delete address lot
+    ///
+    /// `DELETE /v1/system/networking/address-lot/{address_lot}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:10304`.
+    pub fn networking_address_lot_delete<'a>(
+        &'a self,
+        address_lot: &'a NameOrId,
+    ) -> NetworkingAddressLotDeleteCall<'a> {
+        NetworkingAddressLotDeleteCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            address_lot,
+        }
+    }
+}
 /// A call of [`Client::networking_address_lot_delete`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingAddressLotDeleteCall<'a> {
@@ -24639,6 +23041,28 @@ pub enum NetworkingAddressLotDeleteError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List blocks in address lot
+    ///
+    /// `GET /v1/system/networking/address-lot/{address_lot}/blocks`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:10335`.
+    pub fn networking_address_lot_block_list<'a>(
+        &'a self,
+        address_lot: &'a NameOrId,
+    ) -> NetworkingAddressLotBlockListCall<'a> {
+        NetworkingAddressLotBlockListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            address_lot,
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::networking_address_lot_block_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -24766,6 +23190,21 @@ pub enum NetworkingAddressLotBlockListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Get user-facing services IP allowlist
+    ///
+    /// `GET /v1/system/networking/allow-list`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:10403`.
+    pub fn networking_allow_list_view<'a>(&'a self) -> NetworkingAllowListViewCall<'a> {
+        NetworkingAllowListViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+        }
+    }
+}
 /// A call of [`Client::networking_allow_list_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingAllowListViewCall<'a> {
@@ -24826,6 +23265,25 @@ pub enum NetworkingAllowListViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Update user-facing services IP allowlist
+    ///
+    /// `PUT /v1/system/networking/allow-list`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:10428`.
+    pub fn networking_allow_list_update<'a>(
+        &'a self,
+        body: &'a AllowListUpdate,
+    ) -> NetworkingAllowListUpdateCall<'a> {
+        NetworkingAllowListUpdateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
+        }
+    }
 }
 /// A call of [`Client::networking_allow_list_update`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -24890,6 +23348,25 @@ pub enum NetworkingAllowListUpdateError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Disable BFD session
+    ///
+    /// `POST /v1/system/networking/bfd-disable`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:10465`.
+    pub fn networking_bfd_disable<'a>(
+        &'a self,
+        body: &'a BfdSessionDisable,
+    ) -> NetworkingBfdDisableCall<'a> {
+        NetworkingBfdDisableCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
+        }
+    }
+}
 /// A call of [`Client::networking_bfd_disable`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingBfdDisableCall<'a> {
@@ -24952,6 +23429,25 @@ pub enum NetworkingBfdDisableError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Enable BFD session
+    ///
+    /// `POST /v1/system/networking/bfd-enable`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:10495`.
+    pub fn networking_bfd_enable<'a>(
+        &'a self,
+        body: &'a BfdSessionEnable,
+    ) -> NetworkingBfdEnableCall<'a> {
+        NetworkingBfdEnableCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
+        }
+    }
 }
 /// A call of [`Client::networking_bfd_enable`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -25016,6 +23512,21 @@ pub enum NetworkingBfdEnableError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Get BFD status
+    ///
+    /// `GET /v1/system/networking/bfd-status`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:10525`.
+    pub fn networking_bfd_status<'a>(&'a self) -> NetworkingBfdStatusCall<'a> {
+        NetworkingBfdStatusCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+        }
+    }
+}
 /// A call of [`Client::networking_bfd_status`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingBfdStatusCall<'a> {
@@ -25076,6 +23587,24 @@ pub enum NetworkingBfdStatusError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List BGP configurations
+    ///
+    /// `GET /v1/system/networking/bgp`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:10556`.
+    pub fn networking_bgp_config_list<'a>(&'a self) -> NetworkingBgpConfigListCall<'a> {
+        NetworkingBgpConfigListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::networking_bgp_config_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -25190,6 +23719,29 @@ pub enum NetworkingBgpConfigListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Update the mutable fields of an existing BGP configuration
+    ///
+    /// The asn field is not updatable; to change the autonomous system number, create a new BGP configuration object.
+    ///
+    /// `PUT /v1/system/networking/bgp`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:10613`.
+    pub fn networking_bgp_config_update<'a>(
+        &'a self,
+        name_or_id: &'a NameOrId,
+        body: &'a BgpConfigUpdate,
+    ) -> NetworkingBgpConfigUpdateCall<'a> {
+        NetworkingBgpConfigUpdateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            name_or_id,
+            body,
+        }
+    }
+}
 /// A call of [`Client::networking_bgp_config_update`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingBgpConfigUpdateCall<'a> {
@@ -25259,6 +23811,25 @@ pub enum NetworkingBgpConfigUpdateError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Create BGP configuration
+    ///
+    /// `POST /v1/system/networking/bgp`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:10660`.
+    pub fn networking_bgp_config_create<'a>(
+        &'a self,
+        body: &'a BgpConfigCreate,
+    ) -> NetworkingBgpConfigCreateCall<'a> {
+        NetworkingBgpConfigCreateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
+        }
+    }
+}
 /// A call of [`Client::networking_bgp_config_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingBgpConfigCreateCall<'a> {
@@ -25318,6 +23889,25 @@ pub enum NetworkingBgpConfigCreateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Delete BGP configuration
+    ///
+    /// `DELETE /v1/system/networking/bgp`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:10695`.
+    pub fn networking_bgp_config_delete<'a>(
+        &'a self,
+        name_or_id: &'a NameOrId,
+    ) -> NetworkingBgpConfigDeleteCall<'a> {
+        NetworkingBgpConfigDeleteCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            name_or_id,
+        }
+    }
 }
 /// A call of [`Client::networking_bgp_config_delete`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -25385,6 +23975,26 @@ pub enum NetworkingBgpConfigDeleteError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List BGP announce sets
+    ///
+    /// `GET /v1/system/networking/bgp-announce-set`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:10726`.
+    pub fn networking_bgp_announce_set_list<'a>(
+        &'a self,
+    ) -> NetworkingBgpAnnounceSetListCall<'a> {
+        NetworkingBgpAnnounceSetListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::networking_bgp_announce_set_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -25506,6 +24116,27 @@ pub enum NetworkingBgpAnnounceSetListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Update BGP announce set
+    ///
+    /// If the announce set exists, this endpoint replaces the existing announce set with the one specified.
+    ///
+    /// `PUT /v1/system/networking/bgp-announce-set`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:10787`.
+    pub fn networking_bgp_announce_set_update<'a>(
+        &'a self,
+        body: &'a BgpAnnounceSetCreate,
+    ) -> NetworkingBgpAnnounceSetUpdateCall<'a> {
+        NetworkingBgpAnnounceSetUpdateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
+        }
+    }
+}
 /// A call of [`Client::networking_bgp_announce_set_update`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingBgpAnnounceSetUpdateCall<'a> {
@@ -25572,6 +24203,25 @@ pub enum NetworkingBgpAnnounceSetUpdateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Delete BGP announce set
+    ///
+    /// `DELETE /v1/system/networking/bgp-announce-set/{announce_set}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:10825`.
+    pub fn networking_bgp_announce_set_delete<'a>(
+        &'a self,
+        announce_set: &'a NameOrId,
+    ) -> NetworkingBgpAnnounceSetDeleteCall<'a> {
+        NetworkingBgpAnnounceSetDeleteCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            announce_set,
+        }
+    }
 }
 /// A call of [`Client::networking_bgp_announce_set_delete`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -25646,6 +24296,25 @@ pub enum NetworkingBgpAnnounceSetDeleteError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Get originated routes for a specified BGP announce set
+    ///
+    /// `GET /v1/system/networking/bgp-announce-set/{announce_set}/announcement`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:10856`.
+    pub fn networking_bgp_announcement_list<'a>(
+        &'a self,
+        announce_set: &'a NameOrId,
+    ) -> NetworkingBgpAnnouncementListCall<'a> {
+        NetworkingBgpAnnouncementListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            announce_set,
+        }
+    }
+}
 /// A call of [`Client::networking_bgp_announcement_list`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingBgpAnnouncementListCall<'a> {
@@ -25719,6 +24388,21 @@ pub enum NetworkingBgpAnnouncementListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// List BGP exported routes
+    ///
+    /// `GET /v1/system/networking/bgp-exported`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:10898`.
+    pub fn networking_bgp_exported<'a>(&'a self) -> NetworkingBgpExportedCall<'a> {
+        NetworkingBgpExportedCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+        }
+    }
+}
 /// A call of [`Client::networking_bgp_exported`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingBgpExportedCall<'a> {
@@ -25779,6 +24463,25 @@ pub enum NetworkingBgpExportedError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Get imported IPv4 BGP routes
+    ///
+    /// `GET /v1/system/networking/bgp-imported`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:10929`.
+    pub fn networking_bgp_imported<'a>(
+        &'a self,
+        asn: &'a i64,
+    ) -> NetworkingBgpImportedCall<'a> {
+        NetworkingBgpImportedCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            asn,
+        }
+    }
 }
 /// A call of [`Client::networking_bgp_imported`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -25843,6 +24546,25 @@ pub enum NetworkingBgpImportedError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Get BGP router message history
+    ///
+    /// `GET /v1/system/networking/bgp-message-history`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:10973`.
+    pub fn networking_bgp_message_history<'a>(
+        &'a self,
+        asn: &'a i64,
+    ) -> NetworkingBgpMessageHistoryCall<'a> {
+        NetworkingBgpMessageHistoryCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            asn,
+        }
+    }
+}
 /// A call of [`Client::networking_bgp_message_history`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingBgpMessageHistoryCall<'a> {
@@ -25906,6 +24628,21 @@ pub enum NetworkingBgpMessageHistoryError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Get BGP peer status
+    ///
+    /// `GET /v1/system/networking/bgp-status`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:11013`.
+    pub fn networking_bgp_status<'a>(&'a self) -> NetworkingBgpStatusCall<'a> {
+        NetworkingBgpStatusCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+        }
+    }
+}
 /// A call of [`Client::networking_bgp_status`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingBgpStatusCall<'a> {
@@ -25967,6 +24704,23 @@ pub enum NetworkingBgpStatusError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Return whether API services can receive limited ICMP traffic
+    ///
+    /// `GET /v1/system/networking/inbound-icmp`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:11044`.
+    pub fn networking_inbound_icmp_view<'a>(
+        &'a self,
+    ) -> NetworkingInboundIcmpViewCall<'a> {
+        NetworkingInboundIcmpViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+        }
+    }
+}
 /// A call of [`Client::networking_inbound_icmp_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingInboundIcmpViewCall<'a> {
@@ -26027,6 +24781,25 @@ pub enum NetworkingInboundIcmpViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Set whether API services can receive limited ICMP traffic
+    ///
+    /// `PUT /v1/system/networking/inbound-icmp`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:11069`.
+    pub fn networking_inbound_icmp_update<'a>(
+        &'a self,
+        body: &'a ServiceIcmpConfig,
+    ) -> NetworkingInboundIcmpUpdateCall<'a> {
+        NetworkingInboundIcmpUpdateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
+        }
+    }
 }
 /// A call of [`Client::networking_inbound_icmp_update`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -26090,6 +24863,26 @@ pub enum NetworkingInboundIcmpUpdateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List loopback addresses
+    ///
+    /// `GET /v1/system/networking/loopback-address`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:11099`.
+    pub fn networking_loopback_address_list<'a>(
+        &'a self,
+    ) -> NetworkingLoopbackAddressListCall<'a> {
+        NetworkingLoopbackAddressListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::networking_loopback_address_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -26208,6 +25001,25 @@ pub enum NetworkingLoopbackAddressListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Create loopback address
+    ///
+    /// `POST /v1/system/networking/loopback-address`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:11156`.
+    pub fn networking_loopback_address_create<'a>(
+        &'a self,
+        body: &'a LoopbackAddressCreate,
+    ) -> NetworkingLoopbackAddressCreateCall<'a> {
+        NetworkingLoopbackAddressCreateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
+        }
+    }
+}
 /// A call of [`Client::networking_loopback_address_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingLoopbackAddressCreateCall<'a> {
@@ -26274,6 +25086,31 @@ pub enum NetworkingLoopbackAddressCreateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Delete loopback address
+    ///
+    /// `DELETE /v1/system/networking/loopback-address/{rack_id}/{switch_slot}/{address}/{subnet_mask}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:11193`.
+    pub fn networking_loopback_address_delete<'a>(
+        &'a self,
+        address: &'a str,
+        rack_id: &'a str,
+        subnet_mask: &'a i64,
+        switch_slot: &'a SwitchSlot,
+    ) -> NetworkingLoopbackAddressDeleteCall<'a> {
+        NetworkingLoopbackAddressDeleteCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            address,
+            rack_id,
+            subnet_mask,
+            switch_slot,
+        }
+    }
 }
 /// A call of [`Client::networking_loopback_address_delete`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -26360,6 +25197,23 @@ pub enum NetworkingLoopbackAddressDeleteError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Fetch fleet-wide networking settings
+    ///
+    /// `GET /v1/system/networking/settings`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:11255`.
+    pub fn system_networking_settings_view<'a>(
+        &'a self,
+    ) -> SystemNetworkingSettingsViewCall<'a> {
+        SystemNetworkingSettingsViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+        }
+    }
+}
 /// A call of [`Client::system_networking_settings_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemNetworkingSettingsViewCall<'a> {
@@ -26421,6 +25275,25 @@ pub enum SystemNetworkingSettingsViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Update fleet-wide networking settings
+    ///
+    /// `PUT /v1/system/networking/settings`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:11280`.
+    pub fn system_networking_settings_update<'a>(
+        &'a self,
+        body: &'a SystemNetworkingSettingsUpdate,
+    ) -> SystemNetworkingSettingsUpdateCall<'a> {
+        SystemNetworkingSettingsUpdateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
+        }
+    }
 }
 /// A call of [`Client::system_networking_settings_update`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -26485,6 +25358,27 @@ pub enum SystemNetworkingSettingsUpdateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List switch port settings
+    ///
+    /// `GET /v1/system/networking/switch-port-settings`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `port_settings`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:11317`.
+    pub fn networking_switch_port_settings_list<'a>(
+        &'a self,
+    ) -> NetworkingSwitchPortSettingsListCall<'a> {
+        NetworkingSwitchPortSettingsListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            port_settings: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::networking_switch_port_settings_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -26628,6 +25522,25 @@ pub enum NetworkingSwitchPortSettingsListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Create switch port settings
+    ///
+    /// `POST /v1/system/networking/switch-port-settings`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:11382`.
+    pub fn networking_switch_port_settings_create<'a>(
+        &'a self,
+        body: &'a SwitchPortSettingsCreate,
+    ) -> NetworkingSwitchPortSettingsCreateCall<'a> {
+        NetworkingSwitchPortSettingsCreateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
+        }
+    }
+}
 /// A call of [`Client::networking_switch_port_settings_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingSwitchPortSettingsCreateCall<'a> {
@@ -26694,6 +25607,24 @@ pub enum NetworkingSwitchPortSettingsCreateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Delete switch port settings
+    ///
+    /// `DELETE /v1/system/networking/switch-port-settings`
+    ///
+    /// Returns the call: set its optional parameters (`port_settings`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:11417`.
+    pub fn networking_switch_port_settings_delete<'a>(
+        &'a self,
+    ) -> NetworkingSwitchPortSettingsDeleteCall<'a> {
+        NetworkingSwitchPortSettingsDeleteCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            port_settings: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::networking_switch_port_settings_delete`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -26785,6 +25716,25 @@ pub enum NetworkingSwitchPortSettingsDeleteError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Get information about switch port
+    ///
+    /// `GET /v1/system/networking/switch-port-settings/{port}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:11447`.
+    pub fn networking_switch_port_settings_view<'a>(
+        &'a self,
+        port: &'a NameOrId,
+    ) -> NetworkingSwitchPortSettingsViewCall<'a> {
+        NetworkingSwitchPortSettingsViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            port,
+        }
+    }
+}
 /// A call of [`Client::networking_switch_port_settings_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct NetworkingSwitchPortSettingsViewCall<'a> {
@@ -26857,6 +25807,21 @@ pub enum NetworkingSwitchPortSettingsViewError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Fetch top-level IAM policy
+    ///
+    /// `GET /v1/system/policy`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:11485`.
+    pub fn system_policy_view<'a>(&'a self) -> SystemPolicyViewCall<'a> {
+        SystemPolicyViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+        }
+    }
+}
 /// A call of [`Client::system_policy_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemPolicyViewCall<'a> {
@@ -26914,6 +25879,25 @@ pub enum SystemPolicyViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Update top-level IAM policy
+    ///
+    /// `PUT /v1/system/policy`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:11510`.
+    pub fn system_policy_update<'a>(
+        &'a self,
+        body: &'a FleetRolePolicy,
+    ) -> SystemPolicyUpdateCall<'a> {
+        SystemPolicyUpdateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
+        }
+    }
 }
 /// A call of [`Client::system_policy_update`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -26974,6 +25958,24 @@ pub enum SystemPolicyUpdateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List SCIM tokens
+    ///
+    /// Specify the silo by name or ID using the `silo` query parameter.
+    ///
+    /// `GET /v1/system/scim/tokens`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:11547`.
+    pub fn scim_token_list<'a>(&'a self, silo: &'a NameOrId) -> ScimTokenListCall<'a> {
+        ScimTokenListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            silo,
+        }
+    }
 }
 /// A call of [`Client::scim_token_list`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -27042,6 +26044,27 @@ pub enum ScimTokenListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Create SCIM token
+    ///
+    /// Specify the silo by name or ID using the `silo` query parameter. Be sure to save the bearer token in the response. It will not be retrievable later through the token view and list endpoints.
+    ///
+    /// `POST /v1/system/scim/tokens`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:11588`.
+    pub fn scim_token_create<'a>(
+        &'a self,
+        silo: &'a NameOrId,
+    ) -> ScimTokenCreateCall<'a> {
+        ScimTokenCreateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            silo,
+        }
+    }
+}
 /// A call of [`Client::scim_token_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct ScimTokenCreateCall<'a> {
@@ -27108,6 +26131,29 @@ pub enum ScimTokenCreateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Fetch SCIM token
+    ///
+    /// Specify the silo by name or ID using the `silo` query parameter.
+    ///
+    /// `GET /v1/system/scim/tokens/{token_id}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:11627`.
+    pub fn scim_token_view<'a>(
+        &'a self,
+        token_id: &'a str,
+        silo: &'a NameOrId,
+    ) -> ScimTokenViewCall<'a> {
+        ScimTokenViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            token_id,
+            silo,
+        }
+    }
 }
 /// A call of [`Client::scim_token_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -27184,6 +26230,29 @@ pub enum ScimTokenViewError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Delete SCIM token
+    ///
+    /// Specify the silo by name or ID using the `silo` query parameter.
+    ///
+    /// `DELETE /v1/system/scim/tokens/{token_id}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:11673`.
+    pub fn scim_token_delete<'a>(
+        &'a self,
+        token_id: &'a str,
+        silo: &'a NameOrId,
+    ) -> ScimTokenDeleteCall<'a> {
+        ScimTokenDeleteCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            token_id,
+            silo,
+        }
+    }
+}
 /// A call of [`Client::scim_token_delete`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct ScimTokenDeleteCall<'a> {
@@ -27255,6 +26324,24 @@ pub enum ScimTokenDeleteError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List resource quotas for all silos
+    ///
+    /// `GET /v1/system/silo-quotas`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:11714`.
+    pub fn system_quotas_list<'a>(&'a self) -> SystemQuotasListCall<'a> {
+        SystemQuotasListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::system_quotas_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -27359,6 +26446,26 @@ pub enum SystemQuotasListError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List silos
+    ///
+    /// Lists silos that are discoverable based on the current permissions.
+    ///
+    /// `GET /v1/system/silos`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:11773`.
+    pub fn silo_list<'a>(&'a self) -> SiloListCall<'a> {
+        SiloListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::silo_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -27467,6 +26574,22 @@ pub enum SiloListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Create silo
+    ///
+    /// `POST /v1/system/silos`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:11831`.
+    pub fn silo_create<'a>(&'a self, body: &'a SiloCreate) -> SiloCreateCall<'a> {
+        SiloCreateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
+        }
+    }
+}
 /// A call of [`Client::silo_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SiloCreateCall<'a> {
@@ -27523,6 +26646,24 @@ pub enum SiloCreateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Fetch silo
+    ///
+    /// Fetch silo by name or ID.
+    ///
+    /// `GET /v1/system/silos/{silo}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:11868`.
+    pub fn silo_view<'a>(&'a self, silo: &'a NameOrId) -> SiloViewCall<'a> {
+        SiloViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            silo,
+        }
+    }
 }
 /// A call of [`Client::silo_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -27581,6 +26722,24 @@ pub enum SiloViewError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Delete silo
+    ///
+    /// Delete a silo by name or ID.
+    ///
+    /// `DELETE /v1/system/silos/{silo}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:11905`.
+    pub fn silo_delete<'a>(&'a self, silo: &'a NameOrId) -> SiloDeleteCall<'a> {
+        SiloDeleteCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            silo,
+        }
+    }
+}
 /// A call of [`Client::silo_delete`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SiloDeleteCall<'a> {
@@ -27637,6 +26796,30 @@ pub enum SiloDeleteError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List IP pools linked to silo
+    ///
+    /// Linked IP pools are available to users in the specified silo. A silo can have at most one default pool. IPs are allocated from the default pool when users ask for one without specifying a pool.
+    ///
+    /// `GET /v1/system/silos/{silo}/ip-pools`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:11937`.
+    pub fn silo_ip_pool_list<'a>(
+        &'a self,
+        silo: &'a NameOrId,
+    ) -> SiloIpPoolListCall<'a> {
+        SiloIpPoolListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            silo,
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::silo_ip_pool_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -27758,6 +26941,22 @@ pub enum SiloIpPoolListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Fetch silo IAM policy
+    ///
+    /// `GET /v1/system/silos/{silo}/policy`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:12006`.
+    pub fn silo_policy_view<'a>(&'a self, silo: &'a NameOrId) -> SiloPolicyViewCall<'a> {
+        SiloPolicyViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            silo,
+        }
+    }
+}
 /// A call of [`Client::silo_policy_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SiloPolicyViewCall<'a> {
@@ -27818,6 +27017,27 @@ pub enum SiloPolicyViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Update silo IAM policy
+    ///
+    /// `PUT /v1/system/silos/{silo}/policy`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:12042`.
+    pub fn silo_policy_update<'a>(
+        &'a self,
+        silo: &'a NameOrId,
+        body: &'a SiloRolePolicy,
+    ) -> SiloPolicyUpdateCall<'a> {
+        SiloPolicyUpdateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            silo,
+            body,
+        }
+    }
 }
 /// A call of [`Client::silo_policy_update`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -27882,6 +27102,22 @@ pub enum SiloPolicyUpdateError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Fetch resource quotas for silo
+    ///
+    /// `GET /v1/system/silos/{silo}/quotas`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:12090`.
+    pub fn silo_quotas_view<'a>(&'a self, silo: &'a NameOrId) -> SiloQuotasViewCall<'a> {
+        SiloQuotasViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            silo,
+        }
+    }
+}
 /// A call of [`Client::silo_quotas_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SiloQuotasViewCall<'a> {
@@ -27942,6 +27178,29 @@ pub enum SiloQuotasViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Update resource quotas for silo
+    ///
+    /// If a quota value is not specified, it will remain unchanged.
+    ///
+    /// `PUT /v1/system/silos/{silo}/quotas`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:12126`.
+    pub fn silo_quotas_update<'a>(
+        &'a self,
+        silo: &'a NameOrId,
+        body: &'a SiloQuotasUpdate,
+    ) -> SiloQuotasUpdateCall<'a> {
+        SiloQuotasUpdateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            silo,
+            body,
+        }
+    }
 }
 /// A call of [`Client::silo_quotas_update`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -28005,6 +27264,28 @@ pub enum SiloQuotasUpdateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List subnet pools linked to a silo
+    ///
+    /// `GET /v1/system/silos/{silo}/subnet-pools`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:12175`.
+    pub fn silo_subnet_pool_list<'a>(
+        &'a self,
+        silo: &'a NameOrId,
+    ) -> SiloSubnetPoolListCall<'a> {
+        SiloSubnetPoolListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            silo,
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::silo_subnet_pool_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -28126,6 +27407,24 @@ pub enum SiloSubnetPoolListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// List subnet pools
+    ///
+    /// `GET /v1/system/subnet-pools`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:12243`.
+    pub fn system_subnet_pool_list<'a>(&'a self) -> SystemSubnetPoolListCall<'a> {
+        SystemSubnetPoolListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::system_subnet_pool_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemSubnetPoolListCall<'a> {
@@ -28239,6 +27538,25 @@ pub enum SystemSubnetPoolListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Create subnet pool
+    ///
+    /// `POST /v1/system/subnet-pools`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:12300`.
+    pub fn system_subnet_pool_create<'a>(
+        &'a self,
+        body: &'a SubnetPoolCreate,
+    ) -> SystemSubnetPoolCreateCall<'a> {
+        SystemSubnetPoolCreateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
+        }
+    }
+}
 /// A call of [`Client::system_subnet_pool_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemSubnetPoolCreateCall<'a> {
@@ -28298,6 +27616,25 @@ pub enum SystemSubnetPoolCreateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Fetch subnet pool
+    ///
+    /// `GET /v1/system/subnet-pools/{pool}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:12337`.
+    pub fn system_subnet_pool_view<'a>(
+        &'a self,
+        pool: &'a NameOrId,
+    ) -> SystemSubnetPoolViewCall<'a> {
+        SystemSubnetPoolViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            pool,
+        }
+    }
 }
 /// A call of [`Client::system_subnet_pool_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -28359,6 +27696,27 @@ pub enum SystemSubnetPoolViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Update subnet pool
+    ///
+    /// `PUT /v1/system/subnet-pools/{pool}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:12373`.
+    pub fn system_subnet_pool_update<'a>(
+        &'a self,
+        pool: &'a NameOrId,
+        body: &'a SubnetPoolUpdate,
+    ) -> SystemSubnetPoolUpdateCall<'a> {
+        SystemSubnetPoolUpdateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            pool,
+            body,
+        }
+    }
 }
 /// A call of [`Client::system_subnet_pool_update`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -28423,6 +27781,25 @@ pub enum SystemSubnetPoolUpdateError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Delete subnet pool
+    ///
+    /// `DELETE /v1/system/subnet-pools/{pool}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:12419`.
+    pub fn system_subnet_pool_delete<'a>(
+        &'a self,
+        pool: &'a NameOrId,
+    ) -> SystemSubnetPoolDeleteCall<'a> {
+        SystemSubnetPoolDeleteCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            pool,
+        }
+    }
+}
 /// A call of [`Client::system_subnet_pool_delete`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemSubnetPoolDeleteCall<'a> {
@@ -28486,6 +27863,27 @@ pub enum SystemSubnetPoolDeleteError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List members in subnet pool
+    ///
+    /// `GET /v1/system/subnet-pools/{pool}/members`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:12450`.
+    pub fn system_subnet_pool_member_list<'a>(
+        &'a self,
+        pool: &'a NameOrId,
+    ) -> SystemSubnetPoolMemberListCall<'a> {
+        SystemSubnetPoolMemberListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            pool,
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::system_subnet_pool_member_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -28584,6 +27982,27 @@ pub enum SystemSubnetPoolMemberListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Add member to subnet pool
+    ///
+    /// `POST /v1/system/subnet-pools/{pool}/members/add`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:12511`.
+    pub fn system_subnet_pool_member_add<'a>(
+        &'a self,
+        pool: &'a NameOrId,
+        body: &'a SubnetPoolMemberAdd,
+    ) -> SystemSubnetPoolMemberAddCall<'a> {
+        SystemSubnetPoolMemberAddCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            pool,
+            body,
+        }
+    }
+}
 /// A call of [`Client::system_subnet_pool_member_add`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemSubnetPoolMemberAddCall<'a> {
@@ -28651,6 +28070,27 @@ pub enum SystemSubnetPoolMemberAddError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Remove member from subnet pool
+    ///
+    /// `POST /v1/system/subnet-pools/{pool}/members/remove`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:12559`.
+    pub fn system_subnet_pool_member_remove<'a>(
+        &'a self,
+        pool: &'a NameOrId,
+        body: &'a SubnetPoolMemberRemove,
+    ) -> SystemSubnetPoolMemberRemoveCall<'a> {
+        SystemSubnetPoolMemberRemoveCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            pool,
+            body,
+        }
+    }
 }
 /// A call of [`Client::system_subnet_pool_member_remove`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -28725,6 +28165,28 @@ pub enum SystemSubnetPoolMemberRemoveError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List silos linked to subnet pool
+    ///
+    /// `GET /v1/system/subnet-pools/{pool}/silos`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:12600`.
+    pub fn system_subnet_pool_silo_list<'a>(
+        &'a self,
+        pool: &'a NameOrId,
+    ) -> SystemSubnetPoolSiloListCall<'a> {
+        SystemSubnetPoolSiloListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            pool,
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::system_subnet_pool_silo_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -28843,6 +28305,27 @@ pub enum SystemSubnetPoolSiloListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Link subnet pool to silo
+    ///
+    /// `POST /v1/system/subnet-pools/{pool}/silos`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:12666`.
+    pub fn system_subnet_pool_silo_link<'a>(
+        &'a self,
+        pool: &'a NameOrId,
+        body: &'a SubnetPoolLinkSilo,
+    ) -> SystemSubnetPoolSiloLinkCall<'a> {
+        SystemSubnetPoolSiloLinkCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            pool,
+            body,
+        }
+    }
+}
 /// A call of [`Client::system_subnet_pool_silo_link`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemSubnetPoolSiloLinkCall<'a> {
@@ -28908,6 +28391,29 @@ pub enum SystemSubnetPoolSiloLinkError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Update subnet pool's link to silo
+    ///
+    /// `PUT /v1/system/subnet-pools/{pool}/silos/{silo}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:12714`.
+    pub fn system_subnet_pool_silo_update<'a>(
+        &'a self,
+        pool: &'a NameOrId,
+        silo: &'a NameOrId,
+        body: &'a SubnetPoolSiloUpdate,
+    ) -> SystemSubnetPoolSiloUpdateCall<'a> {
+        SystemSubnetPoolSiloUpdateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            pool,
+            silo,
+            body,
+        }
+    }
 }
 /// A call of [`Client::system_subnet_pool_silo_update`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -28981,6 +28487,27 @@ pub enum SystemSubnetPoolSiloUpdateError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Unlink subnet pool from silo
+    ///
+    /// `DELETE /v1/system/subnet-pools/{pool}/silos/{silo}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:12769`.
+    pub fn system_subnet_pool_silo_unlink<'a>(
+        &'a self,
+        pool: &'a NameOrId,
+        silo: &'a NameOrId,
+    ) -> SystemSubnetPoolSiloUnlinkCall<'a> {
+        SystemSubnetPoolSiloUnlinkCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            pool,
+            silo,
+        }
+    }
+}
 /// A call of [`Client::system_subnet_pool_silo_unlink`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemSubnetPoolSiloUnlinkCall<'a> {
@@ -29050,6 +28577,25 @@ pub enum SystemSubnetPoolSiloUnlinkError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Fetch subnet pool utilization
+    ///
+    /// `GET /v1/system/subnet-pools/{pool}/utilization`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:12809`.
+    pub fn system_subnet_pool_utilization_view<'a>(
+        &'a self,
+        pool: &'a NameOrId,
+    ) -> SystemSubnetPoolUtilizationViewCall<'a> {
+        SystemSubnetPoolUtilizationViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            pool,
+        }
+    }
 }
 /// A call of [`Client::system_subnet_pool_utilization_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -29121,6 +28667,27 @@ pub enum SystemSubnetPoolUtilizationViewError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Run timeseries query
+    ///
+    /// Queries are written in OxQL.
+    ///
+    /// `POST /v1/system/timeseries/query`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:12847`.
+    pub fn system_timeseries_query<'a>(
+        &'a self,
+        body: &'a TimeseriesQuery,
+    ) -> SystemTimeseriesQueryCall<'a> {
+        SystemTimeseriesQueryCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
+        }
+    }
+}
 /// A call of [`Client::system_timeseries_query`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemTimeseriesQueryCall<'a> {
@@ -29180,6 +28747,25 @@ pub enum SystemTimeseriesQueryError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List timeseries schemas
+    ///
+    /// `GET /v1/system/timeseries/schemas`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:12885`.
+    pub fn system_timeseries_schema_list<'a>(
+        &'a self,
+    ) -> SystemTimeseriesSchemaListCall<'a> {
+        SystemTimeseriesSchemaListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::system_timeseries_schema_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -29266,6 +28852,33 @@ pub enum SystemTimeseriesSchemaListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Clear system recovery status
+    ///
+    /// Instructs the system that a system recovery operation ("mupdate") was completed using the software in the specified release.
+    ///
+    /// The system recovery operation is used to bypass the control plane to deploy known-working software when the control plane itself is not functioning or otherwise unable to update itself.  When the control plane detects this, it stops making any changes to deployed software to avoid reverting the recovery itself.  This operation puts the control plane back in charge of determining what software should be deployed, instructing it that the specified software (which is also what's currently running) is what's supposed to be deployed.
+    ///
+    /// If the provided version does not match what's currently running, the control plane will continue to avoid changing deployed software until this operation is invoked with the correct version.
+    ///
+    /// This endpoint should only be called at the direction of Oxide support.
+    ///
+    /// `PUT /v1/system/update/recovery-finish`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:12937`.
+    pub fn system_update_recovery_finish<'a>(
+        &'a self,
+        body: &'a SetTargetReleaseParams,
+    ) -> SystemUpdateRecoveryFinishCall<'a> {
+        SystemUpdateRecoveryFinishCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
+        }
+    }
+}
 /// A call of [`Client::system_update_recovery_finish`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemUpdateRecoveryFinishCall<'a> {
@@ -29328,6 +28941,28 @@ pub enum SystemUpdateRecoveryFinishError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List all TUF repositories
+    ///
+    /// Returns a paginated list of all TUF repositories ordered by system version (newest first by default).
+    ///
+    /// `GET /v1/system/update/repositories`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:12968`.
+    pub fn system_update_repository_list<'a>(
+        &'a self,
+    ) -> SystemUpdateRepositoryListCall<'a> {
+        SystemUpdateRepositoryListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::system_update_repository_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -29439,6 +29074,29 @@ pub enum SystemUpdateRepositoryListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Upload system release repository
+    ///
+    /// System release repositories are verified by the updates trust store.
+    ///
+    /// `PUT /v1/system/update/repositories`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:13026`.
+    pub fn system_update_repository_upload<'a>(
+        &'a self,
+        file_name: &'a str,
+        body: rt::Bytes,
+    ) -> SystemUpdateRepositoryUploadCall<'a> {
+        SystemUpdateRepositoryUploadCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            file_name,
+            body,
+        }
+    }
+}
 /// A call of [`Client::system_update_repository_upload`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemUpdateRepositoryUploadCall<'a> {
@@ -29504,6 +29162,25 @@ pub enum SystemUpdateRepositoryUploadError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Fetch system release repository by version
+    ///
+    /// `GET /v1/system/update/repositories/{system_version}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:13076`.
+    pub fn system_update_repository_view<'a>(
+        &'a self,
+        system_version: &'a str,
+    ) -> SystemUpdateRepositoryViewCall<'a> {
+        SystemUpdateRepositoryViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            system_version,
+        }
+    }
 }
 /// A call of [`Client::system_update_repository_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -29574,6 +29251,23 @@ pub enum SystemUpdateRepositoryViewError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Fetch system update status
+    ///
+    /// Returns information about the current target release and the progress of system software updates.
+    ///
+    /// `GET /v1/system/update/status`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:13115`.
+    pub fn system_update_status<'a>(&'a self) -> SystemUpdateStatusCall<'a> {
+        SystemUpdateStatusCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+        }
+    }
+}
 /// A call of [`Client::system_update_status`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemUpdateStatusCall<'a> {
@@ -29631,6 +29325,27 @@ pub enum SystemUpdateStatusError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Set target release
+    ///
+    /// Set the current target release of the rack's system software. The rack reconfigurator will treat the software specified here as a goal state for the rack's software, and attempt to asynchronously update to that release. Use the update status endpoint to view the current target release.
+    ///
+    /// `PUT /v1/system/update/target-release`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:13143`.
+    pub fn target_release_update<'a>(
+        &'a self,
+        body: &'a SetTargetReleaseParams,
+    ) -> TargetReleaseUpdateCall<'a> {
+        TargetReleaseUpdateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
+        }
+    }
 }
 /// A call of [`Client::target_release_update`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -29694,6 +29409,28 @@ pub enum TargetReleaseUpdateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List root roles in the updates trust store
+    ///
+    /// A root role is a JSON document describing the cryptographic keys that are trusted to sign system release repositories, as described by The Update Framework. Uploading a repository requires its metadata to be signed by keys trusted by the trust store.
+    ///
+    /// `GET /v1/system/update/trust-roots`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:13174`.
+    pub fn system_update_trust_root_list<'a>(
+        &'a self,
+    ) -> SystemUpdateTrustRootListCall<'a> {
+        SystemUpdateTrustRootListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::system_update_trust_root_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -29805,6 +29542,25 @@ pub enum SystemUpdateTrustRootListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Add trusted root role to updates trust store
+    ///
+    /// `POST /v1/system/update/trust-roots`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:13232`.
+    pub fn system_update_trust_root_create<'a>(
+        &'a self,
+        body: &'a ::serde_json::Value,
+    ) -> SystemUpdateTrustRootCreateCall<'a> {
+        SystemUpdateTrustRootCreateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
+        }
+    }
+}
 /// A call of [`Client::system_update_trust_root_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemUpdateTrustRootCreateCall<'a> {
@@ -29864,6 +29620,25 @@ pub enum SystemUpdateTrustRootCreateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Fetch trusted root role
+    ///
+    /// `GET /v1/system/update/trust-roots/{trust_root_id}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:13267`.
+    pub fn system_update_trust_root_view<'a>(
+        &'a self,
+        trust_root_id: &'a str,
+    ) -> SystemUpdateTrustRootViewCall<'a> {
+        SystemUpdateTrustRootViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            trust_root_id,
+        }
+    }
 }
 /// A call of [`Client::system_update_trust_root_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -29934,6 +29709,27 @@ pub enum SystemUpdateTrustRootViewError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Delete trusted root role
+    ///
+    /// Note that this method does not currently check for any uploaded system release repositories that would become untrusted after deleting the root role.
+    ///
+    /// `DELETE /v1/system/update/trust-roots/{trust_root_id}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:13304`.
+    pub fn system_update_trust_root_delete<'a>(
+        &'a self,
+        trust_root_id: &'a str,
+    ) -> SystemUpdateTrustRootDeleteCall<'a> {
+        SystemUpdateTrustRootDeleteCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            trust_root_id,
+        }
+    }
+}
 /// A call of [`Client::system_update_trust_root_delete`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SystemUpdateTrustRootDeleteCall<'a> {
@@ -30002,6 +29798,25 @@ pub enum SystemUpdateTrustRootDeleteError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List built-in (system) users in silo
+    ///
+    /// `GET /v1/system/users`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `silo`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:13337`.
+    pub fn silo_user_list<'a>(&'a self) -> SiloUserListCall<'a> {
+        SiloUserListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            silo: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::silo_user_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -30135,6 +29950,27 @@ pub enum SiloUserListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Fetch built-in (system) user
+    ///
+    /// `GET /v1/system/users/{user_id}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:13406`.
+    pub fn silo_user_view<'a>(
+        &'a self,
+        user_id: &'a str,
+        silo: &'a NameOrId,
+    ) -> SiloUserViewCall<'a> {
+        SiloUserViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            user_id,
+            silo,
+        }
+    }
+}
 /// A call of [`Client::silo_user_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SiloUserViewCall<'a> {
@@ -30201,6 +30037,24 @@ pub enum SiloUserViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List built-in users
+    ///
+    /// `GET /v1/system/users-builtin`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:13454`.
+    pub fn user_builtin_list<'a>(&'a self) -> UserBuiltinListCall<'a> {
+        UserBuiltinListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::user_builtin_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -30306,6 +30160,25 @@ pub enum UserBuiltinListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Fetch built-in user
+    ///
+    /// `GET /v1/system/users-builtin/{user}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:13513`.
+    pub fn user_builtin_view<'a>(
+        &'a self,
+        user: &'a NameOrId,
+    ) -> UserBuiltinViewCall<'a> {
+        UserBuiltinViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            user,
+        }
+    }
+}
 /// A call of [`Client::user_builtin_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct UserBuiltinViewCall<'a> {
@@ -30369,6 +30242,24 @@ pub enum UserBuiltinViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List current utilization state for all silos
+    ///
+    /// `GET /v1/system/utilization/silos`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:13550`.
+    pub fn silo_utilization_list<'a>(&'a self) -> SiloUtilizationListCall<'a> {
+        SiloUtilizationListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::silo_utilization_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -30483,6 +30374,25 @@ pub enum SiloUtilizationListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Fetch current utilization for given silo
+    ///
+    /// `GET /v1/system/utilization/silos/{silo}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:13609`.
+    pub fn silo_utilization_view<'a>(
+        &'a self,
+        silo: &'a NameOrId,
+    ) -> SiloUtilizationViewCall<'a> {
+        SiloUtilizationViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            silo,
+        }
+    }
+}
 /// A call of [`Client::silo_utilization_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct SiloUtilizationViewCall<'a> {
@@ -30546,6 +30456,29 @@ pub enum SiloUtilizationViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Run project-scoped timeseries query
+    ///
+    /// Queries are written in OxQL. Project must be specified by name or ID in URL query parameter. The OxQL query will only return timeseries data from the specified project.
+    ///
+    /// `POST /v1/timeseries/query`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:13647`.
+    pub fn timeseries_query<'a>(
+        &'a self,
+        project: &'a NameOrId,
+        body: &'a TimeseriesQuery,
+    ) -> TimeseriesQueryCall<'a> {
+        TimeseriesQueryCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            project,
+            body,
+        }
+    }
 }
 /// A call of [`Client::timeseries_query`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -30615,6 +30548,25 @@ pub enum TimeseriesQueryError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List users
+    ///
+    /// `GET /v1/users`
+    ///
+    /// Returns the call: set its optional parameters (`group`, `limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:13696`.
+    pub fn user_list<'a>(&'a self) -> UserListCall<'a> {
+        UserListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            group: ::std::option::Option::None,
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::user_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -30733,6 +30685,22 @@ pub enum UserListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Fetch user
+    ///
+    /// `GET /v1/users/{user_id}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:13764`.
+    pub fn user_view<'a>(&'a self, user_id: &'a str) -> UserViewCall<'a> {
+        UserViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            user_id,
+        }
+    }
+}
 /// A call of [`Client::user_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct UserViewCall<'a> {
@@ -30790,6 +30758,25 @@ pub enum UserViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List user's access tokens
+    ///
+    /// `GET /v1/users/{user_id}/access-tokens`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:13803`.
+    pub fn user_token_list<'a>(&'a self, user_id: &'a str) -> UserTokenListCall<'a> {
+        UserTokenListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            user_id,
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::user_token_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -30910,6 +30897,24 @@ pub enum UserTokenListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Log user out
+    ///
+    /// Silo admins can use this endpoint to log the specified user out by deleting all of their tokens AND sessions. This cannot be undone.
+    ///
+    /// `POST /v1/users/{user_id}/logout`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:13872`.
+    pub fn user_logout<'a>(&'a self, user_id: &'a str) -> UserLogoutCall<'a> {
+        UserLogoutCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            user_id,
+        }
+    }
+}
 /// A call of [`Client::user_logout`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct UserLogoutCall<'a> {
@@ -30967,6 +30972,25 @@ pub enum UserLogoutError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List user's console sessions
+    ///
+    /// `GET /v1/users/{user_id}/sessions`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:13905`.
+    pub fn user_session_list<'a>(&'a self, user_id: &'a str) -> UserSessionListCall<'a> {
+        UserSessionListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            user_id,
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::user_session_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -31082,6 +31106,21 @@ pub enum UserSessionListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Fetch resource utilization for user's current silo
+    ///
+    /// `GET /v1/utilization`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:13974`.
+    pub fn utilization_view<'a>(&'a self) -> UtilizationViewCall<'a> {
+        UtilizationViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+        }
+    }
+}
 /// A call of [`Client::utilization_view`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct UtilizationViewCall<'a> {
@@ -31139,6 +31178,26 @@ pub enum UtilizationViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List firewall rules
+    ///
+    /// `GET /v1/vpc-firewall-rules`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:14001`.
+    pub fn vpc_firewall_rules_view<'a>(
+        &'a self,
+        vpc: &'a NameOrId,
+    ) -> VpcFirewallRulesViewCall<'a> {
+        VpcFirewallRulesViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            vpc,
+            project: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::vpc_firewall_rules_view`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -31227,6 +31286,34 @@ pub enum VpcFirewallRulesViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Replace firewall rules
+    ///
+    /// The maximum number of rules per VPC is 1024.
+    ///
+    /// Targets are used to specify the set of instances to which a firewall rule applies. You can target instances directly by name, or specify a VPC, VPC subnet, IP, or IP subnet, which will apply the rule to traffic going to all matching instances. Targets are additive: the rule applies to instances matching ANY target. The maximum number of targets is 256.
+    ///
+    /// Filters reduce the scope of a firewall rule. Without filters, the rule applies to all packets to the targets (or from the targets, if it's an outbound rule). With multiple filters, the rule applies only to packets matching ALL filters. The maximum number of each type of filter is 256.
+    ///
+    /// `PUT /v1/vpc-firewall-rules`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:14045`.
+    pub fn vpc_firewall_rules_update<'a>(
+        &'a self,
+        vpc: &'a NameOrId,
+        body: &'a VpcFirewallRuleUpdateParams,
+    ) -> VpcFirewallRulesUpdateCall<'a> {
+        VpcFirewallRulesUpdateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            vpc,
+            body,
+            project: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::vpc_firewall_rules_update`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -31317,6 +31404,29 @@ pub enum VpcFirewallRulesUpdateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List routes
+    ///
+    /// List the routes associated with a router in a particular VPC.
+    ///
+    /// `GET /v1/vpc-router-routes`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `router`, `sort_by`, `vpc`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:14102`.
+    pub fn vpc_router_route_list<'a>(&'a self) -> VpcRouterRouteListCall<'a> {
+        VpcRouterRouteListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            project: ::std::option::Option::None,
+            router: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+            vpc: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::vpc_router_route_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -31497,6 +31607,29 @@ pub enum VpcRouterRouteListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Create route
+    ///
+    /// `POST /v1/vpc-router-routes`
+    ///
+    /// Returns the call: set its optional parameters (`project`, `vpc`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:14186`.
+    pub fn vpc_router_route_create<'a>(
+        &'a self,
+        router: &'a NameOrId,
+        body: &'a RouterRouteCreate,
+    ) -> VpcRouterRouteCreateCall<'a> {
+        VpcRouterRouteCreateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            router,
+            body,
+            project: ::std::option::Option::None,
+            vpc: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::vpc_router_route_create`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct VpcRouterRouteCreateCall<'a> {
@@ -31614,6 +31747,28 @@ pub enum VpcRouterRouteCreateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Fetch route
+    ///
+    /// `GET /v1/vpc-router-routes/{route}`
+    ///
+    /// Returns the call: set its optional parameters (`project`, `router`, `vpc`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:14250`.
+    pub fn vpc_router_route_view<'a>(
+        &'a self,
+        route: &'a NameOrId,
+    ) -> VpcRouterRouteViewCall<'a> {
+        VpcRouterRouteViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            route,
+            project: ::std::option::Option::None,
+            router: ::std::option::Option::None,
+            vpc: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::vpc_router_route_view`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -31745,6 +31900,30 @@ pub enum VpcRouterRouteViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Update route
+    ///
+    /// `PUT /v1/vpc-router-routes/{route}`
+    ///
+    /// Returns the call: set its optional parameters (`project`, `router`, `vpc`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:14310`.
+    pub fn vpc_router_route_update<'a>(
+        &'a self,
+        route: &'a NameOrId,
+        body: &'a RouterRouteUpdate,
+    ) -> VpcRouterRouteUpdateCall<'a> {
+        VpcRouterRouteUpdateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            route,
+            body,
+            project: ::std::option::Option::None,
+            router: ::std::option::Option::None,
+            vpc: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::vpc_router_route_update`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -31880,6 +32059,28 @@ pub enum VpcRouterRouteUpdateError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Delete route
+    ///
+    /// `DELETE /v1/vpc-router-routes/{route}`
+    ///
+    /// Returns the call: set its optional parameters (`project`, `router`, `vpc`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:14380`.
+    pub fn vpc_router_route_delete<'a>(
+        &'a self,
+        route: &'a NameOrId,
+    ) -> VpcRouterRouteDeleteCall<'a> {
+        VpcRouterRouteDeleteCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            route,
+            project: ::std::option::Option::None,
+            router: ::std::option::Option::None,
+            vpc: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::vpc_router_route_delete`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct VpcRouterRouteDeleteCall<'a> {
@@ -32013,6 +32214,26 @@ pub enum VpcRouterRouteDeleteError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List routers
+    ///
+    /// `GET /v1/vpc-routers`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`, `vpc`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:14435`.
+    pub fn vpc_router_list<'a>(&'a self) -> VpcRouterListCall<'a> {
+        VpcRouterListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            project: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+            vpc: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::vpc_router_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -32171,6 +32392,28 @@ pub enum VpcRouterListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Create VPC router
+    ///
+    /// `POST /v1/vpc-routers`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:14510`.
+    pub fn vpc_router_create<'a>(
+        &'a self,
+        vpc: &'a NameOrId,
+        body: &'a VpcRouterCreate,
+    ) -> VpcRouterCreateCall<'a> {
+        VpcRouterCreateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            vpc,
+            body,
+            project: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::vpc_router_create`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct VpcRouterCreateCall<'a> {
@@ -32260,6 +32503,24 @@ pub enum VpcRouterCreateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Fetch router
+    ///
+    /// `GET /v1/vpc-routers/{router}`
+    ///
+    /// Returns the call: set its optional parameters (`project`, `vpc`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:14566`.
+    pub fn vpc_router_view<'a>(&'a self, router: &'a NameOrId) -> VpcRouterViewCall<'a> {
+        VpcRouterViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            router,
+            project: ::std::option::Option::None,
+            vpc: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::vpc_router_view`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -32363,6 +32624,29 @@ pub enum VpcRouterViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Update router
+    ///
+    /// `PUT /v1/vpc-routers/{router}`
+    ///
+    /// Returns the call: set its optional parameters (`project`, `vpc`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:14618`.
+    pub fn vpc_router_update<'a>(
+        &'a self,
+        router: &'a NameOrId,
+        body: &'a VpcRouterUpdate,
+    ) -> VpcRouterUpdateCall<'a> {
+        VpcRouterUpdateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            router,
+            body,
+            project: ::std::option::Option::None,
+            vpc: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::vpc_router_update`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -32469,6 +32753,27 @@ pub enum VpcRouterUpdateError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Delete router
+    ///
+    /// `DELETE /v1/vpc-routers/{router}`
+    ///
+    /// Returns the call: set its optional parameters (`project`, `vpc`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:14680`.
+    pub fn vpc_router_delete<'a>(
+        &'a self,
+        router: &'a NameOrId,
+    ) -> VpcRouterDeleteCall<'a> {
+        VpcRouterDeleteCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            router,
+            project: ::std::option::Option::None,
+            vpc: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::vpc_router_delete`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct VpcRouterDeleteCall<'a> {
@@ -32568,6 +32873,26 @@ pub enum VpcRouterDeleteError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List subnets
+    ///
+    /// `GET /v1/vpc-subnets`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`, `vpc`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:14727`.
+    pub fn vpc_subnet_list<'a>(&'a self) -> VpcSubnetListCall<'a> {
+        VpcSubnetListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            project: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+            vpc: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::vpc_subnet_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -32726,6 +33051,28 @@ pub enum VpcSubnetListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Create subnet
+    ///
+    /// `POST /v1/vpc-subnets`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:14802`.
+    pub fn vpc_subnet_create<'a>(
+        &'a self,
+        vpc: &'a NameOrId,
+        body: &'a VpcSubnetCreate,
+    ) -> VpcSubnetCreateCall<'a> {
+        VpcSubnetCreateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            vpc,
+            body,
+            project: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::vpc_subnet_create`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct VpcSubnetCreateCall<'a> {
@@ -32815,6 +33162,24 @@ pub enum VpcSubnetCreateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Fetch subnet
+    ///
+    /// `GET /v1/vpc-subnets/{subnet}`
+    ///
+    /// Returns the call: set its optional parameters (`project`, `vpc`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:14858`.
+    pub fn vpc_subnet_view<'a>(&'a self, subnet: &'a NameOrId) -> VpcSubnetViewCall<'a> {
+        VpcSubnetViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            subnet,
+            project: ::std::option::Option::None,
+            vpc: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::vpc_subnet_view`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -32918,6 +33283,29 @@ pub enum VpcSubnetViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Update subnet
+    ///
+    /// `PUT /v1/vpc-subnets/{subnet}`
+    ///
+    /// Returns the call: set its optional parameters (`project`, `vpc`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:14910`.
+    pub fn vpc_subnet_update<'a>(
+        &'a self,
+        subnet: &'a NameOrId,
+        body: &'a VpcSubnetUpdate,
+    ) -> VpcSubnetUpdateCall<'a> {
+        VpcSubnetUpdateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            subnet,
+            body,
+            project: ::std::option::Option::None,
+            vpc: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::vpc_subnet_update`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -33024,6 +33412,27 @@ pub enum VpcSubnetUpdateError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Delete subnet
+    ///
+    /// `DELETE /v1/vpc-subnets/{subnet}`
+    ///
+    /// Returns the call: set its optional parameters (`project`, `vpc`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:14972`.
+    pub fn vpc_subnet_delete<'a>(
+        &'a self,
+        subnet: &'a NameOrId,
+    ) -> VpcSubnetDeleteCall<'a> {
+        VpcSubnetDeleteCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            subnet,
+            project: ::std::option::Option::None,
+            vpc: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::vpc_subnet_delete`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct VpcSubnetDeleteCall<'a> {
@@ -33123,6 +33532,30 @@ pub enum VpcSubnetDeleteError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// List network interfaces
+    ///
+    /// `GET /v1/vpc-subnets/{subnet}/network-interfaces`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`, `vpc`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:15019`.
+    pub fn vpc_subnet_list_network_interfaces<'a>(
+        &'a self,
+        subnet: &'a NameOrId,
+    ) -> VpcSubnetListNetworkInterfacesCall<'a> {
+        VpcSubnetListNetworkInterfacesCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            subnet,
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            project: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+            vpc: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::vpc_subnet_list_network_interfaces`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -33294,6 +33727,25 @@ pub enum VpcSubnetListNetworkInterfacesError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// List VPCs
+    ///
+    /// `GET /v1/vpcs`
+    ///
+    /// Returns the call: set its optional parameters (`limit`, `page_token`, `project`, `sort_by`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:15103`.
+    pub fn vpc_list<'a>(&'a self) -> VpcListCall<'a> {
+        VpcListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            limit: ::std::option::Option::None,
+            page_token: ::std::option::Option::None,
+            project: ::std::option::Option::None,
+            sort_by: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::vpc_list`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct VpcListCall<'a> {
@@ -33422,6 +33874,27 @@ pub enum VpcListError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Create VPC
+    ///
+    /// `POST /v1/vpcs`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:15170`.
+    pub fn vpc_create<'a>(
+        &'a self,
+        project: &'a NameOrId,
+        body: &'a VpcCreate,
+    ) -> VpcCreateCall<'a> {
+        VpcCreateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            project,
+            body,
+        }
+    }
+}
 /// A call of [`Client::vpc_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct VpcCreateCall<'a> {
@@ -33487,6 +33960,23 @@ pub enum VpcCreateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Fetch VPC
+    ///
+    /// `GET /v1/vpcs/{vpc}`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:15218`.
+    pub fn vpc_view<'a>(&'a self, vpc: &'a NameOrId) -> VpcViewCall<'a> {
+        VpcViewCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            vpc,
+            project: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::vpc_view`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -33562,6 +34052,28 @@ pub enum VpcViewError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Update VPC
+    ///
+    /// `PUT /v1/vpcs/{vpc}`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:15262`.
+    pub fn vpc_update<'a>(
+        &'a self,
+        vpc: &'a NameOrId,
+        body: &'a VpcUpdate,
+    ) -> VpcUpdateCall<'a> {
+        VpcUpdateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            vpc,
+            body,
+            project: ::std::option::Option::None,
+        }
+    }
 }
 /// A call of [`Client::vpc_update`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -33643,6 +34155,23 @@ pub enum VpcUpdateError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Delete VPC
+    ///
+    /// `DELETE /v1/vpcs/{vpc}`
+    ///
+    /// Returns the call: set its optional parameters (`project`), then `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:15316`.
+    pub fn vpc_delete<'a>(&'a self, vpc: &'a NameOrId) -> VpcDeleteCall<'a> {
+        VpcDeleteCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            vpc,
+            project: ::std::option::Option::None,
+        }
+    }
+}
 /// A call of [`Client::vpc_delete`]: set its optional parameters and per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct VpcDeleteCall<'a> {
@@ -33721,6 +34250,25 @@ pub enum VpcDeleteError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// Create webhook receiver
+    ///
+    /// `POST /v1/webhook-receivers`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:15355`.
+    pub fn webhook_receiver_create<'a>(
+        &'a self,
+        body: &'a WebhookCreate,
+    ) -> WebhookReceiverCreateCall<'a> {
+        WebhookReceiverCreateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
+        }
+    }
+}
 /// A call of [`Client::webhook_receiver_create`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct WebhookReceiverCreateCall<'a> {
@@ -33780,6 +34328,29 @@ pub enum WebhookReceiverCreateError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Update webhook receiver
+    ///
+    /// Note that receiver secrets are NOT added or removed using this endpoint. Instead, use the `/v1/webhooks/{secrets}/?receiver={receiver}` endpoint to add and remove secrets.
+    ///
+    /// `PUT /v1/webhook-receivers/{receiver}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:15392`.
+    pub fn webhook_receiver_update<'a>(
+        &'a self,
+        receiver: &'a NameOrId,
+        body: &'a WebhookReceiverUpdate,
+    ) -> WebhookReceiverUpdateCall<'a> {
+        WebhookReceiverUpdateCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            receiver,
+            body,
+        }
+    }
 }
 /// A call of [`Client::webhook_receiver_update`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -33847,6 +34418,25 @@ pub enum WebhookReceiverUpdateError {
     /// HTTP 5XX: Error
     Status5xx(Error),
 }
+impl Client {
+    /// List webhook receiver secret IDs
+    ///
+    /// `GET /v1/webhook-secrets`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:15434`.
+    pub fn webhook_secrets_list<'a>(
+        &'a self,
+        receiver: &'a NameOrId,
+    ) -> WebhookSecretsListCall<'a> {
+        WebhookSecretsListCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            receiver,
+        }
+    }
+}
 /// A call of [`Client::webhook_secrets_list`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct WebhookSecretsListCall<'a> {
@@ -33913,6 +34503,27 @@ pub enum WebhookSecretsListError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Add secret to webhook receiver
+    ///
+    /// `POST /v1/webhook-secrets`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:15470`.
+    pub fn webhook_secrets_add<'a>(
+        &'a self,
+        receiver: &'a NameOrId,
+        body: &'a WebhookSecretCreate,
+    ) -> WebhookSecretsAddCall<'a> {
+        WebhookSecretsAddCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            receiver,
+            body,
+        }
+    }
 }
 /// A call of [`Client::webhook_secrets_add`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
@@ -33982,6 +34593,25 @@ pub enum WebhookSecretsAddError {
     Status4xx(Error),
     /// HTTP 5XX: Error
     Status5xx(Error),
+}
+impl Client {
+    /// Remove secret from webhook receiver
+    ///
+    /// `DELETE /v1/webhook-secrets/{secret_id}`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/oxide/oxide-nexus.json:15518`.
+    pub fn webhook_secrets_delete<'a>(
+        &'a self,
+        secret_id: &'a str,
+    ) -> WebhookSecretsDeleteCall<'a> {
+        WebhookSecretsDeleteCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            secret_id,
+        }
+    }
 }
 /// A call of [`Client::webhook_secrets_delete`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]

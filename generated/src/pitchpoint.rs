@@ -37,6 +37,8 @@ impl Client {
     pub fn default_server() -> Self {
         Self::new("https://api.pointservices.com")
     }
+}
+impl Client {
     /// Refresh Id Token
     ///
     /// Refresh your access token.  Pitchpoint suggests that you use this call rather than signing-in again as this call returns marginally faster than the sign-in process.
@@ -51,25 +53,6 @@ impl Client {
         body: &'a RefreshIdTokenRequest,
     ) -> RefreshIdTokenCall<'a> {
         RefreshIdTokenCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            body,
-        }
-    }
-    /// Sign In With Password
-    ///
-    /// Obtain an access token by signing in with your username and password.
-    ///
-    /// `POST /user-management-services-ws/oauth2/002/signInWithPassword`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/pitchpoint/sign-in-with-password.md:17`.
-    pub fn sign_in_with_password<'a>(
-        &'a self,
-        body: &'a SignInWithPasswordRequest,
-    ) -> SignInWithPasswordCall<'a> {
-        SignInWithPasswordCall {
             client: self,
             call_options: rt::CallOptions::new(),
             body,
@@ -138,6 +121,27 @@ pub enum RefreshIdTokenError {
     BadRequest(RefreshIdTokenErrorBody),
     /// HTTP 403
     Forbidden(RefreshIdTokenErrorBody),
+}
+impl Client {
+    /// Sign In With Password
+    ///
+    /// Obtain an access token by signing in with your username and password.
+    ///
+    /// `POST /user-management-services-ws/oauth2/002/signInWithPassword`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/pitchpoint/sign-in-with-password.md:17`.
+    pub fn sign_in_with_password<'a>(
+        &'a self,
+        body: &'a SignInWithPasswordRequest,
+    ) -> SignInWithPasswordCall<'a> {
+        SignInWithPasswordCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
+        }
+    }
 }
 /// A call of [`Client::sign_in_with_password`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]

@@ -37,6 +37,17 @@ impl Client {
     pub fn default_server() -> Self {
         Self::new("https://api.smartling.com")
     }
+}
+/// How every answer of this API is wrapped.
+///
+/// Source: `specs/smartling/authenticate.md:32`.
+pub const ENVELOPE: rt::Envelope = rt::Envelope {
+    status: &["response", "code"],
+    success: "\"SUCCESS\"",
+    payload: &["response", "data"],
+    message: ::std::option::Option::None,
+};
+impl Client {
     /// Authenticate
     ///
     /// Authenticates the user with a User Identifier and Secret. Returns an access token that can be attached to the header of any API request to authenticate the user, and a refresh token which can be used to obtain a new access token. See [Authentication](/developers/api/v2/authentication/) for more information.
@@ -58,37 +69,7 @@ impl Client {
             body,
         }
     }
-    /// Refresh Authentication
-    ///
-    /// Returns a renewed access token that can be attached to the header of any API request to authenticate the user, and a refresh token which can be used to obtain a new access token. See [Authentication](/developers/api/v2/authentication/) for more information.
-    ///
-    /// Returns the envelope's payload; an envelope reporting failure is `Error::Envelope`.
-    ///
-    /// `POST /auth-api/v2/authenticate/refresh`
-    ///
-    /// Returns the call: `.await` it (or `.send().await`).
-    ///
-    /// Source: `specs/smartling/refresh-authentication.md:6`.
-    pub fn refresh_authentication<'a>(
-        &'a self,
-        body: &'a RefreshAuthenticationRequest,
-    ) -> RefreshAuthenticationCall<'a> {
-        RefreshAuthenticationCall {
-            client: self,
-            call_options: rt::CallOptions::new(),
-            body,
-        }
-    }
 }
-/// How every answer of this API is wrapped.
-///
-/// Source: `specs/smartling/authenticate.md:32`.
-pub const ENVELOPE: rt::Envelope = rt::Envelope {
-    status: &["response", "code"],
-    success: "\"SUCCESS\"",
-    payload: &["response", "data"],
-    message: ::std::option::Option::None,
-};
 /// A call of [`Client::authenticate`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct AuthenticateCall<'a> {
@@ -142,6 +123,29 @@ impl<'a> ::std::future::IntoFuture for AuthenticateCall<'a> {
 /// The documented error answers of [`Client::authenticate`]: the document lists none, so every error answer is `Error::UnexpectedResponse`, with its status and raw body.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AuthenticateError {}
+impl Client {
+    /// Refresh Authentication
+    ///
+    /// Returns a renewed access token that can be attached to the header of any API request to authenticate the user, and a refresh token which can be used to obtain a new access token. See [Authentication](/developers/api/v2/authentication/) for more information.
+    ///
+    /// Returns the envelope's payload; an envelope reporting failure is `Error::Envelope`.
+    ///
+    /// `POST /auth-api/v2/authenticate/refresh`
+    ///
+    /// Returns the call: `.await` it (or `.send().await`).
+    ///
+    /// Source: `specs/smartling/refresh-authentication.md:6`.
+    pub fn refresh_authentication<'a>(
+        &'a self,
+        body: &'a RefreshAuthenticationRequest,
+    ) -> RefreshAuthenticationCall<'a> {
+        RefreshAuthenticationCall {
+            client: self,
+            call_options: rt::CallOptions::new(),
+            body,
+        }
+    }
+}
 /// A call of [`Client::refresh_authentication`]: set per-call options (headers, a timeout, an idempotency key), then `.await` it or call [`send`](Self::send).
 #[must_use = "a call does nothing until it is awaited or sent"]
 pub struct RefreshAuthenticationCall<'a> {

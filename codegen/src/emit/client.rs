@@ -25,10 +25,10 @@ use crate::ir::{
 };
 use crate::passes::names;
 
-/// The `Client` struct, its constructors and one method per operation (and the envelope).
+/// The `Client` struct and its constructors (and the envelope); each operation's method is
+/// emitted beside its call by [`operation_items`].
 pub(crate) fn client(api: &Api) -> TokenStream {
     let servers = api.servers.iter().map(server_constructor);
-    let operations = api.operations.iter().map(|op| operation_method(api, op).0);
     let envelope = api.envelope.as_ref().map(envelope_const);
     let doc = docs(&format!(
         "A client for {}.\n\nCreate one with a constructor per documented server, or with [`Client::new`] for any base URL \
@@ -61,17 +61,24 @@ pub(crate) fn client(api: &Api) -> TokenStream {
             }
 
             #(#servers)*
-            #(#operations)*
         }
         #envelope
     }
 }
 
-/// One operation's call builder, and its success and error enums.
+/// One operation: its `Client` method (in an `impl` block of its own), its call builder, and
+/// its success and error enums, built once and printed together.
 pub(crate) fn operation_items(api: &Api, operation: &Operation) -> TokenStream {
-    let call = operation_method(api, operation).1;
+    let (method, call) = operation_method(api, operation);
     let enums = operation_enums(operation);
-    quote! { #call #enums }
+    let client = ident(names::CLIENT);
+    quote! {
+        impl #client {
+            #method
+        }
+        #call
+        #enums
+    }
 }
 
 fn path_literals(path: &[String]) -> TokenStream {
