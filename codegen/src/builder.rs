@@ -4,7 +4,7 @@
 //! [`TypeSpace`], so documents of one API share types. The names it collects are proposals:
 //! `passes::names` makes them unique and decides them.
 
-use crate::ir::{Api, Envelope, Operation, Server, Source, Warning};
+use crate::ir::{Api, Envelope, Operation, SecurityScheme, Server, Source, Warning};
 use crate::naming;
 use crate::typespace::TypeSpace;
 
@@ -18,6 +18,7 @@ pub struct ApiBuilder {
     pub operations: Vec<Operation>,
     pub types: TypeSpace,
     pub envelope: Option<Envelope>,
+    pub security_schemes: Vec<SecurityScheme>,
     pub warnings: Vec<Warning>,
 }
 
@@ -32,6 +33,7 @@ impl ApiBuilder {
             operations: Vec::new(),
             types: TypeSpace::default(),
             envelope: None,
+            security_schemes: Vec::new(),
             warnings: Vec::new(),
         }
     }
@@ -48,6 +50,14 @@ impl ApiBuilder {
         }
     }
 
+    /// Adds a security scheme unless one of that name is there already (documents of one API
+    /// usually repeat their schemes).
+    pub fn add_security_scheme(&mut self, scheme: SecurityScheme) {
+        if !self.security_schemes.iter().any(|s| s.name == scheme.name) {
+            self.security_schemes.push(scheme);
+        }
+    }
+
     pub fn finish(self) -> Api {
         let title = self.title.unwrap_or_else(|| naming::camel_ident(&self.name));
         Api {
@@ -59,6 +69,7 @@ impl ApiBuilder {
             operations: self.operations,
             types: self.types.into_types(),
             envelope: self.envelope,
+            security_schemes: self.security_schemes,
             token_source: None,
             warnings: self.warnings,
             fixes: Vec::new(),

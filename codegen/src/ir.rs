@@ -112,6 +112,9 @@ pub struct Api {
     /// How the API wraps every payload, when it does.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub envelope: Option<Envelope>,
+    /// The ways the API authenticates callers, which operations' `security` names.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub security_schemes: Vec<SecurityScheme>,
     /// How the API's login and refresh calls become one token source, when it has them.
     /// Inferred after overlays apply, so an overlay never sets it.
     #[serde(skip_serializing_if = "Option::is_none", skip_deserializing, default)]
@@ -246,6 +249,10 @@ pub struct Operation {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub request_body: Option<RequestBody>,
     pub responses: Vec<Response>,
+    /// The credentials the operation needs: alternatives, each naming the schemes it uses
+    /// together; an empty alternative lets the call go without. Empty: it needs none.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub security: Vec<SecurityRequirement>,
     /// The enum of the documented error answers (decided by the names pass).
     #[serde(skip_serializing_if = "String::is_empty", default)]
     pub error_enum: String,
@@ -323,6 +330,12 @@ impl Method {
         }
     }
 
+    /// Whether requests of this method carry a body by convention (RFC 9110 gives `GET`,
+    /// `HEAD`, `DELETE`, `OPTIONS` and `TRACE` bodies no meaning).
+    pub fn has_request_body(self) -> bool {
+        matches!(self, Method::Post | Method::Put | Method::Patch)
+    }
+
     pub fn parse(word: &str) -> Option<Method> {
         let method = match word.to_ascii_uppercase().as_str() {
             "GET" => Method::Get,
@@ -336,6 +349,87 @@ impl Method {
             _ => return None,
         };
         Some(method)
+    }
+}
+
+/// A way the API authenticates callers (an OpenAPI security scheme, or one a page implies by
+/// sending an `Authorization` header).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SecurityScheme {
+    /// The scheme's name in the document (`bearerAuth`), which requirements refer to.
+    pub name: String,
+    /// The client method that gives the scheme its credential (`with_bearer_auth`), decided
+    /// by the names pass.
+    #[serde(skip_serializing_if = "String::is_empty", default)]
+    pub method: String,
+    #[serde(flatten)]
+    pub kind: SchemeKind,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub description: Option<String>,
+    /// Where the scheme is declared; a scheme an overlay adds is sourced at that action.
+    #[serde(default)]
+    pub source: Source,
+}
+
+/// How a scheme's credential travels.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum SchemeKind {
+    /// `Authorization: Bearer <token>`.
+    Bearer {
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        format: Option<String>,
+    },
+    /// `Authorization: Basic <base64(user:password)>`.
+    Basic,
+    /// `Authorization: <scheme> <credential>` for another HTTP scheme.
+    Http { scheme: String },
+    /// A key in a header, query parameter or cookie.
+    ApiKey {
+        #[serde(rename = "in")]
+        location: ParameterLocation,
+        parameter: String,
+    },
+    /// OAuth 2.0: a bearer token got through one of these flows.
+    #[serde(rename = "oauth2")]
+    OAuth2 { flows: Vec<OAuthFlow> },
+    /// OpenID Connect: a bearer token from the provider the discovery URL describes.
+    OpenIdConnect { url: String },
+}
+
+/// One OAuth 2.0 flow of a scheme.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct OAuthFlow {
+    /// `authorizationCode`, `clientCredentials`, `password` or `implicit`.
+    pub flow: String,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub authorization_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub token_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub refresh_url: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub scopes: Vec<String>,
+}
+
+/// One alternative of an operation's security: the schemes used together (none: anonymous).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(transparent)]
+pub struct SecurityRequirement {
+    pub schemes: Vec<SchemeUse>,
+}
+
+/// A scheme an alternative uses, with the OAuth 2.0 scopes it asks for.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SchemeUse {
+    pub scheme: String,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub scopes: Vec<String>,
+}
+
+impl SecurityRequirement {
+    pub fn of(scheme: &str) -> Self {
+        SecurityRequirement { schemes: vec![SchemeUse { scheme: scheme.to_owned(), scopes: Vec::new() }] }
     }
 }
 

@@ -21,12 +21,20 @@ const RESERVED: &[&str] = &["crate", "self", "super", "Self", "_"];
 
 const DIGIT_WORDS: [&str; 10] = ["Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine"];
 
-/// Keeps ASCII letters, digits and separators; other characters become word breaks. A raw
-/// identifier's `r#` is not part of the word: `r#match` is spelled from `match`.
+/// Keeps ASCII letters, digits and separators; other characters become word breaks, except an
+/// apostrophe inside a word ("User's" is one word, `users`). A raw identifier's `r#` is not
+/// part of the word: `r#match` is spelled from `match`.
 fn ascii_words(text: &str) -> String {
     let text = text.strip_prefix("r#").unwrap_or(text);
-    text.chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+    let chars: Vec<char> = text.chars().collect();
+    let inside_word = |i: usize| {
+        i > 0 && chars[i - 1].is_ascii_alphanumeric() && chars.get(i + 1).is_some_and(char::is_ascii_alphanumeric)
+    };
+    chars
+        .iter()
+        .enumerate()
+        .filter(|&(i, c)| !(matches!(c, '\'' | '\u{2019}') && inside_word(i)))
+        .map(|(_, &c)| if c.is_ascii_alphanumeric() { c } else { ' ' })
         .collect()
 }
 
@@ -78,6 +86,8 @@ mod tests {
         assert_eq!(snake_ident("café-name"), "caf_name");
         assert_eq!(snake_ident("é"), "value");
         assert_eq!(snake_ident("r#type"), "r#type", "spelling a spelled name changes nothing");
+        assert_eq!(snake_ident("Get User's Applications"), "get_users_applications");
+        assert_eq!(snake_ident("the 'quoted' word"), "the_quoted_word");
     }
 
     #[test]

@@ -12,6 +12,9 @@ pub mod cloudreve;
 /// EnOS apim-token-service (cargo feature `enos`)
 #[cfg(feature = "enos")]
 pub mod enos;
+/// EnOS app-portal-service (cargo feature `enos_app_portal`)
+#[cfg(feature = "enos_app_portal")]
+pub mod enos_app_portal;
 /// Infisical API (cargo feature `infisical`)
 #[cfg(feature = "infisical")]
 pub mod infisical;

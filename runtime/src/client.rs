@@ -49,6 +49,12 @@ pub trait ApiClient: Sized {
         Self::from_http(self.http().with_config(config))
     }
 
+    /// This client, sharing its connections and credentials, with `hook` seeing every request
+    /// and answer (see [`crate::hook`]): extra headers, tracing, metrics, request signing.
+    fn with_hook(&self, hook: impl crate::hook::Hook + 'static) -> Self {
+        Self::from_http(self.http().with_hook(hook))
+    }
+
     /// The configuration calls use.
     fn config(&self) -> &Config {
         self.http().config()

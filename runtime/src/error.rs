@@ -22,6 +22,9 @@ pub enum Error<E> {
         body: E,
         /// The body as received.
         raw: Bytes,
+        /// Statuses of earlier answers to this call after which it was sent again, oldest
+        /// first: a `401` before the credential was renewed, a `429` or `503` retried.
+        earlier: Vec<StatusCode>,
     },
     /// The server answered a status the document does not list, or a body that does not
     /// decode as the document says.
@@ -32,6 +35,9 @@ pub enum Error<E> {
         raw: Bytes,
         /// Why the body did not decode; `None` when the status itself was undocumented.
         decode_error: Option<String>,
+        /// Statuses of earlier answers to this call after which it was sent again, oldest
+        /// first: a `401` before the credential was renewed, a `429` or `503` retried.
+        earlier: Vec<StatusCode>,
     },
     /// The server answered 2xx, but its envelope says the call failed (e.g. EnOS
     /// `status != 0`, Cloudreve `code != 0`).
@@ -44,6 +50,9 @@ pub enum Error<E> {
         message: Option<String>,
         /// The body as received: the whole envelope.
         raw: Bytes,
+        /// Statuses of earlier answers to this call after which it was sent again, oldest
+        /// first: a `401` before the credential was renewed, a `429` or `503` retried.
+        earlier: Vec<StatusCode>,
     },
     /// No answer within the timeout (connect or total).
     Timeout(reqwest::Error),
@@ -51,6 +60,11 @@ pub enum Error<E> {
     Transport(reqwest::Error),
     /// The request could not be built (for example, its body did not serialise).
     InvalidRequest(String),
+    /// No credential for the call: the client has none for the operation's security
+    /// requirement, or its token provider could not get a token (nothing was sent).
+    Auth(crate::token::TokenError),
+    /// A hook ([`crate::hook`]) stopped the call before it was sent.
+    Hook(Box<dyn std::error::Error + Send + Sync>),
     /// The answer's body is larger than `Config::max_response_bytes`; it was not read whole.
     ResponseTooLarge {
         status: StatusCode,
@@ -68,7 +82,16 @@ impl<E> Error<E> {
                 Some(*status)
             }
             Error::Transport(e) | Error::Timeout(e) => e.status(),
-            Error::InvalidRequest(_) => None,
+            Error::InvalidRequest(_) | Error::Auth(_) | Error::Hook(_) => None,
+        }
+    }
+
+    /// The statuses of earlier answers to this call after which it was sent again (see
+    /// [`Error::Api`]'s `earlier`): e.g. `[401]` when a renewed token was rejected too.
+    pub fn earlier_statuses(&self) -> &[StatusCode] {
+        match self {
+            Error::Api { earlier, .. } | Error::UnexpectedResponse { earlier, .. } | Error::Envelope { earlier, .. } => earlier,
+            _ => &[],
         }
     }
 
@@ -116,15 +139,17 @@ fn status_line(status: StatusCode) -> String {
 impl<E: fmt::Debug> fmt::Debug for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Api { status, body, raw, .. } => f
+            Error::Api { status, body, raw, earlier, .. } => f
                 .debug_struct("Api")
                 .field("status", status)
+                .field("earlier", earlier)
                 .field("body", body)
                 .field("raw_len", &raw.len())
                 .finish_non_exhaustive(),
-            Error::UnexpectedResponse { status, raw, decode_error, .. } => f
+            Error::UnexpectedResponse { status, raw, decode_error, earlier, .. } => f
                 .debug_struct("UnexpectedResponse")
                 .field("status", status)
+                .field("earlier", earlier)
                 .field("raw_len", &raw.len())
                 .field("decode_error", decode_error)
                 .finish_non_exhaustive(),
@@ -138,6 +163,8 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
             Error::Timeout(e) => f.debug_tuple("Timeout").field(e).finish(),
             Error::Transport(e) => f.debug_tuple("Transport").field(e).finish(),
             Error::InvalidRequest(why) => f.debug_tuple("InvalidRequest").field(why).finish(),
+            Error::Auth(e) => f.debug_tuple("Auth").field(e).finish(),
+            Error::Hook(e) => f.debug_tuple("Hook").field(e).finish(),
             Error::ResponseTooLarge { status, limit, .. } => {
                 f.debug_struct("ResponseTooLarge").field("status", status).field("limit", limit).finish_non_exhaustive()
             }
@@ -173,6 +200,8 @@ impl<E> fmt::Display for Error<E> {
             Error::Timeout(e) => write!(f, "the request timed out: {e}"),
             Error::Transport(e) => write!(f, "the request got no response: {e}"),
             Error::InvalidRequest(why) => write!(f, "the request could not be built: {why}"),
+            Error::Auth(e) => write!(f, "no credential for the call: {e}"),
+            Error::Hook(e) => write!(f, "a hook stopped the call: {e}"),
             Error::ResponseTooLarge { status, limit, .. } => {
                 write!(f, "the API answered {} with a body over the {limit} byte limit (Config::max_response_bytes)", status_line(*status))
             }
@@ -184,6 +213,8 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport(e) | Error::Timeout(e) => Some(e),
+            Error::Auth(e) => Some(e),
+            Error::Hook(e) => Some(e.as_ref()),
             _ => None,
         }
     }

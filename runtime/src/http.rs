@@ -5,7 +5,9 @@
 //! to a remote host, and one `tracing` span per call. Decoding is [`RawResponse`]'s: a typed
 //! body, an envelope's payload, a documented error, or an unexpected answer kept whole.
 
+use std::fmt;
 use std::ops::Deref;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -18,6 +20,8 @@ use tracing::Instrument;
 
 use super::params::{self, QueryStyle};
 use super::{CallOptions, Error, Multipart};
+use crate::auth::{Authenticator, Credential, Scheme};
+use crate::hook::{Hook, HookError, Outgoing, Received, Verdict};
 
 /// Transport settings of a client; every field has a default fit for token endpoints.
 ///
@@ -99,32 +103,79 @@ impl RetryPolicy {
     }
 }
 
-/// A base URL, a `reqwest` client and a [`Config`]; shared by every generated `Client`.
-#[derive(Clone, Debug)]
+/// A base URL, a `reqwest` client, a [`Config`], the client's credentials and its hooks;
+/// shared by every generated `Client`.
+#[derive(Clone)]
 pub struct HttpClient {
     base_url: String,
     http: reqwest::Client,
     config: Config,
+    auth: Authenticator,
+    hooks: Vec<Arc<dyn Hook>>,
+}
+
+impl fmt::Debug for HttpClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpClient")
+            .field("base_url", &self.base_url)
+            .field("config", &self.config)
+            .field("auth", &self.auth)
+            .field("hooks", &self.hooks.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why one attempt did not get an answer.
+enum Failure {
+    Transport(reqwest::Error),
+    Hook(HookError),
+}
+
+impl Failure {
+    fn into_error<E>(self) -> Error<E> {
+        match self {
+            Failure::Transport(e) if e.is_timeout() => Error::Timeout(e),
+            Failure::Transport(e) => Error::Transport(e),
+            Failure::Hook(HookError::Auth(e)) => Error::Auth(e),
+            Failure::Hook(HookError::Other(e)) => Error::Hook(e),
+        }
+    }
 }
 
 impl HttpClient {
-    /// A client with its own connection pool, configured from `config`.
+    /// A client with its own connection pool, configured from `config`. It follows
+    /// redirects within the base URL's origin (scheme, host and port) only: a redirect to
+    /// another origin is handed back as the answer it is, so the client's credentials never
+    /// travel to a host it was not given.
     pub fn new(base_url: impl Into<String>, config: Config) -> Self {
+        let base_url = base_url.into();
+        let origin = reqwest::Url::parse(&base_url).ok().map(|url| url.origin());
         let http = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
+            .redirect(reqwest::redirect::Policy::custom(move |attempt| {
+                if attempt.previous().len() >= 10 {
+                    attempt.error("more than 10 redirects")
+                } else if Some(attempt.url().origin()) == origin {
+                    attempt.follow()
+                } else {
+                    attempt.stop()
+                }
+            }))
             .build()
             .unwrap_or_else(|_| reqwest::Client::new());
         Self::with_http_client(base_url, http, config)
     }
 
     /// A client sending through `http`, configured by the caller; `config` adds the total
-    /// timeout, retries and the plain-HTTP rule.
+    /// timeout, retries and the plain-HTTP rule. Its redirect policy is the caller's: give it
+    /// `reqwest::redirect::Policy::none()` (or one that stays within the origin) when the API
+    /// takes credentials other than an `Authorization` header.
     pub fn with_http_client(base_url: impl Into<String>, http: reqwest::Client, config: Config) -> Self {
         let mut base_url = base_url.into();
         while base_url.ends_with('/') {
             base_url.pop();
         }
-        HttpClient { base_url, http, config }
+        HttpClient { base_url, http, config, auth: Authenticator::default(), hooks: Vec::new() }
     }
 
     pub fn base_url(&self) -> &str {
@@ -139,6 +190,24 @@ impl HttpClient {
     /// shorter timeout for one call.
     pub fn with_config(&self, config: Config) -> Self {
         HttpClient { config, ..self.clone() }
+    }
+
+    /// The same client, authenticating the operations that name the security scheme `name`
+    /// with `credential`, written as `scheme` says (see [`crate::auth`]).
+    pub fn with_credential(&self, name: &'static str, scheme: Scheme, credential: Credential) -> Self {
+        HttpClient { auth: self.auth.with(name, scheme, credential), ..self.clone() }
+    }
+
+    /// The same client, with `hook` seeing every request and answer after the hooks it has.
+    pub fn with_hook(&self, hook: impl Hook + 'static) -> Self {
+        let mut hooks = self.hooks.clone();
+        hooks.push(Arc::new(hook));
+        HttpClient { hooks, ..self.clone() }
+    }
+
+    /// Authentication first, then the caller's hooks in the order they were added.
+    fn hooks(&self) -> impl Iterator<Item = &dyn Hook> {
+        std::iter::once(&self.auth as &dyn Hook).chain(self.hooks.iter().map(|hook| hook.as_ref()))
     }
 
     /// Sends `request`, retrying as [`RetryPolicy`] allows, and reads the whole answer.
@@ -166,10 +235,11 @@ impl HttpClient {
         result
     }
 
-    /// Sends `request` once (retrying only a connection that was never established) and, for
-    /// a 2xx answer, hands back its body as it arrives: for downloads larger than
-    /// [`Config::max_response_bytes`]. Any other answer is read whole, for the operation to
-    /// decode as an error. The total timeout covers the whole download.
+    /// Sends `request` once (retrying only a connection that was never established, and once
+    /// more when a hook asks, e.g. after a `401`) and, for a 2xx answer, hands back its body as
+    /// it arrives: for downloads larger than [`Config::max_response_bytes`]. Any other answer
+    /// is read whole, for the operation to decode as an error. The total timeout covers the
+    /// whole download.
     pub async fn send_streaming<E>(&self, request: Request) -> Result<Streamed, Error<E>> {
         if let Some(why) = &request.problem {
             return Err(Error::InvalidRequest(why.clone()));
@@ -178,25 +248,35 @@ impl HttpClient {
         let body = request.encoded_body()?;
         let policy = &self.config.retry;
         let mut attempt = 1;
-        let response = loop {
-            match self.prepare(&request, url.clone(), body.clone()).send().await {
-                Err(e) if e.is_connect() && attempt < policy.max_attempts => {
+        let mut earlier = Vec::new();
+        loop {
+            let outgoing = self.outgoing(&request, url.clone(), body.clone()).await.map_err(Failure::into_error)?;
+            let response = match self.execute(&outgoing).await {
+                Err(Failure::Transport(e)) if e.is_connect() && attempt < policy.max_attempts => {
                     tokio::time::sleep(policy.backoff(attempt)).await;
                     attempt += 1;
+                    continue;
                 }
-                Err(e) if e.is_timeout() => return Err(Error::Timeout(e)),
-                Err(e) => return Err(Error::Transport(e)),
-                Ok(response) => break response,
+                Err(failure) => return Err(failure.into_error()),
+                Ok(response) => response,
+            };
+            if response.status().is_success() {
+                let received = Received { status: response.status(), headers: response.headers(), body: None, may_send_again: false };
+                self.verdict(&outgoing, &received).await;
+                return Ok(Streamed::Body(ByteStream { response }));
             }
-        };
-        if response.status().is_success() {
-            return Ok(Streamed::Body(ByteStream { response }));
-        }
-        match self.read_whole(response).await {
-            Ok(Answer::Whole(whole)) => Ok(Streamed::Whole(whole)),
-            Ok(Answer::TooLarge { status, headers }) => Err(Error::ResponseTooLarge { status, headers, limit: self.config.max_response_bytes }),
-            Err(e) if e.is_timeout() => Err(Error::Timeout(e)),
-            Err(e) => Err(Error::Transport(e)),
+            let mut whole = match self.read_whole(response).await {
+                Ok(Answer::Whole(whole)) => whole,
+                Ok(Answer::TooLarge { status, headers }) => return Err(Error::ResponseTooLarge { status, headers, limit: self.config.max_response_bytes }),
+                Err(e) => return Err(Failure::Transport(e).into_error()),
+            };
+            let received = Received { status: whole.status, headers: &whole.headers, body: Some(&whole.body), may_send_again: earlier.is_empty() };
+            if self.verdict(&outgoing, &received).await == Verdict::SendAgain && earlier.is_empty() {
+                earlier.push(whole.status);
+                continue;
+            }
+            whole.earlier = earlier;
+            return Ok(Streamed::Whole(whole));
         }
     }
 
@@ -226,37 +306,87 @@ impl HttpClient {
         let body = request.encoded_body()?;
         let policy = &self.config.retry;
         let mut attempt = 1;
+        // Statuses answered before the final one; a hook may have the call sent again once.
+        let mut earlier = Vec::new();
+        let mut sent_again = false;
         loop {
             tracing::Span::current().record("attempt", attempt);
-            let outcome = match self.send_once(request, url.clone(), body.clone()).await {
-                Ok(Answer::Whole(response)) => Ok(response),
-                Ok(Answer::TooLarge { status, headers }) => {
-                    return Err(Error::ResponseTooLarge { status, headers, limit: self.config.max_response_bytes });
-                }
-                Err(e) => Err(e),
+            let outgoing = self.outgoing(request, url.clone(), body.clone()).await.map_err(Failure::into_error)?;
+            let outcome = match self.execute(&outgoing).await {
+                Ok(response) => match self.read_whole(response).await {
+                    Ok(Answer::Whole(response)) => Ok(response),
+                    Ok(Answer::TooLarge { status, headers }) => {
+                        return Err(Error::ResponseTooLarge { status, headers, limit: self.config.max_response_bytes });
+                    }
+                    Err(e) => Err(Failure::Transport(e)),
+                },
+                Err(failure) => Err(failure),
             };
+            if let Ok(response) = &outcome {
+                let received = Received { status: response.status, headers: &response.headers, body: Some(&response.body), may_send_again: !sent_again };
+                if self.verdict(&outgoing, &received).await == Verdict::SendAgain && !sent_again {
+                    sent_again = true;
+                    earlier.push(response.status);
+                    continue;
+                }
+            }
             let delay = match &outcome {
                 Ok(response) => response.retry_delay(policy),
-                Err(e) if e.is_connect() => Some(policy.backoff(attempt)),
-                Err(e) if (e.is_timeout() || e.is_request()) && (request.replayable || is_idempotent(&request.method)) => Some(policy.backoff(attempt)),
+                Err(Failure::Transport(e)) if e.is_connect() => Some(policy.backoff(attempt)),
+                Err(Failure::Transport(e)) if (e.is_timeout() || e.is_request()) && (request.replayable || is_idempotent(&request.method)) => {
+                    Some(policy.backoff(attempt))
+                }
                 Err(_) => None,
             };
             match delay {
                 Some(delay) if attempt < policy.max_attempts => {
                     tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, "retrying");
+                    if let Ok(response) = &outcome {
+                        earlier.push(response.status);
+                    }
                     tokio::time::sleep(delay).await;
                     attempt += 1;
                 }
                 _ => {
-                    return outcome.map_err(|e| if e.is_timeout() { Error::Timeout(e) } else { Error::Transport(e) });
+                    return match outcome {
+                        Ok(mut response) => {
+                            response.earlier = earlier;
+                            Ok(response)
+                        }
+                        Err(failure) => Err(failure.into_error()),
+                    };
                 }
             }
         }
     }
 
-    async fn send_once(&self, request: &Request, url: reqwest::Url, body: Option<Body>) -> Result<Answer, reqwest::Error> {
-        let response = self.prepare(request, url, body).send().await?;
-        self.read_whole(response).await
+    /// One attempt of `request`, built and passed through every hook's `before_send`.
+    async fn outgoing(&self, request: &Request, url: reqwest::Url, body: Option<Body>) -> Result<Outgoing, Failure> {
+        let built = self.prepare(request, url, body).build().map_err(Failure::Transport)?;
+        let mut outgoing = Outgoing { request: built, api: request.api, operation: request.operation, security: request.security, issued: Vec::new() };
+        for hook in self.hooks() {
+            hook.before_send(&mut outgoing).await.map_err(Failure::Hook)?;
+        }
+        Ok(outgoing)
+    }
+
+    /// Sends one attempt; the attempt itself stays with the caller, for the hooks to see.
+    async fn execute(&self, outgoing: &Outgoing) -> Result<reqwest::Response, Failure> {
+        let Some(request) = outgoing.request.try_clone() else {
+            return Err(Failure::Hook(HookError::other("a hook replaced the request body with one that cannot be sent twice")));
+        };
+        self.http.execute(request).await.map_err(Failure::Transport)
+    }
+
+    /// Every hook's verdict on an answer: sent again if any of them asks.
+    async fn verdict(&self, outgoing: &Outgoing, received: &Received<'_>) -> Verdict {
+        let mut verdict = Verdict::Accept;
+        for hook in self.hooks() {
+            if hook.after_receive(outgoing, received).await == Verdict::SendAgain {
+                verdict = Verdict::SendAgain;
+            }
+        }
+        verdict
     }
 
     /// The `reqwest` request of `request`: its headers, cookies, body and timeout.
@@ -304,7 +434,7 @@ impl HttpClient {
             }
             body.extend_from_slice(&chunk);
         }
-        Ok(Answer::Whole(RawResponse { status, headers, body: Bytes::from(body) }))
+        Ok(Answer::Whole(RawResponse { status, headers, body: Bytes::from(body), earlier: Vec::new() }))
     }
 }
 
@@ -358,7 +488,7 @@ fn is_idempotent(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE)
 }
 
-fn is_loopback(url: &reqwest::Url) -> bool {
+pub(crate) fn is_loopback(url: &reqwest::Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
@@ -390,6 +520,8 @@ pub struct Request {
     /// Whether the server acts on a repeated request once (an idempotency key was sent), so
     /// that a request that may have reached it can be sent again whatever its method.
     replayable: bool,
+    /// The operation's security requirement (see [`Request::security`]).
+    security: &'static [&'static [&'static str]],
 }
 
 impl Request {
@@ -409,7 +541,17 @@ impl Request {
             problem: None,
             timeout: None,
             replayable: false,
+            security: &[],
         }
+    }
+
+    /// The operation's security requirement: alternatives, each naming the security schemes
+    /// it needs together; an empty alternative lets the call go without credentials. The
+    /// client's credentials for the first alternative it has them all for are attached when
+    /// the request is sent (see [`crate::auth`]).
+    pub fn security(mut self, requirement: &'static [&'static [&'static str]]) -> Self {
+        self.security = requirement;
+        self
     }
 
     /// The path with the template's parameters filled in, already percent-encoded (see
@@ -601,6 +743,8 @@ pub struct RawResponse {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: Bytes,
+    /// Statuses of earlier answers to the same call, after which it was sent again.
+    pub earlier: Vec<StatusCode>,
 }
 
 impl RawResponse {
@@ -624,7 +768,7 @@ impl RawResponse {
     /// Decodes a documented success body.
     pub fn success<T: DeserializeOwned, E>(self) -> Result<ResponseValue<T>, Error<E>> {
         match serde_json::from_slice(&self.body) {
-            Ok(inner) => Ok(ResponseValue { inner, status: self.status, headers: self.headers, raw: self.body }),
+            Ok(inner) => Ok(ResponseValue { inner, status: self.status, headers: self.headers, raw: self.body, earlier: self.earlier }),
             Err(e) => Err(self.undecodable(e.to_string())),
         }
     }
@@ -633,14 +777,14 @@ impl RawResponse {
     /// [`Error::UnexpectedResponse`] with the bytes kept.
     pub fn success_text<S, E>(self, variant: fn(String) -> S) -> Result<ResponseValue<S>, Error<E>> {
         match String::from_utf8(self.body.to_vec()) {
-            Ok(text) => Ok(ResponseValue { inner: variant(text), status: self.status, headers: self.headers, raw: self.body }),
+            Ok(text) => Ok(ResponseValue { inner: variant(text), status: self.status, headers: self.headers, raw: self.body, earlier: self.earlier }),
             Err(e) => Err(self.undecodable(format!("the text answer is not UTF-8: {e}"))),
         }
     }
 
     /// A documented binary answer, as its bytes (shared with [`ResponseValue::raw_body`], not copied).
     pub fn success_bytes<S, E>(self, variant: fn(Bytes) -> S) -> Result<ResponseValue<S>, Error<E>> {
-        Ok(ResponseValue { inner: variant(self.body.clone()), status: self.status, headers: self.headers, raw: self.body })
+        Ok(ResponseValue { inner: variant(self.body.clone()), status: self.status, headers: self.headers, raw: self.body, earlier: self.earlier })
     }
 
     /// Decodes a documented success body and wraps it in the operation's success variant.
@@ -660,11 +804,11 @@ impl RawResponse {
         };
         if !envelope.is_success(code) {
             let message = envelope.message.and_then(|path| at(&whole, path)).and_then(Value::as_str).map(str::to_owned);
-            return Err(Error::Envelope { status: self.status, headers: self.headers, code: code.clone(), message, raw: self.body });
+            return Err(Error::Envelope { status: self.status, headers: self.headers, code: code.clone(), message, raw: self.body, earlier: self.earlier });
         }
         let payload = at(&whole, envelope.payload).cloned().unwrap_or(Value::Null);
         match serde_json::from_value(payload) {
-            Ok(inner) => Ok(ResponseValue { inner, status: self.status, headers: self.headers, raw: self.body }),
+            Ok(inner) => Ok(ResponseValue { inner, status: self.status, headers: self.headers, raw: self.body, earlier: self.earlier }),
             Err(e) => Err(self.undecodable(format!("the payload `{}` does not decode: {e}", envelope.payload.join(".")))),
         }
     }
@@ -682,7 +826,7 @@ impl RawResponse {
             Some(found) if outcome.is_success(found) => self.success_as(variant),
             Some(found) => {
                 let message = envelope.message.and_then(|path| at(&whole, path)).and_then(Value::as_str).map(str::to_owned);
-                Err(Error::Envelope { status: self.status, headers: self.headers, code: found.clone(), message, raw: self.body })
+                Err(Error::Envelope { status: self.status, headers: self.headers, code: found.clone(), message, raw: self.body, earlier: self.earlier })
             }
             None => Err(self.undecodable(format!("the envelope has no `{}`", envelope.status.join(".")))),
         }
@@ -695,29 +839,29 @@ impl RawResponse {
 
     /// A documented success without a body.
     pub fn empty_success<S, E>(self, value: S) -> Result<ResponseValue<S>, Error<E>> {
-        Ok(ResponseValue { inner: value, status: self.status, headers: self.headers, raw: self.body })
+        Ok(ResponseValue { inner: value, status: self.status, headers: self.headers, raw: self.body, earlier: self.earlier })
     }
 
     /// Decodes a documented error body into the operation's error variant.
     pub fn error<T: DeserializeOwned, E>(self, variant: fn(T) -> E) -> Error<E> {
         match serde_json::from_slice(&self.body) {
-            Ok(body) => Error::Api { status: self.status, headers: self.headers, body: variant(body), raw: self.body },
+            Ok(body) => Error::Api { status: self.status, headers: self.headers, body: variant(body), raw: self.body, earlier: self.earlier },
             Err(e) => self.undecodable(e.to_string()),
         }
     }
 
     /// A documented error status without a body.
     pub fn error_without_body<E>(self, value: E) -> Error<E> {
-        Error::Api { status: self.status, headers: self.headers, body: value, raw: self.body }
+        Error::Api { status: self.status, headers: self.headers, body: value, raw: self.body, earlier: self.earlier }
     }
 
     /// A status the document does not list.
     pub fn unexpected<E>(self) -> Error<E> {
-        Error::UnexpectedResponse { status: self.status, headers: self.headers, raw: self.body, decode_error: None }
+        Error::UnexpectedResponse { status: self.status, headers: self.headers, raw: self.body, decode_error: None, earlier: self.earlier }
     }
 
     fn undecodable<E>(self, reason: String) -> Error<E> {
-        Error::UnexpectedResponse { status: self.status, headers: self.headers, raw: self.body, decode_error: Some(reason) }
+        Error::UnexpectedResponse { status: self.status, headers: self.headers, raw: self.body, decode_error: Some(reason), earlier: self.earlier }
     }
 }
 
@@ -757,6 +901,7 @@ pub struct ResponseValue<T> {
     status: StatusCode,
     headers: HeaderMap,
     raw: Bytes,
+    earlier: Vec<StatusCode>,
 }
 
 impl<T> ResponseValue<T> {
@@ -782,8 +927,14 @@ impl<T> ResponseValue<T> {
         request_id(&self.headers, &self.raw)
     }
 
+    /// Statuses of earlier answers to this call after which it was sent again: e.g. `[401]`
+    /// when the first token was rejected and a renewed one accepted.
+    pub fn earlier_statuses(&self) -> &[StatusCode] {
+        &self.earlier
+    }
+
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> ResponseValue<U> {
-        ResponseValue { inner: f(self.inner), status: self.status, headers: self.headers, raw: self.raw }
+        ResponseValue { inner: f(self.inner), status: self.status, headers: self.headers, raw: self.raw, earlier: self.earlier }
     }
 }
 

@@ -11,9 +11,11 @@
 // directly; at ~150 bytes beside a network round trip its size does not matter.
 #![allow(clippy::result_large_err)]
 
+pub mod auth;
 mod call;
 mod client;
 mod error;
+pub mod hook;
 mod http;
 mod multipart;
 mod open_enum;
@@ -25,6 +27,7 @@ pub mod signing;
 pub mod token;
 pub mod union;
 
+pub use auth::{Credential, KeyLocation, Scheme};
 pub use call::CallOptions;
 pub use client::ApiClient;
 pub use error::Error;

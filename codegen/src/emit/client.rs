@@ -21,7 +21,7 @@ use quote::{format_ident, quote};
 use super::types::type_tokens;
 use super::{docs, ident};
 use crate::ir::{
-    path_parts, Api, BodyEncoding, TypeKind, Decoding, Envelope, Operation, Parameter, ParameterLocation, ParameterStyle, PathPart, PropertyStyle, RequestBody, Response, Server, Status, TypeRef,
+    path_parts, Api, BodyEncoding, TypeKind, Decoding, Envelope, Operation, Parameter, ParameterLocation, ParameterStyle, PathPart, PropertyStyle, RequestBody, Response, SchemeKind, SecurityScheme, Server, Status, TypeRef,
 };
 use crate::passes::names;
 
@@ -29,6 +29,7 @@ use crate::passes::names;
 /// emitted beside its call by [`operation_items`].
 pub(crate) fn client(api: &Api) -> TokenStream {
     let servers = api.servers.iter().map(server_constructor);
+    let credentials = api.security_schemes.iter().map(credential_setter);
     let envelope = api.envelope.as_ref().map(envelope_const);
     let doc = docs(&format!(
         "A client for {}.\n\nCreate one with a constructor per documented server, or with [`Client::new`] for any base URL \
@@ -61,9 +62,77 @@ pub(crate) fn client(api: &Api) -> TokenStream {
             }
 
             #(#servers)*
+
+            #(#credentials)*
         }
         #envelope
     }
+}
+
+/// The client method that gives a security scheme its credential.
+fn credential_setter(scheme: &SecurityScheme) -> TokenStream {
+    let method = ident(&scheme.method);
+    let name = &scheme.name;
+    let (how, written) = match &scheme.kind {
+        SchemeKind::Bearer { .. } => (quote! { rt::Scheme::Bearer }, "HTTP bearer: `Authorization: Bearer <token>`".to_owned()),
+        SchemeKind::OAuth2 { flows } => {
+            let flows: Vec<String> = flows.iter().map(|f| format!("{}{}", f.flow, f.token_url.as_deref().map(|u| format!(" (token URL `{u}`)")).unwrap_or_default())).collect();
+            (quote! { rt::Scheme::Bearer }, format!("OAuth 2.0 ({}): `Authorization: Bearer <token>`", flows.join(", ")))
+        }
+        SchemeKind::OpenIdConnect { url } => (quote! { rt::Scheme::Bearer }, format!("OpenID Connect (`{url}`): `Authorization: Bearer <token>`")),
+        SchemeKind::Basic => (quote! { rt::Scheme::Basic }, "HTTP basic: give it `rt::Credential::basic(username, password)`".to_owned()),
+        SchemeKind::Http { scheme } => (quote! { rt::Scheme::Http(#scheme) }, format!("`Authorization: {scheme} <credential>`")),
+        SchemeKind::ApiKey { location, parameter } => {
+            let (place, word) = match location {
+                ParameterLocation::Query => (quote! { rt::KeyLocation::Query }, "query parameter"),
+                ParameterLocation::Cookie => (quote! { rt::KeyLocation::Cookie }, "cookie"),
+                ParameterLocation::Header | ParameterLocation::Path => (quote! { rt::KeyLocation::Header }, "header"),
+            };
+            (quote! { rt::Scheme::ApiKey { location: #place, name: #parameter } }, format!("an API key in the {word} `{parameter}`"))
+        }
+    };
+    let mut text = format!(
+        "This client, authenticating the operations that need `{name}` with `credential`: {written}.\n\n\
+         Give it a token manager (`TokenManager`) to have the token kept fresh and renewed once when the API answers 401, \
+         or a fixed `rt::Credential::token`. The credential is never printed and never sent to another host or over plain HTTP."
+    );
+    if let Some(description) = &scheme.description {
+        text.push_str(&format!("\n\n{description}"));
+    }
+    text.push_str(&format!("\n\nSource: `{}`.", scheme.source));
+    let doc = docs(&text);
+    quote! {
+        #doc
+        pub fn #method(self, credential: impl ::std::convert::Into<rt::Credential>) -> Self {
+            <Self as rt::ApiClient>::from_http(self.http.with_credential(#name, #how, credential.into()))
+        }
+    }
+}
+
+/// `.security(...)` for an operation that needs credentials.
+fn security_step(operation: &Operation) -> Option<TokenStream> {
+    if operation.security.is_empty() {
+        return None;
+    }
+    let alternatives = operation.security.iter().map(|alternative| {
+        let schemes = alternative.schemes.iter().map(|used| &used.scheme);
+        quote! { &[#(#schemes),*] }
+    });
+    Some(quote! { let request = request.security(&[#(#alternatives),*]); })
+}
+
+/// What the method's documentation says about credentials.
+fn security_doc(api: &Api, operation: &Operation) -> Option<String> {
+    if operation.security.is_empty() {
+        return None;
+    }
+    let setter = |name: &str| api.security_schemes.iter().find(|s| s.name == name).map_or_else(|| format!("`{name}`"), |s| format!("[`{}::{}`]", names::CLIENT, s.method.trim_start_matches("r#")));
+    let alternatives: Vec<String> = operation
+        .security
+        .iter()
+        .map(|alternative| if alternative.schemes.is_empty() { "none".to_owned() } else { alternative.schemes.iter().map(|u| setter(&u.scheme)).collect::<Vec<_>>().join(" and ") })
+        .collect();
+    Some(format!("Authenticated with the client's credentials: {}.\n\n", alternatives.join(", or ")))
 }
 
 /// One operation: its `Client` method (in an `impl` block of its own), its call builder, and
@@ -198,6 +267,9 @@ fn operation_method(api: &Api, operation: &Operation) -> (TokenStream, TokenStre
         text.push_str("Returns the envelope's payload; an envelope reporting failure is `Error::Envelope`.\n\n");
     }
     text.push_str(&format!("`{} {}`\n\n", operation.method.as_str(), operation.path));
+    if let Some(security) = security_doc(api, operation) {
+        text.push_str(&security);
+    }
 
     // Required parameters are the method's arguments, borrowed for the call's lifetime; optional
     // ones are owned fields of the call, set by name.
@@ -211,6 +283,7 @@ fn operation_method(api: &Api, operation: &Operation) -> (TokenStream, TokenStre
     if let Some(path) = path_expression(operation) {
         request_steps.push(quote! { let request = request.path(#path); });
     }
+    request_steps.extend(security_step(operation));
     for parameter in operation.parameters.iter().filter(|p| p.location != ParameterLocation::Path) {
         let arg = ident(&parameter.rust_name);
         let ty = type_tokens(&parameter.ty);

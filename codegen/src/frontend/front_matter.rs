@@ -27,7 +27,7 @@ use super::shape::{self, Declaration, FieldShape, Shape, ShapeType, TypeNames};
 use super::Document;
 use crate::builder::ApiBuilder;
 use crate::diagnostic::{to_u32, Diagnostic};
-use crate::ir::{Method, Operation, Parameter, Response, Server, Source, Status, TypeRef};
+use crate::ir::{Method, Operation, Parameter, ParameterLocation, ParameterStyle, Response, Server, Source, Status, TypeRef};
 use crate::naming;
 use crate::yaml_lines::{child, pointer};
 
@@ -149,6 +149,14 @@ fn read_operation(page: &Endpoint<'_>, body: &str, api: &mut ApiBuilder) -> Resu
     }
 
     let request_body = match &front.request {
+        // A request without a body (GET, HEAD, DELETE) lists its query parameters.
+        Some(section) if !method.has_request_body() => {
+            parameters.extend(query_parameters(page, api, section));
+            if section.json_markdown.is_some() {
+                api.warn(page.source("/request/json_markdown"), format!("a {} request has no body; its JSON example is not used", method.as_str()));
+            }
+            None
+        }
         Some(section) if section.json_markdown.is_some() || !section.parameters.is_empty() => {
             let (shape, example) = read_section(page, api, section, "/request", names.body("Request"), &names, "request");
             Some(endpoint::json_request_body(api, content_type, &shape, example))
@@ -173,6 +181,7 @@ fn read_operation(page: &Endpoint<'_>, body: &str, api: &mut ApiBuilder) -> Resu
         parameters,
         request_body,
         responses: vec![response],
+        security: Vec::new(),
         error_enum: String::new(),
         success_enum: String::new(),
         call: String::new(),
@@ -216,6 +225,39 @@ fn read_section(
     }
     let example = example.and_then(|example| shape::fitting(api, &mut shape, example, &format!("{what} example"), "documented body"));
     (shape, example)
+}
+
+/// The query parameters a request section lists. One entry may name several parameters of
+/// the same kind (`limit & offset`); an array without an item type is an array of strings.
+fn query_parameters(page: &Endpoint<'_>, api: &mut ApiBuilder, section: &Section) -> Vec<Parameter> {
+    let mut parameters = Vec::new();
+    for (index, entry) in section.parameters.iter().enumerate() {
+        let declaration = declaration(page, api, entry, &pointer(&["request", "parameters", &index.to_string()]));
+        let ty = match declaration.ty {
+            Some(TypeRef::Array(item)) if *item == TypeRef::Any => TypeRef::Array(Box::new(TypeRef::String)),
+            Some(ty) => ty,
+            None => TypeRef::String,
+        };
+        for name in parameter_names(&declaration.name) {
+            parameters.push(Parameter {
+                name: name.to_owned(),
+                rust_name: naming::snake_ident(name),
+                location: ParameterLocation::Query,
+                required: declaration.required,
+                ty: ty.clone(),
+                description: declaration.description.clone(),
+                style: ParameterStyle::Form,
+                source: declaration.source.clone(),
+            });
+        }
+    }
+    parameters
+}
+
+/// The parameter names of one list entry's title: `limit & offset`, `from, to` and `a and b`
+/// name two each.
+fn parameter_names(title: &str) -> Vec<&str> {
+    title.split(['&', ',']).flat_map(|part| part.split(" and ")).map(str::trim).filter(|name| !name.is_empty()).collect()
 }
 
 fn declaration(page: &Endpoint<'_>, api: &mut ApiBuilder, entry: &ParameterEntry, at: &str) -> Declaration {
@@ -264,6 +306,14 @@ fn read_curl(page: &Endpoint<'_>, api: &mut ApiBuilder, path: &str) -> Option<(c
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_list_entry_may_name_several_query_parameters() {
+        assert_eq!(parameter_names("limit & offset"), ["limit", "offset"]);
+        assert_eq!(parameter_names("from, to"), ["from", "to"]);
+        assert_eq!(parameter_names("fileTypes[]"), ["fileTypes[]"]);
+        assert_eq!(parameter_names("start and end"), ["start", "end"]);
+    }
 
     const PAGE: &str = "---
 title: Refresh Authentication

@@ -229,6 +229,7 @@ pub fn read(document: &Document, api: &mut ApiBuilder) -> Result<(), Vec<Diagnos
         parameters,
         request_body,
         responses,
+        security: Vec::new(),
         error_enum: String::new(),
         success_enum: String::new(),
         call: String::new(),

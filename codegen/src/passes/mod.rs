@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod names;
 pub mod overlay;
 pub mod secrets;
+pub mod security;
 pub mod token_source;
 
 use crate::diagnostic::Diagnostic;
@@ -25,11 +26,13 @@ pub struct Sidecars {
 }
 
 /// Runs every pass over `api`, in order.
-pub fn run(api: Api, sidecars: &Sidecars) -> Result<Api, Vec<Diagnostic>> {
+pub fn run(mut api: Api, sidecars: &Sidecars) -> Result<Api, Vec<Diagnostic>> {
+    security::lift(&mut api);
     let mut api = match &sidecars.overlay {
         Some((text, file)) => overlay::apply(api, text, file)?,
         None => api,
     };
+    security::settle(&mut api);
     secrets::mark(&mut api);
     names::assign(&mut api);
     analysis::annotate(&mut api)?;

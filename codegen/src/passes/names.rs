@@ -32,7 +32,7 @@ pub const REFRESH_CONVERTER: &str = "token_from_refresh_answer";
 /// The types every module may emit besides the model's own.
 const MODULE_TYPES: &[&str] = &[CLIENT, TOKEN_SOURCE, CREDENTIALS];
 /// The methods every client has: its constructor and the runtime's `ApiClient` methods.
-const CLIENT_METHODS: &[&str] = &["new", "from_http", "http", "with_config", "with_http_client", "reconfigured", "config", "base_url"];
+const CLIENT_METHODS: &[&str] = &["new", "from_http", "http", "with_config", "with_http_client", "with_hook", "reconfigured", "config", "base_url"];
 /// What an operation's call builder binds and defines besides the operation's parameters:
 /// parameters are its fields and setters.
 pub const OPERATION_LOCALS: &[&str] =
@@ -119,6 +119,9 @@ pub fn assign(api: &mut Api) {
         } else {
             String::new()
         };
+    }
+    for scheme in &mut api.security_schemes {
+        scheme.method = methods.claim(&format!("with_{}", naming::snake_ident(&scheme.name)), Case::Snake);
     }
     let single_server = api.servers.len() == 1;
     for (index, server) in api.servers.iter_mut().enumerate() {

@@ -125,8 +125,13 @@ pub fn apply(api: Api, text: &str, file: &str) -> Result<Api, Vec<Diagnostic>> {
     let names_before = type_names(&value);
     let mut errors = Vec::new();
     let mut fixes = Vec::new();
+    // Where security schemes were added: they carry no source of their own.
+    let mut schemes_added_at = None;
     for (index, action) in document.actions.iter().enumerate() {
         let line = at(index);
+        if action.update.as_ref().is_some_and(|update| update.get("security_schemes").is_some()) {
+            schemes_added_at = Some(Source { file: file.to_owned(), line });
+        }
         let error = |message: String| Diagnostic::error(file, text, line, 0, message);
         let mut selected = match select(&value, &action.target) {
             Ok(selected) => selected,
@@ -174,6 +179,11 @@ pub fn apply(api: Api, text: &str, file: &str) -> Result<Api, Vec<Diagnostic>> {
         fixed.rename_type_references(before, after);
     }
     fixed.fixes.extend(fixes);
+    if let Some(added_at) = schemes_added_at {
+        for scheme in fixed.security_schemes.iter_mut().filter(|s| s.source.file.is_empty()) {
+            scheme.source = added_at.clone();
+        }
+    }
     check_names(&fixed, file)?;
     Ok(fixed)
 }

@@ -158,7 +158,8 @@ impl<E: fmt::Debug + Send + Sync + 'static> From<Error<E>> for TokenError {
     fn from(error: Error<E>) -> Self {
         let kind = match error.status() {
             None => match error {
-                Error::InvalidRequest(_) => TokenErrorKind::Other,
+                Error::InvalidRequest(_) | Error::Hook(_) => TokenErrorKind::Other,
+                Error::Auth(inner) => return inner,
                 _ => TokenErrorKind::Transient,
             },
             Some(StatusCode::REQUEST_TIMEOUT | StatusCode::TOO_MANY_REQUESTS) => TokenErrorKind::Transient,
@@ -220,6 +221,7 @@ mod tests {
             headers,
             raw: Bytes::from_static(br#"{"accessToken":"acc-SECRET"}"#),
             decode_error: None,
+            earlier: Vec::new(),
         }
     }
 

@@ -278,6 +278,18 @@ impl<S: TokenSource + 'static> TokenManager<S> {
     }
 }
 
+/// The manager is the token provider of the clients it authenticates: a `401` renews the
+/// rejected generation once, however many calls it failed.
+impl<S: TokenSource + 'static> crate::auth::TokenProvider for TokenManager<S> {
+    fn token(&self) -> crate::hook::BoxFuture<'_, Result<crate::auth::IssuedToken, TokenError>> {
+        Box::pin(async move { self.lease().await.map(Lease::issued) })
+    }
+
+    fn renew<'a>(&'a self, rejected: &'a crate::auth::IssuedToken) -> crate::hook::BoxFuture<'a, Result<crate::auth::IssuedToken, TokenError>> {
+        Box::pin(async move { self.renew_after_rejection(rejected.generation).await.map(Lease::issued) })
+    }
+}
+
 impl<S> fmt::Debug for TokenManager<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let published = self.inner.read();
@@ -357,6 +369,12 @@ struct Received {
 struct Lease {
     generation: u64,
     access: Secret<String>,
+}
+
+impl Lease {
+    fn issued(self) -> crate::auth::IssuedToken {
+        crate::auth::IssuedToken { token: self.access, generation: self.generation }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

@@ -15,6 +15,7 @@
 mod compose;
 mod normalize;
 mod schema;
+mod security;
 mod swagger2;
 
 use openapiv3::{OpenAPI, ReferenceOr};
@@ -158,12 +159,28 @@ fn read_fence(document: &Document, fence: &Fence, api: &mut ApiBuilder) -> Resul
         )
         .with_hint("end the OpenAPI block with a line holding the same fence it opened with")]);
     }
-    read_text(document, &fence.content, line_offset, mintlify_operation(fence), api)
+    let only = mintlify_operation(fence).map(|(method, path)| (method, path, page_title(document, fence)));
+    read_text(document, &fence.content, line_offset, only, api)
+}
+
+/// The page's title for the one operation its fence documents: the last top-level heading
+/// above the fence, leaving out provenance lines (`# Source: …`) that vendoring prepends.
+fn page_title(document: &Document, fence: &Fence) -> Option<String> {
+    super::markdown::blocks(&document.text, 1)
+        .into_iter()
+        .take_while(|block| block.line() < fence.fence_line)
+        .filter_map(|block| match block {
+            super::markdown::Block::Heading { level: 1, text, .. } if !text.trim_start().starts_with("Source:") => Some(text.trim().to_owned()),
+            _ => None,
+        })
+        .filter(|text| text.chars().any(|c| c.is_ascii_alphabetic()))
+        .last()
 }
 
 /// Reads one OpenAPI document, `text`, whose line n is line `n + line_offset` of `document`;
 /// `only` restricts it to one operation.
-fn read_text(document: &Document, text: &str, line_offset: u32, only: Option<(Method, String)>, api: &mut ApiBuilder) -> Result<(), Vec<Diagnostic>> {
+/// `only` restricts it to one operation, with the page's title for it.
+fn read_text(document: &Document, text: &str, line_offset: u32, only: Option<(Method, String, Option<String>)>, api: &mut ApiBuilder) -> Result<(), Vec<Diagnostic>> {
     let syntax = if text.trim_start().starts_with('{') { "JSON" } else { "YAML" };
     let container = if line_offset == 0 && text.len() == document.text.len() { "document" } else { "block" };
     // The values and the line index are two parses of the same text, independent of each
@@ -197,6 +214,7 @@ fn read_text(document: &Document, text: &str, line_offset: u32, only: Option<(Me
         api.description = spec.info.description.clone().filter(|d| !d.trim().is_empty());
     }
     read_servers(&context, api);
+    security::read_schemes(&context, api);
 
     let mut reader = SchemaReader::new(&context);
     reader.declare_components(api);
@@ -211,10 +229,11 @@ fn read_text(document: &Document, text: &str, line_offset: u32, only: Option<(Me
         };
         for (method, operation) in item.iter() {
             let Some(method) = Method::parse(method) else { continue };
-            if only.as_ref().is_some_and(|(m, p)| *m != method || p != path) {
+            if only.as_ref().is_some_and(|(m, p, _)| *m != method || p != path) {
                 continue;
             }
-            match read_operation(&mut reader, api, method, path, &item.parameters, operation) {
+            let title = only.as_ref().and_then(|(_, _, title)| title.as_deref());
+            match read_operation(&mut reader, api, method, path, &item.parameters, operation, title) {
                 Ok(op) => api.operations.push(op),
                 Err(mut found) => errors.append(&mut found),
             }
@@ -273,11 +292,11 @@ fn read_servers(context: &Context<'_>, api: &mut ApiBuilder) {
 }
 
 /// The method name: `operationId` when there is one, else the summary, else method and path.
-fn operation_name(method: Method, path: &str, operation: &openapiv3::Operation) -> String {
+fn operation_name(method: Method, path: &str, operation: &openapiv3::Operation, page_title: Option<&str>) -> String {
     if let Some(id) = operation.operation_id.as_deref().filter(|id| !id.trim().is_empty()) {
         return naming::snake_ident(id);
     }
-    if let Some(summary) = operation.summary.as_deref().filter(|s| s.chars().any(|c| c.is_ascii_alphabetic())) {
+    if let Some(summary) = operation.summary.as_deref().or(page_title).filter(|s| s.chars().any(|c| c.is_ascii_alphabetic())) {
         return naming::snake_ident(summary);
     }
     naming::snake_ident(&format!("{} {}", method.as_str(), path))
@@ -290,10 +309,11 @@ fn read_operation(
     path: &str,
     shared: &[ReferenceOr<openapiv3::Parameter>],
     operation: &openapiv3::Operation,
+    page_title: Option<&str>,
 ) -> Result<Operation, Vec<Diagnostic>> {
     let context = reader.context;
     let at = pointer(&["paths", path, &method.as_str().to_ascii_lowercase()]);
-    let name = operation_name(method, path, operation);
+    let name = operation_name(method, path, operation, page_title);
     let base = naming::camel_ident(&name);
     let mut errors = Vec::new();
 
@@ -361,15 +381,17 @@ fn read_operation(
     if !errors.is_empty() {
         return Err(errors);
     }
+    let security = security::requirement(context, api, operation.security.as_ref(), &at);
     Ok(Operation {
         name,
         method,
         path: path.to_owned(),
-        summary: non_empty(&operation.summary),
+        summary: non_empty(&operation.summary).or_else(|| page_title.map(str::to_owned)),
         description: non_empty(&operation.description),
         parameters,
         request_body,
         responses,
+        security,
         error_enum: String::new(),
         success_enum: String::new(),
         call: String::new(),
