@@ -54,6 +54,9 @@ const CASES: &[(&str, Expect)] = &[
     // Not every `…refresh` operation refreshes a token (Stripe's refresh accounts): a guess that
     // finds no token is a warning and no token source, never a failed run.
     ("refresh-without-token.md", Expect::Warning { file: "refresh-without-token.md", line: 8, message: "1 operation(s) named like a token refresh (`refresh_account`) answer no access token: no token source is generated" }),
+    // A token call whose required parameter nothing can fill (a list no credential can be):
+    // its source would not compile, so there is none, and a warning names the parameter.
+    ("refresh-unfillable-parameter.yaml", Expect::Warning { file: "refresh-unfillable-parameter.yaml", line: 12, message: "the required query parameter `scopes` of token operation `refresh_token` cannot be filled: nothing the token source has can fill it" }),
     // Smartling's page writes its path `/projects/{{projectId}}/…` (a copy of the vendor page
     // `../shared/more-specs/f_smartling-list-files.txt`): the URL sent has the project id in it.
     ("double-brace-path.md", Expect::Fallback { code: &["\"/files-api/v2/projects/{}/files/list\"", "rt::encode_path_segment(project_id)"] }),

@@ -968,11 +968,33 @@ pub struct FieldRef {
     pub source: Source,
 }
 
-/// How a request field of a token call is filled.
+/// How a request field of a token call is filled: a field of the JSON body, or a parameter
+/// (path, query, header or cookie) of the operation.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct RequestFill {
+    /// The body field, or the parameter (its wire name and Rust argument name).
     pub field: FieldRef,
     pub from: Fill,
+    /// Where a parameter goes; `None` for a body field.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub location: Option<ParameterLocation>,
+    /// The credential filling it, when its name is not the field's Rust name (a header
+    /// `X-App-Key` filled from the credential `app_key`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub credential: Option<String>,
+}
+
+impl RequestFill {
+    /// The Rust name of the credential that fills this field, when [`Fill::Credential`] does.
+    pub fn credential_name(&self) -> &str {
+        self.credential.as_deref().unwrap_or(&self.field.rust_name)
+    }
+
+    /// Whether the call cannot be made without this field: a required body field, a path
+    /// parameter, or a required query, header or cookie parameter.
+    pub fn is_required(&self) -> bool {
+        !self.field.optional
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -986,7 +1008,8 @@ pub enum Fill {
     TimestampMillis,
     /// The request signature (see [`Signature`]).
     Signature,
-    /// Left out (an optional field nothing fills).
+    /// Left out: an optional parameter nothing fills (or a required one nothing can fill,
+    /// which keeps the API from having a token source).
     Nothing,
 }
 

@@ -3,14 +3,15 @@
 //!
 //! Everything vendor-specific is decided in the IR's `TokenSourceMapping` (inferred, or set in
 //! a sidecar); this emitter only writes it out, and lists the mapping in the doc comment so the
-//! code snapshot shows it.
+//! code snapshot shows it. Body fields are written into the request struct; parameters go as
+//! the client method's arguments when required, through the call's setters when optional.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::types::type_tokens;
 use super::{docs, ident};
-use crate::ir::{Api, Credential, FieldRef, Fill, Lifetime, LifetimeUnit, Signature, TokenCall, TokenSourceMapping, TypeRef};
+use crate::ir::{Api, Credential, FieldRef, Fill, Lifetime, LifetimeUnit, Operation, ParameterLocation, RequestFill, Signature, TokenCall, TokenSourceMapping, TypeRef};
 use crate::passes::names;
 
 pub(crate) fn token_source(api: &Api) -> TokenStream {
@@ -112,14 +113,17 @@ fn describe_call(call: &TokenCall) -> String {
         .filter(|f| f.from != Fill::Nothing)
         .map(|f| {
             let from = match f.from {
-                Fill::Credential => format!("credential `{}`", f.field.rust_name),
+                Fill::Credential => format!("credential `{}`", f.credential_name()),
                 Fill::CurrentAccessToken => "the current access token".to_owned(),
                 Fill::CurrentRefreshToken => "the current refresh token".to_owned(),
                 Fill::TimestampMillis => "the current UNIX time in milliseconds".to_owned(),
                 Fill::Signature => "the signature".to_owned(),
                 Fill::Nothing => String::new(),
             };
-            format!("`{}` ← {from}", f.field.wire_name)
+            match f.location {
+                Some(location) => format!("`{}` ({}) ← {from}", f.field.wire_name, location_name(location)),
+                None => format!("`{}` ← {from}", f.field.wire_name),
+            }
         })
         .collect();
     if !fills.is_empty() {
@@ -228,9 +232,9 @@ fn call_body(api: &Api, mapping: &TokenSourceMapping, call: &TokenCall, which: C
     }
     let request = call.request_type.as_ref().map(|request_type| {
         let type_name = ident(request_type);
-        let members = call.request.iter().map(|fill| {
+        let members = call.request.iter().filter(|fill| fill.location.is_none()).map(|fill| {
             let name = ident(&fill.field.rust_name);
-            let value = fill_value(fill.from.clone(), &fill.field);
+            let value = fill_value(fill, &mapping.credentials);
             if name == value.to_string() {
                 quote! { #name, }
             } else {
@@ -239,10 +243,19 @@ fn call_body(api: &Api, mapping: &TokenSourceMapping, call: &TokenCall, which: C
         });
         quote! { let request = #type_name { #(#members)* }; }
     });
-    let call_expression = match operation.and_then(|op| op.request_body.as_ref()) {
-        Some(body) if body.required => quote! { self.client.#method(&request) },
-        Some(_) => quote! { self.client.#method().body(&request) },
-        None => quote! { self.client.#method() },
+    // With parameters, the call is built step by step (values, method, setters, body);
+    // without, in one expression.
+    let has_parameters = call.request.iter().any(|fill| fill.location.is_some());
+    let (call_steps, call_expression) = match (operation, has_parameters) {
+        (Some(operation), true) => (parameter_call(operation, mapping, call), quote! { call }),
+        _ => (
+            None,
+            match operation.and_then(|op| op.request_body.as_ref()).filter(|_| call.request_type.is_some()) {
+                Some(body) if body.required => quote! { self.client.#method(&request) },
+                Some(_) => quote! { self.client.#method().body(&request) },
+                None => quote! { self.client.#method() },
+            },
+        ),
     };
     let answer = match which {
         Call::Login => quote! { rt::token::login_answer },
@@ -279,6 +292,7 @@ fn call_body(api: &Api, mapping: &TokenSourceMapping, call: &TokenCall, which: C
     quote! {
         #(#steps)*
         #request
+        #call_steps
         let (value, received_at, raw) = #answer(#call_expression.await, #relogin_codes)?;
         #unwrap_variant
         #(#path)*
@@ -286,12 +300,27 @@ fn call_body(api: &Api, mapping: &TokenSourceMapping, call: &TokenCall, which: C
     }
 }
 
-fn fill_value(from: Fill, field: &FieldRef) -> TokenStream {
+/// The value of a body field: the struct member's type, from `credentials` as the mapping
+/// merged them (a credential may be secret or required where this field is not).
+fn fill_value(fill: &RequestFill, credentials: &[Credential]) -> TokenStream {
+    let field = &fill.field;
     let wrap = |value: TokenStream| if field.optional { quote! { Some(#value) } } else { value };
-    match from {
+    match fill.from {
         Fill::Credential => {
-            let name = ident(&field.rust_name);
-            quote! { credentials.#name.clone() }
+            let name = ident(fill.credential_name());
+            let credential = credentials.iter().find(|c| c.rust_name == fill.credential_name());
+            let exposes = credential.is_some_and(|c| c.secret && !field.secret);
+            let optional = credential.is_some_and(|c| c.optional);
+            let value = match (exposes, optional) {
+                (true, true) => quote! { credentials.#name.as_ref().map(|value| value.expose().clone()) },
+                (true, false) => quote! { credentials.#name.expose().clone() },
+                (false, _) => quote! { credentials.#name.clone() },
+            };
+            if field.optional && !optional {
+                quote! { Some(#value) }
+            } else {
+                value
+            }
         }
         Fill::CurrentAccessToken if field.secret => wrap(quote! { current.access_token().clone() }),
         Fill::CurrentAccessToken => wrap(quote! { current.access_token().expose().clone() }),
@@ -307,23 +336,120 @@ fn fill_value(from: Fill, field: &FieldRef) -> TokenStream {
     }
 }
 
+/// The owned value of a parameter, of the parameter's type (an `Option` of it when it comes
+/// from an optional credential); `None` when nothing fills it.
+fn parameter_value(fill: &RequestFill, credentials: &[Credential]) -> Option<(TokenStream, bool)> {
+    let value = match fill.from {
+        Fill::Credential => {
+            let name = ident(fill.credential_name());
+            let credential = credentials.iter().find(|c| c.rust_name == fill.credential_name())?;
+            let value = match (credential.secret, credential.optional) {
+                (true, true) => quote! { credentials.#name.as_ref().map(|value| value.expose().clone()) },
+                (true, false) => quote! { credentials.#name.expose().clone() },
+                (false, _) => quote! { credentials.#name.clone() },
+            };
+            return Some((value, credential.optional));
+        }
+        Fill::CurrentAccessToken => quote! { current.access_token().expose().clone() },
+        Fill::CurrentRefreshToken => quote! { refresh_token.expose().clone() },
+        Fill::TimestampMillis if fill.field.ty == TypeRef::String => quote! { timestamp.to_string() },
+        Fill::TimestampMillis => quote! { timestamp },
+        Fill::Signature => quote! { signature.clone() },
+        Fill::Nothing => return None,
+    };
+    Some((value, false))
+}
+
+/// The local holding a parameter's value (`…_parameter`: no other local of the body ends so).
+fn parameter_local(fill: &RequestFill) -> proc_macro2::Ident {
+    format_ident!("{}_parameter", fill.field.rust_name.trim_start_matches("r#"))
+}
+
+/// The steps building a call with parameters: each parameter's value in a local, the client
+/// method with the required ones (path parameters, then required others, then a required body,
+/// as `emit::client` orders its arguments), then a setter per optional one that is filled,
+/// and an optional body. The call is left in `call`.
+fn parameter_call(operation: &Operation, mapping: &TokenSourceMapping, call: &TokenCall) -> Option<TokenStream> {
+    let parameters: Vec<(&RequestFill, TokenStream, bool)> = call
+        .request
+        .iter()
+        .filter(|fill| fill.location.is_some())
+        .filter_map(|fill| parameter_value(fill, &mapping.credentials).map(|(value, optional)| (fill, value, optional)))
+        .collect();
+    let locals = parameters.iter().map(|(fill, value, _)| {
+        let local = parameter_local(fill);
+        quote! { let #local = #value; }
+    });
+    let filled = |parameter: &crate::ir::Parameter| parameters.iter().find(|(fill, _, _)| fill.field.rust_name == parameter.rust_name);
+    let is_path = |parameter: &&crate::ir::Parameter| parameter.location == ParameterLocation::Path;
+    let in_order = operation.parameters.iter().filter(is_path).chain(operation.parameters.iter().filter(|p| !is_path(p) && p.required));
+    let mut arguments: Vec<TokenStream> = in_order
+        .filter_map(filled)
+        .map(|(fill, _, _)| {
+            let local = parameter_local(fill);
+            quote! { &#local }
+        })
+        .collect();
+    // The body goes when it is the struct the mapping fills (the pass allows no other
+    // required body).
+    let body = operation.request_body.as_ref().filter(|_| call.request_type.is_some());
+    if body.is_some_and(|b| b.required) {
+        arguments.push(quote! { &request });
+    }
+    let setters = parameters.iter().filter(|(fill, _, _)| fill.field.optional).map(|(fill, _, optional)| {
+        let setter = ident(&fill.field.rust_name);
+        let local = parameter_local(fill);
+        if *optional {
+            quote! {
+                let call = match #local {
+                    ::std::option::Option::Some(value) => call.#setter(value),
+                    ::std::option::Option::None => call,
+                };
+            }
+        } else {
+            quote! { let call = call.#setter(#local); }
+        }
+    });
+    let optional_body = body.filter(|b| !b.required).map(|_| quote! { let call = call.body(&request); });
+    let method = ident(&call.operation);
+    Some(quote! {
+        #(#locals)*
+        let call = self.client.#method(#(#arguments),*);
+        #(#setters)*
+        #optional_body
+    })
+}
+
+fn location_name(location: ParameterLocation) -> &'static str {
+    match location {
+        ParameterLocation::Path => "path",
+        ParameterLocation::Query => "query",
+        ParameterLocation::Header => "header",
+        ParameterLocation::Cookie => "cookie",
+    }
+}
+
 fn signature_step(mapping: &TokenSourceMapping, call: &TokenCall, signature: &Signature) -> TokenStream {
     let parts = signature.inputs.iter().map(|input| {
         match call.request.iter().find(|f| &f.field.wire_name == input) {
             Some(fill) if fill.from == Fill::TimestampMillis => quote! { timestamp.to_string().as_str() },
             Some(fill) if fill.from == Fill::Credential => {
-                let name = ident(&fill.field.rust_name);
-                if fill.field.secret {
+                let name = ident(fill.credential_name());
+                if mapping.credentials.iter().any(|c| c.rust_name == fill.credential_name() && c.secret) {
                     quote! { credentials.#name.expose().as_str() }
                 } else {
                     quote! { credentials.#name.as_str() }
                 }
             }
-            _ => match mapping.credentials.iter().find(|c| &c.wire_name == input) {
+            _ => match mapping.credentials.iter().find(|c| &c.wire_name == input || c.rust_name == crate::naming::snake_ident(input)) {
                 // A secret that is hashed but never sent (EnOS's app secret).
-                Some(credential) => {
+                Some(credential) if credential.secret => {
                     let name = ident(&credential.rust_name);
                     quote! { credentials.#name.expose().as_str() }
+                }
+                Some(credential) => {
+                    let name = ident(&credential.rust_name);
+                    quote! { credentials.#name.as_str() }
                 }
                 // Unreachable: the token-source pass makes every input a request field or a credential.
                 None => quote! { "" },

@@ -6,9 +6,16 @@
 //! value, through the envelope's payload) with an access-token field; its siblings give the
 //! refresh token, the token type and the lifetimes (seconds, or RFC 3339 times). Each request
 //! field is filled from the current token, a computed value (timestamp, signature) or the
-//! caller's credentials. The `token_source` section of a sidecar names what the documents do
-//! not say; a field that looks like a lifetime but cannot be read as one is an error, never a
-//! guess.
+//! caller's credentials: the fields of a JSON body, and the operation's parameters (path,
+//! query, header, cookie) alike, a header's `X-` prefix aside (`X-Refresh-Token` is the refresh
+//! token, `X-App-Key` the credential `app_key`). A required parameter nothing else fills is a
+//! credential when it is a string, number or boolean; an optional one is filled only when
+//! something fills it or another field asks for its credential. A call the source cannot fill
+//! (a required parameter nothing can fill, a token in a parameter that is no string, one
+//! credential of two types) means no token source, and a warning saying why: the emitted
+//! source must always compile. The `token_source` section of a sidecar names what the
+//! documents do not say; a field that looks like a lifetime but cannot be read as one is an
+//! error, never a guess.
 
 use heck::ToSnakeCase;
 use serde::Deserialize;
@@ -16,8 +23,8 @@ use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
 use crate::ir::{
-    Api, Credential, Field, FieldRef, Fill, Lifetime, LifetimeUnit, Operation, RequestFill, Signature, Source, TokenCall, TokenSourceMapping, TypeKind,
-    TypeRef, Warning,
+    Api, Credential, Field, FieldRef, Fill, Lifetime, LifetimeUnit, Operation, Parameter, ParameterLocation, RequestFill, Signature, Source, TokenCall,
+    TokenSourceMapping, TypeKind, TypeRef, Warning,
 };
 
 /// The `token_source` section of an API sidecar.
@@ -159,13 +166,14 @@ fn call(
     }
     let refresh_expires = lifetime(fields, REFRESH_EXPIRY, errors);
 
-    let (request_type, request) = match operation.request_body.as_ref().map(|b| &b.ty) {
+    let (request_type, mut request) = match operation.request_body.as_ref().map(|b| &b.ty) {
         Some(ty) => match struct_fields(api, ty) {
             Some((name, request_fields)) => (Some(name.to_owned()), request_fills(request_fields, is_refresh, sidecar)),
             None => (None, Vec::new()),
         },
         None => (None, Vec::new()),
     };
+    request.extend(operation.parameters.iter().map(|parameter| parameter_fill(parameter, is_refresh, sidecar)));
     Some(TokenCall {
         operation: operation.name.clone(),
         request_type,
@@ -181,41 +189,109 @@ fn call(
     })
 }
 
+/// What fills a request field other than a credential, if anything: the signature or the
+/// timestamp the sidecar names (by wire name), or, in a refresh, the current tokens (by
+/// `snake` name).
+fn computed_fill(wire_name: &str, snake: &str, is_refresh: bool, sidecar: &TokenSourceSidecar) -> Option<Fill> {
+    let signature = sidecar.signature.as_ref();
+    if signature.is_some_and(|s| s.field == wire_name) {
+        Some(Fill::Signature)
+    } else if signature.and_then(|s| s.timestamp.as_ref()).is_some_and(|t| t == wire_name) {
+        Some(Fill::TimestampMillis)
+    } else if is_refresh && snake == "refresh_token" {
+        Some(Fill::CurrentRefreshToken)
+    } else if is_refresh && snake == "access_token" {
+        Some(Fill::CurrentAccessToken)
+    } else {
+        None
+    }
+}
+
+/// Body fields: each is computed, or else a credential of its name.
 fn request_fills(fields: &[Field], is_refresh: bool, sidecar: &TokenSourceSidecar) -> Vec<RequestFill> {
     fields
         .iter()
         .map(|field| {
-            let snake = field.wire_name.to_snake_case();
-            let signature = sidecar.signature.as_ref();
-            let from = if signature.is_some_and(|s| s.field == field.wire_name) {
-                Fill::Signature
-            } else if signature.and_then(|s| s.timestamp.as_ref()).is_some_and(|t| t == &field.wire_name) {
-                Fill::TimestampMillis
-            } else if is_refresh && snake == "refresh_token" {
-                Fill::CurrentRefreshToken
-            } else if is_refresh && snake == "access_token" {
-                Fill::CurrentAccessToken
-            } else {
-                Fill::Credential
-            };
-            RequestFill { field: field_ref(field), from }
+            let from = computed_fill(&field.wire_name, &field.wire_name.to_snake_case(), is_refresh, sidecar).unwrap_or(Fill::Credential);
+            RequestFill { field: field_ref(field), from, location: None, credential: None }
         })
         .collect()
 }
 
-/// The credentials the caller supplies: every credential-filled request field, once, and the
+/// A parameter's name as a field name: snake case, without a header's `x_` prefix.
+fn parameter_snake_name(parameter: &Parameter) -> String {
+    let snake = parameter.name.to_snake_case();
+    match snake.strip_prefix("x_") {
+        Some(rest) if parameter.location == ParameterLocation::Header && !rest.is_empty() => rest.to_owned(),
+        _ => snake,
+    }
+}
+
+/// Whether a parameter's value is a string, number or boolean (something a caller can supply
+/// as a credential).
+fn is_scalar(ty: &TypeRef) -> bool {
+    matches!(ty, TypeRef::String | TypeRef::Integer { .. } | TypeRef::Number | TypeRef::Boolean)
+}
+
+/// A parameter as the token mapping fills it: optional unless it is a path parameter or
+/// required (the client method's arguments); secret when its name says so.
+fn parameter_ref(parameter: &Parameter) -> FieldRef {
+    FieldRef {
+        wire_name: parameter.name.clone(),
+        rust_name: parameter.rust_name.clone(),
+        ty: parameter.ty.clone(),
+        optional: !(parameter.required || parameter.location == ParameterLocation::Path),
+        secret: parameter.ty == TypeRef::String && super::secrets::is_secret(&parameter_snake_name(parameter), None),
+        source: parameter.source.clone(),
+    }
+}
+
+/// A parameter: computed like a body field of its name; else a required scalar one is a
+/// credential, and anything else is left out for now ([`fill_optional_parameters`] may
+/// still fill an optional one, [`unfillable`] rejects a required one).
+fn parameter_fill(parameter: &Parameter, is_refresh: bool, sidecar: &TokenSourceSidecar) -> RequestFill {
+    let snake = parameter_snake_name(parameter);
+    let field = parameter_ref(parameter);
+    let from = match computed_fill(&parameter.name, &snake, is_refresh, sidecar) {
+        Some(fill) => fill,
+        None if field.optional || !is_scalar(&parameter.ty) => Fill::Nothing,
+        None => Fill::Credential,
+    };
+    let credential = crate::naming::snake_ident(&snake);
+    let credential = (credential != field.rust_name).then_some(credential);
+    RequestFill { field, from, location: Some(parameter.location), credential }
+}
+
+/// Fills each optional parameter left out whose credential another field of the token calls
+/// already asks for (an optional `X-App-Key` header beside a required `appKey`).
+fn fill_optional_parameters(calls: &mut [&mut TokenCall]) {
+    let asked: Vec<String> =
+        calls.iter().flat_map(|c| c.request.iter()).filter(|f| f.from == Fill::Credential).map(|f| f.credential_name().to_owned()).collect();
+    for fill in calls.iter_mut().flat_map(|c| c.request.iter_mut()) {
+        if fill.location.is_some() && fill.from == Fill::Nothing && fill.field.optional && asked.iter().any(|name| name == fill.credential_name()) {
+            fill.from = Fill::Credential;
+        }
+    }
+}
+
+/// The credentials the caller supplies: every credential-filled request field, once (by
+/// credential name; optional only when every field it fills is, secret when any is), and the
 /// signature's inputs that are not request fields.
 fn credentials(calls: &[&TokenCall], signature: Option<&Signature>) -> Vec<Credential> {
     let mut out: Vec<Credential> = Vec::new();
     for fill in calls.iter().flat_map(|c| c.request.iter()).filter(|f| f.from == Fill::Credential) {
-        if !out.iter().any(|c| c.rust_name == fill.field.rust_name) {
-            out.push(Credential {
-                rust_name: fill.field.rust_name.clone(),
+        match out.iter_mut().find(|c| c.rust_name == fill.credential_name()) {
+            Some(credential) => {
+                credential.optional &= fill.field.optional;
+                credential.secret |= fill.field.secret;
+            }
+            None => out.push(Credential {
+                rust_name: fill.credential_name().to_owned(),
                 wire_name: fill.field.wire_name.clone(),
                 ty: fill.field.ty.clone(),
                 optional: fill.field.optional,
                 secret: fill.field.secret,
-            });
+            }),
         }
     }
     for input in signature.map(|s| s.inputs.as_slice()).unwrap_or_default() {
@@ -228,13 +304,88 @@ fn credentials(calls: &[&TokenCall], signature: Option<&Signature>) -> Vec<Crede
     out
 }
 
+/// Why a fill cannot be written as Rust that compiles, if it cannot.
+fn fill_problem(fill: &RequestFill, credentials: &[Credential]) -> Option<String> {
+    let field = &fill.field;
+    let is_string = field.ty == TypeRef::String;
+    match fill.from {
+        Fill::Nothing if fill.is_required() => Some("nothing the token source has can fill it (it is no string, number or boolean a credential could give)".to_owned()),
+        Fill::CurrentAccessToken | Fill::CurrentRefreshToken | Fill::Signature if fill.location.is_some() && !is_string => {
+            Some(format!("it takes a token or signature, but its type is `{}`, not a string", field.ty))
+        }
+        Fill::TimestampMillis if fill.location.is_some() && !matches!(field.ty, TypeRef::String | TypeRef::Integer { bits: 64 }) => {
+            Some(format!("it takes a millisecond timestamp, but its type is `{}`, neither a string nor an int64", field.ty))
+        }
+        Fill::Credential => {
+            let credential = credentials.iter().find(|c| c.rust_name == fill.credential_name())?;
+            if credential.ty != field.ty {
+                Some(format!("it takes the credential `{}`, which another field types `{}`, as `{}`", credential.rust_name, credential.ty, field.ty))
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A warning naming the first field of `calls` the token source cannot fill, if any: such a
+/// source would not compile, so none is generated.
+fn unfillable(calls: &[&TokenCall], credentials: &[Credential]) -> Option<Warning> {
+    calls.iter().find_map(|call| {
+        call.request.iter().find_map(|fill| {
+            let problem = fill_problem(fill, credentials)?;
+            let what = match fill.location {
+                Some(location) => format!("{} parameter", location_name(location)),
+                None => "body field".to_owned(),
+            };
+            let required = if fill.is_required() { "required " } else { "" };
+            Some(Warning {
+                source: fill.field.source.clone(),
+                message: format!(
+                    "the {required}{what} `{}` of token operation `{}` cannot be filled: {problem}; no token source is generated \
+                     (correct the parameter in the API's overlay, or name other token operations in `api.yaml`: `token_source.login`, `token_source.refresh`)",
+                    fill.field.wire_name,
+                    call.operation.trim_start_matches("r#"),
+                ),
+            })
+        })
+    })
+}
+
+/// A warning naming the first token call whose required body is no struct of fields the
+/// source could fill, if any.
+fn unsendable_body(api: &Api, calls: &[&TokenCall]) -> Option<Warning> {
+    calls.iter().filter(|call| call.request_type.is_none()).find_map(|call| {
+        let operation = api.operations.iter().find(|op| op.name == call.operation)?;
+        let body = operation.request_body.as_ref().filter(|body| body.required)?;
+        Some(Warning {
+            source: operation.source.clone(),
+            message: format!(
+                "the required body of token operation `{}` is `{}`, no object whose fields the token source could fill; no token source is generated \
+                 (correct the body in the API's overlay, or name other token operations in `api.yaml`: `token_source.login`, `token_source.refresh`)",
+                call.operation.trim_start_matches("r#"),
+                body.ty
+            ),
+        })
+    })
+}
+
+fn location_name(location: ParameterLocation) -> &'static str {
+    match location {
+        ParameterLocation::Path => "path",
+        ParameterLocation::Query => "query",
+        ParameterLocation::Header => "header",
+        ParameterLocation::Cookie => "cookie",
+    }
+}
+
 /// Infers the token source of `api`; `None` when the API has no refresh operation.
 /// The token source of `api`, if it has one, and a warning when operations looked like token
 /// refreshes but none answers a token. A guess never fails the run; what a sidecar names must hold.
 pub fn infer(api: &Api, sidecar: &TokenSourceSidecar, sidecar_source: &Source) -> Result<(Option<TokenSourceMapping>, Option<Warning>), Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let find = |name: &str| api.operations.iter().find(|op| op.name == name);
-    let (refresh, refresh_call) = match &sidecar.refresh {
+    let (refresh, mut refresh_call) = match &sidecar.refresh {
         Some(name) => {
             let Some(refresh) = find(name) else {
                 return Err(vec![Diagnostic::file_error(&sidecar_source.file, format!("`token_source.refresh` names `{name}`, which is no operation of this API"))]);
@@ -269,7 +420,7 @@ pub fn infer(api: &Api, sidecar: &TokenSourceSidecar, sidecar_source: &Source) -
             }
         }
     };
-    let login = match &sidecar.login {
+    let mut login = match &sidecar.login {
         Some(name) => match find(name) {
             Some(op) => call(api, op, false, sidecar, &mut errors),
             None => return Err(vec![Diagnostic::file_error(&sidecar_source.file, format!("`token_source.login` names `{name}`, which is no operation of this API"))]),
@@ -286,7 +437,11 @@ pub fn infer(api: &Api, sidecar: &TokenSourceSidecar, sidecar_source: &Source) -
     if !errors.is_empty() {
         return Err(errors);
     }
+    fill_optional_parameters(&mut login.iter_mut().chain(std::iter::once(&mut refresh_call)).collect::<Vec<_>>());
     let calls: Vec<&TokenCall> = login.iter().chain(std::iter::once(&refresh_call)).collect();
     let credentials = credentials(&calls, signature.as_ref());
+    if let Some(warning) = unfillable(&calls, &credentials).or_else(|| unsendable_body(api, &calls)) {
+        return Ok((None, Some(warning)));
+    }
     Ok((Some(TokenSourceMapping { login, refresh: refresh_call, credentials, signature, relogin_codes: sidecar.relogin_codes.clone() }), None))
 }
