@@ -15,8 +15,8 @@ use codegen::ir::{Api, Status};
 use codegen::workspace::Workspace;
 use serde_json::{json, Value};
 use vendor_clients::ApiClient;
-use vendor_clients::runtime::{Config, RetryPolicy};
-use vendor_clients::{cloudreve, enos, infisical, pitchpoint, smartling, Error, ResponseValue};
+use vendor_clients::runtime::{Config, Credential, RetryPolicy};
+use vendor_clients::{cloudreve, enos, enos_app_portal, infisical, pitchpoint, smartling, Error, ResponseValue};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 use workspace_tests::{generate, workspace_root};
@@ -54,6 +54,7 @@ type Call = fn(String, Config) -> Pin<Box<dyn Future<Output = Outcome> + Send>>;
 struct Operation {
     api: &'static str,
     name: &'static str,
+    method: &'static str,
     path: &'static str,
     call: Call,
     /// A success body the document gives (or, where it gives none, one that fits its schema).
@@ -86,6 +87,7 @@ fn operations() -> Vec<Operation> {
         Operation {
             api: "infisical",
             name: "renew_identity_access_token",
+            method: "POST",
             path: "/api/v1/auth/token/renew",
             call: |base, config| {
                 Box::pin(async move {
@@ -100,6 +102,7 @@ fn operations() -> Vec<Operation> {
         Operation {
             api: "cloudreve",
             name: "refresh_token",
+            method: "POST",
             path: "/session/token/refresh",
             call: |base, config| {
                 Box::pin(async move {
@@ -114,6 +117,7 @@ fn operations() -> Vec<Operation> {
         Operation {
             api: "cloudreve",
             name: "password_sign_in",
+            method: "POST",
             path: "/session/token",
             call: |base, config| {
                 Box::pin(async move {
@@ -123,11 +127,12 @@ fn operations() -> Vec<Operation> {
             },
             success: example("cloudreve", "password_sign_in", 200),
             errors: Vec::new(),
-            envelope_failure: Some((cloudreve_failure, json!(40020))),
+            envelope_failure: Some((cloudreve_failure.clone(), json!(40020))),
         },
         Operation {
             api: "enos",
             name: "get_access_token",
+            method: "POST",
             path: "/apim-token-service/v2.0/token/get",
             call: |base, config| {
                 Box::pin(async move {
@@ -142,6 +147,7 @@ fn operations() -> Vec<Operation> {
         Operation {
             api: "enos",
             name: "refresh_access_token",
+            method: "POST",
             path: "/apim-token-service/v2.0/token/refresh",
             call: |base, config| {
                 Box::pin(async move {
@@ -156,6 +162,7 @@ fn operations() -> Vec<Operation> {
         Operation {
             api: "pitchpoint",
             name: "refresh_id_token",
+            method: "POST",
             path: "/user-management-services-ws/oauth2/002/refreshIdToken",
             call: |base, config| {
                 Box::pin(async move {
@@ -170,6 +177,7 @@ fn operations() -> Vec<Operation> {
         Operation {
             api: "pitchpoint",
             name: "sign_in_with_password",
+            method: "POST",
             path: "/user-management-services-ws/oauth2/002/signInWithPassword",
             call: |base, config| {
                 Box::pin(async move {
@@ -184,6 +192,7 @@ fn operations() -> Vec<Operation> {
         Operation {
             api: "smartling",
             name: "authenticate",
+            method: "POST",
             path: "/auth-api/v2/authenticate",
             call: |base, config| {
                 Box::pin(async move {
@@ -198,6 +207,7 @@ fn operations() -> Vec<Operation> {
         Operation {
             api: "smartling",
             name: "refresh_authentication",
+            method: "POST",
             path: "/auth-api/v2/authenticate/refresh",
             call: |base, config| {
                 Box::pin(async move {
@@ -207,7 +217,67 @@ fn operations() -> Vec<Operation> {
             },
             success: example("smartling", "refresh_authentication", 200),
             errors: Vec::new(),
+            envelope_failure: Some((smartling_failure.clone(), json!("VALIDATION_ERROR"))),
+        },
+        Operation {
+            api: "smartling",
+            name: "list_files",
+            method: "GET",
+            path: "/files-api/v2/projects/p-1/files/list",
+            call: |base, config| {
+                Box::pin(async move {
+                    let client = smartling::Client::with_config(base, config).with_bearer(Credential::token("t"));
+                    outcome(client.list_files("p-1").await)
+                })
+            },
+            success: example("smartling", "list_files", 200),
+            errors: Vec::new(),
             envelope_failure: Some((smartling_failure, json!("VALIDATION_ERROR"))),
+        },
+        Operation {
+            api: "cloudreve",
+            name: "get_preferences",
+            method: "GET",
+            path: "/user/setting",
+            call: |base, config| {
+                Box::pin(async move {
+                    let client = cloudreve::Client::with_config(base, config).with_bearer(Credential::token("t"));
+                    outcome(client.get_preferences().await)
+                })
+            },
+            success: example("cloudreve", "get_preferences", 200),
+            errors: Vec::new(),
+            envelope_failure: Some((cloudreve_failure, json!(40020))),
+        },
+        Operation {
+            api: "infisical",
+            name: "get_user_memberships",
+            method: "GET",
+            path: "/api/v1/workspace/ws-1/memberships",
+            call: |base, config| {
+                Box::pin(async move {
+                    let client = infisical::Client::with_config(base, config).with_bearer_auth(Credential::token("t"));
+                    outcome(client.get_user_memberships("ws-1").await)
+                })
+            },
+            success: json!({"memberships": []}),
+            errors: [400, 401, 403, 404, 422, 500].into_iter().map(|s| (s, infisical_error(s))).collect(),
+            envelope_failure: None,
+        },
+        Operation {
+            api: "enos_app_portal",
+            name: "get_users_applications",
+            method: "GET",
+            path: "/app-portal-service/v2.0/user/app/list",
+            call: |base, config| {
+                Box::pin(async move {
+                    let client = enos_app_portal::Client::with_config(base, config).with_bearer(Credential::token("t"));
+                    outcome(client.get_users_applications().await)
+                })
+            },
+            success: json!({"code": 200, "data": {"apps": []}, "message": ""}),
+            errors: Vec::new(),
+            envelope_failure: Some((json!({"code": 403, "data": null, "message": "no permission"}), json!(403))),
         },
     ]
 }
@@ -223,7 +293,7 @@ fn quick_config() -> Config {
 
 async fn server_answering(operation: &Operation, answer: ResponseTemplate) -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(method("POST")).and(path(operation.path)).respond_with(answer).mount(&server).await;
+    Mock::given(method(operation.method)).and(path(operation.path)).respond_with(answer).mount(&server).await;
     server
 }
 
@@ -241,7 +311,7 @@ fn every_generated_operation_is_in_this_table() {
     let generation = generate(&Workspace::new(workspace_root()));
     // The token APIs, whose every operation this table runs; a large API has its own file
     // (`http_oxide.rs`).
-    let apis = ["cloudreve", "enos", "infisical", "pitchpoint", "smartling"];
+    let apis = ["cloudreve", "enos", "enos_app_portal", "infisical", "pitchpoint", "smartling"];
     let mut generated: Vec<String> = generation
         .apis
         .iter()
@@ -309,9 +379,11 @@ async fn a_server_slower_than_the_timeout_is_a_timeout_and_a_post_is_not_replaye
         let slow = ResponseTemplate::new(200).set_body_json(&operation.success).set_delay(Duration::from_secs(2));
         let server = server_answering(&operation, slow).await;
         let config = Config { timeout: Duration::from_millis(200), ..quick_config() };
-        assert_eq!((operation.call)(server.uri(), config).await, Outcome::Timeout, "{}.{}", operation.api, operation.name);
+        assert_eq!((operation.call)(server.uri(), config.clone()).await, Outcome::Timeout, "{}.{}", operation.api, operation.name);
         let received = server.received_requests().await.map_or(0, |r| r.len());
-        assert_eq!(received, 1, "{}.{}: a request that may have reached the server is not sent again", operation.api, operation.name);
+        // A GET may be sent again; a POST that may have reached the server may not.
+        let expected = if operation.method == "GET" { config.retry.max_attempts as usize } else { 1 };
+        assert_eq!(received, expected, "{}.{}: a request that may have reached the server is sent again only when idempotent", operation.api, operation.name);
     }
 }
 
@@ -330,13 +402,13 @@ async fn too_many_requests_with_retry_after_is_retried_once_after_the_delay() {
     let mut waits = Vec::new();
     for operation in operations() {
         let server = MockServer::start().await;
-        Mock::given(method("POST"))
+        Mock::given(method(operation.method))
             .and(path(operation.path))
             .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1"))
             .up_to_n_times(1)
             .mount(&server)
             .await;
-        Mock::given(method("POST")).and(path(operation.path)).respond_with(ResponseTemplate::new(200).set_body_json(&operation.success)).mount(&server).await;
+        Mock::given(method(operation.method)).and(path(operation.path)).respond_with(ResponseTemplate::new(200).set_body_json(&operation.success)).mount(&server).await;
         let started = std::time::Instant::now();
         let result = (operation.call)(server.uri(), quick_config()).await;
         waits.push(started.elapsed());
@@ -388,4 +460,30 @@ async fn documented_defaults_fill_absent_fields() {
     let token = pitchpoint::Client::new(server.uri()).refresh_id_token(&request).await.expect("refreshed");
     assert_eq!(token.expires_in, 3600.0, "the document's Default column");
     assert_eq!(token.token_type, "Bearer");
+}
+
+/// The URL the server receives for each token-API operation with a path parameter: the
+/// document's template (`{{projectId}}` on Smartling's page) filled with the value,
+/// percent-encoded so that a `/` or a space cannot change the path.
+#[tokio::test]
+async fn path_parameters_fill_the_documented_template_percent_encoded() {
+    let generation = generate(&Workspace::new(workspace_root()));
+    let templated: Vec<String> = generation
+        .apis
+        .iter()
+        .filter(|api| ["cloudreve", "enos", "enos_app_portal", "infisical", "pitchpoint", "smartling"].contains(&api.name.as_str()))
+        .flat_map(|api| api.operations.iter().filter(|op| op.path.contains('{')).map(move |op| format!("{}.{}", api.name, op.name)))
+        .collect();
+    assert_eq!(templated, ["infisical.get_user_memberships", "smartling.list_files"], "add the new operation below");
+
+    let value = "proj/1 ü?";
+    let encoded = "proj%2F1%20%C3%BC%3F";
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(404)).mount(&server).await;
+    let smartling = smartling::Client::new(server.uri()).with_bearer(Credential::token("t"));
+    let infisical = infisical::Client::new(server.uri()).with_bearer_auth(Credential::token("t"));
+    let _ = smartling.list_files(value).await;
+    let _ = infisical.get_user_memberships(value).await;
+    let paths: Vec<String> = server.received_requests().await.unwrap_or_default().iter().map(|r| r.url.path().to_owned()).collect();
+    assert_eq!(paths, [format!("/files-api/v2/projects/{encoded}/files/list"), format!("/api/v1/workspace/{encoded}/memberships")]);
 }

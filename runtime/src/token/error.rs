@@ -253,6 +253,7 @@ mod tests {
             code,
             message: None,
             raw: Bytes::from_static(b"{}"),
+            earlier: Vec::new(),
         };
         assert_eq!(call_failed(envelope(serde_json::json!(1203)), &["1203", "1204"]).kind(), TokenErrorKind::LoginRequired);
         assert_eq!(call_failed(envelope(serde_json::json!("EXPIRED")), &["\"EXPIRED\""]).kind(), TokenErrorKind::LoginRequired);
