@@ -3,7 +3,7 @@
 //! list calls page with `limit` and `starting_after`, expandable fields decode as an id or an
 //! object, and files upload as multipart parts.
 
-use vendor_clients::runtime::{CallOptions, FilePart};
+use vendor_clients::runtime::{CallOptions, Credential, FilePart};
 use vendor_clients::stripe::{
     self, DefaultSource, FileLinkData, Metadata, PostCustomersRequest, PostFilesError, PostFilesRequest, PostFilesRequestPurpose, TaxIdDataItem,
     TaxIdDataItemType,
@@ -32,7 +32,8 @@ async fn a_customer_is_created_with_a_nested_form_body_and_an_idempotency_key() 
         .expect(1)
         .mount(&server)
         .await;
-    let client = stripe::Client::new(server.uri());
+    // Stripe takes the secret key as HTTP basic's user name, or as a bearer token.
+    let client = stripe::Client::new(server.uri()).with_basic_auth(Credential::basic("sk_test_4eC39H", ""));
     let body = PostCustomersRequest {
         email: Some("jenny@example.com".into()),
         expand: Some(vec!["default_source".into()]),
@@ -49,6 +50,7 @@ async fn a_customer_is_created_with_a_nested_form_body_and_an_idempotency_key() 
     let request = received.first().expect("one request");
     assert_eq!(header(request, "content-type"), Some("application/x-www-form-urlencoded"));
     assert_eq!(header(request, "idempotency-key"), Some("signup-42"));
+    assert_eq!(header(request, "authorization"), Some("Basic c2tfdGVzdF80ZUMzOUg6"), "base64 of `sk_test_4eC39H:`");
     assert_eq!(
         String::from_utf8_lossy(&request.body),
         "email=jenny%40example.com&expand%5B%5D=default_source&metadata%5Border%5D=6735\
@@ -69,7 +71,7 @@ async fn a_list_pages_with_limit_and_starting_after_and_expands_nested_objects()
         })))
         .mount(&server)
         .await;
-    let client = stripe::Client::new(server.uri());
+    let client = stripe::Client::new(server.uri()).with_bearer_auth(Credential::token("sk_test_4eC39H"));
     let page = client.get_customers().limit(2).starting_after("cus_1").expand(vec!["data.default_source".to_owned()]).await.expect("a page");
     assert!(page.has_more);
     let ids: Vec<&str> = page.data.iter().map(|c| c.id.as_str()).collect();
@@ -91,7 +93,7 @@ async fn a_file_uploads_as_multipart_parts_and_a_stripe_error_decodes() {
         })))
         .mount(&server)
         .await;
-    let client = stripe::Client::new(server.uri());
+    let client = stripe::Client::new(server.uri()).with_bearer_auth(Credential::token("sk_test_4eC39H"));
     let body = PostFilesRequest {
         expand: None,
         file: FilePart::new(b"%PDF-1.7".to_vec()).file_name("evidence.pdf").content_type("application/pdf"),
@@ -133,7 +135,7 @@ async fn a_download_over_the_buffer_cap_is_refused_by_send_and_streamed_whole_by
         .mount(&server)
         .await;
     let config = vendor_clients::runtime::Config { max_response_bytes: 64 * 1024, ..Default::default() };
-    let client = <stripe::Client as vendor_clients::ApiClient>::with_config(server.uri(), config);
+    let client = <stripe::Client as vendor_clients::ApiClient>::with_config(server.uri(), config).with_bearer_auth(Credential::token("sk_test_4eC39H"));
 
     match client.get_quotes_quote_pdf("qt_1").await {
         Err(Error::ResponseTooLarge { status, limit, .. }) => assert_eq!((status.as_u16(), limit), (200, 64 * 1024)),
