@@ -27,7 +27,7 @@ use super::shape::{self, FieldColumns, FieldShape, Shape, ShapeType, TypeNames};
 use super::table::{self, Table};
 use super::Document;
 use crate::builder::ApiBuilder;
-use crate::diagnostic::{line_column, Diagnostic};
+use crate::diagnostic::Diagnostic;
 use crate::ir::{Operation, Parameter, RequestBody, Response, Source, Status, TypeRef};
 use crate::naming;
 
@@ -306,12 +306,7 @@ fn request_body(
     content_type: String,
 ) -> Result<Option<RequestBody>, Diagnostic> {
     let example = curl.body.as_deref().and_then(|body| {
-        // The body's first line, found in the command after its data option, is the example's
-        // first page line.
-        let first = body.lines().next().unwrap_or_default();
-        let option = [" -d", "\n-d", " --data", "\n--data", " --json", "\n--json"].iter().filter_map(|o| fence.content.find(o)).min().unwrap_or(0);
-        let offset = fence.content[option..].find(first).map_or(option, |at| option + at);
-        let line = fence.content_line + line_column(&fence.content, offset).0 - 1;
+        let line = fence.content_line + curl.body_line.unwrap_or(1) - 1;
         json_example::read_example(api, page.file(), body, line, "request")
     });
     let shape = match (table, &example) {
