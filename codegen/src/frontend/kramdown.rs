@@ -677,4 +677,84 @@ Example:
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].line, 8);
     }
+
+    const SCRIPT_PAGE: &str = "---
+title: Place Order
+parent: Order
+---
+## Order
+
+```bash
+url=\"https://api.example.com/v1/orders\"
+data='{
+  \"Id\": \"a\",
+  \"Items\": {\"Item\": [{\"Sku\": \"x\"}]}
+}
+
+'
+curl -X POST \"${url}\"
+-H \"Authorization: Bearer token\"
+-d \"${data}\"
+```
+
+#### Request Data Properties
+
+| Property | Description | Type |
+|---|---|---|
+| Id | (mandatory) The id | string |
+| Items | (mandatory) See below | object |
+
+##### Items.Item
+
+| Property | Description | Type |
+|---|---|---|
+| Sku | (mandatory) The SKU | string |
+| Note | (optional) A note | string |
+
+### Responses
+
+200
+{: .label .label-green }
+
+| Property | Description | Type |
+|---|---|---|
+| Ref | The reference | string |
+
+```json
+{\"Ref\": \"r\", \"(more)\": ...,}
+```
+";
+
+    #[test]
+    fn a_script_with_variables_and_lines_without_continuations() {
+        let api = read_page(SCRIPT_PAGE).unwrap_or_else(|e| panic!("{e:?}"));
+        let op = &api.operations[0];
+        assert_eq!((op.name.as_str(), op.method, op.path.as_str()), ("place_order", Method::Post, "/v1/orders"), "a heading repeating the parent yields to the title");
+        assert_eq!(op.parameters.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["Authorization"]);
+        let body = op.request_body.as_ref().unwrap_or_else(|| panic!("no body"));
+        assert_eq!(body.examples[0].source.line, 9, "the body's line is its assignment's");
+        let item = api.type_def("PlaceOrderItemsItemItem").or_else(|| api.types.iter().find(|t| t.name.ends_with("ItemItem"))).unwrap_or_else(|| panic!("{:?}", api.types));
+        let TypeKind::Struct { fields, .. } = &item.kind else { panic!("not a struct") };
+        let flags: Vec<(&str, bool)> = fields.iter().map(|f| (f.wire_name.as_str(), f.required)).collect();
+        assert_eq!(flags, [("Sku", true), ("Note", false)], "the field-path table types the example's list items");
+        assert_eq!(api.warnings.len(), 1, "{:?}", api.warnings);
+        assert!(api.warnings[0].message.contains("200 example is not valid JSON"), "{}", api.warnings[0].message);
+        assert_eq!(api.warnings[0].source.line, 44);
+        assert_eq!(op.responses.len(), 1, "an invalid example is a warning, not a refusal");
+    }
+
+    #[test]
+    fn section_rows_and_key_tables() {
+        let page = SCRIPT_PAGE
+            .replace("| Ref | The reference | string |", "| Ref | The reference | string |\n| | Status -- The status | |\n| Code | The code | string |")
+            .replace("| Property | Description | Type |\n|---|---|---|\n| Sku", "| Sku | Description | Type |\n|---|---|---|\n| A1");
+        let api = read_page(&page).unwrap_or_else(|e| panic!("{e:?}"));
+        let response = api.type_def("PlaceOrderResponse").unwrap_or_else(|| panic!("{:?}", api.types));
+        let TypeKind::Struct { fields, .. } = &response.kind else { panic!("not a struct") };
+        assert_eq!((fields[1].wire_name.as_str(), &fields[1].ty), ("Status", &TypeRef::Any));
+        assert!(fields[1].description.as_deref().is_some_and(|d| d.contains("`Code`")));
+        let item = api.types.iter().find(|t| t.name.ends_with("ItemItem")).unwrap_or_else(|| panic!("{:?}", api.types));
+        let TypeKind::Struct { fields, .. } = &item.kind else { panic!("not a struct") };
+        assert!(fields[0].description.as_deref().is_some_and(|d| d.contains("`A1`: (mandatory) The SKU")), "{:?}", fields[0].description);
+    }
 }
