@@ -1,11 +1,13 @@
 //! Request examples -> method, URL, headers, body: curl commands and the URLs they call.
 //!
 //! Pages without a machine-readable endpoint line (Pitchpoint's kramdown pages, Smartling's
-//! front matter, which lacks the host) show a curl example instead. It is split into words as
-//! a POSIX shell would (quotes, backslash-newline continuations) by `shell-words`, then read the
-//! way curl reads its arguments. Only what the generator needs is kept; options that do not
-//! change the request are skipped. Nothing here reads page syntax or touches the IR's types.
+//! front matter, which lacks the host) show a curl example instead. The example is read as a
+//! shell script by [`super::shell`] (quotes, continuations, variables holding the URL or the
+//! body, a line that lost its `\`), and its first curl command is read the way curl reads its
+//! arguments. Only what the generator needs is kept; options that do not change the request
+//! are skipped. Nothing here reads page syntax or touches the IR's types.
 
+use super::shell::{self, Word};
 use crate::ir::{path_parts, Method, PathPart};
 
 /// What a curl command sends.
@@ -17,6 +19,9 @@ pub(crate) struct Curl {
     pub headers: Vec<(String, String)>,
     /// The `-d`/`--data*`/`--json` body, joined with `&` when given several times (as curl does).
     pub body: Option<String>,
+    /// The 1-based line of the example where the body's text starts (the line of the
+    /// variable's value when the body is a variable).
+    pub body_line: Option<u32>,
 }
 
 impl Curl {
@@ -113,9 +118,19 @@ pub(crate) fn placeholders(template: &str) -> Vec<String> {
     names
 }
 
-/// Whether a code block holds a curl command (optionally after a `$ ` prompt).
-pub(crate) fn is_curl(command: &str) -> bool {
-    shell_words::split(command).is_ok_and(|words| words.iter().find(|w| *w != "$").is_some_and(|w| w == "curl"))
+/// The words of the first curl command of a script (after a `$ ` prompt, if any), without
+/// the program's name; `None` when the script runs no curl.
+fn curl_words(script: &str) -> Result<Option<Vec<Word>>, String> {
+    let commands = shell::commands(script)?;
+    Ok(commands.into_iter().find_map(|command| {
+        let mut words = command.words.into_iter().skip_while(|w| w.text == "$");
+        words.next().filter(|w| w.text == "curl").map(|_| words.collect())
+    }))
+}
+
+/// Whether a code block runs a curl command (optionally after a `$ ` prompt).
+pub(crate) fn is_curl(script: &str) -> bool {
+    curl_words(script).is_ok_and(|words| words.is_some())
 }
 
 /// Options that take a value but do not change what the generator reads.
@@ -125,26 +140,26 @@ const SKIPPED_WITH_VALUE: &[&str] = &[
     "--upload-file", "--resolve", "--data-urlencode",
 ];
 
-/// Reads a curl command: `-X`/`--request`, `-H`/`--header`, `-d`/`--data`/`--data-raw`/
-/// `--data-binary`/`--json`, `--url` or the first plain argument as the URL. Without `-X`,
-/// the method is `POST` when there is a body, else `GET`, as curl does.
-pub(crate) fn parse(command: &str) -> Result<Curl, String> {
-    let words = shell_words::split(command).map_err(|_| "the curl command has an unclosed quote".to_owned())?;
-    let mut words = words.into_iter().skip_while(|w| w == "$");
-    if words.next().as_deref() != Some("curl") {
-        return Err("the command is not a curl command".to_owned());
-    }
+/// Reads the first curl command of a script: `-X`/`--request`, `-H`/`--header`, `-d`/
+/// `--data`/`--data-raw`/`--data-binary`/`--json`, `--url` or the first plain argument as the
+/// URL. Without `-X`, the method is `POST` when there is a body, else `GET`, as curl does.
+pub(crate) fn parse(script: &str) -> Result<Curl, String> {
+    let words = curl_words(script)?.ok_or("the example runs no curl command")?;
+    let mut words = words.into_iter();
     let mut method: Option<String> = None;
     let mut url: Option<String> = None;
     let mut headers = Vec::new();
     let mut body: Option<String> = None;
+    let mut body_line = None;
     let mut json = false;
-    while let Some(word) = words.next() {
+    while let Some(Word { text: word, line }) = words.next() {
         let (option, attached) = split_option(&word);
+        // Where an option's value starts: on the option's own line when attached, else the next word's.
+        let value_line = if attached.is_some() { line } else { words.as_slice().first().map_or(line, |w| w.line) };
         let mut value = |what: &str| -> Result<String, String> {
             match &attached {
                 Some(value) => Ok(value.clone()),
-                None => words.next().ok_or_else(|| format!("`{option}` needs {what}")),
+                None => words.next().map(|w| w.text).ok_or_else(|| format!("`{option}` needs {what}")),
             }
         };
         match option {
@@ -157,6 +172,7 @@ pub(crate) fn parse(command: &str) -> Result<Curl, String> {
             "-d" | "--data" | "--data-raw" | "--data-binary" | "--data-ascii" | "--json" => {
                 json |= option == "--json";
                 let data = value("a body")?;
+                body_line = body_line.or(Some(value_line));
                 body = Some(match body {
                     Some(earlier) => format!("{earlier}&{data}"),
                     None => data,
@@ -179,7 +195,7 @@ pub(crate) fn parse(command: &str) -> Result<Curl, String> {
     let url = Url::parse(&url_text).ok_or_else(|| format!("`{url_text}` is not a URL with a scheme and a host"))?;
     let method_word = method.unwrap_or_else(|| if body.is_some() { "POST".to_owned() } else { "GET".to_owned() });
     let method = Method::parse(&method_word).ok_or_else(|| format!("`{method_word}` is not an HTTP method"))?;
-    Ok(Curl { method, url, headers, body })
+    Ok(Curl { method, url, headers, body, body_line })
 }
 
 /// `-XPOST` -> (`-X`, `POST`); `--header=X: y` -> (`--header`, `X: y`); others unchanged.

@@ -24,10 +24,10 @@ use super::json_example::{self, JsonExample};
 use super::markdown::{self, Block, Fence};
 use super::page::{self, Page};
 use super::shape::{self, FieldColumns, FieldShape, Shape, ShapeType, TypeNames};
-use super::table::{self, Table};
+use super::table::{self, Row, Table};
 use super::Document;
 use crate::builder::ApiBuilder;
-use crate::diagnostic::{line_column, Diagnostic};
+use crate::diagnostic::Diagnostic;
 use crate::ir::{Operation, Parameter, RequestBody, Response, Source, Status, TypeRef};
 use crate::naming;
 
@@ -70,36 +70,79 @@ enum Zone {
     Other,
 }
 
+/// A table of the request under a deeper heading that names a field path
+/// (`##### Attachments.Attachment`): the fields of the object at that path.
+#[derive(Debug)]
+struct Part<'a> {
+    path: Vec<String>,
+    line: u32,
+    table: &'a Table,
+}
+
 /// What the page says, found by headings and labels.
 #[derive(Debug, Default)]
 struct Layout<'a> {
     title: Option<(&'a str, u32)>,
-    description: Vec<&'a str>,
+    description: Vec<String>,
     curl: Option<&'a Fence>,
     header_table: Option<&'a Table>,
     request_table: Option<&'a Table>,
+    request_parts: Vec<Part<'a>>,
     sections: Vec<Section<'a>>,
+}
+
+/// The zone a heading opens by its words, if it names one.
+fn named_zone(heading: &str) -> Option<Zone> {
+    let lower = heading.to_ascii_lowercase();
+    if lower.contains("header") {
+        Some(Zone::Headers)
+    } else if lower.contains("request") {
+        Some(Zone::Request)
+    } else if lower.contains("response") {
+        Some(Zone::Responses)
+    } else {
+        None
+    }
+}
+
+/// A heading that is a field path, `Terms.Term.Person`: names joined by dots, no spaces.
+fn field_path(heading: &str) -> Option<Vec<String>> {
+    let segments: Vec<String> = heading.split('.').map(str::to_owned).collect();
+    let is_name = |s: &String| !s.is_empty() && s.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+    segments.iter().all(is_name).then_some(segments)
+}
+
+/// A paragraph without its kramdown attribute-list lines (`{: .before_starting }`): markup,
+/// not text.
+fn without_attribute_lists(paragraph: &str) -> String {
+    let is_list = |line: &&str| line.trim_start().starts_with("{:") && line.trim_end().ends_with('}');
+    paragraph.lines().filter(|l| !is_list(l)).collect::<Vec<_>>().join("\n")
 }
 
 fn layout<'a>(blocks: &'a [Block], page: &Page<'_>, api: &mut ApiBuilder) -> Layout<'a> {
     let mut found = Layout::default();
     let mut zone = Zone::Other;
+    let mut zone_level = 0;
+    // The field path of the request heading above, if it names one.
+    let mut part: Option<(Vec<String>, u32)> = None;
     for block in blocks {
         match block {
-            Block::Heading { text, line, .. } => {
-                let lower = text.to_ascii_lowercase();
-                zone = if lower.contains("header") {
-                    Zone::Headers
-                } else if lower.contains("request") {
-                    Zone::Request
-                } else if lower.contains("response") {
-                    Zone::Responses
-                } else if found.title.is_none() {
-                    found.title = Some((text.as_str(), *line));
-                    Zone::Intro
-                } else {
-                    Zone::Other
-                };
+            Block::Heading { text, line, level } => {
+                part = None;
+                match named_zone(text) {
+                    Some(named) => {
+                        zone = named;
+                        zone_level = *level;
+                    }
+                    None if zone == Zone::Request && *level > zone_level && field_path(text).is_some() => {
+                        part = field_path(text).map(|path| (path, *line));
+                    }
+                    None if found.title.is_none() => {
+                        found.title = Some((text.as_str(), *line));
+                        zone = Zone::Intro;
+                    }
+                    None => zone = Zone::Other,
+                }
             }
             Block::Paragraph { text, line } => match zone {
                 Zone::Responses => {
@@ -110,7 +153,7 @@ fn layout<'a>(blocks: &'a [Block], page: &Page<'_>, api: &mut ApiBuilder) -> Lay
                         }
                     }
                 }
-                Zone::Intro if label_text(text).is_none() => found.description.push(text),
+                Zone::Intro if label_text(text).is_none() => found.description.push(without_attribute_lists(text)),
                 _ => {}
             },
             Block::Table(table) => {
@@ -121,9 +164,12 @@ fn layout<'a>(blocks: &'a [Block], page: &Page<'_>, api: &mut ApiBuilder) -> Lay
                     Zone::Headers => {
                         found.header_table.get_or_insert(table);
                     }
-                    Zone::Request => {
-                        found.request_table.get_or_insert(table);
-                    }
+                    Zone::Request => match &part {
+                        Some((path, line)) => found.request_parts.push(Part { path: path.clone(), line: *line, table }),
+                        None => {
+                            found.request_table.get_or_insert(table);
+                        }
+                    },
                     Zone::Responses => match found.sections.last_mut() {
                         Some(open) if open.table.is_none() && open.examples.is_empty() => open.table = Some(table),
                         Some(_) => api.warn(page.source(table.line), "a second table after the same status labels is ignored"),
@@ -153,16 +199,15 @@ fn layout<'a>(blocks: &'a [Block], page: &Page<'_>, api: &mut ApiBuilder) -> Lay
 /// Reads a kramdown-tables page into `api`: one operation.
 pub fn read(document: &Document, api: &mut ApiBuilder) -> Result<(), Vec<Diagnostic>> {
     let text = &document.text;
-    let (body, body_line, front_title) = match page::front_matter(text) {
+    let (body, body_line, front) = match page::front_matter(text) {
         Some(front) => {
-            let title = serde_yaml::from_str::<serde_yaml::Value>(front.yaml)
-                .ok()
-                .and_then(|v| v.get("title").and_then(serde_yaml::Value::as_str).map(str::to_owned));
-            (front.body, front.body_line, title)
+            let yaml = serde_yaml::from_str::<serde_yaml::Value>(front.yaml).ok();
+            let key = |key: &str| yaml.as_ref().and_then(|v| v.get(key)).and_then(serde_yaml::Value::as_str).map(|s| s.trim().to_owned());
+            (front.body, front.body_line, FrontTitles { title: key("title"), parent: key("parent") })
         }
         None => {
             let (own, line) = page::own_text(text);
-            (own, line, None)
+            (own, line, FrontTitles::default())
         }
     };
     let page = Page::new(document);
@@ -178,7 +223,7 @@ pub fn read(document: &Document, api: &mut ApiBuilder) -> Result<(), Vec<Diagnos
     let curl = curl::parse(&fence.content).map_err(|message| vec![page.error(fence.content_line, format!("the curl example cannot be read: {message}"))])?;
     let curl_source = page.source(fence.content_line);
 
-    let title = layout.title.map(|(text, _)| text.to_owned()).or(front_title);
+    let title = front.operation_title(layout.title.map(|(text, _)| text));
     let preferred = match title.as_deref().filter(|t| t.chars().any(|c| c.is_ascii_alphanumeric())) {
         Some(title) => naming::snake_ident(title),
         None => naming::snake_ident(curl.url.path.rsplit('/').next().unwrap_or_default()),
@@ -201,7 +246,7 @@ pub fn read(document: &Document, api: &mut ApiBuilder) -> Result<(), Vec<Diagnos
     };
     parameters.extend(endpoint::path_parameters(&curl.url.path, &curl_source));
 
-    let request_body = match request_body(&page, api, layout.request_table, &curl, fence, &names, content_type) {
+    let request_body = match request_body(&page, api, (layout.request_table, &layout.request_parts), &curl, fence, &names, content_type) {
         Ok(body) => body,
         Err(e) => {
             errors.push(e);
@@ -236,6 +281,23 @@ pub fn read(document: &Document, api: &mut ApiBuilder) -> Result<(), Vec<Diagnos
         source: curl_source,
     });
     Ok(())
+}
+
+/// The `title` and `parent` of a page's front matter, trimmed.
+#[derive(Debug, Default)]
+struct FrontTitles {
+    title: Option<String>,
+    parent: Option<String>,
+}
+
+impl FrontTitles {
+    /// The operation's title: the page's first heading, unless that heading only repeats the
+    /// page's `parent` (the navigation section it sits in, such as `Order` above every order
+    /// page); then, as without a heading, the front matter's `title`.
+    fn operation_title(&self, heading: Option<&str>) -> Option<String> {
+        let repeats_parent = |h: &&str| self.parent.as_deref().is_some_and(|p| p.eq_ignore_ascii_case(h.trim())) && self.title.is_some();
+        heading.filter(|h| !repeats_parent(h)).map(str::to_owned).or_else(|| self.title.clone())
+    }
 }
 
 const NAME_COLUMN: &[&str] = &["property", "name", "field", "parameter", "header"];
@@ -276,11 +338,66 @@ fn headers(page: &Page<'_>, table: Option<&Table>, curl: &Curl, curl_source: &So
     Ok((parameters, content_type.unwrap_or_else(|| "application/json".to_owned())))
 }
 
-/// A table of fields as a shape: one field per row, named by the `Property` column.
+/// A row that opens a section of a table instead of naming a field: no name, and a description
+/// `Messages.Message -- A list of messages`. Its field path and its description.
+fn section_row(row: &Row, name_column: usize, description_column: Option<usize>) -> Option<(Vec<String>, String)> {
+    if !row.cell(Some(name_column)).is_empty() {
+        return None;
+    }
+    let (path, description) = row.cell(description_column).split_once(" -- ")?;
+    Some((field_path(path.trim())?, description.trim().to_owned()))
+}
+
+/// A table of fields as a shape: one field per row, named by the `Property` column. Rows after
+/// a section row (see [`section_row`]) document the object at its path; where it ends and
+/// whether it is an object or a list the table does not say, so the section's first field is
+/// any JSON value, with its documented members in its description, and a warning.
 fn table_shape(page: &Page<'_>, api: &mut ApiBuilder, table: &Table, candidates: Vec<String>, required_by_default: bool) -> Result<Shape, Diagnostic> {
     let name_column = table
         .column(NAME_COLUMN)
         .ok_or_else(|| page.error(table.line, format!("the table has no `Property` or `Name` column (its columns: {})", table.header.join(", "))))?;
+    let description_column = table.column(&["description"]);
+    let own_rows = table.rows.iter().take_while(|row| section_row(row, name_column, description_column).is_none()).count();
+    let (own, sectioned) = table.rows.split_at(own_rows.min(table.rows.len()));
+    let mut shape = fields_shape(page, api, &Table { rows: own.to_vec(), ..table.clone() }, name_column, candidates, required_by_default)?;
+    let mut sections: Vec<(Vec<String>, String, u32, Vec<String>)> = Vec::new();
+    for row in sectioned {
+        match (section_row(row, name_column, description_column), sections.last_mut()) {
+            (Some((path, description)), _) => sections.push((path, description, row.line, Vec::new())),
+            (None, Some(open)) if !row.cell(Some(name_column)).is_empty() => open.3.push(format!("`{}`", row.cell(Some(name_column)))),
+            _ => {}
+        }
+    }
+    for (path, description, line, members) in sections {
+        section_field(api, &mut shape, &path, &description, page.source(line), &members);
+    }
+    Ok(shape)
+}
+
+/// The field a table section documents (see [`table_shape`]): any JSON value, described.
+fn section_field(api: &mut ApiBuilder, shape: &mut Shape, path: &[String], description: &str, source: Source, members: &[String]) {
+    let Some(first) = path.first() else { return };
+    let joined = path.join(".");
+    let text = format!("`{joined}`: {description} Documented members: {}.", members.join(", "));
+    api.warn(
+        source.clone(),
+        format!("the rows after `{joined}` document an object the table does not delimit or say is one object or a list; `{first}` is any JSON value, its members described"),
+    );
+    match shape.fields.iter_mut().find(|f| &f.wire_name == first) {
+        Some(field) => {
+            let own = field.description.take().map(|d| format!("{d}\n\n")).unwrap_or_default();
+            field.description = Some(format!("{own}{text}"));
+        }
+        None => {
+            let mut field = FieldShape::new(first, ShapeType::Plain(TypeRef::Any), source);
+            field.description = Some(text);
+            shape.fields.push(field);
+        }
+    }
+}
+
+/// The rows of a table without sections as a shape.
+fn fields_shape(page: &Page<'_>, api: &mut ApiBuilder, table: &Table, name_column: usize, candidates: Vec<String>, required_by_default: bool) -> Result<Shape, Diagnostic> {
     let type_column = table.column(&["type", "data type"]);
     let default_column = table.column(&["default"]);
     let columns = FieldColumns { name: name_column, description: table.column(&["description"]), required: table.column(REQUIRED_COLUMN), required_by_default };
@@ -300,19 +417,14 @@ fn table_shape(page: &Page<'_>, api: &mut ApiBuilder, table: &Table, candidates:
 fn request_body(
     page: &Page<'_>,
     api: &mut ApiBuilder,
-    table: Option<&Table>,
+    (table, parts): (Option<&Table>, &[Part<'_>]),
     curl: &Curl,
     fence: &Fence,
     names: &TypeNames,
     content_type: String,
 ) -> Result<Option<RequestBody>, Diagnostic> {
     let example = curl.body.as_deref().and_then(|body| {
-        // The body's first line, found in the command after its data option, is the example's
-        // first page line.
-        let first = body.lines().next().unwrap_or_default();
-        let option = [" -d", "\n-d", " --data", "\n--data", " --json", "\n--json"].iter().filter_map(|o| fence.content.find(o)).min().unwrap_or(0);
-        let offset = fence.content[option..].find(first).map_or(option, |at| option + at);
-        let line = fence.content_line + line_column(&fence.content, offset).0 - 1;
+        let line = fence.content_line + curl.body_line.unwrap_or(1) - 1;
         json_example::read_example(api, page.file(), body, line, "request")
     });
     let shape = match (table, &example) {
@@ -321,8 +433,65 @@ fn request_body(
         (None, None) => None,
     };
     let Some(mut shape) = shape else { return Ok(None) };
+    if let Some(example) = &example {
+        shape.refine_from_example(example, "", &[], names);
+    }
+    for part in parts {
+        apply_part(page, api, &mut shape, part, names)?;
+    }
     let example = example.and_then(|e| shape::fitting(api, &mut shape, e, "request example", "documented table"));
     Ok(Some(endpoint::json_request_body(api, content_type, &shape, example)))
+}
+
+/// Applies a table under a field-path heading to the object at that path (see
+/// [`Shape::object_at`]). A table without a `Property` column whose first column names a member
+/// of that object (`Key` of a key/value list) lists that member's values: they go into its
+/// description.
+fn apply_part(page: &Page<'_>, api: &mut ApiBuilder, shape: &mut Shape, part: &Part<'_>, names: &TypeNames) -> Result<(), Diagnostic> {
+    let source = page.source(part.line);
+    let heading = part.path.join(".");
+    if part.table.column(NAME_COLUMN).is_none() {
+        keyed_values(page, api, shape, part, names);
+        return Ok(());
+    }
+    let declared = table_shape(page, api, part.table, names.nested(&part.path), true)?;
+    let rows: Vec<String> = declared.fields.iter().map(|f| f.wire_name.clone()).collect();
+    match shape.object_at(&part.path, &rows, names, true, &source) {
+        Some(object) => object.merge_declared(declared, api),
+        None => api.warn(source, format!("`{heading}` is not an object; the table under it is ignored")),
+    }
+    Ok(())
+}
+
+/// A table keyed by a member of the object at its path: each row a value of that member.
+fn keyed_values(page: &Page<'_>, api: &mut ApiBuilder, shape: &mut Shape, part: &Part<'_>, names: &TypeNames) {
+    let source = page.source(part.line);
+    let member = part.table.header.first().cloned().unwrap_or_default();
+    let before = shape.clone();
+    let values: Vec<String> = part
+        .table
+        .rows
+        .iter()
+        .filter(|row| !row.cell(Some(0)).is_empty())
+        .map(|row| format!("`{}`: {}", row.cell(Some(0)), row.cell(part.table.column(&["description"]))))
+        .collect();
+    let field = shape
+        .object_at(&part.path, std::slice::from_ref(&member), names, true, &source)
+        .and_then(|object| object.fields.iter_mut().find(|f| f.wire_name.eq_ignore_ascii_case(&member)));
+    match field {
+        Some(field) => {
+            let listed = format!("Documented values: {}.", values.join("; "));
+            field.description = Some(match field.description.take() {
+                Some(own) => format!("{own}\n\n{listed}"),
+                None => listed,
+            });
+        }
+        None => {
+            *shape = before;
+            let columns = part.table.header.join(", ");
+            api.warn(source, format!("the table under `{}` has no `Property` column (its columns: {columns}) and its first column names no member there; it is ignored", part.path.join(".")));
+        }
+    }
 }
 
 /// The responses of one label section: one per status, all with the section's body type.
@@ -508,5 +677,85 @@ Example:
         let errors = read_page(&page).err().unwrap_or_default();
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].line, 8);
+    }
+
+    const SCRIPT_PAGE: &str = "---
+title: Place Order
+parent: Order
+---
+## Order
+
+```bash
+url=\"https://api.example.com/v1/orders\"
+data='{
+  \"Id\": \"a\",
+  \"Items\": {\"Item\": [{\"Sku\": \"x\"}]}
+}
+
+'
+curl -X POST \"${url}\"
+-H \"Authorization: Bearer token\"
+-d \"${data}\"
+```
+
+#### Request Data Properties
+
+| Property | Description | Type |
+|---|---|---|
+| Id | (mandatory) The id | string |
+| Items | (mandatory) See below | object |
+
+##### Items.Item
+
+| Property | Description | Type |
+|---|---|---|
+| Sku | (mandatory) The SKU | string |
+| Note | (optional) A note | string |
+
+### Responses
+
+200
+{: .label .label-green }
+
+| Property | Description | Type |
+|---|---|---|
+| Ref | The reference | string |
+
+```json
+{\"Ref\": \"r\", \"(more)\": ...,}
+```
+";
+
+    #[test]
+    fn a_script_with_variables_and_lines_without_continuations() {
+        let api = read_page(SCRIPT_PAGE).unwrap_or_else(|e| panic!("{e:?}"));
+        let op = &api.operations[0];
+        assert_eq!((op.name.as_str(), op.method, op.path.as_str()), ("place_order", Method::Post, "/v1/orders"), "a heading repeating the parent yields to the title");
+        assert_eq!(op.parameters.iter().map(|p| p.name.as_str()).collect::<Vec<_>>(), ["Authorization"]);
+        let body = op.request_body.as_ref().unwrap_or_else(|| panic!("no body"));
+        assert_eq!(body.examples[0].source.line, 9, "the body's line is its assignment's");
+        let item = api.type_def("PlaceOrderItemsItemItem").or_else(|| api.types.iter().find(|t| t.name.ends_with("ItemItem"))).unwrap_or_else(|| panic!("{:?}", api.types));
+        let TypeKind::Struct { fields, .. } = &item.kind else { panic!("not a struct") };
+        let flags: Vec<(&str, bool)> = fields.iter().map(|f| (f.wire_name.as_str(), f.required)).collect();
+        assert_eq!(flags, [("Sku", true), ("Note", false)], "the field-path table types the example's list items");
+        assert_eq!(api.warnings.len(), 1, "{:?}", api.warnings);
+        assert!(api.warnings[0].message.contains("200 example is not valid JSON"), "{}", api.warnings[0].message);
+        assert_eq!(api.warnings[0].source.line, 44);
+        assert_eq!(op.responses.len(), 1, "an invalid example is a warning, not a refusal");
+    }
+
+    #[test]
+    fn section_rows_and_key_tables() {
+        let page = SCRIPT_PAGE
+            .replace("| Ref | The reference | string |", "| Ref | The reference | string |\n| | Status -- The status | |\n| Code | The code | string |")
+            .replace("| Property | Description | Type |\n|---|---|---|\n| Sku", "| Sku | Description | Type |\n|---|---|---|\n| A1");
+        let api = read_page(&page).unwrap_or_else(|e| panic!("{e:?}"));
+        let response = api.type_def("PlaceOrderResponse").unwrap_or_else(|| panic!("{:?}", api.types));
+        let TypeKind::Struct { fields, .. } = &response.kind else { panic!("not a struct") };
+        assert_eq!((fields[1].wire_name.as_str(), &fields[1].ty), ("Status", &TypeRef::Any));
+        assert!(fields[1].description.as_deref().is_some_and(|d| d.contains("`Code`")));
+        let item = api.types.iter().find(|t| t.name.ends_with("ItemItem")).unwrap_or_else(|| panic!("{:?}", api.types));
+        let TypeKind::Struct { fields, .. } = &item.kind else { panic!("not a struct") };
+        assert!(fields[0].description.as_deref().is_some_and(|d| d.contains("`A1`: (mandatory) The SKU")), "{:?}", fields[0].description);
     }
 }

@@ -13,6 +13,7 @@
 //! - `table`: tables of a page and what their cells say;
 //! - `json_example`: JSON examples with the page line of each member;
 //! - `shape`: shape inference, object types from declarations and examples;
+//! - `shell`: shell scripts of code examples, split into commands with variables expanded;
 //! - `curl`: curl commands and the URLs they call;
 //! - `endpoint`: operation parts built alike from what a reader found (parameters, server,
 //!   JSON bodies).
@@ -30,6 +31,7 @@ pub mod openapi;
 mod page;
 pub mod rst;
 mod shape;
+mod shell;
 mod table;
 
 use crate::builder::ApiBuilder;

@@ -325,6 +325,102 @@ impl Shape {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Objects a page documents in parts
+
+impl Shape {
+    /// Gives each field declared only `object`, `array` or `any` the structure the example
+    /// shows at `at` (field path `path`): the declaration says nothing of its members, the
+    /// example does. Fields already typed more precisely keep their types.
+    pub fn refine_from_example(&mut self, example: &JsonExample, at: &str, path: &[String], names: &TypeNames) {
+        for field in &mut self.fields {
+            let field_at = child(at, &field.wire_name);
+            let Some(value) = example.value.pointer(&field_at) else { continue };
+            let mut field_path = path.to_vec();
+            field_path.push(field.wire_name.clone());
+            let untyped = match &field.ty {
+                ShapeType::Plain(TypeRef::Map(inner) | TypeRef::Array(inner)) => **inner == TypeRef::Any,
+                ShapeType::Plain(ty) => *ty == TypeRef::Any,
+                _ => false,
+            };
+            match &mut field.ty {
+                _ if untyped && (value.is_object() || value.is_array()) => field.ty = shape_of_value(example, value, &field_at, &field_path, names),
+                ShapeType::Object(inner) => inner.refine_from_example(example, &field_at, &field_path, names),
+                _ => {}
+            }
+        }
+    }
+
+    /// The object that a table under a heading naming the field path `path` (`Terms.Term.Person`)
+    /// documents, `rows` being the names the table declares. Each segment is a field of the
+    /// object before it (of its items, for an array); a field declared only `object` or
+    /// `array` becomes an object of the table's fields. A segment naming no field is the name
+    /// of a group the wire does not show (`personOrPropertyOrParticipant`) when what follows it
+    /// (the next segment, or the table's rows) is already there, and a new object field, required
+    /// when `required`, otherwise. `None` when the path leads into a scalar.
+    pub fn object_at(&mut self, path: &[String], rows: &[String], names: &TypeNames, required: bool, source: &Source) -> Option<&mut Shape> {
+        self.object_at_from(path, &[], rows, names, required, source)
+    }
+
+    fn object_at_from(&mut self, path: &[String], done: &[String], rows: &[String], names: &TypeNames, required: bool, source: &Source) -> Option<&mut Shape> {
+        let Some((first, rest)) = path.split_first() else { return Some(self) };
+        let mut here = done.to_vec();
+        here.push(first.clone());
+        let next_is_here = match rest.first() {
+            Some(next) => self.fields.iter().any(|f| &f.wire_name == next),
+            None => self.fields.iter().any(|f| rows.contains(&f.wire_name)),
+        };
+        let index = match self.fields.iter().position(|f| &f.wire_name == first) {
+            Some(index) => index,
+            None if next_is_here => return self.object_at_from(rest, done, rows, names, required, source),
+            None => {
+                let mut field = FieldShape::new(first, ShapeType::Plain(TypeRef::Any), source.clone());
+                field.required = required;
+                self.fields.push(field);
+                self.fields.len() - 1
+            }
+        };
+        let field = self.fields.get_mut(index)?;
+        let open = |candidates: Vec<String>| Box::new(ShapeType::Object(Box::new(Shape::new(candidates, source.clone()))));
+        match &field.ty {
+            ShapeType::Plain(TypeRef::Any | TypeRef::Map(_)) => field.ty = *open(names.nested(&here)),
+            ShapeType::Plain(TypeRef::Array(item)) if **item == TypeRef::Any => {
+                let mut item_path = here.clone();
+                if let Some(last) = item_path.last_mut() {
+                    last.push_str("Item");
+                }
+                field.ty = ShapeType::Array(open(names.nested(&item_path)));
+            }
+            _ => {}
+        }
+        field.ty.object_mut()?.object_at_from(rest, &here, rows, names, required, source)
+    }
+
+    /// Applies the fields `declared` (a table of this object's fields) to this object: a field
+    /// it has takes the declaration's description, required flag, default and line, and its
+    /// type settles as [`Shape::declare`] settles it; a field it lacks is added.
+    pub fn merge_declared(&mut self, declared: Shape, api: &mut ApiBuilder) {
+        if self.description.is_none() {
+            self.description = declared.description;
+        }
+        for field in declared.fields {
+            let Some(own) = self.fields.iter_mut().find(|f| f.wire_name == field.wire_name) else {
+                self.fields.push(field);
+                continue;
+            };
+            let ty = match &field.ty {
+                ShapeType::Plain(ty) => Some(ty.clone()),
+                _ => None,
+            };
+            let declaration = Declaration { name: field.wire_name.clone(), ty, required: field.required, description: field.description.clone(), source: field.source.clone() };
+            apply_declaration(own, &declaration, api);
+            if field.default.is_some() {
+                own.default = field.default;
+            }
+        }
+    }
+}
+
 impl ShapeType {
     fn object(&self) -> Option<&Shape> {
         match self {
@@ -487,7 +583,7 @@ impl Shape {
             let source = page.source(row.line);
             let mut field = field_of(api, row, name, source.clone())?;
             field.description = Some(row.cell(columns.description)).filter(|d| !d.is_empty()).map(str::to_owned);
-            field.required = required_from_cell(row.cell(columns.required), columns.required_by_default, api, source, name);
+            field.required = required_from_cell(row.cell(columns.required), row.cell(columns.description), columns.required_by_default, api, source, name);
             shape.fields.push(field);
         }
         Ok(shape)

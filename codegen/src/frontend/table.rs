@@ -61,16 +61,23 @@ pub(crate) fn required_word(cell: &str) -> Option<bool> {
     }
 }
 
+/// A description that starts with a required word in parentheses: `(optional) Middle name`.
+pub(crate) fn required_in_description(description: &str) -> Option<bool> {
+    let (word, _) = description.trim_start().strip_prefix('(')?.split_once(')')?;
+    required_word(word)
+}
+
 /// Whether a table row's field is required: its required-column word where it has one, else
-/// the table's default (a word that is neither is warned about, naming the field).
-pub(crate) fn required_from_cell(cell: &str, by_default: bool, api: &mut ApiBuilder, source: Source, name: &str) -> bool {
+/// what its description starts with (`(optional) …`), else the table's default (a required
+/// cell that is neither is warned about, naming the field).
+pub(crate) fn required_from_cell(cell: &str, description: &str, by_default: bool, api: &mut ApiBuilder, source: Source, name: &str) -> bool {
     match required_word(cell) {
         Some(required) => required,
         None => {
             if !cell.trim().is_empty() {
                 api.warn(source, format!("`{name}`: `{cell}` says neither required nor optional; the table's default applies"));
             }
-            by_default
+            required_in_description(description).unwrap_or(by_default)
         }
     }
 }
@@ -122,6 +129,17 @@ mod tests {
         assert!(near_miss("stauts", "status"));
         assert!(!near_miss("status", "status"));
         assert!(!near_miss("msg", "mag"), "short words are never slips");
+    }
+
+    #[test]
+    fn descriptions_starting_with_a_required_word_decide() {
+        let mut api = ApiBuilder::new("t");
+        let source = Source { file: "doc.md".to_owned(), line: 1 };
+        assert!(!required_from_cell("", "(optional) Middle name", true, &mut api, source.clone(), "m"));
+        assert!(required_from_cell("", " (mandatory) First name", false, &mut api, source.clone(), "f"));
+        assert!(required_from_cell("", "(see below) Name", true, &mut api, source.clone(), "n"), "another word leaves the default");
+        assert!(required_from_cell("yes", "(optional) Name", false, &mut api, source, "n"), "a required column wins");
+        assert!(api.warnings.is_empty());
     }
 
     #[test]
