@@ -142,10 +142,10 @@ impl Vendor {
             .await;
     }
 
-    /// A `GET` data endpoint answering `ok` to the current token and `denied` (401) otherwise.
-    async fn data_route(&self, server: &MockServer, route: &str, ok: Value, denied: Value) {
+    /// A data endpoint answering `ok` to the current token and `denied` (401) otherwise.
+    async fn data_route(&self, server: &MockServer, verb: &str, route: &str, ok: Value, denied: Value) {
         let vendor = self.clone();
-        Mock::given(method("GET"))
+        Mock::given(method(verb))
             .and(path(route))
             .respond_with(move |request: &Request| {
                 if vendor.admits(request) {
@@ -264,7 +264,7 @@ async fn smartling_list_files_with_the_smartling_token_manager() {
     vendor.token_route(&server, "/auth-api/v2/authenticate/refresh", false, Presented::RefreshToken("refreshToken"), answer).await;
     let files = json!({"response": {"code": "SUCCESS", "data": {"totalCount": "1", "items": [{"fileUri": "/ui.properties", "lastUploaded": "2016-10-21T08:30:22Z", "fileType": "javaProperties", "hasInstructions": "false"}]}}});
     let denied = json!({"response": {"code": "AUTHENTICATION_ERROR", "errors": [{"key": "invalid_token", "message": "Invalid token", "details": null}]}});
-    vendor.data_route(&server, "/files-api/v2/projects/p-1/files/list", files, denied).await;
+    vendor.data_route(&server, "GET", "/files-api/v2/projects/p-1/files/list", files, denied).await;
 
     let credentials = smartling::Credentials { user_identifier: "api-user".to_owned(), user_secret: "user-secret-9d1e".into() };
     let tokens = manager(smartling::TokenSource::with_credentials(smartling::Client::new(server.uri()), credentials));
@@ -285,22 +285,20 @@ async fn pitchpoint_sign_in_then_refresh_with_the_pitchpoint_token_manager() {
     let answer = |access: &str, refresh: &str| json!({"access_token": access, "refresh_token": refresh, "token_type": "Bearer", "expires_in": LIFETIME.as_secs()});
     vendor.token_route(&server, &format!("{route}/signInWithPassword"), true, Presented::Nothing, answer).await;
     vendor.token_route(&server, &format!("{route}/refreshIdToken"), false, Presented::RefreshToken("refresh_token"), answer).await;
-    vendor.data_route(&server, "/riskinsight-services-ws/resources/v1/status", json!({"ok": true}), json!({"error": "invalid_token"})).await;
+    let order = "/riskinsight-services-ws/resources/v1/sami/SSAForm89ECBSV/PDF-001";
+    vendor.data_route(&server, "POST", order, json!({"TransactionID": "T-1", "Status": {"Code": "0"}}), json!({"error": "invalid_token"})).await;
 
     let credentials = pitchpoint::Credentials { username: "me".to_owned(), password: "hunter2-pw-4c1".into(), useralias: None };
     let tokens = manager(pitchpoint::TokenSource::with_credentials(pitchpoint::Client::new(server.uri()), credentials));
-    // Pitchpoint's token manager authenticates any Pitchpoint call: here one written with the
-    // runtime's client directly, as an application would for an endpoint without a document.
-    let http = vendor_clients::runtime::HttpClient::new(server.uri(), Config::default()).with_credential("bearer", vendor_clients::runtime::Scheme::Bearer, Credential::from(tokens.clone()));
-    let call = || async {
-        let request = vendor_clients::runtime::Request::new(reqwest::Method::GET, "/riskinsight-services-ws/resources/v1/status").operation("pitchpoint", "status").security(&[&["bearer"]]);
-        match http.send::<()>(request).await {
-            Ok(response) if response.status().is_success() => response.success::<Value, ()>(),
-            Ok(response) => Err(response.unexpected()),
-            Err(error) => Err(error),
-        }
+    let client = pitchpoint::Client::new(server.uri()).with_bearer(tokens.clone());
+    let order = pitchpoint::SsaForm89EcbsvRequest {
+        attachments: pitchpoint::SsaForm89EcbsvAttachments::default(),
+        correlation_id: "c-1".to_owned(),
+        preferences: pitchpoint::SsaForm89EcbsvPreferences::default(),
+        terms: pitchpoint::SsaForm89EcbsvTerms::default(),
     };
-    authenticated_calls(&vendor, &logs, call, || format!("{http:?} {tokens:?}"), &["hunter2-pw-4c1"]).await;
+    let call = || async { client.ssa_form89_ecbsv(&order).await };
+    authenticated_calls(&vendor, &logs, call, || format!("{client:?} {tokens:?}"), &["hunter2-pw-4c1"]).await;
 }
 
 #[tokio::test]
@@ -320,7 +318,7 @@ async fn cloudreve_get_preferences_with_the_cloudreve_token_manager() {
     vendor.token_route(&server, "/session/token", true, Presented::Nothing, sign_in).await;
     vendor.token_route(&server, "/session/token/refresh", false, Presented::RefreshToken("refresh_token"), refreshed).await;
     let preferences = json!({"code": 0, "msg": "", "data": {"version_retention_enabled": false, "passwordless": false, "two_fa_enabled": true, "storage_packs": [], "credit": 0, "disable_view_sync": false}});
-    vendor.data_route(&server, "/user/setting", preferences, json!({"code": 401, "msg": "Login required"})).await;
+    vendor.data_route(&server, "GET", "/user/setting", preferences, json!({"code": 401, "msg": "Login required"})).await;
 
     let credentials = cloudreve::Credentials { captcha: None, ticket: None, email: "me@example.com".to_owned(), password: "pw-cloud-5e2b".into() };
     let tokens = manager(cloudreve::TokenSource::with_credentials(cloudreve::Client::new(server.uri()), credentials));
@@ -339,7 +337,7 @@ async fn enos_app_portal_with_the_token_manager_of_the_enos_token_service() {
     vendor.token_route(&server, &format!("{route}/get"), true, Presented::Nothing, answer).await;
     vendor.token_route(&server, &format!("{route}/refresh"), false, Presented::Nothing, answer).await;
     let apps = json!({"code": 200, "data": {"apps": [{"category": {"id": 27, "name": "Electricity Sale"}, "createdTime": "2019-05-28 07:49:39", "id": "accessKey", "isShortcut": false, "name": "Energy assets Mgmt", "order": 4, "status": false, "type": 0}]}, "message": ""});
-    vendor.data_route(&server, "/app-portal-service/v2.0/user/app/list", apps, json!({"code": 401, "message": "token invalid"})).await;
+    vendor.data_route(&server, "GET", "/app-portal-service/v2.0/user/app/list", apps, json!({"code": 401, "message": "token invalid"})).await;
 
     // Two documents, two modules: the token service logs in, the app portal is authenticated
     // by its manager.
@@ -362,7 +360,7 @@ async fn infisical_memberships_with_the_infisical_token_manager_and_an_applicati
     // Renew takes the access token itself; a revoked one cannot be renewed (401), so the
     // manager logs in again.
     vendor.token_route(&server, "/api/v1/auth/token/renew", false, Presented::AccessToken("accessToken"), answer).await;
-    vendor.data_route(&server, "/api/v1/workspace/ws-1/memberships", json!({"memberships": []}), json!({"reqId": "r", "statusCode": 401, "message": "Token invalid", "error": "Unauthorized"})).await;
+    vendor.data_route(&server, "GET", "/api/v1/workspace/ws-1/memberships", json!({"memberships": []}), json!({"reqId": "r", "statusCode": 401, "message": "Token invalid", "error": "Unauthorized"})).await;
 
     // Infisical's universal-auth login is not a vendored document: the application supplies it.
     let login_url = format!("{}/api/v1/auth/universal-auth/login", server.uri());

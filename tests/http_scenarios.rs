@@ -235,6 +235,27 @@ fn operations() -> Vec<Operation> {
             envelope_failure: Some((smartling_failure, json!("VALIDATION_ERROR"))),
         },
         Operation {
+            api: "pitchpoint",
+            name: "ssa_form89_ecbsv",
+            method: "POST",
+            path: "/riskinsight-services-ws/resources/v1/sami/SSAForm89ECBSV/PDF-001",
+            call: |base, config| {
+                Box::pin(async move {
+                    let client = pitchpoint::Client::with_config(base, config).with_bearer(Credential::token("t"));
+                    let order = pitchpoint::SsaForm89EcbsvRequest {
+                        attachments: pitchpoint::SsaForm89EcbsvAttachments::default(),
+                        correlation_id: "c-1".to_owned(),
+                        preferences: pitchpoint::SsaForm89EcbsvPreferences::default(),
+                        terms: pitchpoint::SsaForm89EcbsvTerms::default(),
+                    };
+                    outcome(client.ssa_form89_ecbsv(&order).await)
+                })
+            },
+            success: json!({"TransactionID": "T-1", "Messages": {"Message": []}, "Status": {"Code": "0"}}),
+            errors: Vec::new(),
+            envelope_failure: None,
+        },
+        Operation {
             api: "cloudreve",
             name: "get_preferences",
             method: "GET",
