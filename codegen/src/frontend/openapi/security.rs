@@ -111,3 +111,70 @@ pub fn requirement(context: &Context<'_>, api: &mut ApiBuilder, own: Option<&Vec
     }
     alternatives
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::builder::ApiBuilder;
+    use crate::frontend::{read, Document, Format};
+    use crate::ir::{ParameterLocation, SchemeKind, SecurityRequirement};
+
+    const DOCUMENT: &str = "openapi: 3.0.3
+info: {title: t, version: '1'}
+security: [{bearer: []}]
+paths:
+  /things:
+    get:
+      operationId: listThings
+      parameters:
+        - {name: Authorization, in: header, required: true, schema: {type: string}}
+      responses: {'200': {description: ok}}
+    post:
+      operationId: makeThing
+      security: [{oauth: [write]}, {key: [], basic: []}, {}]
+      responses: {'200': {description: ok}}
+  /public:
+    get:
+      operationId: status
+      security: []
+      responses: {'200': {description: ok}}
+  /odd:
+    get:
+      operationId: odd
+      security: [{nowhere: []}, {oidc: []}]
+      responses: {'200': {description: ok}}
+components:
+  securitySchemes:
+    bearer: {type: http, scheme: bearer, bearerFormat: JWT}
+    basic: {type: http, scheme: basic}
+    key: {type: apiKey, in: query, name: api_key}
+    oauth:
+      type: oauth2
+      flows:
+        clientCredentials: {tokenUrl: 'https://auth.example.com/token', scopes: {write: Write things}}
+    oidc: {type: openIdConnect, openIdConnectUrl: 'https://auth.example.com/.well-known/openid-configuration'}
+";
+
+    #[test]
+    fn schemes_and_requirements_are_read_with_alternatives_optional_and_document_defaults() {
+        let mut api = ApiBuilder::new("t");
+        read(&Document { path: "specs/t/api.yaml".to_owned(), text: DOCUMENT.to_owned() }, Format::OpenApi, &mut api).expect("read");
+        let kinds: Vec<(&str, &SchemeKind)> = api.security_schemes.iter().map(|s| (s.name.as_str(), &s.kind)).collect();
+        assert_eq!(kinds[0], ("bearer", &SchemeKind::Bearer { format: Some("JWT".to_owned()) }));
+        assert_eq!(kinds[1], ("basic", &SchemeKind::Basic));
+        assert_eq!(kinds[2], ("key", &SchemeKind::ApiKey { location: ParameterLocation::Query, parameter: "api_key".to_owned() }));
+        let SchemeKind::OAuth2 { flows } = kinds[3].1 else { panic!("oauth2: {:?}", kinds[3]) };
+        assert_eq!((flows[0].flow.as_str(), flows[0].token_url.as_deref(), flows[0].scopes.as_slice()), ("clientCredentials", Some("https://auth.example.com/token"), &["write".to_owned()][..]));
+        assert!(matches!(kinds[4].1, SchemeKind::OpenIdConnect { url } if url.ends_with("openid-configuration")));
+
+        let security = |name: &str| api.operations.iter().find(|op| op.name == name).map(|op| op.security.clone()).expect(name);
+        assert_eq!(security("list_things"), [SecurityRequirement::of("bearer")], "the document's requirement applies");
+        let make = security("make_thing");
+        assert_eq!(make.len(), 3);
+        assert_eq!(make[0].schemes[0].scopes, ["write"]);
+        assert_eq!(make[1].schemes.iter().map(|s| s.scheme.as_str()).collect::<Vec<_>>(), ["key", "basic"], "schemes used together");
+        assert!(make[2].schemes.is_empty(), "`{{}}`: credentials are optional");
+        assert!(security("status").is_empty(), "`security: []` needs none");
+        assert_eq!(security("odd"), [SecurityRequirement::of("oidc")], "an undeclared scheme's alternative is left out");
+        assert!(api.warnings.iter().any(|w| w.message.contains("`nowhere`")));
+    }
+}
