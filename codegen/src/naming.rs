@@ -28,7 +28,8 @@ fn ascii_words(text: &str) -> String {
     let text = text.strip_prefix("r#").unwrap_or(text);
     let chars: Vec<char> = text.chars().collect();
     let inside_word = |i: usize| {
-        i > 0 && chars[i - 1].is_ascii_alphanumeric() && chars.get(i + 1).is_some_and(char::is_ascii_alphanumeric)
+        i.checked_sub(1).and_then(|j| chars.get(j)).is_some_and(char::is_ascii_alphanumeric)
+            && chars.get(i + 1).is_some_and(char::is_ascii_alphanumeric)
     };
     chars
         .iter()
