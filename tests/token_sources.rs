@@ -47,7 +47,7 @@ async fn refreshes_ahead_of_expiry<S: TokenSource + 'static>(source: S, store: A
     let old = store.load().expect("load").expect("a seeded token");
     let old_expiry = old.expires_at().expect("seeded expiry");
     // The first call loads the stored token, fresh for another 10% of its 3 s.
-    assert_eq!(manager.access_token().await.expect("a token").expose(), old.access_token().expose());
+    assert_eq!(manager.access_token().await.expect("a token").expose(), old.access_token().expose().as_str());
     tokio::time::sleep(Duration::from_millis(600)).await;
     // Due but still valid: this call starts the refresh.
     manager.access_token().await.expect("a token");

@@ -2,8 +2,8 @@
 //! eight tasks at once on a two-thread runtime, and, for scale, the slow path (a forced
 //! refresh after a 401, with an in-memory source and store, so no network).
 //!
-//! Run: `cargo bench -p vendor-clients --bench token_manager -- --warm-up-time 1 --measurement-time 3`
-//! (results and machine in `benches/RESULTS.md`).
+//! Run: `cargo bench -p vendor-runtime --bench token_manager -- --warm-up-time 1 --measurement-time 3`
+//! (results and machine in `BENCHMARKS.md` at the workspace root).
 // Test code: a failed unwrap or index is a failed test (the lints guard the library).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 

@@ -34,7 +34,7 @@ use reqwest::header::{HeaderValue, AUTHORIZATION, COOKIE};
 use reqwest::StatusCode;
 
 use crate::hook::{BoxFuture, Hook, HookError, Outgoing, Received, Verdict};
-use crate::token::{TokenError, TokenManager, TokenSource};
+use crate::token::{AccessToken, TokenError, TokenManager, TokenSource};
 use crate::Secret;
 
 /// How a scheme's credential is written into a request (OpenAPI's security scheme types).
@@ -66,8 +66,9 @@ pub struct Credential(Kind);
 enum Kind {
     /// A fixed token or key.
     Fixed(Secret<String>),
-    /// A username and password, for HTTP basic authentication.
-    Basic { username: String, password: Secret<String> },
+    /// A username and password, for HTTP basic authentication, kept encoded as the header
+    /// carries them (`base64(username:password)`).
+    Basic { username: String, encoded: Secret<String> },
     /// Tokens that expire and are renewed: a token manager.
     Renewable(Arc<dyn TokenProvider>),
 }
@@ -80,7 +81,9 @@ impl Credential {
 
     /// A username and password for HTTP basic authentication.
     pub fn basic(username: impl Into<String>, password: impl Into<Secret<String>>) -> Self {
-        Credential(Kind::Basic { username: username.into(), password: password.into() })
+        let username = username.into();
+        let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{username}:{}", password.into().expose()));
+        Credential(Kind::Basic { username, encoded: Secret::new(encoded) })
     }
 
     /// Tokens from a provider (a [`TokenManager`] is one): fetched for every call, renewed
@@ -116,7 +119,7 @@ impl fmt::Debug for Credential {
 /// token a `401` rejected.
 #[derive(Clone, Debug)]
 pub struct IssuedToken {
-    pub token: Secret<String>,
+    pub token: AccessToken,
     /// The provider's count of tokens it has had; a rejected generation is renewed once, however
     /// many calls it failed.
     pub generation: u64,
@@ -188,19 +191,15 @@ impl Authenticator {
         }
         for name in alternative {
             let Some(attached) = self.credential(name) else { continue };
-            let secret = match &attached.credential.0 {
-                Kind::Fixed(token) => token.clone(),
-                Kind::Basic { username, password } => {
-                    Secret::new(base64::engine::general_purpose::STANDARD.encode(format!("{username}:{}", password.expose())))
-                }
+            match &attached.credential.0 {
+                Kind::Fixed(token) => write(request, attached.scheme, token.expose())?,
+                Kind::Basic { encoded, .. } => write(request, attached.scheme, encoded.expose())?,
                 Kind::Renewable(provider) => {
                     let issued = provider.token().await?;
-                    let token = issued.token.clone();
+                    write(request, attached.scheme, issued.token.expose())?;
                     request.issued.push((Arc::clone(provider), issued));
-                    token
                 }
-            };
-            write(request, attached.scheme, &secret)?;
+            }
         }
         Ok(())
     }
@@ -231,7 +230,7 @@ impl Hook for Authenticator {
 }
 
 /// Writes `secret` into `request` as `scheme` says.
-fn write(request: &mut Outgoing, scheme: Scheme, secret: &Secret<String>) -> Result<(), HookError> {
+fn write(request: &mut Outgoing, scheme: Scheme, secret: &str) -> Result<(), HookError> {
     let header = |text: String| {
         let mut value = HeaderValue::from_str(&text).map_err(|_| HookError::Auth(TokenError::other("the credential holds characters a header cannot carry")))?;
         value.set_sensitive(true);
@@ -239,23 +238,23 @@ fn write(request: &mut Outgoing, scheme: Scheme, secret: &Secret<String>) -> Res
     };
     match scheme {
         Scheme::Bearer => {
-            request.headers_mut().insert(AUTHORIZATION, header(format!("Bearer {}", secret.expose()))?);
+            request.headers_mut().insert(AUTHORIZATION, header(format!("Bearer {}", secret))?);
         }
         Scheme::Basic => {
-            request.headers_mut().insert(AUTHORIZATION, header(format!("Basic {}", secret.expose()))?);
+            request.headers_mut().insert(AUTHORIZATION, header(format!("Basic {}", secret))?);
         }
         Scheme::Http(name) => {
-            request.headers_mut().insert(AUTHORIZATION, header(format!("{name} {}", secret.expose()))?);
+            request.headers_mut().insert(AUTHORIZATION, header(format!("{name} {}", secret))?);
         }
         Scheme::ApiKey { location: KeyLocation::Header, name } => {
             let name = reqwest::header::HeaderName::from_bytes(name.as_bytes()).map_err(HookError::other)?;
-            request.headers_mut().insert(name, header(secret.expose().clone())?);
+            request.headers_mut().insert(name, header(secret.to_owned())?);
         }
         Scheme::ApiKey { location: KeyLocation::Query, name } => {
-            request.url_mut().query_pairs_mut().append_pair(name, secret.expose());
+            request.url_mut().query_pairs_mut().append_pair(name, secret);
         }
         Scheme::ApiKey { location: KeyLocation::Cookie, name } => {
-            let pair = format!("{name}={}", secret.expose());
+            let pair = format!("{name}={}", secret);
             let joined = match request.headers().get(COOKIE).and_then(|v| v.to_str().ok()) {
                 Some(cookies) if !cookies.is_empty() => format!("{cookies}; {pair}"),
                 _ => pair,

@@ -17,7 +17,7 @@ use token_support::{advance_secs, bodies_to, requests_to, seed, HttpSource, Vend
 use vendor_runtime::token::{
     AuthFailure, CallError, MemoryStore, Token, TokenError, TokenErrorKind, TokenManager, TokenStore,
 };
-use vendor_runtime::Secret;
+use vendor_runtime::token::AccessToken;
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -34,7 +34,7 @@ fn seeded(server: &MockServer, lifetime: i64) -> TokenManager<HttpSource> {
 
 async fn token_of(manager: &TokenManager<HttpSource>) -> String {
     match manager.access_token().await {
-        Ok(token) => token.expose().clone(),
+        Ok(token) => token.expose().to_owned(),
         Err(error) => panic!("no token: {error}"),
     }
 }
@@ -108,7 +108,7 @@ async fn a_hundred_callers_at_expiry_cause_one_refresh_and_all_get_its_token() {
     let callers: Vec<_> = (0..100)
         .map(|_| {
             let manager = manager.clone();
-            tokio::spawn(async move { manager.access_token().await.map(|t| t.expose().clone()) })
+            tokio::spawn(async move { manager.access_token().await.map(|t| t.expose().to_owned()) })
         })
         .collect();
     for caller in callers {
@@ -125,7 +125,7 @@ async fn a_hundred_callers_on_two_threads_cause_one_login() {
     let callers: Vec<_> = (0..100)
         .map(|_| {
             let manager = manager.clone();
-            tokio::spawn(async move { manager.access_token().await.map(|t| t.expose().clone()) })
+            tokio::spawn(async move { manager.access_token().await.map(|t| t.expose().to_owned()) })
         })
         .collect();
     for caller in callers {
@@ -418,7 +418,7 @@ impl AuthFailure for ApiFailure {
     }
 }
 
-async fn call_api(http: &reqwest::Client, server: &MockServer, token: Secret<String>) -> Result<String, ApiFailure> {
+async fn call_api(http: &reqwest::Client, server: &MockServer, token: AccessToken) -> Result<String, ApiFailure> {
     let response = http
         .get(format!("{}/api", server.uri()))
         .bearer_auth(token.expose())

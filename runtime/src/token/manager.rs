@@ -1,10 +1,16 @@
 //! [`TokenManager`]: hands out a valid access token to many tasks, refreshing it ahead of
 //! expiry, one refresh at a time, through vendor faults.
 //!
-//! Two locks, with different jobs:
+//! Two locks and a pointer, with different jobs:
 //!
-//! - `published` (a `std::sync::RwLock`) holds the token being handed out. Every call reads it
-//!   and, while the token is fresh, returns without awaiting anything: that is the hot path.
+//! - `fresh` (an [`ArcSwapOption`]) points at the token being handed out and its refresh
+//!   deadline. Every call reads it and, while the token is fresh, returns a shared copy without
+//!   taking a lock or awaiting anything: that is the hot path (a clock read, a pointer load, a
+//!   reference count).
+//! - `published` (a `std::sync::RwLock`) holds the same token with everything the slow path
+//!   decides on: its expiries, the backoff and the last failure. `fresh` is replaced under its
+//!   write lock, so the two never disagree for long enough to matter: a caller that finds the
+//!   token due goes on to `published`.
 //! - `refresh` (a `tokio::sync::Mutex`) is held by the one attempt at getting a new token
 //!   (load from the store, refresh, login, save). Callers that need a new token queue on it;
 //!   when their turn comes they first look at what the attempt before them achieved and share
@@ -19,6 +25,8 @@ use std::fmt;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use arc_swap::ArcSwapOption;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -27,8 +35,8 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 use tokio::time::Instant;
 
 use super::retry::Backoff;
-use super::{MemoryStore, Token, TokenError, TokenSource, TokenStore};
-use crate::{Error, Secret};
+use super::{AccessToken, MemoryStore, Token, TokenError, TokenSource, TokenStore};
+use crate::Error;
 
 /// Keeps one vendor session's access token valid for every task that asks.
 ///
@@ -141,6 +149,7 @@ impl<S: TokenSource + 'static> TokenManagerBuilder<S> {
                 source: self.source,
                 store: self.store.unwrap_or_else(|| Arc::new(MemoryStore::new())),
                 policy: self.policy,
+                fresh: ArcSwapOption::empty(),
                 published: RwLock::new(Published::default()),
                 attempts: AtomicU64::new(0),
                 refresh: Arc::new(Mutex::new(RefreshState::default())),
@@ -199,7 +208,7 @@ impl<S: TokenSource + 'static> TokenManager<S> {
 
     /// A valid access token: the current one while it is fresh (no await, no request), else a
     /// new one — see the type's documentation for when and how.
-    pub async fn access_token(&self) -> Result<Secret<String>, TokenError> {
+    pub async fn access_token(&self) -> Result<AccessToken, TokenError> {
         self.lease().await.map(|lease| lease.access)
     }
 
@@ -210,7 +219,7 @@ impl<S: TokenSource + 'static> TokenManager<S> {
     /// caller whose token was already replaced by someone else's refresh just uses the new one.
     pub async fn with_token<F, Fut, T, E>(&self, mut call: F) -> Result<T, CallError<E>>
     where
-        F: FnMut(Secret<String>) -> Fut,
+        F: FnMut(AccessToken) -> Fut,
         Fut: Future<Output = Result<T, E>>,
         E: AuthFailure,
     {
@@ -227,8 +236,13 @@ impl<S: TokenSource + 'static> TokenManager<S> {
 
     async fn lease(&self) -> Result<Lease, TokenError> {
         let inner = &self.inner;
-        let seen_attempts = inner.attempts.load(Ordering::Acquire);
         let now = Instant::now();
+        if let Some(fresh) = &*inner.fresh.load() {
+            if fresh.is_fresh(now) {
+                return Ok(fresh.lease.clone());
+            }
+        }
+        let seen_attempts = inner.attempts.load(Ordering::Acquire);
         let still_valid = {
             let published = inner.read();
             match &published.current {
@@ -329,6 +343,8 @@ struct Inner<S> {
     source: S,
     store: Arc<dyn TokenStore>,
     policy: Policy,
+    /// The hot path's view of `published.current`: set with it, under its write lock.
+    fresh: ArcSwapOption<Fresh>,
     published: RwLock<Published>,
     /// Attempts finished so far; a caller that saw it change while it queued shares the
     /// outcome of the attempt that ran instead of starting another.
@@ -354,10 +370,24 @@ struct RefreshState {
     held_back: Option<Received>,
 }
 
+/// What the hot path needs of the current token: the copy to hand out and until when.
+struct Fresh {
+    lease: Lease,
+    refresh_at: Option<Instant>,
+}
+
+impl Fresh {
+    fn is_fresh(&self, now: Instant) -> bool {
+        self.refresh_at.is_none_or(|at| now < at)
+    }
+}
+
 /// A token with its deadlines on tokio's clock, fixed when it was received.
 #[derive(Clone)]
 struct Received {
     token: Token,
+    /// The access token as handed out: one shared copy for every caller.
+    access: AccessToken,
     /// Which token this is: 1 for the first handed out, then one more per new token.
     generation: u64,
     refresh_at: Option<Instant>,
@@ -366,9 +396,10 @@ struct Received {
 }
 
 /// An access token handed out, with the generation it belongs to.
+#[derive(Clone)]
 struct Lease {
     generation: u64,
-    access: Secret<String>,
+    access: AccessToken,
 }
 
 impl Lease {
@@ -394,7 +425,8 @@ impl Received {
         let expires_at = deadline(token.expires_at());
         let refresh_at = expires_at.map(|expiry| expiry - policy.margin(expiry.saturating_duration_since(now)));
         let refresh_expires_at = deadline(token.refresh_expires_at());
-        Received { token, generation: 0, refresh_at, expires_at, refresh_expires_at }
+        let access = AccessToken::from(token.access_token());
+        Received { token, access, generation: 0, refresh_at, expires_at, refresh_expires_at }
     }
 
     fn is_fresh(&self, now: Instant) -> bool {
@@ -415,7 +447,7 @@ impl Received {
     }
 
     fn lease(&self) -> Lease {
-        Lease { generation: self.generation, access: self.token.access_token().clone() }
+        Lease { generation: self.generation, access: self.access.clone() }
     }
 }
 
@@ -498,6 +530,7 @@ impl<S: TokenSource + 'static> Inner<S> {
                 published.generations += 1;
                 received.generation = published.generations;
                 let lease = received.lease();
+                self.fresh.store(Some(Arc::new(Fresh { lease: lease.clone(), refresh_at: received.refresh_at })));
                 published.current = Some(received);
                 published.retry_not_before = retry_at;
                 published.last_error = None;

@@ -26,6 +26,6 @@ mod store;
 
 pub use error::{call_failed, refresh_failed, required, TokenError, TokenErrorKind};
 pub use manager::{AuthFailure, CallError, TokenManager, TokenManagerBuilder};
-pub use model::Token;
+pub use model::{AccessToken, Token};
 pub use source::{login_answer, refresh_answer, Answer, Login, LoginFn, TokenResult, TokenSource};
 pub use store::{FileStore, MemoryStore, TokenStore};

@@ -156,3 +156,48 @@ impl fmt::Debug for Token {
             .finish()
     }
 }
+
+/// An access token as the [`TokenManager`](super::TokenManager) hands it out: the manager keeps
+/// one shared copy per token, so handing it to every call costs a reference count, not a copy.
+/// Like [`Secret`], its `Debug` and `Display` print a redaction marker; read it with
+/// [`expose`](Self::expose) where the value is needed.
+///
+/// ```
+/// use vendor_runtime::token::AccessToken;
+/// let token = AccessToken::from("s3cr3t");
+/// assert_eq!(token.expose(), "s3cr3t");
+/// assert_eq!(format!("{token:?} {token}"), "AccessToken([redacted]) [redacted]");
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct AccessToken(std::sync::Arc<str>);
+
+impl AccessToken {
+    /// The token itself. Call it only where the value is needed, never to log it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for AccessToken {
+    fn from(value: &str) -> Self {
+        AccessToken(value.into())
+    }
+}
+
+impl From<&Secret<String>> for AccessToken {
+    fn from(value: &Secret<String>) -> Self {
+        AccessToken(value.expose().as_str().into())
+    }
+}
+
+impl fmt::Debug for AccessToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AccessToken([redacted])")
+    }
+}
+
+impl fmt::Display for AccessToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
