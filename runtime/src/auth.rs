@@ -175,7 +175,8 @@ impl Authenticator {
         )))
     }
 
-    async fn attach(&self, request: &mut Outgoing) -> Result<(), HookError> {
+    /// Before each attempt: writes the credentials of the chosen alternative into `request`.
+    pub(crate) async fn attach(&self, request: &mut Outgoing) -> Result<(), HookError> {
         if request.security.is_empty() {
             return Ok(());
         }
@@ -191,6 +192,7 @@ impl Authenticator {
         }
         for name in alternative {
             let Some(attached) = self.credential(name) else { continue };
+            // Each credential is written from where it is, not from a copy of it.
             match &attached.credential.0 {
                 Kind::Fixed(token) => write(request, attached.scheme, token.expose())?,
                 Kind::Basic { encoded, .. } => write(request, attached.scheme, encoded.expose())?,
@@ -204,7 +206,9 @@ impl Authenticator {
         Ok(())
     }
 
-    async fn renew_rejected(&self, request: &Outgoing, answer: &Received<'_>) -> Verdict {
+    /// After each answer: a `401` to a request that carried renewable tokens has them renewed
+    /// and asks for the request to be sent again (once).
+    pub(crate) async fn renew_rejected(&self, request: &Outgoing, answer: &Received<'_>) -> Verdict {
         if answer.status() != StatusCode::UNAUTHORIZED || request.issued.is_empty() || !answer.may_send_again() {
             return Verdict::Accept;
         }
@@ -231,20 +235,30 @@ impl Hook for Authenticator {
 
 /// Writes `secret` into `request` as `scheme` says.
 fn write(request: &mut Outgoing, scheme: Scheme, secret: &str) -> Result<(), HookError> {
+    // The header value takes the text it is given (no copy of it); the same check as
+    // `HeaderValue::from_str`.
     let header = |text: String| {
-        let mut value = HeaderValue::from_str(&text).map_err(|_| HookError::Auth(TokenError::other("the credential holds characters a header cannot carry")))?;
+        let mut value = HeaderValue::try_from(text).map_err(|_| HookError::Auth(TokenError::other("the credential holds characters a header cannot carry")))?;
         value.set_sensitive(true);
         Ok::<_, HookError>(value)
     };
+    // `<scheme> <credential>`, in a string of exactly its length.
+    let authorization = |scheme: &str| {
+        let mut text = String::with_capacity(scheme.len() + 1 + secret.len());
+        text.push_str(scheme);
+        text.push(' ');
+        text.push_str(secret);
+        header(text)
+    };
     match scheme {
         Scheme::Bearer => {
-            request.headers_mut().insert(AUTHORIZATION, header(format!("Bearer {}", secret))?);
+            request.headers_mut().insert(AUTHORIZATION, authorization("Bearer")?);
         }
         Scheme::Basic => {
-            request.headers_mut().insert(AUTHORIZATION, header(format!("Basic {}", secret))?);
+            request.headers_mut().insert(AUTHORIZATION, authorization("Basic")?);
         }
         Scheme::Http(name) => {
-            request.headers_mut().insert(AUTHORIZATION, header(format!("{name} {}", secret))?);
+            request.headers_mut().insert(AUTHORIZATION, authorization(name)?);
         }
         Scheme::ApiKey { location: KeyLocation::Header, name } => {
             let name = reqwest::header::HeaderName::from_bytes(name.as_bytes()).map_err(HookError::other)?;

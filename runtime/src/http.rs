@@ -5,6 +5,7 @@
 //! to a remote host, and one `tracing` span per call. Decoding is [`RawResponse`]'s: a typed
 //! body, an envelope's payload, a documented error, or an unexpected answer kept whole.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::Deref;
 use std::sync::Arc;
@@ -205,11 +206,6 @@ impl HttpClient {
         HttpClient { hooks, ..self.clone() }
     }
 
-    /// Authentication first, then the caller's hooks in the order they were added.
-    fn hooks(&self) -> impl Iterator<Item = &dyn Hook> {
-        std::iter::once(&self.auth as &dyn Hook).chain(self.hooks.iter().map(|hook| hook.as_ref()))
-    }
-
     /// Sends `request`, retrying as [`RetryPolicy`] allows, and reads the whole answer.
     pub async fn send<E>(&self, request: Request) -> Result<RawResponse, Error<E>> {
         if let Some(why) = &request.problem {
@@ -250,8 +246,8 @@ impl HttpClient {
         let mut attempt = 1;
         let mut earlier = Vec::new();
         loop {
-            let outgoing = self.outgoing(&request, url.clone(), body.clone()).await.map_err(Failure::into_error)?;
-            let response = match self.execute(&outgoing).await {
+            let mut outgoing = self.outgoing(&request, url.clone(), body.clone()).await.map_err(Failure::into_error)?;
+            let response = match self.execute(&mut outgoing).await {
                 Err(Failure::Transport(e)) if e.is_connect() && attempt < policy.max_attempts => {
                     tokio::time::sleep(policy.backoff(attempt)).await;
                     attempt += 1;
@@ -281,7 +277,9 @@ impl HttpClient {
     }
 
     fn url<E>(&self, request: &Request) -> Result<reqwest::Url, Error<E>> {
-        let text = format!("{}{}", self.base_url, request.path);
+        let mut text = String::with_capacity(self.base_url.len() + request.path.len());
+        text.push_str(&self.base_url);
+        text.push_str(&request.path);
         let mut url = reqwest::Url::parse(&text).map_err(|e| Error::InvalidRequest(format!("`{text}` is not a valid URL: {e}")))?;
         if url.scheme() == "http" && !self.config.allow_insecure_http && !is_loopback(&url) {
             return Err(Error::InvalidRequest(format!(
@@ -311,8 +309,8 @@ impl HttpClient {
         let mut sent_again = false;
         loop {
             tracing::Span::current().record("attempt", attempt);
-            let outgoing = self.outgoing(request, url.clone(), body.clone()).await.map_err(Failure::into_error)?;
-            let outcome = match self.execute(&outgoing).await {
+            let mut outgoing = self.outgoing(request, url.clone(), body.clone()).await.map_err(Failure::into_error)?;
+            let outcome = match self.execute(&mut outgoing).await {
                 Ok(response) => match self.read_whole(response).await {
                     Ok(Answer::Whole(response)) => Ok(response),
                     Ok(Answer::TooLarge { status, headers }) => {
@@ -360,28 +358,41 @@ impl HttpClient {
         }
     }
 
-    /// One attempt of `request`, built and passed through every hook's `before_send`.
+    /// One attempt of `request`, built and passed through every hook's `before_send`:
+    /// authentication first, then the caller's hooks in the order they were added.
+    /// (Authentication is called directly rather than as a `dyn Hook`, which would box its
+    /// future on every attempt.)
     async fn outgoing(&self, request: &Request, url: reqwest::Url, body: Option<Body>) -> Result<Outgoing, Failure> {
         let built = self.prepare(request, url, body).build().map_err(Failure::Transport)?;
         let mut outgoing = Outgoing { request: built, api: request.api, operation: request.operation, security: request.security, issued: Vec::new() };
-        for hook in self.hooks() {
+        self.auth.attach(&mut outgoing).await.map_err(Failure::Hook)?;
+        for hook in &self.hooks {
             hook.before_send(&mut outgoing).await.map_err(Failure::Hook)?;
         }
         Ok(outgoing)
     }
 
     /// Sends one attempt; the attempt itself stays with the caller, for the hooks to see.
-    async fn execute(&self, outgoing: &Outgoing) -> Result<reqwest::Response, Failure> {
-        let Some(request) = outgoing.request.try_clone() else {
-            return Err(Failure::Hook(HookError::other("a hook replaced the request body with one that cannot be sent twice")));
+    async fn execute(&self, outgoing: &mut Outgoing) -> Result<reqwest::Response, Failure> {
+        let request = if self.hooks.is_empty() {
+            // No hook of the caller's will see the attempt, and authentication reads only what
+            // it issued (`Outgoing::issued`): send the request itself rather than a copy of it
+            // (its headers, URL and extensions), and leave its method and URL in its place.
+            let in_place = reqwest::Request::new(outgoing.request.method().clone(), outgoing.request.url().clone());
+            std::mem::replace(&mut outgoing.request, in_place)
+        } else {
+            let Some(copy) = outgoing.request.try_clone() else {
+                return Err(Failure::Hook(HookError::other("a hook replaced the request body with one that cannot be sent twice")));
+            };
+            copy
         };
         self.http.execute(request).await.map_err(Failure::Transport)
     }
 
-    /// Every hook's verdict on an answer: sent again if any of them asks.
+    /// Every hook's verdict on an answer, authentication's first: sent again if any of them asks.
     async fn verdict(&self, outgoing: &Outgoing, received: &Received<'_>) -> Verdict {
-        let mut verdict = Verdict::Accept;
-        for hook in self.hooks() {
+        let mut verdict = self.auth.renew_rejected(outgoing, received).await;
+        for hook in &self.hooks {
             if hook.after_receive(outgoing, received).await == Verdict::SendAgain {
                 verdict = Verdict::SendAgain;
             }
@@ -421,20 +432,37 @@ impl HttpClient {
     /// Reads an answer up to the size cap.
     async fn read_whole(&self, mut response: reqwest::Response) -> Result<Answer, reqwest::Error> {
         let status = response.status();
-        let headers = response.headers().clone();
+        // Moved out, not copied: only the body is read from `response` after this.
+        let headers = std::mem::take(response.headers_mut());
         // Read up to the cap, chunk by chunk: a declared length over it fails before reading.
         let limit = self.config.max_response_bytes;
-        if response.content_length().is_some_and(|length| length > limit as u64) {
+        let declared = response.content_length();
+        if declared.is_some_and(|length| length > limit as u64) {
             return Ok(Answer::TooLarge { status, headers });
         }
-        let mut body = Vec::new();
+        // A body that arrives in one chunk (most JSON answers) is kept as that chunk, without a
+        // copy; from a second chunk on, they are joined.
+        let mut first: Option<Bytes> = None;
+        let mut joined: Vec<u8> = Vec::new();
+        let mut length = 0usize;
         while let Some(chunk) = response.chunk().await? {
-            if body.len() + chunk.len() > limit {
+            length = length.saturating_add(chunk.len());
+            if length > limit {
                 return Ok(Answer::TooLarge { status, headers });
             }
-            body.extend_from_slice(&chunk);
+            match first.take() {
+                None if joined.is_empty() => first = Some(chunk),
+                Some(earlier) => {
+                    let expected = declared.and_then(|d| usize::try_from(d).ok()).unwrap_or(length).min(limit);
+                    joined.reserve(expected.max(length));
+                    joined.extend_from_slice(&earlier);
+                    joined.extend_from_slice(&chunk);
+                }
+                None => joined.extend_from_slice(&chunk),
+            }
         }
-        Ok(Answer::Whole(RawResponse { status, headers, body: Bytes::from(body), earlier: Vec::new() }))
+        let body = first.unwrap_or_else(|| Bytes::from(joined));
+        Ok(Answer::Whole(RawResponse { status, headers, body, earlier: Vec::new() }))
     }
 }
 
@@ -501,7 +529,8 @@ pub(crate) fn is_loopback(url: &reqwest::Url) -> bool {
 #[derive(Debug)]
 pub struct Request {
     method: Method,
-    path: String,
+    /// The template itself until [`Request::path`] fills its parameters.
+    path: Cow<'static, str>,
     /// The documented path, with `{parameters}` unfilled: what traces show.
     path_template: &'static str,
     api: &'static str,
@@ -530,7 +559,7 @@ impl Request {
     pub fn new(method: Method, path_template: &'static str) -> Self {
         Request {
             method,
-            path: path_template.to_owned(),
+            path: Cow::Borrowed(path_template),
             path_template,
             api: "",
             operation: "",
@@ -562,7 +591,7 @@ impl Request {
             let why = format!("a path parameter of `{}` does not serialise: {why}", self.path_template);
             self.fail(why);
         }
-        self.path = path;
+        self.path = Cow::Owned(path);
         self
     }
 
