@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::marker::PhantomData;
 use std::ops::Deref;
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,7 +15,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE, COOKIE, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Serialize;
 use serde_json::Value;
 use tracing::Instrument;
@@ -113,6 +114,9 @@ pub struct HttpClient {
     config: Config,
     auth: Authenticator,
     hooks: Vec<Arc<dyn Hook>>,
+    /// The total timeout `http` was built with, if this crate built it: a request whose
+    /// timeout is that one needs none of its own (which `reqwest` keeps in a map per request).
+    built_timeout: Option<Duration>,
 }
 
 impl fmt::Debug for HttpClient {
@@ -153,6 +157,7 @@ impl HttpClient {
         let origin = reqwest::Url::parse(&base_url).ok().map(|url| url.origin());
         let http = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
+            .timeout(config.timeout)
             .redirect(reqwest::redirect::Policy::custom(move |attempt| {
                 if attempt.previous().len() >= 10 {
                     attempt.error("more than 10 redirects")
@@ -162,9 +167,12 @@ impl HttpClient {
                     attempt.stop()
                 }
             }))
-            .build()
-            .unwrap_or_else(|_| reqwest::Client::new());
-        Self::with_http_client(base_url, http, config)
+            .build();
+        let timeout = config.timeout;
+        match http {
+            Ok(http) => HttpClient { built_timeout: Some(timeout), ..Self::with_http_client(base_url, http, config) },
+            Err(_) => Self::with_http_client(base_url, reqwest::Client::new(), config),
+        }
     }
 
     /// A client sending through `http`, configured by the caller; `config` adds the total
@@ -176,7 +184,7 @@ impl HttpClient {
         while base_url.ends_with('/') {
             base_url.pop();
         }
-        HttpClient { base_url, http, config, auth: Authenticator::default(), hooks: Vec::new() }
+        HttpClient { base_url, http, config, auth: Authenticator::default(), hooks: Vec::new(), built_timeout: None }
     }
 
     pub fn base_url(&self) -> &str {
@@ -402,7 +410,11 @@ impl HttpClient {
 
     /// The `reqwest` request of `request`: its headers, cookies, body and timeout.
     fn prepare(&self, request: &Request, url: reqwest::Url, body: Option<Body>) -> reqwest::RequestBuilder {
-        let mut builder = self.http.request(request.method.clone(), url).timeout(request.timeout.unwrap_or(self.config.timeout));
+        let mut builder = self.http.request(request.method.clone(), url);
+        let timeout = request.timeout.unwrap_or(self.config.timeout);
+        if self.built_timeout != Some(timeout) {
+            builder = builder.timeout(timeout);
+        }
         // One `Cookie` header (RFC 6265 §5.4): cookies set as headers join the cookie parameters.
         let mut set_cookies: Option<String> = None;
         for (name, value) in &request.headers {
@@ -754,6 +766,13 @@ pub struct Envelope {
 
 impl Envelope {
     fn is_success(&self, code: &Value) -> bool {
+        // A string code against a string without escapes: compared as borrowed text, without
+        // building a `Value` (and a `String`) per answer.
+        if let (Value::String(code), true) = (code, self.success.starts_with('"')) {
+            if let Ok(expected) = serde_json::from_str::<&str>(self.success) {
+                return code == expected;
+            }
+        }
         let expected: Value = serde_json::from_str(self.success).unwrap_or(Value::Null);
         match (code, &expected) {
             (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
@@ -762,8 +781,112 @@ impl Envelope {
     }
 }
 
-fn at<'v>(value: &'v Value, path: &[&str]) -> Option<&'v Value> {
-    path.iter().try_fold(value, |node, key| node.get(key))
+/// The value at `path` (object keys, outermost first) of the JSON document `body`, decoded as
+/// `T`; `None` when the path leads nowhere (a key is missing, or a value on the way is not an
+/// object). Everything else is read only to check it is JSON, not kept. A key given twice counts
+/// as given last, as in a parsed `serde_json::Value`.
+fn decode_at<T: DeserializeOwned>(body: &[u8], path: &[&str]) -> Result<Option<T>, serde_json::Error> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let found = AtPath { path, wanted: PhantomData::<T> }.deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(found)
+}
+
+/// Follows `path` down from the value it is given; decodes `T` where it ends.
+struct AtPath<'p, T> {
+    path: &'p [&'p str],
+    wanted: PhantomData<T>,
+}
+
+impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for AtPath<'_, T> {
+    type Value = Option<T>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<T>, D::Error> {
+        match self.path.split_first() {
+            None => T::deserialize(deserializer).map(Some),
+            Some((key, rest)) => deserializer.deserialize_any(Under { key, rest, wanted: self.wanted }),
+        }
+    }
+}
+
+/// One step of [`AtPath`]: the value under `key` in an object, followed further along `rest`.
+struct Under<'p, T> {
+    key: &'p str,
+    rest: &'p [&'p str],
+    wanted: PhantomData<T>,
+}
+
+impl<'de, T: DeserializeOwned> Visitor<'de> for Under<'_, T> {
+    type Value = Option<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<T>, A::Error> {
+        let mut found = None;
+        while let Some(is_key) = map.next_key_seed(KeyIs(self.key))? {
+            if is_key {
+                found = map.next_value_seed(AtPath { path: self.rest, wanted: PhantomData::<T> })?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(found)
+    }
+
+    // Anything but an object has no keys: skipped, and the path leads nowhere.
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<T>, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+}
+
+/// Whether an object key is the one looked for, compared where it lies in the body (no copy).
+struct KeyIs<'p>(&'p str);
+
+impl<'de> DeserializeSeed<'de> for KeyIs<'_> {
+    type Value = bool;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeyIs<'_> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object key")
+    }
+
+    fn visit_str<E>(self, key: &str) -> Result<bool, E> {
+        Ok(key == self.0)
+    }
 }
 
 /// A whole HTTP answer, not yet decoded.
@@ -823,22 +946,44 @@ impl RawResponse {
 
     /// Decodes the payload of an enveloped success body: an envelope that reports failure is
     /// [`Error::Envelope`]; the whole envelope stays in [`ResponseValue::raw_body`].
+    ///
+    /// The body is read twice, each time decoding only what is needed (no `serde_json::Value`
+    /// of the whole answer): the status code, then the payload straight into `T`.
     pub fn enveloped<T: DeserializeOwned, E>(self, envelope: &Envelope) -> Result<ResponseValue<T>, Error<E>> {
-        let whole: Value = match serde_json::from_slice(&self.body) {
-            Ok(whole) => whole,
-            Err(e) => return Err(self.undecodable(e.to_string())),
+        let code = match self.envelope_code(envelope) {
+            Ok(code) => code,
+            Err(reason) => return Err(self.undecodable(reason)),
         };
-        let Some(code) = at(&whole, envelope.status) else {
-            return Err(self.undecodable(format!("the envelope has no `{}`", envelope.status.join("."))));
-        };
-        if !envelope.is_success(code) {
-            let message = envelope.message.and_then(|path| at(&whole, path)).and_then(Value::as_str).map(str::to_owned);
-            return Err(Error::Envelope { status: self.status, headers: self.headers, code: code.clone(), message, raw: self.body, earlier: self.earlier });
+        if !envelope.is_success(&code) {
+            let message = self.envelope_message(envelope);
+            return Err(Error::Envelope { status: self.status, headers: self.headers, code, message, raw: self.body, earlier: self.earlier });
         }
-        let payload = at(&whole, envelope.payload).cloned().unwrap_or(Value::Null);
-        match serde_json::from_value(payload) {
+        let payload = match decode_at::<T>(&self.body, envelope.payload) {
+            Ok(Some(payload)) => Ok(payload),
+            // A payload that is not there decodes as `null` would (an optional payload).
+            Ok(None) => serde_json::from_value(Value::Null),
+            Err(e) => Err(e),
+        };
+        match payload {
             Ok(inner) => Ok(ResponseValue { inner, status: self.status, headers: self.headers, raw: self.body, earlier: self.earlier }),
             Err(e) => Err(self.undecodable(format!("the payload `{}` does not decode: {e}", envelope.payload.join(".")))),
+        }
+    }
+
+    /// The envelope's status code, or why the body has none (not JSON, or no such field).
+    fn envelope_code(&self, envelope: &Envelope) -> Result<Value, String> {
+        match decode_at::<Value>(&self.body, envelope.status) {
+            Ok(Some(code)) => Ok(code),
+            Ok(None) => Err(format!("the envelope has no `{}`", envelope.status.join("."))),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    /// The envelope's message, when it has one and it is a string.
+    fn envelope_message(&self, envelope: &Envelope) -> Option<String> {
+        match decode_at::<Value>(&self.body, envelope.message?) {
+            Ok(Some(Value::String(message))) => Some(message),
+            _ => None,
         }
     }
 
@@ -847,17 +992,13 @@ impl RawResponse {
     /// `code` (JSON text), else this is [`Error::Envelope`].
     pub fn outcome_as<T: DeserializeOwned, S, E>(self, envelope: &Envelope, code: &'static str, variant: fn(T) -> S) -> Result<ResponseValue<S>, Error<E>> {
         let outcome = Envelope { success: code, ..*envelope };
-        let whole: Value = match serde_json::from_slice(&self.body) {
-            Ok(whole) => whole,
-            Err(e) => return Err(self.undecodable(e.to_string())),
-        };
-        match at(&whole, envelope.status) {
-            Some(found) if outcome.is_success(found) => self.success_as(variant),
-            Some(found) => {
-                let message = envelope.message.and_then(|path| at(&whole, path)).and_then(Value::as_str).map(str::to_owned);
-                Err(Error::Envelope { status: self.status, headers: self.headers, code: found.clone(), message, raw: self.body, earlier: self.earlier })
+        match self.envelope_code(envelope) {
+            Ok(found) if outcome.is_success(&found) => self.success_as(variant),
+            Ok(found) => {
+                let message = self.envelope_message(envelope);
+                Err(Error::Envelope { status: self.status, headers: self.headers, code: found, message, raw: self.body, earlier: self.earlier })
             }
-            None => Err(self.undecodable(format!("the envelope has no `{}`", envelope.status.join(".")))),
+            Err(reason) => Err(self.undecodable(reason)),
         }
     }
 
@@ -1047,6 +1188,67 @@ mod tests {
         assert!(loopback.url::<()>(&request).is_ok(), "loopback needs no opt-in");
         let tls = HttpClient::new("https://api.example.com", Config::default());
         assert!(tls.url::<()>(&request).is_ok());
+    }
+
+    const WRAPPED: Envelope = Envelope { status: &["response", "code"], success: "\"SUCCESS\"", payload: &["response", "data"], message: Some(&["response", "message"]) };
+
+    fn answer(body: &str) -> RawResponse {
+        RawResponse { status: StatusCode::OK, headers: HeaderMap::new(), body: Bytes::copy_from_slice(body.as_bytes()), earlier: Vec::new() }
+    }
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Files {
+        items: Vec<String>,
+    }
+
+    #[test]
+    fn an_envelope_payload_decodes_wherever_its_fields_are() {
+        let decoded = |body: &str| answer(body).enveloped::<Files, ()>(&WRAPPED).map(ResponseValue::into_inner);
+        let files = Files { items: vec!["a".into()] };
+        // The payload before or after the code, beside other fields and nested values, under
+        // an escaped key, and the last of a key given twice.
+        for body in [
+            r#"{"response":{"code":"SUCCESS","data":{"items":["a"]}}}"#,
+            r#"{"x":[{"response":1}],"response":{"data":{"items":["a"]},"extra":{"code":"no"},"code":"SUCCESS"},"y":null}"#,
+            r#"{"respons\u0065":{"code":"SUCC\u0045SS","data":{"items":["a"]}}}"#,
+            r#"{"response":{"code":"FAILED","data":{"items":["b"]}},"response":{"code":"SUCCESS","data":{"items":["a"]}}}"#,
+        ] {
+            assert_eq!(decoded(body).expect(body), files, "{body}");
+        }
+        // A payload that is not there decodes as null would.
+        let absent = answer(r#"{"response":{"code":"SUCCESS"}}"#).enveloped::<Option<Files>, ()>(&WRAPPED).expect("no payload");
+        assert_eq!(absent.into_inner(), None);
+    }
+
+    #[test]
+    fn an_envelope_that_reports_failure_or_has_no_code_is_an_error() {
+        let failed = answer(r#"{"response":{"message":"nope","code":"VALIDATION_ERROR","data":null}}"#).enveloped::<Files, ()>(&WRAPPED);
+        match failed {
+            Err(Error::Envelope { code, message, .. }) => assert_eq!((code, message.as_deref()), (Value::from("VALIDATION_ERROR"), Some("nope"))),
+            other => panic!("{:?}", other.map(ResponseValue::into_inner)),
+        }
+        let reason = |body: &str| match answer(body).enveloped::<Files, ()>(&WRAPPED) {
+            Err(Error::UnexpectedResponse { decode_error: Some(reason), .. }) => reason,
+            other => panic!("{body}: {:?}", other.map(ResponseValue::into_inner)),
+        };
+        // The code missing, or under a value that is not an object.
+        assert_eq!(reason(r#"{"response":{"data":{"items":[]}}}"#), "the envelope has no `response.code`");
+        assert_eq!(reason(r#"{"response":["code"]}"#), "the envelope has no `response.code`");
+        assert_eq!(reason(r#"[1]"#), "the envelope has no `response.code`");
+        // Not JSON, even after the code; a payload that does not fit.
+        assert!(reason(r#"{"response":{"code":"SUCCESS"}} trailing"#).contains("trailing characters"));
+        assert!(reason(r#"{"response":{"code":"SUCCESS","data":{"items":[1]}}"#).contains("EOF"));
+        assert!(reason(r#"{"response":{"code":"SUCCESS","data":{"items":[1]}}}"#).starts_with("the payload `response.data` does not decode: invalid type: integer `1`"));
+    }
+
+    #[test]
+    fn success_codes_compare_as_json_values() {
+        let numeric = Envelope { status: &["code"], success: "0", payload: &["data"], message: None };
+        assert!(numeric.is_success(&serde_json::json!(0)) && numeric.is_success(&serde_json::json!(0.0)));
+        assert!(!numeric.is_success(&serde_json::json!("0")));
+        assert!(WRAPPED.is_success(&serde_json::json!("SUCCESS")) && !WRAPPED.is_success(&serde_json::json!("SUCCESS ")));
+        let escaped = Envelope { success: "\"\\u004fK\"", ..WRAPPED };
+        assert!(escaped.is_success(&serde_json::json!("OK")));
     }
 
     #[test]

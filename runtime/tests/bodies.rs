@@ -156,6 +156,36 @@ async fn a_chunked_answer_over_the_cap_is_cut_off_while_reading() {
     assert!(matches!(result, Err(Error::ResponseTooLarge { limit: 1500, .. })), "{:?}", result.err());
 }
 
+/// A body in several chunks (no `Content-Length`) is read whole, in order; one in a single
+/// chunk is kept as it came.
+#[tokio::test]
+async fn a_chunked_answer_within_the_cap_is_joined_whole() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut request = [0u8; 1024];
+        let _ = socket.read(&mut request).await;
+        let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+        socket.write_all(head.as_bytes()).await.unwrap();
+        for part in [&b"{\"a\":"[..], b"[1,2,", b"3]}"] {
+            socket.write_all(format!("{:x}\r\n", part.len()).as_bytes()).await.unwrap();
+            socket.write_all(part).await.unwrap();
+            socket.write_all(b"\r\n").await.unwrap();
+            socket.flush().await.unwrap();
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        socket.write_all(b"0\r\n\r\n").await.unwrap();
+    });
+    let client = HttpClient::new(format!("http://{address}"), Config::default());
+    let answer = client.send::<()>(Request::new(Method::GET, "/chunks")).await.unwrap();
+    assert_eq!(&answer.body[..], br#"{"a":[1,2,3]}"#);
+    assert_eq!(answer.headers.get("content-type").unwrap(), "application/json");
+    let (_server, client) = answering(ResponseTemplate::new(200).set_body_raw(br#"{"whole":true}"#.to_vec(), "application/json")).await;
+    assert_eq!(&client.send::<()>(Request::new(Method::GET, "/one")).await.unwrap().body[..], br#"{"whole":true}"#);
+}
+
 #[derive(Serialize)]
 struct FileLinkData {
     create: bool,
