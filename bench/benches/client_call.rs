@@ -26,7 +26,6 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::convert::Infallible;
-use std::future::Future;
 use std::hint::black_box;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -257,16 +256,67 @@ fn generated_request() -> rt::Request {
 struct Setup {
     runtime: Runtime,
     hand: HandWritten,
+    /// The hand-written call through a client with a 30 s total timeout, as the generated
+    /// clients have by default (`Config::timeout`): what the timeout alone costs.
+    hand_with_timeout: HandWritten,
     static_token: smartling::Client,
     token_manager: smartling::Client,
+}
+
+/// What one measured call is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Variant {
+    HandWritten,
+    GeneratedStaticToken,
+    GeneratedTokenManager,
+    /// References, for reading the difference: not in the criterion group.
+    HandWrittenWithTimeout,
+    HandWrittenTransport,
+    GeneratedTransport,
+}
+
+impl Variant {
+    const MEASURED: [Variant; 3] = [Variant::HandWritten, Variant::GeneratedStaticToken, Variant::GeneratedTokenManager];
+    const ALL: [Variant; 6] = [
+        Variant::HandWritten,
+        Variant::GeneratedStaticToken,
+        Variant::GeneratedTokenManager,
+        Variant::HandWrittenWithTimeout,
+        Variant::HandWrittenTransport,
+        Variant::GeneratedTransport,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Variant::HandWritten => "hand_written",
+            Variant::GeneratedStaticToken => "generated_static_token",
+            Variant::GeneratedTokenManager => "generated_token_manager",
+            Variant::HandWrittenWithTimeout => "hand_written_with_timeout",
+            Variant::HandWrittenTransport => "hand_written_transport",
+            Variant::GeneratedTransport => "generated_transport",
+        }
+    }
+
+    fn what(self) -> &'static str {
+        match self {
+            Variant::HandWritten => "reqwest + serde_json, by hand",
+            Variant::GeneratedStaticToken => "generated, rt::Credential::token",
+            Variant::GeneratedTokenManager => "generated, TokenManager",
+            Variant::HandWrittenWithTimeout => "  by hand, client with a 30 s timeout",
+            Variant::HandWrittenTransport => "  by hand, send + bytes, no decoding",
+            Variant::GeneratedTransport => "  generated HttpClient::send, no decoding",
+        }
+    }
 }
 
 impl Setup {
     fn new() -> Self {
         let base_url = format!("http://{}", start_server());
         let runtime = Builder::new_current_thread().enable_all().build().unwrap();
+        let with_timeout = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
         let setup = Setup {
             hand: HandWritten::new(base_url.clone()),
+            hand_with_timeout: HandWritten { http: with_timeout, base_url: base_url.clone() },
             static_token: smartling::Client::new(base_url.clone()).with_bearer(rt::Credential::token(TOKEN)),
             token_manager: smartling::Client::new(base_url).with_bearer(TokenManager::new(Local)),
             runtime,
@@ -278,9 +328,11 @@ impl Setup {
     /// Every variant decodes the three files (and so the server accepted its token).
     fn check(&self) {
         self.runtime.block_on(async {
-            let hand = self.hand.list_files(PROJECT_ID).await.unwrap();
-            assert_eq!((hand.total_count.as_str(), hand.items.len()), ("3", 3));
-            assert!(hand.items.iter().all(|f| !f.file_uri.is_empty() && !f.last_uploaded.is_empty() && !f.file_type.is_empty() && !f.has_instructions.is_empty()));
+            for hand in [&self.hand, &self.hand_with_timeout] {
+                let files = hand.list_files(PROJECT_ID).await.unwrap();
+                assert_eq!((files.total_count.as_str(), files.items.len()), ("3", 3));
+                assert!(files.items.iter().all(|f| !f.file_uri.is_empty() && !f.last_uploaded.is_empty() && !f.file_type.is_empty() && !f.has_instructions.is_empty()));
+            }
             for client in [&self.static_token, &self.token_manager] {
                 let files = client.list_files(PROJECT_ID).await.unwrap();
                 assert_eq!(files.total_count.as_deref(), Some("3"));
@@ -288,6 +340,25 @@ impl Setup {
                 assert!(files.additional_properties.is_empty());
             }
         });
+    }
+
+    /// `calls` sequential calls of `variant` on the bench thread; their outputs are dropped one
+    /// by one, as a caller would. Returns the time they took.
+    fn run(&self, variant: Variant, calls: u64) -> Duration {
+        self.runtime.block_on(async {
+            let start = Instant::now();
+            for _ in 0..calls {
+                match variant {
+                    Variant::HandWritten => drop(black_box(self.hand.list_files(PROJECT_ID).await.unwrap())),
+                    Variant::GeneratedStaticToken => drop(black_box(self.static_token.list_files(PROJECT_ID).await.unwrap())),
+                    Variant::GeneratedTokenManager => drop(black_box(self.token_manager.list_files(PROJECT_ID).await.unwrap())),
+                    Variant::HandWrittenWithTimeout => drop(black_box(self.hand_with_timeout.list_files(PROJECT_ID).await.unwrap())),
+                    Variant::HandWrittenTransport => drop(black_box(self.hand.send(PROJECT_ID).await.unwrap())),
+                    Variant::GeneratedTransport => drop(black_box(self.static_token.http().send::<()>(generated_request()).await.unwrap())),
+                }
+            }
+            start.elapsed()
+        })
     }
 }
 
@@ -297,25 +368,15 @@ impl Setup {
 const WARM_UP_CALLS: u64 = 200;
 const COUNTED_CALLS: u64 = 1000;
 
-/// Allocations on this thread per call of `call`, after a warm-up; `call`'s output is dropped
-/// inside the loop, as a caller would.
-fn allocations_per_call<F, Fut, T>(runtime: &Runtime, call: F) -> (f64, f64, f64)
-where
-    F: Fn() -> Fut,
-    Fut: Future<Output = T>,
-{
-    runtime.block_on(async {
-        for _ in 0..WARM_UP_CALLS {
-            black_box(call().await);
-        }
-        let before = Counts::now();
-        for _ in 0..COUNTED_CALLS {
-            black_box(call().await);
-        }
-        let after = Counts::now();
-        let per_call = |a: u64, b: u64| (a - b) as f64 / COUNTED_CALLS as f64;
-        (per_call(after.allocs, before.allocs), per_call(after.reallocs, before.reallocs), per_call(after.bytes, before.bytes))
-    })
+/// Allocations, reallocations and bytes allocated on this thread per call of `call`, after a
+/// warm-up.
+fn allocations_per_call(call: impl Fn(u64)) -> (f64, f64, f64) {
+    call(WARM_UP_CALLS);
+    let before = Counts::now();
+    call(COUNTED_CALLS);
+    let after = Counts::now();
+    let per_call = |a: u64, b: u64| (a - b) as f64 / COUNTED_CALLS as f64;
+    (per_call(after.allocs, before.allocs), per_call(after.reallocs, before.reallocs), per_call(after.bytes, before.bytes))
 }
 
 /// The decoding the generated call does after the transport, on the same answer.
@@ -324,66 +385,116 @@ fn generated_decode(headers: &hyper::HeaderMap) -> rt::ResponseValue<smartling::
     raw.enveloped::<_, smartling::ListFilesError>(&smartling::ENVELOPE).unwrap()
 }
 
+/// `f`, `calls` times: a synchronous step measured on its own.
+fn each(f: impl Fn()) -> impl Fn(u64) {
+    move |calls| {
+        for _ in 0..calls {
+            f();
+        }
+    }
+}
+
 fn print_allocations(setup: &Setup) {
-    let runtime = &setup.runtime;
-    // The answer's headers as the client receives them, for the decode-only rows (the
-    // generated `RawResponse` keeps a clone of them).
-    let headers = runtime.block_on(async {
-        let response = setup.static_token.http().send::<()>(generated_request()).await.unwrap();
-        response.headers
-    });
-    let rows: Vec<(&str, (f64, f64, f64))> = vec![
-        ("hand_written", allocations_per_call(runtime, || async { setup.hand.list_files(PROJECT_ID).await.unwrap() })),
-        ("generated_static_token", allocations_per_call(runtime, || async { setup.static_token.list_files(PROJECT_ID).await.unwrap() })),
-        ("generated_token_manager", allocations_per_call(runtime, || async { setup.token_manager.list_files(PROJECT_ID).await.unwrap() })),
-        ("  generated_static_token with .send() (no IntoFuture box)", allocations_per_call(runtime, || async { setup.static_token.list_files(PROJECT_ID).send().await.unwrap() })),
-        ("  parts: hand_written transport (send + bytes)", allocations_per_call(runtime, || async { setup.hand.send(PROJECT_ID).await.unwrap() })),
-        ("  parts: generated transport, static token (HttpClient::send)", allocations_per_call(runtime, || async { setup.static_token.http().send::<()>(generated_request()).await.unwrap() })),
-        ("  parts: generated transport, token manager", allocations_per_call(runtime, || async { setup.token_manager.http().send::<()>(generated_request()).await.unwrap() })),
-        ("  parts: hand_written decode (from_slice, struct)", allocations_per_call(runtime, || async { decode_hand_written(BODY).unwrap() })),
-        ("  parts: generated decode (RawResponse::enveloped)", allocations_per_call(runtime, || async { generated_decode(&headers) })),
-        ("  parts: generated types, from_slice (no envelope detour)", allocations_per_call(runtime, || async { serde_json::from_slice::<smartling::ListFilesResponse>(BODY).unwrap() })),
-    ];
+    // The answer's headers as the client receives them, for the decode-only row (the
+    // `RawResponse` it decodes owns a copy of them: two allocations the call itself does not make).
+    let headers = setup.runtime.block_on(async { setup.static_token.http().send::<()>(generated_request()).await.unwrap().headers });
+    let mut rows: Vec<(String, (f64, f64, f64))> = Variant::ALL.iter().map(|&v| (format!("{:<26}{}", v.name(), v.what()), allocations_per_call(|calls| { setup.run(v, calls); }))).collect();
+    rows.push((
+        "  generated .send().await  (no IntoFuture box)".into(),
+        allocations_per_call(|calls| {
+            setup.runtime.block_on(async {
+                for _ in 0..calls {
+                    drop(black_box(setup.static_token.list_files(PROJECT_ID).send().await.unwrap()));
+                }
+            })
+        }),
+    ));
+    rows.push(("  decode only, by hand (serde_json::from_slice)".into(), allocations_per_call(each(|| drop(black_box(decode_hand_written(BODY).unwrap()))))));
+    rows.push(("  decode only, generated (RawResponse::enveloped)".into(), allocations_per_call(each(|| drop(black_box(generated_decode(&headers)))))));
+    rows.push(("  decode only, generated types, from_slice".into(), allocations_per_call(each(|| drop(black_box(serde_json::from_slice::<smartling::ListFilesResponse>(BODY).unwrap()))))));
     eprintln!();
-    eprintln!("heap allocations per call on the client thread ({COUNTED_CALLS} calls after {WARM_UP_CALLS} of warm-up):");
-    eprintln!("{:<62} {:>8} {:>9} {:>10}", "variant", "allocs", "reallocs", "bytes");
+    eprintln!("Heap allocations per call on the client thread ({COUNTED_CALLS} calls after {WARM_UP_CALLS} of warm-up):");
+    eprintln!("{:<72} {:>7} {:>9} {:>8}", "variant", "allocs", "reallocs", "bytes");
     for (name, (allocs, reallocs, bytes)) in rows {
-        eprintln!("{name:<62} {allocs:>8.2} {reallocs:>9.2} {bytes:>10.1}");
+        eprintln!("{name:<72} {allocs:>7.2} {reallocs:>9.2} {bytes:>8.0}");
+    }
+    // `.await` on a generated call boxes this future (its `IntoFuture`): one allocation of this size.
+    eprintln!(
+        "Futures: generated `list_files(..).send()` {} bytes, `HttpClient::send` {} bytes, hand-written `list_files` {} bytes.",
+        std::mem::size_of_val(&setup.static_token.list_files(PROJECT_ID).send()),
+        std::mem::size_of_val(&setup.static_token.http().send::<()>(generated_request())),
+        std::mem::size_of_val(&setup.hand.list_files(PROJECT_ID)),
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Interleaved timing: the variants in turns, so that load from elsewhere on the machine falls
+// on all of them alike; each round's time of a variant is compared with the hand-written one's
+// of the same round.
+
+const ROUNDS: usize = 41;
+const CALLS_PER_TURN: u64 = 250;
+
+/// This thread's time on a CPU so far, in nanoseconds (`/proc/thread-self/schedstat`; Linux).
+fn thread_cpu_ns() -> Option<u64> {
+    std::fs::read_to_string("/proc/thread-self/schedstat").ok()?.split_whitespace().next()?.parse().ok()
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+fn print_interleaved(setup: &Setup) {
+    let variants = Variant::ALL;
+    let mut wall: Vec<Vec<f64>> = vec![Vec::new(); variants.len()];
+    let mut cpu: Vec<Vec<f64>> = vec![Vec::new(); variants.len()];
+    for round in 0..ROUNDS {
+        for turn in 0..variants.len() {
+            // A different variant starts each round.
+            let index = (round + turn) % variants.len();
+            let cpu_before = thread_cpu_ns();
+            let elapsed = setup.run(variants[index], CALLS_PER_TURN);
+            wall[index].push(elapsed.as_secs_f64() * 1e6 / CALLS_PER_TURN as f64);
+            if let (Some(before), Some(after)) = (cpu_before, thread_cpu_ns()) {
+                cpu[index].push((after - before) as f64 / 1e3 / CALLS_PER_TURN as f64);
+            }
+        }
+    }
+    let hand = wall[0].clone();
+    eprintln!();
+    eprintln!("Interleaved timing, {ROUNDS} rounds of {CALLS_PER_TURN} calls per variant (medians; \"vs hand\" is the median of each round's ratio):");
+    eprintln!("{:<72} {:>9} {:>10} {:>8}", "variant", "µs/call", "client CPU", "vs hand");
+    for (index, variant) in variants.iter().enumerate() {
+        let ratios: Vec<f64> = wall[index].iter().zip(&hand).map(|(v, h)| v / h).collect();
+        let cpu_median = if cpu[index].is_empty() { "-".to_owned() } else { format!("{:.1}", median(cpu[index].clone())) };
+        eprintln!(
+            "{:<72} {:>9.1} {:>10} {:>+7.1}%",
+            format!("{:<26}{}", variant.name(), variant.what()),
+            median(wall[index].clone()),
+            cpu_median,
+            (median(ratios) - 1.0) * 100.0
+        );
     }
     eprintln!();
 }
 
 // ---------------------------------------------------------------------------------------------
-// Timings.
-
-/// Times `iters` sequential calls on the setup's runtime.
-fn timed<F, Fut, T>(runtime: &Runtime, iters: u64, call: F) -> Duration
-where
-    F: Fn() -> Fut,
-    Fut: Future<Output = T>,
-{
-    runtime.block_on(async {
-        let start = Instant::now();
-        for _ in 0..iters {
-            black_box(call().await);
-        }
-        start.elapsed()
-    })
-}
+// Criterion.
 
 fn client_call(c: &mut Criterion) {
     let setup = Setup::new();
     print_allocations(&setup);
-    let runtime = &setup.runtime;
+    print_interleaved(&setup);
     let mut group = c.benchmark_group("client_call");
     group.throughput(Throughput::Elements(1));
-    group.bench_function("hand_written", |b| b.iter_custom(|iters| timed(runtime, iters, || async { setup.hand.list_files(PROJECT_ID).await.unwrap() })));
-    group.bench_function("generated_static_token", |b| b.iter_custom(|iters| timed(runtime, iters, || async { setup.static_token.list_files(PROJECT_ID).await.unwrap() })));
-    group.bench_function("generated_token_manager", |b| b.iter_custom(|iters| timed(runtime, iters, || async { setup.token_manager.list_files(PROJECT_ID).await.unwrap() })));
+    for variant in Variant::MEASURED {
+        group.bench_function(variant.name(), |b| b.iter_custom(|iters| setup.run(variant, iters)));
+    }
     group.finish();
 }
 
-/// The decoding alone, on the same answer: what the envelope detour costs.
+/// The decoding alone, on the same answer, hot in the caches (in a call it is not).
 fn decode(c: &mut Criterion) {
     let headers = {
         let mut headers = hyper::HeaderMap::new();
@@ -402,19 +513,17 @@ fn decode(c: &mut Criterion) {
 
 /// `CLIENT_CALL_PROFILE=<variant>`: one variant, 20 000 calls, no criterion, for a profiler
 /// (`perf record`, `heaptrack`, `strace -c`) to look at.
-fn profile(variant: &str) {
-    let setup = Setup::new();
-    let runtime = &setup.runtime;
-    let calls = 20_000;
-    let elapsed = match variant {
-        "hand_written" => timed(runtime, calls, || async { setup.hand.list_files(PROJECT_ID).await.unwrap() }),
-        "hand_written_transport" => timed(runtime, calls, || async { setup.hand.send(PROJECT_ID).await.unwrap() }),
-        "generated_static_token" => timed(runtime, calls, || async { setup.static_token.list_files(PROJECT_ID).await.unwrap() }),
-        "generated_transport" => timed(runtime, calls, || async { setup.static_token.http().send::<()>(generated_request()).await.unwrap() }),
-        "generated_token_manager" => timed(runtime, calls, || async { setup.token_manager.list_files(PROJECT_ID).await.unwrap() }),
-        other => panic!("CLIENT_CALL_PROFILE: no variant `{other}` (hand_written, hand_written_transport, generated_static_token, generated_transport, generated_token_manager)"),
+fn profile(name: &str) {
+    let Some(variant) = Variant::ALL.into_iter().find(|v| v.name() == name) else {
+        let names: Vec<&str> = Variant::ALL.iter().map(|v| v.name()).collect();
+        panic!("CLIENT_CALL_PROFILE: no variant `{name}` ({})", names.join(", "));
     };
-    eprintln!("{variant}: {calls} calls, {:.1} µs per call", elapsed.as_secs_f64() * 1e6 / calls as f64);
+    let setup = Setup::new();
+    let calls = 20_000;
+    let cpu_before = thread_cpu_ns();
+    let elapsed = setup.run(variant, calls);
+    let cpu = thread_cpu_ns().zip(cpu_before).map(|(after, before)| format!(", client thread on a CPU {:.1} µs per call", (after - before) as f64 / 1e3 / calls as f64));
+    eprintln!("{name}: {calls} calls, {:.1} µs per call{}", elapsed.as_secs_f64() * 1e6 / calls as f64, cpu.unwrap_or_default());
 }
 
 criterion_group!(benches, client_call, decode);
