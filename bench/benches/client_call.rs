@@ -14,9 +14,13 @@
 //! same current-thread tokio runtime, on the bench thread, while the server runs on its own OS
 //! thread and runtime. Before criterion runs, the bench prints the heap allocations per call of
 //! each variant (a counting global allocator that counts per thread, so only the client side
-//! is counted), and of the parts of a call (transport alone, decoding alone) that explain the
-//! differences. The `decode` group times the decoding alone. With `CLIENT_CALL_PROFILE=<variant>`
-//! set, the bench instead runs one variant 20 000 times for a profiler (see `profile`).
+//! is counted) and of reference variants and parts of a call (a hand-written call with a
+//! timeout, the transport alone, the decoding alone) that explain the differences; then it times
+//! all of them interleaved, round by round, and prints each one's median ratio to the
+//! hand-written call of the same round and the bench thread's CPU time per call: on a machine
+//! other work also runs on, those ratios hold where criterion's one-after-the-other medians
+//! drift. The `decode` group times the decoding alone. With `CLIENT_CALL_PROFILE=<variant>` set,
+//! the bench instead runs one variant 20 000 times for a profiler (see `profile`).
 //!
 //! Run (from the workspace root): `cargo bench -p benchmarks --bench client_call -- --warm-up-time 2 --measurement-time 5`
 //! (results, machine and reading in `bench/RESULTS.md`).
@@ -461,7 +465,8 @@ fn print_interleaved(setup: &Setup) {
             }
         }
     }
-    let hand = wall[0].clone();
+    let hand_index = variants.iter().position(|&v| v == Variant::HandWritten).unwrap();
+    let hand = wall[hand_index].clone();
     eprintln!();
     eprintln!("Interleaved timing, {ROUNDS} rounds of {CALLS_PER_TURN} calls per variant (medians; \"vs hand\" is the median of each round's ratio):");
     eprintln!("{:<72} {:>9} {:>10} {:>8}", "variant", "µs/call", "client CPU", "vs hand");
