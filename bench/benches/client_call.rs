@@ -23,7 +23,7 @@
 //! the bench instead runs one variant 20 000 times for a profiler (see `profile`).
 //!
 //! Run (from the workspace root): `cargo bench -p benchmarks --bench client_call -- --warm-up-time 2 --measurement-time 5`
-//! (results, machine and reading in `bench/RESULTS.md`).
+//! (results, how to read them and what they show: `BENCHMARKS.md`, section 2).
 // Bench code: a failed unwrap or index is a broken bench (the lints guard the library).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
