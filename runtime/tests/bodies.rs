@@ -129,10 +129,9 @@ async fn an_answer_over_the_cap_is_an_error_that_keeps_status_and_headers() {
     assert_eq!(client.send::<()>(Request::new(Method::GET, "/big")).await.unwrap().body.len(), 2048);
 }
 
-/// A server that sends its body in chunks without a `Content-Length`, so the cap is met while
-/// reading rather than from the declared length.
-#[tokio::test]
-async fn a_chunked_answer_over_the_cap_is_cut_off_while_reading() {
+/// A one-connection server on a loopback port that answers 200 with a chunked JSON body (no
+/// `Content-Length`), one chunk per part, pausing between chunks so each arrives on its own.
+async fn chunked_server(parts: Vec<Vec<u8>>) -> std::net::SocketAddr {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
@@ -142,15 +141,26 @@ async fn a_chunked_answer_over_the_cap_is_cut_off_while_reading() {
         let _ = socket.read(&mut request).await;
         let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
         socket.write_all(head.as_bytes()).await.unwrap();
-        for _ in 0..8 {
-            if socket.write_all(b"200\r\n").await.is_err() {
+        for part in parts {
+            // The client may hang up once it has read past its cap.
+            if socket.write_all(format!("{:x}\r\n", part.len()).as_bytes()).await.is_err() {
                 return;
             }
-            let _ = socket.write_all(&[b'x'; 512]).await;
+            let _ = socket.write_all(&part).await;
             let _ = socket.write_all(b"\r\n").await;
+            let _ = socket.flush().await;
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         }
         let _ = socket.write_all(b"0\r\n\r\n").await;
     });
+    address
+}
+
+/// A body sent in chunks without a `Content-Length`: the cap is met while reading rather than
+/// from the declared length.
+#[tokio::test]
+async fn a_chunked_answer_over_the_cap_is_cut_off_while_reading() {
+    let address = chunked_server(vec![vec![b'x'; 512]; 8]).await;
     let client = HttpClient::new(format!("http://{address}"), Config { max_response_bytes: 1500, ..Config::default() });
     let result = client.send::<()>(Request::new(Method::GET, "/stream")).await;
     assert!(matches!(result, Err(Error::ResponseTooLarge { limit: 1500, .. })), "{:?}", result.err());
@@ -160,24 +170,7 @@ async fn a_chunked_answer_over_the_cap_is_cut_off_while_reading() {
 /// chunk is kept as it came.
 #[tokio::test]
 async fn a_chunked_answer_within_the_cap_is_joined_whole() {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let (mut socket, _) = listener.accept().await.unwrap();
-        let mut request = [0u8; 1024];
-        let _ = socket.read(&mut request).await;
-        let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
-        socket.write_all(head.as_bytes()).await.unwrap();
-        for part in [&b"{\"a\":"[..], b"[1,2,", b"3]}"] {
-            socket.write_all(format!("{:x}\r\n", part.len()).as_bytes()).await.unwrap();
-            socket.write_all(part).await.unwrap();
-            socket.write_all(b"\r\n").await.unwrap();
-            socket.flush().await.unwrap();
-            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-        }
-        socket.write_all(b"0\r\n\r\n").await.unwrap();
-    });
+    let address = chunked_server(vec![b"{\"a\":".to_vec(), b"[1,2,".to_vec(), b"3]}".to_vec()]).await;
     let client = HttpClient::new(format!("http://{address}"), Config::default());
     let answer = client.send::<()>(Request::new(Method::GET, "/chunks")).await.unwrap();
     assert_eq!(&answer.body[..], br#"{"a":[1,2,3]}"#);
