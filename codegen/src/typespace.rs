@@ -8,11 +8,17 @@
 //! finally has in the emitted module (clear of `Client`, operation enums and the like) is
 //! decided after overlays, by `passes::names`.
 
+use std::collections::HashMap;
+
 use crate::ir::{TypeDef, TypeKind};
 
 #[derive(Debug, Default)]
 pub struct TypeSpace {
+    /// In the order they were added: the order the module emits them in.
     types: Vec<TypeDef>,
+    /// Where each name is in `types`: a large document (Stripe's 1539 types) asks by name for
+    /// every schema it reads.
+    index: HashMap<String, usize>,
 }
 
 impl TypeSpace {
@@ -21,7 +27,12 @@ impl TypeSpace {
     }
 
     pub fn get(&self, name: &str) -> Option<&TypeDef> {
-        self.types.iter().find(|t| t.name == name)
+        self.index.get(name).and_then(|&at| self.types.get(at))
+    }
+
+    fn push(&mut self, def: TypeDef) {
+        self.index.insert(def.name.clone(), self.types.len());
+        self.types.push(def);
     }
 
     /// Adds `def` under the first usable candidate and returns the name it got.
@@ -34,7 +45,7 @@ impl TypeSpace {
                 }
             } else if self.is_free(candidate) {
                 def.name = candidate.clone();
-                self.types.push(def);
+                self.push(def);
                 return candidate.clone();
             }
         }
@@ -48,7 +59,7 @@ impl TypeSpace {
             .unwrap_or(base);
         if self.get(&name).is_none() {
             def.name = name.clone();
-            self.types.push(def);
+            self.push(def);
         }
         name
     }
@@ -56,10 +67,9 @@ impl TypeSpace {
     /// Replaces the definition of an already added type (used to fill in a recursive type
     /// whose name had to exist before its fields could refer to it).
     pub fn replace(&mut self, def: TypeDef) {
-        if let Some(slot) = self.types.iter_mut().find(|t| t.name == def.name) {
-            *slot = def;
-        } else {
-            self.types.push(def);
+        match self.index.get(&def.name).and_then(|&at| self.types.get_mut(at)) {
+            Some(slot) => *slot = def,
+            None => self.push(def),
         }
     }
 
