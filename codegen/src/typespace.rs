@@ -43,7 +43,7 @@ impl TypeSpace {
                 if same_shape(&existing.kind, &def.kind) {
                     return candidate.clone();
                 }
-            } else if self.is_free(candidate) {
+            } else {
                 def.name = candidate.clone();
                 self.push(def);
                 return candidate.clone();
@@ -54,7 +54,7 @@ impl TypeSpace {
             .map(|n| format!("{base}{n}"))
             .find(|name| match self.get(name) {
                 Some(existing) => same_shape(&existing.kind, &def.kind),
-                None => self.is_free(name),
+                None => true,
             })
             .unwrap_or(base);
         if self.get(&name).is_none() {

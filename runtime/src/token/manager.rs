@@ -25,10 +25,9 @@ use std::fmt;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
-
-use arc_swap::ArcSwapOption;
 use std::time::Duration;
 
+use arc_swap::ArcSwapOption;
 use chrono::{DateTime, Utc};
 use reqwest::StatusCode;
 use tokio::sync::{Mutex, OwnedMutexGuard};
@@ -378,8 +377,13 @@ struct Fresh {
 
 impl Fresh {
     fn is_fresh(&self, now: Instant) -> bool {
-        self.refresh_at.is_none_or(|at| now < at)
+        before(self.refresh_at, now)
     }
+}
+
+/// Whether `now` is before `deadline`; no deadline is never reached.
+fn before(deadline: Option<Instant>, now: Instant) -> bool {
+    deadline.is_none_or(|at| now < at)
 }
 
 /// A token with its deadlines on tokio's clock, fixed when it was received.
@@ -430,18 +434,18 @@ impl Received {
     }
 
     fn is_fresh(&self, now: Instant) -> bool {
-        self.refresh_at.is_none_or(|at| now < at)
+        before(self.refresh_at, now)
     }
 
     fn is_valid(&self, now: Instant) -> bool {
-        self.expires_at.is_none_or(|at| now < at)
+        before(self.expires_at, now)
     }
 
     /// Whether a refresh can work: the refresh token has not expired, or, for vendors that
     /// renew the access token itself, the access token has not.
     fn can_refresh(&self, now: Instant) -> bool {
         match self.token.refresh_token() {
-            Some(_) => self.refresh_expires_at.is_none_or(|at| now < at),
+            Some(_) => before(self.refresh_expires_at, now),
             None => self.is_valid(now),
         }
     }
