@@ -28,6 +28,8 @@ publish.workspace = true
 default = ["rustls", "all"]
 ## TLS through rustls with the webpki roots; turn off to bring your own reqwest TLS feature.
 rustls = ["reqwest/rustls-tls"]
+## `runtime::token::RedisStore`: one token shared by every replica of an application.
+redis = ["vendor-runtime/redis"]
 ## Every API module.
 all = [{all}]
 {api_features}

@@ -23,7 +23,7 @@
 
 use std::fmt;
 use std::future::Future;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::Duration;
 
@@ -34,8 +34,9 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 use tokio::time::Instant;
 
 use super::retry::Backoff;
+use super::fleet::{FleetLease, FleetStore, SharedToken};
 use super::{AccessToken, MemoryStore, Token, TokenError, TokenSource, TokenStore};
-use crate::Error;
+use crate::{Error, Secret};
 
 /// Keeps one vendor session's access token valid for every task that asks.
 ///
@@ -110,6 +111,7 @@ impl<S> Clone for TokenManager<S> {
 pub struct TokenManagerBuilder<S> {
     source: S,
     store: Option<Arc<dyn TokenStore>>,
+    fleet: Option<Arc<dyn FleetStore>>,
     policy: Policy,
 }
 
@@ -118,6 +120,18 @@ impl<S: TokenSource + 'static> TokenManagerBuilder<S> {
     /// [`MemoryStore`]. Pass an `Arc` to keep a handle on the store.
     pub fn store(mut self, store: impl TokenStore + 'static) -> Self {
         self.store = Some(Arc::new(store));
+        self
+    }
+
+    /// Shares the token with the other processes of the fleet through `store` (e.g. a
+    /// [`RedisStore`](super::RedisStore)): one process renews it for all of them, under the
+    /// store's lease, and publishes it before anyone uses it.
+    ///
+    /// The store is read only when this process needs a new token, never on the hot path.
+    /// When it fails (down, slow), this process renews on its own, as it would without one,
+    /// logging it once; it goes back to the fleet when the store answers again.
+    pub fn fleet_store(mut self, store: impl FleetStore + 'static) -> Self {
+        self.fleet = Some(Arc::new(store));
         self
     }
 
@@ -147,6 +161,7 @@ impl<S: TokenSource + 'static> TokenManagerBuilder<S> {
             inner: Arc::new(Inner {
                 source: self.source,
                 store: self.store.unwrap_or_else(|| Arc::new(MemoryStore::new())),
+                fleet: self.fleet.map(|store| Fleet { store, failing: AtomicBool::new(false) }),
                 policy: self.policy,
                 fresh: ArcSwapOption::empty(),
                 published: RwLock::new(Published::default()),
@@ -202,7 +217,7 @@ impl<S: TokenSource + 'static> TokenManager<S> {
     }
 
     pub fn builder(source: S) -> TokenManagerBuilder<S> {
-        TokenManagerBuilder { source, store: None, policy: Policy::default() }
+        TokenManagerBuilder { source, store: None, fleet: None, policy: Policy::default() }
     }
 
     /// A valid access token: the current one while it is fresh (no await, no request), else a
@@ -341,6 +356,7 @@ impl Policy {
 struct Inner<S> {
     source: S,
     store: Arc<dyn TokenStore>,
+    fleet: Option<Fleet>,
     policy: Policy,
     /// The hot path's view of `published.current`: set with it, under its write lock.
     fresh: ArcSwapOption<Fresh>,
@@ -367,6 +383,41 @@ struct RefreshState {
     failures: u32,
     /// A new token whose save failed: never handed out, saved first by the next attempt.
     held_back: Option<Received>,
+    /// The access token of the fleet's token this process last used or published: a shared
+    /// token with another one is news.
+    fleet_seen: Option<Secret<String>>,
+}
+
+/// How many lease times an attempt waits for other processes of the fleet before it renews
+/// on its own: each wait ends when a lease ends, so only leases taken and lost without a
+/// token (holders dying one after another) use them up.
+const FLEET_PATIENCE_LEASES: u32 = 3;
+
+/// The fleet store, and whether it is failing (so that is logged once, not per attempt).
+struct Fleet {
+    store: Arc<dyn FleetStore>,
+    failing: AtomicBool,
+}
+
+impl Fleet {
+    fn failed(&self, error: &TokenError) {
+        if !self.failing.swap(true, Ordering::Relaxed) {
+            tracing::warn!(error = %error, "the fleet's token store is unavailable; this process renews its token on its own until it answers again");
+        }
+    }
+
+    fn answered<T>(&self, answer: T) -> T {
+        if self.failing.swap(false, Ordering::Relaxed) {
+            tracing::info!("the fleet's token store answers again; this process shares the fleet's token from its next renewal");
+        }
+        answer
+    }
+
+    async fn release(&self, lease: &FleetLease) {
+        if let Err(error) = self.store.release(lease).await {
+            tracing::debug!(error = %error, fence = lease.fence(), "the fleet's lease was not released; it ends with its time");
+        }
+    }
 }
 
 /// What the hot path needs of the current token: the copy to hand out and until when.
@@ -514,7 +565,7 @@ impl<S> Inner<S> {
 impl<S: TokenSource + 'static> Inner<S> {
     /// One attempt at a new token, holding the refresh lock; publishes its outcome.
     async fn attempt(self: Arc<Self>, mut state: OwnedMutexGuard<RefreshState>, want: Want) -> Result<Lease, TokenError> {
-        let outcome = self.obtain(&mut state).await;
+        let outcome = self.obtain(&mut state, want).await;
         let now = Instant::now();
         let result = match outcome {
             Ok(mut received) => {
@@ -566,9 +617,9 @@ impl<S: TokenSource + 'static> Inner<S> {
     }
 
     /// Gets the token to publish next: a held-back one once saved, the stored one if fresh,
-    /// else a refresh of the best token at hand, else a login — and saves it first.
-    async fn obtain(&self, state: &mut RefreshState) -> Result<Received, TokenError> {
-        let now = Instant::now();
+    /// else (through the fleet store, when there is one) a refresh of the best token at hand,
+    /// else a login — and saves it first.
+    async fn obtain(&self, state: &mut RefreshState, want: Want) -> Result<Received, TokenError> {
         let mut base = None;
         if let Some(held_back) = state.held_back.take() {
             if let Err(error) = self.save(&held_back.token).await {
@@ -586,7 +637,7 @@ impl<S: TokenSource + 'static> Inner<S> {
                 Ok(Some(token)) => {
                     let stored = Received::new(token, &self.policy);
                     // Judged on the clock read after its deadlines were set: an expired token's
-                    // deadline is "now" inside `Received::new`, later than `now` above.
+                    // deadline is "now" inside `Received::new`, later than any clock read before.
                     if stored.is_fresh(Instant::now()) {
                         tracing::debug!("using the stored token");
                         return Ok(stored);
@@ -598,28 +649,135 @@ impl<S: TokenSource + 'static> Inner<S> {
             }
         }
         let base = base.or_else(|| self.read().current.clone());
-        let token = match base {
-            Some(current) if current.can_refresh(now) => match self.source.refresh(&current.token).await {
-                Ok(token) => token.keeping_refresh_token_of(&current.token),
+        match &self.fleet {
+            Some(fleet) => self.obtain_in_fleet(fleet, state, want, base).await,
+            None => {
+                let token = self.renew(base.as_ref()).await?;
+                self.keep(state, Received::new(token, &self.policy)).await
+            }
+        }
+    }
+
+    /// Gets a new token from `base`: a refresh while it can work, else a login.
+    async fn renew(&self, base: Option<&Received>) -> Result<Token, TokenError> {
+        match base {
+            Some(current) if current.can_refresh(Instant::now()) => match self.source.refresh(&current.token).await {
+                Ok(token) => Ok(token.keeping_refresh_token_of(&current.token)),
                 Err(error) if error.calls_for_login() => {
                     tracing::info!(kind = ?error.kind(), error = %error, "the session cannot be refreshed; logging in");
-                    self.login("refreshing needed a new login, and logging in failed").await?
+                    self.login("refreshing needed a new login, and logging in failed").await
                 }
-                Err(error) => return Err(error),
+                Err(error) => Err(error),
             },
             Some(_) => {
                 tracing::debug!("the refresh token has expired; logging in");
-                self.login("the refresh token has expired, and logging in failed").await?
+                self.login("the refresh token has expired, and logging in failed").await
             }
-            None => self.source.login().await?,
-        };
-        let received = Received::new(token, &self.policy);
+            None => self.source.login().await,
+        }
+    }
+
+    /// Saves a new token in the manager's own store before it is handed out; holds it back
+    /// when that fails.
+    async fn keep(&self, state: &mut RefreshState, received: Received) -> Result<Received, TokenError> {
         if let Err(error) = self.save(&received.token).await {
             tracing::error!(error = %error, "the new token could not be saved; holding it back until a save succeeds");
             state.held_back = Some(received);
             return Err(error.in_context("the new token could not be saved, so it is held back until a save succeeds", None));
         }
         Ok(received)
+    }
+
+    /// The fleet's side of [`obtain`](Self::obtain): use the token another process published
+    /// if it is new to this one and will do; else take the fleet's lease and renew for
+    /// everyone; else wait for the process holding it. Whenever the fleet store fails, or
+    /// its lease keeps changing hands without a token, this process renews on its own.
+    async fn obtain_in_fleet(&self, fleet: &Fleet, state: &mut RefreshState, want: Want, local: Option<Received>) -> Result<Received, TokenError> {
+        let patience = Instant::now() + fleet.store.lease_time().saturating_mul(FLEET_PATIENCE_LEASES);
+        loop {
+            let shared = match fleet.store.read().await {
+                Ok(shared) => fleet.answered(shared),
+                Err(error) => return self.obtain_alone(fleet, state, error, local).await,
+            };
+            let seen_fence = shared.as_ref().map_or(0, |shared| shared.fence);
+            let news = self.news(state, shared);
+            if let Some(adopted) = self.adopt(state, want, &news).await {
+                return adopted;
+            }
+            if Instant::now() >= patience {
+                let error = TokenError::store("the fleet's lease changed hands without a new token being published");
+                return self.obtain_alone(fleet, state, error, news.or(local)).await;
+            }
+            let lease = match fleet.store.acquire().await {
+                Ok(Some(lease)) => lease,
+                Ok(None) => {
+                    tracing::debug!("another process is renewing the fleet's token; waiting for it");
+                    if let Err(error) = fleet.store.wait_for_change(seen_fence).await {
+                        return self.obtain_alone(fleet, state, error, news.or(local)).await;
+                    }
+                    continue;
+                }
+                Err(error) => return self.obtain_alone(fleet, state, error, news.or(local)).await,
+            };
+            // Someone may have published between the read and the lease.
+            let news = match fleet.store.read().await {
+                Ok(shared) => self.news(state, shared).or(news),
+                Err(_) => news,
+            };
+            if let Some(adopted) = self.adopt(state, want, &news).await {
+                fleet.release(&lease).await;
+                return adopted;
+            }
+            tracing::debug!(fence = lease.fence(), "renewing the fleet's token");
+            let renewed = self.renew(news.as_ref().or(local.as_ref())).await;
+            let token = match renewed {
+                Ok(token) => token,
+                Err(error) => {
+                    fleet.release(&lease).await;
+                    return Err(error);
+                }
+            };
+            // Published before anyone uses it: a rotated refresh token must not be lost.
+            match fleet.store.publish(&lease, &token).await {
+                Ok(true) => {}
+                Ok(false) => tracing::warn!(fence = lease.fence(), "a later lease published the fleet's token first; this process uses its own until it next renews"),
+                Err(error) => fleet.failed(&error),
+            }
+            fleet.release(&lease).await;
+            state.fleet_seen = Some(token.access_token().clone());
+            return self.keep(state, Received::new(token, &self.policy)).await;
+        }
+    }
+
+    /// The shared token, as a received one, if this process has not used it yet.
+    fn news(&self, state: &RefreshState, shared: Option<SharedToken>) -> Option<Received> {
+        shared
+            .filter(|shared| state.fleet_seen.as_ref() != Some(shared.token.access_token()))
+            .map(|shared| Received::new(shared.token, &self.policy))
+    }
+
+    /// Takes up a token another process published, when it answers what this attempt wants.
+    async fn adopt(&self, state: &mut RefreshState, want: Want, news: &Option<Received>) -> Option<Result<Received, TokenError>> {
+        let news = news.as_ref()?;
+        let now = Instant::now();
+        let will_do = match want {
+            Want::Fresh => news.is_fresh(now),
+            Want::NewerThan(_) => news.is_valid(now),
+        };
+        if !will_do {
+            return None;
+        }
+        tracing::debug!("using the token another process of the fleet published");
+        state.fleet_seen = Some(news.token.access_token().clone());
+        Some(self.keep(state, news.clone()).await)
+    }
+
+    /// Renews without the fleet store, which failed with `error`: this process is on its own
+    /// until the store answers again.
+    async fn obtain_alone(&self, fleet: &Fleet, state: &mut RefreshState, error: TokenError, base: Option<Received>) -> Result<Received, TokenError> {
+        fleet.failed(&error);
+        let token = self.renew(base.as_ref()).await?;
+        self.keep(state, Received::new(token, &self.policy)).await
     }
 
     async fn login(&self, context: &str) -> Result<Token, TokenError> {

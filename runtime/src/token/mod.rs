@@ -12,20 +12,28 @@
 //!   expiry, one refresh at a time, backoff, fallback to login, one retry after a 401.
 //! - [`TokenStore`]: where the current token is kept ([`MemoryStore`], or [`FileStore`] written
 //!   atomically with owner-only permissions).
+//! - [`FleetStore`]: one token shared by several processes, renewed by one at a time under a
+//!   lease (`RedisStore`, with the cargo feature `redis`).
 //!
 //! Nothing in this folder may print a secret: [`Token`], [`TokenError`] and [`TokenManager`]
 //! redact in `Debug`, and tracing events carry only kinds, generations and times.
 
 mod error;
 pub mod expiry;
+mod fleet;
 mod manager;
 mod model;
 mod retry;
 mod source;
 mod store;
+#[cfg(feature = "redis")]
+mod redis_store;
 
 pub use error::{call_failed, refresh_failed, required, TokenError, TokenErrorKind};
 pub use manager::{AuthFailure, CallError, TokenManager, TokenManagerBuilder};
 pub use model::{AccessToken, Token};
 pub use source::{login_answer, refresh_answer, Answer, Login, LoginFn, TokenResult, TokenSource};
+pub use fleet::{FleetLease, FleetStore, SharedToken};
 pub use store::{FileStore, MemoryStore, TokenStore};
+#[cfg(feature = "redis")]
+pub use redis_store::RedisStore;
