@@ -403,3 +403,70 @@ fn redis_stopped_and_started_again_fails_no_call_and_the_fleet_converges() {
         sessions.logins.iter().chain(&sessions.refreshes).filter(|e| e.at > started + Duration::from_secs(2) && e.at < back).map(|e| e.worker.as_str()).collect();
     eprintln!("while Redis was down, {renewers_while_down:?} renewed; after: {} renewals, closest {closest:?}", after.len());
 }
+
+/// Sends `MONITOR` on a raw connection and collects what Redis reports of the other clients'
+/// commands until `stop` is set.
+fn monitor(redis: &Redis) -> (std::thread::JoinHandle<String>, Arc<std::sync::atomic::AtomicBool>) {
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut stream = TcpStream::connect(("127.0.0.1", redis.port)).expect("connect to redis");
+    stream.write_all(b"MONITOR\r\n").expect("send MONITOR");
+    stream.set_read_timeout(Some(Duration::from_millis(50))).expect("read timeout");
+    let stopping = stop.clone();
+    let watcher = std::thread::spawn(move || {
+        let mut seen = Vec::new();
+        let mut buffer = [0u8; 4096];
+        while !stopping.load(std::sync::atomic::Ordering::Relaxed) {
+            if let Ok(read) = stream.read(&mut buffer) {
+                seen.extend_from_slice(&buffer[..read]);
+            }
+        }
+        String::from_utf8_lossy(&seen).into_owned()
+    });
+    (watcher, stop)
+}
+
+#[test]
+fn the_store_fences_a_stale_renewer_releases_only_its_own_lease_and_never_shows_a_token() {
+    use vendor_clients::runtime::token::{FleetStore, RedisStore, Token, TokenErrorKind};
+    use vendor_clients::runtime::Secret;
+
+    let _one = one_at_a_time();
+    let redis = Redis::start();
+    let runtime = runtime();
+    let key = || Secret::new("store-test-encryption-key-0b7d2e41c9a3".to_owned());
+    let store = RedisStore::open(&redis.url(), "infisical", "machine-identity-7", key()).expect("url").lease_time(Duration::from_millis(200));
+    let (watcher, stop) = monitor(&redis);
+    runtime.block_on(async {
+        let stale = store.acquire().await.expect("acquire").expect("the lease is free");
+        assert!(store.acquire().await.expect("acquire").is_none(), "a held lease is not granted twice");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        let current = store.acquire().await.expect("acquire").expect("the stale lease ran out");
+        assert!(current.fence() > stale.fence());
+
+        let newer = Token::new("access-newer-31f0").with_refresh_token("refresh-newer-31f0");
+        assert!(store.publish(&current, &newer).await.expect("publish"));
+        let older = Token::new("access-stale-8c2a").with_refresh_token("refresh-stale-8c2a");
+        assert!(!store.publish(&stale, &older).await.expect("publish"), "a stale renewer overwrote a later token");
+        let shared = store.read().await.expect("read").expect("a token");
+        assert_eq!(shared.token.access_token().expose(), "access-newer-31f0");
+        assert_eq!(shared.fence, current.fence());
+
+        store.release(&stale).await.expect("release");
+        assert!(store.acquire().await.expect("acquire").is_none(), "a stale holder released the current lease");
+        store.release(&current).await.expect("release");
+        assert!(store.acquire().await.expect("acquire").is_some(), "the holder's release ends the lease");
+
+        let other_key = RedisStore::open(&redis.url(), "infisical", "machine-identity-7", Secret::new("another-key-entirely-2f9c".to_owned())).expect("url");
+        let error = other_key.read().await.expect_err("a token sealed with another key does not open");
+        assert_eq!(error.kind(), TokenErrorKind::Store);
+        assert!(error.to_string().contains("encryption key"), "{error}");
+        let other_identity = RedisStore::open(&redis.url(), "infisical", "machine-identity-8", key()).expect("url");
+        assert!(other_identity.read().await.expect("read").is_none(), "credentials do not share tokens");
+    });
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let monitored = watcher.join().expect("monitor thread");
+    assert!(monitored.contains("HSET") || monitored.contains("EVAL"), "MONITOR saw the store's commands: {monitored}");
+    for secret in ["access-newer-31f0", "refresh-newer-31f0", "access-stale-8c2a", "refresh-stale-8c2a", "machine-identity-7", "store-test-encryption-key"] {
+        assert!(!monitored.contains(secret), "`{secret}` shows in MONITOR: {monitored}");
+    }
+}
