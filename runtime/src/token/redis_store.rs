@@ -309,6 +309,8 @@ impl FleetStore for RedisStore {
         Box::pin(async move {
             let until = tokio::time::Instant::now() + self.lease_time;
             let mut connection = self.connection()?;
+            // A renewal is usually over in milliseconds: look again soon, then less often.
+            let mut pause = Duration::from_millis(1);
             loop {
                 let (fence, leased): (Option<u64>, bool) = self
                     .exchange(redis::pipe().hget(&self.keys.token, "fence").exists(&self.keys.lease).query_async(&mut connection))
@@ -316,7 +318,8 @@ impl FleetStore for RedisStore {
                 if fence.unwrap_or(0) != seen || !leased || tokio::time::Instant::now() >= until {
                     return Ok(());
                 }
-                tokio::time::sleep(self.poll_every).await;
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(self.poll_every);
             }
         })
     }
