@@ -12,8 +12,9 @@
 //!   refresh per lifetime, never a reused refresh token, never a failed call;
 //! - the replica renewing the token is killed mid-refresh: another takes over once its lease
 //!   ends, and no call of the others fails;
-//! - Redis is stopped and started again mid-run: no call fails, and once Redis is back the
-//!   fleet goes back to one refresh per lifetime.
+//! - Redis is stopped and started again mid-run, or frozen (it keeps its connections but
+//!   answers nothing): no call fails, and once Redis is back the fleet goes back to one refresh
+//!   per lifetime.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -76,8 +77,18 @@ impl Redis {
         stream.write_all(b"PING\r\n").is_ok() && stream.read_exact(&mut answer).is_ok() && &answer == b"+PONG\r\n"
     }
 
+    /// Freezes the server (`SIGSTOP`): connections stay open and nothing answers, as in a
+    /// network partition or a server stuck on a slow command; `thaw` lets it go on.
+    fn freeze(&self, frozen: bool) {
+        let pid = self.process.as_ref().expect("redis-server runs").id().to_string();
+        let signal = if frozen { "-STOP" } else { "-CONT" };
+        let status = Command::new("kill").args([signal, &pid]).status().expect("run kill");
+        assert!(status.success(), "kill {signal} {pid} failed");
+    }
+
     fn stop(&mut self) {
         if let Some(mut process) = self.process.take() {
+            let _ = Command::new("kill").args(["-CONT", &process.id().to_string()]).status();
             let _ = process.kill();
             let _ = process.wait();
         }
@@ -374,6 +385,25 @@ fn a_refresher_killed_mid_refresh_is_taken_over_after_its_lease() {
 
 #[test]
 fn redis_stopped_and_started_again_fails_no_call_and_the_fleet_converges() {
+    redis_away_for_a_while(|redis| {
+        redis.stop();
+        std::thread::sleep(Duration::from_millis(2500));
+        redis.run();
+    });
+}
+
+#[test]
+fn redis_frozen_for_a_while_fails_no_call_and_the_fleet_converges() {
+    redis_away_for_a_while(|redis| {
+        redis.freeze(true);
+        std::thread::sleep(Duration::from_millis(2500));
+        redis.freeze(false);
+    });
+}
+
+/// Runs a fleet of three replicas for 11 s; `away` takes Redis away two seconds in, for more
+/// than a token's lifetime, and brings it back.
+fn redis_away_for_a_while(away: impl FnOnce(&mut Redis)) {
     let _one = one_at_a_time();
     let mut redis = Redis::start();
     let runtime = runtime();
@@ -383,9 +413,7 @@ fn redis_stopped_and_started_again_fails_no_call_and_the_fleet_converges() {
     let workers = fleet.start(&redis, &server.uri());
 
     std::thread::sleep(Duration::from_secs(2));
-    redis.stop();
-    std::thread::sleep(Duration::from_millis(2500));
-    redis.run();
+    away(&mut redis);
     let back = Instant::now();
 
     let reports: Vec<Value> = workers.into_iter().map(Worker::report).collect();
