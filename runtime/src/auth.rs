@@ -134,6 +134,13 @@ pub trait TokenProvider: Send + Sync {
     /// A token other than `rejected`, which the API answered `401` to. Many calls rejected
     /// with the same token share one renewal.
     fn renew<'a>(&'a self, rejected: &'a IssuedToken) -> BoxFuture<'a, Result<IssuedToken, TokenError>>;
+
+    /// A valid token when one is at hand without waiting for anything (no I/O, no lock held
+    /// across an `.await`); `None` sends the caller to [`token`](Self::token). A call then
+    /// skips `token`'s boxed future: the default says `None`, which is always correct.
+    fn ready_token(&self) -> Option<IssuedToken> {
+        None
+    }
 }
 
 /// One scheme's credential on a client.
@@ -197,9 +204,12 @@ impl Authenticator {
                 Kind::Fixed(token) => write(request, attached.scheme, token.expose())?,
                 Kind::Basic { encoded, .. } => write(request, attached.scheme, encoded.expose())?,
                 Kind::Renewable(provider) => {
-                    let issued = provider.token().await?;
+                    let issued = match provider.ready_token() {
+                        Some(issued) => issued,
+                        None => provider.token().await?,
+                    };
                     write(request, attached.scheme, issued.token.expose())?;
-                    request.issued.push((Arc::clone(provider), issued));
+                    request.issued.add(Arc::clone(provider), issued);
                 }
             }
         }
@@ -212,7 +222,7 @@ impl Authenticator {
         if answer.status() != StatusCode::UNAUTHORIZED || request.issued.is_empty() || !answer.may_send_again() {
             return Verdict::Accept;
         }
-        for (provider, issued) in &request.issued {
+        for (provider, issued) in request.issued.iter() {
             if let Err(error) = provider.renew(issued).await {
                 tracing::debug!(kind = ?error.kind(), "the API rejected the access token and renewing it failed");
                 return Verdict::Accept;

@@ -100,7 +100,32 @@ pub struct Outgoing {
     pub(crate) security: &'static [&'static [&'static str]],
     /// The renewable tokens the authentication hook attached, so that it can renew exactly
     /// those after a `401`.
-    pub(crate) issued: Vec<(Arc<dyn TokenProvider>, IssuedToken)>,
+    pub(crate) issued: Issued,
+}
+
+/// The renewable tokens of one attempt: nearly always none or one, which are kept without a
+/// heap allocation.
+#[derive(Default)]
+pub(crate) struct Issued {
+    first: Option<(Arc<dyn TokenProvider>, IssuedToken)>,
+    more: Vec<(Arc<dyn TokenProvider>, IssuedToken)>,
+}
+
+impl Issued {
+    pub(crate) fn add(&mut self, provider: Arc<dyn TokenProvider>, token: IssuedToken) {
+        match self.first {
+            None => self.first = Some((provider, token)),
+            Some(_) => self.more.push((provider, token)),
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.first.is_none()
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &(Arc<dyn TokenProvider>, IssuedToken)> {
+        self.first.iter().chain(&self.more)
+    }
 }
 
 impl Outgoing {

@@ -23,7 +23,7 @@ use tracing::Instrument;
 use super::params::{self, QueryStyle};
 use super::{CallOptions, Error, Multipart};
 use crate::auth::{Authenticator, Credential, Scheme};
-use crate::hook::{Hook, HookError, Outgoing, Received, Verdict};
+use crate::hook::{Hook, HookError, Issued, Outgoing, Received, Verdict};
 
 /// Transport settings of a client; every field has a default fit for token endpoints.
 ///
@@ -372,7 +372,7 @@ impl HttpClient {
     /// future on every attempt.)
     async fn outgoing(&self, request: &Request, url: reqwest::Url, body: Option<Body>) -> Result<Outgoing, Failure> {
         let built = self.prepare(request, url, body).build().map_err(Failure::Transport)?;
-        let mut outgoing = Outgoing { request: built, api: request.api, operation: request.operation, security: request.security, issued: Vec::new() };
+        let mut outgoing = Outgoing { request: built, api: request.api, operation: request.operation, security: request.security, issued: Issued::default() };
         self.auth.attach(&mut outgoing).await.map_err(Failure::Hook)?;
         for hook in &self.hooks {
             hook.before_send(&mut outgoing).await.map_err(Failure::Hook)?;

@@ -316,6 +316,13 @@ impl<S: TokenSource + 'static> crate::auth::TokenProvider for TokenManager<S> {
     fn renew<'a>(&'a self, rejected: &'a crate::auth::IssuedToken) -> crate::hook::BoxFuture<'a, Result<crate::auth::IssuedToken, TokenError>> {
         Box::pin(async move { self.renew_after_rejection(rejected.generation).await.map(Lease::issued) })
     }
+
+    /// The hot path of [`access_token`](TokenManager::access_token), without its future.
+    fn ready_token(&self) -> Option<crate::auth::IssuedToken> {
+        let fresh = self.inner.fresh.load();
+        let fresh = fresh.as_ref()?;
+        fresh.is_fresh(Instant::now()).then(|| fresh.lease.clone().issued())
+    }
 }
 
 impl<S> fmt::Debug for TokenManager<S> {
