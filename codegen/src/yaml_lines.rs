@@ -11,12 +11,14 @@
 
 use std::collections::HashMap;
 
+use foldhash::fast::RandomState;
+
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
 #[derive(Debug, Default)]
 pub struct LineIndex {
-    lines: HashMap<String, u32>,
+    lines: HashMap<String, u32, RandomState>,
 }
 
 /// One open collection while walking the events.
@@ -33,7 +35,7 @@ struct Walker {
     pointer: String,
     /// The pointer's length before each pushed segment.
     lengths: Vec<usize>,
-    lines: HashMap<String, u32>,
+    lines: HashMap<String, u32, RandomState>,
 }
 
 impl Walker {
