@@ -94,20 +94,11 @@ impl Redis {
         }
     }
 
-    /// Runs a command through `redis-cli`-free raw RESP: the keys the store wrote.
-    fn keys(&self) -> String {
+    /// Sends one inline command on a connection of its own, and reads what Redis answers
+    /// within 300 ms, as raw RESP text.
+    fn command(&self, line: &str) -> String {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect to redis");
-        stream.write_all(b"KEYS *\r\n").expect("send KEYS");
-        stream.set_read_timeout(Some(Duration::from_millis(300))).expect("read timeout");
-        let mut text = String::new();
-        let _ = stream.read_to_string(&mut text);
-        text
-    }
-
-    /// Every value the store wrote, as Redis holds it (what `MONITOR` would show).
-    fn dump_token_hash(&self, key: &str) -> String {
-        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect to redis");
-        stream.write_all(format!("HGETALL {key}\r\n").as_bytes()).expect("send HGETALL");
+        stream.write_all(format!("{line}\r\n").as_bytes()).expect("send a command");
         stream.set_read_timeout(Some(Duration::from_millis(300))).expect("read timeout");
         let mut text = String::new();
         let _ = stream.read_to_string(&mut text);
@@ -337,11 +328,11 @@ fn a_fleet_logs_in_once_and_refreshes_once_per_lifetime() {
     eprintln!("{calls} calls, {refreshes} refreshes by {renewers:?}, closest renewals {closest:?} apart");
 
     // What Redis holds reads as no token: the value is sealed.
-    let keys = redis.keys();
+    let keys = redis.command("KEYS *");
     let token_key = keys.lines().find(|line| line.ends_with(":token")).expect("the store's token key").to_owned();
     assert!(token_key.starts_with("vendor-token:{smartling:"), "{token_key}");
     assert!(!keys.contains("api-user"), "the credential's identity shows in a key: {keys}");
-    let stored = redis.dump_token_hash(&token_key);
+    let stored = redis.command(&format!("HGETALL {token_key}"));
     for secret in sessions.access.iter().map(|(t, _)| t).chain(sessions.refresh.iter().map(|(t, _)| t)) {
         assert!(!stored.contains(secret.as_str()), "Redis holds a token in clear: {stored}");
     }

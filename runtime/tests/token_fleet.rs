@@ -103,6 +103,14 @@ impl FleetStore for SharedMemory {
     }
 }
 
+/// A vendor whose logins answer `access-N` and refreshes `refreshed-N`, and an empty store.
+async fn vendor_and_store() -> (MockServer, Arc<SharedMemory>) {
+    let server = MockServer::start().await;
+    Vendor::tokens(120).mount(&server, "/login").await;
+    Vendor::tokens(120).named("refreshed").mount(&server, "/refresh").await;
+    (server, Arc::new(SharedMemory::default()))
+}
+
 fn member(server: &MockServer, store: &Arc<SharedMemory>) -> TokenManager<HttpSource> {
     TokenManager::builder(HttpSource::new(server)).fleet_store(Arc::clone(store)).retry_backoff(Duration::from_secs(1), Duration::from_secs(4)).build()
 }
@@ -113,10 +121,7 @@ async fn token_of(manager: &TokenManager<HttpSource>) -> String {
 
 #[tokio::test(start_paused = true)]
 async fn members_of_a_fleet_share_one_login_and_one_refresh() {
-    let server = MockServer::start().await;
-    Vendor::tokens(120).mount(&server, "/login").await;
-    Vendor::tokens(120).named("refreshed").mount(&server, "/refresh").await;
-    let store = Arc::new(SharedMemory::default());
+    let (server, store) = vendor_and_store().await;
     let (first, second) = (member(&server, &store), member(&server, &store));
 
     assert_eq!(token_of(&first).await, "access-1");
@@ -132,10 +137,7 @@ async fn members_of_a_fleet_share_one_login_and_one_refresh() {
 
 #[tokio::test(start_paused = true)]
 async fn a_member_whose_store_fails_renews_alone_then_shares_again() {
-    let server = MockServer::start().await;
-    Vendor::tokens(120).mount(&server, "/login").await;
-    Vendor::tokens(120).named("refreshed").mount(&server, "/refresh").await;
-    let store = Arc::new(SharedMemory::default());
+    let (server, store) = vendor_and_store().await;
     store.down.store(true, Ordering::SeqCst);
     let manager = member(&server, &store);
 
@@ -151,10 +153,7 @@ async fn a_member_whose_store_fails_renews_alone_then_shares_again() {
 
 #[tokio::test(start_paused = true)]
 async fn a_rejected_token_is_replaced_by_the_fleets_newer_one_without_a_request() {
-    let server = MockServer::start().await;
-    Vendor::tokens(120).mount(&server, "/login").await;
-    Vendor::tokens(120).named("refreshed").mount(&server, "/refresh").await;
-    let store = Arc::new(SharedMemory::default());
+    let (server, store) = vendor_and_store().await;
     let (first, second) = (member(&server, &store), member(&server, &store));
     assert_eq!(token_of(&first).await, "access-1");
     assert_eq!(token_of(&second).await, "access-1");
