@@ -74,6 +74,24 @@ pub enum Error<E> {
     },
 }
 
+impl Error<std::convert::Infallible> {
+    /// This failure as the error of an operation whose documented errors are `E`: a failure
+    /// without a typed body (every one but [`Error::Api`]) fits every operation.
+    pub(crate) fn retype<E>(self) -> Error<E> {
+        match self {
+            Error::Api { body, .. } => match body {},
+            Error::UnexpectedResponse { status, headers, raw, decode_error, earlier } => Error::UnexpectedResponse { status, headers, raw, decode_error, earlier },
+            Error::Envelope { status, headers, code, message, raw, earlier } => Error::Envelope { status, headers, code, message, raw, earlier },
+            Error::Timeout(e) => Error::Timeout(e),
+            Error::Transport(e) => Error::Transport(e),
+            Error::InvalidRequest(why) => Error::InvalidRequest(why),
+            Error::Auth(e) => Error::Auth(e),
+            Error::Hook(e) => Error::Hook(e),
+            Error::ResponseTooLarge { status, headers, limit } => Error::ResponseTooLarge { status, headers, limit },
+        }
+    }
+}
+
 impl<E> Error<E> {
     /// The HTTP status, when the server answered.
     pub fn status(&self) -> Option<StatusCode> {
