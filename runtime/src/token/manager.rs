@@ -249,13 +249,11 @@ impl<S: TokenSource + 'static> TokenManager<S> {
     }
 
     async fn lease(&self) -> Result<Lease, TokenError> {
+        if let Some(lease) = self.fresh_lease() {
+            return Ok(lease);
+        }
         let inner = &self.inner;
         let now = Instant::now();
-        if let Some(fresh) = &*inner.fresh.load() {
-            if fresh.is_fresh(now) {
-                return Ok(fresh.lease.clone());
-            }
-        }
         let seen_attempts = inner.attempts.load(Ordering::Acquire);
         let still_valid = {
             let published = inner.read();
@@ -283,6 +281,13 @@ impl<S: TokenSource + 'static> TokenManager<S> {
             return outcome;
         }
         self.attempt(turn, Want::Fresh).await
+    }
+
+    /// The hot path: the current token while it is fresh, without a lock or an await.
+    fn fresh_lease(&self) -> Option<Lease> {
+        let fresh = self.inner.fresh.load();
+        let fresh = fresh.as_ref()?;
+        fresh.is_fresh(Instant::now()).then(|| fresh.lease.clone())
     }
 
     async fn renew_after_rejection(&self, rejected: u64) -> Result<Lease, TokenError> {
@@ -319,9 +324,7 @@ impl<S: TokenSource + 'static> crate::auth::TokenProvider for TokenManager<S> {
 
     /// The hot path of [`access_token`](TokenManager::access_token), without its future.
     fn ready_token(&self) -> Option<crate::auth::IssuedToken> {
-        let fresh = self.inner.fresh.load();
-        let fresh = fresh.as_ref()?;
-        fresh.is_fresh(Instant::now()).then(|| fresh.lease.clone().issued())
+        self.fresh_lease().map(Lease::issued)
     }
 }
 
@@ -658,10 +661,7 @@ impl<S: TokenSource + 'static> Inner<S> {
         let base = base.or_else(|| self.read().current.clone());
         match &self.fleet {
             Some(fleet) => self.obtain_in_fleet(fleet, state, want, base).await,
-            None => {
-                let token = self.renew(base.as_ref()).await?;
-                self.keep(state, Received::new(token, &self.policy)).await
-            }
+            None => self.renew_and_keep(state, base.as_ref()).await,
         }
     }
 
@@ -783,7 +783,11 @@ impl<S: TokenSource + 'static> Inner<S> {
     /// until the store answers again.
     async fn obtain_alone(&self, fleet: &Fleet, state: &mut RefreshState, error: TokenError, base: Option<Received>) -> Result<Received, TokenError> {
         fleet.failed(&error);
-        let token = self.renew(base.as_ref()).await?;
+        self.renew_and_keep(state, base.as_ref()).await
+    }
+
+    async fn renew_and_keep(&self, state: &mut RefreshState, base: Option<&Received>) -> Result<Received, TokenError> {
+        let token = self.renew(base).await?;
         self.keep(state, Received::new(token, &self.policy)).await
     }
 
