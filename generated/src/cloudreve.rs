@@ -403,7 +403,7 @@ pub struct Response {
     pub correlation_id: ::std::option::Option<::std::string::String>,
 }
 /// Source: `specs/cloudreve/get-preferences.md:525`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Passkey {
     /// ID of the passkey.
     pub id: ::std::string::String,
@@ -412,7 +412,7 @@ pub struct Passkey {
     /// Datetime when the passkey is lastly used.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub used_at: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
     /// Datetime when the passkey is created.
     ///
@@ -424,6 +424,40 @@ pub struct Passkey {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for Passkey {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Passkey")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Passkey {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_id = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_used_at = ::std::option::Option::None;
+        let mut field_created_at = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "id" => object.value(&mut field_id, "id")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "used_at" => object.value(&mut field_used_at, "used_at")?,
+                "created_at" => object.value(&mut field_created_at, "created_at")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: object.required(field_id, "id")?,
+            name: object.required(field_name, "name")?,
+            used_at: field_used_at.unwrap_or_default(),
+            created_at: object.required(field_created_at, "created_at")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Provider type.
 ///
@@ -481,7 +515,7 @@ impl<'de> ::serde::Deserialize<'de> for Provider {
     }
 }
 /// Source: `specs/cloudreve/get-preferences.md:306`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct OpenIdItem {
     /// Provider type.
     pub provider: Provider,
@@ -493,6 +527,34 @@ pub struct OpenIdItem {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for OpenIdItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct OpenIdItem")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for OpenIdItem {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_provider = ::std::option::Option::None;
+        let mut field_linked_at = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "provider" => object.value(&mut field_provider, "provider")?,
+                "linked_at" => object.value(&mut field_linked_at, "linked_at")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            provider: object.required(field_provider, "provider")?,
+            linked_at: object.required(field_linked_at, "linked_at")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Method for sign in. Empty string means sign in using password.
 ///
@@ -525,7 +587,7 @@ impl ::std::fmt::Display for LoginWith {
     }
 }
 /// Source: `specs/cloudreve/get-preferences.md:339`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct LoginActivityItem {
     /// When the login activity initiated.
     ///
@@ -554,8 +616,60 @@ pub struct LoginActivityItem {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for LoginActivityItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct LoginActivityItem")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for LoginActivityItem {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_created_at = ::std::option::Option::None;
+        let mut field_ip = ::std::option::Option::None;
+        let mut field_browser = ::std::option::Option::None;
+        let mut field_device = ::std::option::Option::None;
+        let mut field_os = ::std::option::Option::None;
+        let mut field_login_with = ::std::option::Option::None;
+        let mut field_open_id_provider = ::std::option::Option::None;
+        let mut field_success = ::std::option::Option::None;
+        let mut field_webdav = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "created_at" => object.value(&mut field_created_at, "created_at")?,
+                "ip" => object.value(&mut field_ip, "ip")?,
+                "browser" => object.value(&mut field_browser, "browser")?,
+                "device" => object.value(&mut field_device, "device")?,
+                "os" => object.value(&mut field_os, "os")?,
+                "login_with" => object.value(&mut field_login_with, "login_with")?,
+                "open_id_provider" => {
+                    object.value(&mut field_open_id_provider, "open_id_provider")?
+                }
+                "success" => object.value(&mut field_success, "success")?,
+                "webdav" => object.value(&mut field_webdav, "webdav")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            created_at: object.required(field_created_at, "created_at")?,
+            ip: object.required(field_ip, "ip")?,
+            browser: object.required(field_browser, "browser")?,
+            device: object.required(field_device, "device")?,
+            os: object.required(field_os, "os")?,
+            login_with: object.required(field_login_with, "login_with")?,
+            open_id_provider: object
+                .required(field_open_id_provider, "open_id_provider")?,
+            success: object.required(field_success, "success")?,
+            webdav: object.required(field_webdav, "webdav")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/cloudreve/get-preferences.md:369`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct StoragePacksItem {
     /// Name of the storage pack.
     pub name: ::std::string::String,
@@ -575,6 +689,40 @@ pub struct StoragePacksItem {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for StoragePacksItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct StoragePacksItem")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for StoragePacksItem {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_name = ::std::option::Option::None;
+        let mut field_active_since = ::std::option::Option::None;
+        let mut field_expire_at = ::std::option::Option::None;
+        let mut field_size = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "name" => object.value(&mut field_name, "name")?,
+                "active_since" => object.value(&mut field_active_since, "active_since")?,
+                "expire_at" => object.value(&mut field_expire_at, "expire_at")?,
+                "size" => object.value(&mut field_size, "size")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            name: object.required(field_name, "name")?,
+            active_since: object.required(field_active_since, "active_since")?,
+            expire_at: object.required(field_expire_at, "expire_at")?,
+            size: object.required(field_size, "size")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// What type of share link is visable in user's profile.
 ///
@@ -613,35 +761,35 @@ impl ::std::fmt::Display for ShareLinksInProfile {
 /// Response content. In some error type, e.g. lock conflicting errors, this field wil present details of the error, e.g. who is locking the current file.
 ///
 /// Source: `specs/cloudreve/get-preferences.md:300`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Data {
     /// Datetime when the cuurent membership expired. Empty value means no active membership. Only presented in Pro edition.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub group_expires: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
     /// List of linked external identity providers. Only presented in Pro edition.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub open_id: ::std::option::Option<::std::vec::Vec<OpenIdItem>>,
     /// Whether file version retention is enabled.
     pub version_retention_enabled: bool,
     /// List of file extensions enabling file version retention. For null or empty list, all extensions are enabled.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version_retention_ext: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Max preserved version. For `0` or null, all version will be preserved.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version_retention_max: ::std::option::Option<i64>,
     /// Whether this account is passwordless (sign in via 3rd party identity provider).
     pub passwordless: bool,
     /// Whether 2FA is enabled.
     pub two_fa_enabled: bool,
     /// List of registered passkeys.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub passkeys: ::std::option::Option<::std::vec::Vec<Passkey>>,
     /// List of recent login activities. Only presented in Pro edition.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub login_activity: ::std::option::Option<::std::vec::Vec<LoginActivityItem>>,
     /// List of available extra storage packs
     pub storage_packs: ::std::vec::Vec<StoragePacksItem>,
@@ -650,7 +798,7 @@ pub struct Data {
     /// Whether explorer view setting sync is disabled.
     pub disable_view_sync: bool,
     /// What type of share link is visable in user's profile.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub share_links_in_profile: ::std::option::Option<ShareLinksInProfile>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -659,29 +807,119 @@ pub struct Data {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Data")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Data {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_group_expires = ::std::option::Option::None;
+        let mut field_open_id = ::std::option::Option::None;
+        let mut field_version_retention_enabled = ::std::option::Option::None;
+        let mut field_version_retention_ext = ::std::option::Option::None;
+        let mut field_version_retention_max = ::std::option::Option::None;
+        let mut field_passwordless = ::std::option::Option::None;
+        let mut field_two_fa_enabled = ::std::option::Option::None;
+        let mut field_passkeys = ::std::option::Option::None;
+        let mut field_login_activity = ::std::option::Option::None;
+        let mut field_storage_packs = ::std::option::Option::None;
+        let mut field_credit = ::std::option::Option::None;
+        let mut field_disable_view_sync = ::std::option::Option::None;
+        let mut field_share_links_in_profile = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "group_expires" => {
+                    object.value(&mut field_group_expires, "group_expires")?
+                }
+                "open_id" => object.value(&mut field_open_id, "open_id")?,
+                "version_retention_enabled" => {
+                    object
+                        .value(
+                            &mut field_version_retention_enabled,
+                            "version_retention_enabled",
+                        )?
+                }
+                "version_retention_ext" => {
+                    object
+                        .value(
+                            &mut field_version_retention_ext,
+                            "version_retention_ext",
+                        )?
+                }
+                "version_retention_max" => {
+                    object
+                        .value(
+                            &mut field_version_retention_max,
+                            "version_retention_max",
+                        )?
+                }
+                "passwordless" => object.value(&mut field_passwordless, "passwordless")?,
+                "two_fa_enabled" => {
+                    object.value(&mut field_two_fa_enabled, "two_fa_enabled")?
+                }
+                "passkeys" => object.value(&mut field_passkeys, "passkeys")?,
+                "login_activity" => {
+                    object.value(&mut field_login_activity, "login_activity")?
+                }
+                "storage_packs" => {
+                    object.value(&mut field_storage_packs, "storage_packs")?
+                }
+                "credit" => object.value(&mut field_credit, "credit")?,
+                "disable_view_sync" => {
+                    object.value(&mut field_disable_view_sync, "disable_view_sync")?
+                }
+                "share_links_in_profile" => {
+                    object
+                        .value(
+                            &mut field_share_links_in_profile,
+                            "share_links_in_profile",
+                        )?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            group_expires: field_group_expires.unwrap_or_default(),
+            open_id: field_open_id.unwrap_or_default(),
+            version_retention_enabled: object
+                .required(field_version_retention_enabled, "version_retention_enabled")?,
+            version_retention_ext: field_version_retention_ext.unwrap_or_default(),
+            version_retention_max: field_version_retention_max.unwrap_or_default(),
+            passwordless: object.required(field_passwordless, "passwordless")?,
+            two_fa_enabled: object.required(field_two_fa_enabled, "two_fa_enabled")?,
+            passkeys: field_passkeys.unwrap_or_default(),
+            login_activity: field_login_activity.unwrap_or_default(),
+            storage_packs: object.required(field_storage_packs, "storage_packs")?,
+            credit: object.required(field_credit, "credit")?,
+            disable_view_sync: object
+                .required(field_disable_view_sync, "disable_view_sync")?,
+            share_links_in_profile: field_share_links_in_profile.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/cloudreve/get-preferences.md:27`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::std::default::Default, ::serde::Serialize)]
 pub struct GetPreferencesResponse {
     /// Response content. In some error type, e.g. lock conflicting errors, this field wil present details of the error, e.g. who is locking the current file.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<Data>,
     /// Correlation ID of the request. Only presented on failed reqeust.
     ///
     /// Format: `uuid`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub correlation_id: ::std::option::Option<::std::string::String>,
     /// Human readable error message (if any).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msg: ::std::option::Option<::std::string::String>,
     /// Internal error message, only visable in debug mode.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -689,6 +927,42 @@ pub struct GetPreferencesResponse {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for GetPreferencesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct GetPreferencesResponse")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for GetPreferencesResponse {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_data = ::std::option::Option::None;
+        let mut field_correlation_id = ::std::option::Option::None;
+        let mut field_msg = ::std::option::Option::None;
+        let mut field_error = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "data" => object.value(&mut field_data, "data")?,
+                "correlation_id" => {
+                    object.value(&mut field_correlation_id, "correlation_id")?
+                }
+                "msg" => object.value(&mut field_msg, "msg")?,
+                "error" => object.value(&mut field_error, "error")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            data: field_data.unwrap_or_default(),
+            correlation_id: field_correlation_id.unwrap_or_default(),
+            msg: field_msg.unwrap_or_default(),
+            error: field_error.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/cloudreve/password-sign-in.md:234`.
 #[derive(
@@ -709,7 +983,7 @@ pub struct CaptchaFields {
     pub ticket: ::std::option::Option<::std::string::String>,
 }
 /// Source: `specs/cloudreve/password-sign-in.md:312`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct LoginResponse {
     pub user: User,
     pub token: Token,
@@ -720,8 +994,36 @@ pub struct LoginResponse {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for LoginResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct LoginResponse")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for LoginResponse {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_user = ::std::option::Option::None;
+        let mut field_token = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "user" => object.value(&mut field_user, "user")?,
+                "token" => object.value(&mut field_token, "token")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            user: object.required(field_user, "user")?,
+            token: object.required(field_token, "token")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/cloudreve/password-sign-in.md:327`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Token {
     /// Access token that can be used to request API on user's behalf.
     pub access_token: rt::Secret<::std::string::String>,
@@ -742,43 +1044,83 @@ pub struct Token {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Token {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Token")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Token {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_access_token = ::std::option::Option::None;
+        let mut field_access_expires = ::std::option::Option::None;
+        let mut field_refresh_token = ::std::option::Option::None;
+        let mut field_refresh_expires = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "access_token" => object.value(&mut field_access_token, "access_token")?,
+                "access_expires" => {
+                    object.value(&mut field_access_expires, "access_expires")?
+                }
+                "refresh_token" => {
+                    object.value(&mut field_refresh_token, "refresh_token")?
+                }
+                "refresh_expires" => {
+                    object.value(&mut field_refresh_expires, "refresh_expires")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_token: object.required(field_access_token, "access_token")?,
+            access_expires: object.required(field_access_expires, "access_expires")?,
+            refresh_token: object.required(field_refresh_token, "refresh_token")?,
+            refresh_expires: object.required(field_refresh_expires, "refresh_expires")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/cloudreve/password-sign-in.md:369`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct User {
     /// ID of the user.
     pub id: ::std::string::String,
     /// Email of the user. For anonymous session, it is empty.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Display name of the user.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub nickname: ::std::option::Option<::std::string::String>,
     /// Time at which the user is created. For anonymous session, this value is invalid.
     ///
     /// Format: `date-time`.
     pub created_at: ::chrono::DateTime<::chrono::FixedOffset>,
     /// Indicating whether the session is anonymous.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub anonymous: ::std::option::Option<bool>,
     pub group: Group,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<Status>,
     /// Source type of the profile picture. Empty value indicates no profile picture.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub avatar: ::std::option::Option<Avatar>,
     /// Primary color of preferred theme.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub preferred_theme: ::std::option::Option<::std::string::String>,
     /// Credit balance.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credit: ::std::option::Option<i64>,
     /// Primary language.
     pub language: ::std::string::String,
     /// Whether syncing view setting to server is enabled.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub disable_view_sync: ::std::option::Option<::std::string::String>,
     /// What type of share link is visable in user's profile.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub share_links_in_profile: ::std::option::Option<ShareLinksInProfile>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -787,8 +1129,79 @@ pub struct User {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for User {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct User")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for User {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_id = ::std::option::Option::None;
+        let mut field_email = ::std::option::Option::None;
+        let mut field_nickname = ::std::option::Option::None;
+        let mut field_created_at = ::std::option::Option::None;
+        let mut field_anonymous = ::std::option::Option::None;
+        let mut field_group = ::std::option::Option::None;
+        let mut field_status = ::std::option::Option::None;
+        let mut field_avatar = ::std::option::Option::None;
+        let mut field_preferred_theme = ::std::option::Option::None;
+        let mut field_credit = ::std::option::Option::None;
+        let mut field_language = ::std::option::Option::None;
+        let mut field_disable_view_sync = ::std::option::Option::None;
+        let mut field_share_links_in_profile = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "id" => object.value(&mut field_id, "id")?,
+                "email" => object.value(&mut field_email, "email")?,
+                "nickname" => object.value(&mut field_nickname, "nickname")?,
+                "created_at" => object.value(&mut field_created_at, "created_at")?,
+                "anonymous" => object.value(&mut field_anonymous, "anonymous")?,
+                "group" => object.value(&mut field_group, "group")?,
+                "status" => object.value(&mut field_status, "status")?,
+                "avatar" => object.value(&mut field_avatar, "avatar")?,
+                "preferred_theme" => {
+                    object.value(&mut field_preferred_theme, "preferred_theme")?
+                }
+                "credit" => object.value(&mut field_credit, "credit")?,
+                "language" => object.value(&mut field_language, "language")?,
+                "disable_view_sync" => {
+                    object.value(&mut field_disable_view_sync, "disable_view_sync")?
+                }
+                "share_links_in_profile" => {
+                    object
+                        .value(
+                            &mut field_share_links_in_profile,
+                            "share_links_in_profile",
+                        )?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: object.required(field_id, "id")?,
+            email: field_email.unwrap_or_default(),
+            nickname: field_nickname.unwrap_or_default(),
+            created_at: object.required(field_created_at, "created_at")?,
+            anonymous: field_anonymous.unwrap_or_default(),
+            group: object.required(field_group, "group")?,
+            status: field_status.unwrap_or_default(),
+            avatar: field_avatar.unwrap_or_default(),
+            preferred_theme: field_preferred_theme.unwrap_or_default(),
+            credit: field_credit.unwrap_or_default(),
+            language: object.required(field_language, "language")?,
+            disable_view_sync: field_disable_view_sync.unwrap_or_default(),
+            share_links_in_profile: field_share_links_in_profile.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/cloudreve/password-sign-in.md:503`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Group {
     /// ID of the group.
     pub id: ::std::string::String,
@@ -806,6 +1219,52 @@ pub struct Group {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for Group {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Group")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Group {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_id = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_permission = ::std::option::Option::None;
+        let mut field_direct_link_batch_size = ::std::option::Option::None;
+        let mut field_trash_retention = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "id" => object.value(&mut field_id, "id")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "permission" => object.value(&mut field_permission, "permission")?,
+                "direct_link_batch_size" => {
+                    object
+                        .value(
+                            &mut field_direct_link_batch_size,
+                            "direct_link_batch_size",
+                        )?
+                }
+                "trash_retention" => {
+                    object.value(&mut field_trash_retention, "trash_retention")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: object.required(field_id, "id")?,
+            name: object.required(field_name, "name")?,
+            permission: object.required(field_permission, "permission")?,
+            direct_link_batch_size: object
+                .required(field_direct_link_batch_size, "direct_link_batch_size")?,
+            trash_retention: object.required(field_trash_retention, "trash_retention")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/cloudreve/password-sign-in.md:401`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -888,7 +1347,7 @@ pub struct PasswordSignInRequest {
     pub password: rt::Secret<::std::string::String>,
 }
 /// Source: `specs/cloudreve/password-sign-in.md:74`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PasswordSignInResponse {
     pub data: LoginResponse,
     /// Response code.
@@ -897,15 +1356,15 @@ pub struct PasswordSignInResponse {
     /// Default: `0`.
     pub code: i64,
     /// Human readable error message (if any).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msg: ::std::option::Option<::std::string::String>,
     /// Internal error message, only visable in debug mode.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
     /// Correlation ID of the request. Only presented on failed reqeust.
     ///
     /// Format: `uuid`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub correlation_id: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -914,11 +1373,50 @@ pub struct PasswordSignInResponse {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for PasswordSignInResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct PasswordSignInResponse")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for PasswordSignInResponse {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_data = ::std::option::Option::None;
+        let mut field_code = ::std::option::Option::None;
+        let mut field_msg = ::std::option::Option::None;
+        let mut field_error = ::std::option::Option::None;
+        let mut field_correlation_id = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "data" => object.value(&mut field_data, "data")?,
+                "code" => object.value(&mut field_code, "code")?,
+                "msg" => object.value(&mut field_msg, "msg")?,
+                "error" => object.value(&mut field_error, "error")?,
+                "correlation_id" => {
+                    object.value(&mut field_correlation_id, "correlation_id")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            data: object.required(field_data, "data")?,
+            code: object.required(field_code, "code")?,
+            msg: field_msg.unwrap_or_default(),
+            error: field_error.unwrap_or_default(),
+            correlation_id: field_correlation_id.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/cloudreve/password-sign-in.md:164`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PasswordSignInTwoFaRequired {
     /// Response content
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<::serde_json::Value>,
     /// Response code.
     /// `0` - Success.
@@ -926,15 +1424,15 @@ pub struct PasswordSignInTwoFaRequired {
     /// Default: `0`.
     pub code: i64,
     /// Human readable error message (if any).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msg: ::std::option::Option<::std::string::String>,
     /// Internal error message, only visable in debug mode.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
     /// Correlation ID of the request. Only presented on failed reqeust.
     ///
     /// Format: `uuid`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub correlation_id: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -942,6 +1440,45 @@ pub struct PasswordSignInTwoFaRequired {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for PasswordSignInTwoFaRequired {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct PasswordSignInTwoFaRequired")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for PasswordSignInTwoFaRequired {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_data = ::std::option::Option::None;
+        let mut field_code = ::std::option::Option::None;
+        let mut field_msg = ::std::option::Option::None;
+        let mut field_error = ::std::option::Option::None;
+        let mut field_correlation_id = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "data" => object.value(&mut field_data, "data")?,
+                "code" => object.value(&mut field_code, "code")?,
+                "msg" => object.value(&mut field_msg, "msg")?,
+                "error" => object.value(&mut field_error, "error")?,
+                "correlation_id" => {
+                    object.value(&mut field_correlation_id, "correlation_id")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            data: field_data.unwrap_or_default(),
+            code: object.required(field_code, "code")?,
+            msg: field_msg.unwrap_or_default(),
+            error: field_error.unwrap_or_default(),
+            correlation_id: field_correlation_id.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/cloudreve/refresh-token.md:24`.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
@@ -950,7 +1487,7 @@ pub struct RefreshTokenRequest {
     pub refresh_token: rt::Secret<::std::string::String>,
 }
 /// Source: `specs/cloudreve/refresh-token.md:44`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct RefreshTokenResponse {
     pub data: Token,
     /// Response code.
@@ -959,15 +1496,15 @@ pub struct RefreshTokenResponse {
     /// Default: `0`.
     pub code: i64,
     /// Human readable error message (if any).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msg: ::std::option::Option<::std::string::String>,
     /// Internal error message, only visable in debug mode.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
     /// Correlation ID of the request. Only presented on failed reqeust.
     ///
     /// Format: `uuid`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub correlation_id: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -975,6 +1512,45 @@ pub struct RefreshTokenResponse {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for RefreshTokenResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct RefreshTokenResponse")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for RefreshTokenResponse {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_data = ::std::option::Option::None;
+        let mut field_code = ::std::option::Option::None;
+        let mut field_msg = ::std::option::Option::None;
+        let mut field_error = ::std::option::Option::None;
+        let mut field_correlation_id = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "data" => object.value(&mut field_data, "data")?,
+                "code" => object.value(&mut field_code, "code")?,
+                "msg" => object.value(&mut field_msg, "msg")?,
+                "error" => object.value(&mut field_error, "error")?,
+                "correlation_id" => {
+                    object.value(&mut field_correlation_id, "correlation_id")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            data: object.required(field_data, "data")?,
+            code: object.required(field_code, "code")?,
+            msg: field_msg.unwrap_or_default(),
+            error: field_error.unwrap_or_default(),
+            correlation_id: field_correlation_id.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 #[cfg(test)]
 mod examples {

@@ -314,24 +314,16 @@ pub struct GetAccessTokenRequest {
     pub timestamp: i64,
 }
 /// Source: `specs/enos/get-access-token.md:80`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::std::default::Default, ::serde::Serialize)]
 pub struct TokenData {
     /// The value of the generated access token.
     #[serde(
         rename = "accessToken",
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub access_token: ::std::option::Option<rt::Secret<::std::string::String>>,
     /// The expiring time of the access token in seconds, with an initial value of 7,200 (i.e. 2 hours).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expire: ::std::option::Option<i32>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -340,27 +332,48 @@ pub struct TokenData {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for TokenData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct TokenData")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for TokenData {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_access_token = ::std::option::Option::None;
+        let mut field_expire = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "accessToken" => object.value(&mut field_access_token, "accessToken")?,
+                "expire" => object.value(&mut field_expire, "expire")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_token: field_access_token.unwrap_or_default(),
+            expire: field_expire.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/enos/get-access-token.md:59`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::std::default::Default, ::serde::Serialize)]
 pub struct GetAccessTokenResponse {
     /// The API request status code, with 0 indicating a successful request.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<i32>,
     /// The explanation of the status code.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msg: ::std::option::Option<::std::string::String>,
     /// The business parameter, with the value of `apim-token-service`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub business: ::std::option::Option<::std::string::String>,
     /// The generated access token and its expiring time.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<TokenData>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -368,6 +381,40 @@ pub struct GetAccessTokenResponse {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for GetAccessTokenResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct GetAccessTokenResponse")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for GetAccessTokenResponse {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_status = ::std::option::Option::None;
+        let mut field_msg = ::std::option::Option::None;
+        let mut field_business = ::std::option::Option::None;
+        let mut field_data = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "status" => object.value(&mut field_status, "status")?,
+                "msg" => object.value(&mut field_msg, "msg")?,
+                "business" => object.value(&mut field_business, "business")?,
+                "data" => object.value(&mut field_data, "data")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            status: field_status.unwrap_or_default(),
+            msg: field_msg.unwrap_or_default(),
+            business: field_business.unwrap_or_default(),
+            data: field_data.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/enos/refresh-access-token.md:16`.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
@@ -384,26 +431,19 @@ pub struct RefreshAccessTokenRequest {
     pub access_token: rt::Secret<::std::string::String>,
 }
 /// Source: `specs/enos/refresh-access-token.md:44`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::std::default::Default, ::serde::Serialize)]
 pub struct RefreshAccessTokenResponse {
     /// The API request status code, with 0 indicating a successful request.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<i32>,
     /// The explanation of the status code.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msg: ::std::option::Option<::std::string::String>,
     /// The business parameter, with the value of `apim-token-service`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub business: ::std::option::Option<::std::string::String>,
     /// The refreshed access token and its expiring time.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<TokenData>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -411,6 +451,40 @@ pub struct RefreshAccessTokenResponse {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for RefreshAccessTokenResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct RefreshAccessTokenResponse")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for RefreshAccessTokenResponse {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_status = ::std::option::Option::None;
+        let mut field_msg = ::std::option::Option::None;
+        let mut field_business = ::std::option::Option::None;
+        let mut field_data = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "status" => object.value(&mut field_status, "status")?,
+                "msg" => object.value(&mut field_msg, "msg")?,
+                "business" => object.value(&mut field_business, "business")?,
+                "data" => object.value(&mut field_data, "data")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            status: field_status.unwrap_or_default(),
+            msg: field_msg.unwrap_or_default(),
+            business: field_business.unwrap_or_default(),
+            data: field_data.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 #[cfg(test)]
 mod examples {

@@ -143,20 +143,13 @@ impl<'a> ::std::future::IntoFuture for GetUsersApplicationsCall<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetUsersApplicationsError {}
 /// Source: `specs/enos-app-portal/get-user-apps.md:111`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::std::default::Default, ::serde::Serialize)]
 pub struct AppApplicationCategory {
     /// The application category ID.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i32>,
     /// The application category name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -165,56 +158,75 @@ pub struct AppApplicationCategory {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for AppApplicationCategory {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AppApplicationCategory")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AppApplicationCategory {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_id = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "id" => object.value(&mut field_id, "id")?,
+                "name" => object.value(&mut field_name, "name")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: field_id.unwrap_or_default(),
+            name: field_name.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/enos-app-portal/get-user-apps.md:59`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::std::default::Default, ::serde::Serialize)]
 pub struct AppAppDto {
     /// The application ID.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The application identifier given by the user.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub identifier: ::std::option::Option<::std::string::String>,
     /// The application name.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The application description.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The application type. + 0: web application + 1: mobile application
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<i32>,
     /// The time the application was created.
     #[serde(
         rename = "createdTime",
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub created_time: ::std::option::Option<::std::string::String>,
     /// The application status under the organization. + 0: not enabled + 1: enabled
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<bool>,
     /// The position of the application in the organization. 0 means the first position. The higher the number, the lower the position.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub order: ::std::option::Option<i32>,
     /// The URL of the application.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
     /// + true = this application is a shortcut + false = this application is not a shortcut
     #[serde(
         rename = "isShortcut",
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub is_shortcut: ::std::option::Option<bool>,
     /// The application category ID and name. For example, "21" represents "Wind" and "22" represents "Solar". For details on the structure, see ApplicationCategory Struct . For more information on the list of Application Categories, see List of Application Categories
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<AppApplicationCategory>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -223,18 +235,66 @@ pub struct AppAppDto {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for AppAppDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AppAppDto")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AppAppDto {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_id = ::std::option::Option::None;
+        let mut field_identifier = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_description = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut field_created_time = ::std::option::Option::None;
+        let mut field_status = ::std::option::Option::None;
+        let mut field_order = ::std::option::Option::None;
+        let mut field_url = ::std::option::Option::None;
+        let mut field_is_shortcut = ::std::option::Option::None;
+        let mut field_category = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "id" => object.value(&mut field_id, "id")?,
+                "identifier" => object.value(&mut field_identifier, "identifier")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "description" => object.value(&mut field_description, "description")?,
+                "type" => object.value(&mut field_type, "type")?,
+                "createdTime" => object.value(&mut field_created_time, "createdTime")?,
+                "status" => object.value(&mut field_status, "status")?,
+                "order" => object.value(&mut field_order, "order")?,
+                "url" => object.value(&mut field_url, "url")?,
+                "isShortcut" => object.value(&mut field_is_shortcut, "isShortcut")?,
+                "category" => object.value(&mut field_category, "category")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: field_id.unwrap_or_default(),
+            identifier: field_identifier.unwrap_or_default(),
+            name: field_name.unwrap_or_default(),
+            description: field_description.unwrap_or_default(),
+            r#type: field_type.unwrap_or_default(),
+            created_time: field_created_time.unwrap_or_default(),
+            status: field_status.unwrap_or_default(),
+            order: field_order.unwrap_or_default(),
+            url: field_url.unwrap_or_default(),
+            is_shortcut: field_is_shortcut.unwrap_or_default(),
+            category: field_category.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/enos-app-portal/get-user-apps.md:46`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::std::default::Default, ::serde::Serialize)]
 pub struct AppData {
     /// The deatils of the application.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub apps: ::std::option::Option<::std::vec::Vec<AppAppDto>>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -243,18 +303,36 @@ pub struct AppData {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for AppData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AppData")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AppData {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_apps = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "apps" => object.value(&mut field_apps, "apps")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            apps: field_apps.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/enos-app-portal/get-user-apps.md:34`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::std::default::Default, ::serde::Serialize)]
 pub struct GetUsersApplicationsResponse {
     /// The data of the list of apps.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<AppData>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -262,4 +340,29 @@ pub struct GetUsersApplicationsResponse {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for GetUsersApplicationsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct GetUsersApplicationsResponse")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for GetUsersApplicationsResponse {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_data = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "data" => object.value(&mut field_data, "data")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            data: field_data.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }

@@ -327,28 +327,22 @@ fn token_from_refresh_answer(
     Ok(token.with_jwt_expiry_fallback())
 }
 /// Source: `specs/infisical/get-user-memberships.md:71`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct User {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     #[serde(
         rename = "firstName",
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub first_name: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "lastName",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
+    #[serde(rename = "lastName", skip_serializing_if = "::std::option::Option::is_none")]
     pub last_name: ::std::option::Option<::std::string::String>,
     /// Format: `uuid`.
     pub id: ::std::string::String,
     pub username: ::std::string::String,
     #[serde(
         rename = "publicKey",
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub public_key: ::std::option::Option<::std::string::String>,
@@ -359,26 +353,63 @@ pub struct User {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for User {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct User")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for User {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_email = ::std::option::Option::None;
+        let mut field_first_name = ::std::option::Option::None;
+        let mut field_last_name = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_username = ::std::option::Option::None;
+        let mut field_public_key = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "email" => object.value(&mut field_email, "email")?,
+                "firstName" => object.value(&mut field_first_name, "firstName")?,
+                "lastName" => object.value(&mut field_last_name, "lastName")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "username" => object.value(&mut field_username, "username")?,
+                "publicKey" => object.value(&mut field_public_key, "publicKey")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            email: field_email.unwrap_or_default(),
+            first_name: field_first_name.unwrap_or_default(),
+            last_name: field_last_name.unwrap_or_default(),
+            id: object.required(field_id, "id")?,
+            username: object.required(field_username, "username")?,
+            public_key: field_public_key.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/infisical/get-user-memberships.md:97`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct RolesItem {
     pub id: ::std::string::String,
     pub role: ::std::string::String,
     #[serde(
         rename = "customRoleId",
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub custom_role_id: ::std::option::Option<::std::string::String>,
     #[serde(
         rename = "customRoleName",
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub custom_role_name: ::std::option::Option<::std::string::String>,
     #[serde(
         rename = "customRoleSlug",
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub custom_role_slug: ::std::option::Option<::std::string::String>,
@@ -386,20 +417,17 @@ pub struct RolesItem {
     pub is_temporary: bool,
     #[serde(
         rename = "temporaryMode",
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub temporary_mode: ::std::option::Option<::std::string::String>,
     #[serde(
         rename = "temporaryRange",
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub temporary_range: ::std::option::Option<::std::string::String>,
     /// Format: `date-time`.
     #[serde(
         rename = "temporaryAccessStartTime",
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub temporary_access_start_time: ::std::option::Option<
@@ -408,7 +436,6 @@ pub struct RolesItem {
     /// Format: `date-time`.
     #[serde(
         rename = "temporaryAccessEndTime",
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub temporary_access_end_time: ::std::option::Option<
@@ -421,8 +448,84 @@ pub struct RolesItem {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for RolesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct RolesItem")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for RolesItem {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_id = ::std::option::Option::None;
+        let mut field_role = ::std::option::Option::None;
+        let mut field_custom_role_id = ::std::option::Option::None;
+        let mut field_custom_role_name = ::std::option::Option::None;
+        let mut field_custom_role_slug = ::std::option::Option::None;
+        let mut field_is_temporary = ::std::option::Option::None;
+        let mut field_temporary_mode = ::std::option::Option::None;
+        let mut field_temporary_range = ::std::option::Option::None;
+        let mut field_temporary_access_start_time = ::std::option::Option::None;
+        let mut field_temporary_access_end_time = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "id" => object.value(&mut field_id, "id")?,
+                "role" => object.value(&mut field_role, "role")?,
+                "customRoleId" => {
+                    object.value(&mut field_custom_role_id, "customRoleId")?
+                }
+                "customRoleName" => {
+                    object.value(&mut field_custom_role_name, "customRoleName")?
+                }
+                "customRoleSlug" => {
+                    object.value(&mut field_custom_role_slug, "customRoleSlug")?
+                }
+                "isTemporary" => object.value(&mut field_is_temporary, "isTemporary")?,
+                "temporaryMode" => {
+                    object.value(&mut field_temporary_mode, "temporaryMode")?
+                }
+                "temporaryRange" => {
+                    object.value(&mut field_temporary_range, "temporaryRange")?
+                }
+                "temporaryAccessStartTime" => {
+                    object
+                        .value(
+                            &mut field_temporary_access_start_time,
+                            "temporaryAccessStartTime",
+                        )?
+                }
+                "temporaryAccessEndTime" => {
+                    object
+                        .value(
+                            &mut field_temporary_access_end_time,
+                            "temporaryAccessEndTime",
+                        )?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: object.required(field_id, "id")?,
+            role: object.required(field_role, "role")?,
+            custom_role_id: field_custom_role_id.unwrap_or_default(),
+            custom_role_name: field_custom_role_name.unwrap_or_default(),
+            custom_role_slug: field_custom_role_slug.unwrap_or_default(),
+            is_temporary: object.required(field_is_temporary, "isTemporary")?,
+            temporary_mode: field_temporary_mode.unwrap_or_default(),
+            temporary_range: field_temporary_range.unwrap_or_default(),
+            temporary_access_start_time: field_temporary_access_start_time
+                .unwrap_or_default(),
+            temporary_access_end_time: field_temporary_access_end_time
+                .unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/infisical/get-user-memberships.md:57`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MembershipsItem {
     /// Format: `uuid`.
     pub id: ::std::string::String,
@@ -443,8 +546,48 @@ pub struct MembershipsItem {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for MembershipsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct MembershipsItem")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for MembershipsItem {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_id = ::std::option::Option::None;
+        let mut field_created_at = ::std::option::Option::None;
+        let mut field_user_id = ::std::option::Option::None;
+        let mut field_project_id = ::std::option::Option::None;
+        let mut field_user = ::std::option::Option::None;
+        let mut field_roles = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "id" => object.value(&mut field_id, "id")?,
+                "createdAt" => object.value(&mut field_created_at, "createdAt")?,
+                "userId" => object.value(&mut field_user_id, "userId")?,
+                "projectId" => object.value(&mut field_project_id, "projectId")?,
+                "user" => object.value(&mut field_user, "user")?,
+                "roles" => object.value(&mut field_roles, "roles")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: object.required(field_id, "id")?,
+            created_at: object.required(field_created_at, "createdAt")?,
+            user_id: object.required(field_user_id, "userId")?,
+            project_id: object.required(field_project_id, "projectId")?,
+            user: object.required(field_user, "user")?,
+            roles: object.required(field_roles, "roles")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/infisical/get-user-memberships.md:52`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GetUserMembershipsResponse {
     pub memberships: ::std::vec::Vec<MembershipsItem>,
     /// Properties the document does not list, kept as received.
@@ -454,8 +597,33 @@ pub struct GetUserMembershipsResponse {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for GetUserMembershipsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct GetUserMembershipsResponse")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for GetUserMembershipsResponse {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_memberships = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "memberships" => object.value(&mut field_memberships, "memberships")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            memberships: object.required(field_memberships, "memberships")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/infisical/get-user-memberships.md:149`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GetUserMembershipsBadRequest {
     #[serde(rename = "reqId")]
     pub req_id: ::std::string::String,
@@ -464,7 +632,7 @@ pub struct GetUserMembershipsBadRequest {
     pub status_code: f64,
     pub message: ::std::string::String,
     pub error: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub details: ::std::option::Option<::serde_json::Value>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -473,8 +641,45 @@ pub struct GetUserMembershipsBadRequest {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for GetUserMembershipsBadRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct GetUserMembershipsBadRequest")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for GetUserMembershipsBadRequest {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_req_id = ::std::option::Option::None;
+        let mut field_status_code = ::std::option::Option::None;
+        let mut field_message = ::std::option::Option::None;
+        let mut field_error = ::std::option::Option::None;
+        let mut field_details = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "reqId" => object.value(&mut field_req_id, "reqId")?,
+                "statusCode" => object.value(&mut field_status_code, "statusCode")?,
+                "message" => object.value(&mut field_message, "message")?,
+                "error" => object.value(&mut field_error, "error")?,
+                "details" => object.value(&mut field_details, "details")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            req_id: object.required(field_req_id, "reqId")?,
+            status_code: object.required(field_status_code, "statusCode")?,
+            message: object.required(field_message, "message")?,
+            error: object.required(field_error, "error")?,
+            details: field_details.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/infisical/get-user-memberships.md:173`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GetUserMembershipsUnauthorized {
     #[serde(rename = "reqId")]
     pub req_id: ::std::string::String,
@@ -490,8 +695,42 @@ pub struct GetUserMembershipsUnauthorized {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for GetUserMembershipsUnauthorized {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct GetUserMembershipsUnauthorized")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for GetUserMembershipsUnauthorized {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_req_id = ::std::option::Option::None;
+        let mut field_status_code = ::std::option::Option::None;
+        let mut field_message = ::std::option::Option::None;
+        let mut field_error = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "reqId" => object.value(&mut field_req_id, "reqId")?,
+                "statusCode" => object.value(&mut field_status_code, "statusCode")?,
+                "message" => object.value(&mut field_message, "message")?,
+                "error" => object.value(&mut field_error, "error")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            req_id: object.required(field_req_id, "reqId")?,
+            status_code: object.required(field_status_code, "statusCode")?,
+            message: object.required(field_message, "message")?,
+            error: object.required(field_error, "error")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/infisical/get-user-memberships.md:196`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GetUserMembershipsForbidden {
     #[serde(rename = "reqId")]
     pub req_id: ::std::string::String,
@@ -499,7 +738,7 @@ pub struct GetUserMembershipsForbidden {
     #[serde(rename = "statusCode")]
     pub status_code: f64,
     pub message: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub details: ::std::option::Option<::serde_json::Value>,
     pub error: ::std::string::String,
     /// Properties the document does not list, kept as received.
@@ -509,8 +748,45 @@ pub struct GetUserMembershipsForbidden {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for GetUserMembershipsForbidden {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct GetUserMembershipsForbidden")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for GetUserMembershipsForbidden {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_req_id = ::std::option::Option::None;
+        let mut field_status_code = ::std::option::Option::None;
+        let mut field_message = ::std::option::Option::None;
+        let mut field_details = ::std::option::Option::None;
+        let mut field_error = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "reqId" => object.value(&mut field_req_id, "reqId")?,
+                "statusCode" => object.value(&mut field_status_code, "statusCode")?,
+                "message" => object.value(&mut field_message, "message")?,
+                "details" => object.value(&mut field_details, "details")?,
+                "error" => object.value(&mut field_error, "error")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            req_id: object.required(field_req_id, "reqId")?,
+            status_code: object.required(field_status_code, "statusCode")?,
+            message: object.required(field_message, "message")?,
+            details: field_details.unwrap_or_default(),
+            error: object.required(field_error, "error")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/infisical/get-user-memberships.md:220`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GetUserMembershipsNotFound {
     #[serde(rename = "reqId")]
     pub req_id: ::std::string::String,
@@ -526,15 +802,49 @@ pub struct GetUserMembershipsNotFound {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for GetUserMembershipsNotFound {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct GetUserMembershipsNotFound")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for GetUserMembershipsNotFound {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_req_id = ::std::option::Option::None;
+        let mut field_status_code = ::std::option::Option::None;
+        let mut field_message = ::std::option::Option::None;
+        let mut field_error = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "reqId" => object.value(&mut field_req_id, "reqId")?,
+                "statusCode" => object.value(&mut field_status_code, "statusCode")?,
+                "message" => object.value(&mut field_message, "message")?,
+                "error" => object.value(&mut field_error, "error")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            req_id: object.required(field_req_id, "reqId")?,
+            status_code: object.required(field_status_code, "statusCode")?,
+            message: object.required(field_message, "message")?,
+            error: object.required(field_error, "error")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/infisical/get-user-memberships.md:243`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GetUserMembershipsUnprocessableEntity {
     #[serde(rename = "reqId")]
     pub req_id: ::std::string::String,
     /// Allowed values: `422.0`.
     #[serde(rename = "statusCode")]
     pub status_code: f64,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::serde_json::Value>,
     pub error: ::std::string::String,
     /// Properties the document does not list, kept as received.
@@ -544,8 +854,45 @@ pub struct GetUserMembershipsUnprocessableEntity {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for GetUserMembershipsUnprocessableEntity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(
+            deserializer,
+            "struct GetUserMembershipsUnprocessableEntity",
+        )
+    }
+}
+impl<'de> rt::object::FromObject<'de> for GetUserMembershipsUnprocessableEntity {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_req_id = ::std::option::Option::None;
+        let mut field_status_code = ::std::option::Option::None;
+        let mut field_message = ::std::option::Option::None;
+        let mut field_error = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "reqId" => object.value(&mut field_req_id, "reqId")?,
+                "statusCode" => object.value(&mut field_status_code, "statusCode")?,
+                "message" => object.value(&mut field_message, "message")?,
+                "error" => object.value(&mut field_error, "error")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            req_id: object.required(field_req_id, "reqId")?,
+            status_code: object.required(field_status_code, "statusCode")?,
+            message: field_message.unwrap_or_default(),
+            error: object.required(field_error, "error")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/infisical/get-user-memberships.md:264`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GetUserMembershipsInternalServerError {
     #[serde(rename = "reqId")]
     pub req_id: ::std::string::String,
@@ -560,6 +907,43 @@ pub struct GetUserMembershipsInternalServerError {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for GetUserMembershipsInternalServerError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(
+            deserializer,
+            "struct GetUserMembershipsInternalServerError",
+        )
+    }
+}
+impl<'de> rt::object::FromObject<'de> for GetUserMembershipsInternalServerError {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_req_id = ::std::option::Option::None;
+        let mut field_status_code = ::std::option::Option::None;
+        let mut field_message = ::std::option::Option::None;
+        let mut field_error = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "reqId" => object.value(&mut field_req_id, "reqId")?,
+                "statusCode" => object.value(&mut field_status_code, "statusCode")?,
+                "message" => object.value(&mut field_message, "message")?,
+                "error" => object.value(&mut field_error, "error")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            req_id: object.required(field_req_id, "reqId")?,
+            status_code: object.required(field_status_code, "statusCode")?,
+            message: object.required(field_message, "message")?,
+            error: object.required(field_error, "error")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/infisical/renew-access-token.md:39`.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
@@ -593,7 +977,7 @@ impl ::std::fmt::Display for TokenType {
     }
 }
 /// Source: `specs/infisical/renew-access-token.md:54`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct RenewIdentityAccessTokenResponse {
     #[serde(rename = "accessToken")]
     pub access_token: rt::Secret<::std::string::String>,
@@ -610,8 +994,45 @@ pub struct RenewIdentityAccessTokenResponse {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for RenewIdentityAccessTokenResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct RenewIdentityAccessTokenResponse")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for RenewIdentityAccessTokenResponse {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_access_token = ::std::option::Option::None;
+        let mut field_expires_in = ::std::option::Option::None;
+        let mut field_access_token_max_ttl = ::std::option::Option::None;
+        let mut field_token_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "accessToken" => object.value(&mut field_access_token, "accessToken")?,
+                "expiresIn" => object.value(&mut field_expires_in, "expiresIn")?,
+                "accessTokenMaxTTL" => {
+                    object.value(&mut field_access_token_max_ttl, "accessTokenMaxTTL")?
+                }
+                "tokenType" => object.value(&mut field_token_type, "tokenType")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_token: object.required(field_access_token, "accessToken")?,
+            expires_in: object.required(field_expires_in, "expiresIn")?,
+            access_token_max_ttl: object
+                .required(field_access_token_max_ttl, "accessTokenMaxTTL")?,
+            token_type: object.required(field_token_type, "tokenType")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/infisical/renew-access-token.md:77`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct RenewIdentityAccessTokenBadRequest {
     #[serde(rename = "reqId")]
     pub req_id: ::std::string::String,
@@ -620,7 +1041,7 @@ pub struct RenewIdentityAccessTokenBadRequest {
     pub status_code: f64,
     pub message: ::std::string::String,
     pub error: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub details: ::std::option::Option<::serde_json::Value>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -629,8 +1050,48 @@ pub struct RenewIdentityAccessTokenBadRequest {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for RenewIdentityAccessTokenBadRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(
+            deserializer,
+            "struct RenewIdentityAccessTokenBadRequest",
+        )
+    }
+}
+impl<'de> rt::object::FromObject<'de> for RenewIdentityAccessTokenBadRequest {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_req_id = ::std::option::Option::None;
+        let mut field_status_code = ::std::option::Option::None;
+        let mut field_message = ::std::option::Option::None;
+        let mut field_error = ::std::option::Option::None;
+        let mut field_details = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "reqId" => object.value(&mut field_req_id, "reqId")?,
+                "statusCode" => object.value(&mut field_status_code, "statusCode")?,
+                "message" => object.value(&mut field_message, "message")?,
+                "error" => object.value(&mut field_error, "error")?,
+                "details" => object.value(&mut field_details, "details")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            req_id: object.required(field_req_id, "reqId")?,
+            status_code: object.required(field_status_code, "statusCode")?,
+            message: object.required(field_message, "message")?,
+            error: object.required(field_error, "error")?,
+            details: field_details.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/infisical/renew-access-token.md:101`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct RenewIdentityAccessTokenUnauthorized {
     #[serde(rename = "reqId")]
     pub req_id: ::std::string::String,
@@ -646,8 +1107,45 @@ pub struct RenewIdentityAccessTokenUnauthorized {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for RenewIdentityAccessTokenUnauthorized {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(
+            deserializer,
+            "struct RenewIdentityAccessTokenUnauthorized",
+        )
+    }
+}
+impl<'de> rt::object::FromObject<'de> for RenewIdentityAccessTokenUnauthorized {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_req_id = ::std::option::Option::None;
+        let mut field_status_code = ::std::option::Option::None;
+        let mut field_message = ::std::option::Option::None;
+        let mut field_error = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "reqId" => object.value(&mut field_req_id, "reqId")?,
+                "statusCode" => object.value(&mut field_status_code, "statusCode")?,
+                "message" => object.value(&mut field_message, "message")?,
+                "error" => object.value(&mut field_error, "error")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            req_id: object.required(field_req_id, "reqId")?,
+            status_code: object.required(field_status_code, "statusCode")?,
+            message: object.required(field_message, "message")?,
+            error: object.required(field_error, "error")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/infisical/renew-access-token.md:124`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct RenewIdentityAccessTokenForbidden {
     #[serde(rename = "reqId")]
     pub req_id: ::std::string::String,
@@ -655,7 +1153,7 @@ pub struct RenewIdentityAccessTokenForbidden {
     #[serde(rename = "statusCode")]
     pub status_code: f64,
     pub message: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub details: ::std::option::Option<::serde_json::Value>,
     pub error: ::std::string::String,
     /// Properties the document does not list, kept as received.
@@ -665,8 +1163,45 @@ pub struct RenewIdentityAccessTokenForbidden {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for RenewIdentityAccessTokenForbidden {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct RenewIdentityAccessTokenForbidden")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for RenewIdentityAccessTokenForbidden {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_req_id = ::std::option::Option::None;
+        let mut field_status_code = ::std::option::Option::None;
+        let mut field_message = ::std::option::Option::None;
+        let mut field_details = ::std::option::Option::None;
+        let mut field_error = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "reqId" => object.value(&mut field_req_id, "reqId")?,
+                "statusCode" => object.value(&mut field_status_code, "statusCode")?,
+                "message" => object.value(&mut field_message, "message")?,
+                "details" => object.value(&mut field_details, "details")?,
+                "error" => object.value(&mut field_error, "error")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            req_id: object.required(field_req_id, "reqId")?,
+            status_code: object.required(field_status_code, "statusCode")?,
+            message: object.required(field_message, "message")?,
+            details: field_details.unwrap_or_default(),
+            error: object.required(field_error, "error")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/infisical/renew-access-token.md:148`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct RenewIdentityAccessTokenNotFound {
     #[serde(rename = "reqId")]
     pub req_id: ::std::string::String,
@@ -682,15 +1217,49 @@ pub struct RenewIdentityAccessTokenNotFound {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for RenewIdentityAccessTokenNotFound {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct RenewIdentityAccessTokenNotFound")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for RenewIdentityAccessTokenNotFound {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_req_id = ::std::option::Option::None;
+        let mut field_status_code = ::std::option::Option::None;
+        let mut field_message = ::std::option::Option::None;
+        let mut field_error = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "reqId" => object.value(&mut field_req_id, "reqId")?,
+                "statusCode" => object.value(&mut field_status_code, "statusCode")?,
+                "message" => object.value(&mut field_message, "message")?,
+                "error" => object.value(&mut field_error, "error")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            req_id: object.required(field_req_id, "reqId")?,
+            status_code: object.required(field_status_code, "statusCode")?,
+            message: object.required(field_message, "message")?,
+            error: object.required(field_error, "error")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/infisical/renew-access-token.md:171`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct RenewIdentityAccessTokenUnprocessableEntity {
     #[serde(rename = "reqId")]
     pub req_id: ::std::string::String,
     /// Allowed values: `422.0`.
     #[serde(rename = "statusCode")]
     pub status_code: f64,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::serde_json::Value>,
     pub error: ::std::string::String,
     /// Properties the document does not list, kept as received.
@@ -700,8 +1269,45 @@ pub struct RenewIdentityAccessTokenUnprocessableEntity {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for RenewIdentityAccessTokenUnprocessableEntity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(
+            deserializer,
+            "struct RenewIdentityAccessTokenUnprocessableEntity",
+        )
+    }
+}
+impl<'de> rt::object::FromObject<'de> for RenewIdentityAccessTokenUnprocessableEntity {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_req_id = ::std::option::Option::None;
+        let mut field_status_code = ::std::option::Option::None;
+        let mut field_message = ::std::option::Option::None;
+        let mut field_error = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "reqId" => object.value(&mut field_req_id, "reqId")?,
+                "statusCode" => object.value(&mut field_status_code, "statusCode")?,
+                "message" => object.value(&mut field_message, "message")?,
+                "error" => object.value(&mut field_error, "error")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            req_id: object.required(field_req_id, "reqId")?,
+            status_code: object.required(field_status_code, "statusCode")?,
+            message: field_message.unwrap_or_default(),
+            error: object.required(field_error, "error")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/infisical/renew-access-token.md:192`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct RenewIdentityAccessTokenInternalServerError {
     #[serde(rename = "reqId")]
     pub req_id: ::std::string::String,
@@ -716,4 +1322,41 @@ pub struct RenewIdentityAccessTokenInternalServerError {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for RenewIdentityAccessTokenInternalServerError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(
+            deserializer,
+            "struct RenewIdentityAccessTokenInternalServerError",
+        )
+    }
+}
+impl<'de> rt::object::FromObject<'de> for RenewIdentityAccessTokenInternalServerError {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_req_id = ::std::option::Option::None;
+        let mut field_status_code = ::std::option::Option::None;
+        let mut field_message = ::std::option::Option::None;
+        let mut field_error = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "reqId" => object.value(&mut field_req_id, "reqId")?,
+                "statusCode" => object.value(&mut field_status_code, "statusCode")?,
+                "message" => object.value(&mut field_message, "message")?,
+                "error" => object.value(&mut field_error, "error")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            req_id: object.required(field_req_id, "reqId")?,
+            status_code: object.required(field_status_code, "statusCode")?,
+            message: object.required(field_message, "message")?,
+            error: object.required(field_error, "error")?,
+            additional_properties: rest,
+        })
+    }
 }

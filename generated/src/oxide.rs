@@ -34732,7 +34732,7 @@ pub struct AddressConfig {
 /// Represents an address lot object, containing the id of the lot that can be used in other API calls.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:15663`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AddressLot {
     /// Human-readable free-form text about a resource
     pub description: ::std::string::String,
@@ -34759,10 +34759,52 @@ pub struct AddressLot {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for AddressLot {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AddressLot")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AddressLot {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_description = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_kind = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "description" => object.value(&mut field_description, "description")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "kind" => object.value(&mut field_kind, "kind")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: object.required(field_description, "description")?,
+            id: object.required(field_id, "id")?,
+            kind: object.required(field_kind, "kind")?,
+            name: object.required(field_name, "name")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// An address lot block is a part of an address lot and contains a range of addresses. The range is inclusive.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:15712`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AddressLotBlock {
     /// The first address of the block (inclusive).
     ///
@@ -34783,6 +34825,39 @@ pub struct AddressLotBlock {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for AddressLotBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AddressLotBlock")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AddressLotBlock {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_first_address = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_last_address = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "first_address" => {
+                    object.value(&mut field_first_address, "first_address")?
+                }
+                "id" => object.value(&mut field_id, "id")?,
+                "last_address" => object.value(&mut field_last_address, "last_address")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            first_address: object.required(field_first_address, "first_address")?,
+            id: object.required(field_id, "id")?,
+            last_address: object.required(field_last_address, "last_address")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Parameters for creating an address lot block. First and last addresses are inclusive.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:15738`.
@@ -34800,12 +34875,12 @@ pub struct AddressLotBlockCreate {
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:15758`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AddressLotBlockResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<AddressLotBlock>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -34813,6 +34888,34 @@ pub struct AddressLotBlockResultsPage {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for AddressLotBlockResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AddressLotBlockResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AddressLotBlockResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// Parameters for creating an address lot.
 ///
@@ -34829,7 +34932,7 @@ pub struct AddressLotCreate {
 /// An address lot and associated blocks resulting from creating an address lot.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:15812`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AddressLotCreateResponse {
     /// The address lot blocks that were created.
     pub blocks: ::std::vec::Vec<AddressLotBlock>,
@@ -34841,6 +34944,34 @@ pub struct AddressLotCreateResponse {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for AddressLotCreateResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AddressLotCreateResponse")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AddressLotCreateResponse {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_blocks = ::std::option::Option::None;
+        let mut field_lot = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "blocks" => object.value(&mut field_blocks, "blocks")?,
+                "lot" => object.value(&mut field_lot, "lot")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            blocks: object.required(field_blocks, "blocks")?,
+            lot: object.required(field_lot, "lot")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// The kind associated with an address lot.
 ///
@@ -34875,12 +35006,12 @@ impl ::std::fmt::Display for AddressLotKind {
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:15856`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AddressLotResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<AddressLot>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -34889,10 +35020,38 @@ pub struct AddressLotResultsPage {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for AddressLotResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AddressLotResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AddressLotResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// An address lot and associated blocks resulting from viewing an address lot.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:15877`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AddressLotViewResponse {
     /// The address lot blocks.
     pub blocks: ::std::vec::Vec<AddressLotBlock>,
@@ -34905,10 +35064,38 @@ pub struct AddressLotViewResponse {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for AddressLotViewResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AddressLotViewResponse")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AddressLotViewResponse {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_blocks = ::std::option::Option::None;
+        let mut field_lot = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "blocks" => object.value(&mut field_blocks, "blocks")?,
+                "lot" => object.value(&mut field_lot, "lot")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            blocks: object.required(field_blocks, "blocks")?,
+            lot: object.required(field_lot, "lot")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// View of an Affinity Group
 ///
 /// Source: `specs/oxide/oxide-nexus.json:15902`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AffinityGroup {
     /// Human-readable free-form text about a resource
     pub description: ::std::string::String,
@@ -34937,6 +35124,56 @@ pub struct AffinityGroup {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for AffinityGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AffinityGroup")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AffinityGroup {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_description = ::std::option::Option::None;
+        let mut field_failure_domain = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_policy = ::std::option::Option::None;
+        let mut field_project_id = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "description" => object.value(&mut field_description, "description")?,
+                "failure_domain" => {
+                    object.value(&mut field_failure_domain, "failure_domain")?
+                }
+                "id" => object.value(&mut field_id, "id")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "policy" => object.value(&mut field_policy, "policy")?,
+                "project_id" => object.value(&mut field_project_id, "project_id")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: object.required(field_description, "description")?,
+            failure_domain: object.required(field_failure_domain, "failure_domain")?,
+            id: object.required(field_id, "id")?,
+            name: object.required(field_name, "name")?,
+            policy: object.required(field_policy, "policy")?,
+            project_id: object.required(field_project_id, "project_id")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Create-time parameters for an `AffinityGroup`
 ///
 /// Source: `specs/oxide/oxide-nexus.json:15955`.
@@ -34958,12 +35195,12 @@ pub type AffinityGroupMember = AffinityGroupMember2;
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:16020`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AffinityGroupMemberResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<AffinityGroupMember>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -34972,15 +35209,43 @@ pub struct AffinityGroupMemberResultsPage {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for AffinityGroupMemberResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AffinityGroupMemberResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AffinityGroupMemberResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:16041`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AffinityGroupResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<AffinityGroup>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -34988,6 +35253,34 @@ pub struct AffinityGroupResultsPage {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for AffinityGroupResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AffinityGroupResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AffinityGroupResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// Updateable properties of an `AffinityGroup`
 ///
@@ -35043,7 +35336,7 @@ impl ::std::fmt::Display for AffinityPolicy {
 /// BGP message history for rack switches.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:16099`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AggregateBgpMessageHistory {
     /// BGP history organized by switch.
     pub switch_histories: ::std::vec::Vec<SwitchBgpHistory>,
@@ -35054,10 +35347,38 @@ pub struct AggregateBgpMessageHistory {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for AggregateBgpMessageHistory {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AggregateBgpMessageHistory")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AggregateBgpMessageHistory {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_switch_histories = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "switch_histories" => {
+                    object.value(&mut field_switch_histories, "switch_histories")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            switch_histories: object
+                .required(field_switch_histories, "switch_histories")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// An alert class.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:16115`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AlertClass {
     /// A description of what this alert class represents.
     pub description: ::std::string::String,
@@ -35070,15 +35391,43 @@ pub struct AlertClass {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for AlertClass {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AlertClass")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AlertClass {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_description = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "description" => object.value(&mut field_description, "description")?,
+                "name" => object.value(&mut field_name, "name")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: object.required(field_description, "description")?,
+            name: object.required(field_name, "name")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:16133`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AlertClassResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<AlertClass>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -35087,10 +35436,38 @@ pub struct AlertClassResultsPage {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for AlertClassResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AlertClassResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AlertClassResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// A delivery of a webhook event.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:16154`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AlertDelivery {
     /// The event class.
     pub alert_class: ::std::string::String,
@@ -35123,6 +35500,52 @@ pub struct AlertDelivery {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for AlertDelivery {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AlertDelivery")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AlertDelivery {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_alert_class = ::std::option::Option::None;
+        let mut field_alert_id = ::std::option::Option::None;
+        let mut field_attempts = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_receiver_id = ::std::option::Option::None;
+        let mut field_state = ::std::option::Option::None;
+        let mut field_time_started = ::std::option::Option::None;
+        let mut field_trigger = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "alert_class" => object.value(&mut field_alert_class, "alert_class")?,
+                "alert_id" => object.value(&mut field_alert_id, "alert_id")?,
+                "attempts" => object.value(&mut field_attempts, "attempts")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "receiver_id" => object.value(&mut field_receiver_id, "receiver_id")?,
+                "state" => object.value(&mut field_state, "state")?,
+                "time_started" => object.value(&mut field_time_started, "time_started")?,
+                "trigger" => object.value(&mut field_trigger, "trigger")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            alert_class: object.required(field_alert_class, "alert_class")?,
+            alert_id: object.required(field_alert_id, "alert_id")?,
+            attempts: object.required(field_attempts, "attempts")?,
+            id: object.required(field_id, "id")?,
+            receiver_id: object.required(field_receiver_id, "receiver_id")?,
+            state: object.required(field_state, "state")?,
+            time_started: object.required(field_time_started, "time_started")?,
+            trigger: object.required(field_trigger, "trigger")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A list of attempts to deliver an alert to a receiver.
 ///
 /// The type of the delivery attempt model depends on the receiver type, as it may contain information specific to that delivery mechanism. For example, webhook delivery attempts contain the HTTP status code of the webhook request.
@@ -35130,7 +35553,7 @@ pub struct AlertDelivery {
 /// Source: `specs/oxide/oxide-nexus.json:16218`.
 pub type AlertDeliveryAttempts = AlertDeliveryAttempts2;
 /// Source: `specs/oxide/oxide-nexus.json:16239`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AlertDeliveryId {
     /// Format: `uuid`.
     pub delivery_id: ::std::string::String,
@@ -35141,15 +35564,40 @@ pub struct AlertDeliveryId {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for AlertDeliveryId {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AlertDeliveryId")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AlertDeliveryId {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_delivery_id = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "delivery_id" => object.value(&mut field_delivery_id, "delivery_id")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            delivery_id: object.required(field_delivery_id, "delivery_id")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:16251`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AlertDeliveryResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<AlertDelivery>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -35157,6 +35605,34 @@ pub struct AlertDeliveryResultsPage {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for AlertDeliveryResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AlertDeliveryResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AlertDeliveryResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// The state of a webhook delivery attempt.
 ///
@@ -35229,7 +35705,7 @@ impl ::std::fmt::Display for AlertDeliveryTrigger {
 /// Data describing the result of an alert receiver liveness probe attempt.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:16324`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AlertProbeResult {
     /// The outcome of the probe delivery.
     pub probe: AlertProbeResultProbe,
@@ -35238,7 +35714,7 @@ pub struct AlertProbeResult {
     /// Note that this may be 0, if there were no events found which had not been delivered successfully to this receiver.
     ///
     /// Format: `uint`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resends_started: ::std::option::Option<i64>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -35247,10 +35723,40 @@ pub struct AlertProbeResult {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for AlertProbeResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AlertProbeResult")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AlertProbeResult {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_probe = ::std::option::Option::None;
+        let mut field_resends_started = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "probe" => object.value(&mut field_probe, "probe")?,
+                "resends_started" => {
+                    object.value(&mut field_resends_started, "resends_started")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            probe: object.required(field_probe, "probe")?,
+            resends_started: field_resends_started.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// The configuration for an alert receiver.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:16348`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AlertReceiver {
     /// Human-readable free-form text about a resource
     pub description: ::std::string::String,
@@ -35279,6 +35785,53 @@ pub struct AlertReceiver {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for AlertReceiver {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AlertReceiver")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AlertReceiver {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_description = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_kind = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_subscriptions = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "description" => object.value(&mut field_description, "description")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "kind" => object.value(&mut field_kind, "kind")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "subscriptions" => {
+                    object.value(&mut field_subscriptions, "subscriptions")?
+                }
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: object.required(field_description, "description")?,
+            id: object.required(field_id, "id")?,
+            kind: object.required(field_kind, "kind")?,
+            name: object.required(field_name, "name")?,
+            subscriptions: object.required(field_subscriptions, "subscriptions")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// The possible alert delivery mechanisms for an alert receiver.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:16405`.
@@ -35286,12 +35839,12 @@ pub type AlertReceiverKind = AlertReceiverKind2;
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:16439`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AlertReceiverResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<AlertReceiver>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -35299,6 +35852,34 @@ pub struct AlertReceiverResultsPage {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for AlertReceiverResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AlertReceiverResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AlertReceiverResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// A webhook event class subscription matches either a single event class exactly, or a glob pattern including wildcards that may match multiple event classes
 ///
@@ -35311,7 +35892,7 @@ pub struct AlertSubscriptionCreate {
     pub subscription: AlertSubscription,
 }
 /// Source: `specs/oxide/oxide-nexus.json:16482`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AlertSubscriptionCreated {
     /// The new subscription added to the receiver.
     pub subscription: AlertSubscription,
@@ -35322,10 +35903,35 @@ pub struct AlertSubscriptionCreated {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for AlertSubscriptionCreated {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AlertSubscriptionCreated")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AlertSubscriptionCreated {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_subscription = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "subscription" => object.value(&mut field_subscription, "subscription")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            subscription: object.required(field_subscription, "subscription")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Allowlist of IPs or subnets that can make requests to user-facing services.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:16498`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AllowList {
     /// The allowlist of IPs or subnets.
     pub allowed_ips: AllowedSourceIps,
@@ -35343,6 +35949,39 @@ pub struct AllowList {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for AllowList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AllowList")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AllowList {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_allowed_ips = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "allowed_ips" => object.value(&mut field_allowed_ips, "allowed_ips")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            allowed_ips: object.required(field_allowed_ips, "allowed_ips")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Parameters for updating allowed source IPs
 ///
@@ -35382,7 +36021,7 @@ impl<'de> ::serde::Deserialize<'de> for AllowedSourceIps {
 /// View of an Anti-Affinity Group
 ///
 /// Source: `specs/oxide/oxide-nexus.json:16586`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AntiAffinityGroup {
     /// Human-readable free-form text about a resource
     pub description: ::std::string::String,
@@ -35411,6 +36050,56 @@ pub struct AntiAffinityGroup {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for AntiAffinityGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AntiAffinityGroup")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AntiAffinityGroup {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_description = ::std::option::Option::None;
+        let mut field_failure_domain = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_policy = ::std::option::Option::None;
+        let mut field_project_id = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "description" => object.value(&mut field_description, "description")?,
+                "failure_domain" => {
+                    object.value(&mut field_failure_domain, "failure_domain")?
+                }
+                "id" => object.value(&mut field_id, "id")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "policy" => object.value(&mut field_policy, "policy")?,
+                "project_id" => object.value(&mut field_project_id, "project_id")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: object.required(field_description, "description")?,
+            failure_domain: object.required(field_failure_domain, "failure_domain")?,
+            id: object.required(field_id, "id")?,
+            name: object.required(field_name, "name")?,
+            policy: object.required(field_policy, "policy")?,
+            project_id: object.required(field_project_id, "project_id")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Create-time parameters for an `AntiAffinityGroup`
 ///
 /// Source: `specs/oxide/oxide-nexus.json:16639`.
@@ -35432,12 +36121,12 @@ pub type AntiAffinityGroupMember = AntiAffinityGroupMember2;
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:16704`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AntiAffinityGroupMemberResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<AntiAffinityGroupMember>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -35446,15 +36135,46 @@ pub struct AntiAffinityGroupMemberResultsPage {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for AntiAffinityGroupMemberResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(
+            deserializer,
+            "struct AntiAffinityGroupMemberResultsPage",
+        )
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AntiAffinityGroupMemberResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:16725`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AntiAffinityGroupResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<AntiAffinityGroup>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -35462,6 +36182,34 @@ pub struct AntiAffinityGroupResultsPage {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for AntiAffinityGroupResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AntiAffinityGroupResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AntiAffinityGroupResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// Updateable properties of an `AntiAffinityGroup`
 ///
@@ -35485,16 +36233,16 @@ pub struct AntiAffinityGroupUpdate {
 /// Audit log entry
 ///
 /// Source: `specs/oxide/oxide-nexus.json:16764`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AuditLogEntry {
     pub actor: AuditLogEntryActor,
     /// How the user authenticated the request (access token, session, or SCIM token). Null for unauthenticated requests like login attempts.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_method: ::std::option::Option<AuthMethod>,
     /// ID of the credential used for authentication. Null for unauthenticated requests. The value of `auth_method` indicates what kind of credential it is (access token, session, or SCIM token).
     ///
     /// Format: `uuid`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub credential_id: ::std::option::Option<::std::string::String>,
     /// Unique identifier for the audit log entry
     ///
@@ -35521,7 +36269,7 @@ pub struct AuditLogEntry {
     /// Format: `date-time`.
     pub time_started: ::chrono::DateTime<::chrono::FixedOffset>,
     /// User agent string from the request, truncated to 256 characters.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_agent: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -35529,6 +36277,68 @@ pub struct AuditLogEntry {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for AuditLogEntry {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AuditLogEntry")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AuditLogEntry {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_actor = ::std::option::Option::None;
+        let mut field_auth_method = ::std::option::Option::None;
+        let mut field_credential_id = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_operation_id = ::std::option::Option::None;
+        let mut field_request_id = ::std::option::Option::None;
+        let mut field_request_uri = ::std::option::Option::None;
+        let mut field_result = ::std::option::Option::None;
+        let mut field_source_ip = ::std::option::Option::None;
+        let mut field_time_completed = ::std::option::Option::None;
+        let mut field_time_started = ::std::option::Option::None;
+        let mut field_user_agent = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "actor" => object.value(&mut field_actor, "actor")?,
+                "auth_method" => object.value(&mut field_auth_method, "auth_method")?,
+                "credential_id" => {
+                    object.value(&mut field_credential_id, "credential_id")?
+                }
+                "id" => object.value(&mut field_id, "id")?,
+                "operation_id" => object.value(&mut field_operation_id, "operation_id")?,
+                "request_id" => object.value(&mut field_request_id, "request_id")?,
+                "request_uri" => object.value(&mut field_request_uri, "request_uri")?,
+                "result" => object.value(&mut field_result, "result")?,
+                "source_ip" => object.value(&mut field_source_ip, "source_ip")?,
+                "time_completed" => {
+                    object.value(&mut field_time_completed, "time_completed")?
+                }
+                "time_started" => object.value(&mut field_time_started, "time_started")?,
+                "user_agent" => object.value(&mut field_user_agent, "user_agent")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            actor: object.required(field_actor, "actor")?,
+            auth_method: field_auth_method.unwrap_or_default(),
+            credential_id: field_credential_id.unwrap_or_default(),
+            id: object.required(field_id, "id")?,
+            operation_id: object.required(field_operation_id, "operation_id")?,
+            request_id: object.required(field_request_id, "request_id")?,
+            request_uri: object.required(field_request_uri, "request_uri")?,
+            result: object.required(field_result, "result")?,
+            source_ip: object.required(field_source_ip, "source_ip")?,
+            time_completed: object.required(field_time_completed, "time_completed")?,
+            time_started: object.required(field_time_started, "time_started")?,
+            user_agent: field_user_agent.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:16844`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -35606,12 +36416,12 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogEntryResult {
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:16996`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AuditLogEntryResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<AuditLogEntry>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -35619,6 +36429,34 @@ pub struct AuditLogEntryResultsPage {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for AuditLogEntryResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AuditLogEntryResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AuditLogEntryResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// Authentication method used for a request
 ///
@@ -35697,7 +36535,7 @@ impl ::std::fmt::Display for AuthzScope {
 /// Properties that uniquely identify an Oxide hardware component
 ///
 /// Source: `specs/oxide/oxide-nexus.json:17076`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Baseboard {
     pub part: ::std::string::String,
     /// Format: `uint32`.
@@ -35710,12 +36548,43 @@ pub struct Baseboard {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Baseboard {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Baseboard")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Baseboard {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_part = ::std::option::Option::None;
+        let mut field_revision = ::std::option::Option::None;
+        let mut field_serial = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "part" => object.value(&mut field_part, "part")?,
+                "revision" => object.value(&mut field_revision, "revision")?,
+                "serial" => object.value(&mut field_serial, "serial")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            part: object.required(field_part, "part")?,
+            revision: object.required(field_revision, "revision")?,
+            serial: object.required(field_serial, "serial")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A representation of a Baseboard ID as used in the inventory subsystem.
 ///
 /// This type is essentially the same as a `Baseboard` except it doesn't have a revision or HW type (Gimlet, PC, Unknown).
 ///
 /// Source: `specs/oxide/oxide-nexus.json:17098`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BaseboardId {
     /// Oxide Part Number
     pub part_number: ::std::string::String,
@@ -35727,6 +36596,36 @@ pub struct BaseboardId {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for BaseboardId {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct BaseboardId")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for BaseboardId {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_part_number = ::std::option::Option::None;
+        let mut field_serial_number = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "part_number" => object.value(&mut field_part_number, "part_number")?,
+                "serial_number" => {
+                    object.value(&mut field_serial_number, "serial_number")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            part_number: object.required(field_part_number, "part_number")?,
+            serial_number: object.required(field_serial_number, "serial_number")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// BFD connection mode.
 ///
@@ -35834,12 +36733,12 @@ impl ::std::fmt::Display for BfdState {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:17231`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BfdStatus {
     /// Format: `uint8`.
     pub detection_threshold: i64,
     /// Format: `ip`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub local: ::std::option::Option<::std::string::String>,
     pub mode: BfdMode,
     /// Format: `ip`.
@@ -35855,10 +36754,56 @@ pub struct BfdStatus {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for BfdStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct BfdStatus")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for BfdStatus {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_detection_threshold = ::std::option::Option::None;
+        let mut field_local = ::std::option::Option::None;
+        let mut field_mode = ::std::option::Option::None;
+        let mut field_peer = ::std::option::Option::None;
+        let mut field_required_rx = ::std::option::Option::None;
+        let mut field_state = ::std::option::Option::None;
+        let mut field_switch_slot = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "detection_threshold" => {
+                    object.value(&mut field_detection_threshold, "detection_threshold")?
+                }
+                "local" => object.value(&mut field_local, "local")?,
+                "mode" => object.value(&mut field_mode, "mode")?,
+                "peer" => object.value(&mut field_peer, "peer")?,
+                "required_rx" => object.value(&mut field_required_rx, "required_rx")?,
+                "state" => object.value(&mut field_state, "state")?,
+                "switch_slot" => object.value(&mut field_switch_slot, "switch_slot")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            detection_threshold: object
+                .required(field_detection_threshold, "detection_threshold")?,
+            local: field_local.unwrap_or_default(),
+            mode: object.required(field_mode, "mode")?,
+            peer: object.required(field_peer, "peer")?,
+            required_rx: object.required(field_required_rx, "required_rx")?,
+            state: object.required(field_state, "state")?,
+            switch_slot: object.required(field_switch_slot, "switch_slot")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Represents a BGP announce set by id. The id can be used with other API calls to view and manage the announce set.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:17272`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BgpAnnounceSet {
     /// Human-readable free-form text about a resource
     pub description: ::std::string::String,
@@ -35883,6 +36828,45 @@ pub struct BgpAnnounceSet {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for BgpAnnounceSet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct BgpAnnounceSet")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for BgpAnnounceSet {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_description = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "description" => object.value(&mut field_description, "description")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: object.required(field_description, "description")?,
+            id: object.required(field_id, "id")?,
+            name: object.required(field_name, "name")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Parameters for creating a named set of BGP announcements.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:17312`.
@@ -35896,7 +36880,7 @@ pub struct BgpAnnounceSetCreate {
 /// A BGP announcement tied to an address lot block.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:17336`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BgpAnnouncement {
     /// The address block the IP network being announced is drawn from.
     ///
@@ -35915,6 +36899,43 @@ pub struct BgpAnnouncement {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for BgpAnnouncement {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct BgpAnnouncement")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for BgpAnnouncement {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_address_lot_block_id = ::std::option::Option::None;
+        let mut field_announce_set_id = ::std::option::Option::None;
+        let mut field_network = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "address_lot_block_id" => {
+                    object
+                        .value(&mut field_address_lot_block_id, "address_lot_block_id")?
+                }
+                "announce_set_id" => {
+                    object.value(&mut field_announce_set_id, "announce_set_id")?
+                }
+                "network" => object.value(&mut field_network, "network")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            address_lot_block_id: object
+                .required(field_address_lot_block_id, "address_lot_block_id")?,
+            announce_set_id: object.required(field_announce_set_id, "announce_set_id")?,
+            network: object.required(field_network, "network")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A BGP announcement tied to a particular address lot block.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:17365`.
@@ -35928,7 +36949,7 @@ pub struct BgpAnnouncementCreate {
 /// A base BGP configuration.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:17391`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BgpConfig {
     /// The autonomous system number of this BGP configuration.
     ///
@@ -35953,7 +36974,7 @@ pub struct BgpConfig {
     /// Format: `date-time`.
     pub time_modified: ::chrono::DateTime<::chrono::FixedOffset>,
     /// Optional virtual routing and forwarding identifier for this BGP configuration.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vrf: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -35961,6 +36982,54 @@ pub struct BgpConfig {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for BgpConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct BgpConfig")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for BgpConfig {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_asn = ::std::option::Option::None;
+        let mut field_description = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_max_paths = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut field_vrf = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "asn" => object.value(&mut field_asn, "asn")?,
+                "description" => object.value(&mut field_description, "description")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "max_paths" => object.value(&mut field_max_paths, "max_paths")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                "vrf" => object.value(&mut field_vrf, "vrf")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            asn: object.required(field_asn, "asn")?,
+            description: object.required(field_description, "description")?,
+            id: object.required(field_id, "id")?,
+            max_paths: object.required(field_max_paths, "max_paths")?,
+            name: object.required(field_name, "name")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            vrf: field_vrf.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// Parameters for creating a BGP configuration. This includes an autonomous system number (ASN) and a virtual routing and forwarding (VRF) identifier.
 ///
@@ -35986,12 +37055,12 @@ pub struct BgpConfigCreate {
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:17497`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BgpConfigResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<BgpConfig>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -35999,6 +37068,34 @@ pub struct BgpConfigResultsPage {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for BgpConfigResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct BgpConfigResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for BgpConfigResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// Parameters for updating a BGP configuration
 ///
@@ -36029,7 +37126,7 @@ pub struct BgpConfigUpdate {
 /// Route exported to a peer.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:17554`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BgpExported {
     /// Identifier for the BGP peer.
     pub peer_id: ::std::string::String,
@@ -36044,10 +37141,41 @@ pub struct BgpExported {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for BgpExported {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct BgpExported")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for BgpExported {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_peer_id = ::std::option::Option::None;
+        let mut field_prefix = ::std::option::Option::None;
+        let mut field_switch = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "peer_id" => object.value(&mut field_peer_id, "peer_id")?,
+                "prefix" => object.value(&mut field_prefix, "prefix")?,
+                "switch" => object.value(&mut field_switch, "switch")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            peer_id: object.required(field_peer_id, "peer_id")?,
+            prefix: object.required(field_prefix, "prefix")?,
+            switch: object.required(field_switch, "switch")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A route imported from a BGP peer.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:17585`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BgpImported {
     /// BGP identifier of the originating router.
     ///
@@ -36068,12 +37196,46 @@ pub struct BgpImported {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for BgpImported {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct BgpImported")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for BgpImported {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_id = ::std::option::Option::None;
+        let mut field_nexthop = ::std::option::Option::None;
+        let mut field_prefix = ::std::option::Option::None;
+        let mut field_switch = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "id" => object.value(&mut field_id, "id")?,
+                "nexthop" => object.value(&mut field_nexthop, "nexthop")?,
+                "prefix" => object.value(&mut field_prefix, "prefix")?,
+                "switch" => object.value(&mut field_switch, "switch")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: object.required(field_id, "id")?,
+            nexthop: object.required(field_nexthop, "nexthop")?,
+            prefix: object.required(field_prefix, "prefix")?,
+            switch: object.required(field_switch, "switch")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/oxide/oxide-nexus.json:17624`.
 pub type BgpMessageHistory = ::serde_json::Value;
 /// A BGP peer configuration for an interface. Includes the set of announcements that will be advertised to the peer. The `bgp_config` parameter is a reference to global BGP parameters.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:17625`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BgpPeer {
     /// The address of the host to peer with, or specifying the configuration of an unnumbered BGP session.
     pub addr: RouterPeerType,
@@ -36110,30 +37272,30 @@ pub struct BgpPeer {
     /// Apply a local preference to routes received from this peer.
     ///
     /// Format: `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub local_pref: ::std::option::Option<i64>,
     /// Use the given key for TCP-MD5 authentication with the peer.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub md5_auth_key: ::std::option::Option<::std::string::String>,
     /// Require messages from a peer have a minimum IP time to live field.
     ///
     /// Format: `uint8`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub min_ttl: ::std::option::Option<i64>,
     /// Apply the provided multi-exit discriminator (MED) updates sent to the peer.
     ///
     /// Format: `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub multi_exit_discriminator: ::std::option::Option<i64>,
     /// Require that a peer has a specified ASN.
     ///
     /// Format: `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub remote_asn: ::std::option::Option<i64>,
     /// Associate a VLAN ID with a peer.
     ///
     /// Format: `uint16`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vlan_id: ::std::option::Option<i64>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -36141,6 +37303,96 @@ pub struct BgpPeer {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for BgpPeer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct BgpPeer")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for BgpPeer {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_addr = ::std::option::Option::None;
+        let mut field_allowed_export = ::std::option::Option::None;
+        let mut field_allowed_import = ::std::option::Option::None;
+        let mut field_bgp_config = ::std::option::Option::None;
+        let mut field_communities = ::std::option::Option::None;
+        let mut field_connect_retry = ::std::option::Option::None;
+        let mut field_delay_open = ::std::option::Option::None;
+        let mut field_enforce_first_as = ::std::option::Option::None;
+        let mut field_hold_time = ::std::option::Option::None;
+        let mut field_idle_hold_time = ::std::option::Option::None;
+        let mut field_keepalive = ::std::option::Option::None;
+        let mut field_local_pref = ::std::option::Option::None;
+        let mut field_md5_auth_key = ::std::option::Option::None;
+        let mut field_min_ttl = ::std::option::Option::None;
+        let mut field_multi_exit_discriminator = ::std::option::Option::None;
+        let mut field_remote_asn = ::std::option::Option::None;
+        let mut field_vlan_id = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "addr" => object.value(&mut field_addr, "addr")?,
+                "allowed_export" => {
+                    object.value(&mut field_allowed_export, "allowed_export")?
+                }
+                "allowed_import" => {
+                    object.value(&mut field_allowed_import, "allowed_import")?
+                }
+                "bgp_config" => object.value(&mut field_bgp_config, "bgp_config")?,
+                "communities" => object.value(&mut field_communities, "communities")?,
+                "connect_retry" => {
+                    object.value(&mut field_connect_retry, "connect_retry")?
+                }
+                "delay_open" => object.value(&mut field_delay_open, "delay_open")?,
+                "enforce_first_as" => {
+                    object.value(&mut field_enforce_first_as, "enforce_first_as")?
+                }
+                "hold_time" => object.value(&mut field_hold_time, "hold_time")?,
+                "idle_hold_time" => {
+                    object.value(&mut field_idle_hold_time, "idle_hold_time")?
+                }
+                "keepalive" => object.value(&mut field_keepalive, "keepalive")?,
+                "local_pref" => object.value(&mut field_local_pref, "local_pref")?,
+                "md5_auth_key" => object.value(&mut field_md5_auth_key, "md5_auth_key")?,
+                "min_ttl" => object.value(&mut field_min_ttl, "min_ttl")?,
+                "multi_exit_discriminator" => {
+                    object
+                        .value(
+                            &mut field_multi_exit_discriminator,
+                            "multi_exit_discriminator",
+                        )?
+                }
+                "remote_asn" => object.value(&mut field_remote_asn, "remote_asn")?,
+                "vlan_id" => object.value(&mut field_vlan_id, "vlan_id")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            addr: object.required(field_addr, "addr")?,
+            allowed_export: object.required(field_allowed_export, "allowed_export")?,
+            allowed_import: object.required(field_allowed_import, "allowed_import")?,
+            bgp_config: object.required(field_bgp_config, "bgp_config")?,
+            communities: object.required(field_communities, "communities")?,
+            connect_retry: object.required(field_connect_retry, "connect_retry")?,
+            delay_open: object.required(field_delay_open, "delay_open")?,
+            enforce_first_as: object
+                .required(field_enforce_first_as, "enforce_first_as")?,
+            hold_time: object.required(field_hold_time, "hold_time")?,
+            idle_hold_time: object.required(field_idle_hold_time, "idle_hold_time")?,
+            keepalive: object.required(field_keepalive, "keepalive")?,
+            local_pref: field_local_pref.unwrap_or_default(),
+            md5_auth_key: field_md5_auth_key.unwrap_or_default(),
+            min_ttl: field_min_ttl.unwrap_or_default(),
+            multi_exit_discriminator: field_multi_exit_discriminator.unwrap_or_default(),
+            remote_asn: field_remote_asn.unwrap_or_default(),
+            vlan_id: field_vlan_id.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:17759`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -36206,7 +37458,7 @@ impl ::std::fmt::Display for BgpPeerState {
 /// The current status of a BGP peer.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:17843`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BgpPeerStatus {
     /// IP address of the peer.
     ///
@@ -36236,6 +37488,56 @@ pub struct BgpPeerStatus {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for BgpPeerStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct BgpPeerStatus")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for BgpPeerStatus {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_addr = ::std::option::Option::None;
+        let mut field_local_asn = ::std::option::Option::None;
+        let mut field_peer_id = ::std::option::Option::None;
+        let mut field_remote_asn = ::std::option::Option::None;
+        let mut field_state = ::std::option::Option::None;
+        let mut field_state_duration_millis = ::std::option::Option::None;
+        let mut field_switch = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "addr" => object.value(&mut field_addr, "addr")?,
+                "local_asn" => object.value(&mut field_local_asn, "local_asn")?,
+                "peer_id" => object.value(&mut field_peer_id, "peer_id")?,
+                "remote_asn" => object.value(&mut field_remote_asn, "remote_asn")?,
+                "state" => object.value(&mut field_state, "state")?,
+                "state_duration_millis" => {
+                    object
+                        .value(
+                            &mut field_state_duration_millis,
+                            "state_duration_millis",
+                        )?
+                }
+                "switch" => object.value(&mut field_switch, "switch")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            addr: object.required(field_addr, "addr")?,
+            local_asn: object.required(field_local_asn, "local_asn")?,
+            peer_id: object.required(field_peer_id, "peer_id")?,
+            remote_asn: object.required(field_remote_asn, "remote_asn")?,
+            state: object.required(field_state, "state")?,
+            state_duration_millis: object
+                .required(field_state_duration_millis, "state_duration_millis")?,
+            switch: object.required(field_switch, "switch")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// A type storing a range over `T`.
 ///
@@ -36620,7 +37922,7 @@ impl<'de> ::serde::Deserialize<'de> for BinRangeuint8 {
 /// Type storing bin edges and a count of samples within it.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:18617`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Bindouble {
     /// The total count of samples in this bin.
     ///
@@ -36635,10 +37937,38 @@ pub struct Bindouble {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Bindouble {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Bindouble")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Bindouble {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_count = ::std::option::Option::None;
+        let mut field_range = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "count" => object.value(&mut field_count, "count")?,
+                "range" => object.value(&mut field_range, "range")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            count: object.required(field_count, "count")?,
+            range: object.required(field_range, "range")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Type storing bin edges and a count of samples within it.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:18641`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Binfloat {
     /// The total count of samples in this bin.
     ///
@@ -36653,10 +37983,38 @@ pub struct Binfloat {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Binfloat {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Binfloat")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Binfloat {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_count = ::std::option::Option::None;
+        let mut field_range = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "count" => object.value(&mut field_count, "count")?,
+                "range" => object.value(&mut field_range, "range")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            count: object.required(field_count, "count")?,
+            range: object.required(field_range, "range")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Type storing bin edges and a count of samples within it.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:18665`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Binint16 {
     /// The total count of samples in this bin.
     ///
@@ -36671,10 +38029,38 @@ pub struct Binint16 {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Binint16 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Binint16")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Binint16 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_count = ::std::option::Option::None;
+        let mut field_range = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "count" => object.value(&mut field_count, "count")?,
+                "range" => object.value(&mut field_range, "range")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            count: object.required(field_count, "count")?,
+            range: object.required(field_range, "range")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Type storing bin edges and a count of samples within it.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:18689`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Binint32 {
     /// The total count of samples in this bin.
     ///
@@ -36689,10 +38075,38 @@ pub struct Binint32 {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Binint32 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Binint32")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Binint32 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_count = ::std::option::Option::None;
+        let mut field_range = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "count" => object.value(&mut field_count, "count")?,
+                "range" => object.value(&mut field_range, "range")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            count: object.required(field_count, "count")?,
+            range: object.required(field_range, "range")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Type storing bin edges and a count of samples within it.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:18713`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Binint64 {
     /// The total count of samples in this bin.
     ///
@@ -36707,10 +38121,38 @@ pub struct Binint64 {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Binint64 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Binint64")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Binint64 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_count = ::std::option::Option::None;
+        let mut field_range = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "count" => object.value(&mut field_count, "count")?,
+                "range" => object.value(&mut field_range, "range")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            count: object.required(field_count, "count")?,
+            range: object.required(field_range, "range")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Type storing bin edges and a count of samples within it.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:18737`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Binint8 {
     /// The total count of samples in this bin.
     ///
@@ -36725,10 +38167,38 @@ pub struct Binint8 {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Binint8 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Binint8")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Binint8 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_count = ::std::option::Option::None;
+        let mut field_range = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "count" => object.value(&mut field_count, "count")?,
+                "range" => object.value(&mut field_range, "range")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            count: object.required(field_count, "count")?,
+            range: object.required(field_range, "range")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Type storing bin edges and a count of samples within it.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:18761`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Binuint16 {
     /// The total count of samples in this bin.
     ///
@@ -36743,10 +38213,38 @@ pub struct Binuint16 {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Binuint16 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Binuint16")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Binuint16 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_count = ::std::option::Option::None;
+        let mut field_range = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "count" => object.value(&mut field_count, "count")?,
+                "range" => object.value(&mut field_range, "range")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            count: object.required(field_count, "count")?,
+            range: object.required(field_range, "range")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Type storing bin edges and a count of samples within it.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:18785`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Binuint32 {
     /// The total count of samples in this bin.
     ///
@@ -36761,10 +38259,38 @@ pub struct Binuint32 {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Binuint32 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Binuint32")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Binuint32 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_count = ::std::option::Option::None;
+        let mut field_range = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "count" => object.value(&mut field_count, "count")?,
+                "range" => object.value(&mut field_range, "range")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            count: object.required(field_count, "count")?,
+            range: object.required(field_range, "range")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Type storing bin edges and a count of samples within it.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:18809`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Binuint64 {
     /// The total count of samples in this bin.
     ///
@@ -36779,10 +38305,38 @@ pub struct Binuint64 {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Binuint64 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Binuint64")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Binuint64 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_count = ::std::option::Option::None;
+        let mut field_range = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "count" => object.value(&mut field_count, "count")?,
+                "range" => object.value(&mut field_range, "range")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            count: object.required(field_count, "count")?,
+            range: object.required(field_range, "range")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Type storing bin edges and a count of samples within it.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:18833`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Binuint8 {
     /// The total count of samples in this bin.
     ///
@@ -36796,6 +38350,34 @@ pub struct Binuint8 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for Binuint8 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Binuint8")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Binuint8 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_count = ::std::option::Option::None;
+        let mut field_range = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "count" => object.value(&mut field_count, "count")?,
+                "range" => object.value(&mut field_range, "range")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            count: object.required(field_count, "count")?,
+            range: object.required(field_range, "range")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Valid values are: 512, 2048, or 4096.
 ///
@@ -36859,7 +38441,7 @@ pub type ByteCount = i64;
 /// View of a Certificate
 ///
 /// Source: `specs/oxide/oxide-nexus.json:18873`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Certificate {
     /// PEM-formatted string containing public certificate chain
     pub cert: ::std::string::String,
@@ -36888,6 +38470,51 @@ pub struct Certificate {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Certificate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Certificate")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Certificate {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_cert = ::std::option::Option::None;
+        let mut field_description = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_service = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "cert" => object.value(&mut field_cert, "cert")?,
+                "description" => object.value(&mut field_description, "description")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "service" => object.value(&mut field_service, "service")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            cert: object.required(field_cert, "cert")?,
+            description: object.required(field_description, "description")?,
+            id: object.required(field_id, "id")?,
+            name: object.required(field_name, "name")?,
+            service: object.required(field_service, "service")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Create-time parameters for a `Certificate`
 ///
 /// Source: `specs/oxide/oxide-nexus.json:18927`.
@@ -36905,12 +38532,12 @@ pub struct CertificateCreate {
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:18962`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CertificateResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<Certificate>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -36919,10 +38546,38 @@ pub struct CertificateResultsPage {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for CertificateResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct CertificateResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for CertificateResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// View of a console session
 ///
 /// Source: `specs/oxide/oxide-nexus.json:18983`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ConsoleSession {
     /// A unique, immutable, system-controlled identifier for the session
     ///
@@ -36939,15 +38594,48 @@ pub struct ConsoleSession {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for ConsoleSession {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct ConsoleSession")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for ConsoleSession {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_id = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_last_used = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "id" => object.value(&mut field_id, "id")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_last_used" => {
+                    object.value(&mut field_time_last_used, "time_last_used")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: object.required(field_id, "id")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_last_used: object.required(field_time_last_used, "time_last_used")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:19007`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ConsoleSessionResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<ConsoleSession>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -36956,10 +38644,38 @@ pub struct ConsoleSessionResultsPage {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for ConsoleSessionResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct ConsoleSessionResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for ConsoleSessionResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// A cumulative or counter data type.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:19028`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Cumulativedouble {
     /// Format: `date-time`.
     pub start_time: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -36972,10 +38688,38 @@ pub struct Cumulativedouble {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Cumulativedouble {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Cumulativedouble")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Cumulativedouble {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_start_time = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "start_time" => object.value(&mut field_start_time, "start_time")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            start_time: object.required(field_start_time, "start_time")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A cumulative or counter data type.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:19046`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Cumulativefloat {
     /// Format: `date-time`.
     pub start_time: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -36988,10 +38732,38 @@ pub struct Cumulativefloat {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Cumulativefloat {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Cumulativefloat")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Cumulativefloat {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_start_time = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "start_time" => object.value(&mut field_start_time, "start_time")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            start_time: object.required(field_start_time, "start_time")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A cumulative or counter data type.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:19064`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Cumulativeint64 {
     /// Format: `date-time`.
     pub start_time: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -37004,10 +38776,38 @@ pub struct Cumulativeint64 {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Cumulativeint64 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Cumulativeint64")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Cumulativeint64 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_start_time = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "start_time" => object.value(&mut field_start_time, "start_time")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            start_time: object.required(field_start_time, "start_time")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A cumulative or counter data type.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:19082`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Cumulativeuint64 {
     /// Format: `date-time`.
     pub start_time: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -37020,10 +38820,38 @@ pub struct Cumulativeuint64 {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Cumulativeuint64 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Cumulativeuint64")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Cumulativeuint64 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_start_time = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "start_time" => object.value(&mut field_start_time, "start_time")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            start_time: object.required(field_start_time, "start_time")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Info about the current user
 ///
 /// Source: `specs/oxide/oxide-nexus.json:19101`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct CurrentUser {
     /// Human-readable name that can identify the user
     pub display_name: ::std::string::String,
@@ -37053,6 +38881,54 @@ pub struct CurrentUser {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for CurrentUser {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct CurrentUser")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for CurrentUser {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_display_name = ::std::option::Option::None;
+        let mut field_fleet_viewer = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_silo_admin = ::std::option::Option::None;
+        let mut field_silo_id = ::std::option::Option::None;
+        let mut field_silo_name = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "display_name" => object.value(&mut field_display_name, "display_name")?,
+                "fleet_viewer" => object.value(&mut field_fleet_viewer, "fleet_viewer")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "silo_admin" => object.value(&mut field_silo_admin, "silo_admin")?,
+                "silo_id" => object.value(&mut field_silo_id, "silo_id")?,
+                "silo_name" => object.value(&mut field_silo_name, "silo_name")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            display_name: object.required(field_display_name, "display_name")?,
+            fleet_viewer: object.required(field_fleet_viewer, "fleet_viewer")?,
+            id: object.required(field_id, "id")?,
+            silo_admin: object.required(field_silo_admin, "silo_admin")?,
+            silo_id: object.required(field_silo_id, "silo_id")?,
+            silo_name: object.required(field_silo_name, "silo_name")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// A `Datum` is a single sampled data point from a metric.
 ///
@@ -37334,7 +39210,7 @@ pub struct DerEncodedKeyPair {
 /// View of a device access token
 ///
 /// Source: `specs/oxide/oxide-nexus.json:19734`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DeviceAccessToken {
     /// A unique, immutable, system-controlled identifier for the token.
     ///
@@ -37347,7 +39223,7 @@ pub struct DeviceAccessToken {
     /// Expiration timestamp. A null value means the token does not automatically expire.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time_expires: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -37355,6 +39231,37 @@ pub struct DeviceAccessToken {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DeviceAccessToken {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DeviceAccessToken")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DeviceAccessToken {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_id = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_expires = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "id" => object.value(&mut field_id, "id")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_expires" => object.value(&mut field_time_expires, "time_expires")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: object.required(field_id, "id")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_expires: field_time_expires.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19759`.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
@@ -37367,12 +39274,12 @@ pub struct DeviceAccessTokenRequest {
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:19779`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DeviceAccessTokenResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<DeviceAccessToken>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -37380,6 +39287,34 @@ pub struct DeviceAccessTokenResultsPage {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DeviceAccessTokenResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DeviceAccessTokenResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DeviceAccessTokenResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19800`.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
@@ -37406,7 +39341,7 @@ pub type Digest = Digest2;
 /// View of a Disk
 ///
 /// Source: `specs/oxide/oxide-nexus.json:19852`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Disk {
     pub block_size: BlockSize,
     /// Human-readable free-form text about a resource
@@ -37420,7 +39355,7 @@ pub struct Disk {
     /// ID of image from which disk was created, if any
     ///
     /// Format: `uuid`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub image_id: ::std::option::Option<::std::string::String>,
     /// Unique, mutable, user-controlled identifier for each resource
     pub name: Name,
@@ -37432,7 +39367,7 @@ pub struct Disk {
     /// ID of snapshot from which disk was created, if any
     ///
     /// Format: `uuid`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub snapshot_id: ::std::option::Option<::std::string::String>,
     pub state: DiskState,
     /// Timestamp when this resource was created
@@ -37449,6 +39384,72 @@ pub struct Disk {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for Disk {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Disk")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Disk {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_block_size = ::std::option::Option::None;
+        let mut field_description = ::std::option::Option::None;
+        let mut field_device_path = ::std::option::Option::None;
+        let mut field_disk_type = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_image_id = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_project_id = ::std::option::Option::None;
+        let mut field_read_only = ::std::option::Option::None;
+        let mut field_size = ::std::option::Option::None;
+        let mut field_snapshot_id = ::std::option::Option::None;
+        let mut field_state = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "block_size" => object.value(&mut field_block_size, "block_size")?,
+                "description" => object.value(&mut field_description, "description")?,
+                "device_path" => object.value(&mut field_device_path, "device_path")?,
+                "disk_type" => object.value(&mut field_disk_type, "disk_type")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "image_id" => object.value(&mut field_image_id, "image_id")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "project_id" => object.value(&mut field_project_id, "project_id")?,
+                "read_only" => object.value(&mut field_read_only, "read_only")?,
+                "size" => object.value(&mut field_size, "size")?,
+                "snapshot_id" => object.value(&mut field_snapshot_id, "snapshot_id")?,
+                "state" => object.value(&mut field_state, "state")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            block_size: object.required(field_block_size, "block_size")?,
+            description: object.required(field_description, "description")?,
+            device_path: object.required(field_device_path, "device_path")?,
+            disk_type: object.required(field_disk_type, "disk_type")?,
+            id: object.required(field_id, "id")?,
+            image_id: field_image_id.unwrap_or_default(),
+            name: object.required(field_name, "name")?,
+            project_id: object.required(field_project_id, "project_id")?,
+            read_only: object.required(field_read_only, "read_only")?,
+            size: object.required(field_size, "size")?,
+            snapshot_id: field_snapshot_id.unwrap_or_default(),
+            state: object.required(field_state, "state")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// The source of a `Disk`'s blocks
 ///
@@ -37500,12 +39501,12 @@ pub struct DiskPath {
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:20026`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DiskResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<Disk>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -37513,6 +39514,34 @@ pub struct DiskResultsPage {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DiskResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DiskResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DiskResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// Different sources for a Distributed Disk
 ///
@@ -37741,9 +39770,9 @@ pub struct EphemeralIpCreate {
 /// Error information from a response.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:20490`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Error {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_code: ::std::option::Option<::std::string::String>,
     pub message: ::std::string::String,
     pub request_id: ::std::string::String,
@@ -37753,6 +39782,37 @@ pub struct Error {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for Error {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Error")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Error {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_error_code = ::std::option::Option::None;
+        let mut field_message = ::std::option::Option::None;
+        let mut field_request_id = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "error_code" => object.value(&mut field_error_code, "error_code")?,
+                "message" => object.value(&mut field_message, "message")?,
+                "request_id" => object.value(&mut field_request_id, "request_id")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            error_code: field_error_code.unwrap_or_default(),
+            message: object.required(field_message, "message")?,
+            request_id: object.required(field_request_id, "request_id")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:20509`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -37818,12 +39878,12 @@ impl<'de> ::serde::Deserialize<'de> for ExternalIpCreate {
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:20700`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ExternalIpResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<ExternalIp>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -37832,10 +39892,38 @@ pub struct ExternalIpResultsPage {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for ExternalIpResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct ExternalIpResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for ExternalIpResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// An external subnet allocated from a subnet pool
 ///
 /// Source: `specs/oxide/oxide-nexus.json:20721`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ExternalSubnet {
     /// Human-readable free-form text about a resource
     pub description: ::std::string::String,
@@ -37846,7 +39934,7 @@ pub struct ExternalSubnet {
     /// The instance this subnet is attached to, if any
     ///
     /// Format: `uuid`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// Unique, mutable, user-controlled identifier for each resource
     pub name: Name,
@@ -37878,6 +39966,69 @@ pub struct ExternalSubnet {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for ExternalSubnet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct ExternalSubnet")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for ExternalSubnet {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_description = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_instance_id = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_project_id = ::std::option::Option::None;
+        let mut field_subnet = ::std::option::Option::None;
+        let mut field_subnet_pool_id = ::std::option::Option::None;
+        let mut field_subnet_pool_member_id = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "description" => object.value(&mut field_description, "description")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "instance_id" => object.value(&mut field_instance_id, "instance_id")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "project_id" => object.value(&mut field_project_id, "project_id")?,
+                "subnet" => object.value(&mut field_subnet, "subnet")?,
+                "subnet_pool_id" => {
+                    object.value(&mut field_subnet_pool_id, "subnet_pool_id")?
+                }
+                "subnet_pool_member_id" => {
+                    object
+                        .value(
+                            &mut field_subnet_pool_member_id,
+                            "subnet_pool_member_id",
+                        )?
+                }
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: object.required(field_description, "description")?,
+            id: object.required(field_id, "id")?,
+            instance_id: field_instance_id.unwrap_or_default(),
+            name: object.required(field_name, "name")?,
+            project_id: object.required(field_project_id, "project_id")?,
+            subnet: object.required(field_subnet, "subnet")?,
+            subnet_pool_id: object.required(field_subnet_pool_id, "subnet_pool_id")?,
+            subnet_pool_member_id: object
+                .required(field_subnet_pool_member_id, "subnet_pool_member_id")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Specify how to allocate an external subnet.
 ///
@@ -37927,12 +40078,12 @@ pub struct ExternalSubnetCreate {
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:20899`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ExternalSubnetResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<ExternalSubnet>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -37940,6 +40091,34 @@ pub struct ExternalSubnetResultsPage {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for ExternalSubnetResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct ExternalSubnetResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for ExternalSubnetResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// Update an external subnet
 ///
@@ -37967,7 +40146,7 @@ pub type FailureDomain = FailureDomain2;
 /// The name and type information for a field of a timeseries schema.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:20950`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct FieldSchema {
     pub description: ::std::string::String,
     pub field_type: FieldType,
@@ -37979,6 +40158,40 @@ pub struct FieldSchema {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for FieldSchema {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct FieldSchema")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for FieldSchema {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_description = ::std::option::Option::None;
+        let mut field_field_type = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_source = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "description" => object.value(&mut field_description, "description")?,
+                "field_type" => object.value(&mut field_field_type, "field_type")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "source" => object.value(&mut field_source, "source")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: object.required(field_description, "description")?,
+            field_type: object.required(field_field_type, "field_type")?,
+            name: object.required(field_name, "name")?,
+            source: object.required(field_source, "source")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// The source from which a field is derived, the target or metric.
 ///
@@ -38195,7 +40408,7 @@ impl ::std::fmt::Display for FleetRole {
 /// Note that the Policy only describes access granted explicitly for this resource.  The policies of parent resources can also cause a user to have access to this resource.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:21258`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct FleetRolePolicy {
     /// Roles directly assigned on this resource
     pub role_assignments: ::std::vec::Vec<FleetRoleRoleAssignment>,
@@ -38206,12 +40419,40 @@ pub struct FleetRolePolicy {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for FleetRolePolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct FleetRolePolicy")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for FleetRolePolicy {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_role_assignments = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "role_assignments" => {
+                    object.value(&mut field_role_assignments, "role_assignments")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            role_assignments: object
+                .required(field_role_assignments, "role_assignments")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Describes the assignment of a particular role on a particular resource to a particular identity (user, group, etc.)
 ///
 /// The resource is not part of this structure.  Rather, `RoleAssignment`s are put into a `Policy` and that Policy is applied to a particular resource.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:21274`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct FleetRoleRoleAssignment {
     /// Format: `uuid`.
     pub identity_id: ::std::string::String,
@@ -38224,10 +40465,43 @@ pub struct FleetRoleRoleAssignment {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for FleetRoleRoleAssignment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct FleetRoleRoleAssignment")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for FleetRoleRoleAssignment {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_identity_id = ::std::option::Option::None;
+        let mut field_identity_type = ::std::option::Option::None;
+        let mut field_role_name = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "identity_id" => object.value(&mut field_identity_id, "identity_id")?,
+                "identity_type" => {
+                    object.value(&mut field_identity_type, "identity_type")?
+                }
+                "role_name" => object.value(&mut field_role_name, "role_name")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            identity_id: object.required(field_identity_id, "identity_id")?,
+            identity_type: object.required(field_identity_type, "identity_type")?,
+            role_name: object.required(field_role_name, "role_name")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A Floating IP is a well-known IP address which can be attached and detached from instances.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:21295`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct FloatingIp {
     /// Human-readable free-form text about a resource
     pub description: ::std::string::String,
@@ -38238,7 +40512,7 @@ pub struct FloatingIp {
     /// The ID of the instance that this Floating IP is attached to, if it is presently in use.
     ///
     /// Format: `uuid`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The IP address held by this resource.
     ///
@@ -38268,6 +40542,57 @@ pub struct FloatingIp {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for FloatingIp {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct FloatingIp")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for FloatingIp {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_description = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_instance_id = ::std::option::Option::None;
+        let mut field_ip = ::std::option::Option::None;
+        let mut field_ip_pool_id = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_project_id = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "description" => object.value(&mut field_description, "description")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "instance_id" => object.value(&mut field_instance_id, "instance_id")?,
+                "ip" => object.value(&mut field_ip, "ip")?,
+                "ip_pool_id" => object.value(&mut field_ip_pool_id, "ip_pool_id")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "project_id" => object.value(&mut field_project_id, "project_id")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: object.required(field_description, "description")?,
+            id: object.required(field_id, "id")?,
+            instance_id: field_instance_id.unwrap_or_default(),
+            ip: object.required(field_ip, "ip")?,
+            ip_pool_id: object.required(field_ip_pool_id, "ip_pool_id")?,
+            name: object.required(field_name, "name")?,
+            project_id: object.required(field_project_id, "project_id")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Parameters for attaching a floating IP address to another resource
 ///
@@ -38321,12 +40646,12 @@ impl ::std::fmt::Display for FloatingIpParentKind {
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:21423`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct FloatingIpResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<FloatingIp>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -38334,6 +40659,34 @@ pub struct FloatingIpResultsPage {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for FloatingIpResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct FloatingIpResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for FloatingIpResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// Updateable identity-related parameters
 ///
@@ -38357,7 +40710,7 @@ pub struct FloatingIpUpdate {
 /// View of a Group
 ///
 /// Source: `specs/oxide/oxide-nexus.json:21462`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Group {
     /// Human-readable name that can identify the group
     pub display_name: ::std::string::String,
@@ -38382,15 +40735,54 @@ pub struct Group {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Group {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Group")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Group {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_display_name = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_silo_id = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "display_name" => object.value(&mut field_display_name, "display_name")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "silo_id" => object.value(&mut field_silo_id, "silo_id")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            display_name: object.required(field_display_name, "display_name")?,
+            id: object.required(field_id, "id")?,
+            silo_id: object.required(field_silo_id, "silo_id")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:21498`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct GroupResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<Group>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -38399,6 +40791,34 @@ pub struct GroupResultsPage {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for GroupResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct GroupResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for GroupResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// Histogram metric
 ///
 /// A histogram maintains the count of any number of samples, over a set of bins. Bins are specified on construction via their _left_ edges, inclusive. There can't be any "gaps" in the bins, and an additional bin may be added to the left, right, or both so that the bins extend to the entire range of the support.
@@ -38406,7 +40826,7 @@ pub struct GroupResultsPage {
 /// Note that any gaps, unsorted bins, or non-finite values will result in an error.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:21519`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Histogramdouble {
     /// The bins of the histogram.
     pub bins: ::std::vec::Vec<Bindouble>,
@@ -38449,6 +40869,60 @@ pub struct Histogramdouble {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Histogramdouble {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Histogramdouble")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Histogramdouble {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_bins = ::std::option::Option::None;
+        let mut field_max = ::std::option::Option::None;
+        let mut field_min = ::std::option::Option::None;
+        let mut field_n_samples = ::std::option::Option::None;
+        let mut field_p50 = ::std::option::Option::None;
+        let mut field_p90 = ::std::option::Option::None;
+        let mut field_p99 = ::std::option::Option::None;
+        let mut field_squared_mean = ::std::option::Option::None;
+        let mut field_start_time = ::std::option::Option::None;
+        let mut field_sum_of_samples = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "bins" => object.value(&mut field_bins, "bins")?,
+                "max" => object.value(&mut field_max, "max")?,
+                "min" => object.value(&mut field_min, "min")?,
+                "n_samples" => object.value(&mut field_n_samples, "n_samples")?,
+                "p50" => object.value(&mut field_p50, "p50")?,
+                "p90" => object.value(&mut field_p90, "p90")?,
+                "p99" => object.value(&mut field_p99, "p99")?,
+                "squared_mean" => object.value(&mut field_squared_mean, "squared_mean")?,
+                "start_time" => object.value(&mut field_start_time, "start_time")?,
+                "sum_of_samples" => {
+                    object.value(&mut field_sum_of_samples, "sum_of_samples")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            bins: object.required(field_bins, "bins")?,
+            max: object.required(field_max, "max")?,
+            min: object.required(field_min, "min")?,
+            n_samples: object.required(field_n_samples, "n_samples")?,
+            p50: object.required(field_p50, "p50")?,
+            p90: object.required(field_p90, "p90")?,
+            p99: object.required(field_p99, "p99")?,
+            squared_mean: object.required(field_squared_mean, "squared_mean")?,
+            start_time: object.required(field_start_time, "start_time")?,
+            sum_of_samples: object.required(field_sum_of_samples, "sum_of_samples")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Histogram metric
 ///
 /// A histogram maintains the count of any number of samples, over a set of bins. Bins are specified on construction via their _left_ edges, inclusive. There can't be any "gaps" in the bins, and an additional bin may be added to the left, right, or both so that the bins extend to the entire range of the support.
@@ -38456,7 +40930,7 @@ pub struct Histogramdouble {
 /// Note that any gaps, unsorted bins, or non-finite values will result in an error.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:21599`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Histogramfloat {
     /// The bins of the histogram.
     pub bins: ::std::vec::Vec<Binfloat>,
@@ -38499,6 +40973,60 @@ pub struct Histogramfloat {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Histogramfloat {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Histogramfloat")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Histogramfloat {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_bins = ::std::option::Option::None;
+        let mut field_max = ::std::option::Option::None;
+        let mut field_min = ::std::option::Option::None;
+        let mut field_n_samples = ::std::option::Option::None;
+        let mut field_p50 = ::std::option::Option::None;
+        let mut field_p90 = ::std::option::Option::None;
+        let mut field_p99 = ::std::option::Option::None;
+        let mut field_squared_mean = ::std::option::Option::None;
+        let mut field_start_time = ::std::option::Option::None;
+        let mut field_sum_of_samples = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "bins" => object.value(&mut field_bins, "bins")?,
+                "max" => object.value(&mut field_max, "max")?,
+                "min" => object.value(&mut field_min, "min")?,
+                "n_samples" => object.value(&mut field_n_samples, "n_samples")?,
+                "p50" => object.value(&mut field_p50, "p50")?,
+                "p90" => object.value(&mut field_p90, "p90")?,
+                "p99" => object.value(&mut field_p99, "p99")?,
+                "squared_mean" => object.value(&mut field_squared_mean, "squared_mean")?,
+                "start_time" => object.value(&mut field_start_time, "start_time")?,
+                "sum_of_samples" => {
+                    object.value(&mut field_sum_of_samples, "sum_of_samples")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            bins: object.required(field_bins, "bins")?,
+            max: object.required(field_max, "max")?,
+            min: object.required(field_min, "min")?,
+            n_samples: object.required(field_n_samples, "n_samples")?,
+            p50: object.required(field_p50, "p50")?,
+            p90: object.required(field_p90, "p90")?,
+            p99: object.required(field_p99, "p99")?,
+            squared_mean: object.required(field_squared_mean, "squared_mean")?,
+            start_time: object.required(field_start_time, "start_time")?,
+            sum_of_samples: object.required(field_sum_of_samples, "sum_of_samples")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Histogram metric
 ///
 /// A histogram maintains the count of any number of samples, over a set of bins. Bins are specified on construction via their _left_ edges, inclusive. There can't be any "gaps" in the bins, and an additional bin may be added to the left, right, or both so that the bins extend to the entire range of the support.
@@ -38506,7 +41034,7 @@ pub struct Histogramfloat {
 /// Note that any gaps, unsorted bins, or non-finite values will result in an error.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:21679`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Histogramint16 {
     /// The bins of the histogram.
     pub bins: ::std::vec::Vec<Binint16>,
@@ -38549,6 +41077,60 @@ pub struct Histogramint16 {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Histogramint16 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Histogramint16")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Histogramint16 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_bins = ::std::option::Option::None;
+        let mut field_max = ::std::option::Option::None;
+        let mut field_min = ::std::option::Option::None;
+        let mut field_n_samples = ::std::option::Option::None;
+        let mut field_p50 = ::std::option::Option::None;
+        let mut field_p90 = ::std::option::Option::None;
+        let mut field_p99 = ::std::option::Option::None;
+        let mut field_squared_mean = ::std::option::Option::None;
+        let mut field_start_time = ::std::option::Option::None;
+        let mut field_sum_of_samples = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "bins" => object.value(&mut field_bins, "bins")?,
+                "max" => object.value(&mut field_max, "max")?,
+                "min" => object.value(&mut field_min, "min")?,
+                "n_samples" => object.value(&mut field_n_samples, "n_samples")?,
+                "p50" => object.value(&mut field_p50, "p50")?,
+                "p90" => object.value(&mut field_p90, "p90")?,
+                "p99" => object.value(&mut field_p99, "p99")?,
+                "squared_mean" => object.value(&mut field_squared_mean, "squared_mean")?,
+                "start_time" => object.value(&mut field_start_time, "start_time")?,
+                "sum_of_samples" => {
+                    object.value(&mut field_sum_of_samples, "sum_of_samples")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            bins: object.required(field_bins, "bins")?,
+            max: object.required(field_max, "max")?,
+            min: object.required(field_min, "min")?,
+            n_samples: object.required(field_n_samples, "n_samples")?,
+            p50: object.required(field_p50, "p50")?,
+            p90: object.required(field_p90, "p90")?,
+            p99: object.required(field_p99, "p99")?,
+            squared_mean: object.required(field_squared_mean, "squared_mean")?,
+            start_time: object.required(field_start_time, "start_time")?,
+            sum_of_samples: object.required(field_sum_of_samples, "sum_of_samples")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Histogram metric
 ///
 /// A histogram maintains the count of any number of samples, over a set of bins. Bins are specified on construction via their _left_ edges, inclusive. There can't be any "gaps" in the bins, and an additional bin may be added to the left, right, or both so that the bins extend to the entire range of the support.
@@ -38556,7 +41138,7 @@ pub struct Histogramint16 {
 /// Note that any gaps, unsorted bins, or non-finite values will result in an error.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:21759`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Histogramint32 {
     /// The bins of the histogram.
     pub bins: ::std::vec::Vec<Binint32>,
@@ -38599,6 +41181,60 @@ pub struct Histogramint32 {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Histogramint32 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Histogramint32")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Histogramint32 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_bins = ::std::option::Option::None;
+        let mut field_max = ::std::option::Option::None;
+        let mut field_min = ::std::option::Option::None;
+        let mut field_n_samples = ::std::option::Option::None;
+        let mut field_p50 = ::std::option::Option::None;
+        let mut field_p90 = ::std::option::Option::None;
+        let mut field_p99 = ::std::option::Option::None;
+        let mut field_squared_mean = ::std::option::Option::None;
+        let mut field_start_time = ::std::option::Option::None;
+        let mut field_sum_of_samples = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "bins" => object.value(&mut field_bins, "bins")?,
+                "max" => object.value(&mut field_max, "max")?,
+                "min" => object.value(&mut field_min, "min")?,
+                "n_samples" => object.value(&mut field_n_samples, "n_samples")?,
+                "p50" => object.value(&mut field_p50, "p50")?,
+                "p90" => object.value(&mut field_p90, "p90")?,
+                "p99" => object.value(&mut field_p99, "p99")?,
+                "squared_mean" => object.value(&mut field_squared_mean, "squared_mean")?,
+                "start_time" => object.value(&mut field_start_time, "start_time")?,
+                "sum_of_samples" => {
+                    object.value(&mut field_sum_of_samples, "sum_of_samples")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            bins: object.required(field_bins, "bins")?,
+            max: object.required(field_max, "max")?,
+            min: object.required(field_min, "min")?,
+            n_samples: object.required(field_n_samples, "n_samples")?,
+            p50: object.required(field_p50, "p50")?,
+            p90: object.required(field_p90, "p90")?,
+            p99: object.required(field_p99, "p99")?,
+            squared_mean: object.required(field_squared_mean, "squared_mean")?,
+            start_time: object.required(field_start_time, "start_time")?,
+            sum_of_samples: object.required(field_sum_of_samples, "sum_of_samples")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Histogram metric
 ///
 /// A histogram maintains the count of any number of samples, over a set of bins. Bins are specified on construction via their _left_ edges, inclusive. There can't be any "gaps" in the bins, and an additional bin may be added to the left, right, or both so that the bins extend to the entire range of the support.
@@ -38606,7 +41242,7 @@ pub struct Histogramint32 {
 /// Note that any gaps, unsorted bins, or non-finite values will result in an error.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:21839`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Histogramint64 {
     /// The bins of the histogram.
     pub bins: ::std::vec::Vec<Binint64>,
@@ -38649,6 +41285,60 @@ pub struct Histogramint64 {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Histogramint64 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Histogramint64")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Histogramint64 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_bins = ::std::option::Option::None;
+        let mut field_max = ::std::option::Option::None;
+        let mut field_min = ::std::option::Option::None;
+        let mut field_n_samples = ::std::option::Option::None;
+        let mut field_p50 = ::std::option::Option::None;
+        let mut field_p90 = ::std::option::Option::None;
+        let mut field_p99 = ::std::option::Option::None;
+        let mut field_squared_mean = ::std::option::Option::None;
+        let mut field_start_time = ::std::option::Option::None;
+        let mut field_sum_of_samples = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "bins" => object.value(&mut field_bins, "bins")?,
+                "max" => object.value(&mut field_max, "max")?,
+                "min" => object.value(&mut field_min, "min")?,
+                "n_samples" => object.value(&mut field_n_samples, "n_samples")?,
+                "p50" => object.value(&mut field_p50, "p50")?,
+                "p90" => object.value(&mut field_p90, "p90")?,
+                "p99" => object.value(&mut field_p99, "p99")?,
+                "squared_mean" => object.value(&mut field_squared_mean, "squared_mean")?,
+                "start_time" => object.value(&mut field_start_time, "start_time")?,
+                "sum_of_samples" => {
+                    object.value(&mut field_sum_of_samples, "sum_of_samples")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            bins: object.required(field_bins, "bins")?,
+            max: object.required(field_max, "max")?,
+            min: object.required(field_min, "min")?,
+            n_samples: object.required(field_n_samples, "n_samples")?,
+            p50: object.required(field_p50, "p50")?,
+            p90: object.required(field_p90, "p90")?,
+            p99: object.required(field_p99, "p99")?,
+            squared_mean: object.required(field_squared_mean, "squared_mean")?,
+            start_time: object.required(field_start_time, "start_time")?,
+            sum_of_samples: object.required(field_sum_of_samples, "sum_of_samples")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Histogram metric
 ///
 /// A histogram maintains the count of any number of samples, over a set of bins. Bins are specified on construction via their _left_ edges, inclusive. There can't be any "gaps" in the bins, and an additional bin may be added to the left, right, or both so that the bins extend to the entire range of the support.
@@ -38656,7 +41346,7 @@ pub struct Histogramint64 {
 /// Note that any gaps, unsorted bins, or non-finite values will result in an error.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:21919`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Histogramint8 {
     /// The bins of the histogram.
     pub bins: ::std::vec::Vec<Binint8>,
@@ -38699,6 +41389,60 @@ pub struct Histogramint8 {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Histogramint8 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Histogramint8")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Histogramint8 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_bins = ::std::option::Option::None;
+        let mut field_max = ::std::option::Option::None;
+        let mut field_min = ::std::option::Option::None;
+        let mut field_n_samples = ::std::option::Option::None;
+        let mut field_p50 = ::std::option::Option::None;
+        let mut field_p90 = ::std::option::Option::None;
+        let mut field_p99 = ::std::option::Option::None;
+        let mut field_squared_mean = ::std::option::Option::None;
+        let mut field_start_time = ::std::option::Option::None;
+        let mut field_sum_of_samples = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "bins" => object.value(&mut field_bins, "bins")?,
+                "max" => object.value(&mut field_max, "max")?,
+                "min" => object.value(&mut field_min, "min")?,
+                "n_samples" => object.value(&mut field_n_samples, "n_samples")?,
+                "p50" => object.value(&mut field_p50, "p50")?,
+                "p90" => object.value(&mut field_p90, "p90")?,
+                "p99" => object.value(&mut field_p99, "p99")?,
+                "squared_mean" => object.value(&mut field_squared_mean, "squared_mean")?,
+                "start_time" => object.value(&mut field_start_time, "start_time")?,
+                "sum_of_samples" => {
+                    object.value(&mut field_sum_of_samples, "sum_of_samples")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            bins: object.required(field_bins, "bins")?,
+            max: object.required(field_max, "max")?,
+            min: object.required(field_min, "min")?,
+            n_samples: object.required(field_n_samples, "n_samples")?,
+            p50: object.required(field_p50, "p50")?,
+            p90: object.required(field_p90, "p90")?,
+            p99: object.required(field_p99, "p99")?,
+            squared_mean: object.required(field_squared_mean, "squared_mean")?,
+            start_time: object.required(field_start_time, "start_time")?,
+            sum_of_samples: object.required(field_sum_of_samples, "sum_of_samples")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Histogram metric
 ///
 /// A histogram maintains the count of any number of samples, over a set of bins. Bins are specified on construction via their _left_ edges, inclusive. There can't be any "gaps" in the bins, and an additional bin may be added to the left, right, or both so that the bins extend to the entire range of the support.
@@ -38706,7 +41450,7 @@ pub struct Histogramint8 {
 /// Note that any gaps, unsorted bins, or non-finite values will result in an error.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:21999`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Histogramuint16 {
     /// The bins of the histogram.
     pub bins: ::std::vec::Vec<Binuint16>,
@@ -38749,6 +41493,60 @@ pub struct Histogramuint16 {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Histogramuint16 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Histogramuint16")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Histogramuint16 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_bins = ::std::option::Option::None;
+        let mut field_max = ::std::option::Option::None;
+        let mut field_min = ::std::option::Option::None;
+        let mut field_n_samples = ::std::option::Option::None;
+        let mut field_p50 = ::std::option::Option::None;
+        let mut field_p90 = ::std::option::Option::None;
+        let mut field_p99 = ::std::option::Option::None;
+        let mut field_squared_mean = ::std::option::Option::None;
+        let mut field_start_time = ::std::option::Option::None;
+        let mut field_sum_of_samples = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "bins" => object.value(&mut field_bins, "bins")?,
+                "max" => object.value(&mut field_max, "max")?,
+                "min" => object.value(&mut field_min, "min")?,
+                "n_samples" => object.value(&mut field_n_samples, "n_samples")?,
+                "p50" => object.value(&mut field_p50, "p50")?,
+                "p90" => object.value(&mut field_p90, "p90")?,
+                "p99" => object.value(&mut field_p99, "p99")?,
+                "squared_mean" => object.value(&mut field_squared_mean, "squared_mean")?,
+                "start_time" => object.value(&mut field_start_time, "start_time")?,
+                "sum_of_samples" => {
+                    object.value(&mut field_sum_of_samples, "sum_of_samples")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            bins: object.required(field_bins, "bins")?,
+            max: object.required(field_max, "max")?,
+            min: object.required(field_min, "min")?,
+            n_samples: object.required(field_n_samples, "n_samples")?,
+            p50: object.required(field_p50, "p50")?,
+            p90: object.required(field_p90, "p90")?,
+            p99: object.required(field_p99, "p99")?,
+            squared_mean: object.required(field_squared_mean, "squared_mean")?,
+            start_time: object.required(field_start_time, "start_time")?,
+            sum_of_samples: object.required(field_sum_of_samples, "sum_of_samples")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Histogram metric
 ///
 /// A histogram maintains the count of any number of samples, over a set of bins. Bins are specified on construction via their _left_ edges, inclusive. There can't be any "gaps" in the bins, and an additional bin may be added to the left, right, or both so that the bins extend to the entire range of the support.
@@ -38756,7 +41554,7 @@ pub struct Histogramuint16 {
 /// Note that any gaps, unsorted bins, or non-finite values will result in an error.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:22081`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Histogramuint32 {
     /// The bins of the histogram.
     pub bins: ::std::vec::Vec<Binuint32>,
@@ -38799,6 +41597,60 @@ pub struct Histogramuint32 {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Histogramuint32 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Histogramuint32")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Histogramuint32 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_bins = ::std::option::Option::None;
+        let mut field_max = ::std::option::Option::None;
+        let mut field_min = ::std::option::Option::None;
+        let mut field_n_samples = ::std::option::Option::None;
+        let mut field_p50 = ::std::option::Option::None;
+        let mut field_p90 = ::std::option::Option::None;
+        let mut field_p99 = ::std::option::Option::None;
+        let mut field_squared_mean = ::std::option::Option::None;
+        let mut field_start_time = ::std::option::Option::None;
+        let mut field_sum_of_samples = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "bins" => object.value(&mut field_bins, "bins")?,
+                "max" => object.value(&mut field_max, "max")?,
+                "min" => object.value(&mut field_min, "min")?,
+                "n_samples" => object.value(&mut field_n_samples, "n_samples")?,
+                "p50" => object.value(&mut field_p50, "p50")?,
+                "p90" => object.value(&mut field_p90, "p90")?,
+                "p99" => object.value(&mut field_p99, "p99")?,
+                "squared_mean" => object.value(&mut field_squared_mean, "squared_mean")?,
+                "start_time" => object.value(&mut field_start_time, "start_time")?,
+                "sum_of_samples" => {
+                    object.value(&mut field_sum_of_samples, "sum_of_samples")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            bins: object.required(field_bins, "bins")?,
+            max: object.required(field_max, "max")?,
+            min: object.required(field_min, "min")?,
+            n_samples: object.required(field_n_samples, "n_samples")?,
+            p50: object.required(field_p50, "p50")?,
+            p90: object.required(field_p90, "p90")?,
+            p99: object.required(field_p99, "p99")?,
+            squared_mean: object.required(field_squared_mean, "squared_mean")?,
+            start_time: object.required(field_start_time, "start_time")?,
+            sum_of_samples: object.required(field_sum_of_samples, "sum_of_samples")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Histogram metric
 ///
 /// A histogram maintains the count of any number of samples, over a set of bins. Bins are specified on construction via their _left_ edges, inclusive. There can't be any "gaps" in the bins, and an additional bin may be added to the left, right, or both so that the bins extend to the entire range of the support.
@@ -38806,7 +41658,7 @@ pub struct Histogramuint32 {
 /// Note that any gaps, unsorted bins, or non-finite values will result in an error.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:22163`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Histogramuint64 {
     /// The bins of the histogram.
     pub bins: ::std::vec::Vec<Binuint64>,
@@ -38849,6 +41701,60 @@ pub struct Histogramuint64 {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Histogramuint64 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Histogramuint64")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Histogramuint64 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_bins = ::std::option::Option::None;
+        let mut field_max = ::std::option::Option::None;
+        let mut field_min = ::std::option::Option::None;
+        let mut field_n_samples = ::std::option::Option::None;
+        let mut field_p50 = ::std::option::Option::None;
+        let mut field_p90 = ::std::option::Option::None;
+        let mut field_p99 = ::std::option::Option::None;
+        let mut field_squared_mean = ::std::option::Option::None;
+        let mut field_start_time = ::std::option::Option::None;
+        let mut field_sum_of_samples = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "bins" => object.value(&mut field_bins, "bins")?,
+                "max" => object.value(&mut field_max, "max")?,
+                "min" => object.value(&mut field_min, "min")?,
+                "n_samples" => object.value(&mut field_n_samples, "n_samples")?,
+                "p50" => object.value(&mut field_p50, "p50")?,
+                "p90" => object.value(&mut field_p90, "p90")?,
+                "p99" => object.value(&mut field_p99, "p99")?,
+                "squared_mean" => object.value(&mut field_squared_mean, "squared_mean")?,
+                "start_time" => object.value(&mut field_start_time, "start_time")?,
+                "sum_of_samples" => {
+                    object.value(&mut field_sum_of_samples, "sum_of_samples")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            bins: object.required(field_bins, "bins")?,
+            max: object.required(field_max, "max")?,
+            min: object.required(field_min, "min")?,
+            n_samples: object.required(field_n_samples, "n_samples")?,
+            p50: object.required(field_p50, "p50")?,
+            p90: object.required(field_p90, "p90")?,
+            p99: object.required(field_p99, "p99")?,
+            squared_mean: object.required(field_squared_mean, "squared_mean")?,
+            start_time: object.required(field_start_time, "start_time")?,
+            sum_of_samples: object.required(field_sum_of_samples, "sum_of_samples")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Histogram metric
 ///
 /// A histogram maintains the count of any number of samples, over a set of bins. Bins are specified on construction via their _left_ edges, inclusive. There can't be any "gaps" in the bins, and an additional bin may be added to the left, right, or both so that the bins extend to the entire range of the support.
@@ -38856,7 +41762,7 @@ pub struct Histogramuint64 {
 /// Note that any gaps, unsorted bins, or non-finite values will result in an error.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:22245`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Histogramuint8 {
     /// The bins of the histogram.
     pub bins: ::std::vec::Vec<Binuint8>,
@@ -38899,6 +41805,60 @@ pub struct Histogramuint8 {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Histogramuint8 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Histogramuint8")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Histogramuint8 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_bins = ::std::option::Option::None;
+        let mut field_max = ::std::option::Option::None;
+        let mut field_min = ::std::option::Option::None;
+        let mut field_n_samples = ::std::option::Option::None;
+        let mut field_p50 = ::std::option::Option::None;
+        let mut field_p90 = ::std::option::Option::None;
+        let mut field_p99 = ::std::option::Option::None;
+        let mut field_squared_mean = ::std::option::Option::None;
+        let mut field_start_time = ::std::option::Option::None;
+        let mut field_sum_of_samples = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "bins" => object.value(&mut field_bins, "bins")?,
+                "max" => object.value(&mut field_max, "max")?,
+                "min" => object.value(&mut field_min, "min")?,
+                "n_samples" => object.value(&mut field_n_samples, "n_samples")?,
+                "p50" => object.value(&mut field_p50, "p50")?,
+                "p90" => object.value(&mut field_p90, "p90")?,
+                "p99" => object.value(&mut field_p99, "p99")?,
+                "squared_mean" => object.value(&mut field_squared_mean, "squared_mean")?,
+                "start_time" => object.value(&mut field_start_time, "start_time")?,
+                "sum_of_samples" => {
+                    object.value(&mut field_sum_of_samples, "sum_of_samples")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            bins: object.required(field_bins, "bins")?,
+            max: object.required(field_max, "max")?,
+            min: object.required(field_min, "min")?,
+            n_samples: object.required(field_n_samples, "n_samples")?,
+            p50: object.required(field_p50, "p50")?,
+            p90: object.required(field_p90, "p90")?,
+            p99: object.required(field_p99, "p99")?,
+            squared_mean: object.required(field_squared_mean, "squared_mean")?,
+            start_time: object.required(field_start_time, "start_time")?,
+            sum_of_samples: object.required(field_sum_of_samples, "sum_of_samples")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A hostname identifies a host on a network, and is usually a dot-delimited sequence of labels, where each label contains only letters, digits, or the hyphen. See RFCs 1035 and 952 for more details.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:22327`.
@@ -38910,7 +41870,7 @@ pub type IcmpParamRange = ::std::string::String;
 /// View of an Identity Provider
 ///
 /// Source: `specs/oxide/oxide-nexus.json:22344`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct IdentityProvider {
     /// Human-readable free-form text about a resource
     pub description: ::std::string::String,
@@ -38937,15 +41897,59 @@ pub struct IdentityProvider {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for IdentityProvider {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct IdentityProvider")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for IdentityProvider {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_description = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_provider_type = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "description" => object.value(&mut field_description, "description")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "provider_type" => {
+                    object.value(&mut field_provider_type, "provider_type")?
+                }
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: object.required(field_description, "description")?,
+            id: object.required(field_id, "id")?,
+            name: object.required(field_name, "name")?,
+            provider_type: object.required(field_provider_type, "provider_type")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:22393`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct IdentityProviderResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<IdentityProvider>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -38953,6 +41957,34 @@ pub struct IdentityProviderResultsPage {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for IdentityProviderResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct IdentityProviderResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for IdentityProviderResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// SAML identity provider
 ///
@@ -39018,14 +42050,14 @@ impl<'de> ::serde::Deserialize<'de> for IdpMetadataSource {
 /// If `project_id` is present then the image is only visible inside that project. If it's not present then the image is visible to all projects in the silo.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:22473`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Image {
     /// Size of blocks in bytes
     pub block_size: BlockSize,
     /// Human-readable free-form text about a resource
     pub description: ::std::string::String,
     /// Hash of the image contents, if applicable
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub digest: ::std::option::Option<Digest>,
     /// Unique, immutable, system-controlled identifier for each resource
     ///
@@ -39038,7 +42070,7 @@ pub struct Image {
     /// ID of the parent project if the image is a project image
     ///
     /// Format: `uuid`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project_id: ::std::option::Option<::std::string::String>,
     /// Total size in bytes
     pub size: ByteCount,
@@ -39059,6 +42091,63 @@ pub struct Image {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Image {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Image")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Image {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_block_size = ::std::option::Option::None;
+        let mut field_description = ::std::option::Option::None;
+        let mut field_digest = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_os = ::std::option::Option::None;
+        let mut field_project_id = ::std::option::Option::None;
+        let mut field_size = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut field_version = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "block_size" => object.value(&mut field_block_size, "block_size")?,
+                "description" => object.value(&mut field_description, "description")?,
+                "digest" => object.value(&mut field_digest, "digest")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "os" => object.value(&mut field_os, "os")?,
+                "project_id" => object.value(&mut field_project_id, "project_id")?,
+                "size" => object.value(&mut field_size, "size")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                "version" => object.value(&mut field_version, "version")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            block_size: object.required(field_block_size, "block_size")?,
+            description: object.required(field_description, "description")?,
+            digest: field_digest.unwrap_or_default(),
+            id: object.required(field_id, "id")?,
+            name: object.required(field_name, "name")?,
+            os: object.required(field_os, "os")?,
+            project_id: field_project_id.unwrap_or_default(),
+            size: object.required(field_size, "size")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            version: object.required(field_version, "version")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Create-time parameters for an `Image`
 ///
 /// Source: `specs/oxide/oxide-nexus.json:22556`.
@@ -39076,12 +42165,12 @@ pub struct ImageCreate {
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:22591`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ImageResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<Image>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -39089,6 +42178,34 @@ pub struct ImageResultsPage {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for ImageResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct ImageResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for ImageResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// The source of the underlying image.
 ///
@@ -39137,14 +42254,14 @@ impl<'de> ::serde::Deserialize<'de> for ImportExportPolicy {
 /// View of an Instance
 ///
 /// Source: `specs/oxide/oxide-nexus.json:22695`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Instance {
     /// The time at which the auto-restart cooldown period for this instance completes, permitting it to be automatically restarted again. If the instance enters the `Failed` state, it will not be restarted until after this time.
     ///
     /// If this is not present, then either the instance has never been automatically restarted, or the cooldown period has already expired, allowing the instance to be restarted immediately if it fails.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auto_restart_cooldown_expiration: ::std::option::Option<
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
@@ -39153,15 +42270,15 @@ pub struct Instance {
     /// The auto-restart policy configured for this instance, or `null` if no explicit policy has been configured.
     ///
     /// This policy determines whether the instance should be automatically restarted by the control plane on failure. If this is `null`, the control plane will use the default policy when determining whether or not to automatically restart this instance, which may or may not allow it to be restarted. The value of the `auto_restart_enabled` field indicates whether the instance will be auto-restarted, based on its current policy or the default if it has no configured policy.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auto_restart_policy: ::std::option::Option<InstanceAutoRestartPolicy>,
     /// The ID of the disk used to boot this instance, if a specific one is assigned
     ///
     /// Format: `uuid`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub boot_disk_id: ::std::option::Option<::std::string::String>,
     /// The CPU platform for this instance. If this is `null`, the instance requires no particular CPU platform.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_platform: ::std::option::Option<InstanceCpuPlatform>,
     /// Human-readable free-form text about a resource
     pub description: ::std::string::String,
@@ -39193,7 +42310,7 @@ pub struct Instance {
     /// If this is not present, then this instance has not been automatically restarted.
     ///
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time_last_auto_restarted: ::std::option::Option<
         ::chrono::DateTime<::chrono::FixedOffset>,
     >,
@@ -39209,6 +42326,113 @@ pub struct Instance {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for Instance {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Instance")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Instance {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_auto_restart_cooldown_expiration = ::std::option::Option::None;
+        let mut field_auto_restart_enabled = ::std::option::Option::None;
+        let mut field_auto_restart_policy = ::std::option::Option::None;
+        let mut field_boot_disk_id = ::std::option::Option::None;
+        let mut field_cpu_platform = ::std::option::Option::None;
+        let mut field_description = ::std::option::Option::None;
+        let mut field_enable_jumbo_frames = ::std::option::Option::None;
+        let mut field_hostname = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_memory = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_ncpus = ::std::option::Option::None;
+        let mut field_project_id = ::std::option::Option::None;
+        let mut field_run_state = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_last_auto_restarted = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut field_time_run_state_updated = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "auto_restart_cooldown_expiration" => {
+                    object
+                        .value(
+                            &mut field_auto_restart_cooldown_expiration,
+                            "auto_restart_cooldown_expiration",
+                        )?
+                }
+                "auto_restart_enabled" => {
+                    object
+                        .value(&mut field_auto_restart_enabled, "auto_restart_enabled")?
+                }
+                "auto_restart_policy" => {
+                    object.value(&mut field_auto_restart_policy, "auto_restart_policy")?
+                }
+                "boot_disk_id" => object.value(&mut field_boot_disk_id, "boot_disk_id")?,
+                "cpu_platform" => object.value(&mut field_cpu_platform, "cpu_platform")?,
+                "description" => object.value(&mut field_description, "description")?,
+                "enable_jumbo_frames" => {
+                    object.value(&mut field_enable_jumbo_frames, "enable_jumbo_frames")?
+                }
+                "hostname" => object.value(&mut field_hostname, "hostname")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "memory" => object.value(&mut field_memory, "memory")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "ncpus" => object.value(&mut field_ncpus, "ncpus")?,
+                "project_id" => object.value(&mut field_project_id, "project_id")?,
+                "run_state" => object.value(&mut field_run_state, "run_state")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_last_auto_restarted" => {
+                    object
+                        .value(
+                            &mut field_time_last_auto_restarted,
+                            "time_last_auto_restarted",
+                        )?
+                }
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                "time_run_state_updated" => {
+                    object
+                        .value(
+                            &mut field_time_run_state_updated,
+                            "time_run_state_updated",
+                        )?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            auto_restart_cooldown_expiration: field_auto_restart_cooldown_expiration
+                .unwrap_or_default(),
+            auto_restart_enabled: object
+                .required(field_auto_restart_enabled, "auto_restart_enabled")?,
+            auto_restart_policy: field_auto_restart_policy.unwrap_or_default(),
+            boot_disk_id: field_boot_disk_id.unwrap_or_default(),
+            cpu_platform: field_cpu_platform.unwrap_or_default(),
+            description: object.required(field_description, "description")?,
+            enable_jumbo_frames: object
+                .required(field_enable_jumbo_frames, "enable_jumbo_frames")?,
+            hostname: object.required(field_hostname, "hostname")?,
+            id: object.required(field_id, "id")?,
+            memory: object.required(field_memory, "memory")?,
+            name: object.required(field_name, "name")?,
+            ncpus: object.required(field_ncpus, "ncpus")?,
+            project_id: object.required(field_project_id, "project_id")?,
+            run_state: object.required(field_run_state, "run_state")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_last_auto_restarted: field_time_last_auto_restarted.unwrap_or_default(),
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            time_run_state_updated: object
+                .required(field_time_run_state_updated, "time_run_state_updated")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// A policy determining when an instance should be automatically restarted by the control plane.
 ///
@@ -39439,7 +42663,7 @@ pub struct InstanceMulticastGroupJoin {
 /// An `InstanceNetworkInterface` represents a virtual network interface device attached to an instance.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:23106`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct InstanceNetworkInterface {
     /// Human-readable free-form text about a resource
     pub description: ::std::string::String,
@@ -39481,6 +42705,63 @@ pub struct InstanceNetworkInterface {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for InstanceNetworkInterface {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct InstanceNetworkInterface")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for InstanceNetworkInterface {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_description = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_instance_id = ::std::option::Option::None;
+        let mut field_ip_stack = ::std::option::Option::None;
+        let mut field_mac = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_primary = ::std::option::Option::None;
+        let mut field_subnet_id = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut field_vpc_id = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "description" => object.value(&mut field_description, "description")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "instance_id" => object.value(&mut field_instance_id, "instance_id")?,
+                "ip_stack" => object.value(&mut field_ip_stack, "ip_stack")?,
+                "mac" => object.value(&mut field_mac, "mac")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "primary" => object.value(&mut field_primary, "primary")?,
+                "subnet_id" => object.value(&mut field_subnet_id, "subnet_id")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                "vpc_id" => object.value(&mut field_vpc_id, "vpc_id")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: object.required(field_description, "description")?,
+            id: object.required(field_id, "id")?,
+            instance_id: object.required(field_instance_id, "instance_id")?,
+            ip_stack: object.required(field_ip_stack, "ip_stack")?,
+            mac: object.required(field_mac, "mac")?,
+            name: object.required(field_name, "name")?,
+            primary: object.required(field_primary, "primary")?,
+            subnet_id: object.required(field_subnet_id, "subnet_id")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            vpc_id: object.required(field_vpc_id, "vpc_id")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Describes an attachment of an `InstanceNetworkInterface` to an `Instance`, at the time the instance is created.
 ///
@@ -39546,12 +42827,12 @@ pub struct InstanceNetworkInterfaceCreate {
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:23333`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct InstanceNetworkInterfaceResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<InstanceNetworkInterface>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -39559,6 +42840,37 @@ pub struct InstanceNetworkInterfaceResultsPage {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for InstanceNetworkInterfaceResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(
+            deserializer,
+            "struct InstanceNetworkInterfaceResultsPage",
+        )
+    }
+}
+impl<'de> rt::object::FromObject<'de> for InstanceNetworkInterfaceResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// Parameters for updating an `InstanceNetworkInterface`
 ///
@@ -39595,12 +42907,12 @@ impl InstanceNetworkInterfaceUpdate {
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:23385`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct InstanceResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<Instance>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -39609,10 +42921,38 @@ pub struct InstanceResultsPage {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for InstanceResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct InstanceResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for InstanceResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// Contents of an Instance's serial console buffer.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:23406`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct InstanceSerialConsoleData {
     /// The bytes starting from the requested offset up to either the end of the buffer or the request's `max_bytes`. Provided as a u8 array rather than a string, as it may not be UTF-8.
     pub data: ::std::vec::Vec<i64>,
@@ -39626,6 +42966,37 @@ pub struct InstanceSerialConsoleData {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for InstanceSerialConsoleData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct InstanceSerialConsoleData")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for InstanceSerialConsoleData {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_data = ::std::option::Option::None;
+        let mut field_last_byte_offset = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "data" => object.value(&mut field_data, "data")?,
+                "last_byte_offset" => {
+                    object.value(&mut field_last_byte_offset, "last_byte_offset")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            data: object.required(field_data, "data")?,
+            last_byte_offset: object
+                .required(field_last_byte_offset, "last_byte_offset")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Running state of an Instance (primarily: booted or stopped)
 ///
@@ -39745,7 +43116,7 @@ pub enum InterfaceNum {
 /// An internet gateway provides a path between VPC networks and external networks.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:23622`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct InternetGateway {
     /// Human-readable free-form text about a resource
     pub description: ::std::string::String,
@@ -39774,6 +43145,48 @@ pub struct InternetGateway {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for InternetGateway {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct InternetGateway")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for InternetGateway {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_description = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut field_vpc_id = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "description" => object.value(&mut field_description, "description")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                "vpc_id" => object.value(&mut field_vpc_id, "vpc_id")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: object.required(field_description, "description")?,
+            id: object.required(field_id, "id")?,
+            name: object.required(field_name, "name")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            vpc_id: object.required(field_vpc_id, "vpc_id")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Create-time parameters for an `InternetGateway`
 ///
 /// Source: `specs/oxide/oxide-nexus.json:23668`.
@@ -39785,7 +43198,7 @@ pub struct InternetGatewayCreate {
 /// An IP address that is attached to an internet gateway
 ///
 /// Source: `specs/oxide/oxide-nexus.json:23684`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct InternetGatewayIpAddress {
     /// The associated IP address
     ///
@@ -39818,6 +43231,54 @@ pub struct InternetGatewayIpAddress {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for InternetGatewayIpAddress {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct InternetGatewayIpAddress")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for InternetGatewayIpAddress {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_address = ::std::option::Option::None;
+        let mut field_description = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_internet_gateway_id = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "address" => object.value(&mut field_address, "address")?,
+                "description" => object.value(&mut field_description, "description")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "internet_gateway_id" => {
+                    object.value(&mut field_internet_gateway_id, "internet_gateway_id")?
+                }
+                "name" => object.value(&mut field_name, "name")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            address: object.required(field_address, "address")?,
+            description: object.required(field_description, "description")?,
+            id: object.required(field_id, "id")?,
+            internet_gateway_id: object
+                .required(field_internet_gateway_id, "internet_gateway_id")?,
+            name: object.required(field_name, "name")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Create-time identity-related parameters
 ///
 /// Source: `specs/oxide/oxide-nexus.json:23736`.
@@ -39831,12 +43292,12 @@ pub struct InternetGatewayIpAddressCreate {
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:23757`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct InternetGatewayIpAddressResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<InternetGatewayIpAddress>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -39845,10 +43306,41 @@ pub struct InternetGatewayIpAddressResultsPage {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for InternetGatewayIpAddressResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(
+            deserializer,
+            "struct InternetGatewayIpAddressResultsPage",
+        )
+    }
+}
+impl<'de> rt::object::FromObject<'de> for InternetGatewayIpAddressResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// An IP pool that is attached to an internet gateway
 ///
 /// Source: `specs/oxide/oxide-nexus.json:23778`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct InternetGatewayIpPool {
     /// Human-readable free-form text about a resource
     pub description: ::std::string::String,
@@ -39881,6 +43373,54 @@ pub struct InternetGatewayIpPool {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for InternetGatewayIpPool {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct InternetGatewayIpPool")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for InternetGatewayIpPool {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_description = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_internet_gateway_id = ::std::option::Option::None;
+        let mut field_ip_pool_id = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "description" => object.value(&mut field_description, "description")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "internet_gateway_id" => {
+                    object.value(&mut field_internet_gateway_id, "internet_gateway_id")?
+                }
+                "ip_pool_id" => object.value(&mut field_ip_pool_id, "ip_pool_id")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: object.required(field_description, "description")?,
+            id: object.required(field_id, "id")?,
+            internet_gateway_id: object
+                .required(field_internet_gateway_id, "internet_gateway_id")?,
+            ip_pool_id: object.required(field_ip_pool_id, "ip_pool_id")?,
+            name: object.required(field_name, "name")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Create-time identity-related parameters
 ///
 /// Source: `specs/oxide/oxide-nexus.json:23830`.
@@ -39893,12 +43433,12 @@ pub struct InternetGatewayIpPoolCreate {
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:23850`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct InternetGatewayIpPoolResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<InternetGatewayIpPool>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -39907,15 +43447,43 @@ pub struct InternetGatewayIpPoolResultsPage {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for InternetGatewayIpPoolResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct InternetGatewayIpPoolResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for InternetGatewayIpPoolResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:23871`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct InternetGatewayResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<InternetGateway>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -39923,6 +43491,34 @@ pub struct InternetGatewayResultsPage {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for InternetGatewayResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct InternetGatewayResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for InternetGatewayResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:23892`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
@@ -39965,7 +43561,7 @@ impl<'de> ::serde::Deserialize<'de> for IpNet {
 /// A collection of IP ranges.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:23917`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct IpPool {
     /// What this pool is currently assigned to.
     pub assignment: IpPoolAssignment,
@@ -39995,6 +43591,54 @@ pub struct IpPool {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for IpPool {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct IpPool")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for IpPool {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_assignment = ::std::option::Option::None;
+        let mut field_description = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_ip_version = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_pool_type = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "assignment" => object.value(&mut field_assignment, "assignment")?,
+                "description" => object.value(&mut field_description, "description")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "ip_version" => object.value(&mut field_ip_version, "ip_version")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "pool_type" => object.value(&mut field_pool_type, "pool_type")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            assignment: object.required(field_assignment, "assignment")?,
+            description: object.required(field_description, "description")?,
+            id: object.required(field_id, "id")?,
+            ip_version: object.required(field_ip_version, "ip_version")?,
+            name: object.required(field_name, "name")?,
+            pool_type: object.required(field_pool_type, "pool_type")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Body parameters for reassigning an IP pool.
 ///
@@ -40072,7 +43716,7 @@ pub struct IpPoolLinkSilo {
     pub silo: NameOrId,
 }
 /// Source: `specs/oxide/oxide-nexus.json:24074`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct IpPoolRange {
     /// Format: `uuid`.
     pub id: ::std::string::String,
@@ -40088,15 +43732,49 @@ pub struct IpPoolRange {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for IpPoolRange {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct IpPoolRange")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for IpPoolRange {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_id = ::std::option::Option::None;
+        let mut field_ip_pool_id = ::std::option::Option::None;
+        let mut field_range = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "id" => object.value(&mut field_id, "id")?,
+                "ip_pool_id" => object.value(&mut field_ip_pool_id, "ip_pool_id")?,
+                "range" => object.value(&mut field_range, "range")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: object.required(field_id, "id")?,
+            ip_pool_id: object.required(field_ip_pool_id, "ip_pool_id")?,
+            range: object.required(field_range, "range")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:24100`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct IpPoolRangeResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<IpPoolRange>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -40104,16 +43782,44 @@ pub struct IpPoolRangeResultsPage {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for IpPoolRangeResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct IpPoolRangeResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for IpPoolRangeResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:24121`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct IpPoolResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<IpPool>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -40122,10 +43828,38 @@ pub struct IpPoolResultsPage {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for IpPoolResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct IpPoolResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for IpPoolResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// A link between an IP pool and a silo that allows one to allocate IPs from the pool within the silo
 ///
 /// Source: `specs/oxide/oxide-nexus.json:24142`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct IpPoolSiloLink {
     /// Format: `uuid`.
     pub ip_pool_id: ::std::string::String,
@@ -40142,15 +43876,46 @@ pub struct IpPoolSiloLink {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for IpPoolSiloLink {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct IpPoolSiloLink")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for IpPoolSiloLink {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_ip_pool_id = ::std::option::Option::None;
+        let mut field_is_default = ::std::option::Option::None;
+        let mut field_silo_id = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "ip_pool_id" => object.value(&mut field_ip_pool_id, "ip_pool_id")?,
+                "is_default" => object.value(&mut field_is_default, "is_default")?,
+                "silo_id" => object.value(&mut field_silo_id, "silo_id")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            ip_pool_id: object.required(field_ip_pool_id, "ip_pool_id")?,
+            is_default: object.required(field_is_default, "is_default")?,
+            silo_id: object.required(field_silo_id, "silo_id")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:24165`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct IpPoolSiloLinkResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<IpPoolSiloLink>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -40158,6 +43923,34 @@ pub struct IpPoolSiloLinkResultsPage {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for IpPoolSiloLinkResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct IpPoolSiloLinkResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for IpPoolSiloLinkResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:24186`.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
@@ -40221,7 +44014,7 @@ pub struct IpPoolUpdate {
 /// Note that both the count of remaining addresses and the total capacity are integers, reported as floating point numbers. This accommodates allocations larger than a 64-bit integer, which is common with IPv6 address spaces. With very large IP Pools (> 2**53 addresses), integer precision will be lost, in exchange for representing the entire range. In such a case the pool still has many available addresses.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:24235`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct IpPoolUtilization {
     /// The total number of addresses in the pool.
     ///
@@ -40237,6 +44030,34 @@ pub struct IpPoolUtilization {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for IpPoolUtilization {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct IpPoolUtilization")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for IpPoolUtilization {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_capacity = ::std::option::Option::None;
+        let mut field_remaining = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "capacity" => object.value(&mut field_capacity, "capacity")?,
+                "remaining" => object.value(&mut field_remaining, "remaining")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            capacity: object.required(field_capacity, "capacity")?,
+            remaining: object.required(field_remaining, "remaining")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:24255`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -40488,10 +44309,10 @@ impl ::std::fmt::Display for LinkSpeed {
 /// A link layer discovery protocol (LLDP) service configuration.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:24591`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct LldpLinkConfig {
     /// The LLDP chassis identifier TLV.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub chassis_id: ::std::option::Option<::std::string::String>,
     /// Whether or not the LLDP service is enabled.
     pub enabled: bool,
@@ -40500,21 +44321,21 @@ pub struct LldpLinkConfig {
     /// Format: `uuid`.
     pub id: ::std::string::String,
     /// The LLDP link description TLV.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub link_description: ::std::option::Option<::std::string::String>,
     /// The LLDP link name TLV.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub link_name: ::std::option::Option<::std::string::String>,
     /// The LLDP management IP TLV.
     ///
     /// Format: `ip`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub management_ip: ::std::option::Option<::std::string::String>,
     /// The LLDP system description TLV.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub system_description: ::std::option::Option<::std::string::String>,
     /// The LLDP system name TLV.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub system_name: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -40522,6 +44343,58 @@ pub struct LldpLinkConfig {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for LldpLinkConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct LldpLinkConfig")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for LldpLinkConfig {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_chassis_id = ::std::option::Option::None;
+        let mut field_enabled = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_link_description = ::std::option::Option::None;
+        let mut field_link_name = ::std::option::Option::None;
+        let mut field_management_ip = ::std::option::Option::None;
+        let mut field_system_description = ::std::option::Option::None;
+        let mut field_system_name = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "chassis_id" => object.value(&mut field_chassis_id, "chassis_id")?,
+                "enabled" => object.value(&mut field_enabled, "enabled")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "link_description" => {
+                    object.value(&mut field_link_description, "link_description")?
+                }
+                "link_name" => object.value(&mut field_link_name, "link_name")?,
+                "management_ip" => {
+                    object.value(&mut field_management_ip, "management_ip")?
+                }
+                "system_description" => {
+                    object.value(&mut field_system_description, "system_description")?
+                }
+                "system_name" => object.value(&mut field_system_name, "system_name")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            chassis_id: field_chassis_id.unwrap_or_default(),
+            enabled: object.required(field_enabled, "enabled")?,
+            id: object.required(field_id, "id")?,
+            link_description: field_link_description.unwrap_or_default(),
+            link_name: field_link_name.unwrap_or_default(),
+            management_ip: field_management_ip.unwrap_or_default(),
+            system_description: field_system_description.unwrap_or_default(),
+            system_name: field_system_name.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// The LLDP configuration associated with a port.
 ///
@@ -40554,7 +44427,7 @@ pub struct LldpLinkConfigCreate {
 /// Information about LLDP advertisements from other network entities directly connected to a switch port.  This structure contains both metadata about when and where the neighbor was seen, as well as the specific information the neighbor was advertising.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:24685`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct LldpNeighbor {
     /// The LLDP chassis identifier advertised by the neighbor
     pub chassis_id: ::std::string::String,
@@ -40567,7 +44440,7 @@ pub struct LldpNeighbor {
     /// Format: `date-time`.
     pub last_seen: ::chrono::DateTime<::chrono::FixedOffset>,
     /// The LLDP link description advertised by the neighbor
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub link_description: ::std::option::Option<::std::string::String>,
     /// The LLDP link name advertised by the neighbor
     pub link_name: ::std::string::String,
@@ -40576,10 +44449,10 @@ pub struct LldpNeighbor {
     /// The LLDP management IP(s) advertised by the neighbor
     pub management_ip: ::std::vec::Vec<ManagementAddress>,
     /// The LLDP system description advertised by the neighbor
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub system_description: ::std::option::Option<::std::string::String>,
     /// The LLDP system name advertised by the neighbor
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub system_name: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -40588,15 +44461,70 @@ pub struct LldpNeighbor {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for LldpNeighbor {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct LldpNeighbor")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for LldpNeighbor {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_chassis_id = ::std::option::Option::None;
+        let mut field_first_seen = ::std::option::Option::None;
+        let mut field_last_seen = ::std::option::Option::None;
+        let mut field_link_description = ::std::option::Option::None;
+        let mut field_link_name = ::std::option::Option::None;
+        let mut field_local_port = ::std::option::Option::None;
+        let mut field_management_ip = ::std::option::Option::None;
+        let mut field_system_description = ::std::option::Option::None;
+        let mut field_system_name = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "chassis_id" => object.value(&mut field_chassis_id, "chassis_id")?,
+                "first_seen" => object.value(&mut field_first_seen, "first_seen")?,
+                "last_seen" => object.value(&mut field_last_seen, "last_seen")?,
+                "link_description" => {
+                    object.value(&mut field_link_description, "link_description")?
+                }
+                "link_name" => object.value(&mut field_link_name, "link_name")?,
+                "local_port" => object.value(&mut field_local_port, "local_port")?,
+                "management_ip" => {
+                    object.value(&mut field_management_ip, "management_ip")?
+                }
+                "system_description" => {
+                    object.value(&mut field_system_description, "system_description")?
+                }
+                "system_name" => object.value(&mut field_system_name, "system_name")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            chassis_id: object.required(field_chassis_id, "chassis_id")?,
+            first_seen: object.required(field_first_seen, "first_seen")?,
+            last_seen: object.required(field_last_seen, "last_seen")?,
+            link_description: field_link_description.unwrap_or_default(),
+            link_name: object.required(field_link_name, "link_name")?,
+            local_port: object.required(field_local_port, "local_port")?,
+            management_ip: object.required(field_management_ip, "management_ip")?,
+            system_description: field_system_description.unwrap_or_default(),
+            system_name: field_system_name.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:24743`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct LldpNeighborResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<LldpNeighbor>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -40605,10 +44533,38 @@ pub struct LldpNeighborResultsPage {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for LldpNeighborResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct LldpNeighborResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for LldpNeighborResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// A loopback address is an address that is assigned to a rack switch but is not associated with any particular port.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:24764`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct LoopbackAddress {
     /// The loopback IP address and prefix length.
     pub address: IpNet,
@@ -40632,6 +44588,47 @@ pub struct LoopbackAddress {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for LoopbackAddress {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct LoopbackAddress")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for LoopbackAddress {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_address = ::std::option::Option::None;
+        let mut field_address_lot_block_id = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_rack_id = ::std::option::Option::None;
+        let mut field_switch_slot = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "address" => object.value(&mut field_address, "address")?,
+                "address_lot_block_id" => {
+                    object
+                        .value(&mut field_address_lot_block_id, "address_lot_block_id")?
+                }
+                "id" => object.value(&mut field_id, "id")?,
+                "rack_id" => object.value(&mut field_rack_id, "rack_id")?,
+                "switch_slot" => object.value(&mut field_switch_slot, "switch_slot")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            address: object.required(field_address, "address")?,
+            address_lot_block_id: object
+                .required(field_address_lot_block_id, "address_lot_block_id")?,
+            id: object.required(field_id, "id")?,
+            rack_id: object.required(field_rack_id, "rack_id")?,
+            switch_slot: object.required(field_switch_slot, "switch_slot")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Parameters for creating a loopback address on a particular rack switch.
 ///
@@ -40662,12 +44659,12 @@ pub struct LoopbackAddressCreate {
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:24858`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct LoopbackAddressResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<LoopbackAddress>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -40676,16 +44673,44 @@ pub struct LoopbackAddressResultsPage {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for LoopbackAddressResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct LoopbackAddressResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for LoopbackAddressResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// A Media Access Control address, in EUI-48 format
 ///
 /// Source: `specs/oxide/oxide-nexus.json:24879`.
 pub type MacAddr = ::std::string::String;
 /// Source: `specs/oxide/oxide-nexus.json:24888`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ManagementAddress {
     pub addr: NetworkAddress,
     pub interface_num: InterfaceNum,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub oid: ::std::option::Option<::std::vec::Vec<i64>>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -40694,12 +44719,45 @@ pub struct ManagementAddress {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for ManagementAddress {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct ManagementAddress")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for ManagementAddress {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_addr = ::std::option::Option::None;
+        let mut field_interface_num = ::std::option::Option::None;
+        let mut field_oid = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "addr" => object.value(&mut field_addr, "addr")?,
+                "interface_num" => {
+                    object.value(&mut field_interface_num, "interface_num")?
+                }
+                "oid" => object.value(&mut field_oid, "oid")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            addr: object.required(field_addr, "addr")?,
+            interface_num: object.required(field_interface_num, "interface_num")?,
+            oid: field_oid.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/oxide/oxide-nexus.json:24912`.
 pub type MaxPathConfig = i64;
 /// A `Measurement` is a timestamped datum from a single metric
 ///
 /// Source: `specs/oxide/oxide-nexus.json:24918`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Measurement {
     pub datum: Datum,
     /// Format: `date-time`.
@@ -40711,15 +44769,43 @@ pub struct Measurement {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Measurement {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Measurement")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Measurement {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_datum = ::std::option::Option::None;
+        let mut field_timestamp = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "datum" => object.value(&mut field_datum, "datum")?,
+                "timestamp" => object.value(&mut field_timestamp, "timestamp")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            datum: object.required(field_datum, "datum")?,
+            timestamp: object.required(field_timestamp, "timestamp")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:24935`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MeasurementResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<Measurement>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -40727,6 +44813,34 @@ pub struct MeasurementResultsPage {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for MeasurementResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct MeasurementResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for MeasurementResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// The type of the metric itself, indicating what its values represent.
 ///
@@ -40763,11 +44877,11 @@ impl ::std::fmt::Display for MetricType {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:24982`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MissingDatum {
     pub datum_type: DatumType,
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -40776,10 +44890,38 @@ pub struct MissingDatum {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for MissingDatum {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct MissingDatum")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for MissingDatum {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_datum_type = ::std::option::Option::None;
+        let mut field_start_time = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "datum_type" => object.value(&mut field_datum_type, "datum_type")?,
+                "start_time" => object.value(&mut field_start_time, "start_time")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            datum_type: object.required(field_datum_type, "datum_type")?,
+            start_time: field_start_time.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// View of a Multicast Group
 ///
 /// Source: `specs/oxide/oxide-nexus.json:24998`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MulticastGroup {
     /// Human-readable free-form text about a resource
     pub description: ::std::string::String,
@@ -40822,6 +44964,67 @@ pub struct MulticastGroup {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for MulticastGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct MulticastGroup")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for MulticastGroup {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_description = ::std::option::Option::None;
+        let mut field_has_any_source_member = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_ip_pool_id = ::std::option::Option::None;
+        let mut field_multicast_ip = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_source_ips = ::std::option::Option::None;
+        let mut field_state = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "description" => object.value(&mut field_description, "description")?,
+                "has_any_source_member" => {
+                    object
+                        .value(
+                            &mut field_has_any_source_member,
+                            "has_any_source_member",
+                        )?
+                }
+                "id" => object.value(&mut field_id, "id")?,
+                "ip_pool_id" => object.value(&mut field_ip_pool_id, "ip_pool_id")?,
+                "multicast_ip" => object.value(&mut field_multicast_ip, "multicast_ip")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "source_ips" => object.value(&mut field_source_ips, "source_ips")?,
+                "state" => object.value(&mut field_state, "state")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: object.required(field_description, "description")?,
+            has_any_source_member: object
+                .required(field_has_any_source_member, "has_any_source_member")?,
+            id: object.required(field_id, "id")?,
+            ip_pool_id: object.required(field_ip_pool_id, "ip_pool_id")?,
+            multicast_ip: object.required(field_multicast_ip, "multicast_ip")?,
+            name: object.required(field_name, "name")?,
+            source_ips: object.required(field_source_ips, "source_ips")?,
+            state: object.required(field_state, "state")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Can be a UUID, a name, or an IP address
 ///
 /// Source: `specs/oxide/oxide-nexus.json:25069`.
@@ -40845,7 +45048,7 @@ pub struct MulticastGroupJoinSpec {
 /// View of a Multicast Group Member (instance belonging to a multicast group)
 ///
 /// Source: `specs/oxide/oxide-nexus.json:25111`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MulticastGroupMember {
     /// Human-readable free-form text about a resource
     pub description: ::std::string::String,
@@ -40888,15 +45091,72 @@ pub struct MulticastGroupMember {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for MulticastGroupMember {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct MulticastGroupMember")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for MulticastGroupMember {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_description = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_instance_id = ::std::option::Option::None;
+        let mut field_multicast_group_id = ::std::option::Option::None;
+        let mut field_multicast_ip = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_source_ips = ::std::option::Option::None;
+        let mut field_state = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "description" => object.value(&mut field_description, "description")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "instance_id" => object.value(&mut field_instance_id, "instance_id")?,
+                "multicast_group_id" => {
+                    object.value(&mut field_multicast_group_id, "multicast_group_id")?
+                }
+                "multicast_ip" => object.value(&mut field_multicast_ip, "multicast_ip")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "source_ips" => object.value(&mut field_source_ips, "source_ips")?,
+                "state" => object.value(&mut field_state, "state")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: object.required(field_description, "description")?,
+            id: object.required(field_id, "id")?,
+            instance_id: object.required(field_instance_id, "instance_id")?,
+            multicast_group_id: object
+                .required(field_multicast_group_id, "multicast_group_id")?,
+            multicast_ip: object.required(field_multicast_ip, "multicast_ip")?,
+            name: object.required(field_name, "name")?,
+            source_ips: object.required(field_source_ips, "source_ips")?,
+            state: object.required(field_state, "state")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:25183`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MulticastGroupMemberResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<MulticastGroupMember>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -40905,15 +45165,43 @@ pub struct MulticastGroupMemberResultsPage {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for MulticastGroupMemberResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct MulticastGroupMemberResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for MulticastGroupMemberResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:25204`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct MulticastGroupResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<MulticastGroup>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -40921,6 +45209,34 @@ pub struct MulticastGroupResultsPage {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for MulticastGroupResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct MulticastGroupResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for MulticastGroupResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// Names must begin with a lower case ASCII letter, be composed exclusively of lowercase ASCII, uppercase ASCII, numbers, and '-', and may not end with a '-'. Names cannot be a UUID, but they may contain a UUID. They can be at most 63 characters long.
 ///
@@ -40978,7 +45294,7 @@ pub enum NetworkAddress {
 /// Information required to construct a virtual network interface
 ///
 /// Source: `specs/oxide/oxide-nexus.json:25288`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct NetworkInterface {
     /// Format: `uuid`.
     pub id: ::std::string::String,
@@ -40996,6 +45312,52 @@ pub struct NetworkInterface {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for NetworkInterface {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct NetworkInterface")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for NetworkInterface {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_id = ::std::option::Option::None;
+        let mut field_ip_config = ::std::option::Option::None;
+        let mut field_kind = ::std::option::Option::None;
+        let mut field_mac = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_primary = ::std::option::Option::None;
+        let mut field_slot = ::std::option::Option::None;
+        let mut field_vni = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "id" => object.value(&mut field_id, "id")?,
+                "ip_config" => object.value(&mut field_ip_config, "ip_config")?,
+                "kind" => object.value(&mut field_kind, "kind")?,
+                "mac" => object.value(&mut field_mac, "mac")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "primary" => object.value(&mut field_primary, "primary")?,
+                "slot" => object.value(&mut field_slot, "slot")?,
+                "vni" => object.value(&mut field_vni, "vni")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: object.required(field_id, "id")?,
+            ip_config: object.required(field_ip_config, "ip_config")?,
+            kind: object.required(field_kind, "kind")?,
+            mac: object.required(field_mac, "mac")?,
+            name: object.required(field_name, "name")?,
+            primary: object.required(field_primary, "primary")?,
+            slot: object.required(field_slot, "slot")?,
+            vni: object.required(field_vni, "vni")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// The type of network interface
 ///
@@ -41036,7 +45398,7 @@ impl<'de> ::serde::Deserialize<'de> for NetworkInterfaceKind {
 /// The result of a successful OxQL query.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:25396`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct OxqlQueryResult {
     /// Tables resulting from the query, each containing timeseries.
     pub tables: ::std::vec::Vec<OxqlTable>,
@@ -41047,12 +45409,37 @@ pub struct OxqlQueryResult {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for OxqlQueryResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct OxqlQueryResult")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for OxqlQueryResult {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_tables = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "tables" => object.value(&mut field_tables, "tables")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            tables: object.required(field_tables, "tables")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A table represents one or more timeseries with the same schema.
 ///
 /// A table is the result of an OxQL query. It contains a name, usually the name of the timeseries schema from which the data is derived, and any number of timeseries, which contain the actual data.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:25412`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct OxqlTable {
     /// The name of the table.
     pub name: ::std::string::String,
@@ -41065,6 +45452,34 @@ pub struct OxqlTable {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for OxqlTable {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct OxqlTable")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for OxqlTable {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_name = ::std::option::Option::None;
+        let mut field_timeseries = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "name" => object.value(&mut field_name, "name")?,
+                "timeseries" => object.value(&mut field_timeseries, "timeseries")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            name: object.required(field_name, "name")?,
+            timeseries: object.required(field_timeseries, "timeseries")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Passwords may be subject to additional constraints.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:25433`.
@@ -41074,7 +45489,7 @@ pub type Password = ::std::string::String;
 /// Physical disks reside in a particular sled and are used to store both Instance Disk data as well as internal metadata.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:25439`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PhysicalDisk {
     pub form_factor: PhysicalDiskKind,
     /// Unique, immutable, system-controlled identifier for each resource
@@ -41088,7 +45503,7 @@ pub struct PhysicalDisk {
     /// The sled to which this disk is attached, if any.
     ///
     /// Format: `uuid`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub sled_id: ::std::option::Option<::std::string::String>,
     /// The current state Nexus believes the disk to be in.
     pub state: PhysicalDiskState,
@@ -41108,10 +45523,64 @@ pub struct PhysicalDisk {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for PhysicalDisk {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct PhysicalDisk")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for PhysicalDisk {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_form_factor = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_model = ::std::option::Option::None;
+        let mut field_policy = ::std::option::Option::None;
+        let mut field_serial = ::std::option::Option::None;
+        let mut field_sled_id = ::std::option::Option::None;
+        let mut field_state = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut field_vendor = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "form_factor" => object.value(&mut field_form_factor, "form_factor")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "model" => object.value(&mut field_model, "model")?,
+                "policy" => object.value(&mut field_policy, "policy")?,
+                "serial" => object.value(&mut field_serial, "serial")?,
+                "sled_id" => object.value(&mut field_sled_id, "sled_id")?,
+                "state" => object.value(&mut field_state, "state")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                "vendor" => object.value(&mut field_vendor, "vendor")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            form_factor: object.required(field_form_factor, "form_factor")?,
+            id: object.required(field_id, "id")?,
+            model: object.required(field_model, "model")?,
+            policy: object.required(field_policy, "policy")?,
+            serial: object.required(field_serial, "serial")?,
+            sled_id: field_sled_id.unwrap_or_default(),
+            state: object.required(field_state, "state")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            vendor: object.required(field_vendor, "vendor")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A request to adopt a physical disk into the control plane
 ///
 /// Source: `specs/oxide/oxide-nexus.json:25505`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PhysicalDiskAdoptionRequest {
     pub disk_id: PhysicalDiskManufacturerIdentity,
     pub id: PhysicalDiskAdoptionRequestUuid,
@@ -41124,15 +45593,46 @@ pub struct PhysicalDiskAdoptionRequest {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for PhysicalDiskAdoptionRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct PhysicalDiskAdoptionRequest")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for PhysicalDiskAdoptionRequest {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_disk_id = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "disk_id" => object.value(&mut field_disk_id, "disk_id")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            disk_id: object.required(field_disk_id, "disk_id")?,
+            id: object.required(field_id, "id")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:25526`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PhysicalDiskAdoptionRequestResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<PhysicalDiskAdoptionRequest>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -41140,6 +45640,37 @@ pub struct PhysicalDiskAdoptionRequestResultsPage {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for PhysicalDiskAdoptionRequestResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(
+            deserializer,
+            "struct PhysicalDiskAdoptionRequestResultsPage",
+        )
+    }
+}
+impl<'de> rt::object::FromObject<'de> for PhysicalDiskAdoptionRequestResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:25547`.
 pub type PhysicalDiskAdoptionRequestUuid = ::std::string::String;
@@ -41176,7 +45707,7 @@ impl ::std::fmt::Display for PhysicalDiskKind {
 /// The unique identity of a physical disk provided by the manufacturer
 ///
 /// Source: `specs/oxide/oxide-nexus.json:25564`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PhysicalDiskManufacturerIdentity {
     pub model: ::std::string::String,
     pub serial: ::std::string::String,
@@ -41187,6 +45718,37 @@ pub struct PhysicalDiskManufacturerIdentity {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for PhysicalDiskManufacturerIdentity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct PhysicalDiskManufacturerIdentity")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for PhysicalDiskManufacturerIdentity {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_model = ::std::option::Option::None;
+        let mut field_serial = ::std::option::Option::None;
+        let mut field_vendor = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "model" => object.value(&mut field_model, "model")?,
+                "serial" => object.value(&mut field_serial, "serial")?,
+                "vendor" => object.value(&mut field_vendor, "vendor")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            model: object.required(field_model, "model")?,
+            serial: object.required(field_serial, "serial")?,
+            vendor: object.required(field_vendor, "vendor")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// The operator-defined policy of a physical disk.
 ///
@@ -41222,12 +45784,12 @@ impl<'de> ::serde::Deserialize<'de> for PhysicalDiskPolicy {
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:25619`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PhysicalDiskResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<PhysicalDisk>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -41235,6 +45797,34 @@ pub struct PhysicalDiskResultsPage {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for PhysicalDiskResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct PhysicalDiskResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for PhysicalDiskResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// The current state of the disk, as determined by Nexus.
 ///
@@ -41267,7 +45857,7 @@ impl ::std::fmt::Display for PhysicalDiskState {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:25659`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Ping {
     /// Whether the external API is reachable. Will always be Ok if the endpoint returns anything at all.
     pub status: PingStatus,
@@ -41277,6 +45867,31 @@ pub struct Ping {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for Ping {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Ping")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Ping {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_status = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "status" => object.value(&mut field_status, "status")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            status: object.required(field_status, "status")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:25675`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -41305,9 +45920,9 @@ impl ::std::fmt::Display for PingStatus {
 /// Timepoints and values for one timeseries.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:25681`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Points {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub start_times: ::std::option::Option<
         ::std::vec::Vec<::chrono::DateTime<::chrono::FixedOffset>>,
     >,
@@ -41319,6 +45934,37 @@ pub struct Points {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for Points {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Points")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Points {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_start_times = ::std::option::Option::None;
+        let mut field_timestamps = ::std::option::Option::None;
+        let mut field_values = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "start_times" => object.value(&mut field_start_times, "start_times")?,
+                "timestamps" => object.value(&mut field_timestamps, "timestamps")?,
+                "values" => object.value(&mut field_values, "values")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            start_times: field_start_times.unwrap_or_default(),
+            timestamps: object.required(field_timestamps, "timestamps")?,
+            values: object.required(field_values, "values")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Specify which IP or external subnet pool to allocate from.
 ///
@@ -41444,7 +46090,7 @@ impl<'de> ::serde::Deserialize<'de> for PrivateIpStackCreate {
 /// VPC-private IPv4 configuration for a network interface.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:25998`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PrivateIpv4Config {
     /// VPC-private IP address.
     ///
@@ -41455,7 +46101,7 @@ pub struct PrivateIpv4Config {
     /// Additional networks on which the interface can send / receive traffic.
     ///
     /// Default: `[]`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub transit_ips: ::std::option::Option<::std::vec::Vec<Ipv4Net>>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -41464,10 +46110,41 @@ pub struct PrivateIpv4Config {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for PrivateIpv4Config {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct PrivateIpv4Config")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for PrivateIpv4Config {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_ip = ::std::option::Option::None;
+        let mut field_subnet = ::std::option::Option::None;
+        let mut field_transit_ips = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "ip" => object.value(&mut field_ip, "ip")?,
+                "subnet" => object.value(&mut field_subnet, "subnet")?,
+                "transit_ips" => object.value(&mut field_transit_ips, "transit_ips")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            ip: object.required(field_ip, "ip")?,
+            subnet: object.required(field_subnet, "subnet")?,
+            transit_ips: field_transit_ips.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// The VPC-private IPv4 stack for a network interface
 ///
 /// Source: `specs/oxide/oxide-nexus.json:26029`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PrivateIpv4Stack {
     /// The VPC-private IPv4 address for the interface.
     ///
@@ -41481,6 +46158,34 @@ pub struct PrivateIpv4Stack {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for PrivateIpv4Stack {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct PrivateIpv4Stack")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for PrivateIpv4Stack {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_ip = ::std::option::Option::None;
+        let mut field_transit_ips = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "ip" => object.value(&mut field_ip, "ip")?,
+                "transit_ips" => object.value(&mut field_transit_ips, "transit_ips")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            ip: object.required(field_ip, "ip")?,
+            transit_ips: object.required(field_transit_ips, "transit_ips")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Configuration for a network interface's IPv4 addressing.
 ///
@@ -41498,7 +46203,7 @@ pub struct PrivateIpv4StackCreate {
 /// VPC-private IPv6 configuration for a network interface.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:26076`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PrivateIpv6Config {
     /// VPC-private IP address.
     ///
@@ -41515,10 +46220,41 @@ pub struct PrivateIpv6Config {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for PrivateIpv6Config {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct PrivateIpv6Config")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for PrivateIpv6Config {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_ip = ::std::option::Option::None;
+        let mut field_subnet = ::std::option::Option::None;
+        let mut field_transit_ips = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "ip" => object.value(&mut field_ip, "ip")?,
+                "subnet" => object.value(&mut field_subnet, "subnet")?,
+                "transit_ips" => object.value(&mut field_transit_ips, "transit_ips")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            ip: object.required(field_ip, "ip")?,
+            subnet: object.required(field_subnet, "subnet")?,
+            transit_ips: object.required(field_transit_ips, "transit_ips")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// The VPC-private IPv6 stack for a network interface
 ///
 /// Source: `specs/oxide/oxide-nexus.json:26107`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PrivateIpv6Stack {
     /// The VPC-private IPv6 address for the interface.
     ///
@@ -41532,6 +46268,34 @@ pub struct PrivateIpv6Stack {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for PrivateIpv6Stack {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct PrivateIpv6Stack")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for PrivateIpv6Stack {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_ip = ::std::option::Option::None;
+        let mut field_transit_ips = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "ip" => object.value(&mut field_ip, "ip")?,
+                "transit_ips" => object.value(&mut field_transit_ips, "transit_ips")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            ip: object.required(field_ip, "ip")?,
+            transit_ips: object.required(field_transit_ips, "transit_ips")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Configuration for a network interface's IPv6 addressing.
 ///
@@ -41549,7 +46313,7 @@ pub struct PrivateIpv6StackCreate {
 /// A networking probe
 ///
 /// Source: `specs/oxide/oxide-nexus.json:26154`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Probe {
     /// Human-readable free-form text about a resource
     pub description: ::std::string::String,
@@ -41576,6 +46340,48 @@ pub struct Probe {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Probe {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Probe")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Probe {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_description = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_sled = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "description" => object.value(&mut field_description, "description")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "sled" => object.value(&mut field_sled, "sled")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: object.required(field_description, "description")?,
+            id: object.required(field_id, "id")?,
+            name: object.required(field_name, "name")?,
+            sled: object.required(field_sled, "sled")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Create time parameters for probes.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:26199`.
@@ -41592,7 +46398,7 @@ pub struct ProbeCreate {
     pub sled: ::std::string::String,
 }
 /// Source: `specs/oxide/oxide-nexus.json:26232`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ProbeExternalIp {
     /// Format: `uint16`.
     pub first_port: i64,
@@ -41607,6 +46413,40 @@ pub struct ProbeExternalIp {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for ProbeExternalIp {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct ProbeExternalIp")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for ProbeExternalIp {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_first_port = ::std::option::Option::None;
+        let mut field_ip = ::std::option::Option::None;
+        let mut field_kind = ::std::option::Option::None;
+        let mut field_last_port = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "first_port" => object.value(&mut field_first_port, "first_port")?,
+                "ip" => object.value(&mut field_ip, "ip")?,
+                "kind" => object.value(&mut field_kind, "kind")?,
+                "last_port" => object.value(&mut field_last_port, "last_port")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            first_port: object.required(field_first_port, "first_port")?,
+            ip: object.required(field_ip, "ip")?,
+            kind: object.required(field_kind, "kind")?,
+            last_port: object.required(field_last_port, "last_port")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:26260`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -41641,7 +46481,7 @@ impl ::std::fmt::Display for ProbeExternalIpKind {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:26268`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ProbeInfo {
     pub external_ips: ::std::vec::Vec<ProbeExternalIp>,
     /// Format: `uuid`.
@@ -41657,15 +46497,52 @@ pub struct ProbeInfo {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for ProbeInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct ProbeInfo")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for ProbeInfo {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_external_ips = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_interface = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_sled = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "external_ips" => object.value(&mut field_external_ips, "external_ips")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "interface" => object.value(&mut field_interface, "interface")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "sled" => object.value(&mut field_sled, "sled")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            external_ips: object.required(field_external_ips, "external_ips")?,
+            id: object.required(field_id, "id")?,
+            interface: object.required(field_interface, "interface")?,
+            name: object.required(field_name, "name")?,
+            sled: object.required(field_sled, "sled")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:26300`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ProbeInfoResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<ProbeInfo>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -41674,10 +46551,38 @@ pub struct ProbeInfoResultsPage {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for ProbeInfoResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct ProbeInfoResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for ProbeInfoResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// View of a Project
 ///
 /// Source: `specs/oxide/oxide-nexus.json:26321`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Project {
     /// Human-readable free-form text about a resource
     pub description: ::std::string::String,
@@ -41702,6 +46607,45 @@ pub struct Project {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Project {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Project")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Project {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_description = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "description" => object.value(&mut field_description, "description")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: object.required(field_description, "description")?,
+            id: object.required(field_id, "id")?,
+            name: object.required(field_name, "name")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Create-time parameters for a `Project`
 ///
 /// Source: `specs/oxide/oxide-nexus.json:26361`.
@@ -41713,12 +46657,12 @@ pub struct ProjectCreate {
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:26377`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ProjectResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<Project>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -41726,6 +46670,34 @@ pub struct ProjectResultsPage {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct ProjectResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for ProjectResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:26398`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -41768,7 +46740,7 @@ impl ::std::fmt::Display for ProjectRole {
 /// Note that the Policy only describes access granted explicitly for this resource.  The policies of parent resources can also cause a user to have access to this resource.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:26407`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ProjectRolePolicy {
     /// Roles directly assigned on this resource
     pub role_assignments: ::std::vec::Vec<ProjectRoleRoleAssignment>,
@@ -41779,12 +46751,40 @@ pub struct ProjectRolePolicy {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for ProjectRolePolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct ProjectRolePolicy")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for ProjectRolePolicy {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_role_assignments = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "role_assignments" => {
+                    object.value(&mut field_role_assignments, "role_assignments")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            role_assignments: object
+                .required(field_role_assignments, "role_assignments")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Describes the assignment of a particular role on a particular resource to a particular identity (user, group, etc.)
 ///
 /// The resource is not part of this structure.  Rather, `RoleAssignment`s are put into a `Policy` and that Policy is applied to a particular resource.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:26423`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ProjectRoleRoleAssignment {
     /// Format: `uuid`.
     pub identity_id: ::std::string::String,
@@ -41796,6 +46796,39 @@ pub struct ProjectRoleRoleAssignment {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectRoleRoleAssignment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct ProjectRoleRoleAssignment")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for ProjectRoleRoleAssignment {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_identity_id = ::std::option::Option::None;
+        let mut field_identity_type = ::std::option::Option::None;
+        let mut field_role_name = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "identity_id" => object.value(&mut field_identity_id, "identity_id")?,
+                "identity_type" => {
+                    object.value(&mut field_identity_type, "identity_type")?
+                }
+                "role_name" => object.value(&mut field_role_name, "role_name")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            identity_id: object.required(field_identity_id, "identity_id")?,
+            identity_type: object.required(field_identity_type, "identity_type")?,
+            role_name: object.required(field_role_name, "role_name")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Updateable properties of a `Project`
 ///
@@ -41841,7 +46874,7 @@ pub struct Quantile {
 /// View of a Rack
 ///
 /// Source: `specs/oxide/oxide-nexus.json:26510`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Rack {
     /// Unique, immutable, system-controlled identifier for each resource
     ///
@@ -41861,6 +46894,39 @@ pub struct Rack {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for Rack {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Rack")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Rack {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_id = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "id" => object.value(&mut field_id, "id")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: object.required(field_id, "id")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:26536`.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -41902,7 +46968,7 @@ impl ::std::fmt::Display for RackMembershipChangeState {
 /// Status of the rack membership uniquely identified by the (rack_id, version) pair
 ///
 /// Source: `specs/oxide/oxide-nexus.json:26559`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct RackMembershipStatus {
     /// All members of the rack for this version
     pub members: ::std::vec::Vec<BaseboardId>,
@@ -41910,10 +46976,10 @@ pub struct RackMembershipStatus {
     pub rack_id: ::std::string::String,
     pub state: RackMembershipChangeState,
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time_aborted: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time_committed: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
     /// Format: `date-time`.
     pub time_created: ::chrono::DateTime<::chrono::FixedOffset>,
@@ -41928,6 +46994,61 @@ pub struct RackMembershipStatus {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for RackMembershipStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct RackMembershipStatus")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for RackMembershipStatus {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_members = ::std::option::Option::None;
+        let mut field_rack_id = ::std::option::Option::None;
+        let mut field_state = ::std::option::Option::None;
+        let mut field_time_aborted = ::std::option::Option::None;
+        let mut field_time_committed = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_unacknowledged_members = ::std::option::Option::None;
+        let mut field_version = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "members" => object.value(&mut field_members, "members")?,
+                "rack_id" => object.value(&mut field_rack_id, "rack_id")?,
+                "state" => object.value(&mut field_state, "state")?,
+                "time_aborted" => object.value(&mut field_time_aborted, "time_aborted")?,
+                "time_committed" => {
+                    object.value(&mut field_time_committed, "time_committed")?
+                }
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "unacknowledged_members" => {
+                    object
+                        .value(
+                            &mut field_unacknowledged_members,
+                            "unacknowledged_members",
+                        )?
+                }
+                "version" => object.value(&mut field_version, "version")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            members: object.required(field_members, "members")?,
+            rack_id: object.required(field_rack_id, "rack_id")?,
+            state: object.required(field_state, "state")?,
+            time_aborted: field_time_aborted.unwrap_or_default(),
+            time_committed: field_time_committed.unwrap_or_default(),
+            time_created: object.required(field_time_created, "time_created")?,
+            unacknowledged_members: object
+                .required(field_unacknowledged_members, "unacknowledged_members")?,
+            version: object.required(field_version, "version")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A unique, monotonically increasing number representing the set of active sleds in a rack at a given point in time.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:26618`.
@@ -41935,12 +47056,12 @@ pub type RackMembershipVersion = i64;
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:26624`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct RackResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<Rack>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -41948,6 +47069,34 @@ pub struct RackResultsPage {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for RackResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct RackResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for RackResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// A route to a destination network through a gateway address.
 ///
@@ -42101,7 +47250,7 @@ impl<'de> ::serde::Deserialize<'de> for RouterPeerType {
 /// A route defines a rule that governs where traffic should be sent based on its destination.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:26959`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct RouterRoute {
     /// Human-readable free-form text about a resource
     pub description: ::std::string::String,
@@ -42135,6 +47284,59 @@ pub struct RouterRoute {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for RouterRoute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct RouterRoute")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for RouterRoute {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_description = ::std::option::Option::None;
+        let mut field_destination = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_kind = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_target = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut field_vpc_router_id = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "description" => object.value(&mut field_description, "description")?,
+                "destination" => object.value(&mut field_destination, "destination")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "kind" => object.value(&mut field_kind, "kind")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "target" => object.value(&mut field_target, "target")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                "vpc_router_id" => {
+                    object.value(&mut field_vpc_router_id, "vpc_router_id")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: object.required(field_description, "description")?,
+            destination: object.required(field_destination, "destination")?,
+            id: object.required(field_id, "id")?,
+            kind: object.required(field_kind, "kind")?,
+            name: object.required(field_name, "name")?,
+            target: object.required(field_target, "target")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            vpc_router_id: object.required(field_vpc_router_id, "vpc_router_id")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Create-time parameters for a `RouterRoute`
 ///
@@ -42191,12 +47393,12 @@ impl ::std::fmt::Display for RouterRouteKind {
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:27099`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct RouterRouteResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<RouterRoute>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -42204,6 +47406,34 @@ pub struct RouterRouteResultsPage {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for RouterRouteResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct RouterRouteResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for RouterRouteResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// Updateable properties of a `RouterRoute`
 ///
@@ -42223,14 +47453,14 @@ pub struct RouterRouteUpdate {
 /// A SAML identity provider
 ///
 /// Source: `specs/oxide/oxide-nexus.json:27158`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SamlIdentityProvider {
     /// Service provider endpoint where the response will be sent
     pub acs_url: ::std::string::String,
     /// Human-readable free-form text about a resource
     pub description: ::std::string::String,
     /// If set, attributes with this name will be considered to denote a user's group membership, where the values will be the group names.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub group_attribute_name: ::std::option::Option<::std::string::String>,
     /// Unique, immutable, system-controlled identifier for each resource
     ///
@@ -42241,7 +47471,7 @@ pub struct SamlIdentityProvider {
     /// Unique, mutable, user-controlled identifier for each resource
     pub name: Name,
     /// Optional request signing public certificate (base64 encoded der file)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub public_cert: ::std::option::Option<::std::string::String>,
     /// Service provider endpoint where the idp should send log out requests
     pub slo_url: ::std::string::String,
@@ -42263,6 +47493,78 @@ pub struct SamlIdentityProvider {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for SamlIdentityProvider {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SamlIdentityProvider")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SamlIdentityProvider {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_acs_url = ::std::option::Option::None;
+        let mut field_description = ::std::option::Option::None;
+        let mut field_group_attribute_name = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_idp_entity_id = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_public_cert = ::std::option::Option::None;
+        let mut field_slo_url = ::std::option::Option::None;
+        let mut field_sp_client_id = ::std::option::Option::None;
+        let mut field_technical_contact_email = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "acs_url" => object.value(&mut field_acs_url, "acs_url")?,
+                "description" => object.value(&mut field_description, "description")?,
+                "group_attribute_name" => {
+                    object
+                        .value(&mut field_group_attribute_name, "group_attribute_name")?
+                }
+                "id" => object.value(&mut field_id, "id")?,
+                "idp_entity_id" => {
+                    object.value(&mut field_idp_entity_id, "idp_entity_id")?
+                }
+                "name" => object.value(&mut field_name, "name")?,
+                "public_cert" => object.value(&mut field_public_cert, "public_cert")?,
+                "slo_url" => object.value(&mut field_slo_url, "slo_url")?,
+                "sp_client_id" => object.value(&mut field_sp_client_id, "sp_client_id")?,
+                "technical_contact_email" => {
+                    object
+                        .value(
+                            &mut field_technical_contact_email,
+                            "technical_contact_email",
+                        )?
+                }
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            acs_url: object.required(field_acs_url, "acs_url")?,
+            description: object.required(field_description, "description")?,
+            group_attribute_name: field_group_attribute_name.unwrap_or_default(),
+            id: object.required(field_id, "id")?,
+            idp_entity_id: object.required(field_idp_entity_id, "idp_entity_id")?,
+            name: object.required(field_name, "name")?,
+            public_cert: field_public_cert.unwrap_or_default(),
+            slo_url: object.required(field_slo_url, "slo_url")?,
+            sp_client_id: object.required(field_sp_client_id, "sp_client_id")?,
+            technical_contact_email: object
+                .required(field_technical_contact_email, "technical_contact_email")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Create-time identity-related parameters
 ///
@@ -42291,14 +47593,14 @@ pub struct SamlIdentityProviderCreate {
     pub technical_contact_email: ::std::string::String,
 }
 /// Source: `specs/oxide/oxide-nexus.json:27298`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ScimClientBearerToken {
     /// Format: `uuid`.
     pub id: ::std::string::String,
     /// Format: `date-time`.
     pub time_created: ::chrono::DateTime<::chrono::FixedOffset>,
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time_expires: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -42307,10 +47609,41 @@ pub struct ScimClientBearerToken {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for ScimClientBearerToken {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct ScimClientBearerToken")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for ScimClientBearerToken {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_id = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_expires = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "id" => object.value(&mut field_id, "id")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_expires" => object.value(&mut field_time_expires, "time_expires")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: object.required(field_id, "id")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_expires: field_time_expires.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// The POST response is the only time the generated bearer token is returned to the client.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:27320`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ScimClientBearerTokenValue {
     pub bearer_token: rt::Secret<::std::string::String>,
     /// Format: `uuid`.
@@ -42318,7 +47651,7 @@ pub struct ScimClientBearerTokenValue {
     /// Format: `date-time`.
     pub time_created: ::chrono::DateTime<::chrono::FixedOffset>,
     /// Format: `date-time`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time_expires: ::std::option::Option<::chrono::DateTime<::chrono::FixedOffset>>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -42327,10 +47660,44 @@ pub struct ScimClientBearerTokenValue {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for ScimClientBearerTokenValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct ScimClientBearerTokenValue")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for ScimClientBearerTokenValue {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_bearer_token = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_expires = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "bearer_token" => object.value(&mut field_bearer_token, "bearer_token")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_expires" => object.value(&mut field_time_expires, "time_expires")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            bearer_token: object.required(field_bearer_token, "bearer_token")?,
+            id: object.required(field_id, "id")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_expires: field_time_expires.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// Configuration of inbound ICMP allowed by API services.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:27347`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ServiceIcmpConfig {
     /// When enabled, Nexus is able to receive ICMP Destination Unreachable type 3 (port unreachable) and type 4 (fragmentation needed), Redirect, and Time Exceeded messages. These enable Nexus to perform Path MTU discovery and better cope with fragmentation issues. Otherwise all inbound ICMP traffic will be dropped.
     pub enabled: bool,
@@ -42340,6 +47707,31 @@ pub struct ServiceIcmpConfig {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for ServiceIcmpConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct ServiceIcmpConfig")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for ServiceIcmpConfig {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_enabled = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "enabled" => object.value(&mut field_enabled, "enabled")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            enabled: object.required(field_enabled, "enabled")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// The service intended to use this certificate.
 ///
@@ -42358,10 +47750,10 @@ pub struct SetTargetReleaseParams {
 /// A Silo is the highest level unit of isolation.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:27386`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Silo {
     /// Optionally, silos can have a group name that is automatically granted the silo admin role.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub admin_group_name: ::std::option::Option<::std::string::String>,
     /// Human-readable free-form text about a resource
     pub description: ::std::string::String,
@@ -42397,15 +47789,73 @@ pub struct Silo {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Silo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Silo")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Silo {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_admin_group_name = ::std::option::Option::None;
+        let mut field_description = ::std::option::Option::None;
+        let mut field_discoverable = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_identity_mode = ::std::option::Option::None;
+        let mut field_mapped_fleet_roles = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "admin_group_name" => {
+                    object.value(&mut field_admin_group_name, "admin_group_name")?
+                }
+                "description" => object.value(&mut field_description, "description")?,
+                "discoverable" => object.value(&mut field_discoverable, "discoverable")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "identity_mode" => {
+                    object.value(&mut field_identity_mode, "identity_mode")?
+                }
+                "mapped_fleet_roles" => {
+                    object.value(&mut field_mapped_fleet_roles, "mapped_fleet_roles")?
+                }
+                "name" => object.value(&mut field_name, "name")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            admin_group_name: field_admin_group_name.unwrap_or_default(),
+            description: object.required(field_description, "description")?,
+            discoverable: object.required(field_discoverable, "discoverable")?,
+            id: object.required(field_id, "id")?,
+            identity_mode: object.required(field_identity_mode, "identity_mode")?,
+            mapped_fleet_roles: object
+                .required(field_mapped_fleet_roles, "mapped_fleet_roles")?,
+            name: object.required(field_name, "name")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// View of silo authentication settings
 ///
 /// Source: `specs/oxide/oxide-nexus.json:27457`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SiloAuthSettings {
     /// Maximum lifetime of a device token in seconds. If set to null, users will be able to create tokens that do not expire.
     ///
     /// Format: `uint32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub device_token_max_ttl_seconds: ::std::option::Option<i64>,
     /// Format: `uuid`.
     pub silo_id: ::std::string::String,
@@ -42415,6 +47865,41 @@ pub struct SiloAuthSettings {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for SiloAuthSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SiloAuthSettings")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SiloAuthSettings {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_device_token_max_ttl_seconds = ::std::option::Option::None;
+        let mut field_silo_id = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "device_token_max_ttl_seconds" => {
+                    object
+                        .value(
+                            &mut field_device_token_max_ttl_seconds,
+                            "device_token_max_ttl_seconds",
+                        )?
+                }
+                "silo_id" => object.value(&mut field_silo_id, "silo_id")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            device_token_max_ttl_seconds: field_device_token_max_ttl_seconds
+                .unwrap_or_default(),
+            silo_id: object.required(field_silo_id, "silo_id")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Updateable properties of a silo's settings.
 ///
@@ -42500,7 +47985,7 @@ impl ::std::fmt::Display for SiloIdentityMode {
 /// An IP pool in the context of a silo
 ///
 /// Source: `specs/oxide/oxide-nexus.json:27577`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SiloIpPool {
     /// Human-readable free-form text about a resource
     pub description: ::std::string::String,
@@ -42533,15 +48018,63 @@ pub struct SiloIpPool {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for SiloIpPool {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SiloIpPool")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SiloIpPool {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_description = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_ip_version = ::std::option::Option::None;
+        let mut field_is_default = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_pool_type = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "description" => object.value(&mut field_description, "description")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "ip_version" => object.value(&mut field_ip_version, "ip_version")?,
+                "is_default" => object.value(&mut field_is_default, "is_default")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "pool_type" => object.value(&mut field_pool_type, "pool_type")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: object.required(field_description, "description")?,
+            id: object.required(field_id, "id")?,
+            ip_version: object.required(field_ip_version, "ip_version")?,
+            is_default: object.required(field_is_default, "is_default")?,
+            name: object.required(field_name, "name")?,
+            pool_type: object.required(field_pool_type, "pool_type")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:27640`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SiloIpPoolResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<SiloIpPool>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -42550,10 +48083,38 @@ pub struct SiloIpPoolResultsPage {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for SiloIpPoolResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SiloIpPoolResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SiloIpPoolResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// A collection of resource counts used to set the virtual capacity of a silo
 ///
 /// Source: `specs/oxide/oxide-nexus.json:27661`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SiloQuotas {
     /// Number of virtual CPUs
     ///
@@ -42572,6 +48133,40 @@ pub struct SiloQuotas {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for SiloQuotas {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SiloQuotas")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SiloQuotas {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_cpus = ::std::option::Option::None;
+        let mut field_memory = ::std::option::Option::None;
+        let mut field_silo_id = ::std::option::Option::None;
+        let mut field_storage = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "cpus" => object.value(&mut field_cpus, "cpus")?,
+                "memory" => object.value(&mut field_memory, "memory")?,
+                "silo_id" => object.value(&mut field_silo_id, "silo_id")?,
+                "storage" => object.value(&mut field_storage, "storage")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            cpus: object.required(field_cpus, "cpus")?,
+            memory: object.required(field_memory, "memory")?,
+            silo_id: object.required(field_silo_id, "silo_id")?,
+            storage: object.required(field_storage, "storage")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// The amount of provisionable resources for a Silo
 ///
 /// Source: `specs/oxide/oxide-nexus.json:27698`.
@@ -42589,12 +48184,12 @@ pub struct SiloQuotasCreate {
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:27730`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SiloQuotasResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<SiloQuotas>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -42602,6 +48197,34 @@ pub struct SiloQuotasResultsPage {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for SiloQuotasResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SiloQuotasResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SiloQuotasResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// Updateable properties of a Silo's resource limits. If a value is omitted it will not be updated.
 ///
@@ -42631,12 +48254,12 @@ pub struct SiloQuotasUpdate {
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:27781`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SiloResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<Silo>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -42644,6 +48267,34 @@ pub struct SiloResultsPage {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for SiloResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SiloResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SiloResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:27802`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -42686,7 +48337,7 @@ impl ::std::fmt::Display for SiloRole {
 /// Note that the Policy only describes access granted explicitly for this resource.  The policies of parent resources can also cause a user to have access to this resource.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:27811`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SiloRolePolicy {
     /// Roles directly assigned on this resource
     pub role_assignments: ::std::vec::Vec<SiloRoleRoleAssignment>,
@@ -42697,12 +48348,40 @@ pub struct SiloRolePolicy {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for SiloRolePolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SiloRolePolicy")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SiloRolePolicy {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_role_assignments = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "role_assignments" => {
+                    object.value(&mut field_role_assignments, "role_assignments")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            role_assignments: object
+                .required(field_role_assignments, "role_assignments")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Describes the assignment of a particular role on a particular resource to a particular identity (user, group, etc.)
 ///
 /// The resource is not part of this structure.  Rather, `RoleAssignment`s are put into a `Policy` and that Policy is applied to a particular resource.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:27827`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SiloRoleRoleAssignment {
     /// Format: `uuid`.
     pub identity_id: ::std::string::String,
@@ -42715,10 +48394,43 @@ pub struct SiloRoleRoleAssignment {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for SiloRoleRoleAssignment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SiloRoleRoleAssignment")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SiloRoleRoleAssignment {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_identity_id = ::std::option::Option::None;
+        let mut field_identity_type = ::std::option::Option::None;
+        let mut field_role_name = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "identity_id" => object.value(&mut field_identity_id, "identity_id")?,
+                "identity_type" => {
+                    object.value(&mut field_identity_type, "identity_type")?
+                }
+                "role_name" => object.value(&mut field_role_name, "role_name")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            identity_id: object.required(field_identity_id, "identity_id")?,
+            identity_type: object.required(field_identity_type, "identity_type")?,
+            role_name: object.required(field_role_name, "role_name")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A subnet pool in the context of a silo
 ///
 /// Source: `specs/oxide/oxide-nexus.json:27848`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SiloSubnetPool {
     /// Human-readable free-form text about a resource
     pub description: ::std::string::String,
@@ -42749,15 +48461,60 @@ pub struct SiloSubnetPool {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for SiloSubnetPool {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SiloSubnetPool")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SiloSubnetPool {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_description = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_ip_version = ::std::option::Option::None;
+        let mut field_is_default = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "description" => object.value(&mut field_description, "description")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "ip_version" => object.value(&mut field_ip_version, "ip_version")?,
+                "is_default" => object.value(&mut field_is_default, "is_default")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: object.required(field_description, "description")?,
+            id: object.required(field_id, "id")?,
+            ip_version: object.required(field_ip_version, "ip_version")?,
+            is_default: object.required(field_is_default, "is_default")?,
+            name: object.required(field_name, "name")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:27902`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SiloSubnetPoolResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<SiloSubnetPool>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -42766,10 +48523,38 @@ pub struct SiloSubnetPoolResultsPage {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for SiloSubnetPoolResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SiloSubnetPoolResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SiloSubnetPoolResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// View of a silo's resource utilization and capacity
 ///
 /// Source: `specs/oxide/oxide-nexus.json:27923`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SiloUtilization {
     /// Accounts for the total amount of resources reserved for silos via their quotas.
     pub allocated: Allocated,
@@ -42787,15 +48572,49 @@ pub struct SiloUtilization {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for SiloUtilization {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SiloUtilization")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SiloUtilization {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_allocated = ::std::option::Option::None;
+        let mut field_provisioned = ::std::option::Option::None;
+        let mut field_silo_id = ::std::option::Option::None;
+        let mut field_silo_name = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "allocated" => object.value(&mut field_allocated, "allocated")?,
+                "provisioned" => object.value(&mut field_provisioned, "provisioned")?,
+                "silo_id" => object.value(&mut field_silo_id, "silo_id")?,
+                "silo_name" => object.value(&mut field_silo_name, "silo_name")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            allocated: object.required(field_allocated, "allocated")?,
+            provisioned: object.required(field_provisioned, "provisioned")?,
+            silo_id: object.required(field_silo_id, "silo_id")?,
+            silo_name: object.required(field_silo_name, "silo_name")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:27958`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SiloUtilizationResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<SiloUtilization>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -42804,10 +48623,38 @@ pub struct SiloUtilizationResultsPage {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for SiloUtilizationResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SiloUtilizationResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SiloUtilizationResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// An operator's view of a Sled.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:27979`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Sled {
     pub baseboard: Baseboard,
     /// Unique, immutable, system-controlled identifier for each resource
@@ -42843,10 +48690,71 @@ pub struct Sled {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Sled {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Sled")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Sled {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_baseboard = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_policy = ::std::option::Option::None;
+        let mut field_rack_id = ::std::option::Option::None;
+        let mut field_state = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut field_usable_hardware_threads = ::std::option::Option::None;
+        let mut field_usable_physical_ram = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "baseboard" => object.value(&mut field_baseboard, "baseboard")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "policy" => object.value(&mut field_policy, "policy")?,
+                "rack_id" => object.value(&mut field_rack_id, "rack_id")?,
+                "state" => object.value(&mut field_state, "state")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                "usable_hardware_threads" => {
+                    object
+                        .value(
+                            &mut field_usable_hardware_threads,
+                            "usable_hardware_threads",
+                        )?
+                }
+                "usable_physical_ram" => {
+                    object.value(&mut field_usable_physical_ram, "usable_physical_ram")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            baseboard: object.required(field_baseboard, "baseboard")?,
+            id: object.required(field_id, "id")?,
+            policy: object.required(field_policy, "policy")?,
+            rack_id: object.required(field_rack_id, "rack_id")?,
+            state: object.required(field_state, "state")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            usable_hardware_threads: object
+                .required(field_usable_hardware_threads, "usable_hardware_threads")?,
+            usable_physical_ram: object
+                .required(field_usable_physical_ram, "usable_physical_ram")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// An operator's view of an instance running on a given sled
 ///
 /// Source: `specs/oxide/oxide-nexus.json:28049`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SledInstance {
     /// Format: `uuid`.
     pub active_sled_id: ::std::string::String,
@@ -42857,7 +48765,7 @@ pub struct SledInstance {
     /// Format: `int64`.
     pub memory: i64,
     /// Format: `uuid`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub migration_id: ::std::option::Option<::std::string::String>,
     pub name: Name,
     /// Format: `int64`.
@@ -42880,15 +48788,74 @@ pub struct SledInstance {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for SledInstance {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SledInstance")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SledInstance {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_active_sled_id = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_memory = ::std::option::Option::None;
+        let mut field_migration_id = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_ncpus = ::std::option::Option::None;
+        let mut field_project_name = ::std::option::Option::None;
+        let mut field_silo_name = ::std::option::Option::None;
+        let mut field_state = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "active_sled_id" => {
+                    object.value(&mut field_active_sled_id, "active_sled_id")?
+                }
+                "id" => object.value(&mut field_id, "id")?,
+                "memory" => object.value(&mut field_memory, "memory")?,
+                "migration_id" => object.value(&mut field_migration_id, "migration_id")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "ncpus" => object.value(&mut field_ncpus, "ncpus")?,
+                "project_name" => object.value(&mut field_project_name, "project_name")?,
+                "silo_name" => object.value(&mut field_silo_name, "silo_name")?,
+                "state" => object.value(&mut field_state, "state")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            active_sled_id: object.required(field_active_sled_id, "active_sled_id")?,
+            id: object.required(field_id, "id")?,
+            memory: object.required(field_memory, "memory")?,
+            migration_id: field_migration_id.unwrap_or_default(),
+            name: object.required(field_name, "name")?,
+            ncpus: object.required(field_ncpus, "ncpus")?,
+            project_name: object.required(field_project_name, "project_name")?,
+            silo_name: object.required(field_silo_name, "silo_name")?,
+            state: object.required(field_state, "state")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:28111`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SledInstanceResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<SledInstance>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -42896,6 +48863,34 @@ pub struct SledInstanceResultsPage {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for SledInstanceResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SledInstanceResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SledInstanceResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// The operator-defined policy of a sled.
 ///
@@ -42971,7 +48966,7 @@ pub struct SledProvisionPolicyParams {
 /// Response to `sled_set_provision_policy`.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:28212`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SledProvisionPolicyResponse {
     /// The new provision state.
     pub new_state: SledProvisionPolicy,
@@ -42984,15 +48979,43 @@ pub struct SledProvisionPolicyResponse {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for SledProvisionPolicyResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SledProvisionPolicyResponse")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SledProvisionPolicyResponse {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_new_state = ::std::option::Option::None;
+        let mut field_old_state = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "new_state" => object.value(&mut field_new_state, "new_state")?,
+                "old_state" => object.value(&mut field_old_state, "old_state")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            new_state: object.required(field_new_state, "new_state")?,
+            old_state: object.required(field_old_state, "old_state")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:28238`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SledResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<Sled>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -43000,6 +49023,34 @@ pub struct SledResultsPage {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for SledResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SledResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SledResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// The current state of the sled.
 ///
@@ -43036,7 +49087,7 @@ pub type SledUuid = ::std::string::String;
 /// View of a Snapshot
 ///
 /// Source: `specs/oxide/oxide-nexus.json:28287`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Snapshot {
     /// Human-readable free-form text about a resource
     pub description: ::std::string::String,
@@ -43067,6 +49118,57 @@ pub struct Snapshot {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Snapshot {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Snapshot")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Snapshot {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_description = ::std::option::Option::None;
+        let mut field_disk_id = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_project_id = ::std::option::Option::None;
+        let mut field_size = ::std::option::Option::None;
+        let mut field_state = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "description" => object.value(&mut field_description, "description")?,
+                "disk_id" => object.value(&mut field_disk_id, "disk_id")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "project_id" => object.value(&mut field_project_id, "project_id")?,
+                "size" => object.value(&mut field_size, "size")?,
+                "state" => object.value(&mut field_state, "state")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: object.required(field_description, "description")?,
+            disk_id: object.required(field_disk_id, "disk_id")?,
+            id: object.required(field_id, "id")?,
+            name: object.required(field_name, "name")?,
+            project_id: object.required(field_project_id, "project_id")?,
+            size: object.required(field_size, "size")?,
+            state: object.required(field_state, "state")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Create-time parameters for a `Snapshot`
 ///
 /// Source: `specs/oxide/oxide-nexus.json:28345`.
@@ -43080,12 +49182,12 @@ pub struct SnapshotCreate {
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:28370`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SnapshotResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<Snapshot>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -43093,6 +49195,34 @@ pub struct SnapshotResultsPage {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for SnapshotResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SnapshotResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SnapshotResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:28391`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -43133,7 +49263,7 @@ impl ::std::fmt::Display for SnapshotState {
 /// View of an SSH Key
 ///
 /// Source: `specs/oxide/oxide-nexus.json:28400`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SshKey {
     /// Human-readable free-form text about a resource
     pub description: ::std::string::String,
@@ -43164,6 +49294,51 @@ pub struct SshKey {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for SshKey {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SshKey")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SshKey {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_description = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_public_key = ::std::option::Option::None;
+        let mut field_silo_user_id = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "description" => object.value(&mut field_description, "description")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "public_key" => object.value(&mut field_public_key, "public_key")?,
+                "silo_user_id" => object.value(&mut field_silo_user_id, "silo_user_id")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: object.required(field_description, "description")?,
+            id: object.required(field_id, "id")?,
+            name: object.required(field_name, "name")?,
+            public_key: object.required(field_public_key, "public_key")?,
+            silo_user_id: object.required(field_silo_user_id, "silo_user_id")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Create-time parameters for an `SshKey`
 ///
 /// Source: `specs/oxide/oxide-nexus.json:28451`.
@@ -43177,12 +49352,12 @@ pub struct SshKeyCreate {
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:28472`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SshKeyResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<SshKey>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -43191,10 +49366,38 @@ pub struct SshKeyResultsPage {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for SshKeyResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SshKeyResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SshKeyResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// A pool of subnets for external subnet allocation
 ///
 /// Source: `specs/oxide/oxide-nexus.json:28493`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SubnetPool {
     /// Human-readable free-form text about a resource
     pub description: ::std::string::String,
@@ -43221,6 +49424,48 @@ pub struct SubnetPool {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for SubnetPool {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SubnetPool")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SubnetPool {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_description = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_ip_version = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "description" => object.value(&mut field_description, "description")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "ip_version" => object.value(&mut field_ip_version, "ip_version")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: object.required(field_description, "description")?,
+            id: object.required(field_id, "id")?,
+            ip_version: object.required(field_ip_version, "ip_version")?,
+            name: object.required(field_name, "name")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Create a subnet pool
 ///
 /// Source: `specs/oxide/oxide-nexus.json:28542`.
@@ -43244,7 +49489,7 @@ pub struct SubnetPoolLinkSilo {
 /// A member (subnet) within a subnet pool
 ///
 /// Source: `specs/oxide/oxide-nexus.json:28589`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SubnetPoolMember {
     /// ID of the pool member
     ///
@@ -43274,6 +49519,54 @@ pub struct SubnetPoolMember {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for SubnetPoolMember {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SubnetPoolMember")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SubnetPoolMember {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_id = ::std::option::Option::None;
+        let mut field_max_prefix_length = ::std::option::Option::None;
+        let mut field_min_prefix_length = ::std::option::Option::None;
+        let mut field_subnet = ::std::option::Option::None;
+        let mut field_subnet_pool_id = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "id" => object.value(&mut field_id, "id")?,
+                "max_prefix_length" => {
+                    object.value(&mut field_max_prefix_length, "max_prefix_length")?
+                }
+                "min_prefix_length" => {
+                    object.value(&mut field_min_prefix_length, "min_prefix_length")?
+                }
+                "subnet" => object.value(&mut field_subnet, "subnet")?,
+                "subnet_pool_id" => {
+                    object.value(&mut field_subnet_pool_id, "subnet_pool_id")?
+                }
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: object.required(field_id, "id")?,
+            max_prefix_length: object
+                .required(field_max_prefix_length, "max_prefix_length")?,
+            min_prefix_length: object
+                .required(field_min_prefix_length, "min_prefix_length")?,
+            subnet: object.required(field_subnet, "subnet")?,
+            subnet_pool_id: object.required(field_subnet_pool_id, "subnet_pool_id")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Add a member (subnet) to a subnet pool
 ///
@@ -43308,12 +49601,12 @@ pub struct SubnetPoolMemberRemove {
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:28686`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SubnetPoolMemberResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<SubnetPoolMember>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -43321,16 +49614,44 @@ pub struct SubnetPoolMemberResultsPage {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for SubnetPoolMemberResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SubnetPoolMemberResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SubnetPoolMemberResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:28707`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SubnetPoolResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<SubnetPool>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -43339,10 +49660,38 @@ pub struct SubnetPoolResultsPage {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for SubnetPoolResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SubnetPoolResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SubnetPoolResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// A link between a subnet pool and a silo
 ///
 /// Source: `specs/oxide/oxide-nexus.json:28728`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SubnetPoolSiloLink {
     pub is_default: bool,
     /// Format: `uuid`.
@@ -43356,15 +49705,48 @@ pub struct SubnetPoolSiloLink {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for SubnetPoolSiloLink {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SubnetPoolSiloLink")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SubnetPoolSiloLink {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_is_default = ::std::option::Option::None;
+        let mut field_silo_id = ::std::option::Option::None;
+        let mut field_subnet_pool_id = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "is_default" => object.value(&mut field_is_default, "is_default")?,
+                "silo_id" => object.value(&mut field_silo_id, "silo_id")?,
+                "subnet_pool_id" => {
+                    object.value(&mut field_subnet_pool_id, "subnet_pool_id")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            is_default: object.required(field_is_default, "is_default")?,
+            silo_id: object.required(field_silo_id, "silo_id")?,
+            subnet_pool_id: object.required(field_subnet_pool_id, "subnet_pool_id")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:28750`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SubnetPoolSiloLinkResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<SubnetPoolSiloLink>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -43372,6 +49754,34 @@ pub struct SubnetPoolSiloLinkResultsPage {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for SubnetPoolSiloLinkResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SubnetPoolSiloLinkResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SubnetPoolSiloLinkResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// Update a subnet pool's silo link
 ///
@@ -43405,7 +49815,7 @@ pub struct SubnetPoolUpdate {
 /// Note that both the count of remaining addresses and the total capacity are integers, reported as floating point numbers. This accommodates allocations larger than a 64-bit integer, which is common with IPv6 address spaces. With very large subnet pools (> 2**53 addresses), integer precision will be lost, in exchange for representing the entire range. In such a case the pool still has many available addresses.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:28802`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SubnetPoolUtilization {
     /// The total number of addresses in the pool.
     ///
@@ -43421,6 +49831,34 @@ pub struct SubnetPoolUtilization {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for SubnetPoolUtilization {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SubnetPoolUtilization")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SubnetPoolUtilization {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_capacity = ::std::option::Option::None;
+        let mut field_remaining = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "capacity" => object.value(&mut field_capacity, "capacity")?,
+                "remaining" => object.value(&mut field_remaining, "remaining")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            capacity: object.required(field_capacity, "capacity")?,
+            remaining: object.required(field_remaining, "remaining")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:28822`.
 #[derive(
@@ -43438,17 +49876,17 @@ pub struct SupportBundleCreate {
     pub user_comment: ::std::option::Option<::std::string::String>,
 }
 /// Source: `specs/oxide/oxide-nexus.json:28832`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SupportBundleInfo {
     /// Format: `uuid`.
     pub id: ::std::string::String,
     pub reason_for_creation: ::std::string::String,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reason_for_failure: ::std::option::Option<::std::string::String>,
     pub state: SupportBundleState,
     /// Format: `date-time`.
     pub time_created: ::chrono::DateTime<::chrono::FixedOffset>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_comment: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -43457,15 +49895,60 @@ pub struct SupportBundleInfo {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for SupportBundleInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SupportBundleInfo")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SupportBundleInfo {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_id = ::std::option::Option::None;
+        let mut field_reason_for_creation = ::std::option::Option::None;
+        let mut field_reason_for_failure = ::std::option::Option::None;
+        let mut field_state = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_user_comment = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "id" => object.value(&mut field_id, "id")?,
+                "reason_for_creation" => {
+                    object.value(&mut field_reason_for_creation, "reason_for_creation")?
+                }
+                "reason_for_failure" => {
+                    object.value(&mut field_reason_for_failure, "reason_for_failure")?
+                }
+                "state" => object.value(&mut field_state, "state")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "user_comment" => object.value(&mut field_user_comment, "user_comment")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: object.required(field_id, "id")?,
+            reason_for_creation: object
+                .required(field_reason_for_creation, "reason_for_creation")?,
+            reason_for_failure: field_reason_for_failure.unwrap_or_default(),
+            state: object.required(field_state, "state")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            user_comment: field_user_comment.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:28865`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SupportBundleInfoResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<SupportBundleInfo>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -43473,6 +49956,34 @@ pub struct SupportBundleInfoResultsPage {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for SupportBundleInfoResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SupportBundleInfoResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SupportBundleInfoResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:28886`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -43528,7 +50039,7 @@ pub struct SupportBundleUpdate {
 /// An operator's view of a Switch.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:28928`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Switch {
     pub baseboard: Baseboard,
     /// Unique, immutable, system-controlled identifier for each resource
@@ -43554,10 +50065,49 @@ pub struct Switch {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Switch {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Switch")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Switch {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_baseboard = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_rack_id = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "baseboard" => object.value(&mut field_baseboard, "baseboard")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "rack_id" => object.value(&mut field_rack_id, "rack_id")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            baseboard: object.required(field_baseboard, "baseboard")?,
+            id: object.required(field_id, "id")?,
+            rack_id: object.required(field_rack_id, "rack_id")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// BGP message history for a particular switch.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:28964`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SwitchBgpHistory {
     /// Message history indexed by peer address.
     pub history: ::std::collections::BTreeMap<::std::string::String, BgpMessageHistory>,
@@ -43570,10 +50120,38 @@ pub struct SwitchBgpHistory {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for SwitchBgpHistory {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SwitchBgpHistory")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SwitchBgpHistory {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_history = ::std::option::Option::None;
+        let mut field_switch = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "history" => object.value(&mut field_history, "history")?,
+                "switch" => object.value(&mut field_switch, "switch")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            history: object.required(field_history, "history")?,
+            switch: object.required(field_switch, "switch")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A switch port interface configuration for a port settings object.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:28989`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SwitchInterfaceConfig {
     /// A unique identifier for this switch interface.
     ///
@@ -43595,6 +50173,48 @@ pub struct SwitchInterfaceConfig {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for SwitchInterfaceConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SwitchInterfaceConfig")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SwitchInterfaceConfig {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_id = ::std::option::Option::None;
+        let mut field_interface_name = ::std::option::Option::None;
+        let mut field_kind = ::std::option::Option::None;
+        let mut field_port_settings_id = ::std::option::Option::None;
+        let mut field_v6_enabled = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "id" => object.value(&mut field_id, "id")?,
+                "interface_name" => {
+                    object.value(&mut field_interface_name, "interface_name")?
+                }
+                "kind" => object.value(&mut field_kind, "kind")?,
+                "port_settings_id" => {
+                    object.value(&mut field_port_settings_id, "port_settings_id")?
+                }
+                "v6_enabled" => object.value(&mut field_v6_enabled, "v6_enabled")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: object.required(field_id, "id")?,
+            interface_name: object.required(field_interface_name, "interface_name")?,
+            kind: object.required(field_kind, "kind")?,
+            port_settings_id: object
+                .required(field_port_settings_id, "port_settings_id")?,
+            v6_enabled: object.required(field_v6_enabled, "v6_enabled")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// A layer-3 switch interface configuration. When IPv6 is enabled, a link local address will be created for the interface.
 ///
@@ -43647,7 +50267,7 @@ pub type SwitchLinkState = ::serde_json::Value;
 /// A switch port represents a physical external port on a rack switch.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:29121`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SwitchPort {
     /// The id of the switch port.
     ///
@@ -43658,7 +50278,7 @@ pub struct SwitchPort {
     /// The primary settings group of this switch port. Will be `None` until this switch port is configured.
     ///
     /// Format: `uuid`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub port_settings_id: ::std::option::Option<::std::string::String>,
     /// The rack this switch port belongs to.
     ///
@@ -43673,10 +50293,49 @@ pub struct SwitchPort {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for SwitchPort {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SwitchPort")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SwitchPort {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_id = ::std::option::Option::None;
+        let mut field_port_name = ::std::option::Option::None;
+        let mut field_port_settings_id = ::std::option::Option::None;
+        let mut field_rack_id = ::std::option::Option::None;
+        let mut field_switch_slot = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "id" => object.value(&mut field_id, "id")?,
+                "port_name" => object.value(&mut field_port_name, "port_name")?,
+                "port_settings_id" => {
+                    object.value(&mut field_port_settings_id, "port_settings_id")?
+                }
+                "rack_id" => object.value(&mut field_rack_id, "rack_id")?,
+                "switch_slot" => object.value(&mut field_switch_slot, "switch_slot")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: object.required(field_id, "id")?,
+            port_name: object.required(field_port_name, "port_name")?,
+            port_settings_id: field_port_settings_id.unwrap_or_default(),
+            rack_id: object.required(field_rack_id, "rack_id")?,
+            switch_slot: object.required(field_switch_slot, "switch_slot")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// An IP address configuration for a port settings object.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:29165`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SwitchPortAddressView {
     /// The IP address and prefix.
     pub address: IpNet,
@@ -43699,7 +50358,7 @@ pub struct SwitchPortAddressView {
     /// An optional VLAN ID
     ///
     /// Format: `uint16`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vlan_id: ::std::option::Option<i64>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -43707,6 +50366,63 @@ pub struct SwitchPortAddressView {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for SwitchPortAddressView {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SwitchPortAddressView")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SwitchPortAddressView {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_address = ::std::option::Option::None;
+        let mut field_address_lot_block_id = ::std::option::Option::None;
+        let mut field_address_lot_id = ::std::option::Option::None;
+        let mut field_address_lot_name = ::std::option::Option::None;
+        let mut field_interface_name = ::std::option::Option::None;
+        let mut field_port_settings_id = ::std::option::Option::None;
+        let mut field_vlan_id = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "address" => object.value(&mut field_address, "address")?,
+                "address_lot_block_id" => {
+                    object
+                        .value(&mut field_address_lot_block_id, "address_lot_block_id")?
+                }
+                "address_lot_id" => {
+                    object.value(&mut field_address_lot_id, "address_lot_id")?
+                }
+                "address_lot_name" => {
+                    object.value(&mut field_address_lot_name, "address_lot_name")?
+                }
+                "interface_name" => {
+                    object.value(&mut field_interface_name, "interface_name")?
+                }
+                "port_settings_id" => {
+                    object.value(&mut field_port_settings_id, "port_settings_id")?
+                }
+                "vlan_id" => object.value(&mut field_vlan_id, "vlan_id")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            address: object.required(field_address, "address")?,
+            address_lot_block_id: object
+                .required(field_address_lot_block_id, "address_lot_block_id")?,
+            address_lot_id: object.required(field_address_lot_id, "address_lot_id")?,
+            address_lot_name: object
+                .required(field_address_lot_name, "address_lot_name")?,
+            interface_name: object.required(field_interface_name, "interface_name")?,
+            port_settings_id: object
+                .required(field_port_settings_id, "port_settings_id")?,
+            vlan_id: field_vlan_id.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// Parameters for applying settings to switch ports.
 ///
@@ -43773,17 +50489,17 @@ impl ::std::fmt::Display for SwitchPortGeometry {
 /// A link configuration for a port settings object.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:29308`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SwitchPortLinkConfig {
     /// Whether or not the link has autonegotiation enabled.
     pub autoneg: bool,
     /// The requested forward-error correction method.  If this is not specified, the standard FEC for the underlying media will be applied if it can be determined.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub fec: ::std::option::Option<LinkFec>,
     /// The name of this link.
     pub link_name: Name,
     /// The link-layer discovery protocol service configuration for this link.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lldp_link_config: ::std::option::Option<LldpLinkConfig>,
     /// The maximum transmission unit for this link.
     ///
@@ -43796,7 +50512,7 @@ pub struct SwitchPortLinkConfig {
     /// The configured speed of the link.
     pub speed: LinkSpeed,
     /// The tx_eq configuration for this link.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tx_eq_config: ::std::option::Option<SwitchPortLinkConfigTxEqConfig>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -43805,15 +50521,66 @@ pub struct SwitchPortLinkConfig {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for SwitchPortLinkConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SwitchPortLinkConfig")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SwitchPortLinkConfig {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_autoneg = ::std::option::Option::None;
+        let mut field_fec = ::std::option::Option::None;
+        let mut field_link_name = ::std::option::Option::None;
+        let mut field_lldp_link_config = ::std::option::Option::None;
+        let mut field_mtu = ::std::option::Option::None;
+        let mut field_port_settings_id = ::std::option::Option::None;
+        let mut field_speed = ::std::option::Option::None;
+        let mut field_tx_eq_config = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "autoneg" => object.value(&mut field_autoneg, "autoneg")?,
+                "fec" => object.value(&mut field_fec, "fec")?,
+                "link_name" => object.value(&mut field_link_name, "link_name")?,
+                "lldp_link_config" => {
+                    object.value(&mut field_lldp_link_config, "lldp_link_config")?
+                }
+                "mtu" => object.value(&mut field_mtu, "mtu")?,
+                "port_settings_id" => {
+                    object.value(&mut field_port_settings_id, "port_settings_id")?
+                }
+                "speed" => object.value(&mut field_speed, "speed")?,
+                "tx_eq_config" => object.value(&mut field_tx_eq_config, "tx_eq_config")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            autoneg: object.required(field_autoneg, "autoneg")?,
+            fec: field_fec.unwrap_or_default(),
+            link_name: object.required(field_link_name, "link_name")?,
+            lldp_link_config: field_lldp_link_config.unwrap_or_default(),
+            mtu: object.required(field_mtu, "mtu")?,
+            port_settings_id: object
+                .required(field_port_settings_id, "port_settings_id")?,
+            speed: object.required(field_speed, "speed")?,
+            tx_eq_config: field_tx_eq_config.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:29379`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SwitchPortResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<SwitchPort>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -43822,10 +50589,38 @@ pub struct SwitchPortResultsPage {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for SwitchPortResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SwitchPortResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SwitchPortResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// A route configuration for a port settings object.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:29400`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SwitchPortRouteConfig {
     /// The route's destination network.
     pub dst: IpNet,
@@ -43842,12 +50637,12 @@ pub struct SwitchPortRouteConfig {
     /// Route RIB priority. Higher priority indicates precedence within and across protocols.
     ///
     /// Format: `uint8`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rib_priority: ::std::option::Option<i64>,
     /// The VLAN identifier for the route. Use this if the gateway is reachable over an 802.1Q tagged L2 segment.
     ///
     /// Format: `uint16`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vlan_id: ::std::option::Option<i64>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -43856,10 +50651,55 @@ pub struct SwitchPortRouteConfig {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for SwitchPortRouteConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SwitchPortRouteConfig")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SwitchPortRouteConfig {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_dst = ::std::option::Option::None;
+        let mut field_gw = ::std::option::Option::None;
+        let mut field_interface_name = ::std::option::Option::None;
+        let mut field_port_settings_id = ::std::option::Option::None;
+        let mut field_rib_priority = ::std::option::Option::None;
+        let mut field_vlan_id = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "dst" => object.value(&mut field_dst, "dst")?,
+                "gw" => object.value(&mut field_gw, "gw")?,
+                "interface_name" => {
+                    object.value(&mut field_interface_name, "interface_name")?
+                }
+                "port_settings_id" => {
+                    object.value(&mut field_port_settings_id, "port_settings_id")?
+                }
+                "rib_priority" => object.value(&mut field_rib_priority, "rib_priority")?,
+                "vlan_id" => object.value(&mut field_vlan_id, "vlan_id")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            dst: object.required(field_dst, "dst")?,
+            gw: object.required(field_gw, "gw")?,
+            interface_name: object.required(field_interface_name, "interface_name")?,
+            port_settings_id: object
+                .required(field_port_settings_id, "port_settings_id")?,
+            rib_priority: field_rib_priority.unwrap_or_default(),
+            vlan_id: field_vlan_id.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// This structure contains all port settings information in one place. It's a convenience data structure for getting a complete view of a particular port's settings.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:29452`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SwitchPortSettings {
     /// Layer 3 IP address settings.
     pub addresses: ::std::vec::Vec<SwitchPortAddressView>,
@@ -43898,6 +50738,66 @@ pub struct SwitchPortSettings {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for SwitchPortSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SwitchPortSettings")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SwitchPortSettings {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_addresses = ::std::option::Option::None;
+        let mut field_bgp_peers = ::std::option::Option::None;
+        let mut field_description = ::std::option::Option::None;
+        let mut field_groups = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_interfaces = ::std::option::Option::None;
+        let mut field_links = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_port = ::std::option::Option::None;
+        let mut field_routes = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "addresses" => object.value(&mut field_addresses, "addresses")?,
+                "bgp_peers" => object.value(&mut field_bgp_peers, "bgp_peers")?,
+                "description" => object.value(&mut field_description, "description")?,
+                "groups" => object.value(&mut field_groups, "groups")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "interfaces" => object.value(&mut field_interfaces, "interfaces")?,
+                "links" => object.value(&mut field_links, "links")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "port" => object.value(&mut field_port, "port")?,
+                "routes" => object.value(&mut field_routes, "routes")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            addresses: object.required(field_addresses, "addresses")?,
+            bgp_peers: object.required(field_bgp_peers, "bgp_peers")?,
+            description: object.required(field_description, "description")?,
+            groups: object.required(field_groups, "groups")?,
+            id: object.required(field_id, "id")?,
+            interfaces: object.required(field_interfaces, "interfaces")?,
+            links: object.required(field_links, "links")?,
+            name: object.required(field_name, "name")?,
+            port: object.required(field_port, "port")?,
+            routes: object.required(field_routes, "routes")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Parameters for creating switch port settings. Switch port settings are the central data structure for setting up external networking. Switch port settings include link, interface, route, address and dynamic network protocol configuration.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:29549`.
@@ -43932,7 +50832,7 @@ pub struct SwitchPortSettingsCreate {
 /// This structure maps a port settings object to a port settings groups. Port settings objects may inherit settings from groups. This mapping defines the relationship between settings objects and the groups they reference.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:29616`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SwitchPortSettingsGroups {
     /// The id of a port settings group being referenced by a port settings object.
     ///
@@ -43949,10 +50849,48 @@ pub struct SwitchPortSettingsGroups {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for SwitchPortSettingsGroups {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SwitchPortSettingsGroups")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SwitchPortSettingsGroups {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_port_settings_group_id = ::std::option::Option::None;
+        let mut field_port_settings_id = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "port_settings_group_id" => {
+                    object
+                        .value(
+                            &mut field_port_settings_group_id,
+                            "port_settings_group_id",
+                        )?
+                }
+                "port_settings_id" => {
+                    object.value(&mut field_port_settings_id, "port_settings_id")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            port_settings_group_id: object
+                .required(field_port_settings_group_id, "port_settings_group_id")?,
+            port_settings_id: object
+                .required(field_port_settings_id, "port_settings_id")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A switch port settings identity whose id may be used to view additional details.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:29636`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SwitchPortSettingsIdentity {
     /// Human-readable free-form text about a resource
     pub description: ::std::string::String,
@@ -43977,15 +50915,54 @@ pub struct SwitchPortSettingsIdentity {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for SwitchPortSettingsIdentity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SwitchPortSettingsIdentity")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SwitchPortSettingsIdentity {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_description = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "description" => object.value(&mut field_description, "description")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: object.required(field_description, "description")?,
+            id: object.required(field_id, "id")?,
+            name: object.required(field_name, "name")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:29676`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SwitchPortSettingsIdentityResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<SwitchPortSettingsIdentity>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -43994,15 +50971,46 @@ pub struct SwitchPortSettingsIdentityResultsPage {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for SwitchPortSettingsIdentityResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(
+            deserializer,
+            "struct SwitchPortSettingsIdentityResultsPage",
+        )
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SwitchPortSettingsIdentityResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:29697`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SwitchResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<Switch>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -44010,6 +51018,34 @@ pub struct SwitchResultsPage {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for SwitchResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SwitchResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SwitchResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// Identifies switch physical location
 ///
@@ -44044,7 +51080,7 @@ impl ::std::fmt::Display for SwitchSlot {
 /// Fleet-wide networking settings. Only fleet viewers may view these settings. Only fleet admins can modify them.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:29737`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SystemNetworkingSettings {
     /// When true, end users may opt in to jumbo frames (8500 byte MTU) on the primary interface of an instance. When false, instance-level opt-in is ignored and OPTE ports are created with the default MTU.
     pub external_jumbo_frames_opt_in_enabled: bool,
@@ -44054,6 +51090,41 @@ pub struct SystemNetworkingSettings {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for SystemNetworkingSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SystemNetworkingSettings")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SystemNetworkingSettings {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_external_jumbo_frames_opt_in_enabled = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "external_jumbo_frames_opt_in_enabled" => {
+                    object
+                        .value(
+                            &mut field_external_jumbo_frames_opt_in_enabled,
+                            "external_jumbo_frames_opt_in_enabled",
+                        )?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            external_jumbo_frames_opt_in_enabled: object
+                .required(
+                    field_external_jumbo_frames_opt_in_enabled,
+                    "external_jumbo_frames_opt_in_enabled",
+                )?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Parameters for updating the fleet-wide networking settings.
 ///
@@ -44076,7 +51147,7 @@ impl SystemNetworkingSettingsUpdate {
 /// View of a system software target release
 ///
 /// Source: `specs/oxide/oxide-nexus.json:29761`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct TargetRelease {
     /// Time this was set as the target release
     ///
@@ -44091,12 +51162,42 @@ pub struct TargetRelease {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for TargetRelease {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct TargetRelease")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for TargetRelease {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_time_requested = ::std::option::Option::None;
+        let mut field_version = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "time_requested" => {
+                    object.value(&mut field_time_requested, "time_requested")?
+                }
+                "version" => object.value(&mut field_version, "version")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            time_requested: object.required(field_time_requested, "time_requested")?,
+            version: object.required(field_version, "version")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A timeseries contains a timestamped set of values from one source.
 ///
 /// This includes the typed key-value pairs that uniquely identify it, and the set of timestamps and data values from it.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:29781`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Timeseries {
     pub fields: ::std::collections::BTreeMap<::std::string::String, FieldValue>,
     pub points: Points,
@@ -44107,10 +51208,38 @@ pub struct Timeseries {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Timeseries {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Timeseries")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Timeseries {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_fields = ::std::option::Option::None;
+        let mut field_points = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "fields" => object.value(&mut field_fields, "fields")?,
+                "points" => object.value(&mut field_points, "points")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            fields: object.required(field_fields, "fields")?,
+            points: object.required(field_points, "points")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Text descriptions for the target and metric of a timeseries.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:29800`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct TimeseriesDescription {
     pub metric: ::std::string::String,
     pub target: ::std::string::String,
@@ -44120,6 +51249,34 @@ pub struct TimeseriesDescription {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for TimeseriesDescription {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct TimeseriesDescription")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for TimeseriesDescription {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_metric = ::std::option::Option::None;
+        let mut field_target = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "metric" => object.value(&mut field_metric, "metric")?,
+                "target" => object.value(&mut field_target, "target")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            metric: object.required(field_metric, "metric")?,
+            target: object.required(field_target, "target")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Names are constructed by concatenating the target and metric names with ':'. Target and metric names must be lowercase alphanumeric characters with '_' separating words.
 ///
@@ -44138,7 +51295,7 @@ pub struct TimeseriesQuery {
 /// This includes the name of the timeseries, as well as the datum type of its metric and the schema for each field.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:29835`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct TimeseriesSchema {
     pub authz_scope: AuthzScope,
     /// Format: `date-time`.
@@ -44157,15 +51314,63 @@ pub struct TimeseriesSchema {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for TimeseriesSchema {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct TimeseriesSchema")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for TimeseriesSchema {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_authz_scope = ::std::option::Option::None;
+        let mut field_created = ::std::option::Option::None;
+        let mut field_datum_type = ::std::option::Option::None;
+        let mut field_description = ::std::option::Option::None;
+        let mut field_field_schema = ::std::option::Option::None;
+        let mut field_timeseries_name = ::std::option::Option::None;
+        let mut field_units = ::std::option::Option::None;
+        let mut field_version = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "authz_scope" => object.value(&mut field_authz_scope, "authz_scope")?,
+                "created" => object.value(&mut field_created, "created")?,
+                "datum_type" => object.value(&mut field_datum_type, "datum_type")?,
+                "description" => object.value(&mut field_description, "description")?,
+                "field_schema" => object.value(&mut field_field_schema, "field_schema")?,
+                "timeseries_name" => {
+                    object.value(&mut field_timeseries_name, "timeseries_name")?
+                }
+                "units" => object.value(&mut field_units, "units")?,
+                "version" => object.value(&mut field_version, "version")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            authz_scope: object.required(field_authz_scope, "authz_scope")?,
+            created: object.required(field_created, "created")?,
+            datum_type: object.required(field_datum_type, "datum_type")?,
+            description: object.required(field_description, "description")?,
+            field_schema: object.required(field_field_schema, "field_schema")?,
+            timeseries_name: object.required(field_timeseries_name, "timeseries_name")?,
+            units: object.required(field_units, "units")?,
+            version: object.required(field_version, "version")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:29882`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct TimeseriesSchemaResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<TimeseriesSchema>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -44174,10 +51379,38 @@ pub struct TimeseriesSchemaResultsPage {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for TimeseriesSchemaResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct TimeseriesSchemaResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for TimeseriesSchemaResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// Metadata about a TUF repository
 ///
 /// Source: `specs/oxide/oxide-nexus.json:29903`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct TufRepo {
     /// The file name of the repository, as reported by the client that uploaded it
     ///
@@ -44202,15 +51435,51 @@ pub struct TufRepo {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for TufRepo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct TufRepo")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for TufRepo {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_file_name = ::std::option::Option::None;
+        let mut field_hash = ::std::option::Option::None;
+        let mut field_system_version = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "file_name" => object.value(&mut field_file_name, "file_name")?,
+                "hash" => object.value(&mut field_hash, "hash")?,
+                "system_version" => {
+                    object.value(&mut field_system_version, "system_version")?
+                }
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            file_name: object.required(field_file_name, "file_name")?,
+            hash: object.required(field_hash, "hash")?,
+            system_version: object.required(field_system_version, "system_version")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:29934`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct TufRepoResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<TufRepo>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -44219,8 +51488,36 @@ pub struct TufRepoResultsPage {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for TufRepoResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct TufRepoResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for TufRepoResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/oxide/oxide-nexus.json:29955`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct TufRepoUpload {
     pub repo: TufRepo,
     pub status: TufRepoUploadStatus,
@@ -44230,6 +51527,34 @@ pub struct TufRepoUpload {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for TufRepoUpload {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct TufRepoUpload")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for TufRepoUpload {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_repo = ::std::option::Option::None;
+        let mut field_status = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "repo" => object.value(&mut field_repo, "repo")?,
+                "status" => object.value(&mut field_status, "status")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            repo: object.required(field_repo, "repo")?,
+            status: object.required(field_status, "status")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Whether the uploaded TUF repo already existed or was new and had to be inserted. Part of `TufRepoUpload`.
 ///
@@ -44303,7 +51628,7 @@ pub struct TxEqConfig {
 /// A physical disk that has not yet been adopted by the control plane
 ///
 /// Source: `specs/oxide/oxide-nexus.json:30025`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UnadoptedPhysicalDisk {
     pub disk_id: PhysicalDiskManufacturerIdentity,
     pub sled_id: SledUuid,
@@ -44317,15 +51642,49 @@ pub struct UnadoptedPhysicalDisk {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for UnadoptedPhysicalDisk {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct UnadoptedPhysicalDisk")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for UnadoptedPhysicalDisk {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_disk_id = ::std::option::Option::None;
+        let mut field_sled_id = ::std::option::Option::None;
+        let mut field_slot = ::std::option::Option::None;
+        let mut field_variant = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "disk_id" => object.value(&mut field_disk_id, "disk_id")?,
+                "sled_id" => object.value(&mut field_sled_id, "sled_id")?,
+                "slot" => object.value(&mut field_slot, "slot")?,
+                "variant" => object.value(&mut field_variant, "variant")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            disk_id: object.required(field_disk_id, "disk_id")?,
+            sled_id: object.required(field_sled_id, "sled_id")?,
+            slot: object.required(field_slot, "slot")?,
+            variant: object.required(field_variant, "variant")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:30050`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UnadoptedPhysicalDiskResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<UnadoptedPhysicalDisk>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -44334,10 +51693,38 @@ pub struct UnadoptedPhysicalDiskResultsPage {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for UnadoptedPhysicalDiskResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct UnadoptedPhysicalDiskResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for UnadoptedPhysicalDiskResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// A sled that has not been added to an initialized rack yet
 ///
 /// Source: `specs/oxide/oxide-nexus.json:30071`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UninitializedSled {
     pub baseboard: Baseboard,
     /// Format: `uint16`.
@@ -44351,15 +51738,46 @@ pub struct UninitializedSled {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for UninitializedSled {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct UninitializedSled")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for UninitializedSled {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_baseboard = ::std::option::Option::None;
+        let mut field_cubby = ::std::option::Option::None;
+        let mut field_rack_id = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "baseboard" => object.value(&mut field_baseboard, "baseboard")?,
+                "cubby" => object.value(&mut field_cubby, "cubby")?,
+                "rack_id" => object.value(&mut field_rack_id, "rack_id")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            baseboard: object.required(field_baseboard, "baseboard")?,
+            cubby: object.required(field_cubby, "cubby")?,
+            rack_id: object.required(field_rack_id, "rack_id")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:30094`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UninitializedSledResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<UninitializedSled>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -44367,6 +51785,34 @@ pub struct UninitializedSledResultsPage {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for UninitializedSledResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct UninitializedSledResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for UninitializedSledResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// Measurement units for timeseries samples.
 ///
@@ -44435,7 +51881,7 @@ impl ::std::fmt::Display for Units {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:30148`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UpdateStatus {
     /// Count of components running each release version
     ///
@@ -44459,7 +51905,7 @@ pub struct UpdateStatus {
     /// This may not correspond to the actual system software running at the time of request; it is instead the release that the system should be moving towards as a goal state. The system asynchronously updates software to match this target release.
     ///
     /// Will only be null if a target release has never been set. In that case, the system is not automatically attempting to manage software versions.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub target_release: ::std::option::Option<TargetRelease>,
     /// Time of most recent update planning activity
     ///
@@ -44474,10 +51920,68 @@ pub struct UpdateStatus {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for UpdateStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct UpdateStatus")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for UpdateStatus {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_components_by_release_version = ::std::option::Option::None;
+        let mut field_contact_support = ::std::option::Option::None;
+        let mut field_suspended = ::std::option::Option::None;
+        let mut field_target_release = ::std::option::Option::None;
+        let mut field_time_last_step_planned = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "components_by_release_version" => {
+                    object
+                        .value(
+                            &mut field_components_by_release_version,
+                            "components_by_release_version",
+                        )?
+                }
+                "contact_support" => {
+                    object.value(&mut field_contact_support, "contact_support")?
+                }
+                "suspended" => object.value(&mut field_suspended, "suspended")?,
+                "target_release" => {
+                    object.value(&mut field_target_release, "target_release")?
+                }
+                "time_last_step_planned" => {
+                    object
+                        .value(
+                            &mut field_time_last_step_planned,
+                            "time_last_step_planned",
+                        )?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            components_by_release_version: object
+                .required(
+                    field_components_by_release_version,
+                    "components_by_release_version",
+                )?,
+            contact_support: object.required(field_contact_support, "contact_support")?,
+            suspended: object.required(field_suspended, "suspended")?,
+            target_release: field_target_release.unwrap_or_default(),
+            time_last_step_planned: object
+                .required(field_time_last_step_planned, "time_last_step_planned")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Trusted root role used by the update system to verify update repositories.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:30191`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UpdatesTrustRoot {
     /// The UUID of this trusted root role.
     ///
@@ -44496,15 +52000,46 @@ pub struct UpdatesTrustRoot {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for UpdatesTrustRoot {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct UpdatesTrustRoot")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for UpdatesTrustRoot {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_id = ::std::option::Option::None;
+        let mut field_root_role = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "id" => object.value(&mut field_id, "id")?,
+                "root_role" => object.value(&mut field_root_role, "root_role")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: object.required(field_id, "id")?,
+            root_role: object.required(field_root_role, "root_role")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:30215`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UpdatesTrustRootResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<UpdatesTrustRoot>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -44513,10 +52048,38 @@ pub struct UpdatesTrustRootResultsPage {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for UpdatesTrustRootResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct UpdatesTrustRootResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for UpdatesTrustRootResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// View of a User
 ///
 /// Source: `specs/oxide/oxide-nexus.json:30236`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct User {
     /// Human-readable name that can identify the user
     pub display_name: ::std::string::String,
@@ -44541,12 +52104,51 @@ pub struct User {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for User {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct User")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for User {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_display_name = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_silo_id = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "display_name" => object.value(&mut field_display_name, "display_name")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "silo_id" => object.value(&mut field_silo_id, "silo_id")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            display_name: object.required(field_display_name, "display_name")?,
+            id: object.required(field_id, "id")?,
+            silo_id: object.required(field_silo_id, "silo_id")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// View of a Built-in User
 ///
 /// Built-in users are identities internal to the system, used when the control plane performs actions autonomously
 ///
 /// Source: `specs/oxide/oxide-nexus.json:30272`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UserBuiltin {
     /// Human-readable free-form text about a resource
     pub description: ::std::string::String,
@@ -44571,15 +52173,54 @@ pub struct UserBuiltin {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for UserBuiltin {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct UserBuiltin")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for UserBuiltin {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_description = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "description" => object.value(&mut field_description, "description")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: object.required(field_description, "description")?,
+            id: object.required(field_id, "id")?,
+            name: object.required(field_name, "name")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:30312`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UserBuiltinResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<UserBuiltin>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -44587,6 +52228,34 @@ pub struct UserBuiltinResultsPage {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for UserBuiltinResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct UserBuiltinResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for UserBuiltinResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// Create-time parameters for a `User`
 ///
@@ -44634,12 +52303,12 @@ impl<'de> ::serde::Deserialize<'de> for UserPassword {
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:30406`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct UserResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<User>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -44647,6 +52316,34 @@ pub struct UserResultsPage {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for UserResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct UserResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for UserResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// Credentials for local user login
 ///
@@ -44659,7 +52356,7 @@ pub struct UsernamePasswordCredentials {
 /// View of the current silo's resource utilization and capacity
 ///
 /// Source: `specs/oxide/oxide-nexus.json:30443`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Utilization {
     /// The total amount of resources that can be provisioned in this silo. Actions that would exceed this limit will fail.
     pub capacity: Capacity,
@@ -44673,6 +52370,34 @@ pub struct Utilization {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for Utilization {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Utilization")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Utilization {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_capacity = ::std::option::Option::None;
+        let mut field_provisioned = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "capacity" => object.value(&mut field_capacity, "capacity")?,
+                "provisioned" => object.value(&mut field_provisioned, "provisioned")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            capacity: object.required(field_capacity, "capacity")?,
+            provisioned: object.required(field_provisioned, "provisioned")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// List of data values for one timeseries.
 ///
@@ -44730,7 +52455,7 @@ impl<'de> ::serde::Deserialize<'de> for ValueArray {
 /// A single list of values, for one dimension of a timeseries.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:30616`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Values {
     /// The type of this metric.
     pub metric_type: MetricType,
@@ -44742,6 +52467,34 @@ pub struct Values {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for Values {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Values")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Values {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_metric_type = ::std::option::Option::None;
+        let mut field_values = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "metric_type" => object.value(&mut field_metric_type, "metric_type")?,
+                "values" => object.value(&mut field_values, "values")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            metric_type: object.required(field_metric_type, "metric_type")?,
+            values: object.required(field_values, "values")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// A collection of resource counts used to describe capacity and utilization
 ///
@@ -44764,7 +52517,7 @@ pub type Vni = i64;
 /// View of a VPC
 ///
 /// Source: `specs/oxide/oxide-nexus.json:30680`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Vpc {
     /// Human-readable free-form text about a resource
     pub description: ::std::string::String,
@@ -44801,6 +52554,60 @@ pub struct Vpc {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Vpc {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Vpc")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Vpc {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_description = ::std::option::Option::None;
+        let mut field_dns_name = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_ipv6_prefix = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_project_id = ::std::option::Option::None;
+        let mut field_system_router_id = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "description" => object.value(&mut field_description, "description")?,
+                "dns_name" => object.value(&mut field_dns_name, "dns_name")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "ipv6_prefix" => object.value(&mut field_ipv6_prefix, "ipv6_prefix")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "project_id" => object.value(&mut field_project_id, "project_id")?,
+                "system_router_id" => {
+                    object.value(&mut field_system_router_id, "system_router_id")?
+                }
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: object.required(field_description, "description")?,
+            dns_name: object.required(field_dns_name, "dns_name")?,
+            id: object.required(field_id, "id")?,
+            ipv6_prefix: object.required(field_ipv6_prefix, "ipv6_prefix")?,
+            name: object.required(field_name, "name")?,
+            project_id: object.required(field_project_id, "project_id")?,
+            system_router_id: object
+                .required(field_system_router_id, "system_router_id")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Create-time parameters for a `Vpc`
 ///
 /// Source: `specs/oxide/oxide-nexus.json:30750`.
@@ -44827,7 +52634,7 @@ pub struct VpcFirewallIcmpFilter {
 /// A single rule in a VPC firewall
 ///
 /// Source: `specs/oxide/oxide-nexus.json:30800`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct VpcFirewallRule {
     /// Whether traffic matching the rule should be allowed or dropped
     pub action: VpcFirewallRuleAction,
@@ -44869,6 +52676,66 @@ pub struct VpcFirewallRule {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for VpcFirewallRule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct VpcFirewallRule")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for VpcFirewallRule {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_action = ::std::option::Option::None;
+        let mut field_description = ::std::option::Option::None;
+        let mut field_direction = ::std::option::Option::None;
+        let mut field_filters = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_priority = ::std::option::Option::None;
+        let mut field_status = ::std::option::Option::None;
+        let mut field_targets = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut field_vpc_id = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "action" => object.value(&mut field_action, "action")?,
+                "description" => object.value(&mut field_description, "description")?,
+                "direction" => object.value(&mut field_direction, "direction")?,
+                "filters" => object.value(&mut field_filters, "filters")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "priority" => object.value(&mut field_priority, "priority")?,
+                "status" => object.value(&mut field_status, "status")?,
+                "targets" => object.value(&mut field_targets, "targets")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                "vpc_id" => object.value(&mut field_vpc_id, "vpc_id")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            action: object.required(field_action, "action")?,
+            description: object.required(field_description, "description")?,
+            direction: object.required(field_direction, "direction")?,
+            filters: object.required(field_filters, "filters")?,
+            id: object.required(field_id, "id")?,
+            name: object.required(field_name, "name")?,
+            priority: object.required(field_priority, "priority")?,
+            status: object.required(field_status, "status")?,
+            targets: object.required(field_targets, "targets")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            vpc_id: object.required(field_vpc_id, "vpc_id")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:30897`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -45138,7 +53005,7 @@ pub struct VpcFirewallRuleUpdateParams {
 /// Collection of a Vpc's firewall rules
 ///
 /// Source: `specs/oxide/oxide-nexus.json:31320`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct VpcFirewallRules {
     pub rules: ::std::vec::Vec<VpcFirewallRule>,
     /// Properties the document does not list, kept as received.
@@ -45148,15 +53015,40 @@ pub struct VpcFirewallRules {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for VpcFirewallRules {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct VpcFirewallRules")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for VpcFirewallRules {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_rules = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "rules" => object.value(&mut field_rules, "rules")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            rules: object.required(field_rules, "rules")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:31335`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct VpcResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<Vpc>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -45165,10 +53057,38 @@ pub struct VpcResultsPage {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for VpcResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct VpcResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for VpcResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// A VPC router defines a series of rules that indicate where traffic should be sent depending on its destination.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:31356`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct VpcRouter {
     /// Human-readable free-form text about a resource
     pub description: ::std::string::String,
@@ -45197,6 +53117,51 @@ pub struct VpcRouter {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for VpcRouter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct VpcRouter")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for VpcRouter {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_description = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_kind = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut field_vpc_id = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "description" => object.value(&mut field_description, "description")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "kind" => object.value(&mut field_kind, "kind")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                "vpc_id" => object.value(&mut field_vpc_id, "vpc_id")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: object.required(field_description, "description")?,
+            id: object.required(field_id, "id")?,
+            kind: object.required(field_kind, "kind")?,
+            name: object.required(field_name, "name")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            vpc_id: object.required(field_vpc_id, "vpc_id")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Create-time parameters for a `VpcRouter`
 ///
@@ -45237,12 +53202,12 @@ impl ::std::fmt::Display for VpcRouterKind {
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:31429`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct VpcRouterResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<VpcRouter>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -45250,6 +53215,34 @@ pub struct VpcRouterResultsPage {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for VpcRouterResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct VpcRouterResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for VpcRouterResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// Updateable properties of a `VpcRouter`
 ///
@@ -45273,12 +53266,12 @@ pub struct VpcRouterUpdate {
 /// A VPC subnet represents a logical grouping for instances that allows network traffic between them, within an IPv4 subnetwork or optionally an IPv6 subnetwork.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:31468`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct VpcSubnet {
     /// ID for an attached custom router.
     ///
     /// Format: `uuid`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_router_id: ::std::option::Option<::std::string::String>,
     /// Human-readable free-form text about a resource
     pub description: ::std::string::String,
@@ -45311,6 +53304,59 @@ pub struct VpcSubnet {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for VpcSubnet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct VpcSubnet")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for VpcSubnet {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_custom_router_id = ::std::option::Option::None;
+        let mut field_description = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_ipv4_block = ::std::option::Option::None;
+        let mut field_ipv6_block = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut field_vpc_id = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "custom_router_id" => {
+                    object.value(&mut field_custom_router_id, "custom_router_id")?
+                }
+                "description" => object.value(&mut field_description, "description")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "ipv4_block" => object.value(&mut field_ipv4_block, "ipv4_block")?,
+                "ipv6_block" => object.value(&mut field_ipv6_block, "ipv6_block")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                "vpc_id" => object.value(&mut field_vpc_id, "vpc_id")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            custom_router_id: field_custom_router_id.unwrap_or_default(),
+            description: object.required(field_description, "description")?,
+            id: object.required(field_id, "id")?,
+            ipv4_block: object.required(field_ipv4_block, "ipv4_block")?,
+            ipv6_block: object.required(field_ipv6_block, "ipv6_block")?,
+            name: object.required(field_name, "name")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            vpc_id: object.required(field_vpc_id, "vpc_id")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Create-time parameters for a `VpcSubnet`
 ///
 /// Source: `specs/oxide/oxide-nexus.json:31538`.
@@ -45336,12 +53382,12 @@ pub struct VpcSubnetCreate {
 /// A single page of results
 ///
 /// Source: `specs/oxide/oxide-nexus.json:31581`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct VpcSubnetResultsPage {
     /// list of items on this page of results
     pub items: ::std::vec::Vec<VpcSubnet>,
     /// token used to fetch the next page of results (if any)
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -45349,6 +53395,34 @@ pub struct VpcSubnetResultsPage {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for VpcSubnetResultsPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct VpcSubnetResultsPage")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for VpcSubnetResultsPage {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_items = ::std::option::Option::None;
+        let mut field_next_page = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "items" => object.value(&mut field_items, "items")?,
+                "next_page" => object.value(&mut field_next_page, "next_page")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            items: object.required(field_items, "items")?,
+            next_page: field_next_page.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// Updateable properties of a `VpcSubnet`
 ///
@@ -45419,13 +53493,13 @@ pub struct WebhookCreate {
 /// This represents a single HTTP request that was sent to the receiver, and its outcome.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:31693`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct WebhookDeliveryAttempt {
     /// The attempt number.
     ///
     /// Format: `uint`.
     pub attempt: i64,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub response: ::std::option::Option<Response>,
     /// The outcome of this delivery attempt: either the event was delivered successfully, or the request failed for one of several reasons.
     pub result: WebhookDeliveryAttemptResult,
@@ -45439,6 +53513,40 @@ pub struct WebhookDeliveryAttempt {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for WebhookDeliveryAttempt {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct WebhookDeliveryAttempt")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for WebhookDeliveryAttempt {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_attempt = ::std::option::Option::None;
+        let mut field_response = ::std::option::Option::None;
+        let mut field_result = ::std::option::Option::None;
+        let mut field_time_sent = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "attempt" => object.value(&mut field_attempt, "attempt")?,
+                "response" => object.value(&mut field_response, "response")?,
+                "result" => object.value(&mut field_result, "result")?,
+                "time_sent" => object.value(&mut field_time_sent, "time_sent")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            attempt: object.required(field_attempt, "attempt")?,
+            response: field_response.unwrap_or_default(),
+            result: object.required(field_result, "result")?,
+            time_sent: object.required(field_time_sent, "time_sent")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:31731`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -45493,7 +53601,7 @@ pub struct WebhookDeliveryResponse {
 /// The configuration for a webhook alert receiver.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:31785`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct WebhookReceiver {
     /// Human-readable free-form text about a resource
     pub description: ::std::string::String,
@@ -45526,6 +53634,56 @@ pub struct WebhookReceiver {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for WebhookReceiver {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct WebhookReceiver")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for WebhookReceiver {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_description = ::std::option::Option::None;
+        let mut field_endpoint = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_secrets = ::std::option::Option::None;
+        let mut field_subscriptions = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "description" => object.value(&mut field_description, "description")?,
+                "endpoint" => object.value(&mut field_endpoint, "endpoint")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "secrets" => object.value(&mut field_secrets, "secrets")?,
+                "subscriptions" => {
+                    object.value(&mut field_subscriptions, "subscriptions")?
+                }
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: object.required(field_description, "description")?,
+            endpoint: object.required(field_endpoint, "endpoint")?,
+            id: object.required(field_id, "id")?,
+            name: object.required(field_name, "name")?,
+            secrets: object.required(field_secrets, "secrets")?,
+            subscriptions: object.required(field_subscriptions, "subscriptions")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Parameters to update a webhook configuration.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:31847`.
@@ -45555,7 +53713,7 @@ pub struct WebhookReceiverUpdate {
 /// Once a secret is created, the value of the secret is not available in the API, as it must remain secret. Instead, secrets are referenced by their unique IDs assigned when they are created.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:31871`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct WebhookSecret {
     /// The public unique ID of the secret.
     ///
@@ -45572,6 +53730,34 @@ pub struct WebhookSecret {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for WebhookSecret {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct WebhookSecret")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for WebhookSecret {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_id = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "id" => object.value(&mut field_id, "id")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: object.required(field_id, "id")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/oxide/oxide-nexus.json:31891`.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct WebhookSecretCreate {
@@ -45581,7 +53767,7 @@ pub struct WebhookSecretCreate {
 /// A list of the IDs of secrets associated with a webhook receiver.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:31903`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct WebhookSecrets {
     pub secrets: ::std::vec::Vec<WebhookSecret>,
     /// Properties the document does not list, kept as received.
@@ -45590,6 +53776,31 @@ pub struct WebhookSecrets {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for WebhookSecrets {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct WebhookSecrets")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for WebhookSecrets {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_secrets = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "secrets" => object.value(&mut field_secrets, "secrets")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            secrets: object.required(field_secrets, "secrets")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Supported set of sort modes for scanning by name or id
 ///
@@ -45835,7 +54046,7 @@ pub struct AddressAllocatorAuto {
 /// The address lot that was created.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:15823`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Lot {
     /// Human-readable free-form text about a resource
     pub description: ::std::string::String,
@@ -45862,6 +54073,48 @@ pub struct Lot {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Lot {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Lot")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Lot {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_description = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_kind = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "description" => object.value(&mut field_description, "description")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "kind" => object.value(&mut field_kind, "kind")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: object.required(field_description, "description")?,
+            id: object.required(field_id, "id")?,
+            kind: object.required(field_kind, "kind")?,
+            name: object.required(field_name, "name")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/oxide/oxide-nexus.json:15986`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 pub enum AffinityGroupMemberType {
@@ -45887,7 +54140,7 @@ impl ::std::fmt::Display for AffinityGroupMemberType {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:15992`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Value {
     /// Format: `uuid`.
     pub id: ::std::string::String,
@@ -45900,12 +54153,43 @@ pub struct Value {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Value {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Value")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Value {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_id = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_run_state = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "id" => object.value(&mut field_id, "id")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "run_state" => object.value(&mut field_run_state, "run_state")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: object.required(field_id, "id")?,
+            name: object.required(field_name, "name")?,
+            run_state: object.required(field_run_state, "run_state")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// An instance belonging to this group
 ///
 /// Instances can belong to up to 16 affinity groups.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:15982`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AffinityGroupMember2 {
     pub r#type: AffinityGroupMemberType,
     pub value: Value,
@@ -45916,10 +54200,38 @@ pub struct AffinityGroupMember2 {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for AffinityGroupMember2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AffinityGroupMember2")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AffinityGroupMember2 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// A list of attempts to deliver an alert to a webhook receiver.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:16221`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AlertDeliveryAttempts2 {
     pub webhook: ::std::vec::Vec<WebhookDeliveryAttempt>,
     /// Properties the document does not list, kept as received.
@@ -45929,10 +54241,35 @@ pub struct AlertDeliveryAttempts2 {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for AlertDeliveryAttempts2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AlertDeliveryAttempts2")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AlertDeliveryAttempts2 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_webhook = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "webhook" => object.value(&mut field_webhook, "webhook")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            webhook: object.required(field_webhook, "webhook")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// The outcome of the probe delivery.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:16328`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AlertProbeResultProbe {
     /// The event class.
     pub alert_class: ::std::string::String,
@@ -45965,6 +54302,52 @@ pub struct AlertProbeResultProbe {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for AlertProbeResultProbe {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AlertProbeResultProbe")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AlertProbeResultProbe {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_alert_class = ::std::option::Option::None;
+        let mut field_alert_id = ::std::option::Option::None;
+        let mut field_attempts = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_receiver_id = ::std::option::Option::None;
+        let mut field_state = ::std::option::Option::None;
+        let mut field_time_started = ::std::option::Option::None;
+        let mut field_trigger = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "alert_class" => object.value(&mut field_alert_class, "alert_class")?,
+                "alert_id" => object.value(&mut field_alert_id, "alert_id")?,
+                "attempts" => object.value(&mut field_attempts, "attempts")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "receiver_id" => object.value(&mut field_receiver_id, "receiver_id")?,
+                "state" => object.value(&mut field_state, "state")?,
+                "time_started" => object.value(&mut field_time_started, "time_started")?,
+                "trigger" => object.value(&mut field_trigger, "trigger")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            alert_class: object.required(field_alert_class, "alert_class")?,
+            alert_id: object.required(field_alert_id, "alert_id")?,
+            attempts: object.required(field_attempts, "attempts")?,
+            id: object.required(field_id, "id")?,
+            receiver_id: object.required(field_receiver_id, "receiver_id")?,
+            state: object.required(field_state, "state")?,
+            time_started: object.required(field_time_started, "time_started")?,
+            trigger: object.required(field_trigger, "trigger")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/oxide/oxide-nexus.json:16417`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 pub enum Kind {
@@ -45992,7 +54375,7 @@ impl ::std::fmt::Display for Kind {
 /// Webhook-specific alert receiver configuration.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:16408`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AlertReceiverKind2 {
     /// The URL that webhook notification requests are sent to.
     ///
@@ -46007,6 +54390,37 @@ pub struct AlertReceiverKind2 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for AlertReceiverKind2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AlertReceiverKind2")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AlertReceiverKind2 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_endpoint = ::std::option::Option::None;
+        let mut field_kind = ::std::option::Option::None;
+        let mut field_secrets = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "endpoint" => object.value(&mut field_endpoint, "endpoint")?,
+                "kind" => object.value(&mut field_kind, "kind")?,
+                "secrets" => object.value(&mut field_secrets, "secrets")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            endpoint: object.required(field_endpoint, "endpoint")?,
+            kind: object.required(field_kind, "kind")?,
+            secrets: object.required(field_secrets, "secrets")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:16551`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -46035,7 +54449,7 @@ impl ::std::fmt::Display for Allow {
 /// Allow traffic from any external IP address.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:16547`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AllowedSourceIpsAny {
     pub allow: Allow,
     /// Properties the document does not list, kept as received.
@@ -46044,6 +54458,31 @@ pub struct AllowedSourceIpsAny {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for AllowedSourceIpsAny {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AllowedSourceIpsAny")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AllowedSourceIpsAny {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_allow = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "allow" => object.value(&mut field_allow, "allow")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            allow: object.required(field_allow, "allow")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:16566`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -46074,7 +54513,7 @@ impl ::std::fmt::Display for AllowedSourceIpsListAllow {
 /// All others are prevented from reaching rack services.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:16562`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AllowedSourceIpsList {
     pub allow: AllowedSourceIpsListAllow,
     pub ips: ::std::vec::Vec<IpNet>,
@@ -46084,6 +54523,34 @@ pub struct AllowedSourceIpsList {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for AllowedSourceIpsList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AllowedSourceIpsList")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AllowedSourceIpsList {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_allow = ::std::option::Option::None;
+        let mut field_ips = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "allow" => object.value(&mut field_allow, "allow")?,
+                "ips" => object.value(&mut field_ips, "ips")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            allow: object.required(field_allow, "allow")?,
+            ips: object.required(field_ips, "ips")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:16670`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -46114,7 +54581,7 @@ impl ::std::fmt::Display for AntiAffinityGroupMemberType {
 /// Instances can belong to up to 16 anti-affinity groups.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:16666`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AntiAffinityGroupMember2 {
     pub r#type: AntiAffinityGroupMemberType,
     pub value: Value,
@@ -46124,6 +54591,34 @@ pub struct AntiAffinityGroupMember2 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for AntiAffinityGroupMember2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AntiAffinityGroupMember2")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AntiAffinityGroupMember2 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:16849`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -46150,7 +54645,7 @@ impl ::std::fmt::Display for AuditLogEntryActorUserBuiltinKind {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:16846`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AuditLogEntryActorUserBuiltin {
     pub kind: AuditLogEntryActorUserBuiltinKind,
     /// Format: `uuid`.
@@ -46161,6 +54656,36 @@ pub struct AuditLogEntryActorUserBuiltin {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for AuditLogEntryActorUserBuiltin {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AuditLogEntryActorUserBuiltin")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AuditLogEntryActorUserBuiltin {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_kind = ::std::option::Option::None;
+        let mut field_user_builtin_id = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "kind" => object.value(&mut field_kind, "kind")?,
+                "user_builtin_id" => {
+                    object.value(&mut field_user_builtin_id, "user_builtin_id")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            kind: object.required(field_kind, "kind")?,
+            user_builtin_id: object.required(field_user_builtin_id, "user_builtin_id")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:16868`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -46187,7 +54712,7 @@ impl ::std::fmt::Display for AuditLogEntryActorSiloUserKind {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:16865`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AuditLogEntryActorSiloUser {
     pub kind: AuditLogEntryActorSiloUserKind,
     /// Format: `uuid`.
@@ -46200,6 +54725,37 @@ pub struct AuditLogEntryActorSiloUser {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for AuditLogEntryActorSiloUser {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AuditLogEntryActorSiloUser")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AuditLogEntryActorSiloUser {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_kind = ::std::option::Option::None;
+        let mut field_silo_id = ::std::option::Option::None;
+        let mut field_silo_user_id = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "kind" => object.value(&mut field_kind, "kind")?,
+                "silo_id" => object.value(&mut field_silo_id, "silo_id")?,
+                "silo_user_id" => object.value(&mut field_silo_user_id, "silo_user_id")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            kind: object.required(field_kind, "kind")?,
+            silo_id: object.required(field_silo_id, "silo_id")?,
+            silo_user_id: object.required(field_silo_user_id, "silo_user_id")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:16892`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -46226,7 +54782,7 @@ impl ::std::fmt::Display for AuditLogEntryActorScimKind {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:16889`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AuditLogEntryActorScim {
     pub kind: AuditLogEntryActorScimKind,
     /// Format: `uuid`.
@@ -46237,6 +54793,34 @@ pub struct AuditLogEntryActorScim {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for AuditLogEntryActorScim {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AuditLogEntryActorScim")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AuditLogEntryActorScim {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_kind = ::std::option::Option::None;
+        let mut field_silo_id = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "kind" => object.value(&mut field_kind, "kind")?,
+                "silo_id" => object.value(&mut field_silo_id, "silo_id")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            kind: object.required(field_kind, "kind")?,
+            silo_id: object.required(field_silo_id, "silo_id")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:16911`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -46263,7 +54847,7 @@ impl ::std::fmt::Display for AuditLogEntryActorUnauthenticatedKind {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:16908`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AuditLogEntryActorUnauthenticated {
     pub kind: AuditLogEntryActorUnauthenticatedKind,
     /// Properties the document does not list, kept as received.
@@ -46272,6 +54856,31 @@ pub struct AuditLogEntryActorUnauthenticated {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for AuditLogEntryActorUnauthenticated {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AuditLogEntryActorUnauthenticated")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AuditLogEntryActorUnauthenticated {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_kind = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "kind" => object.value(&mut field_kind, "kind")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            kind: object.required(field_kind, "kind")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:16937`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -46300,7 +54909,7 @@ impl ::std::fmt::Display for AuditLogEntryResultSuccessKind {
 /// The operation completed successfully
 ///
 /// Source: `specs/oxide/oxide-nexus.json:16927`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AuditLogEntryResultSuccess {
     /// HTTP status code
     ///
@@ -46313,6 +54922,37 @@ pub struct AuditLogEntryResultSuccess {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for AuditLogEntryResultSuccess {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AuditLogEntryResultSuccess")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AuditLogEntryResultSuccess {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_http_status_code = ::std::option::Option::None;
+        let mut field_kind = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "http_status_code" => {
+                    object.value(&mut field_http_status_code, "http_status_code")?
+                }
+                "kind" => object.value(&mut field_kind, "kind")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            http_status_code: object
+                .required(field_http_status_code, "http_status_code")?,
+            kind: object.required(field_kind, "kind")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:16966`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -46341,9 +54981,9 @@ impl ::std::fmt::Display for AuditLogEntryResultErrorKind {
 /// The operation failed
 ///
 /// Source: `specs/oxide/oxide-nexus.json:16949`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AuditLogEntryResultError {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_code: ::std::option::Option<::std::string::String>,
     pub error_message: ::std::string::String,
     /// HTTP status code
@@ -46357,6 +54997,45 @@ pub struct AuditLogEntryResultError {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for AuditLogEntryResultError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AuditLogEntryResultError")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AuditLogEntryResultError {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_error_code = ::std::option::Option::None;
+        let mut field_error_message = ::std::option::Option::None;
+        let mut field_http_status_code = ::std::option::Option::None;
+        let mut field_kind = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "error_code" => object.value(&mut field_error_code, "error_code")?,
+                "error_message" => {
+                    object.value(&mut field_error_message, "error_message")?
+                }
+                "http_status_code" => {
+                    object.value(&mut field_http_status_code, "http_status_code")?
+                }
+                "kind" => object.value(&mut field_kind, "kind")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            error_code: field_error_code.unwrap_or_default(),
+            error_message: object.required(field_error_message, "error_message")?,
+            http_status_code: object
+                .required(field_http_status_code, "http_status_code")?,
+            kind: object.required(field_kind, "kind")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:16983`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -46385,7 +55064,7 @@ impl ::std::fmt::Display for AuditLogEntryResultUnknownKind {
 /// After the logged operation completed, our attempt to write the result to the audit log failed, so it was automatically marked completed later by a background job. This does not imply that the operation itself timed out or failed, only our attempts to log its result.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:16979`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct AuditLogEntryResultUnknown {
     pub kind: AuditLogEntryResultUnknownKind,
     /// Properties the document does not list, kept as received.
@@ -46394,6 +55073,31 @@ pub struct AuditLogEntryResultUnknown {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for AuditLogEntryResultUnknown {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AuditLogEntryResultUnknown")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AuditLogEntryResultUnknown {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_kind = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "kind" => object.value(&mut field_kind, "kind")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            kind: object.required(field_kind, "kind")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:17912`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -46422,7 +55126,7 @@ impl ::std::fmt::Display for BinRangedoubleRangeToType {
 /// A range unbounded below and exclusively above, `..end`.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:17904`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BinRangedoubleRangeTo {
     /// Format: `double`.
     pub end: f64,
@@ -46433,6 +55137,34 @@ pub struct BinRangedoubleRangeTo {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangedoubleRangeTo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct BinRangedoubleRangeTo")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for BinRangedoubleRangeTo {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_end = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "end" => object.value(&mut field_end, "end")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            end: object.required(field_end, "end")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:17936`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -46461,7 +55193,7 @@ impl ::std::fmt::Display for BinRangedoubleRangeType {
 /// A range bounded inclusively below and exclusively above, `start..end`.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:17924`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BinRangedoubleRange {
     /// Format: `double`.
     pub end: f64,
@@ -46474,6 +55206,37 @@ pub struct BinRangedoubleRange {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangedoubleRange {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct BinRangedoubleRange")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for BinRangedoubleRange {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_end = ::std::option::Option::None;
+        let mut field_start = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "end" => object.value(&mut field_end, "end")?,
+                "start" => object.value(&mut field_start, "start")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            end: object.required(field_end, "end")?,
+            start: object.required(field_start, "start")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:17957`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -46502,7 +55265,7 @@ impl ::std::fmt::Display for BinRangedoubleRangeFromType {
 /// A range bounded inclusively below and unbounded above, `start..`.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:17949`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BinRangedoubleRangeFrom {
     /// Format: `double`.
     pub start: f64,
@@ -46513,6 +55276,34 @@ pub struct BinRangedoubleRangeFrom {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangedoubleRangeFrom {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct BinRangedoubleRangeFrom")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for BinRangedoubleRangeFrom {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_start = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "start" => object.value(&mut field_start, "start")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            start: object.required(field_start, "start")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:17982`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -46541,7 +55332,7 @@ impl ::std::fmt::Display for BinRangefloatRangeToType {
 /// A range unbounded below and exclusively above, `..end`.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:17974`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BinRangefloatRangeTo {
     /// Format: `float`.
     pub end: f64,
@@ -46552,6 +55343,34 @@ pub struct BinRangefloatRangeTo {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangefloatRangeTo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct BinRangefloatRangeTo")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for BinRangefloatRangeTo {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_end = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "end" => object.value(&mut field_end, "end")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            end: object.required(field_end, "end")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18006`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -46580,7 +55399,7 @@ impl ::std::fmt::Display for BinRangefloatRangeType {
 /// A range bounded inclusively below and exclusively above, `start..end`.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:17994`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BinRangefloatRange {
     /// Format: `float`.
     pub end: f64,
@@ -46593,6 +55412,37 @@ pub struct BinRangefloatRange {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangefloatRange {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct BinRangefloatRange")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for BinRangefloatRange {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_end = ::std::option::Option::None;
+        let mut field_start = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "end" => object.value(&mut field_end, "end")?,
+                "start" => object.value(&mut field_start, "start")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            end: object.required(field_end, "end")?,
+            start: object.required(field_start, "start")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18027`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -46621,7 +55471,7 @@ impl ::std::fmt::Display for BinRangefloatRangeFromType {
 /// A range bounded inclusively below and unbounded above, `start..`.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:18019`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BinRangefloatRangeFrom {
     /// Format: `float`.
     pub start: f64,
@@ -46632,6 +55482,34 @@ pub struct BinRangefloatRangeFrom {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangefloatRangeFrom {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct BinRangefloatRangeFrom")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for BinRangefloatRangeFrom {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_start = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "start" => object.value(&mut field_start, "start")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            start: object.required(field_start, "start")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18052`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -46660,7 +55538,7 @@ impl ::std::fmt::Display for BinRangeint16RangeToType {
 /// A range unbounded below and exclusively above, `..end`.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:18044`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BinRangeint16RangeTo {
     /// Format: `int16`.
     pub end: i64,
@@ -46671,6 +55549,34 @@ pub struct BinRangeint16RangeTo {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeint16RangeTo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct BinRangeint16RangeTo")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for BinRangeint16RangeTo {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_end = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "end" => object.value(&mut field_end, "end")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            end: object.required(field_end, "end")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18076`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -46699,7 +55605,7 @@ impl ::std::fmt::Display for BinRangeint16RangeType {
 /// A range bounded inclusively below and exclusively above, `start..end`.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:18064`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BinRangeint16Range {
     /// Format: `int16`.
     pub end: i64,
@@ -46712,6 +55618,37 @@ pub struct BinRangeint16Range {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeint16Range {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct BinRangeint16Range")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for BinRangeint16Range {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_end = ::std::option::Option::None;
+        let mut field_start = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "end" => object.value(&mut field_end, "end")?,
+                "start" => object.value(&mut field_start, "start")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            end: object.required(field_end, "end")?,
+            start: object.required(field_start, "start")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18097`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -46740,7 +55677,7 @@ impl ::std::fmt::Display for BinRangeint16RangeFromType {
 /// A range bounded inclusively below and unbounded above, `start..`.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:18089`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BinRangeint16RangeFrom {
     /// Format: `int16`.
     pub start: i64,
@@ -46751,6 +55688,34 @@ pub struct BinRangeint16RangeFrom {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeint16RangeFrom {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct BinRangeint16RangeFrom")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for BinRangeint16RangeFrom {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_start = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "start" => object.value(&mut field_start, "start")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            start: object.required(field_start, "start")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18122`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -46779,7 +55744,7 @@ impl ::std::fmt::Display for BinRangeint32RangeToType {
 /// A range unbounded below and exclusively above, `..end`.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:18114`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BinRangeint32RangeTo {
     /// Format: `int32`.
     pub end: i32,
@@ -46790,6 +55755,34 @@ pub struct BinRangeint32RangeTo {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeint32RangeTo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct BinRangeint32RangeTo")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for BinRangeint32RangeTo {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_end = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "end" => object.value(&mut field_end, "end")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            end: object.required(field_end, "end")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18146`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -46818,7 +55811,7 @@ impl ::std::fmt::Display for BinRangeint32RangeType {
 /// A range bounded inclusively below and exclusively above, `start..end`.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:18134`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BinRangeint32Range {
     /// Format: `int32`.
     pub end: i32,
@@ -46831,6 +55824,37 @@ pub struct BinRangeint32Range {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeint32Range {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct BinRangeint32Range")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for BinRangeint32Range {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_end = ::std::option::Option::None;
+        let mut field_start = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "end" => object.value(&mut field_end, "end")?,
+                "start" => object.value(&mut field_start, "start")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            end: object.required(field_end, "end")?,
+            start: object.required(field_start, "start")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18167`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -46859,7 +55883,7 @@ impl ::std::fmt::Display for BinRangeint32RangeFromType {
 /// A range bounded inclusively below and unbounded above, `start..`.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:18159`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BinRangeint32RangeFrom {
     /// Format: `int32`.
     pub start: i32,
@@ -46870,6 +55894,34 @@ pub struct BinRangeint32RangeFrom {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeint32RangeFrom {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct BinRangeint32RangeFrom")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for BinRangeint32RangeFrom {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_start = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "start" => object.value(&mut field_start, "start")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            start: object.required(field_start, "start")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18192`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -46898,7 +55950,7 @@ impl ::std::fmt::Display for BinRangeint64RangeToType {
 /// A range unbounded below and exclusively above, `..end`.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:18184`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BinRangeint64RangeTo {
     /// Format: `int64`.
     pub end: i64,
@@ -46909,6 +55961,34 @@ pub struct BinRangeint64RangeTo {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeint64RangeTo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct BinRangeint64RangeTo")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for BinRangeint64RangeTo {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_end = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "end" => object.value(&mut field_end, "end")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            end: object.required(field_end, "end")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18216`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -46937,7 +56017,7 @@ impl ::std::fmt::Display for BinRangeint64RangeType {
 /// A range bounded inclusively below and exclusively above, `start..end`.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:18204`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BinRangeint64Range {
     /// Format: `int64`.
     pub end: i64,
@@ -46950,6 +56030,37 @@ pub struct BinRangeint64Range {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeint64Range {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct BinRangeint64Range")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for BinRangeint64Range {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_end = ::std::option::Option::None;
+        let mut field_start = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "end" => object.value(&mut field_end, "end")?,
+                "start" => object.value(&mut field_start, "start")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            end: object.required(field_end, "end")?,
+            start: object.required(field_start, "start")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18237`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -46978,7 +56089,7 @@ impl ::std::fmt::Display for BinRangeint64RangeFromType {
 /// A range bounded inclusively below and unbounded above, `start..`.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:18229`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BinRangeint64RangeFrom {
     /// Format: `int64`.
     pub start: i64,
@@ -46989,6 +56100,34 @@ pub struct BinRangeint64RangeFrom {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeint64RangeFrom {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct BinRangeint64RangeFrom")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for BinRangeint64RangeFrom {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_start = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "start" => object.value(&mut field_start, "start")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            start: object.required(field_start, "start")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18262`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -47017,7 +56156,7 @@ impl ::std::fmt::Display for BinRangeint8RangeToType {
 /// A range unbounded below and exclusively above, `..end`.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:18254`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BinRangeint8RangeTo {
     /// Format: `int8`.
     pub end: i64,
@@ -47028,6 +56167,34 @@ pub struct BinRangeint8RangeTo {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeint8RangeTo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct BinRangeint8RangeTo")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for BinRangeint8RangeTo {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_end = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "end" => object.value(&mut field_end, "end")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            end: object.required(field_end, "end")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18286`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -47056,7 +56223,7 @@ impl ::std::fmt::Display for BinRangeint8RangeType {
 /// A range bounded inclusively below and exclusively above, `start..end`.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:18274`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BinRangeint8Range {
     /// Format: `int8`.
     pub end: i64,
@@ -47069,6 +56236,37 @@ pub struct BinRangeint8Range {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeint8Range {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct BinRangeint8Range")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for BinRangeint8Range {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_end = ::std::option::Option::None;
+        let mut field_start = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "end" => object.value(&mut field_end, "end")?,
+                "start" => object.value(&mut field_start, "start")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            end: object.required(field_end, "end")?,
+            start: object.required(field_start, "start")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18307`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -47097,7 +56295,7 @@ impl ::std::fmt::Display for BinRangeint8RangeFromType {
 /// A range bounded inclusively below and unbounded above, `start..`.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:18299`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BinRangeint8RangeFrom {
     /// Format: `int8`.
     pub start: i64,
@@ -47108,6 +56306,34 @@ pub struct BinRangeint8RangeFrom {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeint8RangeFrom {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct BinRangeint8RangeFrom")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for BinRangeint8RangeFrom {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_start = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "start" => object.value(&mut field_start, "start")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            start: object.required(field_start, "start")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18333`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -47136,7 +56362,7 @@ impl ::std::fmt::Display for BinRangeuint16RangeToType {
 /// A range unbounded below and exclusively above, `..end`.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:18324`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BinRangeuint16RangeTo {
     /// Format: `uint16`.
     pub end: i64,
@@ -47147,6 +56373,34 @@ pub struct BinRangeuint16RangeTo {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeuint16RangeTo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct BinRangeuint16RangeTo")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for BinRangeuint16RangeTo {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_end = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "end" => object.value(&mut field_end, "end")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            end: object.required(field_end, "end")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18359`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -47175,7 +56429,7 @@ impl ::std::fmt::Display for BinRangeuint16RangeType {
 /// A range bounded inclusively below and exclusively above, `start..end`.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:18345`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BinRangeuint16Range {
     /// Format: `uint16`.
     pub end: i64,
@@ -47188,6 +56442,37 @@ pub struct BinRangeuint16Range {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeuint16Range {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct BinRangeuint16Range")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for BinRangeuint16Range {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_end = ::std::option::Option::None;
+        let mut field_start = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "end" => object.value(&mut field_end, "end")?,
+                "start" => object.value(&mut field_start, "start")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            end: object.required(field_end, "end")?,
+            start: object.required(field_start, "start")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18381`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -47216,7 +56501,7 @@ impl ::std::fmt::Display for BinRangeuint16RangeFromType {
 /// A range bounded inclusively below and unbounded above, `start..`.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:18372`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BinRangeuint16RangeFrom {
     /// Format: `uint16`.
     pub start: i64,
@@ -47227,6 +56512,34 @@ pub struct BinRangeuint16RangeFrom {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeuint16RangeFrom {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct BinRangeuint16RangeFrom")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for BinRangeuint16RangeFrom {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_start = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "start" => object.value(&mut field_start, "start")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            start: object.required(field_start, "start")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18407`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -47255,7 +56568,7 @@ impl ::std::fmt::Display for BinRangeuint32RangeToType {
 /// A range unbounded below and exclusively above, `..end`.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:18398`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BinRangeuint32RangeTo {
     /// Format: `uint32`.
     pub end: i64,
@@ -47266,6 +56579,34 @@ pub struct BinRangeuint32RangeTo {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeuint32RangeTo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct BinRangeuint32RangeTo")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for BinRangeuint32RangeTo {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_end = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "end" => object.value(&mut field_end, "end")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            end: object.required(field_end, "end")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18433`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -47294,7 +56635,7 @@ impl ::std::fmt::Display for BinRangeuint32RangeType {
 /// A range bounded inclusively below and exclusively above, `start..end`.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:18419`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BinRangeuint32Range {
     /// Format: `uint32`.
     pub end: i64,
@@ -47307,6 +56648,37 @@ pub struct BinRangeuint32Range {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeuint32Range {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct BinRangeuint32Range")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for BinRangeuint32Range {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_end = ::std::option::Option::None;
+        let mut field_start = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "end" => object.value(&mut field_end, "end")?,
+                "start" => object.value(&mut field_start, "start")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            end: object.required(field_end, "end")?,
+            start: object.required(field_start, "start")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18455`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -47335,7 +56707,7 @@ impl ::std::fmt::Display for BinRangeuint32RangeFromType {
 /// A range bounded inclusively below and unbounded above, `start..`.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:18446`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BinRangeuint32RangeFrom {
     /// Format: `uint32`.
     pub start: i64,
@@ -47346,6 +56718,34 @@ pub struct BinRangeuint32RangeFrom {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeuint32RangeFrom {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct BinRangeuint32RangeFrom")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for BinRangeuint32RangeFrom {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_start = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "start" => object.value(&mut field_start, "start")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            start: object.required(field_start, "start")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18481`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -47374,7 +56774,7 @@ impl ::std::fmt::Display for BinRangeuint64RangeToType {
 /// A range unbounded below and exclusively above, `..end`.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:18472`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BinRangeuint64RangeTo {
     /// Format: `uint64`.
     pub end: i64,
@@ -47385,6 +56785,34 @@ pub struct BinRangeuint64RangeTo {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeuint64RangeTo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct BinRangeuint64RangeTo")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for BinRangeuint64RangeTo {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_end = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "end" => object.value(&mut field_end, "end")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            end: object.required(field_end, "end")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18507`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -47413,7 +56841,7 @@ impl ::std::fmt::Display for BinRangeuint64RangeType {
 /// A range bounded inclusively below and exclusively above, `start..end`.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:18493`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BinRangeuint64Range {
     /// Format: `uint64`.
     pub end: i64,
@@ -47426,6 +56854,37 @@ pub struct BinRangeuint64Range {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeuint64Range {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct BinRangeuint64Range")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for BinRangeuint64Range {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_end = ::std::option::Option::None;
+        let mut field_start = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "end" => object.value(&mut field_end, "end")?,
+                "start" => object.value(&mut field_start, "start")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            end: object.required(field_end, "end")?,
+            start: object.required(field_start, "start")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18529`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -47454,7 +56913,7 @@ impl ::std::fmt::Display for BinRangeuint64RangeFromType {
 /// A range bounded inclusively below and unbounded above, `start..`.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:18520`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BinRangeuint64RangeFrom {
     /// Format: `uint64`.
     pub start: i64,
@@ -47465,6 +56924,34 @@ pub struct BinRangeuint64RangeFrom {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeuint64RangeFrom {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct BinRangeuint64RangeFrom")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for BinRangeuint64RangeFrom {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_start = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "start" => object.value(&mut field_start, "start")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            start: object.required(field_start, "start")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18555`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -47493,7 +56980,7 @@ impl ::std::fmt::Display for BinRangeuint8RangeToType {
 /// A range unbounded below and exclusively above, `..end`.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:18546`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BinRangeuint8RangeTo {
     /// Format: `uint8`.
     pub end: i64,
@@ -47504,6 +56991,34 @@ pub struct BinRangeuint8RangeTo {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeuint8RangeTo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct BinRangeuint8RangeTo")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for BinRangeuint8RangeTo {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_end = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "end" => object.value(&mut field_end, "end")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            end: object.required(field_end, "end")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18581`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -47532,7 +57047,7 @@ impl ::std::fmt::Display for BinRangeuint8RangeType {
 /// A range bounded inclusively below and exclusively above, `start..end`.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:18567`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BinRangeuint8Range {
     /// Format: `uint8`.
     pub end: i64,
@@ -47545,6 +57060,37 @@ pub struct BinRangeuint8Range {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeuint8Range {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct BinRangeuint8Range")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for BinRangeuint8Range {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_end = ::std::option::Option::None;
+        let mut field_start = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "end" => object.value(&mut field_end, "end")?,
+                "start" => object.value(&mut field_start, "start")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            end: object.required(field_end, "end")?,
+            start: object.required(field_start, "start")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18603`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -47573,7 +57119,7 @@ impl ::std::fmt::Display for BinRangeuint8RangeFromType {
 /// A range bounded inclusively below and unbounded above, `start..`.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:18594`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct BinRangeuint8RangeFrom {
     /// Format: `uint8`.
     pub start: i64,
@@ -47584,6 +57130,34 @@ pub struct BinRangeuint8RangeFrom {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeuint8RangeFrom {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct BinRangeuint8RangeFrom")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for BinRangeuint8RangeFrom {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_start = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "start" => object.value(&mut field_start, "start")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            start: object.required(field_start, "start")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19165`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -47610,7 +57184,7 @@ impl ::std::fmt::Display for DatumBoolType {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19159`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DatumBool {
     pub datum: bool,
     pub r#type: DatumBoolType,
@@ -47620,6 +57194,34 @@ pub struct DatumBool {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DatumBool {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DatumBool")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DatumBool {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_datum = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "datum" => object.value(&mut field_datum, "datum")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            datum: object.required(field_datum, "datum")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19184`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -47646,7 +57248,7 @@ impl ::std::fmt::Display for DatumI8Type {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19177`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DatumI8 {
     /// Format: `int8`.
     pub datum: i64,
@@ -47657,6 +57259,34 @@ pub struct DatumI8 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DatumI8 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DatumI8")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DatumI8 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_datum = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "datum" => object.value(&mut field_datum, "datum")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            datum: object.required(field_datum, "datum")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19204`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -47683,7 +57313,7 @@ impl ::std::fmt::Display for DatumU8Type {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19196`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DatumU8 {
     /// Format: `uint8`.
     pub datum: i64,
@@ -47694,6 +57324,34 @@ pub struct DatumU8 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DatumU8 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DatumU8")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DatumU8 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_datum = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "datum" => object.value(&mut field_datum, "datum")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            datum: object.required(field_datum, "datum")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19223`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -47720,7 +57378,7 @@ impl ::std::fmt::Display for DatumI16Type {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19216`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DatumI16 {
     /// Format: `int16`.
     pub datum: i64,
@@ -47731,6 +57389,34 @@ pub struct DatumI16 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DatumI16 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DatumI16")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DatumI16 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_datum = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "datum" => object.value(&mut field_datum, "datum")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            datum: object.required(field_datum, "datum")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19243`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -47757,7 +57443,7 @@ impl ::std::fmt::Display for DatumU16Type {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19235`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DatumU16 {
     /// Format: `uint16`.
     pub datum: i64,
@@ -47768,6 +57454,34 @@ pub struct DatumU16 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DatumU16 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DatumU16")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DatumU16 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_datum = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "datum" => object.value(&mut field_datum, "datum")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            datum: object.required(field_datum, "datum")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19262`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -47794,7 +57508,7 @@ impl ::std::fmt::Display for DatumI32Type {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19255`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DatumI32 {
     /// Format: `int32`.
     pub datum: i32,
@@ -47805,6 +57519,34 @@ pub struct DatumI32 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DatumI32 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DatumI32")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DatumI32 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_datum = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "datum" => object.value(&mut field_datum, "datum")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            datum: object.required(field_datum, "datum")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19282`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -47831,7 +57573,7 @@ impl ::std::fmt::Display for DatumU32Type {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19274`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DatumU32 {
     /// Format: `uint32`.
     pub datum: i64,
@@ -47842,6 +57584,34 @@ pub struct DatumU32 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DatumU32 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DatumU32")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DatumU32 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_datum = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "datum" => object.value(&mut field_datum, "datum")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            datum: object.required(field_datum, "datum")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19301`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -47868,7 +57638,7 @@ impl ::std::fmt::Display for DatumI64Type {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19294`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DatumI64 {
     /// Format: `int64`.
     pub datum: i64,
@@ -47879,6 +57649,34 @@ pub struct DatumI64 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DatumI64 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DatumI64")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DatumI64 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_datum = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "datum" => object.value(&mut field_datum, "datum")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            datum: object.required(field_datum, "datum")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19321`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -47905,7 +57703,7 @@ impl ::std::fmt::Display for DatumU64Type {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19313`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DatumU64 {
     /// Format: `uint64`.
     pub datum: i64,
@@ -47916,6 +57714,34 @@ pub struct DatumU64 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DatumU64 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DatumU64")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DatumU64 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_datum = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "datum" => object.value(&mut field_datum, "datum")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            datum: object.required(field_datum, "datum")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19340`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -47942,7 +57768,7 @@ impl ::std::fmt::Display for DatumF32Type {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19333`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DatumF32 {
     /// Format: `float`.
     pub datum: f64,
@@ -47953,6 +57779,34 @@ pub struct DatumF32 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DatumF32 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DatumF32")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DatumF32 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_datum = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "datum" => object.value(&mut field_datum, "datum")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            datum: object.required(field_datum, "datum")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19359`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -47979,7 +57833,7 @@ impl ::std::fmt::Display for DatumF64Type {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19352`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DatumF64 {
     /// Format: `double`.
     pub datum: f64,
@@ -47990,6 +57844,34 @@ pub struct DatumF64 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DatumF64 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DatumF64")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DatumF64 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_datum = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "datum" => object.value(&mut field_datum, "datum")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            datum: object.required(field_datum, "datum")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19377`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -48016,7 +57898,7 @@ impl ::std::fmt::Display for DatumStringType {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19371`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DatumString {
     pub datum: ::std::string::String,
     pub r#type: DatumStringType,
@@ -48026,6 +57908,34 @@ pub struct DatumString {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DatumString {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DatumString")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DatumString {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_datum = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "datum" => object.value(&mut field_datum, "datum")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            datum: object.required(field_datum, "datum")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19400`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -48052,7 +57962,7 @@ impl ::std::fmt::Display for DatumBytesType {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19389`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DatumBytes {
     pub datum: ::std::vec::Vec<i64>,
     pub r#type: DatumBytesType,
@@ -48062,6 +57972,34 @@ pub struct DatumBytes {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DatumBytes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DatumBytes")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DatumBytes {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_datum = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "datum" => object.value(&mut field_datum, "datum")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            datum: object.required(field_datum, "datum")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19418`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -48088,7 +58026,7 @@ impl ::std::fmt::Display for DatumCumulativeI64Type {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19412`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DatumCumulativeI64 {
     pub datum: Cumulativeint64,
     pub r#type: DatumCumulativeI64Type,
@@ -48098,6 +58036,34 @@ pub struct DatumCumulativeI64 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DatumCumulativeI64 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DatumCumulativeI64")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DatumCumulativeI64 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_datum = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "datum" => object.value(&mut field_datum, "datum")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            datum: object.required(field_datum, "datum")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19436`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -48124,7 +58090,7 @@ impl ::std::fmt::Display for DatumCumulativeU64Type {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19430`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DatumCumulativeU64 {
     pub datum: Cumulativeuint64,
     pub r#type: DatumCumulativeU64Type,
@@ -48134,6 +58100,34 @@ pub struct DatumCumulativeU64 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DatumCumulativeU64 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DatumCumulativeU64")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DatumCumulativeU64 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_datum = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "datum" => object.value(&mut field_datum, "datum")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            datum: object.required(field_datum, "datum")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19454`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -48160,7 +58154,7 @@ impl ::std::fmt::Display for DatumCumulativeF32Type {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19448`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DatumCumulativeF32 {
     pub datum: Cumulativefloat,
     pub r#type: DatumCumulativeF32Type,
@@ -48170,6 +58164,34 @@ pub struct DatumCumulativeF32 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DatumCumulativeF32 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DatumCumulativeF32")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DatumCumulativeF32 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_datum = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "datum" => object.value(&mut field_datum, "datum")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            datum: object.required(field_datum, "datum")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19472`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -48196,7 +58218,7 @@ impl ::std::fmt::Display for DatumCumulativeF64Type {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19466`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DatumCumulativeF64 {
     pub datum: Cumulativedouble,
     pub r#type: DatumCumulativeF64Type,
@@ -48206,6 +58228,34 @@ pub struct DatumCumulativeF64 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DatumCumulativeF64 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DatumCumulativeF64")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DatumCumulativeF64 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_datum = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "datum" => object.value(&mut field_datum, "datum")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            datum: object.required(field_datum, "datum")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19490`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -48232,7 +58282,7 @@ impl ::std::fmt::Display for DatumHistogramI8Type {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19484`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DatumHistogramI8 {
     pub datum: Histogramint8,
     pub r#type: DatumHistogramI8Type,
@@ -48242,6 +58292,34 @@ pub struct DatumHistogramI8 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DatumHistogramI8 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DatumHistogramI8")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DatumHistogramI8 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_datum = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "datum" => object.value(&mut field_datum, "datum")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            datum: object.required(field_datum, "datum")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19508`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -48268,7 +58346,7 @@ impl ::std::fmt::Display for DatumHistogramU8Type {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19502`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DatumHistogramU8 {
     pub datum: Histogramuint8,
     pub r#type: DatumHistogramU8Type,
@@ -48278,6 +58356,34 @@ pub struct DatumHistogramU8 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DatumHistogramU8 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DatumHistogramU8")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DatumHistogramU8 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_datum = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "datum" => object.value(&mut field_datum, "datum")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            datum: object.required(field_datum, "datum")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19526`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -48304,7 +58410,7 @@ impl ::std::fmt::Display for DatumHistogramI16Type {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19520`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DatumHistogramI16 {
     pub datum: Histogramint16,
     pub r#type: DatumHistogramI16Type,
@@ -48314,6 +58420,34 @@ pub struct DatumHistogramI16 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DatumHistogramI16 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DatumHistogramI16")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DatumHistogramI16 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_datum = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "datum" => object.value(&mut field_datum, "datum")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            datum: object.required(field_datum, "datum")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19544`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -48340,7 +58474,7 @@ impl ::std::fmt::Display for DatumHistogramU16Type {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19538`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DatumHistogramU16 {
     pub datum: Histogramuint16,
     pub r#type: DatumHistogramU16Type,
@@ -48350,6 +58484,34 @@ pub struct DatumHistogramU16 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DatumHistogramU16 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DatumHistogramU16")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DatumHistogramU16 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_datum = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "datum" => object.value(&mut field_datum, "datum")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            datum: object.required(field_datum, "datum")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19562`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -48376,7 +58538,7 @@ impl ::std::fmt::Display for DatumHistogramI32Type {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19556`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DatumHistogramI32 {
     pub datum: Histogramint32,
     pub r#type: DatumHistogramI32Type,
@@ -48386,6 +58548,34 @@ pub struct DatumHistogramI32 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DatumHistogramI32 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DatumHistogramI32")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DatumHistogramI32 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_datum = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "datum" => object.value(&mut field_datum, "datum")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            datum: object.required(field_datum, "datum")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19580`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -48412,7 +58602,7 @@ impl ::std::fmt::Display for DatumHistogramU32Type {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19574`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DatumHistogramU32 {
     pub datum: Histogramuint32,
     pub r#type: DatumHistogramU32Type,
@@ -48422,6 +58612,34 @@ pub struct DatumHistogramU32 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DatumHistogramU32 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DatumHistogramU32")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DatumHistogramU32 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_datum = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "datum" => object.value(&mut field_datum, "datum")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            datum: object.required(field_datum, "datum")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19598`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -48448,7 +58666,7 @@ impl ::std::fmt::Display for DatumHistogramI64Type {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19592`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DatumHistogramI64 {
     pub datum: Histogramint64,
     pub r#type: DatumHistogramI64Type,
@@ -48458,6 +58676,34 @@ pub struct DatumHistogramI64 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DatumHistogramI64 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DatumHistogramI64")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DatumHistogramI64 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_datum = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "datum" => object.value(&mut field_datum, "datum")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            datum: object.required(field_datum, "datum")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19616`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -48484,7 +58730,7 @@ impl ::std::fmt::Display for DatumHistogramU64Type {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19610`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DatumHistogramU64 {
     pub datum: Histogramuint64,
     pub r#type: DatumHistogramU64Type,
@@ -48494,6 +58740,34 @@ pub struct DatumHistogramU64 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DatumHistogramU64 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DatumHistogramU64")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DatumHistogramU64 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_datum = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "datum" => object.value(&mut field_datum, "datum")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            datum: object.required(field_datum, "datum")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19634`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -48520,7 +58794,7 @@ impl ::std::fmt::Display for DatumHistogramF32Type {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19628`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DatumHistogramF32 {
     pub datum: Histogramfloat,
     pub r#type: DatumHistogramF32Type,
@@ -48530,6 +58804,34 @@ pub struct DatumHistogramF32 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DatumHistogramF32 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DatumHistogramF32")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DatumHistogramF32 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_datum = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "datum" => object.value(&mut field_datum, "datum")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            datum: object.required(field_datum, "datum")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19652`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -48556,7 +58858,7 @@ impl ::std::fmt::Display for DatumHistogramF64Type {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19646`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DatumHistogramF64 {
     pub datum: Histogramdouble,
     pub r#type: DatumHistogramF64Type,
@@ -48566,6 +58868,34 @@ pub struct DatumHistogramF64 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DatumHistogramF64 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DatumHistogramF64")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DatumHistogramF64 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_datum = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "datum" => object.value(&mut field_datum, "datum")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            datum: object.required(field_datum, "datum")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19670`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -48592,7 +58922,7 @@ impl ::std::fmt::Display for DatumMissingType {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19664`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DatumMissing {
     pub datum: MissingDatum,
     pub r#type: DatumMissingType,
@@ -48602,6 +58932,34 @@ pub struct DatumMissing {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DatumMissing {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DatumMissing")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DatumMissing {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_datum = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "datum" => object.value(&mut field_datum, "datum")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            datum: object.required(field_datum, "datum")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19835`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -48628,7 +58986,7 @@ impl ::std::fmt::Display for DigestType {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19832`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Digest2 {
     pub r#type: DigestType,
     pub value: ::std::string::String,
@@ -48638,6 +58996,34 @@ pub struct Digest2 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for Digest2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Digest2")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Digest2 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19940`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -48877,7 +59263,7 @@ impl ::std::fmt::Display for State {
 /// Disk is being initialized
 ///
 /// Source: `specs/oxide/oxide-nexus.json:20148`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DiskStateCreating {
     pub state: State,
     /// Properties the document does not list, kept as received.
@@ -48886,6 +59272,31 @@ pub struct DiskStateCreating {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DiskStateCreating {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DiskStateCreating")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DiskStateCreating {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_state = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "state" => object.value(&mut field_state, "state")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            state: object.required(field_state, "state")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:20167`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -48914,7 +59325,7 @@ impl ::std::fmt::Display for DiskStateDetachedState {
 /// Disk is ready but detached from any Instance
 ///
 /// Source: `specs/oxide/oxide-nexus.json:20163`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DiskStateDetached {
     pub state: DiskStateDetachedState,
     /// Properties the document does not list, kept as received.
@@ -48923,6 +59334,31 @@ pub struct DiskStateDetached {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DiskStateDetached {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DiskStateDetached")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DiskStateDetached {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_state = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "state" => object.value(&mut field_state, "state")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            state: object.required(field_state, "state")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:20182`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -48951,7 +59387,7 @@ impl ::std::fmt::Display for DiskStateImportReadyState {
 /// Disk is ready to receive blocks from an external source
 ///
 /// Source: `specs/oxide/oxide-nexus.json:20178`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DiskStateImportReady {
     pub state: DiskStateImportReadyState,
     /// Properties the document does not list, kept as received.
@@ -48960,6 +59396,31 @@ pub struct DiskStateImportReady {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DiskStateImportReady {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DiskStateImportReady")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DiskStateImportReady {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_state = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "state" => object.value(&mut field_state, "state")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            state: object.required(field_state, "state")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:20197`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -48988,7 +59449,7 @@ impl ::std::fmt::Display for DiskStateImportingFromUrlState {
 /// Disk is importing blocks from a URL
 ///
 /// Source: `specs/oxide/oxide-nexus.json:20193`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DiskStateImportingFromUrl {
     pub state: DiskStateImportingFromUrlState,
     /// Properties the document does not list, kept as received.
@@ -48997,6 +59458,31 @@ pub struct DiskStateImportingFromUrl {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DiskStateImportingFromUrl {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DiskStateImportingFromUrl")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DiskStateImportingFromUrl {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_state = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "state" => object.value(&mut field_state, "state")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            state: object.required(field_state, "state")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:20212`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -49025,7 +59511,7 @@ impl ::std::fmt::Display for DiskStateImportingFromBulkWritesState {
 /// Disk is importing blocks from bulk writes
 ///
 /// Source: `specs/oxide/oxide-nexus.json:20208`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DiskStateImportingFromBulkWrites {
     pub state: DiskStateImportingFromBulkWritesState,
     /// Properties the document does not list, kept as received.
@@ -49034,6 +59520,31 @@ pub struct DiskStateImportingFromBulkWrites {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DiskStateImportingFromBulkWrites {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DiskStateImportingFromBulkWrites")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DiskStateImportingFromBulkWrites {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_state = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "state" => object.value(&mut field_state, "state")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            state: object.required(field_state, "state")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:20227`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -49062,7 +59573,7 @@ impl ::std::fmt::Display for DiskStateFinalizingState {
 /// Disk is being finalized to state Detached
 ///
 /// Source: `specs/oxide/oxide-nexus.json:20223`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DiskStateFinalizing {
     pub state: DiskStateFinalizingState,
     /// Properties the document does not list, kept as received.
@@ -49071,6 +59582,31 @@ pub struct DiskStateFinalizing {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DiskStateFinalizing {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DiskStateFinalizing")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DiskStateFinalizing {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_state = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "state" => object.value(&mut field_state, "state")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            state: object.required(field_state, "state")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:20242`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -49099,7 +59635,7 @@ impl ::std::fmt::Display for DiskStateMaintenanceState {
 /// Disk is undergoing maintenance
 ///
 /// Source: `specs/oxide/oxide-nexus.json:20238`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DiskStateMaintenance {
     pub state: DiskStateMaintenanceState,
     /// Properties the document does not list, kept as received.
@@ -49108,6 +59644,31 @@ pub struct DiskStateMaintenance {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DiskStateMaintenance {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DiskStateMaintenance")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DiskStateMaintenance {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_state = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "state" => object.value(&mut field_state, "state")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            state: object.required(field_state, "state")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:20261`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -49136,7 +59697,7 @@ impl ::std::fmt::Display for DiskStateAttachingState {
 /// Disk is being attached to the given Instance
 ///
 /// Source: `specs/oxide/oxide-nexus.json:20253`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DiskStateAttaching {
     /// Format: `uuid`.
     pub instance: ::std::string::String,
@@ -49147,6 +59708,34 @@ pub struct DiskStateAttaching {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DiskStateAttaching {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DiskStateAttaching")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DiskStateAttaching {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_instance = ::std::option::Option::None;
+        let mut field_state = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "instance" => object.value(&mut field_instance, "instance")?,
+                "state" => object.value(&mut field_state, "state")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            instance: object.required(field_instance, "instance")?,
+            state: object.required(field_state, "state")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:20281`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -49175,7 +59764,7 @@ impl ::std::fmt::Display for DiskStateAttachedState {
 /// Disk is attached to the given Instance
 ///
 /// Source: `specs/oxide/oxide-nexus.json:20273`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DiskStateAttached {
     /// Format: `uuid`.
     pub instance: ::std::string::String,
@@ -49186,6 +59775,34 @@ pub struct DiskStateAttached {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DiskStateAttached {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DiskStateAttached")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DiskStateAttached {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_instance = ::std::option::Option::None;
+        let mut field_state = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "instance" => object.value(&mut field_instance, "instance")?,
+                "state" => object.value(&mut field_state, "state")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            instance: object.required(field_instance, "instance")?,
+            state: object.required(field_state, "state")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:20301`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -49214,7 +59831,7 @@ impl ::std::fmt::Display for DiskStateDetachingState {
 /// Disk is being detached from the given Instance
 ///
 /// Source: `specs/oxide/oxide-nexus.json:20293`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DiskStateDetaching {
     /// Format: `uuid`.
     pub instance: ::std::string::String,
@@ -49225,6 +59842,34 @@ pub struct DiskStateDetaching {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DiskStateDetaching {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DiskStateDetaching")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DiskStateDetaching {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_instance = ::std::option::Option::None;
+        let mut field_state = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "instance" => object.value(&mut field_instance, "instance")?,
+                "state" => object.value(&mut field_state, "state")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            instance: object.required(field_instance, "instance")?,
+            state: object.required(field_state, "state")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:20317`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -49253,7 +59898,7 @@ impl ::std::fmt::Display for DiskStateDestroyedState {
 /// Disk has been destroyed
 ///
 /// Source: `specs/oxide/oxide-nexus.json:20313`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DiskStateDestroyed {
     pub state: DiskStateDestroyedState,
     /// Properties the document does not list, kept as received.
@@ -49262,6 +59907,31 @@ pub struct DiskStateDestroyed {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DiskStateDestroyed {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DiskStateDestroyed")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DiskStateDestroyed {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_state = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "state" => object.value(&mut field_state, "state")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            state: object.required(field_state, "state")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:20332`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -49290,7 +59960,7 @@ impl ::std::fmt::Display for DiskStateFaultedState {
 /// Disk is unavailable
 ///
 /// Source: `specs/oxide/oxide-nexus.json:20328`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct DiskStateFaulted {
     pub state: DiskStateFaultedState,
     /// Properties the document does not list, kept as received.
@@ -49299,6 +59969,31 @@ pub struct DiskStateFaulted {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for DiskStateFaulted {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct DiskStateFaulted")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for DiskStateFaulted {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_state = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "state" => object.value(&mut field_state, "state")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            state: object.required(field_state, "state")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:20531`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -49329,7 +60024,7 @@ impl ::std::fmt::Display for ExternalIpSnatKind {
 /// SNAT addresses are ephemeral addresses used only for outbound connectivity.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:20511`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ExternalIpSnat {
     /// The first usable port within the IP address.
     ///
@@ -49354,6 +60049,43 @@ pub struct ExternalIpSnat {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for ExternalIpSnat {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct ExternalIpSnat")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for ExternalIpSnat {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_first_port = ::std::option::Option::None;
+        let mut field_ip = ::std::option::Option::None;
+        let mut field_ip_pool_id = ::std::option::Option::None;
+        let mut field_kind = ::std::option::Option::None;
+        let mut field_last_port = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "first_port" => object.value(&mut field_first_port, "first_port")?,
+                "ip" => object.value(&mut field_ip, "ip")?,
+                "ip_pool_id" => object.value(&mut field_ip_pool_id, "ip_pool_id")?,
+                "kind" => object.value(&mut field_kind, "kind")?,
+                "last_port" => object.value(&mut field_last_port, "last_port")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            first_port: object.required(field_first_port, "first_port")?,
+            ip: object.required(field_ip, "ip")?,
+            ip_pool_id: object.required(field_ip_pool_id, "ip_pool_id")?,
+            kind: object.required(field_kind, "kind")?,
+            last_port: object.required(field_last_port, "last_port")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:20563`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -49380,7 +60112,7 @@ impl ::std::fmt::Display for ExternalIpEphemeralKind {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:20552`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ExternalIpEphemeral {
     /// Format: `ip`.
     pub ip: ::std::string::String,
@@ -49393,6 +60125,37 @@ pub struct ExternalIpEphemeral {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for ExternalIpEphemeral {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct ExternalIpEphemeral")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for ExternalIpEphemeral {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_ip = ::std::option::Option::None;
+        let mut field_ip_pool_id = ::std::option::Option::None;
+        let mut field_kind = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "ip" => object.value(&mut field_ip, "ip")?,
+                "ip_pool_id" => object.value(&mut field_ip_pool_id, "ip_pool_id")?,
+                "kind" => object.value(&mut field_kind, "kind")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            ip: object.required(field_ip, "ip")?,
+            ip_pool_id: object.required(field_ip_pool_id, "ip_pool_id")?,
+            kind: object.required(field_kind, "kind")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:20605`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -49421,7 +60184,7 @@ impl ::std::fmt::Display for ExternalIpFloatingKind {
 /// A Floating IP is a well-known IP address which can be attached and detached from instances.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:20576`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ExternalIpFloating {
     /// Human-readable free-form text about a resource
     pub description: ::std::string::String,
@@ -49432,7 +60195,7 @@ pub struct ExternalIpFloating {
     /// The ID of the instance that this Floating IP is attached to, if it is presently in use.
     ///
     /// Format: `uuid`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_id: ::std::option::Option<::std::string::String>,
     /// The IP address held by this resource.
     ///
@@ -49463,6 +60226,60 @@ pub struct ExternalIpFloating {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for ExternalIpFloating {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct ExternalIpFloating")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for ExternalIpFloating {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_description = ::std::option::Option::None;
+        let mut field_id = ::std::option::Option::None;
+        let mut field_instance_id = ::std::option::Option::None;
+        let mut field_ip = ::std::option::Option::None;
+        let mut field_ip_pool_id = ::std::option::Option::None;
+        let mut field_kind = ::std::option::Option::None;
+        let mut field_name = ::std::option::Option::None;
+        let mut field_project_id = ::std::option::Option::None;
+        let mut field_time_created = ::std::option::Option::None;
+        let mut field_time_modified = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "description" => object.value(&mut field_description, "description")?,
+                "id" => object.value(&mut field_id, "id")?,
+                "instance_id" => object.value(&mut field_instance_id, "instance_id")?,
+                "ip" => object.value(&mut field_ip, "ip")?,
+                "ip_pool_id" => object.value(&mut field_ip_pool_id, "ip_pool_id")?,
+                "kind" => object.value(&mut field_kind, "kind")?,
+                "name" => object.value(&mut field_name, "name")?,
+                "project_id" => object.value(&mut field_project_id, "project_id")?,
+                "time_created" => object.value(&mut field_time_created, "time_created")?,
+                "time_modified" => {
+                    object.value(&mut field_time_modified, "time_modified")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            description: object.required(field_description, "description")?,
+            id: object.required(field_id, "id")?,
+            instance_id: field_instance_id.unwrap_or_default(),
+            ip: object.required(field_ip, "ip")?,
+            ip_pool_id: object.required(field_ip_pool_id, "ip_pool_id")?,
+            kind: object.required(field_kind, "kind")?,
+            name: object.required(field_name, "name")?,
+            project_id: object.required(field_project_id, "project_id")?,
+            time_created: object.required(field_time_created, "time_created")?,
+            time_modified: object.required(field_time_modified, "time_modified")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:20668`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -49636,7 +60453,7 @@ impl ::std::fmt::Display for FieldValueStringType {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21003`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct FieldValueString {
     pub r#type: FieldValueStringType,
     pub value: ::std::string::String,
@@ -49646,6 +60463,34 @@ pub struct FieldValueString {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for FieldValueString {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct FieldValueString")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for FieldValueString {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21024`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -49672,7 +60517,7 @@ impl ::std::fmt::Display for FieldValueI8Type {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21021`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct FieldValueI8 {
     pub r#type: FieldValueI8Type,
     /// Format: `int8`.
@@ -49683,6 +60528,34 @@ pub struct FieldValueI8 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for FieldValueI8 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct FieldValueI8")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for FieldValueI8 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21043`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -49709,7 +60582,7 @@ impl ::std::fmt::Display for FieldValueU8Type {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21040`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct FieldValueU8 {
     pub r#type: FieldValueU8Type,
     /// Format: `uint8`.
@@ -49720,6 +60593,34 @@ pub struct FieldValueU8 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for FieldValueU8 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct FieldValueU8")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for FieldValueU8 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21063`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -49746,7 +60647,7 @@ impl ::std::fmt::Display for FieldValueI16Type {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21060`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct FieldValueI16 {
     pub r#type: FieldValueI16Type,
     /// Format: `int16`.
@@ -49757,6 +60658,34 @@ pub struct FieldValueI16 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for FieldValueI16 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct FieldValueI16")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for FieldValueI16 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21082`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -49783,7 +60712,7 @@ impl ::std::fmt::Display for FieldValueU16Type {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21079`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct FieldValueU16 {
     pub r#type: FieldValueU16Type,
     /// Format: `uint16`.
@@ -49794,6 +60723,34 @@ pub struct FieldValueU16 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for FieldValueU16 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct FieldValueU16")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for FieldValueU16 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21102`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -49820,7 +60777,7 @@ impl ::std::fmt::Display for FieldValueI32Type {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21099`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct FieldValueI32 {
     pub r#type: FieldValueI32Type,
     /// Format: `int32`.
@@ -49831,6 +60788,34 @@ pub struct FieldValueI32 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for FieldValueI32 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct FieldValueI32")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for FieldValueI32 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21121`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -49857,7 +60842,7 @@ impl ::std::fmt::Display for FieldValueU32Type {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21118`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct FieldValueU32 {
     pub r#type: FieldValueU32Type,
     /// Format: `uint32`.
@@ -49868,6 +60853,34 @@ pub struct FieldValueU32 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for FieldValueU32 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct FieldValueU32")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for FieldValueU32 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21141`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -49894,7 +60907,7 @@ impl ::std::fmt::Display for FieldValueI64Type {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21138`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct FieldValueI64 {
     pub r#type: FieldValueI64Type,
     /// Format: `int64`.
@@ -49905,6 +60918,34 @@ pub struct FieldValueI64 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for FieldValueI64 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct FieldValueI64")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for FieldValueI64 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21160`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -49931,7 +60972,7 @@ impl ::std::fmt::Display for FieldValueU64Type {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21157`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct FieldValueU64 {
     pub r#type: FieldValueU64Type,
     /// Format: `uint64`.
@@ -49942,6 +60983,34 @@ pub struct FieldValueU64 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for FieldValueU64 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct FieldValueU64")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for FieldValueU64 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21180`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -49968,7 +61037,7 @@ impl ::std::fmt::Display for FieldValueIpAddrType {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21177`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct FieldValueIpAddr {
     pub r#type: FieldValueIpAddrType,
     /// Format: `ip`.
@@ -49979,6 +61048,34 @@ pub struct FieldValueIpAddr {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for FieldValueIpAddr {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct FieldValueIpAddr")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for FieldValueIpAddr {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21199`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -50005,7 +61102,7 @@ impl ::std::fmt::Display for FieldValueUuidType {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21196`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct FieldValueUuid {
     pub r#type: FieldValueUuidType,
     /// Format: `uuid`.
@@ -50016,6 +61113,34 @@ pub struct FieldValueUuid {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for FieldValueUuid {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct FieldValueUuid")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for FieldValueUuid {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21218`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -50042,7 +61167,7 @@ impl ::std::fmt::Display for FieldValueBoolType {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21215`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct FieldValueBool {
     pub r#type: FieldValueBoolType,
     pub value: bool,
@@ -50053,10 +61178,38 @@ pub struct FieldValueBool {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for FieldValueBool {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct FieldValueBool")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for FieldValueBool {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// p50 Quantile
 ///
 /// Source: `specs/oxide/oxide-nexus.json:21546`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct P50 {
     /// The desired marker positions.
     pub desired_marker_positions: ::std::vec::Vec<f64>,
@@ -50077,10 +61230,56 @@ pub struct P50 {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for P50 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct P50")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for P50 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_desired_marker_positions = ::std::option::Option::None;
+        let mut field_marker_heights = ::std::option::Option::None;
+        let mut field_marker_positions = ::std::option::Option::None;
+        let mut field_p = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "desired_marker_positions" => {
+                    object
+                        .value(
+                            &mut field_desired_marker_positions,
+                            "desired_marker_positions",
+                        )?
+                }
+                "marker_heights" => {
+                    object.value(&mut field_marker_heights, "marker_heights")?
+                }
+                "marker_positions" => {
+                    object.value(&mut field_marker_positions, "marker_positions")?
+                }
+                "p" => object.value(&mut field_p, "p")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            desired_marker_positions: object
+                .required(field_desired_marker_positions, "desired_marker_positions")?,
+            marker_heights: object.required(field_marker_heights, "marker_heights")?,
+            marker_positions: object
+                .required(field_marker_positions, "marker_positions")?,
+            p: object.required(field_p, "p")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// p95 Quantile
 ///
 /// Source: `specs/oxide/oxide-nexus.json:21554`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct P90 {
     /// The desired marker positions.
     pub desired_marker_positions: ::std::vec::Vec<f64>,
@@ -50101,10 +61300,56 @@ pub struct P90 {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for P90 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct P90")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for P90 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_desired_marker_positions = ::std::option::Option::None;
+        let mut field_marker_heights = ::std::option::Option::None;
+        let mut field_marker_positions = ::std::option::Option::None;
+        let mut field_p = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "desired_marker_positions" => {
+                    object
+                        .value(
+                            &mut field_desired_marker_positions,
+                            "desired_marker_positions",
+                        )?
+                }
+                "marker_heights" => {
+                    object.value(&mut field_marker_heights, "marker_heights")?
+                }
+                "marker_positions" => {
+                    object.value(&mut field_marker_positions, "marker_positions")?
+                }
+                "p" => object.value(&mut field_p, "p")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            desired_marker_positions: object
+                .required(field_desired_marker_positions, "desired_marker_positions")?,
+            marker_heights: object.required(field_marker_heights, "marker_heights")?,
+            marker_positions: object
+                .required(field_marker_positions, "marker_positions")?,
+            p: object.required(field_p, "p")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// p99 Quantile
 ///
 /// Source: `specs/oxide/oxide-nexus.json:21562`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct P99 {
     /// The desired marker positions.
     pub desired_marker_positions: ::std::vec::Vec<f64>,
@@ -50124,6 +61369,52 @@ pub struct P99 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for P99 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct P99")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for P99 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_desired_marker_positions = ::std::option::Option::None;
+        let mut field_marker_heights = ::std::option::Option::None;
+        let mut field_marker_positions = ::std::option::Option::None;
+        let mut field_p = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "desired_marker_positions" => {
+                    object
+                        .value(
+                            &mut field_desired_marker_positions,
+                            "desired_marker_positions",
+                        )?
+                }
+                "marker_heights" => {
+                    object.value(&mut field_marker_heights, "marker_heights")?
+                }
+                "marker_positions" => {
+                    object.value(&mut field_marker_positions, "marker_positions")?
+                }
+                "p" => object.value(&mut field_p, "p")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            desired_marker_positions: object
+                .required(field_desired_marker_positions, "desired_marker_positions")?,
+            marker_heights: object.required(field_marker_heights, "marker_heights")?,
+            marker_positions: object
+                .required(field_marker_positions, "marker_positions")?,
+            p: object.required(field_p, "p")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// SAML identity provider
 ///
@@ -50269,7 +61560,7 @@ impl ::std::fmt::Display for ImportExportPolicyNoFilteringType {
 /// Do not perform any filtering.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:22657`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ImportExportPolicyNoFiltering {
     pub r#type: ImportExportPolicyNoFilteringType,
     /// Properties the document does not list, kept as received.
@@ -50278,6 +61569,31 @@ pub struct ImportExportPolicyNoFiltering {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for ImportExportPolicyNoFiltering {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct ImportExportPolicyNoFiltering")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for ImportExportPolicyNoFiltering {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:22675`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -50304,7 +61620,7 @@ impl ::std::fmt::Display for ImportExportPolicyAllowType {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:22672`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ImportExportPolicyAllow {
     pub r#type: ImportExportPolicyAllowType,
     pub value: ::std::vec::Vec<IpNet>,
@@ -50314,6 +61630,34 @@ pub struct ImportExportPolicyAllow {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for ImportExportPolicyAllow {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct ImportExportPolicyAllow")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for ImportExportPolicyAllow {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:23039`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -50550,7 +61894,7 @@ pub struct InstanceNetworkInterfaceAttachmentNone {
     pub r#type: InstanceNetworkInterfaceAttachmentNoneType,
 }
 /// Source: `specs/oxide/oxide-nexus.json:23578`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct InterfaceNumUnknown {
     /// Format: `uint32`.
     pub unknown: i64,
@@ -50561,8 +61905,33 @@ pub struct InterfaceNumUnknown {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for InterfaceNumUnknown {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct InterfaceNumUnknown")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for InterfaceNumUnknown {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_unknown = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "unknown" => object.value(&mut field_unknown, "unknown")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            unknown: object.required(field_unknown, "unknown")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/oxide/oxide-nexus.json:23592`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct InterfaceNumIfIndex {
     /// Format: `uint32`.
     pub if_index: i64,
@@ -50573,8 +61942,33 @@ pub struct InterfaceNumIfIndex {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for InterfaceNumIfIndex {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct InterfaceNumIfIndex")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for InterfaceNumIfIndex {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_if_index = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "if_index" => object.value(&mut field_if_index, "if_index")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            if_index: object.required(field_if_index, "if_index")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/oxide/oxide-nexus.json:23606`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct InterfaceNumPortNumber {
     /// Format: `uint32`.
     pub port_number: i64,
@@ -50585,8 +61979,33 @@ pub struct InterfaceNumPortNumber {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for InterfaceNumPortNumber {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct InterfaceNumPortNumber")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for InterfaceNumPortNumber {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_port_number = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "port_number" => object.value(&mut field_port_number, "port_number")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            port_number: object.required(field_port_number, "port_number")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/oxide/oxide-nexus.json:24257`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct IpRangeV4 {
     /// Format: `ipv4`.
     pub first: ::std::string::String,
@@ -50599,8 +62018,36 @@ pub struct IpRangeV4 {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for IpRangeV4 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct IpRangeV4")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for IpRangeV4 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_first = ::std::option::Option::None;
+        let mut field_last = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "first" => object.value(&mut field_first, "first")?,
+                "last" => object.value(&mut field_last, "last")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            first: object.required(field_first, "first")?,
+            last: object.required(field_last, "last")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/oxide/oxide-nexus.json:24265`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct IpRangeV6 {
     /// Format: `ipv6`.
     pub first: ::std::string::String,
@@ -50612,6 +62059,34 @@ pub struct IpRangeV6 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for IpRangeV6 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct IpRangeV6")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for IpRangeV6 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_first = ::std::option::Option::None;
+        let mut field_last = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "first" => object.value(&mut field_first, "first")?,
+                "last" => object.value(&mut field_last, "last")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            first: object.required(field_first, "first")?,
+            last: object.required(field_last, "last")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:24290`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -50761,7 +62236,7 @@ pub struct TxEq {
     pub pre2: ::std::option::Option<i32>,
 }
 /// Source: `specs/oxide/oxide-nexus.json:25256`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct NetworkAddressIpAddr {
     /// Format: `ip`.
     pub ip_addr: ::std::string::String,
@@ -50772,8 +62247,33 @@ pub struct NetworkAddressIpAddr {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for NetworkAddressIpAddr {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct NetworkAddressIpAddr")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for NetworkAddressIpAddr {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_ip_addr = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "ip_addr" => object.value(&mut field_ip_addr, "ip_addr")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            ip_addr: object.required(field_ip_addr, "ip_addr")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/oxide/oxide-nexus.json:25269`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct NetworkAddressIEEE802 {
     pub i_e_e_e802: ::std::vec::Vec<i64>,
     /// Properties the document does not list, kept as received.
@@ -50782,6 +62282,31 @@ pub struct NetworkAddressIEEE802 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for NetworkAddressIEEE802 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct NetworkAddressIEEE802")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for NetworkAddressIEEE802 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_i_e_e_e802 = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "i_e_e_e802" => object.value(&mut field_i_e_e_e802, "i_e_e_e802")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            i_e_e_e802: object.required(field_i_e_e_e802, "i_e_e_e802")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:25342`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -50810,7 +62335,7 @@ impl ::std::fmt::Display for NetworkInterfaceKindInstanceType {
 /// A vNIC attached to a guest instance
 ///
 /// Source: `specs/oxide/oxide-nexus.json:25334`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct NetworkInterfaceKindInstance {
     /// Format: `uuid`.
     pub id: ::std::string::String,
@@ -50821,6 +62346,34 @@ pub struct NetworkInterfaceKindInstance {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for NetworkInterfaceKindInstance {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct NetworkInterfaceKindInstance")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for NetworkInterfaceKindInstance {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_id = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "id" => object.value(&mut field_id, "id")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: object.required(field_id, "id")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:25362`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -50849,7 +62402,7 @@ impl ::std::fmt::Display for NetworkInterfaceKindServiceType {
 /// A vNIC associated with an internal service
 ///
 /// Source: `specs/oxide/oxide-nexus.json:25354`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct NetworkInterfaceKindService {
     /// Format: `uuid`.
     pub id: ::std::string::String,
@@ -50860,6 +62413,34 @@ pub struct NetworkInterfaceKindService {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for NetworkInterfaceKindService {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct NetworkInterfaceKindService")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for NetworkInterfaceKindService {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_id = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "id" => object.value(&mut field_id, "id")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: object.required(field_id, "id")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:25382`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -50888,7 +62469,7 @@ impl ::std::fmt::Display for NetworkInterfaceKindProbeType {
 /// A vNIC associated with a probe
 ///
 /// Source: `specs/oxide/oxide-nexus.json:25374`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct NetworkInterfaceKindProbe {
     /// Format: `uuid`.
     pub id: ::std::string::String,
@@ -50899,6 +62480,34 @@ pub struct NetworkInterfaceKindProbe {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for NetworkInterfaceKindProbe {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct NetworkInterfaceKindProbe")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for NetworkInterfaceKindProbe {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_id = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "id" => object.value(&mut field_id, "id")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: object.required(field_id, "id")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:25591`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -50927,7 +62536,7 @@ impl ::std::fmt::Display for PhysicalDiskPolicyInServiceKind {
 /// The operator has indicated that the disk is in-service.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:25587`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PhysicalDiskPolicyInService {
     pub kind: PhysicalDiskPolicyInServiceKind,
     /// Properties the document does not list, kept as received.
@@ -50936,6 +62545,31 @@ pub struct PhysicalDiskPolicyInService {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for PhysicalDiskPolicyInService {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct PhysicalDiskPolicyInService")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for PhysicalDiskPolicyInService {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_kind = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "kind" => object.value(&mut field_kind, "kind")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            kind: object.required(field_kind, "kind")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:25606`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -50968,7 +62602,7 @@ impl ::std::fmt::Display for PhysicalDiskPolicyExpungedKind {
 /// An expunged disk is always non-provisionable.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:25602`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PhysicalDiskPolicyExpunged {
     pub kind: PhysicalDiskPolicyExpungedKind,
     /// Properties the document does not list, kept as received.
@@ -50977,6 +62611,31 @@ pub struct PhysicalDiskPolicyExpunged {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for PhysicalDiskPolicyExpunged {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct PhysicalDiskPolicyExpunged")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for PhysicalDiskPolicyExpunged {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_kind = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "kind" => object.value(&mut field_kind, "kind")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            kind: object.required(field_kind, "kind")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Use the specified pool by name or ID.
 ///
@@ -51048,7 +62707,7 @@ impl ::std::fmt::Display for PrivateIpConfigV4Type {
 /// The interface has only an IPv4 configuration.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:25769`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PrivateIpConfigV4 {
     pub r#type: PrivateIpConfigV4Type,
     pub value: PrivateIpv4Config,
@@ -51058,6 +62717,34 @@ pub struct PrivateIpConfigV4 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for PrivateIpConfigV4 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct PrivateIpConfigV4")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for PrivateIpConfigV4 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:25792`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -51086,7 +62773,7 @@ impl ::std::fmt::Display for PrivateIpConfigV6Type {
 /// The interface has only an IPv6 configuration.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:25788`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PrivateIpConfigV6 {
     pub r#type: PrivateIpConfigV6Type,
     pub value: PrivateIpv6Config,
@@ -51096,6 +62783,34 @@ pub struct PrivateIpConfigV6 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for PrivateIpConfigV6 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct PrivateIpConfigV6")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for PrivateIpConfigV6 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:25811`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -51124,7 +62839,7 @@ impl ::std::fmt::Display for PrivateIpConfigDualStackType {
 /// The interface's IPv4 configuration.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:25820`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct V4 {
     /// VPC-private IP address.
     ///
@@ -51135,7 +62850,7 @@ pub struct V4 {
     /// Additional networks on which the interface can send / receive traffic.
     ///
     /// Default: `[]`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub transit_ips: ::std::option::Option<::std::vec::Vec<Ipv4Net>>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -51144,10 +62859,41 @@ pub struct V4 {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for V4 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct V4")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for V4 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_ip = ::std::option::Option::None;
+        let mut field_subnet = ::std::option::Option::None;
+        let mut field_transit_ips = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "ip" => object.value(&mut field_ip, "ip")?,
+                "subnet" => object.value(&mut field_subnet, "subnet")?,
+                "transit_ips" => object.value(&mut field_transit_ips, "transit_ips")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            ip: object.required(field_ip, "ip")?,
+            subnet: object.required(field_subnet, "subnet")?,
+            transit_ips: field_transit_ips.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// The interface's IPv6 configuration.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:25828`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct V6 {
     /// VPC-private IP address.
     ///
@@ -51164,8 +62910,39 @@ pub struct V6 {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for V6 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct V6")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for V6 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_ip = ::std::option::Option::None;
+        let mut field_subnet = ::std::option::Option::None;
+        let mut field_transit_ips = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "ip" => object.value(&mut field_ip, "ip")?,
+                "subnet" => object.value(&mut field_subnet, "subnet")?,
+                "transit_ips" => object.value(&mut field_transit_ips, "transit_ips")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            ip: object.required(field_ip, "ip")?,
+            subnet: object.required(field_subnet, "subnet")?,
+            transit_ips: object.required(field_transit_ips, "transit_ips")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/oxide/oxide-nexus.json:25817`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PrivateIpConfigDualStackValue {
     /// The interface's IPv4 configuration.
     pub v4: V4,
@@ -51178,10 +62955,38 @@ pub struct PrivateIpConfigDualStackValue {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for PrivateIpConfigDualStackValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct PrivateIpConfigDualStackValue")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for PrivateIpConfigDualStackValue {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_v4 = ::std::option::Option::None;
+        let mut field_v6 = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "v4" => object.value(&mut field_v4, "v4")?,
+                "v6" => object.value(&mut field_v6, "v6")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            v4: object.required(field_v4, "v4")?,
+            v6: object.required(field_v6, "v6")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// The interface is dual-stack.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:25807`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PrivateIpConfigDualStack {
     pub r#type: PrivateIpConfigDualStackType,
     pub value: PrivateIpConfigDualStackValue,
@@ -51191,6 +62996,34 @@ pub struct PrivateIpConfigDualStack {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for PrivateIpConfigDualStack {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct PrivateIpConfigDualStack")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for PrivateIpConfigDualStack {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:25857`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -51219,7 +63052,7 @@ impl ::std::fmt::Display for PrivateIpStackV4Type {
 /// The interface has only an IPv4 stack.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:25853`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PrivateIpStackV4 {
     pub r#type: PrivateIpStackV4Type,
     pub value: PrivateIpv4Stack,
@@ -51229,6 +63062,34 @@ pub struct PrivateIpStackV4 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for PrivateIpStackV4 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct PrivateIpStackV4")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for PrivateIpStackV4 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:25876`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -51257,7 +63118,7 @@ impl ::std::fmt::Display for PrivateIpStackV6Type {
 /// The interface has only an IPv6 stack.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:25872`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PrivateIpStackV6 {
     pub r#type: PrivateIpStackV6Type,
     pub value: PrivateIpv6Stack,
@@ -51267,6 +63128,34 @@ pub struct PrivateIpStackV6 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for PrivateIpStackV6 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct PrivateIpStackV6")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for PrivateIpStackV6 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:25895`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -51293,7 +63182,7 @@ impl ::std::fmt::Display for PrivateIpStackDualStackType {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:25901`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PrivateIpStackDualStackValue {
     pub v4: PrivateIpv4Stack,
     pub v6: PrivateIpv6Stack,
@@ -51304,10 +63193,38 @@ pub struct PrivateIpStackDualStackValue {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for PrivateIpStackDualStackValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct PrivateIpStackDualStackValue")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for PrivateIpStackDualStackValue {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_v4 = ::std::option::Option::None;
+        let mut field_v6 = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "v4" => object.value(&mut field_v4, "v4")?,
+                "v6" => object.value(&mut field_v6, "v6")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            v4: object.required(field_v4, "v4")?,
+            v6: object.required(field_v6, "v6")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// The interface is dual-stack IPv4 and IPv6.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:25891`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct PrivateIpStackDualStack {
     pub r#type: PrivateIpStackDualStackType,
     pub value: PrivateIpStackDualStackValue,
@@ -51317,6 +63234,34 @@ pub struct PrivateIpStackDualStack {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for PrivateIpStackDualStack {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct PrivateIpStackDualStack")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for PrivateIpStackDualStack {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:25931`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -51447,7 +63392,7 @@ impl ::std::fmt::Display for RouteDestinationIpType {
 /// Route applies to traffic destined for the specified IP address
 ///
 /// Source: `specs/oxide/oxide-nexus.json:26710`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct RouteDestinationIp {
     pub r#type: RouteDestinationIpType,
     /// Format: `ip`.
@@ -51458,6 +63403,34 @@ pub struct RouteDestinationIp {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for RouteDestinationIp {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct RouteDestinationIp")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for RouteDestinationIp {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:26734`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -51486,7 +63459,7 @@ impl ::std::fmt::Display for RouteDestinationIpNetType {
 /// Route applies to traffic destined for the specified IP subnet
 ///
 /// Source: `specs/oxide/oxide-nexus.json:26730`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct RouteDestinationIpNet {
     pub r#type: RouteDestinationIpNetType,
     pub value: IpNet,
@@ -51496,6 +63469,34 @@ pub struct RouteDestinationIpNet {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for RouteDestinationIpNet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct RouteDestinationIpNet")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for RouteDestinationIpNet {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:26753`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -51524,7 +63525,7 @@ impl ::std::fmt::Display for RouteDestinationVpcType {
 /// Route applies to traffic destined for the specified VPC
 ///
 /// Source: `specs/oxide/oxide-nexus.json:26749`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct RouteDestinationVpc {
     pub r#type: RouteDestinationVpcType,
     pub value: Name,
@@ -51534,6 +63535,34 @@ pub struct RouteDestinationVpc {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for RouteDestinationVpc {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct RouteDestinationVpc")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for RouteDestinationVpc {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:26772`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -51562,7 +63591,7 @@ impl ::std::fmt::Display for RouteDestinationSubnetType {
 /// Route applies to traffic destined for the specified VPC subnet
 ///
 /// Source: `specs/oxide/oxide-nexus.json:26768`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct RouteDestinationSubnet {
     pub r#type: RouteDestinationSubnetType,
     pub value: Name,
@@ -51572,6 +63601,34 @@ pub struct RouteDestinationSubnet {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for RouteDestinationSubnet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct RouteDestinationSubnet")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for RouteDestinationSubnet {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:26796`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -51600,7 +63657,7 @@ impl ::std::fmt::Display for RouteTargetIpType {
 /// Forward traffic to a particular IP address.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:26792`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct RouteTargetIp {
     pub r#type: RouteTargetIpType,
     /// Format: `ip`.
@@ -51611,6 +63668,34 @@ pub struct RouteTargetIp {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for RouteTargetIp {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct RouteTargetIp")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for RouteTargetIp {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:26816`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -51639,7 +63724,7 @@ impl ::std::fmt::Display for RouteTargetVpcType {
 /// Forward traffic to a VPC
 ///
 /// Source: `specs/oxide/oxide-nexus.json:26812`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct RouteTargetVpc {
     pub r#type: RouteTargetVpcType,
     pub value: Name,
@@ -51649,6 +63734,34 @@ pub struct RouteTargetVpc {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for RouteTargetVpc {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct RouteTargetVpc")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for RouteTargetVpc {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:26835`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -51677,7 +63790,7 @@ impl ::std::fmt::Display for RouteTargetSubnetType {
 /// Forward traffic to a VPC Subnet
 ///
 /// Source: `specs/oxide/oxide-nexus.json:26831`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct RouteTargetSubnet {
     pub r#type: RouteTargetSubnetType,
     pub value: Name,
@@ -51687,6 +63800,34 @@ pub struct RouteTargetSubnet {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for RouteTargetSubnet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct RouteTargetSubnet")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for RouteTargetSubnet {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:26854`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -51715,7 +63856,7 @@ impl ::std::fmt::Display for RouteTargetInstanceType {
 /// Forward traffic to a specific instance
 ///
 /// Source: `specs/oxide/oxide-nexus.json:26850`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct RouteTargetInstance {
     pub r#type: RouteTargetInstanceType,
     pub value: Name,
@@ -51725,6 +63866,34 @@ pub struct RouteTargetInstance {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for RouteTargetInstance {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct RouteTargetInstance")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for RouteTargetInstance {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:26873`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -51753,7 +63922,7 @@ impl ::std::fmt::Display for RouteTargetInternetGatewayType {
 /// Forward traffic to an internet gateway
 ///
 /// Source: `specs/oxide/oxide-nexus.json:26869`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct RouteTargetInternetGateway {
     pub r#type: RouteTargetInternetGatewayType,
     pub value: Name,
@@ -51763,6 +63932,34 @@ pub struct RouteTargetInternetGateway {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for RouteTargetInternetGateway {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct RouteTargetInternetGateway")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for RouteTargetInternetGateway {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:26892`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -51791,7 +63988,7 @@ impl ::std::fmt::Display for RouteTargetDropType {
 /// Drop matching traffic
 ///
 /// Source: `specs/oxide/oxide-nexus.json:26888`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct RouteTargetDrop {
     pub r#type: RouteTargetDropType,
     /// Properties the document does not list, kept as received.
@@ -51800,6 +63997,31 @@ pub struct RouteTargetDrop {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for RouteTargetDrop {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct RouteTargetDrop")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for RouteTargetDrop {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:26925`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -51826,7 +64048,7 @@ impl ::std::fmt::Display for RouterPeerTypeUnnumberedType {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:26914`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct RouterPeerTypeUnnumbered {
     /// Router lifetime in seconds for unnumbered BGP peers.
     pub router_lifetime: RouterLifetimeConfig,
@@ -51837,6 +64059,36 @@ pub struct RouterPeerTypeUnnumbered {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for RouterPeerTypeUnnumbered {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct RouterPeerTypeUnnumbered")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for RouterPeerTypeUnnumbered {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_router_lifetime = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "router_lifetime" => {
+                    object.value(&mut field_router_lifetime, "router_lifetime")?
+                }
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            router_lifetime: object.required(field_router_lifetime, "router_lifetime")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:26945`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -51863,7 +64115,7 @@ impl ::std::fmt::Display for RouterPeerTypeNumberedType {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:26937`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct RouterPeerTypeNumbered {
     /// IP address for numbered BGP peers.
     ///
@@ -51876,6 +64128,34 @@ pub struct RouterPeerTypeNumbered {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for RouterPeerTypeNumbered {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct RouterPeerTypeNumbered")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for RouterPeerTypeNumbered {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_ip = ::std::option::Option::None;
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "ip" => object.value(&mut field_ip, "ip")?,
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            ip: object.required(field_ip, "ip")?,
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Request signing key pair
 ///
@@ -51930,7 +64210,7 @@ pub struct Quotas {
 /// Accounts for the total amount of resources reserved for silos via their quotas.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:27927`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Allocated {
     /// Number of virtual CPUs
     ///
@@ -51947,12 +64227,43 @@ pub struct Allocated {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for Allocated {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Allocated")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Allocated {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_cpus = ::std::option::Option::None;
+        let mut field_memory = ::std::option::Option::None;
+        let mut field_storage = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "cpus" => object.value(&mut field_cpus, "cpus")?,
+                "memory" => object.value(&mut field_memory, "memory")?,
+                "storage" => object.value(&mut field_storage, "storage")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            cpus: object.required(field_cpus, "cpus")?,
+            memory: object.required(field_memory, "memory")?,
+            storage: object.required(field_storage, "storage")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Accounts for the total resources allocated by the silo, including CPU and memory for running instances and storage for disks and snapshots.
 ///
 /// Note that CPU and memory resources associated with stopped instances are not counted here.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:27935`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Provisioned {
     /// Number of virtual CPUs
     ///
@@ -51968,6 +64279,37 @@ pub struct Provisioned {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for Provisioned {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Provisioned")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Provisioned {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_cpus = ::std::option::Option::None;
+        let mut field_memory = ::std::option::Option::None;
+        let mut field_storage = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "cpus" => object.value(&mut field_cpus, "cpus")?,
+                "memory" => object.value(&mut field_memory, "memory")?,
+                "storage" => object.value(&mut field_storage, "storage")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            cpus: object.required(field_cpus, "cpus")?,
+            memory: object.required(field_memory, "memory")?,
+            storage: object.required(field_storage, "storage")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:28139`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -51996,7 +64338,7 @@ impl ::std::fmt::Display for SledPolicyInServiceKind {
 /// The operator has indicated that the sled is in-service.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:28135`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SledPolicyInService {
     pub kind: SledPolicyInServiceKind,
     /// Determines whether new resources can be provisioned onto the sled.
@@ -52007,6 +64349,37 @@ pub struct SledPolicyInService {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for SledPolicyInService {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SledPolicyInService")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SledPolicyInService {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_kind = ::std::option::Option::None;
+        let mut field_provision_policy = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "kind" => object.value(&mut field_kind, "kind")?,
+                "provision_policy" => {
+                    object.value(&mut field_provision_policy, "provision_policy")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            kind: object.required(field_kind, "kind")?,
+            provision_policy: object
+                .required(field_provision_policy, "provision_policy")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:28163`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -52039,7 +64412,7 @@ impl ::std::fmt::Display for SledPolicyExpungedKind {
 /// An expunged sled is always non-provisionable.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:28159`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SledPolicyExpunged {
     pub kind: SledPolicyExpungedKind,
     /// Properties the document does not list, kept as received.
@@ -52048,6 +64421,31 @@ pub struct SledPolicyExpunged {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for SledPolicyExpunged {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SledPolicyExpunged")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SledPolicyExpunged {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_kind = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "kind" => object.value(&mut field_kind, "kind")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            kind: object.required(field_kind, "kind")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:29070`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -52076,7 +64474,7 @@ impl ::std::fmt::Display for SwitchInterfaceKindPrimaryType {
 /// Primary interfaces are associated with physical links. There is exactly one primary interface per physical link.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:29066`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SwitchInterfaceKindPrimary {
     pub r#type: SwitchInterfaceKindPrimaryType,
     /// Properties the document does not list, kept as received.
@@ -52085,6 +64483,31 @@ pub struct SwitchInterfaceKindPrimary {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for SwitchInterfaceKindPrimary {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SwitchInterfaceKindPrimary")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SwitchInterfaceKindPrimary {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:29085`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -52113,7 +64536,7 @@ impl ::std::fmt::Display for SwitchInterfaceKindVlanType {
 /// VLAN interfaces allow physical interfaces to be multiplexed onto multiple logical links, each distinguished by a 12-bit 802.1Q Ethernet tag.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:29081`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SwitchInterfaceKindVlan {
     pub r#type: SwitchInterfaceKindVlanType,
     /// The virtual network id (VID) that distinguishes this interface and is used for producing and consuming 802.1Q Ethernet tags. This field has a maximum value of 4095 as 802.1Q tags are twelve bits.
@@ -52126,6 +64549,34 @@ pub struct SwitchInterfaceKindVlan {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for SwitchInterfaceKindVlan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SwitchInterfaceKindVlan")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SwitchInterfaceKindVlan {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_vid = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "vid" => object.value(&mut field_vid, "vid")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            vid: object.required(field_vid, "vid")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:29107`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -52154,7 +64605,7 @@ impl ::std::fmt::Display for SwitchInterfaceKindLoopbackType {
 /// Loopback interfaces are anchors for IP addresses that are not specific to any particular port.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:29103`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SwitchInterfaceKindLoopback {
     pub r#type: SwitchInterfaceKindLoopbackType,
     /// Properties the document does not list, kept as received.
@@ -52164,42 +64615,60 @@ pub struct SwitchInterfaceKindLoopback {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for SwitchInterfaceKindLoopback {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SwitchInterfaceKindLoopback")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SwitchInterfaceKindLoopback {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// The tx_eq configuration for this link.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:29361`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::std::default::Default, ::serde::Serialize)]
 pub struct SwitchPortLinkConfigTxEqConfig {
     /// Main tap
     ///
     /// Format: `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub main: ::std::option::Option<i32>,
     /// Post-cursor tap1
     ///
     /// Format: `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub post1: ::std::option::Option<i32>,
     /// Post-cursor tap2
     ///
     /// Format: `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub post2: ::std::option::Option<i32>,
     /// Pre-cursor tap1
     ///
     /// Format: `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pre1: ::std::option::Option<i32>,
     /// Pre-cursor tap2
     ///
     /// Format: `int32`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pre2: ::std::option::Option<i32>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -52208,10 +64677,47 @@ pub struct SwitchPortLinkConfigTxEqConfig {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for SwitchPortLinkConfigTxEqConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SwitchPortLinkConfigTxEqConfig")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SwitchPortLinkConfigTxEqConfig {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_main = ::std::option::Option::None;
+        let mut field_post1 = ::std::option::Option::None;
+        let mut field_post2 = ::std::option::Option::None;
+        let mut field_pre1 = ::std::option::Option::None;
+        let mut field_pre2 = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "main" => object.value(&mut field_main, "main")?,
+                "post1" => object.value(&mut field_post1, "post1")?,
+                "post2" => object.value(&mut field_post2, "post2")?,
+                "pre1" => object.value(&mut field_pre1, "pre1")?,
+                "pre2" => object.value(&mut field_pre2, "pre2")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            main: field_main.unwrap_or_default(),
+            post1: field_post1.unwrap_or_default(),
+            post2: field_post2.unwrap_or_default(),
+            pre1: field_pre1.unwrap_or_default(),
+            pre2: field_pre2.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// Layer 1 physical port settings.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:29508`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Port {
     /// The physical link geometry of the port.
     pub geometry: SwitchPortGeometry,
@@ -52225,6 +64731,37 @@ pub struct Port {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for Port {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Port")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Port {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_geometry = ::std::option::Option::None;
+        let mut field_port_settings_id = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "geometry" => object.value(&mut field_geometry, "geometry")?,
+                "port_settings_id" => {
+                    object.value(&mut field_port_settings_id, "port_settings_id")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            geometry: object.required(field_geometry, "geometry")?,
+            port_settings_id: object
+                .required(field_port_settings_id, "port_settings_id")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:30374`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -52292,7 +64829,7 @@ pub struct UserPasswordLoginDisallowed {
 /// The total amount of resources that can be provisioned in this silo. Actions that would exceed this limit will fail.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:30447`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Capacity {
     /// Number of virtual CPUs
     ///
@@ -52308,6 +64845,37 @@ pub struct Capacity {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for Capacity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Capacity")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Capacity {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_cpus = ::std::option::Option::None;
+        let mut field_memory = ::std::option::Option::None;
+        let mut field_storage = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "cpus" => object.value(&mut field_cpus, "cpus")?,
+                "memory" => object.value(&mut field_memory, "memory")?,
+                "storage" => object.value(&mut field_storage, "storage")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            cpus: object.required(field_cpus, "cpus")?,
+            memory: object.required(field_memory, "memory")?,
+            storage: object.required(field_storage, "storage")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:30475`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -52334,7 +64902,7 @@ impl ::std::fmt::Display for ValueArrayIntegerType {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:30472`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ValueArrayInteger {
     pub r#type: ValueArrayIntegerType,
     pub values: ::std::vec::Vec<i64>,
@@ -52344,6 +64912,34 @@ pub struct ValueArrayInteger {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for ValueArrayInteger {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct ValueArrayInteger")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for ValueArrayInteger {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_values = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "values" => object.value(&mut field_values, "values")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            values: object.required(field_values, "values")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:30498`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -52370,7 +64966,7 @@ impl ::std::fmt::Display for ValueArrayDoubleType {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:30495`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ValueArrayDouble {
     pub r#type: ValueArrayDoubleType,
     pub values: ::std::vec::Vec<f64>,
@@ -52380,6 +64976,34 @@ pub struct ValueArrayDouble {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for ValueArrayDouble {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct ValueArrayDouble")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for ValueArrayDouble {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_values = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "values" => object.value(&mut field_values, "values")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            values: object.required(field_values, "values")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:30521`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -52406,7 +65030,7 @@ impl ::std::fmt::Display for ValueArrayBooleanType {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:30518`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ValueArrayBoolean {
     pub r#type: ValueArrayBooleanType,
     pub values: ::std::vec::Vec<bool>,
@@ -52416,6 +65040,34 @@ pub struct ValueArrayBoolean {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for ValueArrayBoolean {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct ValueArrayBoolean")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for ValueArrayBoolean {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_values = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "values" => object.value(&mut field_values, "values")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            values: object.required(field_values, "values")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:30543`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -52442,7 +65094,7 @@ impl ::std::fmt::Display for ValueArrayStringType {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:30540`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ValueArrayString {
     pub r#type: ValueArrayStringType,
     pub values: ::std::vec::Vec<::std::string::String>,
@@ -52452,6 +65104,34 @@ pub struct ValueArrayString {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for ValueArrayString {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct ValueArrayString")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for ValueArrayString {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_values = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "values" => object.value(&mut field_values, "values")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            values: object.required(field_values, "values")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:30565`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -52478,24 +65158,24 @@ impl ::std::fmt::Display for ValueArrayIntegerDistributionType {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:30573`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ValuesItem {
     pub bins: ::std::vec::Vec<i64>,
     pub counts: ::std::vec::Vec<i64>,
     /// Format: `int64`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max: ::std::option::Option<i64>,
     /// Format: `int64`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub min: ::std::option::Option<i64>,
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub p50: ::std::option::Option<f64>,
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub p90: ::std::option::Option<f64>,
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub p99: ::std::option::Option<f64>,
     /// Format: `double`.
     pub squared_mean: f64,
@@ -52508,8 +65188,59 @@ pub struct ValuesItem {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for ValuesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct ValuesItem")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for ValuesItem {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_bins = ::std::option::Option::None;
+        let mut field_counts = ::std::option::Option::None;
+        let mut field_max = ::std::option::Option::None;
+        let mut field_min = ::std::option::Option::None;
+        let mut field_p50 = ::std::option::Option::None;
+        let mut field_p90 = ::std::option::Option::None;
+        let mut field_p99 = ::std::option::Option::None;
+        let mut field_squared_mean = ::std::option::Option::None;
+        let mut field_sum_of_samples = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "bins" => object.value(&mut field_bins, "bins")?,
+                "counts" => object.value(&mut field_counts, "counts")?,
+                "max" => object.value(&mut field_max, "max")?,
+                "min" => object.value(&mut field_min, "min")?,
+                "p50" => object.value(&mut field_p50, "p50")?,
+                "p90" => object.value(&mut field_p90, "p90")?,
+                "p99" => object.value(&mut field_p99, "p99")?,
+                "squared_mean" => object.value(&mut field_squared_mean, "squared_mean")?,
+                "sum_of_samples" => {
+                    object.value(&mut field_sum_of_samples, "sum_of_samples")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            bins: object.required(field_bins, "bins")?,
+            counts: object.required(field_counts, "counts")?,
+            max: field_max.unwrap_or_default(),
+            min: field_min.unwrap_or_default(),
+            p50: field_p50.unwrap_or_default(),
+            p90: field_p90.unwrap_or_default(),
+            p99: field_p99.unwrap_or_default(),
+            squared_mean: object.required(field_squared_mean, "squared_mean")?,
+            sum_of_samples: object.required(field_sum_of_samples, "sum_of_samples")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/oxide/oxide-nexus.json:30562`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ValueArrayIntegerDistribution {
     pub r#type: ValueArrayIntegerDistributionType,
     pub values: ::std::vec::Vec<ValuesItem>,
@@ -52519,6 +65250,34 @@ pub struct ValueArrayIntegerDistribution {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for ValueArrayIntegerDistribution {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct ValueArrayIntegerDistribution")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for ValueArrayIntegerDistribution {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_values = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "values" => object.value(&mut field_values, "values")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            values: object.required(field_values, "values")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:30591`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -52545,24 +65304,24 @@ impl ::std::fmt::Display for ValueArrayDoubleDistributionType {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:30599`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ValueArrayDoubleDistributionValuesItem {
     pub bins: ::std::vec::Vec<f64>,
     pub counts: ::std::vec::Vec<i64>,
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max: ::std::option::Option<f64>,
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub min: ::std::option::Option<f64>,
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub p50: ::std::option::Option<f64>,
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub p90: ::std::option::Option<f64>,
     /// Format: `double`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub p99: ::std::option::Option<f64>,
     /// Format: `double`.
     pub squared_mean: f64,
@@ -52575,8 +65334,62 @@ pub struct ValueArrayDoubleDistributionValuesItem {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for ValueArrayDoubleDistributionValuesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(
+            deserializer,
+            "struct ValueArrayDoubleDistributionValuesItem",
+        )
+    }
+}
+impl<'de> rt::object::FromObject<'de> for ValueArrayDoubleDistributionValuesItem {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_bins = ::std::option::Option::None;
+        let mut field_counts = ::std::option::Option::None;
+        let mut field_max = ::std::option::Option::None;
+        let mut field_min = ::std::option::Option::None;
+        let mut field_p50 = ::std::option::Option::None;
+        let mut field_p90 = ::std::option::Option::None;
+        let mut field_p99 = ::std::option::Option::None;
+        let mut field_squared_mean = ::std::option::Option::None;
+        let mut field_sum_of_samples = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "bins" => object.value(&mut field_bins, "bins")?,
+                "counts" => object.value(&mut field_counts, "counts")?,
+                "max" => object.value(&mut field_max, "max")?,
+                "min" => object.value(&mut field_min, "min")?,
+                "p50" => object.value(&mut field_p50, "p50")?,
+                "p90" => object.value(&mut field_p90, "p90")?,
+                "p99" => object.value(&mut field_p99, "p99")?,
+                "squared_mean" => object.value(&mut field_squared_mean, "squared_mean")?,
+                "sum_of_samples" => {
+                    object.value(&mut field_sum_of_samples, "sum_of_samples")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            bins: object.required(field_bins, "bins")?,
+            counts: object.required(field_counts, "counts")?,
+            max: field_max.unwrap_or_default(),
+            min: field_min.unwrap_or_default(),
+            p50: field_p50.unwrap_or_default(),
+            p90: field_p90.unwrap_or_default(),
+            p99: field_p99.unwrap_or_default(),
+            squared_mean: object.required(field_squared_mean, "squared_mean")?,
+            sum_of_samples: object.required(field_sum_of_samples, "sum_of_samples")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/oxide/oxide-nexus.json:30588`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct ValueArrayDoubleDistribution {
     pub r#type: ValueArrayDoubleDistributionType,
     pub values: ::std::vec::Vec<ValueArrayDoubleDistributionValuesItem>,
@@ -52587,26 +65400,47 @@ pub struct ValueArrayDoubleDistribution {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for ValueArrayDoubleDistribution {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct ValueArrayDoubleDistribution")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for ValueArrayDoubleDistribution {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_values = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "values" => object.value(&mut field_values, "values")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            values: object.required(field_values, "values")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Reductions on the scope of the rule
 ///
 /// Source: `specs/oxide/oxide-nexus.json:30824`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::std::default::Default, ::serde::Serialize)]
 pub struct Filters {
     /// If present, host filters match the "other end" of traffic from the target’s perspective: for an inbound rule, they match the source of traffic. For an outbound rule, they match the destination.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub hosts: ::std::option::Option<::std::vec::Vec<VpcFirewallRuleHostFilter>>,
     /// If present, the destination ports or port ranges this rule applies to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ports: ::std::option::Option<::std::vec::Vec<L4PortRange>>,
     /// If present, the networking protocols this rule applies to.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub protocols: ::std::option::Option<::std::vec::Vec<VpcFirewallRuleProtocol>>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -52614,6 +65448,37 @@ pub struct Filters {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for Filters {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Filters")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Filters {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_hosts = ::std::option::Option::None;
+        let mut field_ports = ::std::option::Option::None;
+        let mut field_protocols = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "hosts" => object.value(&mut field_hosts, "hosts")?,
+                "ports" => object.value(&mut field_ports, "ports")?,
+                "protocols" => object.value(&mut field_protocols, "protocols")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            hosts: field_hosts.unwrap_or_default(),
+            ports: field_ports.unwrap_or_default(),
+            protocols: field_protocols.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:30951`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -52642,7 +65507,7 @@ impl ::std::fmt::Display for VpcFirewallRuleHostFilterVpcType {
 /// The rule applies to traffic from/to all instances in the VPC
 ///
 /// Source: `specs/oxide/oxide-nexus.json:30947`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct VpcFirewallRuleHostFilterVpc {
     pub r#type: VpcFirewallRuleHostFilterVpcType,
     pub value: Name,
@@ -52652,6 +65517,34 @@ pub struct VpcFirewallRuleHostFilterVpc {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for VpcFirewallRuleHostFilterVpc {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct VpcFirewallRuleHostFilterVpc")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for VpcFirewallRuleHostFilterVpc {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:30970`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -52680,7 +65573,7 @@ impl ::std::fmt::Display for VpcFirewallRuleHostFilterSubnetType {
 /// The rule applies to traffic from/to all instances in the VPC Subnet
 ///
 /// Source: `specs/oxide/oxide-nexus.json:30966`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct VpcFirewallRuleHostFilterSubnet {
     pub r#type: VpcFirewallRuleHostFilterSubnetType,
     pub value: Name,
@@ -52690,6 +65583,34 @@ pub struct VpcFirewallRuleHostFilterSubnet {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for VpcFirewallRuleHostFilterSubnet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct VpcFirewallRuleHostFilterSubnet")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for VpcFirewallRuleHostFilterSubnet {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:30989`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -52718,7 +65639,7 @@ impl ::std::fmt::Display for VpcFirewallRuleHostFilterInstanceType {
 /// The rule applies to traffic from/to this specific instance
 ///
 /// Source: `specs/oxide/oxide-nexus.json:30985`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct VpcFirewallRuleHostFilterInstance {
     pub r#type: VpcFirewallRuleHostFilterInstanceType,
     pub value: Name,
@@ -52728,6 +65649,34 @@ pub struct VpcFirewallRuleHostFilterInstance {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for VpcFirewallRuleHostFilterInstance {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct VpcFirewallRuleHostFilterInstance")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for VpcFirewallRuleHostFilterInstance {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:31008`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -52756,7 +65705,7 @@ impl ::std::fmt::Display for VpcFirewallRuleHostFilterIpType {
 /// The rule applies to traffic from/to a specific IP address
 ///
 /// Source: `specs/oxide/oxide-nexus.json:31004`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct VpcFirewallRuleHostFilterIp {
     pub r#type: VpcFirewallRuleHostFilterIpType,
     /// Format: `ip`.
@@ -52767,6 +65716,34 @@ pub struct VpcFirewallRuleHostFilterIp {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for VpcFirewallRuleHostFilterIp {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct VpcFirewallRuleHostFilterIp")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for VpcFirewallRuleHostFilterIp {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:31028`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -52795,7 +65772,7 @@ impl ::std::fmt::Display for VpcFirewallRuleHostFilterIpNetType {
 /// The rule applies to traffic from/to a specific IP subnet
 ///
 /// Source: `specs/oxide/oxide-nexus.json:31024`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct VpcFirewallRuleHostFilterIpNet {
     pub r#type: VpcFirewallRuleHostFilterIpNetType,
     pub value: IpNet,
@@ -52805,6 +65782,34 @@ pub struct VpcFirewallRuleHostFilterIpNet {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for VpcFirewallRuleHostFilterIpNet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct VpcFirewallRuleHostFilterIpNet")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for VpcFirewallRuleHostFilterIpNet {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:31051`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -52831,7 +65836,7 @@ impl ::std::fmt::Display for VpcFirewallRuleProtocolTcpType {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:31048`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct VpcFirewallRuleProtocolTcp {
     pub r#type: VpcFirewallRuleProtocolTcpType,
     /// Properties the document does not list, kept as received.
@@ -52840,6 +65845,31 @@ pub struct VpcFirewallRuleProtocolTcp {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for VpcFirewallRuleProtocolTcp {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct VpcFirewallRuleProtocolTcp")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for VpcFirewallRuleProtocolTcp {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:31065`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -52866,7 +65896,7 @@ impl ::std::fmt::Display for VpcFirewallRuleProtocolUdpType {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:31062`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct VpcFirewallRuleProtocolUdp {
     pub r#type: VpcFirewallRuleProtocolUdpType,
     /// Properties the document does not list, kept as received.
@@ -52875,6 +65905,31 @@ pub struct VpcFirewallRuleProtocolUdp {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for VpcFirewallRuleProtocolUdp {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct VpcFirewallRuleProtocolUdp")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for VpcFirewallRuleProtocolUdp {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:31079`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -52901,10 +65956,10 @@ impl ::std::fmt::Display for VpcFirewallRuleProtocolIcmpType {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:31085`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct VpcFirewallRuleProtocolIcmpValue {
     /// An inclusive-inclusive range of ICMP(v6) types or codes. The second value may be omitted to represent a single parameter.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<IcmpParamRange>,
     /// Format: `uint8`.
     pub icmp_type: i64,
@@ -52915,11 +65970,39 @@ pub struct VpcFirewallRuleProtocolIcmpValue {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for VpcFirewallRuleProtocolIcmpValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct VpcFirewallRuleProtocolIcmpValue")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for VpcFirewallRuleProtocolIcmpValue {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_code = ::std::option::Option::None;
+        let mut field_icmp_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "code" => object.value(&mut field_code, "code")?,
+                "icmp_type" => object.value(&mut field_icmp_type, "icmp_type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            code: field_code.unwrap_or_default(),
+            icmp_type: object.required(field_icmp_type, "icmp_type")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/oxide/oxide-nexus.json:31076`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct VpcFirewallRuleProtocolIcmp {
     pub r#type: VpcFirewallRuleProtocolIcmpType,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<VpcFirewallRuleProtocolIcmpValue>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -52927,6 +66010,34 @@ pub struct VpcFirewallRuleProtocolIcmp {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for VpcFirewallRuleProtocolIcmp {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct VpcFirewallRuleProtocolIcmp")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for VpcFirewallRuleProtocolIcmp {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: field_value.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:31102`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -52953,10 +66064,10 @@ impl ::std::fmt::Display for VpcFirewallRuleProtocolIcmp6Type {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:31108`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct VpcFirewallRuleProtocolIcmp6Value {
     /// An inclusive-inclusive range of ICMP(v6) types or codes. The second value may be omitted to represent a single parameter.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<IcmpParamRange>,
     /// Format: `uint8`.
     pub icmp_type: i64,
@@ -52967,11 +66078,39 @@ pub struct VpcFirewallRuleProtocolIcmp6Value {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for VpcFirewallRuleProtocolIcmp6Value {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct VpcFirewallRuleProtocolIcmp6Value")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for VpcFirewallRuleProtocolIcmp6Value {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_code = ::std::option::Option::None;
+        let mut field_icmp_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "code" => object.value(&mut field_code, "code")?,
+                "icmp_type" => object.value(&mut field_icmp_type, "icmp_type")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            code: field_code.unwrap_or_default(),
+            icmp_type: object.required(field_icmp_type, "icmp_type")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/oxide/oxide-nexus.json:31099`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct VpcFirewallRuleProtocolIcmp6 {
     pub r#type: VpcFirewallRuleProtocolIcmp6Type,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<VpcFirewallRuleProtocolIcmp6Value>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -52979,6 +66118,34 @@ pub struct VpcFirewallRuleProtocolIcmp6 {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for VpcFirewallRuleProtocolIcmp6 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct VpcFirewallRuleProtocolIcmp6")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for VpcFirewallRuleProtocolIcmp6 {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: field_value.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:31138`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -53007,7 +66174,7 @@ impl ::std::fmt::Display for VpcFirewallRuleTargetVpcType {
 /// The rule applies to all instances in the VPC
 ///
 /// Source: `specs/oxide/oxide-nexus.json:31134`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct VpcFirewallRuleTargetVpc {
     pub r#type: VpcFirewallRuleTargetVpcType,
     pub value: Name,
@@ -53017,6 +66184,34 @@ pub struct VpcFirewallRuleTargetVpc {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for VpcFirewallRuleTargetVpc {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct VpcFirewallRuleTargetVpc")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for VpcFirewallRuleTargetVpc {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:31157`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -53045,7 +66240,7 @@ impl ::std::fmt::Display for VpcFirewallRuleTargetSubnetType {
 /// The rule applies to all instances in the VPC Subnet
 ///
 /// Source: `specs/oxide/oxide-nexus.json:31153`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct VpcFirewallRuleTargetSubnet {
     pub r#type: VpcFirewallRuleTargetSubnetType,
     pub value: Name,
@@ -53055,6 +66250,34 @@ pub struct VpcFirewallRuleTargetSubnet {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for VpcFirewallRuleTargetSubnet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct VpcFirewallRuleTargetSubnet")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for VpcFirewallRuleTargetSubnet {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:31176`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -53083,7 +66306,7 @@ impl ::std::fmt::Display for VpcFirewallRuleTargetInstanceType {
 /// The rule applies to this specific instance
 ///
 /// Source: `specs/oxide/oxide-nexus.json:31172`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct VpcFirewallRuleTargetInstance {
     pub r#type: VpcFirewallRuleTargetInstanceType,
     pub value: Name,
@@ -53093,6 +66316,34 @@ pub struct VpcFirewallRuleTargetInstance {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for VpcFirewallRuleTargetInstance {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct VpcFirewallRuleTargetInstance")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for VpcFirewallRuleTargetInstance {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:31195`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -53121,7 +66372,7 @@ impl ::std::fmt::Display for VpcFirewallRuleTargetIpType {
 /// The rule applies to a specific IP address
 ///
 /// Source: `specs/oxide/oxide-nexus.json:31191`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct VpcFirewallRuleTargetIp {
     pub r#type: VpcFirewallRuleTargetIpType,
     /// Format: `ip`.
@@ -53132,6 +66383,34 @@ pub struct VpcFirewallRuleTargetIp {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for VpcFirewallRuleTargetIp {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct VpcFirewallRuleTargetIp")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for VpcFirewallRuleTargetIp {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/oxide/oxide-nexus.json:31215`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -53160,7 +66439,7 @@ impl ::std::fmt::Display for VpcFirewallRuleTargetIpNetType {
 /// The rule applies to a specific IP subnet
 ///
 /// Source: `specs/oxide/oxide-nexus.json:31211`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct VpcFirewallRuleTargetIpNet {
     pub r#type: VpcFirewallRuleTargetIpNetType,
     pub value: IpNet,
@@ -53171,8 +66450,36 @@ pub struct VpcFirewallRuleTargetIpNet {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for VpcFirewallRuleTargetIpNet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct VpcFirewallRuleTargetIpNet")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for VpcFirewallRuleTargetIpNet {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_type = ::std::option::Option::None;
+        let mut field_value = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "type" => object.value(&mut field_type, "type")?,
+                "value" => object.value(&mut field_value, "value")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            r#type: object.required(field_type, "type")?,
+            value: object.required(field_value, "value")?,
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/oxide/oxide-nexus.json:31703`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct Response {
     /// The response time of the webhook endpoint, in milliseconds.
     ///
@@ -53188,6 +66495,34 @@ pub struct Response {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for Response {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct Response")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for Response {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_duration_ms = ::std::option::Option::None;
+        let mut field_status = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "duration_ms" => object.value(&mut field_duration_ms, "duration_ms")?,
+                "status" => object.value(&mut field_status, "status")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            duration_ms: object.required(field_duration_ms, "duration_ms")?,
+            status: object.required(field_status, "status")?,
+            additional_properties: rest,
+        })
+    }
 }
 /// Sort in increasing order of "id"
 ///

@@ -534,35 +534,19 @@ pub struct SsaForm89EcbsvRequest {
     pub terms: SsaForm89EcbsvTerms,
 }
 /// Source: `specs/pitchpoint/order-ssaform89ecbsv.md:140`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::std::default::Default, ::serde::Serialize)]
 pub struct SsaForm89EcbsvResponse {
     /// A Pitchpoint generated identifying string to uniquely identify this loan
     #[serde(
         rename = "TransactionID",
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub transaction_id: ::std::option::Option<::std::string::String>,
     /// `Messages.Message`: A list of messages regarding the result of the order Documented members: `Category`, `Code`, `Description`, `Ref`.
-    #[serde(
-        rename = "Messages",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
+    #[serde(rename = "Messages", skip_serializing_if = "::std::option::Option::is_none")]
     pub messages: ::std::option::Option<::serde_json::Value>,
     /// `Status`: An object that states the current status of the order as related to billing matters. Documented members: `Code`, `Description`.
-    #[serde(
-        rename = "Status",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
+    #[serde(rename = "Status", skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::serde_json::Value>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -571,6 +555,39 @@ pub struct SsaForm89EcbsvResponse {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for SsaForm89EcbsvResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SsaForm89EcbsvResponse")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SsaForm89EcbsvResponse {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_transaction_id = ::std::option::Option::None;
+        let mut field_messages = ::std::option::Option::None;
+        let mut field_status = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "TransactionID" => {
+                    object.value(&mut field_transaction_id, "TransactionID")?
+                }
+                "Messages" => object.value(&mut field_messages, "Messages")?,
+                "Status" => object.value(&mut field_status, "Status")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            transaction_id: field_transaction_id.unwrap_or_default(),
+            messages: field_messages.unwrap_or_default(),
+            status: field_status.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/pitchpoint/refresh-id-token.md:36`.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct RefreshIdTokenRequest {
@@ -578,26 +595,24 @@ pub struct RefreshIdTokenRequest {
     pub refresh_token: rt::Secret<::std::string::String>,
 }
 /// Source: `specs/pitchpoint/refresh-id-token.md:51`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct RefreshIdTokenResponse {
     /// Used for authenticated requests to the webhook testing endpoint.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub access_token: ::std::option::Option<rt::Secret<::std::string::String>>,
     /// Used to obtain a new access token once the current one expires.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refresh_token: ::std::option::Option<rt::Secret<::std::string::String>>,
     /// The scope of the token
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<::std::string::String>,
     /// The token type
     ///
     /// Default: `"Bearer"`.
-    #[serde(default = "RefreshIdTokenResponse::default_token_type")]
     pub token_type: ::std::string::String,
     /// The time in seconds until the access token expires.
     ///
     /// Default: `3600`.
-    #[serde(default = "RefreshIdTokenResponse::default_expires_in")]
     pub expires_in: f64,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -605,6 +620,45 @@ pub struct RefreshIdTokenResponse {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for RefreshIdTokenResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct RefreshIdTokenResponse")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for RefreshIdTokenResponse {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_access_token = ::std::option::Option::None;
+        let mut field_refresh_token = ::std::option::Option::None;
+        let mut field_scope = ::std::option::Option::None;
+        let mut field_token_type = ::std::option::Option::None;
+        let mut field_expires_in = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "access_token" => object.value(&mut field_access_token, "access_token")?,
+                "refresh_token" => {
+                    object.value(&mut field_refresh_token, "refresh_token")?
+                }
+                "scope" => object.value(&mut field_scope, "scope")?,
+                "token_type" => object.value(&mut field_token_type, "token_type")?,
+                "expires_in" => object.value(&mut field_expires_in, "expires_in")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_token: field_access_token.unwrap_or_default(),
+            refresh_token: field_refresh_token.unwrap_or_default(),
+            scope: field_scope.unwrap_or_default(),
+            token_type: field_token_type.unwrap_or_else(Self::default_token_type),
+            expires_in: field_expires_in.unwrap_or_else(Self::default_expires_in),
+            additional_properties: rest,
+        })
+    }
 }
 impl RefreshIdTokenResponse {
     fn default_token_type() -> ::std::string::String {
@@ -615,20 +669,13 @@ impl RefreshIdTokenResponse {
     }
 }
 /// Source: `specs/pitchpoint/refresh-id-token.md:81`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::std::default::Default, ::serde::Serialize)]
 pub struct RefreshIdTokenErrorBody {
     /// Error code
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
     /// String description of what went wrong
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_description: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -636,6 +683,36 @@ pub struct RefreshIdTokenErrorBody {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for RefreshIdTokenErrorBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct RefreshIdTokenErrorBody")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for RefreshIdTokenErrorBody {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_error = ::std::option::Option::None;
+        let mut field_error_description = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "error" => object.value(&mut field_error, "error")?,
+                "error_description" => {
+                    object.value(&mut field_error_description, "error_description")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            error: field_error.unwrap_or_default(),
+            error_description: field_error_description.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/pitchpoint/sign-in-with-password.md:38`.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
@@ -649,26 +726,24 @@ pub struct SignInWithPasswordRequest {
     pub useralias: ::std::option::Option<::std::string::String>,
 }
 /// Source: `specs/pitchpoint/sign-in-with-password.md:56`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
 pub struct SignInWithPasswordResponse {
     /// Used for authenticated requests to the webhook testing endpoint.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub access_token: ::std::option::Option<rt::Secret<::std::string::String>>,
     /// Used to obtain a new access token once the current one expires.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub refresh_token: ::std::option::Option<rt::Secret<::std::string::String>>,
     /// The scope of the token
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub scope: ::std::option::Option<::std::string::String>,
     /// The token type
     ///
     /// Default: `"Bearer"`.
-    #[serde(default = "SignInWithPasswordResponse::default_token_type")]
     pub token_type: ::std::string::String,
     /// The time in seconds until the access token expires.
     ///
     /// Default: `3600`.
-    #[serde(default = "SignInWithPasswordResponse::default_expires_in")]
     pub expires_in: f64,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -676,6 +751,45 @@ pub struct SignInWithPasswordResponse {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for SignInWithPasswordResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SignInWithPasswordResponse")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SignInWithPasswordResponse {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_access_token = ::std::option::Option::None;
+        let mut field_refresh_token = ::std::option::Option::None;
+        let mut field_scope = ::std::option::Option::None;
+        let mut field_token_type = ::std::option::Option::None;
+        let mut field_expires_in = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "access_token" => object.value(&mut field_access_token, "access_token")?,
+                "refresh_token" => {
+                    object.value(&mut field_refresh_token, "refresh_token")?
+                }
+                "scope" => object.value(&mut field_scope, "scope")?,
+                "token_type" => object.value(&mut field_token_type, "token_type")?,
+                "expires_in" => object.value(&mut field_expires_in, "expires_in")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_token: field_access_token.unwrap_or_default(),
+            refresh_token: field_refresh_token.unwrap_or_default(),
+            scope: field_scope.unwrap_or_default(),
+            token_type: field_token_type.unwrap_or_else(Self::default_token_type),
+            expires_in: field_expires_in.unwrap_or_else(Self::default_expires_in),
+            additional_properties: rest,
+        })
+    }
 }
 impl SignInWithPasswordResponse {
     fn default_token_type() -> ::std::string::String {
@@ -686,20 +800,13 @@ impl SignInWithPasswordResponse {
     }
 }
 /// Source: `specs/pitchpoint/sign-in-with-password.md:86`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::std::default::Default, ::serde::Serialize)]
 pub struct SignInWithPasswordErrorBody {
     /// Error code
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error: ::std::option::Option<::std::string::String>,
     /// String description of what went wrong
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_description: ::std::option::Option<::std::string::String>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -707,6 +814,36 @@ pub struct SignInWithPasswordErrorBody {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for SignInWithPasswordErrorBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct SignInWithPasswordErrorBody")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for SignInWithPasswordErrorBody {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_error = ::std::option::Option::None;
+        let mut field_error_description = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "error" => object.value(&mut field_error, "error")?,
+                "error_description" => {
+                    object.value(&mut field_error_description, "error_description")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            error: field_error.unwrap_or_default(),
+            error_description: field_error_description.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 #[cfg(test)]
 mod examples {

@@ -514,49 +514,35 @@ pub struct AuthenticateRequest {
     pub user_secret: rt::Secret<::std::string::String>,
 }
 /// Source: `specs/smartling/authenticate.md:35`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::std::default::Default, ::serde::Serialize)]
 pub struct AuthenticationData {
     /// Token to authenticate all other API requests.
     #[serde(
         rename = "accessToken",
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub access_token: ::std::option::Option<rt::Secret<::std::string::String>>,
     /// Token for a Refresh Authentication request.
     #[serde(
         rename = "refreshToken",
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub refresh_token: ::std::option::Option<rt::Secret<::std::string::String>>,
     /// Number of seconds until access token expires.
     #[serde(
         rename = "expiresIn",
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "rt::lenient::optional_value_or_text",
     )]
     pub expires_in: ::std::option::Option<i64>,
     /// Number of seconds until refresh token expires.
     #[serde(
         rename = "refreshExpiresIn",
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "rt::lenient::optional_value_or_text",
     )]
     pub refresh_expires_in: ::std::option::Option<i64>,
     /// Type of access token being returned. Currently, this will always be `Bearer`.
     #[serde(
         rename = "tokenType",
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub token_type: ::std::option::Option<::std::string::String>,
@@ -567,19 +553,59 @@ pub struct AuthenticationData {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for AuthenticationData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AuthenticationData")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AuthenticationData {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_access_token = ::std::option::Option::None;
+        let mut field_refresh_token = ::std::option::Option::None;
+        let mut field_expires_in = ::std::option::Option::None;
+        let mut field_refresh_expires_in = ::std::option::Option::None;
+        let mut field_token_type = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "accessToken" => object.value(&mut field_access_token, "accessToken")?,
+                "refreshToken" => object.value(&mut field_refresh_token, "refreshToken")?,
+                "expiresIn" => {
+                    object
+                        .value_from::<
+                            ::std::option::Option<rt::lenient::ValueOrText<i64>>,
+                        >(&mut field_expires_in, "expiresIn")?
+                }
+                "refreshExpiresIn" => {
+                    object
+                        .value_from::<
+                            ::std::option::Option<rt::lenient::ValueOrText<i64>>,
+                        >(&mut field_refresh_expires_in, "refreshExpiresIn")?
+                }
+                "tokenType" => object.value(&mut field_token_type, "tokenType")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            access_token: field_access_token.unwrap_or_default(),
+            refresh_token: field_refresh_token.unwrap_or_default(),
+            expires_in: field_expires_in.unwrap_or_default(),
+            refresh_expires_in: field_refresh_expires_in.unwrap_or_default(),
+            token_type: field_token_type.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/smartling/authenticate.md:33`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::std::default::Default, ::serde::Serialize)]
 pub struct AuthenticationResponse {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<AuthenticationData>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -588,17 +614,38 @@ pub struct AuthenticationResponse {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for AuthenticationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AuthenticationResponse")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AuthenticationResponse {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_code = ::std::option::Option::None;
+        let mut field_data = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "code" => object.value(&mut field_code, "code")?,
+                "data" => object.value(&mut field_data, "data")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            code: field_code.unwrap_or_default(),
+            data: field_data.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/smartling/authenticate.md:32`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::std::default::Default, ::serde::Serialize)]
 pub struct AuthenticateResponse {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub response: ::std::option::Option<AuthenticationResponse>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -607,37 +654,45 @@ pub struct AuthenticateResponse {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for AuthenticateResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct AuthenticateResponse")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for AuthenticateResponse {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_response = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "response" => object.value(&mut field_response, "response")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            response: field_response.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/smartling/list-files.md:51`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::std::default::Default, ::serde::Serialize)]
 pub struct FilesItemsItem {
-    #[serde(
-        rename = "fileUri",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
+    #[serde(rename = "fileUri", skip_serializing_if = "::std::option::Option::is_none")]
     pub file_uri: ::std::option::Option<::std::string::String>,
     #[serde(
         rename = "lastUploaded",
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub last_uploaded: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "fileType",
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-    )]
+    #[serde(rename = "fileType", skip_serializing_if = "::std::option::Option::is_none")]
     pub file_type: ::std::option::Option<::std::string::String>,
     #[serde(
         rename = "hasInstructions",
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub has_instructions: ::std::option::Option<::std::string::String>,
@@ -648,23 +703,51 @@ pub struct FilesItemsItem {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for FilesItemsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct FilesItemsItem")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for FilesItemsItem {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_file_uri = ::std::option::Option::None;
+        let mut field_last_uploaded = ::std::option::Option::None;
+        let mut field_file_type = ::std::option::Option::None;
+        let mut field_has_instructions = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "fileUri" => object.value(&mut field_file_uri, "fileUri")?,
+                "lastUploaded" => object.value(&mut field_last_uploaded, "lastUploaded")?,
+                "fileType" => object.value(&mut field_file_type, "fileType")?,
+                "hasInstructions" => {
+                    object.value(&mut field_has_instructions, "hasInstructions")?
+                }
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            file_uri: field_file_uri.unwrap_or_default(),
+            last_uploaded: field_last_uploaded.unwrap_or_default(),
+            file_type: field_file_type.unwrap_or_default(),
+            has_instructions: field_has_instructions.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/smartling/list-files.md:49`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::std::default::Default, ::serde::Serialize)]
 pub struct FilesData {
     #[serde(
         rename = "totalCount",
-        default,
         skip_serializing_if = "::std::option::Option::is_none",
     )]
     pub total_count: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub items: ::std::option::Option<::std::vec::Vec<FilesItemsItem>>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -673,19 +756,40 @@ pub struct FilesData {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for FilesData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct FilesData")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for FilesData {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_total_count = ::std::option::Option::None;
+        let mut field_items = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "totalCount" => object.value(&mut field_total_count, "totalCount")?,
+                "items" => object.value(&mut field_items, "items")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            total_count: field_total_count.unwrap_or_default(),
+            items: field_items.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/smartling/list-files.md:47`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::std::default::Default, ::serde::Serialize)]
 pub struct FilesResponse {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<FilesData>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -694,17 +798,38 @@ pub struct FilesResponse {
         ::serde_json::Value,
     >,
 }
+impl<'de> ::serde::Deserialize<'de> for FilesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct FilesResponse")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for FilesResponse {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_code = ::std::option::Option::None;
+        let mut field_data = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "code" => object.value(&mut field_code, "code")?,
+                "data" => object.value(&mut field_data, "data")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            code: field_code.unwrap_or_default(),
+            data: field_data.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
+}
 /// Source: `specs/smartling/list-files.md:46`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::std::default::Default, ::serde::Serialize)]
 pub struct ListFilesResponse {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub response: ::std::option::Option<FilesResponse>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -712,6 +837,31 @@ pub struct ListFilesResponse {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for ListFilesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct ListFilesResponse")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for ListFilesResponse {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_response = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "response" => object.value(&mut field_response, "response")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            response: field_response.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 /// Source: `specs/smartling/refresh-authentication.md:11`.
 #[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
@@ -721,16 +871,9 @@ pub struct RefreshAuthenticationRequest {
     pub refresh_token: rt::Secret<::std::string::String>,
 }
 /// Source: `specs/smartling/refresh-authentication.md:25`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::std::default::Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::std::default::Default, ::serde::Serialize)]
 pub struct RefreshAuthenticationResponse {
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub response: ::std::option::Option<AuthenticationResponse>,
     /// Properties the document does not list, kept as received.
     #[serde(flatten)]
@@ -738,6 +881,31 @@ pub struct RefreshAuthenticationResponse {
         ::std::string::String,
         ::serde_json::Value,
     >,
+}
+impl<'de> ::serde::Deserialize<'de> for RefreshAuthenticationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::object::deserialize(deserializer, "struct RefreshAuthenticationResponse")
+    }
+}
+impl<'de> rt::object::FromObject<'de> for RefreshAuthenticationResponse {
+    fn from_object<M: ::serde::de::MapAccess<'de>>(
+        mut object: rt::object::Object<'de, M>,
+    ) -> ::std::result::Result<Self, M::Error> {
+        let mut field_response = ::std::option::Option::None;
+        let mut rest = ::std::collections::BTreeMap::new();
+        while let ::std::option::Option::Some(key) = object.next_key()? {
+            match key.as_str() {
+                "response" => object.value(&mut field_response, "response")?,
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            response: field_response.unwrap_or_default(),
+            additional_properties: rest,
+        })
+    }
 }
 #[cfg(test)]
 mod examples {

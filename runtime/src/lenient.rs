@@ -9,21 +9,23 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer};
 
+use crate::object::Wire;
+
 #[derive(Deserialize)]
 #[serde(untagged)]
-enum ValueOrText<T> {
+enum Either<T> {
     Value(T),
     Text(String),
 }
 
-impl<T: FromStr> ValueOrText<T>
+impl<T: FromStr> Either<T>
 where
     T::Err: Display,
 {
     fn into_value<E: serde::de::Error>(self) -> Result<T, E> {
         match self {
-            ValueOrText::Value(value) => Ok(value),
-            ValueOrText::Text(text) => text.trim().parse().map_err(|e| E::custom(format!("`{text}` is not a valid value: {e}"))),
+            Either::Value(value) => Ok(value),
+            Either::Text(text) => text.trim().parse().map_err(|e| E::custom(format!("`{text}` is not a valid value: {e}"))),
         }
     }
 }
@@ -35,7 +37,7 @@ where
     T: Deserialize<'de> + FromStr,
     T::Err: Display,
 {
-    ValueOrText::<T>::deserialize(deserializer)?.into_value()
+    Either::<T>::deserialize(deserializer)?.into_value()
 }
 
 /// [`value_or_text`] for an optional field: absent or `null` is `None`.
@@ -45,7 +47,7 @@ where
     T: Deserialize<'de> + FromStr,
     T::Err: Display,
 {
-    Option::<ValueOrText<T>>::deserialize(deserializer)?.map(ValueOrText::into_value).transpose()
+    Option::<Either<T>>::deserialize(deserializer)?.map(Either::into_value).transpose()
 }
 
 /// A string that may also arrive as a bare number or boolean (`"480"` or `480`).
@@ -58,6 +60,49 @@ pub fn optional_text_or_scalar<'de, D: Deserializer<'de>>(deserializer: D) -> Re
     match serde_json::Value::deserialize(deserializer)? {
         serde_json::Value::Null => Ok(None),
         other => scalar_text(other).map(Some),
+    }
+}
+
+/// [`value_or_text`] as a wire form, for a generated struct that reads its fields itself
+/// ([`crate::object::Object::value_from`]).
+pub struct ValueOrText<T>(T);
+
+impl<'de, T> Deserialize<'de> for ValueOrText<T>
+where
+    T: Deserialize<'de> + FromStr,
+    T::Err: Display,
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        value_or_text(deserializer).map(ValueOrText)
+    }
+}
+
+impl<'de, T> Wire<'de> for ValueOrText<T>
+where
+    T: Deserialize<'de> + FromStr,
+    T::Err: Display,
+{
+    type Value = T;
+
+    fn into_value(self) -> T {
+        self.0
+    }
+}
+
+/// [`text_or_scalar`] as a wire form ([`ValueOrText`]'s counterpart for string fields).
+pub struct TextOrScalar(String);
+
+impl<'de> Deserialize<'de> for TextOrScalar {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        text_or_scalar(deserializer).map(TextOrScalar)
+    }
+}
+
+impl Wire<'_> for TextOrScalar {
+    type Value = String;
+
+    fn into_value(self) -> String {
+        self.0
     }
 }
 

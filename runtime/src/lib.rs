@@ -18,6 +18,7 @@ mod error;
 pub mod hook;
 mod http;
 mod multipart;
+pub mod object;
 mod open_enum;
 pub mod form;
 pub mod lenient;

@@ -161,7 +161,10 @@ fn structure(api: &Api, doc: TokenStream, name: &proc_macro2::Ident, fields: &[F
     // A struct of optional fields only (most request bodies of large APIs) is built as
     // `Type { one: Some(..), ..Default::default() }`.
     let default = fields.iter().all(Field::is_option).then(|| quote! { ::std::default::Default, });
-    let members = fields.iter().map(|f| field(name, f));
+    // A struct that keeps the rest reads its own fields (`from_object`); serde's derive would
+    // route every property through `#[serde(flatten)]`'s buffer.
+    let keeps_rest = additional.is_some();
+    let members = fields.iter().map(|f| field(name, f, keeps_rest));
     let rest = additional.map(|ty| {
         let ty = type_tokens(ty);
         let member = ident(names::ADDITIONAL_PROPERTIES);
@@ -171,17 +174,76 @@ fn structure(api: &Api, doc: TokenStream, name: &proc_macro2::Ident, fields: &[F
             pub #member: ::std::collections::BTreeMap<::std::string::String, #ty>,
         }
     });
+    let derive_deserialize = (!keeps_rest).then(|| quote! { ::serde::Deserialize });
+    let from_object = keeps_rest.then(|| from_object(name, fields));
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #eq #default ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #eq #default ::serde::Serialize, #derive_deserialize)]
         pub struct #name {
             #(#members)*
             #rest
         }
+        #from_object
     }
 }
 
-fn field(type_name: &proc_macro2::Ident, field: &Field) -> TokenStream {
+/// `Deserialize` for a struct that keeps the properties the document does not list: one pass
+/// over the object's keys (`vendor_runtime::object`), each documented key into its field's
+/// slot and every other key into `additional_properties`. The slots' types are inferred from
+/// the fields, so no type of the document is named inside the generic function.
+fn from_object(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
+    let expecting = format!("struct {name}");
+    let slots = slot_names(fields);
+    let arms = fields.iter().zip(&slots).map(|(field, slot)| {
+        let wire = &field.wire_name;
+        match wire_form(field) {
+            Some(wire_form) => quote! { #wire => object.value_from::<#wire_form>(&mut #slot, #wire)?, },
+            None => quote! { #wire => object.value(&mut #slot, #wire)?, },
+        }
+    });
+    let values = fields.iter().zip(&slots).map(|(field, slot)| {
+        let member = ident(&field.rust_name);
+        let wire = &field.wire_name;
+        let value = if let Some((function, _)) = default_function(field) {
+            let function = ident(&function);
+            quote! { #slot.unwrap_or_else(Self::#function) }
+        } else if field.is_option() {
+            quote! { #slot.unwrap_or_default() }
+        } else {
+            quote! { object.required(#slot, #wire)? }
+        };
+        quote! { #member: #value, }
+    });
+    let rest = ident(names::ADDITIONAL_PROPERTIES);
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                rt::object::deserialize(deserializer, #expecting)
+            }
+        }
+
+        impl<'de> rt::object::FromObject<'de> for #name {
+            fn from_object<M: ::serde::de::MapAccess<'de>>(mut object: rt::object::Object<'de, M>) -> ::std::result::Result<Self, M::Error> {
+                #( let mut #slots = ::std::option::Option::None; )*
+                let mut rest = ::std::collections::BTreeMap::new();
+                while let ::std::option::Option::Some(key) = object.next_key()? {
+                    match key.as_str() {
+                        #(#arms)*
+                        _ => object.rest(&mut rest, key)?,
+                    }
+                }
+                ::std::result::Result::Ok(Self {
+                    #(#values)*
+                    #rest: rest,
+                })
+            }
+        }
+    }
+}
+
+/// One field; `reads_itself` when the struct decodes through `from_object`, which leaves its
+/// fields only the attributes serialization uses.
+fn field(type_name: &proc_macro2::Ident, field: &Field, reads_itself: bool) -> TokenStream {
     let mut text = field.description.clone().unwrap_or_default();
     let mut facts = Vec::new();
     if !field.allowed.is_empty() {
@@ -206,7 +268,17 @@ fn field(type_name: &proc_macro2::Ident, field: &Field) -> TokenStream {
     let rename = (field.rust_name.trim_start_matches("r#") != wire.as_str()).then(|| quote! { rename = #wire, });
     let value = field_value_tokens(field);
     let value = if field.boxed { quote! { ::std::boxed::Box<#value> } } else { value };
-    let lenient = lenient_decoder(field).map(|decoder| quote! { deserialize_with = #decoder, });
+    let lenient = lenient_decoder(field).map(|decoder| quote! { deserialize_with = #decoder, }).filter(|_| !reads_itself);
+    if reads_itself {
+        let skip = field.is_option().then(|| quote! { skip_serializing_if = "::std::option::Option::is_none", });
+        let value = if field.is_option() { quote! { ::std::option::Option<#value> } } else { value };
+        let attr = (rename.is_some() || skip.is_some()).then(|| quote! { #[serde(#rename #skip)] });
+        return quote! {
+            #doc
+            #attr
+            pub #name: #value,
+        };
+    }
     if let Some((function, _)) = default_function(field) {
         let function = format!("{type_name}::{function}");
         return quote! {
@@ -229,6 +301,35 @@ fn field(type_name: &proc_macro2::Ident, field: &Field) -> TokenStream {
             pub #name: #value,
         }
     }
+}
+
+/// `from_object`'s local for each field: `field_` and the field's name without the raw prefix
+/// or leading underscores (`_1st` is `field_1st`, snake case), numbered if that repeats one.
+fn slot_names(fields: &[Field]) -> Vec<proc_macro2::Ident> {
+    let mut taken = std::collections::HashSet::new();
+    fields
+        .iter()
+        .enumerate()
+        .map(|(index, field)| {
+            let base = format!("field_{}", field.rust_name.trim_start_matches("r#").trim_start_matches('_'));
+            let name = if taken.insert(base.clone()) { base } else { format!("{base}_{index}") };
+            taken.insert(name.clone());
+            ident(&name)
+        })
+        .collect()
+}
+
+/// The wire form `from_object` reads a field as when it also accepts another one
+/// (`vendor_runtime::lenient`), if it does.
+fn wire_form(field: &Field) -> Option<TokenStream> {
+    let decoder = lenient_decoder(field)?;
+    let inner = if decoder.ends_with("text_or_scalar") {
+        quote! { rt::lenient::TextOrScalar }
+    } else {
+        let ty = type_tokens(&field.ty);
+        quote! { rt::lenient::ValueOrText<#ty> }
+    };
+    Some(if field.is_option() { quote! { ::std::option::Option<#inner> } } else { inner })
 }
 
 /// The runtime decoder of a field that also accepts another wire form, if it does.
