@@ -59,7 +59,7 @@ const CASES: &[(&str, Expect)] = &[
     ("refresh-unfillable-parameter.yaml", Expect::Warning { file: "refresh-unfillable-parameter.yaml", line: 12, message: "the required query parameter `scopes` of token operation `refresh_token` cannot be filled: nothing the token source has can fill it" }),
     // Smartling's page writes its path `/projects/{{projectId}}/…` (a copy of the vendor page
     // `../shared/more-specs/f_smartling-list-files.txt`): the URL sent has the project id in it.
-    ("double-brace-path.md", Expect::Fallback { code: &["\"/files-api/v2/projects/{}/files/list\"", "rt::encode_path_segment(project_id)"] }),
+    ("double-brace-path.md", Expect::Fallback { code: &["\"/files-api/v2/projects/{}/files/list\"", "rt::PathSegment(project_id)"] }),
     // A path parameter without its placeholder could not be sent: it is left out, and said so.
     ("stray-path-parameter.yaml", Expect::Warning { file: "stray-path-parameter.yaml", line: 10, message: "path parameter `currentpage` is not in the path `/groups/{groupId}/members`" }),
     ("unfilled-path-placeholder.md", Expect::Error { file: "unfilled-path-placeholder.md", line: 8, message: "the path `/projects/{projectId}/files` has a placeholder `{projectId}` that no path parameter fills" }),

@@ -145,7 +145,7 @@ fn assert_wire_names_kept(api: &Api) {
     let wires: Vec<&str> = fields.iter().map(|f| f.wire_name.as_str()).collect();
     assert_eq!(
         wires,
-        ["Ok", "Err", "Some", "None", "Box", "type", "self", "Self", "fooBar", "foo_bar", "a-b", "a_b", "additional_properties", "1st", "match", "Default"]
+        ["Ok", "Err", "Some", "None", "Box", "type", "self", "Self", "fooBar", "foo_bar", "a-b", "a_b", "additional_properties", "1st", "match", "Default", "key", "object", "rest", "deserializer", "m", "d", "empty"]
     );
     assert_unique(fields.iter().map(|f| f.rust_name.as_str()).chain(["additional_properties"]));
     let option = api.type_def("Option").expect("an enum named `Option`");

@@ -559,16 +559,13 @@ impl<'de> rt::object::FromObject<'de> for OpenIdItem {
 /// Method for sign in. Empty string means sign in using password.
 ///
 /// Source: `specs/cloudreve/get-preferences.md:347`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LoginWith {
     /// `passkey` on the wire.
-    #[serde(rename = "passkey")]
     Passkey,
     /// `openid` on the wire.
-    #[serde(rename = "openid")]
     Openid,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl LoginWith {
@@ -580,10 +577,33 @@ impl LoginWith {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "passkey" => Self::Passkey,
+            "openid" => Self::Openid,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for LoginWith {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for LoginWith {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LoginWith {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/cloudreve/get-preferences.md:339`.
@@ -727,19 +747,15 @@ impl<'de> rt::object::FromObject<'de> for StoragePacksItem {
 /// What type of share link is visable in user's profile.
 ///
 /// Source: `specs/cloudreve/get-preferences.md:386`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ShareLinksInProfile {
     /// `` on the wire.
-    #[serde(rename = "")]
     Empty,
     /// `all_share` on the wire.
-    #[serde(rename = "all_share")]
     AllShare,
     /// `hide_share` on the wire.
-    #[serde(rename = "hide_share")]
     HideShare,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl ShareLinksInProfile {
@@ -752,10 +768,34 @@ impl ShareLinksInProfile {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "" => Self::Empty,
+            "all_share" => Self::AllShare,
+            "hide_share" => Self::HideShare,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for ShareLinksInProfile {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ShareLinksInProfile {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ShareLinksInProfile {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Response content. In some error type, e.g. lock conflicting errors, this field wil present details of the error, e.g. who is locking the current file.
@@ -1267,22 +1307,17 @@ impl<'de> rt::object::FromObject<'de> for Group {
     }
 }
 /// Source: `specs/cloudreve/password-sign-in.md:401`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Status {
     /// `active` on the wire.
-    #[serde(rename = "active")]
     Active,
     /// `inactive` on the wire.
-    #[serde(rename = "inactive")]
     Inactive,
     /// `manual_banned` on the wire.
-    #[serde(rename = "manual_banned")]
     ManualBanned,
     /// `sys_banned` on the wire.
-    #[serde(rename = "sys_banned")]
     SysBanned,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl Status {
@@ -1296,25 +1331,47 @@ impl Status {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "active" => Self::Active,
+            "inactive" => Self::Inactive,
+            "manual_banned" => Self::ManualBanned,
+            "sys_banned" => Self::SysBanned,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for Status {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for Status {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Status {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
+    }
+}
 /// Source type of the profile picture. Empty value indicates no profile picture.
 ///
 /// Source: `specs/cloudreve/password-sign-in.md:422`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Avatar {
     /// `file` on the wire.
-    #[serde(rename = "file")]
     File,
     /// `gravatar` on the wire.
-    #[serde(rename = "gravatar")]
     Gravatar,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl Avatar {
@@ -1326,10 +1383,33 @@ impl Avatar {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "file" => Self::File,
+            "gravatar" => Self::Gravatar,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for Avatar {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for Avatar {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Avatar {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/cloudreve/password-sign-in.md:25`.

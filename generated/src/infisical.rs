@@ -114,8 +114,7 @@ impl<'a> GetUserMembershipsCall<'a> {
         let request = request
             .path(
                 format!(
-                    "/api/v1/workspace/{}/memberships",
-                    rt::encode_path_segment(workspace_id)
+                    "/api/v1/workspace/{}/memberships", rt::PathSegment(workspace_id)
                 ),
             );
         let request = request.security(&[&["bearerAuth"]]);
@@ -953,13 +952,11 @@ pub struct RenewIdentityAccessTokenRequest {
     pub access_token: rt::Secret<::std::string::String>,
 }
 /// Source: `specs/infisical/renew-access-token.md:63`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TokenType {
     /// `Bearer` on the wire.
-    #[serde(rename = "Bearer")]
     Bearer,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl TokenType {
@@ -970,10 +967,32 @@ impl TokenType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "Bearer" => Self::Bearer,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for TokenType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for TokenType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TokenType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/infisical/renew-access-token.md:54`.

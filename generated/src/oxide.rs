@@ -946,7 +946,7 @@ impl<'a> SupportBundleViewCall<'a> {
             .path(
                 format!(
                     "/experimental/v1/system/support-bundles/{}",
-                    rt::encode_path_segment(bundle_id)
+                    rt::PathSegment(bundle_id)
                 ),
             );
         (client, request.options(call_options))
@@ -1037,7 +1037,7 @@ impl<'a> SupportBundleUpdateCall<'a> {
             .path(
                 format!(
                     "/experimental/v1/system/support-bundles/{}",
-                    rt::encode_path_segment(bundle_id)
+                    rt::PathSegment(bundle_id)
                 ),
             );
         let request = request.json(body);
@@ -1128,7 +1128,7 @@ impl<'a> SupportBundleDeleteCall<'a> {
             .path(
                 format!(
                     "/experimental/v1/system/support-bundles/{}",
-                    rt::encode_path_segment(bundle_id)
+                    rt::PathSegment(bundle_id)
                 ),
             );
         (client, request.options(call_options))
@@ -1230,7 +1230,7 @@ impl<'a> SupportBundleDownloadCall<'a> {
             .path(
                 format!(
                     "/experimental/v1/system/support-bundles/{}/download",
-                    rt::encode_path_segment(bundle_id)
+                    rt::PathSegment(bundle_id)
                 ),
             );
         let request = match &range {
@@ -1332,7 +1332,7 @@ impl<'a> SupportBundleHeadCall<'a> {
             .path(
                 format!(
                     "/experimental/v1/system/support-bundles/{}/download",
-                    rt::encode_path_segment(bundle_id)
+                    rt::PathSegment(bundle_id)
                 ),
             );
         let request = match &range {
@@ -1443,7 +1443,7 @@ impl<'a> SupportBundleDownloadFileCall<'a> {
             .path(
                 format!(
                     "/experimental/v1/system/support-bundles/{}/download/{}",
-                    rt::encode_path_segment(bundle_id), rt::encode_path_segment(file)
+                    rt::PathSegment(bundle_id), rt::PathSegment(file)
                 ),
             );
         let request = match &range {
@@ -1550,7 +1550,7 @@ impl<'a> SupportBundleHeadFileCall<'a> {
             .path(
                 format!(
                     "/experimental/v1/system/support-bundles/{}/download/{}",
-                    rt::encode_path_segment(bundle_id), rt::encode_path_segment(file)
+                    rt::PathSegment(bundle_id), rt::PathSegment(file)
                 ),
             );
         let request = match &range {
@@ -1652,7 +1652,7 @@ impl<'a> SupportBundleIndexCall<'a> {
             .path(
                 format!(
                     "/experimental/v1/system/support-bundles/{}/index",
-                    rt::encode_path_segment(bundle_id)
+                    rt::PathSegment(bundle_id)
                 ),
             );
         let request = match &range {
@@ -3849,7 +3849,7 @@ impl<'a> AlertDeliveryResendCall<'a> {
         let request = rt::Request::new(rt::Method::POST, "/v1/alerts/{alert_id}/resend")
             .operation("oxide", "alert_delivery_resend");
         let request = request
-            .path(format!("/v1/alerts/{}/resend", rt::encode_path_segment(alert_id)));
+            .path(format!("/v1/alerts/{}/resend", rt::PathSegment(alert_id)));
         let request = request
             .query_param(
                 "receiver",
@@ -8145,8 +8145,7 @@ impl<'a> GroupViewCall<'a> {
         let GroupViewCall { client, call_options, group_id } = self;
         let request = rt::Request::new(rt::Method::GET, "/v1/groups/{group_id}")
             .operation("oxide", "group_view");
-        let request = request
-            .path(format!("/v1/groups/{}", rt::encode_path_segment(group_id)));
+        let request = request.path(format!("/v1/groups/{}", rt::PathSegment(group_id)));
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
@@ -13987,7 +13986,7 @@ impl<'a> CurrentUserAccessTokenDeleteCall<'a> {
             )
             .operation("oxide", "current_user_access_token_delete");
         let request = request
-            .path(format!("/v1/me/access-tokens/{}", rt::encode_path_segment(token_id)));
+            .path(format!("/v1/me/access-tokens/{}", rt::PathSegment(token_id)));
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
@@ -17612,7 +17611,7 @@ impl<'a> PhysicalDiskDisableAdoptionCall<'a> {
             .path(
                 format!(
                     "/v1/system/hardware/disk-adoption-request/{}",
-                    rt::encode_path_segment(physical_disk_adoption_req_id)
+                    rt::PathSegment(physical_disk_adoption_req_id)
                 ),
             );
         (client, request.options(call_options))
@@ -17956,9 +17955,7 @@ impl<'a> PhysicalDiskViewCall<'a> {
             )
             .operation("oxide", "physical_disk_view");
         let request = request
-            .path(
-                format!("/v1/system/hardware/disks/{}", rt::encode_path_segment(disk_id)),
-            );
+            .path(format!("/v1/system/hardware/disks/{}", rt::PathSegment(disk_id)));
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
@@ -18194,7 +18191,7 @@ impl<'a> NetworkingSwitchPortLldpNeighborsCall<'a> {
             .path(
                 format!(
                     "/v1/system/hardware/rack-switch-port/{}/{}/{}/lldp/neighbors",
-                    rt::encode_path_segment(rack_id), rt::path_param(switch_slot),
+                    rt::PathSegment(rack_id), rt::path_param(switch_slot),
                     rt::path_param(port)
                 ),
             );
@@ -18424,9 +18421,7 @@ impl<'a> RackViewCall<'a> {
             )
             .operation("oxide", "rack_view");
         let request = request
-            .path(
-                format!("/v1/system/hardware/racks/{}", rt::encode_path_segment(rack_id)),
-            );
+            .path(format!("/v1/system/hardware/racks/{}", rt::PathSegment(rack_id)));
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
@@ -18520,8 +18515,7 @@ impl<'a> RackMembershipStatusCall<'a> {
         let request = request
             .path(
                 format!(
-                    "/v1/system/hardware/racks/{}/membership",
-                    rt::encode_path_segment(rack_id)
+                    "/v1/system/hardware/racks/{}/membership", rt::PathSegment(rack_id)
                 ),
             );
         let request = match &version {
@@ -18624,7 +18618,7 @@ impl<'a> RackMembershipAbortCall<'a> {
             .path(
                 format!(
                     "/v1/system/hardware/racks/{}/membership/abort",
-                    rt::encode_path_segment(rack_id)
+                    rt::PathSegment(rack_id)
                 ),
             );
         (client, request.options(call_options))
@@ -18715,7 +18709,7 @@ impl<'a> RackMembershipAddSledsCall<'a> {
             .path(
                 format!(
                     "/v1/system/hardware/racks/{}/membership/add",
-                    rt::encode_path_segment(rack_id)
+                    rt::PathSegment(rack_id)
                 ),
             );
         let request = request.json(body);
@@ -18920,9 +18914,7 @@ impl<'a> SledViewCall<'a> {
             )
             .operation("oxide", "sled_view");
         let request = request
-            .path(
-                format!("/v1/system/hardware/sleds/{}", rt::encode_path_segment(sled_id)),
-            );
+            .path(format!("/v1/system/hardware/sleds/{}", rt::PathSegment(sled_id)));
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
@@ -19038,10 +19030,7 @@ impl<'a> SledPhysicalDiskListCall<'a> {
             .operation("oxide", "sled_physical_disk_list");
         let request = request
             .path(
-                format!(
-                    "/v1/system/hardware/sleds/{}/disks",
-                    rt::encode_path_segment(sled_id)
-                ),
+                format!("/v1/system/hardware/sleds/{}/disks", rt::PathSegment(sled_id)),
             );
         let request = match &limit {
             ::std::option::Option::Some(value) => request.query("limit", value),
@@ -19183,8 +19172,7 @@ impl<'a> SledInstanceListCall<'a> {
         let request = request
             .path(
                 format!(
-                    "/v1/system/hardware/sleds/{}/instances",
-                    rt::encode_path_segment(sled_id)
+                    "/v1/system/hardware/sleds/{}/instances", rt::PathSegment(sled_id)
                 ),
             );
         let request = match &limit {
@@ -19296,7 +19284,7 @@ impl<'a> SledSetProvisionPolicyCall<'a> {
             .path(
                 format!(
                     "/v1/system/hardware/sleds/{}/provision-policy",
-                    rt::encode_path_segment(sled_id)
+                    rt::PathSegment(sled_id)
                 ),
             );
         let request = request.json(body);
@@ -20325,9 +20313,7 @@ impl<'a> SwitchViewCall<'a> {
             .operation("oxide", "switch_view");
         let request = request
             .path(
-                format!(
-                    "/v1/system/hardware/switches/{}", rt::encode_path_segment(switch_id)
-                ),
+                format!("/v1/system/hardware/switches/{}", rt::PathSegment(switch_id)),
             );
         (client, request.options(call_options))
     }
@@ -20667,7 +20653,7 @@ impl<'a> LocalIdpUserDeleteCall<'a> {
             .path(
                 format!(
                     "/v1/system/identity-providers/local/users/{}",
-                    rt::encode_path_segment(user_id)
+                    rt::PathSegment(user_id)
                 ),
             );
         let request = request
@@ -20771,7 +20757,7 @@ impl<'a> LocalIdpUserSetPasswordCall<'a> {
             .path(
                 format!(
                     "/v1/system/identity-providers/local/users/{}/set-password",
-                    rt::encode_path_segment(user_id)
+                    rt::PathSegment(user_id)
                 ),
             );
         let request = request
@@ -25147,9 +25133,8 @@ impl<'a> NetworkingLoopbackAddressDeleteCall<'a> {
             .path(
                 format!(
                     "/v1/system/networking/loopback-address/{}/{}/{}/{}",
-                    rt::encode_path_segment(rack_id), rt::path_param(switch_slot),
-                    rt::encode_path_segment(address), rt::encode_path_segment(&
-                    subnet_mask.to_string())
+                    rt::PathSegment(rack_id), rt::path_param(switch_slot),
+                    rt::PathSegment(address), rt::PathSegment(subnet_mask)
                 ),
             );
         (client, request.options(call_options))
@@ -26178,9 +26163,7 @@ impl<'a> ScimTokenViewCall<'a> {
             )
             .operation("oxide", "scim_token_view");
         let request = request
-            .path(
-                format!("/v1/system/scim/tokens/{}", rt::encode_path_segment(token_id)),
-            );
+            .path(format!("/v1/system/scim/tokens/{}", rt::PathSegment(token_id)));
         let request = request
             .query_param(
                 "silo",
@@ -26276,9 +26259,7 @@ impl<'a> ScimTokenDeleteCall<'a> {
             )
             .operation("oxide", "scim_token_delete");
         let request = request
-            .path(
-                format!("/v1/system/scim/tokens/{}", rt::encode_path_segment(token_id)),
-            );
+            .path(format!("/v1/system/scim/tokens/{}", rt::PathSegment(token_id)));
         let request = request
             .query_param(
                 "silo",
@@ -29206,8 +29187,7 @@ impl<'a> SystemUpdateRepositoryViewCall<'a> {
         let request = request
             .path(
                 format!(
-                    "/v1/system/update/repositories/{}",
-                    rt::encode_path_segment(system_version)
+                    "/v1/system/update/repositories/{}", rt::PathSegment(system_version)
                 ),
             );
         (client, request.options(call_options))
@@ -29664,8 +29644,7 @@ impl<'a> SystemUpdateTrustRootViewCall<'a> {
         let request = request
             .path(
                 format!(
-                    "/v1/system/update/trust-roots/{}",
-                    rt::encode_path_segment(trust_root_id)
+                    "/v1/system/update/trust-roots/{}", rt::PathSegment(trust_root_id)
                 ),
             );
         (client, request.options(call_options))
@@ -29754,8 +29733,7 @@ impl<'a> SystemUpdateTrustRootDeleteCall<'a> {
         let request = request
             .path(
                 format!(
-                    "/v1/system/update/trust-roots/{}",
-                    rt::encode_path_segment(trust_root_id)
+                    "/v1/system/update/trust-roots/{}", rt::PathSegment(trust_root_id)
                 ),
             );
         (client, request.options(call_options))
@@ -29991,7 +29969,7 @@ impl<'a> SiloUserViewCall<'a> {
         let request = rt::Request::new(rt::Method::GET, "/v1/system/users/{user_id}")
             .operation("oxide", "silo_user_view");
         let request = request
-            .path(format!("/v1/system/users/{}", rt::encode_path_segment(user_id)));
+            .path(format!("/v1/system/users/{}", rt::PathSegment(user_id)));
         let request = request
             .query_param(
                 "silo",
@@ -30719,8 +30697,7 @@ impl<'a> UserViewCall<'a> {
         let UserViewCall { client, call_options, user_id } = self;
         let request = rt::Request::new(rt::Method::GET, "/v1/users/{user_id}")
             .operation("oxide", "user_view");
-        let request = request
-            .path(format!("/v1/users/{}", rt::encode_path_segment(user_id)));
+        let request = request.path(format!("/v1/users/{}", rt::PathSegment(user_id)));
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
@@ -30832,9 +30809,7 @@ impl<'a> UserTokenListCall<'a> {
             )
             .operation("oxide", "user_token_list");
         let request = request
-            .path(
-                format!("/v1/users/{}/access-tokens", rt::encode_path_segment(user_id)),
-            );
+            .path(format!("/v1/users/{}/access-tokens", rt::PathSegment(user_id)));
         let request = match &limit {
             ::std::option::Option::Some(value) => request.query("limit", value),
             ::std::option::Option::None => request,
@@ -30934,7 +30909,7 @@ impl<'a> UserLogoutCall<'a> {
         let request = rt::Request::new(rt::Method::POST, "/v1/users/{user_id}/logout")
             .operation("oxide", "user_logout");
         let request = request
-            .path(format!("/v1/users/{}/logout", rt::encode_path_segment(user_id)));
+            .path(format!("/v1/users/{}/logout", rt::PathSegment(user_id)));
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
@@ -31043,7 +31018,7 @@ impl<'a> UserSessionListCall<'a> {
         let request = rt::Request::new(rt::Method::GET, "/v1/users/{user_id}/sessions")
             .operation("oxide", "user_session_list");
         let request = request
-            .path(format!("/v1/users/{}/sessions", rt::encode_path_segment(user_id)));
+            .path(format!("/v1/users/{}/sessions", rt::PathSegment(user_id)));
         let request = match &limit {
             ::std::option::Option::Some(value) => request.query("limit", value),
             ::std::option::Option::None => request,
@@ -34635,7 +34610,7 @@ impl<'a> WebhookSecretsDeleteCall<'a> {
             )
             .operation("oxide", "webhook_secrets_delete");
         let request = request
-            .path(format!("/v1/webhook-secrets/{}", rt::encode_path_segment(secret_id)));
+            .path(format!("/v1/webhook-secrets/{}", rt::PathSegment(secret_id)));
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
@@ -34976,16 +34951,13 @@ impl<'de> rt::object::FromObject<'de> for AddressLotCreateResponse {
 /// The kind associated with an address lot.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:15837`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AddressLotKind {
     /// `infra` on the wire.
-    #[serde(rename = "infra")]
     Infra,
     /// `pool` on the wire.
-    #[serde(rename = "pool")]
     Pool,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl AddressLotKind {
@@ -34997,10 +34969,33 @@ impl AddressLotKind {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "infra" => Self::Infra,
+            "pool" => Self::Pool,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for AddressLotKind {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for AddressLotKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AddressLotKind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A single page of results
@@ -35306,16 +35301,13 @@ pub struct AffinityGroupUpdate {
 /// Used for both Affinity and Anti-Affinity Groups
 ///
 /// Source: `specs/oxide/oxide-nexus.json:16080`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AffinityPolicy {
     /// `allow` on the wire.
-    #[serde(rename = "allow")]
     Allow,
     /// `fail` on the wire.
-    #[serde(rename = "fail")]
     Fail,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl AffinityPolicy {
@@ -35327,10 +35319,33 @@ impl AffinityPolicy {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "allow" => Self::Allow,
+            "fail" => Self::Fail,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for AffinityPolicy {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for AffinityPolicy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AffinityPolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// BGP message history for rack switches.
@@ -35637,19 +35652,15 @@ impl<'de> rt::object::FromObject<'de> for AlertDeliveryResultsPage {
 /// The state of a webhook delivery attempt.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:16272`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AlertDeliveryState {
     /// `pending` on the wire.
-    #[serde(rename = "pending")]
     Pending,
     /// `delivered` on the wire.
-    #[serde(rename = "delivered")]
     Delivered,
     /// `failed` on the wire.
-    #[serde(rename = "failed")]
     Failed,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl AlertDeliveryState {
@@ -35662,28 +35673,48 @@ impl AlertDeliveryState {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "pending" => Self::Pending,
+            "delivered" => Self::Delivered,
+            "failed" => Self::Failed,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for AlertDeliveryState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for AlertDeliveryState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AlertDeliveryState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
+    }
+}
 /// The reason an alert was delivered
 ///
 /// Source: `specs/oxide/oxide-nexus.json:16298`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AlertDeliveryTrigger {
     /// `alert` on the wire.
-    #[serde(rename = "alert")]
     Alert,
     /// `resend` on the wire.
-    #[serde(rename = "resend")]
     Resend,
     /// `probe` on the wire.
-    #[serde(rename = "probe")]
     Probe,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl AlertDeliveryTrigger {
@@ -35696,10 +35727,34 @@ impl AlertDeliveryTrigger {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "alert" => Self::Alert,
+            "resend" => Self::Resend,
+            "probe" => Self::Probe,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for AlertDeliveryTrigger {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for AlertDeliveryTrigger {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AlertDeliveryTrigger {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Data describing the result of an alert receiver liveness probe attempt.
@@ -36461,19 +36516,15 @@ impl<'de> rt::object::FromObject<'de> for AuditLogEntryResultsPage {
 /// Authentication method used for a request
 ///
 /// Source: `specs/oxide/oxide-nexus.json:17017`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AuthMethod {
     /// `session_cookie` on the wire.
-    #[serde(rename = "session_cookie")]
     SessionCookie,
     /// `access_token` on the wire.
-    #[serde(rename = "access_token")]
     AccessToken,
     /// `scim_token` on the wire.
-    #[serde(rename = "scim_token")]
     ScimToken,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl AuthMethod {
@@ -36486,10 +36537,34 @@ impl AuthMethod {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "session_cookie" => Self::SessionCookie,
+            "access_token" => Self::AccessToken,
+            "scim_token" => Self::ScimToken,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for AuthMethod {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for AuthMethod {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AuthMethod {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Authorization scope for a timeseries.
@@ -36497,22 +36572,17 @@ impl ::std::fmt::Display for AuthMethod {
 /// This describes the level at which a user must be authorized to read data from a timeseries. For example, fleet-scoping means the data is only visible to an operator or fleet reader. Project-scoped, on the other hand, indicates that a user will see data limited to the projects on which they have read permissions.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:17043`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AuthzScope {
     /// `fleet` on the wire.
-    #[serde(rename = "fleet")]
     Fleet,
     /// `silo` on the wire.
-    #[serde(rename = "silo")]
     Silo,
     /// `project` on the wire.
-    #[serde(rename = "project")]
     Project,
     /// `viewable_to_all` on the wire.
-    #[serde(rename = "viewable_to_all")]
     ViewableToAll,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl AuthzScope {
@@ -36526,10 +36596,35 @@ impl AuthzScope {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "fleet" => Self::Fleet,
+            "silo" => Self::Silo,
+            "project" => Self::Project,
+            "viewable_to_all" => Self::ViewableToAll,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for AuthzScope {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for AuthzScope {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AuthzScope {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Properties that uniquely identify an Oxide hardware component
@@ -36630,16 +36725,13 @@ impl<'de> rt::object::FromObject<'de> for BaseboardId {
 /// BFD connection mode.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:17116`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BfdMode {
     /// `single_hop` on the wire.
-    #[serde(rename = "single_hop")]
     SingleHop,
     /// `multi_hop` on the wire.
-    #[serde(rename = "multi_hop")]
     MultiHop,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl BfdMode {
@@ -36651,10 +36743,33 @@ impl BfdMode {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "single_hop" => Self::SingleHop,
+            "multi_hop" => Self::MultiHop,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for BfdMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for BfdMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BfdMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Information needed to disable a BFD session
@@ -36697,22 +36812,17 @@ pub struct BfdSessionEnable {
     pub switch_slot: SwitchSlot,
 }
 /// Source: `specs/oxide/oxide-nexus.json:17199`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BfdState {
     /// `admin_down` on the wire.
-    #[serde(rename = "admin_down")]
     AdminDown,
     /// `down` on the wire.
-    #[serde(rename = "down")]
     Down,
     /// `init` on the wire.
-    #[serde(rename = "init")]
     Init,
     /// `up` on the wire.
-    #[serde(rename = "up")]
     Up,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl BfdState {
@@ -36726,10 +36836,35 @@ impl BfdState {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "admin_down" => Self::AdminDown,
+            "down" => Self::Down,
+            "init" => Self::Init,
+            "up" => Self::Up,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for BfdState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for BfdState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BfdState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:17231`.
@@ -37404,34 +37539,25 @@ pub struct BgpPeerConfig {
 /// The current state of a BGP peer.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:17782`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BgpPeerState {
     /// `idle` on the wire.
-    #[serde(rename = "idle")]
     Idle,
     /// `connect` on the wire.
-    #[serde(rename = "connect")]
     Connect,
     /// `active` on the wire.
-    #[serde(rename = "active")]
     Active,
     /// `open_sent` on the wire.
-    #[serde(rename = "open_sent")]
     OpenSent,
     /// `open_confirm` on the wire.
-    #[serde(rename = "open_confirm")]
     OpenConfirm,
     /// `connection_collision` on the wire.
-    #[serde(rename = "connection_collision")]
     ConnectionCollision,
     /// `session_setup` on the wire.
-    #[serde(rename = "session_setup")]
     SessionSetup,
     /// `established` on the wire.
-    #[serde(rename = "established")]
     Established,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl BgpPeerState {
@@ -37449,10 +37575,39 @@ impl BgpPeerState {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "idle" => Self::Idle,
+            "connect" => Self::Connect,
+            "active" => Self::Active,
+            "open_sent" => Self::OpenSent,
+            "open_confirm" => Self::OpenConfirm,
+            "connection_collision" => Self::ConnectionCollision,
+            "session_setup" => Self::SessionSetup,
+            "established" => Self::Established,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for BgpPeerState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for BgpPeerState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BgpPeerState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// The current status of a BGP peer.
@@ -39072,91 +39227,63 @@ impl<'de> ::serde::Deserialize<'de> for Datum {
 /// The type of an individual datum of a metric.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:19684`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DatumType {
     /// `bool` on the wire.
-    #[serde(rename = "bool")]
     Bool,
     /// `i8` on the wire.
-    #[serde(rename = "i8")]
     I8,
     /// `u8` on the wire.
-    #[serde(rename = "u8")]
     U8,
     /// `i16` on the wire.
-    #[serde(rename = "i16")]
     I16,
     /// `u16` on the wire.
-    #[serde(rename = "u16")]
     U16,
     /// `i32` on the wire.
-    #[serde(rename = "i32")]
     I32,
     /// `u32` on the wire.
-    #[serde(rename = "u32")]
     U32,
     /// `i64` on the wire.
-    #[serde(rename = "i64")]
     I64,
     /// `u64` on the wire.
-    #[serde(rename = "u64")]
     U64,
     /// `f32` on the wire.
-    #[serde(rename = "f32")]
     F32,
     /// `f64` on the wire.
-    #[serde(rename = "f64")]
     F64,
     /// `string` on the wire.
-    #[serde(rename = "string")]
     String,
     /// `bytes` on the wire.
-    #[serde(rename = "bytes")]
     Bytes,
     /// `cumulative_i64` on the wire.
-    #[serde(rename = "cumulative_i64")]
     CumulativeI64,
     /// `cumulative_u64` on the wire.
-    #[serde(rename = "cumulative_u64")]
     CumulativeU64,
     /// `cumulative_f32` on the wire.
-    #[serde(rename = "cumulative_f32")]
     CumulativeF32,
     /// `cumulative_f64` on the wire.
-    #[serde(rename = "cumulative_f64")]
     CumulativeF64,
     /// `histogram_i8` on the wire.
-    #[serde(rename = "histogram_i8")]
     HistogramI8,
     /// `histogram_u8` on the wire.
-    #[serde(rename = "histogram_u8")]
     HistogramU8,
     /// `histogram_i16` on the wire.
-    #[serde(rename = "histogram_i16")]
     HistogramI16,
     /// `histogram_u16` on the wire.
-    #[serde(rename = "histogram_u16")]
     HistogramU16,
     /// `histogram_i32` on the wire.
-    #[serde(rename = "histogram_i32")]
     HistogramI32,
     /// `histogram_u32` on the wire.
-    #[serde(rename = "histogram_u32")]
     HistogramU32,
     /// `histogram_i64` on the wire.
-    #[serde(rename = "histogram_i64")]
     HistogramI64,
     /// `histogram_u64` on the wire.
-    #[serde(rename = "histogram_u64")]
     HistogramU64,
     /// `histogram_f32` on the wire.
-    #[serde(rename = "histogram_f32")]
     HistogramF32,
     /// `histogram_f64` on the wire.
-    #[serde(rename = "histogram_f64")]
     HistogramF64,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DatumType {
@@ -39193,10 +39320,58 @@ impl DatumType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "bool" => Self::Bool,
+            "i8" => Self::I8,
+            "u8" => Self::U8,
+            "i16" => Self::I16,
+            "u16" => Self::U16,
+            "i32" => Self::I32,
+            "u32" => Self::U32,
+            "i64" => Self::I64,
+            "u64" => Self::U64,
+            "f32" => Self::F32,
+            "f64" => Self::F64,
+            "string" => Self::String,
+            "bytes" => Self::Bytes,
+            "cumulative_i64" => Self::CumulativeI64,
+            "cumulative_u64" => Self::CumulativeU64,
+            "cumulative_f32" => Self::CumulativeF32,
+            "cumulative_f64" => Self::CumulativeF64,
+            "histogram_i8" => Self::HistogramI8,
+            "histogram_u8" => Self::HistogramU8,
+            "histogram_i16" => Self::HistogramI16,
+            "histogram_u16" => Self::HistogramU16,
+            "histogram_i32" => Self::HistogramI32,
+            "histogram_u32" => Self::HistogramU32,
+            "histogram_i64" => Self::HistogramI64,
+            "histogram_u64" => Self::HistogramU64,
+            "histogram_f32" => Self::HistogramF32,
+            "histogram_f64" => Self::HistogramF64,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DatumType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DatumType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DatumType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19717`.
@@ -39664,16 +39839,13 @@ impl<'de> ::serde::Deserialize<'de> for DiskState {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:20345`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DiskType {
     /// `distributed` on the wire.
-    #[serde(rename = "distributed")]
     Distributed,
     /// `local` on the wire.
-    #[serde(rename = "local")]
     Local,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DiskType {
@@ -39685,10 +39857,33 @@ impl DiskType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "distributed" => Self::Distributed,
+            "local" => Self::Local,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DiskType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DiskType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DiskType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A distribution is a sequence of bins and counts in those bins, and some statistical information tracked to compute the mean, standard deviation, and quantile estimates.
@@ -40196,16 +40391,13 @@ impl<'de> rt::object::FromObject<'de> for FieldSchema {
 /// The source from which a field is derived, the target or metric.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:20974`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FieldSource {
     /// `target` on the wire.
-    #[serde(rename = "target")]
     Target,
     /// `metric` on the wire.
-    #[serde(rename = "metric")]
     Metric,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl FieldSource {
@@ -40217,55 +40409,65 @@ impl FieldSource {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "target" => Self::Target,
+            "metric" => Self::Metric,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for FieldSource {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for FieldSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FieldSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
+    }
+}
 /// The `FieldType` identifies the data type of a target or metric field.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:20982`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FieldType {
     /// `string` on the wire.
-    #[serde(rename = "string")]
     String,
     /// `i8` on the wire.
-    #[serde(rename = "i8")]
     I8,
     /// `u8` on the wire.
-    #[serde(rename = "u8")]
     U8,
     /// `i16` on the wire.
-    #[serde(rename = "i16")]
     I16,
     /// `u16` on the wire.
-    #[serde(rename = "u16")]
     U16,
     /// `i32` on the wire.
-    #[serde(rename = "i32")]
     I32,
     /// `u32` on the wire.
-    #[serde(rename = "u32")]
     U32,
     /// `i64` on the wire.
-    #[serde(rename = "i64")]
     I64,
     /// `u64` on the wire.
-    #[serde(rename = "u64")]
     U64,
     /// `ip_addr` on the wire.
-    #[serde(rename = "ip_addr")]
     IpAddr,
     /// `uuid` on the wire.
-    #[serde(rename = "uuid")]
     Uuid,
     /// `bool` on the wire.
-    #[serde(rename = "bool")]
     Bool,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl FieldType {
@@ -40287,10 +40489,43 @@ impl FieldType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "string" => Self::String,
+            "i8" => Self::I8,
+            "u8" => Self::U8,
+            "i16" => Self::I16,
+            "u16" => Self::U16,
+            "i32" => Self::I32,
+            "u32" => Self::U32,
+            "i64" => Self::I64,
+            "u64" => Self::U64,
+            "ip_addr" => Self::IpAddr,
+            "uuid" => Self::Uuid,
+            "bool" => Self::Bool,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for FieldType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for FieldType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FieldType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// The `FieldValue` contains the value of a target or metric field.
@@ -40372,19 +40607,15 @@ pub struct FinalizeDisk {
     pub snapshot_name: ::std::option::Option<Name>,
 }
 /// Source: `specs/oxide/oxide-nexus.json:21250`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FleetRole {
     /// `admin` on the wire.
-    #[serde(rename = "admin")]
     Admin,
     /// `collaborator` on the wire.
-    #[serde(rename = "collaborator")]
     Collaborator,
     /// `viewer` on the wire.
-    #[serde(rename = "viewer")]
     Viewer,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl FleetRole {
@@ -40397,10 +40628,34 @@ impl FleetRole {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "admin" => Self::Admin,
+            "collaborator" => Self::Collaborator,
+            "viewer" => Self::Viewer,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for FleetRole {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for FleetRole {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FleetRole {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Policy for a particular resource
@@ -40620,13 +40875,11 @@ pub struct FloatingIpCreate {
 /// The type of resource that a floating IP is attached to
 ///
 /// Source: `specs/oxide/oxide-nexus.json:21416`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FloatingIpParentKind {
     /// `instance` on the wire.
-    #[serde(rename = "instance")]
     Instance,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl FloatingIpParentKind {
@@ -40637,10 +40890,32 @@ impl FloatingIpParentKind {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "instance" => Self::Instance,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for FloatingIpParentKind {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for FloatingIpParentKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FloatingIpParentKind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A single page of results
@@ -41993,16 +42268,13 @@ pub type IdentityProviderType = IdentityProviderType2;
 /// Describes what kind of identity is described by an id
 ///
 /// Source: `specs/oxide/oxide-nexus.json:22425`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IdentityType {
     /// `silo_user` on the wire.
-    #[serde(rename = "silo_user")]
     SiloUser,
     /// `silo_group` on the wire.
-    #[serde(rename = "silo_group")]
     SiloGroup,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl IdentityType {
@@ -42014,10 +42286,33 @@ impl IdentityType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "silo_user" => Self::SiloUser,
+            "silo_group" => Self::SiloGroup,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for IdentityType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for IdentityType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IdentityType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:22433`.
@@ -42437,16 +42732,13 @@ impl<'de> rt::object::FromObject<'de> for Instance {
 /// A policy determining when an instance should be automatically restarted by the control plane.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:22819`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InstanceAutoRestartPolicy {
     /// `never` on the wire.
-    #[serde(rename = "never")]
     Never,
     /// `best_effort` on the wire.
-    #[serde(rename = "best_effort")]
     BestEffort,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl InstanceAutoRestartPolicy {
@@ -42458,10 +42750,33 @@ impl InstanceAutoRestartPolicy {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "never" => Self::Never,
+            "best_effort" => Self::BestEffort,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for InstanceAutoRestartPolicy {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for InstanceAutoRestartPolicy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for InstanceAutoRestartPolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// The number of CPUs in an Instance
@@ -42481,19 +42796,15 @@ pub type InstanceCpuCount = i64;
 /// In all cases, the CPU features presented by a given CPU platform are a subset of what the corresponding hardware may actually support; features which cannot be used from a virtual environment or do not have full hypervisor support may be masked off.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:22844`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InstanceCpuPlatform {
     /// `amd_milan` on the wire.
-    #[serde(rename = "amd_milan")]
     AmdMilan,
     /// `amd_turin` on the wire.
-    #[serde(rename = "amd_turin")]
     AmdTurin,
     /// `amd_turin_v2` on the wire.
-    #[serde(rename = "amd_turin_v2")]
     AmdTurinV2,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl InstanceCpuPlatform {
@@ -42506,10 +42817,34 @@ impl InstanceCpuPlatform {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "amd_milan" => Self::AmdMilan,
+            "amd_turin" => Self::AmdTurin,
+            "amd_turin_v2" => Self::AmdTurinV2,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for InstanceCpuPlatform {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for InstanceCpuPlatform {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for InstanceCpuPlatform {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Create-time parameters for an `Instance`
@@ -43003,40 +43338,29 @@ impl<'de> rt::object::FromObject<'de> for InstanceSerialConsoleData {
 /// This typically reflects whether it's starting, running, stopping, or stopped, but also includes states related to the Instance's lifecycle
 ///
 /// Source: `specs/oxide/oxide-nexus.json:23431`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InstanceState {
     /// `creating` on the wire.
-    #[serde(rename = "creating")]
     Creating,
     /// `starting` on the wire.
-    #[serde(rename = "starting")]
     Starting,
     /// `running` on the wire.
-    #[serde(rename = "running")]
     Running,
     /// `stopping` on the wire.
-    #[serde(rename = "stopping")]
     Stopping,
     /// `stopped` on the wire.
-    #[serde(rename = "stopped")]
     Stopped,
     /// `rebooting` on the wire.
-    #[serde(rename = "rebooting")]
     Rebooting,
     /// `migrating` on the wire.
-    #[serde(rename = "migrating")]
     Migrating,
     /// `repairing` on the wire.
-    #[serde(rename = "repairing")]
     Repairing,
     /// `failed` on the wire.
-    #[serde(rename = "failed")]
     Failed,
     /// `destroyed` on the wire.
-    #[serde(rename = "destroyed")]
     Destroyed,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl InstanceState {
@@ -43056,10 +43380,41 @@ impl InstanceState {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "creating" => Self::Creating,
+            "starting" => Self::Starting,
+            "running" => Self::Running,
+            "stopping" => Self::Stopping,
+            "stopped" => Self::Stopped,
+            "rebooting" => Self::Rebooting,
+            "migrating" => Self::Migrating,
+            "repairing" => Self::Repairing,
+            "failed" => Self::Failed,
+            "destroyed" => Self::Destroyed,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for InstanceState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for InstanceState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for InstanceState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Parameters of an `Instance` that can be reconfigured after creation.
@@ -43650,16 +44005,13 @@ pub struct IpPoolAssignParam {
 /// Assignment of an IP pool to resources and services.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:23996`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IpPoolAssignment {
     /// `silos` on the wire.
-    #[serde(rename = "silos")]
     Silos,
     /// `system_services` on the wire.
-    #[serde(rename = "system_services")]
     SystemServices,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl IpPoolAssignment {
@@ -43671,10 +44023,33 @@ impl IpPoolAssignment {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "silos" => Self::Silos,
+            "system_services" => Self::SystemServices,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for IpPoolAssignment {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for IpPoolAssignment {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IpPoolAssignment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Create-time parameters for an `IpPool`.
@@ -43963,16 +44338,13 @@ pub struct IpPoolSiloUpdate {
 /// Type of IP pool.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:24198`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IpPoolType {
     /// `unicast` on the wire.
-    #[serde(rename = "unicast")]
     Unicast,
     /// `multicast` on the wire.
-    #[serde(rename = "multicast")]
     Multicast,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl IpPoolType {
@@ -43984,10 +44356,33 @@ impl IpPoolType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "unicast" => Self::Unicast,
+            "multicast" => Self::Multicast,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for IpPoolType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for IpPoolType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IpPoolType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Parameters for updating an IP Pool
@@ -44073,16 +44468,13 @@ pub enum IpRange {
 /// The IP address version.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:24275`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IpVersion {
     /// `v4` on the wire.
-    #[serde(rename = "v4")]
     V4,
     /// `v6` on the wire.
-    #[serde(rename = "v6")]
     V6,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl IpVersion {
@@ -44094,10 +44486,33 @@ impl IpVersion {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "v4" => Self::V4,
+            "v6" => Self::V6,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for IpVersion {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for IpVersion {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IpVersion {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// How a VPC-private IP address is assigned to a network interface.
@@ -44217,19 +44632,15 @@ pub struct LinkConfigCreate {
 /// The forward error correction mode of a link.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:24497`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LinkFec {
     /// `firecode` on the wire.
-    #[serde(rename = "firecode")]
     Firecode,
     /// `none` on the wire.
-    #[serde(rename = "none")]
     None,
     /// `rs` on the wire.
-    #[serde(rename = "rs")]
     Rs,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl LinkFec {
@@ -44242,46 +44653,60 @@ impl LinkFec {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "firecode" => Self::Firecode,
+            "none" => Self::None,
+            "rs" => Self::Rs,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for LinkFec {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for LinkFec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LinkFec {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
+    }
+}
 /// The speed of a link.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:24523`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum LinkSpeed {
     /// `speed0_g` on the wire.
-    #[serde(rename = "speed0_g")]
     Speed0G,
     /// `speed1_g` on the wire.
-    #[serde(rename = "speed1_g")]
     Speed1G,
     /// `speed10_g` on the wire.
-    #[serde(rename = "speed10_g")]
     Speed10G,
     /// `speed25_g` on the wire.
-    #[serde(rename = "speed25_g")]
     Speed25G,
     /// `speed40_g` on the wire.
-    #[serde(rename = "speed40_g")]
     Speed40G,
     /// `speed50_g` on the wire.
-    #[serde(rename = "speed50_g")]
     Speed50G,
     /// `speed100_g` on the wire.
-    #[serde(rename = "speed100_g")]
     Speed100G,
     /// `speed200_g` on the wire.
-    #[serde(rename = "speed200_g")]
     Speed200G,
     /// `speed400_g` on the wire.
-    #[serde(rename = "speed400_g")]
     Speed400G,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl LinkSpeed {
@@ -44300,10 +44725,40 @@ impl LinkSpeed {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "speed0_g" => Self::Speed0G,
+            "speed1_g" => Self::Speed1G,
+            "speed10_g" => Self::Speed10G,
+            "speed25_g" => Self::Speed25G,
+            "speed40_g" => Self::Speed40G,
+            "speed50_g" => Self::Speed50G,
+            "speed100_g" => Self::Speed100G,
+            "speed200_g" => Self::Speed200G,
+            "speed400_g" => Self::Speed400G,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for LinkSpeed {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for LinkSpeed {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for LinkSpeed {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A link layer discovery protocol (LLDP) service configuration.
@@ -44845,19 +45300,15 @@ impl<'de> rt::object::FromObject<'de> for MeasurementResultsPage {
 /// The type of the metric itself, indicating what its values represent.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:24956`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MetricType {
     /// `gauge` on the wire.
-    #[serde(rename = "gauge")]
     Gauge,
     /// `delta` on the wire.
-    #[serde(rename = "delta")]
     Delta,
     /// `cumulative` on the wire.
-    #[serde(rename = "cumulative")]
     Cumulative,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl MetricType {
@@ -44870,10 +45321,34 @@ impl MetricType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "gauge" => Self::Gauge,
+            "delta" => Self::Delta,
+            "cumulative" => Self::Cumulative,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for MetricType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for MetricType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for MetricType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:24982`.
@@ -45677,16 +46152,13 @@ pub type PhysicalDiskAdoptionRequestUuid = ::std::string::String;
 /// Describes the form factor of physical disks.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:25556`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PhysicalDiskKind {
     /// `m2` on the wire.
-    #[serde(rename = "m2")]
     M2,
     /// `u2` on the wire.
-    #[serde(rename = "u2")]
     U2,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl PhysicalDiskKind {
@@ -45698,10 +46170,33 @@ impl PhysicalDiskKind {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "m2" => Self::M2,
+            "u2" => Self::U2,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for PhysicalDiskKind {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for PhysicalDiskKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PhysicalDiskKind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// The unique identity of a physical disk provided by the manufacturer
@@ -45829,16 +46324,13 @@ impl<'de> rt::object::FromObject<'de> for PhysicalDiskResultsPage {
 /// The current state of the disk, as determined by Nexus.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:25640`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PhysicalDiskState {
     /// `active` on the wire.
-    #[serde(rename = "active")]
     Active,
     /// `decommissioned` on the wire.
-    #[serde(rename = "decommissioned")]
     Decommissioned,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl PhysicalDiskState {
@@ -45850,10 +46342,33 @@ impl PhysicalDiskState {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "active" => Self::Active,
+            "decommissioned" => Self::Decommissioned,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for PhysicalDiskState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for PhysicalDiskState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PhysicalDiskState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:25659`.
@@ -45894,13 +46409,11 @@ impl<'de> rt::object::FromObject<'de> for Ping {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:25675`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PingStatus {
     /// `ok` on the wire.
-    #[serde(rename = "ok")]
     Ok,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl PingStatus {
@@ -45911,10 +46424,32 @@ impl PingStatus {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "ok" => Self::Ok,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for PingStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for PingStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PingStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Timepoints and values for one timeseries.
@@ -46449,19 +46984,15 @@ impl<'de> rt::object::FromObject<'de> for ProbeExternalIp {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:26260`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProbeExternalIpKind {
     /// `snat` on the wire.
-    #[serde(rename = "snat")]
     Snat,
     /// `floating` on the wire.
-    #[serde(rename = "floating")]
     Floating,
     /// `ephemeral` on the wire.
-    #[serde(rename = "ephemeral")]
     Ephemeral,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl ProbeExternalIpKind {
@@ -46474,10 +47005,34 @@ impl ProbeExternalIpKind {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "snat" => Self::Snat,
+            "floating" => Self::Floating,
+            "ephemeral" => Self::Ephemeral,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for ProbeExternalIpKind {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ProbeExternalIpKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProbeExternalIpKind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:26268`.
@@ -46700,22 +47255,17 @@ impl<'de> rt::object::FromObject<'de> for ProjectResultsPage {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:26398`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ProjectRole {
     /// `admin` on the wire.
-    #[serde(rename = "admin")]
     Admin,
     /// `collaborator` on the wire.
-    #[serde(rename = "collaborator")]
     Collaborator,
     /// `limited_collaborator` on the wire.
-    #[serde(rename = "limited_collaborator")]
     LimitedCollaborator,
     /// `viewer` on the wire.
-    #[serde(rename = "viewer")]
     Viewer,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl ProjectRole {
@@ -46729,10 +47279,35 @@ impl ProjectRole {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "admin" => Self::Admin,
+            "collaborator" => Self::Collaborator,
+            "limited_collaborator" => Self::LimitedCollaborator,
+            "viewer" => Self::Viewer,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for ProjectRole {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ProjectRole {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ProjectRole {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Policy for a particular resource
@@ -46934,19 +47509,15 @@ pub struct RackMembershipAddSledsRequest {
     pub sled_ids: ::std::vec::Vec<BaseboardId>,
 }
 /// Source: `specs/oxide/oxide-nexus.json:26551`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RackMembershipChangeState {
     /// `in_progress` on the wire.
-    #[serde(rename = "in_progress")]
     InProgress,
     /// `committed` on the wire.
-    #[serde(rename = "committed")]
     Committed,
     /// `aborted` on the wire.
-    #[serde(rename = "aborted")]
     Aborted,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl RackMembershipChangeState {
@@ -46959,10 +47530,34 @@ impl RackMembershipChangeState {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "in_progress" => Self::InProgress,
+            "committed" => Self::Committed,
+            "aborted" => Self::Aborted,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for RackMembershipChangeState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for RackMembershipChangeState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RackMembershipChangeState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Status of the rack membership uniquely identified by the (rack_id, version) pair
@@ -47355,22 +47950,17 @@ pub struct RouterRouteCreate {
 /// The kind determines certain attributes such as if the route is modifiable and describes how or where the route was created.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:27066`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RouterRouteKind {
     /// `default` on the wire.
-    #[serde(rename = "default")]
     Default,
     /// `vpc_subnet` on the wire.
-    #[serde(rename = "vpc_subnet")]
     VpcSubnet,
     /// `vpc_peering` on the wire.
-    #[serde(rename = "vpc_peering")]
     VpcPeering,
     /// `custom` on the wire.
-    #[serde(rename = "custom")]
     Custom,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl RouterRouteKind {
@@ -47384,10 +47974,35 @@ impl RouterRouteKind {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "default" => Self::Default,
+            "vpc_subnet" => Self::VpcSubnet,
+            "vpc_peering" => Self::VpcPeering,
+            "custom" => Self::Custom,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for RouterRouteKind {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for RouterRouteKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RouterRouteKind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A single page of results
@@ -47951,19 +48566,15 @@ pub struct SiloCreate {
 /// Describes how identities are managed and users are authenticated in this Silo
 ///
 /// Source: `specs/oxide/oxide-nexus.json:27551`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SiloIdentityMode {
     /// `saml_jit` on the wire.
-    #[serde(rename = "saml_jit")]
     SamlJit,
     /// `local_only` on the wire.
-    #[serde(rename = "local_only")]
     LocalOnly,
     /// `saml_scim` on the wire.
-    #[serde(rename = "saml_scim")]
     SamlScim,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl SiloIdentityMode {
@@ -47976,10 +48587,34 @@ impl SiloIdentityMode {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "saml_jit" => Self::SamlJit,
+            "local_only" => Self::LocalOnly,
+            "saml_scim" => Self::SamlScim,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for SiloIdentityMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for SiloIdentityMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SiloIdentityMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// An IP pool in the context of a silo
@@ -48297,22 +48932,17 @@ impl<'de> rt::object::FromObject<'de> for SiloResultsPage {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:27802`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SiloRole {
     /// `admin` on the wire.
-    #[serde(rename = "admin")]
     Admin,
     /// `collaborator` on the wire.
-    #[serde(rename = "collaborator")]
     Collaborator,
     /// `limited_collaborator` on the wire.
-    #[serde(rename = "limited_collaborator")]
     LimitedCollaborator,
     /// `viewer` on the wire.
-    #[serde(rename = "viewer")]
     Viewer,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl SiloRole {
@@ -48326,10 +48956,35 @@ impl SiloRole {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "admin" => Self::Admin,
+            "collaborator" => Self::Collaborator,
+            "limited_collaborator" => Self::LimitedCollaborator,
+            "viewer" => Self::Viewer,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for SiloRole {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for SiloRole {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SiloRole {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Policy for a particular resource
@@ -48928,16 +49583,13 @@ impl<'de> ::serde::Deserialize<'de> for SledPolicy {
 /// This controls whether new resources are going to be provisioned on this sled.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:28176`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SledProvisionPolicy {
     /// `provisionable` on the wire.
-    #[serde(rename = "provisionable")]
     Provisionable,
     /// `non_provisionable` on the wire.
-    #[serde(rename = "non_provisionable")]
     NonProvisionable,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl SledProvisionPolicy {
@@ -48949,10 +49601,33 @@ impl SledProvisionPolicy {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "provisionable" => Self::Provisionable,
+            "non_provisionable" => Self::NonProvisionable,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for SledProvisionPolicy {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for SledProvisionPolicy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SledProvisionPolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Parameters for `sled_set_provision_policy`.
@@ -49055,16 +49730,13 @@ impl<'de> rt::object::FromObject<'de> for SledResultsPage {
 /// The current state of the sled.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:28259`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SledState {
     /// `active` on the wire.
-    #[serde(rename = "active")]
     Active,
     /// `decommissioned` on the wire.
-    #[serde(rename = "decommissioned")]
     Decommissioned,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl SledState {
@@ -49076,10 +49748,33 @@ impl SledState {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "active" => Self::Active,
+            "decommissioned" => Self::Decommissioned,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for SledState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for SledState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SledState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:28278`.
@@ -49225,22 +49920,17 @@ impl<'de> rt::object::FromObject<'de> for SnapshotResultsPage {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:28391`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SnapshotState {
     /// `creating` on the wire.
-    #[serde(rename = "creating")]
     Creating,
     /// `ready` on the wire.
-    #[serde(rename = "ready")]
     Ready,
     /// `faulted` on the wire.
-    #[serde(rename = "faulted")]
     Faulted,
     /// `destroyed` on the wire.
-    #[serde(rename = "destroyed")]
     Destroyed,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl SnapshotState {
@@ -49254,10 +49944,35 @@ impl SnapshotState {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "creating" => Self::Creating,
+            "ready" => Self::Ready,
+            "faulted" => Self::Faulted,
+            "destroyed" => Self::Destroyed,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for SnapshotState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for SnapshotState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SnapshotState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// View of an SSH Key
@@ -49986,22 +50701,17 @@ impl<'de> rt::object::FromObject<'de> for SupportBundleInfoResultsPage {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:28886`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SupportBundleState {
     /// `collecting` on the wire.
-    #[serde(rename = "collecting")]
     Collecting,
     /// `destroying` on the wire.
-    #[serde(rename = "destroying")]
     Destroying,
     /// `failed` on the wire.
-    #[serde(rename = "failed")]
     Failed,
     /// `active` on the wire.
-    #[serde(rename = "active")]
     Active,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl SupportBundleState {
@@ -50015,10 +50725,35 @@ impl SupportBundleState {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "collecting" => Self::Collecting,
+            "destroying" => Self::Destroying,
+            "failed" => Self::Failed,
+            "active" => Self::Active,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for SupportBundleState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for SupportBundleState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SupportBundleState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:28918`.
@@ -50455,19 +51190,15 @@ pub struct SwitchPortConfigCreate {
 /// The link geometry associated with a switch port.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:29282`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SwitchPortGeometry {
     /// `qsfp28x1` on the wire.
-    #[serde(rename = "qsfp28x1")]
     Qsfp28x1,
     /// `qsfp28x2` on the wire.
-    #[serde(rename = "qsfp28x2")]
     Qsfp28x2,
     /// `sfp28x4` on the wire.
-    #[serde(rename = "sfp28x4")]
     Sfp28x4,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl SwitchPortGeometry {
@@ -50480,10 +51211,34 @@ impl SwitchPortGeometry {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "qsfp28x1" => Self::Qsfp28x1,
+            "qsfp28x2" => Self::Qsfp28x2,
+            "sfp28x4" => Self::Sfp28x4,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for SwitchPortGeometry {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for SwitchPortGeometry {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SwitchPortGeometry {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A link configuration for a port settings object.
@@ -51050,16 +51805,13 @@ impl<'de> rt::object::FromObject<'de> for SwitchResultsPage {
 /// Identifies switch physical location
 ///
 /// Source: `specs/oxide/oxide-nexus.json:29718`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SwitchSlot {
     /// `switch0` on the wire.
-    #[serde(rename = "switch0")]
     Switch0,
     /// `switch1` on the wire.
-    #[serde(rename = "switch1")]
     Switch1,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl SwitchSlot {
@@ -51071,10 +51823,33 @@ impl SwitchSlot {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "switch0" => Self::Switch0,
+            "switch1" => Self::Switch1,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for SwitchSlot {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for SwitchSlot {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SwitchSlot {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Fleet-wide networking settings. Only fleet viewers may view these settings. Only fleet admins can modify them.
@@ -51559,16 +52334,13 @@ impl<'de> rt::object::FromObject<'de> for TufRepoUpload {
 /// Whether the uploaded TUF repo already existed or was new and had to be inserted. Part of `TufRepoUpload`.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:29970`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TufRepoUploadStatus {
     /// `already_exists` on the wire.
-    #[serde(rename = "already_exists")]
     AlreadyExists,
     /// `inserted` on the wire.
-    #[serde(rename = "inserted")]
     Inserted,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl TufRepoUploadStatus {
@@ -51580,10 +52352,33 @@ impl TufRepoUploadStatus {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "already_exists" => Self::AlreadyExists,
+            "inserted" => Self::Inserted,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for TufRepoUploadStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for TufRepoUploadStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TufRepoUploadStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Per-port tx-eq overrides.  This can be used to fine-tune the transceiver equalization settings to improve signal integrity.
@@ -51817,43 +52612,31 @@ impl<'de> rt::object::FromObject<'de> for UninitializedSledResultsPage {
 /// Measurement units for timeseries samples.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:30115`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Units {
     /// `count` on the wire.
-    #[serde(rename = "count")]
     Count,
     /// `bytes` on the wire.
-    #[serde(rename = "bytes")]
     Bytes,
     /// `seconds` on the wire.
-    #[serde(rename = "seconds")]
     Seconds,
     /// `nanoseconds` on the wire.
-    #[serde(rename = "nanoseconds")]
     Nanoseconds,
     /// `volts` on the wire.
-    #[serde(rename = "volts")]
     Volts,
     /// `amps` on the wire.
-    #[serde(rename = "amps")]
     Amps,
     /// `watts` on the wire.
-    #[serde(rename = "watts")]
     Watts,
     /// `degrees_celsius` on the wire.
-    #[serde(rename = "degrees_celsius")]
     DegreesCelsius,
     /// `joules` on the wire.
-    #[serde(rename = "joules")]
     Joules,
     /// `none` on the wire.
-    #[serde(rename = "none")]
     None,
     /// `rpm` on the wire.
-    #[serde(rename = "rpm")]
     Rpm,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl Units {
@@ -51874,10 +52657,42 @@ impl Units {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "count" => Self::Count,
+            "bytes" => Self::Bytes,
+            "seconds" => Self::Seconds,
+            "nanoseconds" => Self::Nanoseconds,
+            "volts" => Self::Volts,
+            "amps" => Self::Amps,
+            "watts" => Self::Watts,
+            "degrees_celsius" => Self::DegreesCelsius,
+            "joules" => Self::Joules,
+            "none" => Self::None,
+            "rpm" => Self::Rpm,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for Units {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for Units {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Units {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:30148`.
@@ -52738,16 +53553,13 @@ impl<'de> rt::object::FromObject<'de> for VpcFirewallRule {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:30897`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VpcFirewallRuleAction {
     /// `allow` on the wire.
-    #[serde(rename = "allow")]
     Allow,
     /// `deny` on the wire.
-    #[serde(rename = "deny")]
     Deny,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl VpcFirewallRuleAction {
@@ -52759,23 +53571,43 @@ impl VpcFirewallRuleAction {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "allow" => Self::Allow,
+            "deny" => Self::Deny,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for VpcFirewallRuleAction {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for VpcFirewallRuleAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VpcFirewallRuleAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
+    }
+}
 /// Source: `specs/oxide/oxide-nexus.json:30904`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VpcFirewallRuleDirection {
     /// `inbound` on the wire.
-    #[serde(rename = "inbound")]
     Inbound,
     /// `outbound` on the wire.
-    #[serde(rename = "outbound")]
     Outbound,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl VpcFirewallRuleDirection {
@@ -52787,10 +53619,33 @@ impl VpcFirewallRuleDirection {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "inbound" => Self::Inbound,
+            "outbound" => Self::Outbound,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for VpcFirewallRuleDirection {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for VpcFirewallRuleDirection {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VpcFirewallRuleDirection {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Filters reduce the scope of a firewall rule. Without filters, the rule applies to all packets to the targets (or from the targets, if it's an outbound rule). With multiple filters, the rule applies only to packets matching ALL filters. The maximum number of each type of filter is 256.
@@ -52893,16 +53748,13 @@ impl<'de> ::serde::Deserialize<'de> for VpcFirewallRuleProtocol {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:31124`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VpcFirewallRuleStatus {
     /// `disabled` on the wire.
-    #[serde(rename = "disabled")]
     Disabled,
     /// `enabled` on the wire.
-    #[serde(rename = "enabled")]
     Enabled,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl VpcFirewallRuleStatus {
@@ -52914,10 +53766,33 @@ impl VpcFirewallRuleStatus {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "disabled" => Self::Disabled,
+            "enabled" => Self::Enabled,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for VpcFirewallRuleStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for VpcFirewallRuleStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VpcFirewallRuleStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A `VpcFirewallRuleTarget` is used to specify the set of instances to which a firewall rule applies. You can target instances directly by name, or specify a VPC, VPC subnet, IP, or IP subnet, which will apply the rule to traffic going to all matching instances. Targets are additive: the rule applies to instances matching ANY target.
@@ -53172,16 +54047,13 @@ pub struct VpcRouterCreate {
     pub name: Name,
 }
 /// Source: `specs/oxide/oxide-nexus.json:31422`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VpcRouterKind {
     /// `system` on the wire.
-    #[serde(rename = "system")]
     System,
     /// `custom` on the wire.
-    #[serde(rename = "custom")]
     Custom,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl VpcRouterKind {
@@ -53193,10 +54065,33 @@ impl VpcRouterKind {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "system" => Self::System,
+            "custom" => Self::Custom,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for VpcRouterKind {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for VpcRouterKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VpcRouterKind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A single page of results
@@ -53549,22 +54444,17 @@ impl<'de> rt::object::FromObject<'de> for WebhookDeliveryAttempt {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:31731`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum WebhookDeliveryAttemptResult {
     /// `succeeded` on the wire.
-    #[serde(rename = "succeeded")]
     Succeeded,
     /// `failed_http_error` on the wire.
-    #[serde(rename = "failed_http_error")]
     FailedHttpError,
     /// `failed_unreachable` on the wire.
-    #[serde(rename = "failed_unreachable")]
     FailedUnreachable,
     /// `failed_timeout` on the wire.
-    #[serde(rename = "failed_timeout")]
     FailedTimeout,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl WebhookDeliveryAttemptResult {
@@ -53578,10 +54468,35 @@ impl WebhookDeliveryAttemptResult {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "succeeded" => Self::Succeeded,
+            "failed_http_error" => Self::FailedHttpError,
+            "failed_unreachable" => Self::FailedUnreachable,
+            "failed_timeout" => Self::FailedTimeout,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for WebhookDeliveryAttemptResult {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for WebhookDeliveryAttemptResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebhookDeliveryAttemptResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// The response received from a webhook receiver endpoint.
@@ -53805,19 +54720,15 @@ impl<'de> rt::object::FromObject<'de> for WebhookSecrets {
 /// Supported set of sort modes for scanning by name or id
 ///
 /// Source: `specs/oxide/oxide-nexus.json:31918`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum NameOrIdSortMode {
     /// `name_ascending` on the wire.
-    #[serde(rename = "name_ascending")]
     NameAscending,
     /// `name_descending` on the wire.
-    #[serde(rename = "name_descending")]
     NameDescending,
     /// `id_ascending` on the wire.
-    #[serde(rename = "id_ascending")]
     IdAscending,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl NameOrIdSortMode {
@@ -53830,25 +54741,46 @@ impl NameOrIdSortMode {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "name_ascending" => Self::NameAscending,
+            "name_descending" => Self::NameDescending,
+            "id_ascending" => Self::IdAscending,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for NameOrIdSortMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for NameOrIdSortMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for NameOrIdSortMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
+    }
+}
 /// Supported set of sort modes for scanning by timestamp and ID
 ///
 /// Source: `specs/oxide/oxide-nexus.json:31944`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum TimeAndIdSortMode {
     /// `time_and_id_ascending` on the wire.
-    #[serde(rename = "time_and_id_ascending")]
     TimeAndIdAscending,
     /// `time_and_id_descending` on the wire.
-    #[serde(rename = "time_and_id_descending")]
     TimeAndIdDescending,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl TimeAndIdSortMode {
@@ -53860,10 +54792,33 @@ impl TimeAndIdSortMode {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "time_and_id_ascending" => Self::TimeAndIdAscending,
+            "time_and_id_descending" => Self::TimeAndIdDescending,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for TimeAndIdSortMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for TimeAndIdSortMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TimeAndIdSortMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Supported set of sort modes for scanning by id only.
@@ -53873,19 +54828,15 @@ impl ::std::fmt::Display for TimeAndIdSortMode {
 /// Source: `specs/oxide/oxide-nexus.json:31963`.
 pub type IdSortMode = IdSortMode2;
 /// Source: `specs/oxide/oxide-nexus.json:31975`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SystemMetricName {
     /// `virtual_disk_space_provisioned` on the wire.
-    #[serde(rename = "virtual_disk_space_provisioned")]
     VirtualDiskSpaceProvisioned,
     /// `cpus_provisioned` on the wire.
-    #[serde(rename = "cpus_provisioned")]
     CpusProvisioned,
     /// `ram_provisioned` on the wire.
-    #[serde(rename = "ram_provisioned")]
     RamProvisioned,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl SystemMetricName {
@@ -53898,25 +54849,46 @@ impl SystemMetricName {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "virtual_disk_space_provisioned" => Self::VirtualDiskSpaceProvisioned,
+            "cpus_provisioned" => Self::CpusProvisioned,
+            "ram_provisioned" => Self::RamProvisioned,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for SystemMetricName {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for SystemMetricName {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SystemMetricName {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
+    }
+}
 /// The order in which the client wants to page through the requested collection
 ///
 /// Source: `specs/oxide/oxide-nexus.json:31983`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PaginationOrder {
     /// `ascending` on the wire.
-    #[serde(rename = "ascending")]
     Ascending,
     /// `descending` on the wire.
-    #[serde(rename = "descending")]
     Descending,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl PaginationOrder {
@@ -53928,25 +54900,45 @@ impl PaginationOrder {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "ascending" => Self::Ascending,
+            "descending" => Self::Descending,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for PaginationOrder {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for PaginationOrder {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PaginationOrder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
+    }
+}
 /// Supported sort modes when scanning by semantic version
 ///
 /// Source: `specs/oxide/oxide-nexus.json:31991`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VersionSortMode {
     /// `version_ascending` on the wire.
-    #[serde(rename = "version_ascending")]
     VersionAscending,
     /// `version_descending` on the wire.
-    #[serde(rename = "version_descending")]
     VersionDescending,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl VersionSortMode {
@@ -53958,10 +54950,33 @@ impl VersionSortMode {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "version_ascending" => Self::VersionAscending,
+            "version_descending" => Self::VersionDescending,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for VersionSortMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for VersionSortMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VersionSortMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Supported set of sort modes for scanning by name only
@@ -53971,13 +54986,11 @@ impl ::std::fmt::Display for VersionSortMode {
 /// Source: `specs/oxide/oxide-nexus.json:32010`.
 pub type NameSortMode = NameSortMode2;
 /// Source: `specs/oxide/oxide-nexus.json:15597`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Type {
     /// `explicit` on the wire.
-    #[serde(rename = "explicit")]
     Explicit,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl Type {
@@ -53988,10 +55001,32 @@ impl Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "explicit" => Self::Explicit,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Reserve a specific IP address. The pool is inferred from the address since IP pools cannot have overlapping ranges.
@@ -54006,13 +55041,11 @@ pub struct AddressAllocatorExplicit {
     pub r#type: Type,
 }
 /// Source: `specs/oxide/oxide-nexus.json:15625`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AddressAllocatorAutoType {
     /// `auto` on the wire.
-    #[serde(rename = "auto")]
     Auto,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl AddressAllocatorAutoType {
@@ -54023,10 +55056,32 @@ impl AddressAllocatorAutoType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "auto" => Self::Auto,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for AddressAllocatorAutoType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for AddressAllocatorAutoType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AddressAllocatorAutoType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Automatically allocate an IP address from a pool.
@@ -54116,13 +55171,11 @@ impl<'de> rt::object::FromObject<'de> for Lot {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:15986`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AffinityGroupMemberType {
     /// `instance` on the wire.
-    #[serde(rename = "instance")]
     Instance,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl AffinityGroupMemberType {
@@ -54133,10 +55186,32 @@ impl AffinityGroupMemberType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "instance" => Self::Instance,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for AffinityGroupMemberType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for AffinityGroupMemberType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AffinityGroupMemberType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:15992`.
@@ -54349,13 +55424,11 @@ impl<'de> rt::object::FromObject<'de> for AlertProbeResultProbe {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:16417`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Kind {
     /// `webhook` on the wire.
-    #[serde(rename = "webhook")]
     Webhook,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl Kind {
@@ -54366,10 +55439,32 @@ impl Kind {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "webhook" => Self::Webhook,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for Kind {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for Kind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Kind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Webhook-specific alert receiver configuration.
@@ -54423,13 +55518,11 @@ impl<'de> rt::object::FromObject<'de> for AlertReceiverKind2 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:16551`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Allow {
     /// `any` on the wire.
-    #[serde(rename = "any")]
     Any,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl Allow {
@@ -54440,10 +55533,32 @@ impl Allow {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "any" => Self::Any,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for Allow {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for Allow {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Allow {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Allow traffic from any external IP address.
@@ -54485,13 +55600,11 @@ impl<'de> rt::object::FromObject<'de> for AllowedSourceIpsAny {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:16566`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AllowedSourceIpsListAllow {
     /// `list` on the wire.
-    #[serde(rename = "list")]
     List,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl AllowedSourceIpsListAllow {
@@ -54502,10 +55615,32 @@ impl AllowedSourceIpsListAllow {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "list" => Self::List,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for AllowedSourceIpsListAllow {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for AllowedSourceIpsListAllow {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AllowedSourceIpsListAllow {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Restrict access to a specific set of source IP addresses or subnets.
@@ -54553,13 +55688,11 @@ impl<'de> rt::object::FromObject<'de> for AllowedSourceIpsList {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:16670`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AntiAffinityGroupMemberType {
     /// `instance` on the wire.
-    #[serde(rename = "instance")]
     Instance,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl AntiAffinityGroupMemberType {
@@ -54570,10 +55703,32 @@ impl AntiAffinityGroupMemberType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "instance" => Self::Instance,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for AntiAffinityGroupMemberType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for AntiAffinityGroupMemberType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AntiAffinityGroupMemberType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// An instance belonging to this group
@@ -54621,13 +55776,11 @@ impl<'de> rt::object::FromObject<'de> for AntiAffinityGroupMember2 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:16849`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AuditLogEntryActorUserBuiltinKind {
     /// `user_builtin` on the wire.
-    #[serde(rename = "user_builtin")]
     UserBuiltin,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl AuditLogEntryActorUserBuiltinKind {
@@ -54638,10 +55791,32 @@ impl AuditLogEntryActorUserBuiltinKind {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "user_builtin" => Self::UserBuiltin,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for AuditLogEntryActorUserBuiltinKind {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for AuditLogEntryActorUserBuiltinKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AuditLogEntryActorUserBuiltinKind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:16846`.
@@ -54688,13 +55863,11 @@ impl<'de> rt::object::FromObject<'de> for AuditLogEntryActorUserBuiltin {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:16868`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AuditLogEntryActorSiloUserKind {
     /// `silo_user` on the wire.
-    #[serde(rename = "silo_user")]
     SiloUser,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl AuditLogEntryActorSiloUserKind {
@@ -54705,10 +55878,32 @@ impl AuditLogEntryActorSiloUserKind {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "silo_user" => Self::SiloUser,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for AuditLogEntryActorSiloUserKind {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for AuditLogEntryActorSiloUserKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AuditLogEntryActorSiloUserKind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:16865`.
@@ -54758,13 +55953,11 @@ impl<'de> rt::object::FromObject<'de> for AuditLogEntryActorSiloUser {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:16892`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AuditLogEntryActorScimKind {
     /// `scim` on the wire.
-    #[serde(rename = "scim")]
     Scim,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl AuditLogEntryActorScimKind {
@@ -54775,10 +55968,32 @@ impl AuditLogEntryActorScimKind {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "scim" => Self::Scim,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for AuditLogEntryActorScimKind {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for AuditLogEntryActorScimKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AuditLogEntryActorScimKind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:16889`.
@@ -54823,13 +56038,11 @@ impl<'de> rt::object::FromObject<'de> for AuditLogEntryActorScim {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:16911`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AuditLogEntryActorUnauthenticatedKind {
     /// `unauthenticated` on the wire.
-    #[serde(rename = "unauthenticated")]
     Unauthenticated,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl AuditLogEntryActorUnauthenticatedKind {
@@ -54840,10 +56053,32 @@ impl AuditLogEntryActorUnauthenticatedKind {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "unauthenticated" => Self::Unauthenticated,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for AuditLogEntryActorUnauthenticatedKind {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for AuditLogEntryActorUnauthenticatedKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AuditLogEntryActorUnauthenticatedKind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:16908`.
@@ -54883,13 +56118,11 @@ impl<'de> rt::object::FromObject<'de> for AuditLogEntryActorUnauthenticated {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:16937`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AuditLogEntryResultSuccessKind {
     /// `success` on the wire.
-    #[serde(rename = "success")]
     Success,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl AuditLogEntryResultSuccessKind {
@@ -54900,10 +56133,32 @@ impl AuditLogEntryResultSuccessKind {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "success" => Self::Success,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for AuditLogEntryResultSuccessKind {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for AuditLogEntryResultSuccessKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AuditLogEntryResultSuccessKind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// The operation completed successfully
@@ -54955,13 +56210,11 @@ impl<'de> rt::object::FromObject<'de> for AuditLogEntryResultSuccess {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:16966`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AuditLogEntryResultErrorKind {
     /// `error` on the wire.
-    #[serde(rename = "error")]
     Error,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl AuditLogEntryResultErrorKind {
@@ -54972,10 +56225,32 @@ impl AuditLogEntryResultErrorKind {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "error" => Self::Error,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for AuditLogEntryResultErrorKind {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for AuditLogEntryResultErrorKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AuditLogEntryResultErrorKind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// The operation failed
@@ -55038,13 +56313,11 @@ impl<'de> rt::object::FromObject<'de> for AuditLogEntryResultError {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:16983`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AuditLogEntryResultUnknownKind {
     /// `unknown` on the wire.
-    #[serde(rename = "unknown")]
     Unknown2,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl AuditLogEntryResultUnknownKind {
@@ -55055,10 +56328,32 @@ impl AuditLogEntryResultUnknownKind {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "unknown" => Self::Unknown2,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for AuditLogEntryResultUnknownKind {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for AuditLogEntryResultUnknownKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AuditLogEntryResultUnknownKind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// After the logged operation completed, our attempt to write the result to the audit log failed, so it was automatically marked completed later by a background job. This does not imply that the operation itself timed out or failed, only our attempts to log its result.
@@ -55100,13 +56395,11 @@ impl<'de> rt::object::FromObject<'de> for AuditLogEntryResultUnknown {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:17912`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BinRangedoubleRangeToType {
     /// `range_to` on the wire.
-    #[serde(rename = "range_to")]
     RangeTo,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl BinRangedoubleRangeToType {
@@ -55117,10 +56410,32 @@ impl BinRangedoubleRangeToType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "range_to" => Self::RangeTo,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for BinRangedoubleRangeToType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for BinRangedoubleRangeToType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangedoubleRangeToType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A range unbounded below and exclusively above, `..end`.
@@ -55167,13 +56482,11 @@ impl<'de> rt::object::FromObject<'de> for BinRangedoubleRangeTo {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:17936`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BinRangedoubleRangeType {
     /// `range` on the wire.
-    #[serde(rename = "range")]
     Range,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl BinRangedoubleRangeType {
@@ -55184,10 +56497,32 @@ impl BinRangedoubleRangeType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "range" => Self::Range,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for BinRangedoubleRangeType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for BinRangedoubleRangeType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangedoubleRangeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A range bounded inclusively below and exclusively above, `start..end`.
@@ -55239,13 +56574,11 @@ impl<'de> rt::object::FromObject<'de> for BinRangedoubleRange {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:17957`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BinRangedoubleRangeFromType {
     /// `range_from` on the wire.
-    #[serde(rename = "range_from")]
     RangeFrom,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl BinRangedoubleRangeFromType {
@@ -55256,10 +56589,32 @@ impl BinRangedoubleRangeFromType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "range_from" => Self::RangeFrom,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for BinRangedoubleRangeFromType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for BinRangedoubleRangeFromType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangedoubleRangeFromType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A range bounded inclusively below and unbounded above, `start..`.
@@ -55306,13 +56661,11 @@ impl<'de> rt::object::FromObject<'de> for BinRangedoubleRangeFrom {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:17982`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BinRangefloatRangeToType {
     /// `range_to` on the wire.
-    #[serde(rename = "range_to")]
     RangeTo,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl BinRangefloatRangeToType {
@@ -55323,10 +56676,32 @@ impl BinRangefloatRangeToType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "range_to" => Self::RangeTo,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for BinRangefloatRangeToType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for BinRangefloatRangeToType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangefloatRangeToType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A range unbounded below and exclusively above, `..end`.
@@ -55373,13 +56748,11 @@ impl<'de> rt::object::FromObject<'de> for BinRangefloatRangeTo {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18006`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BinRangefloatRangeType {
     /// `range` on the wire.
-    #[serde(rename = "range")]
     Range,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl BinRangefloatRangeType {
@@ -55390,10 +56763,32 @@ impl BinRangefloatRangeType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "range" => Self::Range,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for BinRangefloatRangeType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for BinRangefloatRangeType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangefloatRangeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A range bounded inclusively below and exclusively above, `start..end`.
@@ -55445,13 +56840,11 @@ impl<'de> rt::object::FromObject<'de> for BinRangefloatRange {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18027`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BinRangefloatRangeFromType {
     /// `range_from` on the wire.
-    #[serde(rename = "range_from")]
     RangeFrom,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl BinRangefloatRangeFromType {
@@ -55462,10 +56855,32 @@ impl BinRangefloatRangeFromType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "range_from" => Self::RangeFrom,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for BinRangefloatRangeFromType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for BinRangefloatRangeFromType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangefloatRangeFromType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A range bounded inclusively below and unbounded above, `start..`.
@@ -55512,13 +56927,11 @@ impl<'de> rt::object::FromObject<'de> for BinRangefloatRangeFrom {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18052`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BinRangeint16RangeToType {
     /// `range_to` on the wire.
-    #[serde(rename = "range_to")]
     RangeTo,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl BinRangeint16RangeToType {
@@ -55529,10 +56942,32 @@ impl BinRangeint16RangeToType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "range_to" => Self::RangeTo,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for BinRangeint16RangeToType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for BinRangeint16RangeToType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeint16RangeToType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A range unbounded below and exclusively above, `..end`.
@@ -55579,13 +57014,11 @@ impl<'de> rt::object::FromObject<'de> for BinRangeint16RangeTo {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18076`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BinRangeint16RangeType {
     /// `range` on the wire.
-    #[serde(rename = "range")]
     Range,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl BinRangeint16RangeType {
@@ -55596,10 +57029,32 @@ impl BinRangeint16RangeType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "range" => Self::Range,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for BinRangeint16RangeType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for BinRangeint16RangeType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeint16RangeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A range bounded inclusively below and exclusively above, `start..end`.
@@ -55651,13 +57106,11 @@ impl<'de> rt::object::FromObject<'de> for BinRangeint16Range {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18097`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BinRangeint16RangeFromType {
     /// `range_from` on the wire.
-    #[serde(rename = "range_from")]
     RangeFrom,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl BinRangeint16RangeFromType {
@@ -55668,10 +57121,32 @@ impl BinRangeint16RangeFromType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "range_from" => Self::RangeFrom,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for BinRangeint16RangeFromType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for BinRangeint16RangeFromType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeint16RangeFromType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A range bounded inclusively below and unbounded above, `start..`.
@@ -55718,13 +57193,11 @@ impl<'de> rt::object::FromObject<'de> for BinRangeint16RangeFrom {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18122`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BinRangeint32RangeToType {
     /// `range_to` on the wire.
-    #[serde(rename = "range_to")]
     RangeTo,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl BinRangeint32RangeToType {
@@ -55735,10 +57208,32 @@ impl BinRangeint32RangeToType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "range_to" => Self::RangeTo,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for BinRangeint32RangeToType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for BinRangeint32RangeToType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeint32RangeToType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A range unbounded below and exclusively above, `..end`.
@@ -55785,13 +57280,11 @@ impl<'de> rt::object::FromObject<'de> for BinRangeint32RangeTo {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18146`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BinRangeint32RangeType {
     /// `range` on the wire.
-    #[serde(rename = "range")]
     Range,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl BinRangeint32RangeType {
@@ -55802,10 +57295,32 @@ impl BinRangeint32RangeType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "range" => Self::Range,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for BinRangeint32RangeType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for BinRangeint32RangeType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeint32RangeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A range bounded inclusively below and exclusively above, `start..end`.
@@ -55857,13 +57372,11 @@ impl<'de> rt::object::FromObject<'de> for BinRangeint32Range {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18167`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BinRangeint32RangeFromType {
     /// `range_from` on the wire.
-    #[serde(rename = "range_from")]
     RangeFrom,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl BinRangeint32RangeFromType {
@@ -55874,10 +57387,32 @@ impl BinRangeint32RangeFromType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "range_from" => Self::RangeFrom,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for BinRangeint32RangeFromType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for BinRangeint32RangeFromType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeint32RangeFromType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A range bounded inclusively below and unbounded above, `start..`.
@@ -55924,13 +57459,11 @@ impl<'de> rt::object::FromObject<'de> for BinRangeint32RangeFrom {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18192`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BinRangeint64RangeToType {
     /// `range_to` on the wire.
-    #[serde(rename = "range_to")]
     RangeTo,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl BinRangeint64RangeToType {
@@ -55941,10 +57474,32 @@ impl BinRangeint64RangeToType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "range_to" => Self::RangeTo,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for BinRangeint64RangeToType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for BinRangeint64RangeToType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeint64RangeToType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A range unbounded below and exclusively above, `..end`.
@@ -55991,13 +57546,11 @@ impl<'de> rt::object::FromObject<'de> for BinRangeint64RangeTo {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18216`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BinRangeint64RangeType {
     /// `range` on the wire.
-    #[serde(rename = "range")]
     Range,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl BinRangeint64RangeType {
@@ -56008,10 +57561,32 @@ impl BinRangeint64RangeType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "range" => Self::Range,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for BinRangeint64RangeType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for BinRangeint64RangeType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeint64RangeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A range bounded inclusively below and exclusively above, `start..end`.
@@ -56063,13 +57638,11 @@ impl<'de> rt::object::FromObject<'de> for BinRangeint64Range {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18237`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BinRangeint64RangeFromType {
     /// `range_from` on the wire.
-    #[serde(rename = "range_from")]
     RangeFrom,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl BinRangeint64RangeFromType {
@@ -56080,10 +57653,32 @@ impl BinRangeint64RangeFromType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "range_from" => Self::RangeFrom,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for BinRangeint64RangeFromType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for BinRangeint64RangeFromType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeint64RangeFromType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A range bounded inclusively below and unbounded above, `start..`.
@@ -56130,13 +57725,11 @@ impl<'de> rt::object::FromObject<'de> for BinRangeint64RangeFrom {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18262`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BinRangeint8RangeToType {
     /// `range_to` on the wire.
-    #[serde(rename = "range_to")]
     RangeTo,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl BinRangeint8RangeToType {
@@ -56147,10 +57740,32 @@ impl BinRangeint8RangeToType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "range_to" => Self::RangeTo,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for BinRangeint8RangeToType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for BinRangeint8RangeToType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeint8RangeToType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A range unbounded below and exclusively above, `..end`.
@@ -56197,13 +57812,11 @@ impl<'de> rt::object::FromObject<'de> for BinRangeint8RangeTo {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18286`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BinRangeint8RangeType {
     /// `range` on the wire.
-    #[serde(rename = "range")]
     Range,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl BinRangeint8RangeType {
@@ -56214,10 +57827,32 @@ impl BinRangeint8RangeType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "range" => Self::Range,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for BinRangeint8RangeType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for BinRangeint8RangeType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeint8RangeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A range bounded inclusively below and exclusively above, `start..end`.
@@ -56269,13 +57904,11 @@ impl<'de> rt::object::FromObject<'de> for BinRangeint8Range {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18307`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BinRangeint8RangeFromType {
     /// `range_from` on the wire.
-    #[serde(rename = "range_from")]
     RangeFrom,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl BinRangeint8RangeFromType {
@@ -56286,10 +57919,32 @@ impl BinRangeint8RangeFromType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "range_from" => Self::RangeFrom,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for BinRangeint8RangeFromType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for BinRangeint8RangeFromType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeint8RangeFromType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A range bounded inclusively below and unbounded above, `start..`.
@@ -56336,13 +57991,11 @@ impl<'de> rt::object::FromObject<'de> for BinRangeint8RangeFrom {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18333`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BinRangeuint16RangeToType {
     /// `range_to` on the wire.
-    #[serde(rename = "range_to")]
     RangeTo,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl BinRangeuint16RangeToType {
@@ -56353,10 +58006,32 @@ impl BinRangeuint16RangeToType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "range_to" => Self::RangeTo,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for BinRangeuint16RangeToType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for BinRangeuint16RangeToType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeuint16RangeToType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A range unbounded below and exclusively above, `..end`.
@@ -56403,13 +58078,11 @@ impl<'de> rt::object::FromObject<'de> for BinRangeuint16RangeTo {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18359`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BinRangeuint16RangeType {
     /// `range` on the wire.
-    #[serde(rename = "range")]
     Range,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl BinRangeuint16RangeType {
@@ -56420,10 +58093,32 @@ impl BinRangeuint16RangeType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "range" => Self::Range,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for BinRangeuint16RangeType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for BinRangeuint16RangeType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeuint16RangeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A range bounded inclusively below and exclusively above, `start..end`.
@@ -56475,13 +58170,11 @@ impl<'de> rt::object::FromObject<'de> for BinRangeuint16Range {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18381`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BinRangeuint16RangeFromType {
     /// `range_from` on the wire.
-    #[serde(rename = "range_from")]
     RangeFrom,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl BinRangeuint16RangeFromType {
@@ -56492,10 +58185,32 @@ impl BinRangeuint16RangeFromType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "range_from" => Self::RangeFrom,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for BinRangeuint16RangeFromType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for BinRangeuint16RangeFromType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeuint16RangeFromType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A range bounded inclusively below and unbounded above, `start..`.
@@ -56542,13 +58257,11 @@ impl<'de> rt::object::FromObject<'de> for BinRangeuint16RangeFrom {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18407`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BinRangeuint32RangeToType {
     /// `range_to` on the wire.
-    #[serde(rename = "range_to")]
     RangeTo,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl BinRangeuint32RangeToType {
@@ -56559,10 +58272,32 @@ impl BinRangeuint32RangeToType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "range_to" => Self::RangeTo,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for BinRangeuint32RangeToType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for BinRangeuint32RangeToType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeuint32RangeToType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A range unbounded below and exclusively above, `..end`.
@@ -56609,13 +58344,11 @@ impl<'de> rt::object::FromObject<'de> for BinRangeuint32RangeTo {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18433`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BinRangeuint32RangeType {
     /// `range` on the wire.
-    #[serde(rename = "range")]
     Range,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl BinRangeuint32RangeType {
@@ -56626,10 +58359,32 @@ impl BinRangeuint32RangeType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "range" => Self::Range,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for BinRangeuint32RangeType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for BinRangeuint32RangeType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeuint32RangeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A range bounded inclusively below and exclusively above, `start..end`.
@@ -56681,13 +58436,11 @@ impl<'de> rt::object::FromObject<'de> for BinRangeuint32Range {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18455`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BinRangeuint32RangeFromType {
     /// `range_from` on the wire.
-    #[serde(rename = "range_from")]
     RangeFrom,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl BinRangeuint32RangeFromType {
@@ -56698,10 +58451,32 @@ impl BinRangeuint32RangeFromType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "range_from" => Self::RangeFrom,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for BinRangeuint32RangeFromType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for BinRangeuint32RangeFromType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeuint32RangeFromType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A range bounded inclusively below and unbounded above, `start..`.
@@ -56748,13 +58523,11 @@ impl<'de> rt::object::FromObject<'de> for BinRangeuint32RangeFrom {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18481`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BinRangeuint64RangeToType {
     /// `range_to` on the wire.
-    #[serde(rename = "range_to")]
     RangeTo,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl BinRangeuint64RangeToType {
@@ -56765,10 +58538,32 @@ impl BinRangeuint64RangeToType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "range_to" => Self::RangeTo,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for BinRangeuint64RangeToType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for BinRangeuint64RangeToType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeuint64RangeToType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A range unbounded below and exclusively above, `..end`.
@@ -56815,13 +58610,11 @@ impl<'de> rt::object::FromObject<'de> for BinRangeuint64RangeTo {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18507`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BinRangeuint64RangeType {
     /// `range` on the wire.
-    #[serde(rename = "range")]
     Range,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl BinRangeuint64RangeType {
@@ -56832,10 +58625,32 @@ impl BinRangeuint64RangeType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "range" => Self::Range,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for BinRangeuint64RangeType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for BinRangeuint64RangeType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeuint64RangeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A range bounded inclusively below and exclusively above, `start..end`.
@@ -56887,13 +58702,11 @@ impl<'de> rt::object::FromObject<'de> for BinRangeuint64Range {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18529`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BinRangeuint64RangeFromType {
     /// `range_from` on the wire.
-    #[serde(rename = "range_from")]
     RangeFrom,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl BinRangeuint64RangeFromType {
@@ -56904,10 +58717,32 @@ impl BinRangeuint64RangeFromType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "range_from" => Self::RangeFrom,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for BinRangeuint64RangeFromType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for BinRangeuint64RangeFromType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeuint64RangeFromType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A range bounded inclusively below and unbounded above, `start..`.
@@ -56954,13 +58789,11 @@ impl<'de> rt::object::FromObject<'de> for BinRangeuint64RangeFrom {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18555`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BinRangeuint8RangeToType {
     /// `range_to` on the wire.
-    #[serde(rename = "range_to")]
     RangeTo,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl BinRangeuint8RangeToType {
@@ -56971,10 +58804,32 @@ impl BinRangeuint8RangeToType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "range_to" => Self::RangeTo,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for BinRangeuint8RangeToType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for BinRangeuint8RangeToType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeuint8RangeToType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A range unbounded below and exclusively above, `..end`.
@@ -57021,13 +58876,11 @@ impl<'de> rt::object::FromObject<'de> for BinRangeuint8RangeTo {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18581`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BinRangeuint8RangeType {
     /// `range` on the wire.
-    #[serde(rename = "range")]
     Range,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl BinRangeuint8RangeType {
@@ -57038,10 +58891,32 @@ impl BinRangeuint8RangeType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "range" => Self::Range,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for BinRangeuint8RangeType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for BinRangeuint8RangeType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeuint8RangeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A range bounded inclusively below and exclusively above, `start..end`.
@@ -57093,13 +58968,11 @@ impl<'de> rt::object::FromObject<'de> for BinRangeuint8Range {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:18603`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BinRangeuint8RangeFromType {
     /// `range_from` on the wire.
-    #[serde(rename = "range_from")]
     RangeFrom,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl BinRangeuint8RangeFromType {
@@ -57110,10 +58983,32 @@ impl BinRangeuint8RangeFromType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "range_from" => Self::RangeFrom,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for BinRangeuint8RangeFromType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for BinRangeuint8RangeFromType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for BinRangeuint8RangeFromType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A range bounded inclusively below and unbounded above, `start..`.
@@ -57160,13 +59055,11 @@ impl<'de> rt::object::FromObject<'de> for BinRangeuint8RangeFrom {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19165`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DatumBoolType {
     /// `bool` on the wire.
-    #[serde(rename = "bool")]
     Bool,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DatumBoolType {
@@ -57177,10 +59070,32 @@ impl DatumBoolType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "bool" => Self::Bool,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DatumBoolType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DatumBoolType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DatumBoolType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19159`.
@@ -57224,13 +59139,11 @@ impl<'de> rt::object::FromObject<'de> for DatumBool {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19184`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DatumI8Type {
     /// `i8` on the wire.
-    #[serde(rename = "i8")]
     I8,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DatumI8Type {
@@ -57241,10 +59154,32 @@ impl DatumI8Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "i8" => Self::I8,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DatumI8Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DatumI8Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DatumI8Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19177`.
@@ -57289,13 +59224,11 @@ impl<'de> rt::object::FromObject<'de> for DatumI8 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19204`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DatumU8Type {
     /// `u8` on the wire.
-    #[serde(rename = "u8")]
     U8,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DatumU8Type {
@@ -57306,10 +59239,32 @@ impl DatumU8Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "u8" => Self::U8,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DatumU8Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DatumU8Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DatumU8Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19196`.
@@ -57354,13 +59309,11 @@ impl<'de> rt::object::FromObject<'de> for DatumU8 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19223`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DatumI16Type {
     /// `i16` on the wire.
-    #[serde(rename = "i16")]
     I16,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DatumI16Type {
@@ -57371,10 +59324,32 @@ impl DatumI16Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "i16" => Self::I16,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DatumI16Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DatumI16Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DatumI16Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19216`.
@@ -57419,13 +59394,11 @@ impl<'de> rt::object::FromObject<'de> for DatumI16 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19243`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DatumU16Type {
     /// `u16` on the wire.
-    #[serde(rename = "u16")]
     U16,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DatumU16Type {
@@ -57436,10 +59409,32 @@ impl DatumU16Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "u16" => Self::U16,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DatumU16Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DatumU16Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DatumU16Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19235`.
@@ -57484,13 +59479,11 @@ impl<'de> rt::object::FromObject<'de> for DatumU16 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19262`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DatumI32Type {
     /// `i32` on the wire.
-    #[serde(rename = "i32")]
     I32,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DatumI32Type {
@@ -57501,10 +59494,32 @@ impl DatumI32Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "i32" => Self::I32,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DatumI32Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DatumI32Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DatumI32Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19255`.
@@ -57549,13 +59564,11 @@ impl<'de> rt::object::FromObject<'de> for DatumI32 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19282`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DatumU32Type {
     /// `u32` on the wire.
-    #[serde(rename = "u32")]
     U32,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DatumU32Type {
@@ -57566,10 +59579,32 @@ impl DatumU32Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "u32" => Self::U32,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DatumU32Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DatumU32Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DatumU32Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19274`.
@@ -57614,13 +59649,11 @@ impl<'de> rt::object::FromObject<'de> for DatumU32 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19301`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DatumI64Type {
     /// `i64` on the wire.
-    #[serde(rename = "i64")]
     I64,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DatumI64Type {
@@ -57631,10 +59664,32 @@ impl DatumI64Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "i64" => Self::I64,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DatumI64Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DatumI64Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DatumI64Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19294`.
@@ -57679,13 +59734,11 @@ impl<'de> rt::object::FromObject<'de> for DatumI64 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19321`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DatumU64Type {
     /// `u64` on the wire.
-    #[serde(rename = "u64")]
     U64,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DatumU64Type {
@@ -57696,10 +59749,32 @@ impl DatumU64Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "u64" => Self::U64,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DatumU64Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DatumU64Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DatumU64Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19313`.
@@ -57744,13 +59819,11 @@ impl<'de> rt::object::FromObject<'de> for DatumU64 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19340`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DatumF32Type {
     /// `f32` on the wire.
-    #[serde(rename = "f32")]
     F32,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DatumF32Type {
@@ -57761,10 +59834,32 @@ impl DatumF32Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "f32" => Self::F32,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DatumF32Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DatumF32Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DatumF32Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19333`.
@@ -57809,13 +59904,11 @@ impl<'de> rt::object::FromObject<'de> for DatumF32 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19359`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DatumF64Type {
     /// `f64` on the wire.
-    #[serde(rename = "f64")]
     F64,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DatumF64Type {
@@ -57826,10 +59919,32 @@ impl DatumF64Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "f64" => Self::F64,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DatumF64Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DatumF64Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DatumF64Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19352`.
@@ -57874,13 +59989,11 @@ impl<'de> rt::object::FromObject<'de> for DatumF64 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19377`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DatumStringType {
     /// `string` on the wire.
-    #[serde(rename = "string")]
     String,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DatumStringType {
@@ -57891,10 +60004,32 @@ impl DatumStringType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "string" => Self::String,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DatumStringType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DatumStringType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DatumStringType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19371`.
@@ -57938,13 +60073,11 @@ impl<'de> rt::object::FromObject<'de> for DatumString {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19400`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DatumBytesType {
     /// `bytes` on the wire.
-    #[serde(rename = "bytes")]
     Bytes,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DatumBytesType {
@@ -57955,10 +60088,32 @@ impl DatumBytesType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "bytes" => Self::Bytes,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DatumBytesType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DatumBytesType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DatumBytesType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19389`.
@@ -58002,13 +60157,11 @@ impl<'de> rt::object::FromObject<'de> for DatumBytes {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19418`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DatumCumulativeI64Type {
     /// `cumulative_i64` on the wire.
-    #[serde(rename = "cumulative_i64")]
     CumulativeI64,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DatumCumulativeI64Type {
@@ -58019,10 +60172,32 @@ impl DatumCumulativeI64Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "cumulative_i64" => Self::CumulativeI64,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DatumCumulativeI64Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DatumCumulativeI64Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DatumCumulativeI64Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19412`.
@@ -58066,13 +60241,11 @@ impl<'de> rt::object::FromObject<'de> for DatumCumulativeI64 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19436`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DatumCumulativeU64Type {
     /// `cumulative_u64` on the wire.
-    #[serde(rename = "cumulative_u64")]
     CumulativeU64,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DatumCumulativeU64Type {
@@ -58083,10 +60256,32 @@ impl DatumCumulativeU64Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "cumulative_u64" => Self::CumulativeU64,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DatumCumulativeU64Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DatumCumulativeU64Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DatumCumulativeU64Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19430`.
@@ -58130,13 +60325,11 @@ impl<'de> rt::object::FromObject<'de> for DatumCumulativeU64 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19454`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DatumCumulativeF32Type {
     /// `cumulative_f32` on the wire.
-    #[serde(rename = "cumulative_f32")]
     CumulativeF32,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DatumCumulativeF32Type {
@@ -58147,10 +60340,32 @@ impl DatumCumulativeF32Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "cumulative_f32" => Self::CumulativeF32,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DatumCumulativeF32Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DatumCumulativeF32Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DatumCumulativeF32Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19448`.
@@ -58194,13 +60409,11 @@ impl<'de> rt::object::FromObject<'de> for DatumCumulativeF32 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19472`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DatumCumulativeF64Type {
     /// `cumulative_f64` on the wire.
-    #[serde(rename = "cumulative_f64")]
     CumulativeF64,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DatumCumulativeF64Type {
@@ -58211,10 +60424,32 @@ impl DatumCumulativeF64Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "cumulative_f64" => Self::CumulativeF64,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DatumCumulativeF64Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DatumCumulativeF64Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DatumCumulativeF64Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19466`.
@@ -58258,13 +60493,11 @@ impl<'de> rt::object::FromObject<'de> for DatumCumulativeF64 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19490`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DatumHistogramI8Type {
     /// `histogram_i8` on the wire.
-    #[serde(rename = "histogram_i8")]
     HistogramI8,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DatumHistogramI8Type {
@@ -58275,10 +60508,32 @@ impl DatumHistogramI8Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "histogram_i8" => Self::HistogramI8,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DatumHistogramI8Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DatumHistogramI8Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DatumHistogramI8Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19484`.
@@ -58322,13 +60577,11 @@ impl<'de> rt::object::FromObject<'de> for DatumHistogramI8 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19508`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DatumHistogramU8Type {
     /// `histogram_u8` on the wire.
-    #[serde(rename = "histogram_u8")]
     HistogramU8,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DatumHistogramU8Type {
@@ -58339,10 +60592,32 @@ impl DatumHistogramU8Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "histogram_u8" => Self::HistogramU8,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DatumHistogramU8Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DatumHistogramU8Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DatumHistogramU8Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19502`.
@@ -58386,13 +60661,11 @@ impl<'de> rt::object::FromObject<'de> for DatumHistogramU8 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19526`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DatumHistogramI16Type {
     /// `histogram_i16` on the wire.
-    #[serde(rename = "histogram_i16")]
     HistogramI16,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DatumHistogramI16Type {
@@ -58403,10 +60676,32 @@ impl DatumHistogramI16Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "histogram_i16" => Self::HistogramI16,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DatumHistogramI16Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DatumHistogramI16Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DatumHistogramI16Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19520`.
@@ -58450,13 +60745,11 @@ impl<'de> rt::object::FromObject<'de> for DatumHistogramI16 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19544`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DatumHistogramU16Type {
     /// `histogram_u16` on the wire.
-    #[serde(rename = "histogram_u16")]
     HistogramU16,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DatumHistogramU16Type {
@@ -58467,10 +60760,32 @@ impl DatumHistogramU16Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "histogram_u16" => Self::HistogramU16,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DatumHistogramU16Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DatumHistogramU16Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DatumHistogramU16Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19538`.
@@ -58514,13 +60829,11 @@ impl<'de> rt::object::FromObject<'de> for DatumHistogramU16 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19562`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DatumHistogramI32Type {
     /// `histogram_i32` on the wire.
-    #[serde(rename = "histogram_i32")]
     HistogramI32,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DatumHistogramI32Type {
@@ -58531,10 +60844,32 @@ impl DatumHistogramI32Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "histogram_i32" => Self::HistogramI32,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DatumHistogramI32Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DatumHistogramI32Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DatumHistogramI32Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19556`.
@@ -58578,13 +60913,11 @@ impl<'de> rt::object::FromObject<'de> for DatumHistogramI32 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19580`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DatumHistogramU32Type {
     /// `histogram_u32` on the wire.
-    #[serde(rename = "histogram_u32")]
     HistogramU32,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DatumHistogramU32Type {
@@ -58595,10 +60928,32 @@ impl DatumHistogramU32Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "histogram_u32" => Self::HistogramU32,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DatumHistogramU32Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DatumHistogramU32Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DatumHistogramU32Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19574`.
@@ -58642,13 +60997,11 @@ impl<'de> rt::object::FromObject<'de> for DatumHistogramU32 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19598`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DatumHistogramI64Type {
     /// `histogram_i64` on the wire.
-    #[serde(rename = "histogram_i64")]
     HistogramI64,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DatumHistogramI64Type {
@@ -58659,10 +61012,32 @@ impl DatumHistogramI64Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "histogram_i64" => Self::HistogramI64,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DatumHistogramI64Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DatumHistogramI64Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DatumHistogramI64Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19592`.
@@ -58706,13 +61081,11 @@ impl<'de> rt::object::FromObject<'de> for DatumHistogramI64 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19616`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DatumHistogramU64Type {
     /// `histogram_u64` on the wire.
-    #[serde(rename = "histogram_u64")]
     HistogramU64,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DatumHistogramU64Type {
@@ -58723,10 +61096,32 @@ impl DatumHistogramU64Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "histogram_u64" => Self::HistogramU64,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DatumHistogramU64Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DatumHistogramU64Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DatumHistogramU64Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19610`.
@@ -58770,13 +61165,11 @@ impl<'de> rt::object::FromObject<'de> for DatumHistogramU64 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19634`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DatumHistogramF32Type {
     /// `histogram_f32` on the wire.
-    #[serde(rename = "histogram_f32")]
     HistogramF32,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DatumHistogramF32Type {
@@ -58787,10 +61180,32 @@ impl DatumHistogramF32Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "histogram_f32" => Self::HistogramF32,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DatumHistogramF32Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DatumHistogramF32Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DatumHistogramF32Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19628`.
@@ -58834,13 +61249,11 @@ impl<'de> rt::object::FromObject<'de> for DatumHistogramF32 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19652`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DatumHistogramF64Type {
     /// `histogram_f64` on the wire.
-    #[serde(rename = "histogram_f64")]
     HistogramF64,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DatumHistogramF64Type {
@@ -58851,10 +61264,32 @@ impl DatumHistogramF64Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "histogram_f64" => Self::HistogramF64,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DatumHistogramF64Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DatumHistogramF64Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DatumHistogramF64Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19646`.
@@ -58898,13 +61333,11 @@ impl<'de> rt::object::FromObject<'de> for DatumHistogramF64 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19670`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DatumMissingType {
     /// `missing` on the wire.
-    #[serde(rename = "missing")]
     Missing,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DatumMissingType {
@@ -58915,10 +61348,32 @@ impl DatumMissingType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "missing" => Self::Missing,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DatumMissingType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DatumMissingType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DatumMissingType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19664`.
@@ -58962,13 +61417,11 @@ impl<'de> rt::object::FromObject<'de> for DatumMissing {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19835`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DigestType {
     /// `sha256` on the wire.
-    #[serde(rename = "sha256")]
     Sha256,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DigestType {
@@ -58979,10 +61432,32 @@ impl DigestType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "sha256" => Self::Sha256,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DigestType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DigestType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DigestType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19832`.
@@ -59026,13 +61501,11 @@ impl<'de> rt::object::FromObject<'de> for Digest2 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19940`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DiskBackendLocalType {
     /// `local` on the wire.
-    #[serde(rename = "local")]
     Local,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DiskBackendLocalType {
@@ -59043,10 +61516,32 @@ impl DiskBackendLocalType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "local" => Self::Local,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DiskBackendLocalType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DiskBackendLocalType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DiskBackendLocalType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19937`.
@@ -59055,13 +61550,11 @@ pub struct DiskBackendLocal {
     pub r#type: DiskBackendLocalType,
 }
 /// Source: `specs/oxide/oxide-nexus.json:19962`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DiskBackendDistributedType {
     /// `distributed` on the wire.
-    #[serde(rename = "distributed")]
     Distributed,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DiskBackendDistributedType {
@@ -59072,10 +61565,32 @@ impl DiskBackendDistributedType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "distributed" => Self::Distributed,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DiskBackendDistributedType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DiskBackendDistributedType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DiskBackendDistributedType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:19951`.
@@ -59086,13 +61601,11 @@ pub struct DiskBackendDistributed {
     pub r#type: DiskBackendDistributedType,
 }
 /// Source: `specs/oxide/oxide-nexus.json:20062`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DiskSourceBlankType {
     /// `blank` on the wire.
-    #[serde(rename = "blank")]
     Blank,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DiskSourceBlankType {
@@ -59103,10 +61616,32 @@ impl DiskSourceBlankType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "blank" => Self::Blank,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DiskSourceBlankType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DiskSourceBlankType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DiskSourceBlankType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Create a blank disk
@@ -59119,13 +61654,11 @@ pub struct DiskSourceBlank {
     pub r#type: DiskSourceBlankType,
 }
 /// Source: `specs/oxide/oxide-nexus.json:20087`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DiskSourceSnapshotType {
     /// `snapshot` on the wire.
-    #[serde(rename = "snapshot")]
     Snapshot,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DiskSourceSnapshotType {
@@ -59136,10 +61669,32 @@ impl DiskSourceSnapshotType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "snapshot" => Self::Snapshot,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DiskSourceSnapshotType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DiskSourceSnapshotType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DiskSourceSnapshotType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Create a disk from a disk snapshot
@@ -59162,13 +61717,11 @@ impl DiskSourceSnapshot {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:20112`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DiskSourceImageType {
     /// `image` on the wire.
-    #[serde(rename = "image")]
     Image,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DiskSourceImageType {
@@ -59179,10 +61732,32 @@ impl DiskSourceImageType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "image" => Self::Image,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DiskSourceImageType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DiskSourceImageType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DiskSourceImageType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Create a disk from an image
@@ -59205,13 +61780,11 @@ impl DiskSourceImage {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:20131`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DiskSourceImportingBlocksType {
     /// `importing_blocks` on the wire.
-    #[serde(rename = "importing_blocks")]
     ImportingBlocks,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DiskSourceImportingBlocksType {
@@ -59222,10 +61795,32 @@ impl DiskSourceImportingBlocksType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "importing_blocks" => Self::ImportingBlocks,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DiskSourceImportingBlocksType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DiskSourceImportingBlocksType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DiskSourceImportingBlocksType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Create a blank disk that will accept bulk writes or pull blocks from an external source.
@@ -59237,13 +61832,11 @@ pub struct DiskSourceImportingBlocks {
     pub r#type: DiskSourceImportingBlocksType,
 }
 /// Source: `specs/oxide/oxide-nexus.json:20152`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum State {
     /// `creating` on the wire.
-    #[serde(rename = "creating")]
     Creating,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl State {
@@ -59254,10 +61847,32 @@ impl State {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "creating" => Self::Creating,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for State {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for State {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for State {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Disk is being initialized
@@ -59299,13 +61914,11 @@ impl<'de> rt::object::FromObject<'de> for DiskStateCreating {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:20167`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DiskStateDetachedState {
     /// `detached` on the wire.
-    #[serde(rename = "detached")]
     Detached,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DiskStateDetachedState {
@@ -59316,10 +61929,32 @@ impl DiskStateDetachedState {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "detached" => Self::Detached,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DiskStateDetachedState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DiskStateDetachedState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DiskStateDetachedState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Disk is ready but detached from any Instance
@@ -59361,13 +61996,11 @@ impl<'de> rt::object::FromObject<'de> for DiskStateDetached {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:20182`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DiskStateImportReadyState {
     /// `import_ready` on the wire.
-    #[serde(rename = "import_ready")]
     ImportReady,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DiskStateImportReadyState {
@@ -59378,10 +62011,32 @@ impl DiskStateImportReadyState {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "import_ready" => Self::ImportReady,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DiskStateImportReadyState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DiskStateImportReadyState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DiskStateImportReadyState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Disk is ready to receive blocks from an external source
@@ -59423,13 +62078,11 @@ impl<'de> rt::object::FromObject<'de> for DiskStateImportReady {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:20197`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DiskStateImportingFromUrlState {
     /// `importing_from_url` on the wire.
-    #[serde(rename = "importing_from_url")]
     ImportingFromUrl,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DiskStateImportingFromUrlState {
@@ -59440,10 +62093,32 @@ impl DiskStateImportingFromUrlState {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "importing_from_url" => Self::ImportingFromUrl,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DiskStateImportingFromUrlState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DiskStateImportingFromUrlState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DiskStateImportingFromUrlState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Disk is importing blocks from a URL
@@ -59485,13 +62160,11 @@ impl<'de> rt::object::FromObject<'de> for DiskStateImportingFromUrl {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:20212`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DiskStateImportingFromBulkWritesState {
     /// `importing_from_bulk_writes` on the wire.
-    #[serde(rename = "importing_from_bulk_writes")]
     ImportingFromBulkWrites,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DiskStateImportingFromBulkWritesState {
@@ -59502,10 +62175,32 @@ impl DiskStateImportingFromBulkWritesState {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "importing_from_bulk_writes" => Self::ImportingFromBulkWrites,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DiskStateImportingFromBulkWritesState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DiskStateImportingFromBulkWritesState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DiskStateImportingFromBulkWritesState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Disk is importing blocks from bulk writes
@@ -59547,13 +62242,11 @@ impl<'de> rt::object::FromObject<'de> for DiskStateImportingFromBulkWrites {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:20227`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DiskStateFinalizingState {
     /// `finalizing` on the wire.
-    #[serde(rename = "finalizing")]
     Finalizing,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DiskStateFinalizingState {
@@ -59564,10 +62257,32 @@ impl DiskStateFinalizingState {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "finalizing" => Self::Finalizing,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DiskStateFinalizingState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DiskStateFinalizingState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DiskStateFinalizingState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Disk is being finalized to state Detached
@@ -59609,13 +62324,11 @@ impl<'de> rt::object::FromObject<'de> for DiskStateFinalizing {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:20242`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DiskStateMaintenanceState {
     /// `maintenance` on the wire.
-    #[serde(rename = "maintenance")]
     Maintenance,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DiskStateMaintenanceState {
@@ -59626,10 +62339,32 @@ impl DiskStateMaintenanceState {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "maintenance" => Self::Maintenance,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DiskStateMaintenanceState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DiskStateMaintenanceState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DiskStateMaintenanceState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Disk is undergoing maintenance
@@ -59671,13 +62406,11 @@ impl<'de> rt::object::FromObject<'de> for DiskStateMaintenance {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:20261`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DiskStateAttachingState {
     /// `attaching` on the wire.
-    #[serde(rename = "attaching")]
     Attaching,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DiskStateAttachingState {
@@ -59688,10 +62421,32 @@ impl DiskStateAttachingState {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "attaching" => Self::Attaching,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DiskStateAttachingState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DiskStateAttachingState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DiskStateAttachingState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Disk is being attached to the given Instance
@@ -59738,13 +62493,11 @@ impl<'de> rt::object::FromObject<'de> for DiskStateAttaching {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:20281`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DiskStateAttachedState {
     /// `attached` on the wire.
-    #[serde(rename = "attached")]
     Attached,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DiskStateAttachedState {
@@ -59755,10 +62508,32 @@ impl DiskStateAttachedState {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "attached" => Self::Attached,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DiskStateAttachedState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DiskStateAttachedState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DiskStateAttachedState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Disk is attached to the given Instance
@@ -59805,13 +62580,11 @@ impl<'de> rt::object::FromObject<'de> for DiskStateAttached {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:20301`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DiskStateDetachingState {
     /// `detaching` on the wire.
-    #[serde(rename = "detaching")]
     Detaching,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DiskStateDetachingState {
@@ -59822,10 +62595,32 @@ impl DiskStateDetachingState {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "detaching" => Self::Detaching,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DiskStateDetachingState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DiskStateDetachingState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DiskStateDetachingState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Disk is being detached from the given Instance
@@ -59872,13 +62667,11 @@ impl<'de> rt::object::FromObject<'de> for DiskStateDetaching {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:20317`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DiskStateDestroyedState {
     /// `destroyed` on the wire.
-    #[serde(rename = "destroyed")]
     Destroyed,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DiskStateDestroyedState {
@@ -59889,10 +62682,32 @@ impl DiskStateDestroyedState {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "destroyed" => Self::Destroyed,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DiskStateDestroyedState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DiskStateDestroyedState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DiskStateDestroyedState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Disk has been destroyed
@@ -59934,13 +62749,11 @@ impl<'de> rt::object::FromObject<'de> for DiskStateDestroyed {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:20332`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DiskStateFaultedState {
     /// `faulted` on the wire.
-    #[serde(rename = "faulted")]
     Faulted,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl DiskStateFaultedState {
@@ -59951,10 +62764,32 @@ impl DiskStateFaultedState {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "faulted" => Self::Faulted,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for DiskStateFaultedState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for DiskStateFaultedState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DiskStateFaultedState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Disk is unavailable
@@ -59996,13 +62831,11 @@ impl<'de> rt::object::FromObject<'de> for DiskStateFaulted {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:20531`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ExternalIpSnatKind {
     /// `snat` on the wire.
-    #[serde(rename = "snat")]
     Snat,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl ExternalIpSnatKind {
@@ -60013,10 +62846,32 @@ impl ExternalIpSnatKind {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "snat" => Self::Snat,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for ExternalIpSnatKind {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ExternalIpSnatKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ExternalIpSnatKind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A source NAT IP address.
@@ -60088,13 +62943,11 @@ impl<'de> rt::object::FromObject<'de> for ExternalIpSnat {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:20563`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ExternalIpEphemeralKind {
     /// `ephemeral` on the wire.
-    #[serde(rename = "ephemeral")]
     Ephemeral,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl ExternalIpEphemeralKind {
@@ -60105,10 +62958,32 @@ impl ExternalIpEphemeralKind {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "ephemeral" => Self::Ephemeral,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for ExternalIpEphemeralKind {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ExternalIpEphemeralKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ExternalIpEphemeralKind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:20552`.
@@ -60158,13 +63033,11 @@ impl<'de> rt::object::FromObject<'de> for ExternalIpEphemeral {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:20605`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ExternalIpFloatingKind {
     /// `floating` on the wire.
-    #[serde(rename = "floating")]
     Floating,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl ExternalIpFloatingKind {
@@ -60175,10 +63048,32 @@ impl ExternalIpFloatingKind {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "floating" => Self::Floating,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for ExternalIpFloatingKind {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ExternalIpFloatingKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ExternalIpFloatingKind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A Floating IP is a well-known IP address which can be attached and detached from instances.
@@ -60282,13 +63177,11 @@ impl<'de> rt::object::FromObject<'de> for ExternalIpFloating {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:20668`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ExternalIpCreateEphemeralType {
     /// `ephemeral` on the wire.
-    #[serde(rename = "ephemeral")]
     Ephemeral,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl ExternalIpCreateEphemeralType {
@@ -60299,10 +63192,32 @@ impl ExternalIpCreateEphemeralType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "ephemeral" => Self::Ephemeral,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for ExternalIpCreateEphemeralType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ExternalIpCreateEphemeralType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ExternalIpCreateEphemeralType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// An IP address providing both inbound and outbound access. The address is automatically assigned from a pool.
@@ -60318,13 +63233,11 @@ pub struct ExternalIpCreateEphemeral {
     pub r#type: ExternalIpCreateEphemeralType,
 }
 /// Source: `specs/oxide/oxide-nexus.json:20686`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ExternalIpCreateFloatingType {
     /// `floating` on the wire.
-    #[serde(rename = "floating")]
     Floating,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl ExternalIpCreateFloatingType {
@@ -60335,10 +63248,32 @@ impl ExternalIpCreateFloatingType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "floating" => Self::Floating,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for ExternalIpCreateFloatingType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ExternalIpCreateFloatingType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ExternalIpCreateFloatingType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// An IP address providing both inbound and outbound access. The address is an existing floating IP object assigned to the current project.
@@ -60361,13 +63296,11 @@ pub struct ExternalSubnetAllocatorExplicit {
     pub r#type: Type,
 }
 /// Source: `specs/oxide/oxide-nexus.json:20843`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ExternalSubnetAllocatorAutoType {
     /// `auto` on the wire.
-    #[serde(rename = "auto")]
     Auto,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl ExternalSubnetAllocatorAutoType {
@@ -60378,10 +63311,32 @@ impl ExternalSubnetAllocatorAutoType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "auto" => Self::Auto,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for ExternalSubnetAllocatorAutoType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ExternalSubnetAllocatorAutoType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ExternalSubnetAllocatorAutoType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Automatically allocate a subnet with the specified prefix length.
@@ -60405,13 +63360,11 @@ pub struct ExternalSubnetAllocatorAuto {
 /// Instances are considered co-located if they are on the same sled
 ///
 /// Source: `specs/oxide/oxide-nexus.json:20941`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FailureDomain2 {
     /// `sled` on the wire.
-    #[serde(rename = "sled")]
     Sled,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl FailureDomain2 {
@@ -60422,20 +63375,40 @@ impl FailureDomain2 {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "sled" => Self::Sled,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for FailureDomain2 {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for FailureDomain2 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FailureDomain2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
+    }
+}
 /// Source: `specs/oxide/oxide-nexus.json:21006`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FieldValueStringType {
     /// `string` on the wire.
-    #[serde(rename = "string")]
     String,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl FieldValueStringType {
@@ -60446,10 +63419,32 @@ impl FieldValueStringType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "string" => Self::String,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for FieldValueStringType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for FieldValueStringType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FieldValueStringType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21003`.
@@ -60493,13 +63488,11 @@ impl<'de> rt::object::FromObject<'de> for FieldValueString {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21024`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FieldValueI8Type {
     /// `i8` on the wire.
-    #[serde(rename = "i8")]
     I8,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl FieldValueI8Type {
@@ -60510,10 +63503,32 @@ impl FieldValueI8Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "i8" => Self::I8,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for FieldValueI8Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for FieldValueI8Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FieldValueI8Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21021`.
@@ -60558,13 +63573,11 @@ impl<'de> rt::object::FromObject<'de> for FieldValueI8 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21043`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FieldValueU8Type {
     /// `u8` on the wire.
-    #[serde(rename = "u8")]
     U8,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl FieldValueU8Type {
@@ -60575,10 +63588,32 @@ impl FieldValueU8Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "u8" => Self::U8,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for FieldValueU8Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for FieldValueU8Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FieldValueU8Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21040`.
@@ -60623,13 +63658,11 @@ impl<'de> rt::object::FromObject<'de> for FieldValueU8 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21063`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FieldValueI16Type {
     /// `i16` on the wire.
-    #[serde(rename = "i16")]
     I16,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl FieldValueI16Type {
@@ -60640,10 +63673,32 @@ impl FieldValueI16Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "i16" => Self::I16,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for FieldValueI16Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for FieldValueI16Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FieldValueI16Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21060`.
@@ -60688,13 +63743,11 @@ impl<'de> rt::object::FromObject<'de> for FieldValueI16 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21082`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FieldValueU16Type {
     /// `u16` on the wire.
-    #[serde(rename = "u16")]
     U16,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl FieldValueU16Type {
@@ -60705,10 +63758,32 @@ impl FieldValueU16Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "u16" => Self::U16,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for FieldValueU16Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for FieldValueU16Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FieldValueU16Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21079`.
@@ -60753,13 +63828,11 @@ impl<'de> rt::object::FromObject<'de> for FieldValueU16 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21102`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FieldValueI32Type {
     /// `i32` on the wire.
-    #[serde(rename = "i32")]
     I32,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl FieldValueI32Type {
@@ -60770,10 +63843,32 @@ impl FieldValueI32Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "i32" => Self::I32,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for FieldValueI32Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for FieldValueI32Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FieldValueI32Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21099`.
@@ -60818,13 +63913,11 @@ impl<'de> rt::object::FromObject<'de> for FieldValueI32 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21121`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FieldValueU32Type {
     /// `u32` on the wire.
-    #[serde(rename = "u32")]
     U32,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl FieldValueU32Type {
@@ -60835,10 +63928,32 @@ impl FieldValueU32Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "u32" => Self::U32,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for FieldValueU32Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for FieldValueU32Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FieldValueU32Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21118`.
@@ -60883,13 +63998,11 @@ impl<'de> rt::object::FromObject<'de> for FieldValueU32 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21141`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FieldValueI64Type {
     /// `i64` on the wire.
-    #[serde(rename = "i64")]
     I64,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl FieldValueI64Type {
@@ -60900,10 +64013,32 @@ impl FieldValueI64Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "i64" => Self::I64,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for FieldValueI64Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for FieldValueI64Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FieldValueI64Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21138`.
@@ -60948,13 +64083,11 @@ impl<'de> rt::object::FromObject<'de> for FieldValueI64 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21160`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FieldValueU64Type {
     /// `u64` on the wire.
-    #[serde(rename = "u64")]
     U64,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl FieldValueU64Type {
@@ -60965,10 +64098,32 @@ impl FieldValueU64Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "u64" => Self::U64,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for FieldValueU64Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for FieldValueU64Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FieldValueU64Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21157`.
@@ -61013,13 +64168,11 @@ impl<'de> rt::object::FromObject<'de> for FieldValueU64 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21180`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FieldValueIpAddrType {
     /// `ip_addr` on the wire.
-    #[serde(rename = "ip_addr")]
     IpAddr,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl FieldValueIpAddrType {
@@ -61030,10 +64183,32 @@ impl FieldValueIpAddrType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "ip_addr" => Self::IpAddr,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for FieldValueIpAddrType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for FieldValueIpAddrType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FieldValueIpAddrType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21177`.
@@ -61078,13 +64253,11 @@ impl<'de> rt::object::FromObject<'de> for FieldValueIpAddr {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21199`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FieldValueUuidType {
     /// `uuid` on the wire.
-    #[serde(rename = "uuid")]
     Uuid,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl FieldValueUuidType {
@@ -61095,10 +64268,32 @@ impl FieldValueUuidType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "uuid" => Self::Uuid,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for FieldValueUuidType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for FieldValueUuidType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FieldValueUuidType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21196`.
@@ -61143,13 +64338,11 @@ impl<'de> rt::object::FromObject<'de> for FieldValueUuid {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21218`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum FieldValueBoolType {
     /// `bool` on the wire.
-    #[serde(rename = "bool")]
     Bool,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl FieldValueBoolType {
@@ -61160,10 +64353,32 @@ impl FieldValueBoolType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "bool" => Self::Bool,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for FieldValueBoolType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for FieldValueBoolType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FieldValueBoolType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:21215`.
@@ -61419,13 +64634,11 @@ impl<'de> rt::object::FromObject<'de> for P99 {
 /// SAML identity provider
 ///
 /// Source: `specs/oxide/oxide-nexus.json:22416`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IdentityProviderType2 {
     /// `saml` on the wire.
-    #[serde(rename = "saml")]
     Saml,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl IdentityProviderType2 {
@@ -61436,20 +64649,40 @@ impl IdentityProviderType2 {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "saml" => Self::Saml,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for IdentityProviderType2 {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for IdentityProviderType2 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IdentityProviderType2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
+    }
+}
 /// Source: `specs/oxide/oxide-nexus.json:22438`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IdpMetadataSourceUrlType {
     /// `url` on the wire.
-    #[serde(rename = "url")]
     Url,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl IdpMetadataSourceUrlType {
@@ -61460,10 +64693,32 @@ impl IdpMetadataSourceUrlType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "url" => Self::Url,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for IdpMetadataSourceUrlType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for IdpMetadataSourceUrlType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IdpMetadataSourceUrlType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:22435`.
@@ -61473,13 +64728,11 @@ pub struct IdpMetadataSourceUrl {
     pub url: ::std::string::String,
 }
 /// Source: `specs/oxide/oxide-nexus.json:22459`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IdpMetadataSourceBase64EncodedXmlType {
     /// `base64_encoded_xml` on the wire.
-    #[serde(rename = "base64_encoded_xml")]
     Base64EncodedXml,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl IdpMetadataSourceBase64EncodedXmlType {
@@ -61490,10 +64743,32 @@ impl IdpMetadataSourceBase64EncodedXmlType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "base64_encoded_xml" => Self::Base64EncodedXml,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for IdpMetadataSourceBase64EncodedXmlType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for IdpMetadataSourceBase64EncodedXmlType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IdpMetadataSourceBase64EncodedXmlType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:22453`.
@@ -61503,13 +64778,11 @@ pub struct IdpMetadataSourceBase64EncodedXml {
     pub r#type: IdpMetadataSourceBase64EncodedXmlType,
 }
 /// Source: `specs/oxide/oxide-nexus.json:22622`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ImageSourceType {
     /// `snapshot` on the wire.
-    #[serde(rename = "snapshot")]
     Snapshot,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl ImageSourceType {
@@ -61520,10 +64793,32 @@ impl ImageSourceType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "snapshot" => Self::Snapshot,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for ImageSourceType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ImageSourceType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ImageSourceType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:22615`.
@@ -61534,13 +64829,11 @@ pub struct ImageSource2 {
     pub r#type: ImageSourceType,
 }
 /// Source: `specs/oxide/oxide-nexus.json:22661`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ImportExportPolicyNoFilteringType {
     /// `no_filtering` on the wire.
-    #[serde(rename = "no_filtering")]
     NoFiltering,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl ImportExportPolicyNoFilteringType {
@@ -61551,10 +64844,32 @@ impl ImportExportPolicyNoFilteringType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "no_filtering" => Self::NoFiltering,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for ImportExportPolicyNoFilteringType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ImportExportPolicyNoFilteringType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ImportExportPolicyNoFilteringType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Do not perform any filtering.
@@ -61596,13 +64911,11 @@ impl<'de> rt::object::FromObject<'de> for ImportExportPolicyNoFiltering {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:22675`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ImportExportPolicyAllowType {
     /// `allow` on the wire.
-    #[serde(rename = "allow")]
     Allow,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl ImportExportPolicyAllowType {
@@ -61613,10 +64926,32 @@ impl ImportExportPolicyAllowType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "allow" => Self::Allow,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for ImportExportPolicyAllowType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ImportExportPolicyAllowType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ImportExportPolicyAllowType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:22672`.
@@ -61660,13 +64995,11 @@ impl<'de> rt::object::FromObject<'de> for ImportExportPolicyAllow {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:23039`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InstanceDiskAttachmentCreateType {
     /// `create` on the wire.
-    #[serde(rename = "create")]
     Create,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl InstanceDiskAttachmentCreateType {
@@ -61677,10 +65010,32 @@ impl InstanceDiskAttachmentCreateType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "create" => Self::Create,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for InstanceDiskAttachmentCreateType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for InstanceDiskAttachmentCreateType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for InstanceDiskAttachmentCreateType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// During instance creation, create and attach disks
@@ -61697,13 +65052,11 @@ pub struct InstanceDiskAttachmentCreate {
     pub r#type: InstanceDiskAttachmentCreateType,
 }
 /// Source: `specs/oxide/oxide-nexus.json:23066`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InstanceDiskAttachmentAttachType {
     /// `attach` on the wire.
-    #[serde(rename = "attach")]
     Attach,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl InstanceDiskAttachmentAttachType {
@@ -61714,10 +65067,32 @@ impl InstanceDiskAttachmentAttachType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "attach" => Self::Attach,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for InstanceDiskAttachmentAttachType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for InstanceDiskAttachmentAttachType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for InstanceDiskAttachmentAttachType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// During instance creation, attach this disk
@@ -61730,13 +65105,11 @@ pub struct InstanceDiskAttachmentAttach {
     pub r#type: InstanceDiskAttachmentAttachType,
 }
 /// Source: `specs/oxide/oxide-nexus.json:23200`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InstanceNetworkInterfaceAttachmentCreateType {
     /// `create` on the wire.
-    #[serde(rename = "create")]
     Create,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl InstanceNetworkInterfaceAttachmentCreateType {
@@ -61747,10 +65120,32 @@ impl InstanceNetworkInterfaceAttachmentCreateType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "create" => Self::Create,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for InstanceNetworkInterfaceAttachmentCreateType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for InstanceNetworkInterfaceAttachmentCreateType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for InstanceNetworkInterfaceAttachmentCreateType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Create one or more `InstanceNetworkInterface`s for the `Instance`.
@@ -61764,13 +65159,11 @@ pub struct InstanceNetworkInterfaceAttachmentCreate {
     pub r#type: InstanceNetworkInterfaceAttachmentCreateType,
 }
 /// Source: `specs/oxide/oxide-nexus.json:23216`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InstanceNetworkInterfaceAttachmentDefaultIpv4Type {
     /// `default_ipv4` on the wire.
-    #[serde(rename = "default_ipv4")]
     DefaultIpv4,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl InstanceNetworkInterfaceAttachmentDefaultIpv4Type {
@@ -61781,10 +65174,33 @@ impl InstanceNetworkInterfaceAttachmentDefaultIpv4Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "default_ipv4" => Self::DefaultIpv4,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for InstanceNetworkInterfaceAttachmentDefaultIpv4Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for InstanceNetworkInterfaceAttachmentDefaultIpv4Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de>
+for InstanceNetworkInterfaceAttachmentDefaultIpv4Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Create a single primary interface with an automatically-assigned IPv4 address.
@@ -61797,13 +65213,11 @@ pub struct InstanceNetworkInterfaceAttachmentDefaultIpv4 {
     pub r#type: InstanceNetworkInterfaceAttachmentDefaultIpv4Type,
 }
 /// Source: `specs/oxide/oxide-nexus.json:23231`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InstanceNetworkInterfaceAttachmentDefaultIpv6Type {
     /// `default_ipv6` on the wire.
-    #[serde(rename = "default_ipv6")]
     DefaultIpv6,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl InstanceNetworkInterfaceAttachmentDefaultIpv6Type {
@@ -61814,10 +65228,33 @@ impl InstanceNetworkInterfaceAttachmentDefaultIpv6Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "default_ipv6" => Self::DefaultIpv6,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for InstanceNetworkInterfaceAttachmentDefaultIpv6Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for InstanceNetworkInterfaceAttachmentDefaultIpv6Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de>
+for InstanceNetworkInterfaceAttachmentDefaultIpv6Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Create a single primary interface with an automatically-assigned IPv6 address.
@@ -61830,13 +65267,11 @@ pub struct InstanceNetworkInterfaceAttachmentDefaultIpv6 {
     pub r#type: InstanceNetworkInterfaceAttachmentDefaultIpv6Type,
 }
 /// Source: `specs/oxide/oxide-nexus.json:23246`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InstanceNetworkInterfaceAttachmentDefaultDualStackType {
     /// `default_dual_stack` on the wire.
-    #[serde(rename = "default_dual_stack")]
     DefaultDualStack,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl InstanceNetworkInterfaceAttachmentDefaultDualStackType {
@@ -61847,10 +65282,33 @@ impl InstanceNetworkInterfaceAttachmentDefaultDualStackType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "default_dual_stack" => Self::DefaultDualStack,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for InstanceNetworkInterfaceAttachmentDefaultDualStackType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for InstanceNetworkInterfaceAttachmentDefaultDualStackType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de>
+for InstanceNetworkInterfaceAttachmentDefaultDualStackType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Create a single primary interface with automatically-assigned IPv4 and IPv6 addresses.
@@ -61863,13 +65321,11 @@ pub struct InstanceNetworkInterfaceAttachmentDefaultDualStack {
     pub r#type: InstanceNetworkInterfaceAttachmentDefaultDualStackType,
 }
 /// Source: `specs/oxide/oxide-nexus.json:23261`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum InstanceNetworkInterfaceAttachmentNoneType {
     /// `none` on the wire.
-    #[serde(rename = "none")]
     None,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl InstanceNetworkInterfaceAttachmentNoneType {
@@ -61880,10 +65336,32 @@ impl InstanceNetworkInterfaceAttachmentNoneType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "none" => Self::None,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for InstanceNetworkInterfaceAttachmentNoneType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for InstanceNetworkInterfaceAttachmentNoneType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for InstanceNetworkInterfaceAttachmentNoneType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// No network interfaces at all will be created for the instance.
@@ -62089,13 +65567,11 @@ impl<'de> rt::object::FromObject<'de> for IpRangeV6 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:24290`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Ipv4AssignmentAutoType {
     /// `auto` on the wire.
-    #[serde(rename = "auto")]
     Auto,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl Ipv4AssignmentAutoType {
@@ -62106,10 +65582,32 @@ impl Ipv4AssignmentAutoType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "auto" => Self::Auto,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for Ipv4AssignmentAutoType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for Ipv4AssignmentAutoType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Ipv4AssignmentAutoType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Automatically assign an IP address from the VPC Subnet.
@@ -62129,13 +65627,11 @@ pub struct Ipv4AssignmentExplicit {
     pub value: ::std::string::String,
 }
 /// Source: `specs/oxide/oxide-nexus.json:24360`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Ipv6AssignmentAutoType {
     /// `auto` on the wire.
-    #[serde(rename = "auto")]
     Auto,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl Ipv6AssignmentAutoType {
@@ -62146,10 +65642,32 @@ impl Ipv6AssignmentAutoType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "auto" => Self::Auto,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for Ipv6AssignmentAutoType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for Ipv6AssignmentAutoType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Ipv6AssignmentAutoType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Automatically assign an IP address from the VPC Subnet.
@@ -62309,13 +65827,11 @@ impl<'de> rt::object::FromObject<'de> for NetworkAddressIEEE802 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:25342`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum NetworkInterfaceKindInstanceType {
     /// `instance` on the wire.
-    #[serde(rename = "instance")]
     Instance,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl NetworkInterfaceKindInstanceType {
@@ -62326,10 +65842,32 @@ impl NetworkInterfaceKindInstanceType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "instance" => Self::Instance,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for NetworkInterfaceKindInstanceType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for NetworkInterfaceKindInstanceType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for NetworkInterfaceKindInstanceType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A vNIC attached to a guest instance
@@ -62376,13 +65914,11 @@ impl<'de> rt::object::FromObject<'de> for NetworkInterfaceKindInstance {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:25362`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum NetworkInterfaceKindServiceType {
     /// `service` on the wire.
-    #[serde(rename = "service")]
     Service,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl NetworkInterfaceKindServiceType {
@@ -62393,10 +65929,32 @@ impl NetworkInterfaceKindServiceType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "service" => Self::Service,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for NetworkInterfaceKindServiceType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for NetworkInterfaceKindServiceType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for NetworkInterfaceKindServiceType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A vNIC associated with an internal service
@@ -62443,13 +66001,11 @@ impl<'de> rt::object::FromObject<'de> for NetworkInterfaceKindService {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:25382`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum NetworkInterfaceKindProbeType {
     /// `probe` on the wire.
-    #[serde(rename = "probe")]
     Probe,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl NetworkInterfaceKindProbeType {
@@ -62460,10 +66016,32 @@ impl NetworkInterfaceKindProbeType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "probe" => Self::Probe,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for NetworkInterfaceKindProbeType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for NetworkInterfaceKindProbeType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for NetworkInterfaceKindProbeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// A vNIC associated with a probe
@@ -62510,13 +66088,11 @@ impl<'de> rt::object::FromObject<'de> for NetworkInterfaceKindProbe {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:25591`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PhysicalDiskPolicyInServiceKind {
     /// `in_service` on the wire.
-    #[serde(rename = "in_service")]
     InService,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl PhysicalDiskPolicyInServiceKind {
@@ -62527,10 +66103,32 @@ impl PhysicalDiskPolicyInServiceKind {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "in_service" => Self::InService,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for PhysicalDiskPolicyInServiceKind {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for PhysicalDiskPolicyInServiceKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PhysicalDiskPolicyInServiceKind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// The operator has indicated that the disk is in-service.
@@ -62572,13 +66170,11 @@ impl<'de> rt::object::FromObject<'de> for PhysicalDiskPolicyInService {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:25606`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PhysicalDiskPolicyExpungedKind {
     /// `expunged` on the wire.
-    #[serde(rename = "expunged")]
     Expunged,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl PhysicalDiskPolicyExpungedKind {
@@ -62589,10 +66185,32 @@ impl PhysicalDiskPolicyExpungedKind {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "expunged" => Self::Expunged,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for PhysicalDiskPolicyExpungedKind {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for PhysicalDiskPolicyExpungedKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PhysicalDiskPolicyExpungedKind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// The operator has indicated that the disk has been permanently removed from service.
@@ -62647,13 +66265,11 @@ pub struct PoolSelectorExplicit {
     pub r#type: Type,
 }
 /// Source: `specs/oxide/oxide-nexus.json:25753`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PoolSelectorAutoType {
     /// `auto` on the wire.
-    #[serde(rename = "auto")]
     Auto,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl PoolSelectorAutoType {
@@ -62664,10 +66280,32 @@ impl PoolSelectorAutoType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "auto" => Self::Auto,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for PoolSelectorAutoType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for PoolSelectorAutoType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PoolSelectorAutoType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Use the default pool for the silo.
@@ -62681,13 +66319,11 @@ pub struct PoolSelectorAuto {
     pub r#type: PoolSelectorAutoType,
 }
 /// Source: `specs/oxide/oxide-nexus.json:25773`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PrivateIpConfigV4Type {
     /// `v4` on the wire.
-    #[serde(rename = "v4")]
     V4,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl PrivateIpConfigV4Type {
@@ -62698,10 +66334,32 @@ impl PrivateIpConfigV4Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "v4" => Self::V4,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for PrivateIpConfigV4Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for PrivateIpConfigV4Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PrivateIpConfigV4Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// The interface has only an IPv4 configuration.
@@ -62747,13 +66405,11 @@ impl<'de> rt::object::FromObject<'de> for PrivateIpConfigV4 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:25792`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PrivateIpConfigV6Type {
     /// `v6` on the wire.
-    #[serde(rename = "v6")]
     V6,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl PrivateIpConfigV6Type {
@@ -62764,10 +66420,32 @@ impl PrivateIpConfigV6Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "v6" => Self::V6,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for PrivateIpConfigV6Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for PrivateIpConfigV6Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PrivateIpConfigV6Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// The interface has only an IPv6 configuration.
@@ -62813,13 +66491,11 @@ impl<'de> rt::object::FromObject<'de> for PrivateIpConfigV6 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:25811`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PrivateIpConfigDualStackType {
     /// `dual_stack` on the wire.
-    #[serde(rename = "dual_stack")]
     DualStack,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl PrivateIpConfigDualStackType {
@@ -62830,10 +66506,32 @@ impl PrivateIpConfigDualStackType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "dual_stack" => Self::DualStack,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for PrivateIpConfigDualStackType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for PrivateIpConfigDualStackType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PrivateIpConfigDualStackType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// The interface's IPv4 configuration.
@@ -63026,13 +66724,11 @@ impl<'de> rt::object::FromObject<'de> for PrivateIpConfigDualStack {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:25857`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PrivateIpStackV4Type {
     /// `v4` on the wire.
-    #[serde(rename = "v4")]
     V4,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl PrivateIpStackV4Type {
@@ -63043,10 +66739,32 @@ impl PrivateIpStackV4Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "v4" => Self::V4,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for PrivateIpStackV4Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for PrivateIpStackV4Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PrivateIpStackV4Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// The interface has only an IPv4 stack.
@@ -63092,13 +66810,11 @@ impl<'de> rt::object::FromObject<'de> for PrivateIpStackV4 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:25876`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PrivateIpStackV6Type {
     /// `v6` on the wire.
-    #[serde(rename = "v6")]
     V6,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl PrivateIpStackV6Type {
@@ -63109,10 +66825,32 @@ impl PrivateIpStackV6Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "v6" => Self::V6,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for PrivateIpStackV6Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for PrivateIpStackV6Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PrivateIpStackV6Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// The interface has only an IPv6 stack.
@@ -63158,13 +66896,11 @@ impl<'de> rt::object::FromObject<'de> for PrivateIpStackV6 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:25895`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PrivateIpStackDualStackType {
     /// `dual_stack` on the wire.
-    #[serde(rename = "dual_stack")]
     DualStack,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl PrivateIpStackDualStackType {
@@ -63175,10 +66911,32 @@ impl PrivateIpStackDualStackType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "dual_stack" => Self::DualStack,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for PrivateIpStackDualStackType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for PrivateIpStackDualStackType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PrivateIpStackDualStackType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:25901`.
@@ -63264,13 +67022,11 @@ impl<'de> rt::object::FromObject<'de> for PrivateIpStackDualStack {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:25931`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PrivateIpStackCreateV4Type {
     /// `v4` on the wire.
-    #[serde(rename = "v4")]
     V4,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl PrivateIpStackCreateV4Type {
@@ -63281,10 +67037,32 @@ impl PrivateIpStackCreateV4Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "v4" => Self::V4,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for PrivateIpStackCreateV4Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for PrivateIpStackCreateV4Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PrivateIpStackCreateV4Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// The interface has only an IPv4 stack.
@@ -63296,13 +67074,11 @@ pub struct PrivateIpStackCreateV4 {
     pub value: PrivateIpv4StackCreate,
 }
 /// Source: `specs/oxide/oxide-nexus.json:25950`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PrivateIpStackCreateV6Type {
     /// `v6` on the wire.
-    #[serde(rename = "v6")]
     V6,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl PrivateIpStackCreateV6Type {
@@ -63313,10 +67089,32 @@ impl PrivateIpStackCreateV6Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "v6" => Self::V6,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for PrivateIpStackCreateV6Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for PrivateIpStackCreateV6Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PrivateIpStackCreateV6Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// The interface has only an IPv6 stack.
@@ -63328,13 +67126,11 @@ pub struct PrivateIpStackCreateV6 {
     pub value: PrivateIpv6StackCreate,
 }
 /// Source: `specs/oxide/oxide-nexus.json:25969`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PrivateIpStackCreateDualStackType {
     /// `dual_stack` on the wire.
-    #[serde(rename = "dual_stack")]
     DualStack,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl PrivateIpStackCreateDualStackType {
@@ -63345,10 +67141,32 @@ impl PrivateIpStackCreateDualStackType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "dual_stack" => Self::DualStack,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for PrivateIpStackCreateDualStackType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for PrivateIpStackCreateDualStackType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PrivateIpStackCreateDualStackType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:25975`.
@@ -63366,13 +67184,11 @@ pub struct PrivateIpStackCreateDualStack {
     pub value: PrivateIpStackCreateDualStackValue,
 }
 /// Source: `specs/oxide/oxide-nexus.json:26714`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RouteDestinationIpType {
     /// `ip` on the wire.
-    #[serde(rename = "ip")]
     Ip,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl RouteDestinationIpType {
@@ -63383,10 +67199,32 @@ impl RouteDestinationIpType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "ip" => Self::Ip,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for RouteDestinationIpType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for RouteDestinationIpType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RouteDestinationIpType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Route applies to traffic destined for the specified IP address
@@ -63433,13 +67271,11 @@ impl<'de> rt::object::FromObject<'de> for RouteDestinationIp {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:26734`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RouteDestinationIpNetType {
     /// `ip_net` on the wire.
-    #[serde(rename = "ip_net")]
     IpNet,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl RouteDestinationIpNetType {
@@ -63450,10 +67286,32 @@ impl RouteDestinationIpNetType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "ip_net" => Self::IpNet,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for RouteDestinationIpNetType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for RouteDestinationIpNetType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RouteDestinationIpNetType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Route applies to traffic destined for the specified IP subnet
@@ -63499,13 +67357,11 @@ impl<'de> rt::object::FromObject<'de> for RouteDestinationIpNet {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:26753`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RouteDestinationVpcType {
     /// `vpc` on the wire.
-    #[serde(rename = "vpc")]
     Vpc,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl RouteDestinationVpcType {
@@ -63516,10 +67372,32 @@ impl RouteDestinationVpcType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "vpc" => Self::Vpc,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for RouteDestinationVpcType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for RouteDestinationVpcType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RouteDestinationVpcType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Route applies to traffic destined for the specified VPC
@@ -63565,13 +67443,11 @@ impl<'de> rt::object::FromObject<'de> for RouteDestinationVpc {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:26772`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RouteDestinationSubnetType {
     /// `subnet` on the wire.
-    #[serde(rename = "subnet")]
     Subnet,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl RouteDestinationSubnetType {
@@ -63582,10 +67458,32 @@ impl RouteDestinationSubnetType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "subnet" => Self::Subnet,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for RouteDestinationSubnetType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for RouteDestinationSubnetType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RouteDestinationSubnetType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Route applies to traffic destined for the specified VPC subnet
@@ -63631,13 +67529,11 @@ impl<'de> rt::object::FromObject<'de> for RouteDestinationSubnet {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:26796`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RouteTargetIpType {
     /// `ip` on the wire.
-    #[serde(rename = "ip")]
     Ip,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl RouteTargetIpType {
@@ -63648,10 +67544,32 @@ impl RouteTargetIpType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "ip" => Self::Ip,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for RouteTargetIpType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for RouteTargetIpType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RouteTargetIpType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Forward traffic to a particular IP address.
@@ -63698,13 +67616,11 @@ impl<'de> rt::object::FromObject<'de> for RouteTargetIp {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:26816`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RouteTargetVpcType {
     /// `vpc` on the wire.
-    #[serde(rename = "vpc")]
     Vpc,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl RouteTargetVpcType {
@@ -63715,10 +67631,32 @@ impl RouteTargetVpcType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "vpc" => Self::Vpc,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for RouteTargetVpcType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for RouteTargetVpcType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RouteTargetVpcType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Forward traffic to a VPC
@@ -63764,13 +67702,11 @@ impl<'de> rt::object::FromObject<'de> for RouteTargetVpc {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:26835`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RouteTargetSubnetType {
     /// `subnet` on the wire.
-    #[serde(rename = "subnet")]
     Subnet,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl RouteTargetSubnetType {
@@ -63781,10 +67717,32 @@ impl RouteTargetSubnetType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "subnet" => Self::Subnet,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for RouteTargetSubnetType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for RouteTargetSubnetType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RouteTargetSubnetType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Forward traffic to a VPC Subnet
@@ -63830,13 +67788,11 @@ impl<'de> rt::object::FromObject<'de> for RouteTargetSubnet {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:26854`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RouteTargetInstanceType {
     /// `instance` on the wire.
-    #[serde(rename = "instance")]
     Instance,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl RouteTargetInstanceType {
@@ -63847,10 +67803,32 @@ impl RouteTargetInstanceType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "instance" => Self::Instance,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for RouteTargetInstanceType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for RouteTargetInstanceType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RouteTargetInstanceType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Forward traffic to a specific instance
@@ -63896,13 +67874,11 @@ impl<'de> rt::object::FromObject<'de> for RouteTargetInstance {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:26873`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RouteTargetInternetGatewayType {
     /// `internet_gateway` on the wire.
-    #[serde(rename = "internet_gateway")]
     InternetGateway,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl RouteTargetInternetGatewayType {
@@ -63913,10 +67889,32 @@ impl RouteTargetInternetGatewayType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "internet_gateway" => Self::InternetGateway,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for RouteTargetInternetGatewayType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for RouteTargetInternetGatewayType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RouteTargetInternetGatewayType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Forward traffic to an internet gateway
@@ -63962,13 +67960,11 @@ impl<'de> rt::object::FromObject<'de> for RouteTargetInternetGateway {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:26892`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RouteTargetDropType {
     /// `drop` on the wire.
-    #[serde(rename = "drop")]
     Drop,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl RouteTargetDropType {
@@ -63979,10 +67975,32 @@ impl RouteTargetDropType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "drop" => Self::Drop,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for RouteTargetDropType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for RouteTargetDropType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RouteTargetDropType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Drop matching traffic
@@ -64024,13 +68042,11 @@ impl<'de> rt::object::FromObject<'de> for RouteTargetDrop {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:26925`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RouterPeerTypeUnnumberedType {
     /// `unnumbered` on the wire.
-    #[serde(rename = "unnumbered")]
     Unnumbered,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl RouterPeerTypeUnnumberedType {
@@ -64041,10 +68057,32 @@ impl RouterPeerTypeUnnumberedType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "unnumbered" => Self::Unnumbered,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for RouterPeerTypeUnnumberedType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for RouterPeerTypeUnnumberedType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RouterPeerTypeUnnumberedType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:26914`.
@@ -64091,13 +68129,11 @@ impl<'de> rt::object::FromObject<'de> for RouterPeerTypeUnnumbered {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:26945`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RouterPeerTypeNumberedType {
     /// `numbered` on the wire.
-    #[serde(rename = "numbered")]
     Numbered,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl RouterPeerTypeNumberedType {
@@ -64108,10 +68144,32 @@ impl RouterPeerTypeNumberedType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "numbered" => Self::Numbered,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for RouterPeerTypeNumberedType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for RouterPeerTypeNumberedType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RouterPeerTypeNumberedType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:26937`.
@@ -64170,13 +68228,11 @@ pub struct SigningKeypair {
 /// This certificate is intended for access to the external API.
 ///
 /// Source: `specs/oxide/oxide-nexus.json:27363`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ServiceUsingCertificate2 {
     /// `external_api` on the wire.
-    #[serde(rename = "external_api")]
     ExternalApi,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl ServiceUsingCertificate2 {
@@ -64187,10 +68243,32 @@ impl ServiceUsingCertificate2 {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "external_api" => Self::ExternalApi,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for ServiceUsingCertificate2 {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ServiceUsingCertificate2 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ServiceUsingCertificate2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Limits the amount of provisionable CPU, memory, and storage in the Silo. CPU and memory are only consumed by running instances, while storage is consumed by any disk or snapshot. A value of 0 means that resource is *not* provisionable.
@@ -64312,13 +68390,11 @@ impl<'de> rt::object::FromObject<'de> for Provisioned {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:28139`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SledPolicyInServiceKind {
     /// `in_service` on the wire.
-    #[serde(rename = "in_service")]
     InService,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl SledPolicyInServiceKind {
@@ -64329,10 +68405,32 @@ impl SledPolicyInServiceKind {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "in_service" => Self::InService,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for SledPolicyInServiceKind {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for SledPolicyInServiceKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SledPolicyInServiceKind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// The operator has indicated that the sled is in-service.
@@ -64382,13 +68480,11 @@ impl<'de> rt::object::FromObject<'de> for SledPolicyInService {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:28163`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SledPolicyExpungedKind {
     /// `expunged` on the wire.
-    #[serde(rename = "expunged")]
     Expunged,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl SledPolicyExpungedKind {
@@ -64399,10 +68495,32 @@ impl SledPolicyExpungedKind {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "expunged" => Self::Expunged,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for SledPolicyExpungedKind {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for SledPolicyExpungedKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SledPolicyExpungedKind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// The operator has indicated that the sled has been permanently removed from service.
@@ -64448,13 +68566,11 @@ impl<'de> rt::object::FromObject<'de> for SledPolicyExpunged {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:29070`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SwitchInterfaceKindPrimaryType {
     /// `primary` on the wire.
-    #[serde(rename = "primary")]
     Primary,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl SwitchInterfaceKindPrimaryType {
@@ -64465,10 +68581,32 @@ impl SwitchInterfaceKindPrimaryType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "primary" => Self::Primary,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for SwitchInterfaceKindPrimaryType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for SwitchInterfaceKindPrimaryType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SwitchInterfaceKindPrimaryType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Primary interfaces are associated with physical links. There is exactly one primary interface per physical link.
@@ -64510,13 +68648,11 @@ impl<'de> rt::object::FromObject<'de> for SwitchInterfaceKindPrimary {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:29085`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SwitchInterfaceKindVlanType {
     /// `vlan` on the wire.
-    #[serde(rename = "vlan")]
     Vlan,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl SwitchInterfaceKindVlanType {
@@ -64527,10 +68663,32 @@ impl SwitchInterfaceKindVlanType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "vlan" => Self::Vlan,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for SwitchInterfaceKindVlanType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for SwitchInterfaceKindVlanType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SwitchInterfaceKindVlanType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// VLAN interfaces allow physical interfaces to be multiplexed onto multiple logical links, each distinguished by a 12-bit 802.1Q Ethernet tag.
@@ -64579,13 +68737,11 @@ impl<'de> rt::object::FromObject<'de> for SwitchInterfaceKindVlan {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:29107`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum SwitchInterfaceKindLoopbackType {
     /// `loopback` on the wire.
-    #[serde(rename = "loopback")]
     Loopback,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl SwitchInterfaceKindLoopbackType {
@@ -64596,10 +68752,32 @@ impl SwitchInterfaceKindLoopbackType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "loopback" => Self::Loopback,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for SwitchInterfaceKindLoopbackType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for SwitchInterfaceKindLoopbackType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SwitchInterfaceKindLoopbackType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Loopback interfaces are anchors for IP addresses that are not specific to any particular port.
@@ -64764,13 +68942,11 @@ impl<'de> rt::object::FromObject<'de> for Port {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:30374`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Mode {
     /// `password` on the wire.
-    #[serde(rename = "password")]
     Password,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl Mode {
@@ -64781,10 +68957,32 @@ impl Mode {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "password" => Self::Password,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for Mode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for Mode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Mode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Sets the user's password to the provided value
@@ -64796,13 +68994,11 @@ pub struct UserPasswordPassword {
     pub value: Password,
 }
 /// Source: `specs/oxide/oxide-nexus.json:30393`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum UserPasswordLoginDisallowedMode {
     /// `login_disallowed` on the wire.
-    #[serde(rename = "login_disallowed")]
     LoginDisallowed,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl UserPasswordLoginDisallowedMode {
@@ -64813,10 +69009,32 @@ impl UserPasswordLoginDisallowedMode {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "login_disallowed" => Self::LoginDisallowed,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for UserPasswordLoginDisallowedMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for UserPasswordLoginDisallowedMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UserPasswordLoginDisallowedMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Invalidates any current password (disabling password authentication)
@@ -64878,13 +69096,11 @@ impl<'de> rt::object::FromObject<'de> for Capacity {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:30475`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ValueArrayIntegerType {
     /// `integer` on the wire.
-    #[serde(rename = "integer")]
     Integer,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl ValueArrayIntegerType {
@@ -64895,10 +69111,32 @@ impl ValueArrayIntegerType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "integer" => Self::Integer,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for ValueArrayIntegerType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ValueArrayIntegerType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ValueArrayIntegerType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:30472`.
@@ -64942,13 +69180,11 @@ impl<'de> rt::object::FromObject<'de> for ValueArrayInteger {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:30498`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ValueArrayDoubleType {
     /// `double` on the wire.
-    #[serde(rename = "double")]
     Double,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl ValueArrayDoubleType {
@@ -64959,10 +69195,32 @@ impl ValueArrayDoubleType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "double" => Self::Double,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for ValueArrayDoubleType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ValueArrayDoubleType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ValueArrayDoubleType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:30495`.
@@ -65006,13 +69264,11 @@ impl<'de> rt::object::FromObject<'de> for ValueArrayDouble {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:30521`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ValueArrayBooleanType {
     /// `boolean` on the wire.
-    #[serde(rename = "boolean")]
     Boolean,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl ValueArrayBooleanType {
@@ -65023,10 +69279,32 @@ impl ValueArrayBooleanType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "boolean" => Self::Boolean,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for ValueArrayBooleanType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ValueArrayBooleanType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ValueArrayBooleanType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:30518`.
@@ -65070,13 +69348,11 @@ impl<'de> rt::object::FromObject<'de> for ValueArrayBoolean {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:30543`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ValueArrayStringType {
     /// `string` on the wire.
-    #[serde(rename = "string")]
     String,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl ValueArrayStringType {
@@ -65087,10 +69363,32 @@ impl ValueArrayStringType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "string" => Self::String,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for ValueArrayStringType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ValueArrayStringType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ValueArrayStringType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:30540`.
@@ -65134,13 +69432,11 @@ impl<'de> rt::object::FromObject<'de> for ValueArrayString {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:30565`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ValueArrayIntegerDistributionType {
     /// `integer_distribution` on the wire.
-    #[serde(rename = "integer_distribution")]
     IntegerDistribution,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl ValueArrayIntegerDistributionType {
@@ -65151,10 +69447,32 @@ impl ValueArrayIntegerDistributionType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "integer_distribution" => Self::IntegerDistribution,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for ValueArrayIntegerDistributionType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ValueArrayIntegerDistributionType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ValueArrayIntegerDistributionType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:30573`.
@@ -65280,13 +69598,11 @@ impl<'de> rt::object::FromObject<'de> for ValueArrayIntegerDistribution {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:30591`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ValueArrayDoubleDistributionType {
     /// `double_distribution` on the wire.
-    #[serde(rename = "double_distribution")]
     DoubleDistribution,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl ValueArrayDoubleDistributionType {
@@ -65297,10 +69613,32 @@ impl ValueArrayDoubleDistributionType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "double_distribution" => Self::DoubleDistribution,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for ValueArrayDoubleDistributionType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for ValueArrayDoubleDistributionType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ValueArrayDoubleDistributionType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:30599`.
@@ -65481,13 +69819,11 @@ impl<'de> rt::object::FromObject<'de> for Filters {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:30951`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VpcFirewallRuleHostFilterVpcType {
     /// `vpc` on the wire.
-    #[serde(rename = "vpc")]
     Vpc,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl VpcFirewallRuleHostFilterVpcType {
@@ -65498,10 +69834,32 @@ impl VpcFirewallRuleHostFilterVpcType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "vpc" => Self::Vpc,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for VpcFirewallRuleHostFilterVpcType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for VpcFirewallRuleHostFilterVpcType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VpcFirewallRuleHostFilterVpcType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// The rule applies to traffic from/to all instances in the VPC
@@ -65547,13 +69905,11 @@ impl<'de> rt::object::FromObject<'de> for VpcFirewallRuleHostFilterVpc {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:30970`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VpcFirewallRuleHostFilterSubnetType {
     /// `subnet` on the wire.
-    #[serde(rename = "subnet")]
     Subnet,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl VpcFirewallRuleHostFilterSubnetType {
@@ -65564,10 +69920,32 @@ impl VpcFirewallRuleHostFilterSubnetType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "subnet" => Self::Subnet,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for VpcFirewallRuleHostFilterSubnetType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for VpcFirewallRuleHostFilterSubnetType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VpcFirewallRuleHostFilterSubnetType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// The rule applies to traffic from/to all instances in the VPC Subnet
@@ -65613,13 +69991,11 @@ impl<'de> rt::object::FromObject<'de> for VpcFirewallRuleHostFilterSubnet {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:30989`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VpcFirewallRuleHostFilterInstanceType {
     /// `instance` on the wire.
-    #[serde(rename = "instance")]
     Instance,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl VpcFirewallRuleHostFilterInstanceType {
@@ -65630,10 +70006,32 @@ impl VpcFirewallRuleHostFilterInstanceType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "instance" => Self::Instance,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for VpcFirewallRuleHostFilterInstanceType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for VpcFirewallRuleHostFilterInstanceType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VpcFirewallRuleHostFilterInstanceType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// The rule applies to traffic from/to this specific instance
@@ -65679,13 +70077,11 @@ impl<'de> rt::object::FromObject<'de> for VpcFirewallRuleHostFilterInstance {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:31008`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VpcFirewallRuleHostFilterIpType {
     /// `ip` on the wire.
-    #[serde(rename = "ip")]
     Ip,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl VpcFirewallRuleHostFilterIpType {
@@ -65696,10 +70092,32 @@ impl VpcFirewallRuleHostFilterIpType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "ip" => Self::Ip,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for VpcFirewallRuleHostFilterIpType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for VpcFirewallRuleHostFilterIpType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VpcFirewallRuleHostFilterIpType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// The rule applies to traffic from/to a specific IP address
@@ -65746,13 +70164,11 @@ impl<'de> rt::object::FromObject<'de> for VpcFirewallRuleHostFilterIp {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:31028`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VpcFirewallRuleHostFilterIpNetType {
     /// `ip_net` on the wire.
-    #[serde(rename = "ip_net")]
     IpNet,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl VpcFirewallRuleHostFilterIpNetType {
@@ -65763,10 +70179,32 @@ impl VpcFirewallRuleHostFilterIpNetType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "ip_net" => Self::IpNet,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for VpcFirewallRuleHostFilterIpNetType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for VpcFirewallRuleHostFilterIpNetType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VpcFirewallRuleHostFilterIpNetType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// The rule applies to traffic from/to a specific IP subnet
@@ -65812,13 +70250,11 @@ impl<'de> rt::object::FromObject<'de> for VpcFirewallRuleHostFilterIpNet {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:31051`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VpcFirewallRuleProtocolTcpType {
     /// `tcp` on the wire.
-    #[serde(rename = "tcp")]
     Tcp,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl VpcFirewallRuleProtocolTcpType {
@@ -65829,10 +70265,32 @@ impl VpcFirewallRuleProtocolTcpType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "tcp" => Self::Tcp,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for VpcFirewallRuleProtocolTcpType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for VpcFirewallRuleProtocolTcpType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VpcFirewallRuleProtocolTcpType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:31048`.
@@ -65872,13 +70330,11 @@ impl<'de> rt::object::FromObject<'de> for VpcFirewallRuleProtocolTcp {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:31065`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VpcFirewallRuleProtocolUdpType {
     /// `udp` on the wire.
-    #[serde(rename = "udp")]
     Udp,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl VpcFirewallRuleProtocolUdpType {
@@ -65889,10 +70345,32 @@ impl VpcFirewallRuleProtocolUdpType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "udp" => Self::Udp,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for VpcFirewallRuleProtocolUdpType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for VpcFirewallRuleProtocolUdpType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VpcFirewallRuleProtocolUdpType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:31062`.
@@ -65932,13 +70410,11 @@ impl<'de> rt::object::FromObject<'de> for VpcFirewallRuleProtocolUdp {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:31079`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VpcFirewallRuleProtocolIcmpType {
     /// `icmp` on the wire.
-    #[serde(rename = "icmp")]
     Icmp,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl VpcFirewallRuleProtocolIcmpType {
@@ -65949,10 +70425,32 @@ impl VpcFirewallRuleProtocolIcmpType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "icmp" => Self::Icmp,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for VpcFirewallRuleProtocolIcmpType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for VpcFirewallRuleProtocolIcmpType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VpcFirewallRuleProtocolIcmpType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:31085`.
@@ -66040,13 +70538,11 @@ impl<'de> rt::object::FromObject<'de> for VpcFirewallRuleProtocolIcmp {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:31102`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VpcFirewallRuleProtocolIcmp6Type {
     /// `icmp6` on the wire.
-    #[serde(rename = "icmp6")]
     Icmp6,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl VpcFirewallRuleProtocolIcmp6Type {
@@ -66057,10 +70553,32 @@ impl VpcFirewallRuleProtocolIcmp6Type {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "icmp6" => Self::Icmp6,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for VpcFirewallRuleProtocolIcmp6Type {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for VpcFirewallRuleProtocolIcmp6Type {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VpcFirewallRuleProtocolIcmp6Type {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:31108`.
@@ -66148,13 +70666,11 @@ impl<'de> rt::object::FromObject<'de> for VpcFirewallRuleProtocolIcmp6 {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:31138`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VpcFirewallRuleTargetVpcType {
     /// `vpc` on the wire.
-    #[serde(rename = "vpc")]
     Vpc,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl VpcFirewallRuleTargetVpcType {
@@ -66165,10 +70681,32 @@ impl VpcFirewallRuleTargetVpcType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "vpc" => Self::Vpc,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for VpcFirewallRuleTargetVpcType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for VpcFirewallRuleTargetVpcType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VpcFirewallRuleTargetVpcType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// The rule applies to all instances in the VPC
@@ -66214,13 +70752,11 @@ impl<'de> rt::object::FromObject<'de> for VpcFirewallRuleTargetVpc {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:31157`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VpcFirewallRuleTargetSubnetType {
     /// `subnet` on the wire.
-    #[serde(rename = "subnet")]
     Subnet,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl VpcFirewallRuleTargetSubnetType {
@@ -66231,10 +70767,32 @@ impl VpcFirewallRuleTargetSubnetType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "subnet" => Self::Subnet,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for VpcFirewallRuleTargetSubnetType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for VpcFirewallRuleTargetSubnetType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VpcFirewallRuleTargetSubnetType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// The rule applies to all instances in the VPC Subnet
@@ -66280,13 +70838,11 @@ impl<'de> rt::object::FromObject<'de> for VpcFirewallRuleTargetSubnet {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:31176`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VpcFirewallRuleTargetInstanceType {
     /// `instance` on the wire.
-    #[serde(rename = "instance")]
     Instance,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl VpcFirewallRuleTargetInstanceType {
@@ -66297,10 +70853,32 @@ impl VpcFirewallRuleTargetInstanceType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "instance" => Self::Instance,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for VpcFirewallRuleTargetInstanceType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for VpcFirewallRuleTargetInstanceType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VpcFirewallRuleTargetInstanceType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// The rule applies to this specific instance
@@ -66346,13 +70924,11 @@ impl<'de> rt::object::FromObject<'de> for VpcFirewallRuleTargetInstance {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:31195`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VpcFirewallRuleTargetIpType {
     /// `ip` on the wire.
-    #[serde(rename = "ip")]
     Ip,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl VpcFirewallRuleTargetIpType {
@@ -66363,10 +70939,32 @@ impl VpcFirewallRuleTargetIpType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "ip" => Self::Ip,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for VpcFirewallRuleTargetIpType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for VpcFirewallRuleTargetIpType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VpcFirewallRuleTargetIpType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// The rule applies to a specific IP address
@@ -66413,13 +71011,11 @@ impl<'de> rt::object::FromObject<'de> for VpcFirewallRuleTargetIp {
     }
 }
 /// Source: `specs/oxide/oxide-nexus.json:31215`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum VpcFirewallRuleTargetIpNetType {
     /// `ip_net` on the wire.
-    #[serde(rename = "ip_net")]
     IpNet,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl VpcFirewallRuleTargetIpNetType {
@@ -66430,10 +71026,32 @@ impl VpcFirewallRuleTargetIpNetType {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "ip_net" => Self::IpNet,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for VpcFirewallRuleTargetIpNetType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for VpcFirewallRuleTargetIpNetType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for VpcFirewallRuleTargetIpNetType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 /// The rule applies to a specific IP subnet
@@ -66527,13 +71145,11 @@ impl<'de> rt::object::FromObject<'de> for Response {
 /// Sort in increasing order of "id"
 ///
 /// Source: `specs/oxide/oxide-nexus.json:31966`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IdSortMode2 {
     /// `id_ascending` on the wire.
-    #[serde(rename = "id_ascending")]
     IdAscending,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl IdSortMode2 {
@@ -66544,22 +71160,42 @@ impl IdSortMode2 {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "id_ascending" => Self::IdAscending,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for IdSortMode2 {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+impl ::serde::Serialize for IdSortMode2 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for IdSortMode2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
+    }
+}
 /// Sort in increasing order of "name"
 ///
 /// Source: `specs/oxide/oxide-nexus.json:32013`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum NameSortMode2 {
     /// `name_ascending` on the wire.
-    #[serde(rename = "name_ascending")]
     NameAscending,
     /// A value the document does not list, kept as received.
-    #[serde(untagged)]
     Unknown(rt::UnknownValue),
 }
 impl NameSortMode2 {
@@ -66570,10 +71206,32 @@ impl NameSortMode2 {
             Self::Unknown(other) => other.as_str(),
         }
     }
+    /// The variant of a value on the wire: `Unknown` for one the document does not list.
+    pub fn from_wire(value: &str) -> Self {
+        match value {
+            "name_ascending" => Self::NameAscending,
+            other => Self::Unknown(rt::UnknownValue::new(other)),
+        }
+    }
 }
 impl ::std::fmt::Display for NameSortMode2 {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for NameSortMode2 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for NameSortMode2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::open_enum::deserialize(deserializer, Self::from_wire)
     }
 }
 #[cfg(test)]

@@ -270,8 +270,7 @@ impl<'a> ListFilesCall<'a> {
         let request = request
             .path(
                 format!(
-                    "/files-api/v2/projects/{}/files/list",
-                    rt::encode_path_segment(project_id)
+                    "/files-api/v2/projects/{}/files/list", rt::PathSegment(project_id)
                 ),
             );
         let request = request.security(&[&["bearer"]]);

@@ -25,6 +25,8 @@ use super::{CallOptions, Error, Multipart};
 use crate::auth::{Authenticator, Credential, Scheme};
 use crate::hook::{Hook, HookError, Issued, Outgoing, Received, Verdict};
 
+mod one_pass;
+
 /// Transport settings of a client; every field has a default fit for token endpoints.
 ///
 /// ```
@@ -768,6 +770,17 @@ pub fn encode_path_segment(value: &str) -> String {
     out
 }
 
+/// A path parameter of a scalar type, percent-encoded while it is written, as
+/// [`encode_path_segment`] does it: `format!("/files/{}", PathSegment(id))` builds the path
+/// without a `String` per parameter. `T` is the value or a reference to it.
+pub struct PathSegment<T>(pub T);
+
+impl<T: fmt::Display> fmt::Display for PathSegment<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        params::write_unreserved(f, &self.0)
+    }
+}
+
 /// How an API wraps every answer: where its status code, payload and message sit, and which
 /// code means success. Emitted by the generator for APIs whose documents (or sidecars) say so.
 #[derive(Debug, Clone, Copy)]
@@ -962,9 +975,19 @@ impl RawResponse {
     /// Decodes the payload of an enveloped success body: an envelope that reports failure is
     /// [`Error::Envelope`]; the whole envelope stays in [`ResponseValue::raw_body`].
     ///
-    /// The body is read twice, each time decoding only what is needed (no `serde_json::Value`
-    /// of the whole answer): the status code, then the payload straight into `T`.
+    /// A success answer is read once, its code and payload together ([`one_pass`]). Any other
+    /// is read twice, each time decoding only what is needed (no `serde_json::Value` of the
+    /// whole answer): the status code, then the payload straight into `T`.
     pub fn enveloped<T: DeserializeOwned, E>(self, envelope: &Envelope) -> Result<ResponseValue<T>, Error<E>> {
+        // A success answer is read once (`one_pass`); anything else is read again below.
+        if let Some(Ok(found)) = one_pass::read::<T>(&self.body, envelope.status, envelope.payload) {
+            if found.code.is_some_and(|code| code.get() == envelope.success) {
+                // A payload that is not there decodes as `null` would (an optional payload).
+                if let Some(inner) = found.payload.or_else(|| serde_json::from_value(Value::Null).ok()) {
+                    return Ok(ResponseValue { inner, status: self.status, headers: self.headers, raw: self.body, earlier: self.earlier });
+                }
+            }
+        }
         let code = match self.envelope_code(envelope) {
             Ok(code) => code,
             Err(reason) => return Err(self.undecodable(reason)),
@@ -1150,6 +1173,7 @@ mod tests {
     fn path_segments_keep_only_unreserved_characters() {
         assert_eq!(encode_path_segment("a-b_c.d~e"), "a-b_c.d~e");
         assert_eq!(encode_path_segment("a/b c?é"), "a%2Fb%20c%3F%C3%A9");
+        assert_eq!(format!("/f/{}/{}", PathSegment("a/b c?é"), PathSegment(-1.5)), "/f/a%2Fb%20c%3F%C3%A9/-1.5");
     }
 
     #[test]

@@ -255,9 +255,14 @@ impl Rule {
 }
 
 fn encode_into(out: &mut String, value: &str, rule: Rule) {
+    // Writing to a `String` cannot fail.
+    let _ = encode_to(out, value, rule);
+}
+
+/// [`encode_into`] for any writer (a `String`, or a formatter in [`crate::PathSegment`]).
+fn encode_to<W: fmt::Write + ?Sized>(out: &mut W, value: &str, rule: Rule) -> fmt::Result {
     if let Rule::Raw = rule {
-        out.push_str(value);
-        return;
+        return out.write_str(value);
     }
     // Runs of kept bytes are copied whole. Kept bytes are ASCII, so a run starts and ends on
     // character boundaries; a multi-byte character is encoded byte by byte.
@@ -267,16 +272,31 @@ fn encode_into(out: &mut String, value: &str, rule: Rule) {
             continue;
         }
         if run_start < at {
-            out.push_str(value.get(run_start..at).unwrap_or_default());
+            out.write_str(value.get(run_start..at).unwrap_or_default())?;
         }
-        out.push('%');
-        out.push(hex_digit(byte >> 4));
-        out.push(hex_digit(byte & 0x0F));
+        out.write_char('%')?;
+        out.write_char(hex_digit(byte >> 4))?;
+        out.write_char(hex_digit(byte & 0x0F))?;
         run_start = at + 1;
     }
     if run_start < value.len() {
-        out.push_str(value.get(run_start..).unwrap_or_default());
+        out.write_str(value.get(run_start..).unwrap_or_default())?;
     }
+    Ok(())
+}
+
+/// Writes `value` as it formats itself, percent-encoded as a path segment is: everything but
+/// RFC 3986's unreserved characters.
+pub(crate) fn write_unreserved<W: fmt::Write + ?Sized, T: Display + ?Sized>(out: &mut W, value: &T) -> fmt::Result {
+    struct Encoding<'o, W: ?Sized>(&'o mut W);
+
+    impl<W: fmt::Write + ?Sized> fmt::Write for Encoding<'_, W> {
+        fn write_str(&mut self, text: &str) -> fmt::Result {
+            encode_to(self.0, text, Rule::Unreserved)
+        }
+    }
+
+    write!(Encoding(out), "{value}")
 }
 
 /// The upper-case hex digit of a nibble.

@@ -614,7 +614,8 @@ fn add_parameter(parameter: &Parameter, value: &TokenStream) -> TokenStream {
 }
 
 /// The request path, when the operation's template has parameters: a `format!` that
-/// percent-encodes each of them. `None` when the template is the path.
+/// percent-encodes each of them as it writes it (`rt::PathSegment`; other types through
+/// `rt::path_param`). `None` when the template is the path.
 fn path_expression(operation: &Operation) -> Option<TokenStream> {
     let mut template = String::new();
     let mut values = Vec::new();
@@ -626,10 +627,8 @@ fn path_expression(operation: &Operation) -> Option<TokenStream> {
                 let Some(parameter) = operation.parameters.iter().find(|p| p.location == ParameterLocation::Path && p.name == wire) else { continue };
                 let arg = ident(&parameter.rust_name);
                 template.push_str("{}");
-                values.push(if parameter.ty == TypeRef::String {
-                    quote! { rt::encode_path_segment(#arg) }
-                } else if is_scalar(&parameter.ty) {
-                    quote! { rt::encode_path_segment(&#arg.to_string()) }
+                values.push(if is_scalar(&parameter.ty) {
+                    quote! { rt::PathSegment(#arg) }
                 } else {
                     quote! { rt::path_param(#arg) }
                 });

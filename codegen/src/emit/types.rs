@@ -215,6 +215,17 @@ fn from_object(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
         quote! { #member: #value, }
     });
     let rest = ident(names::ADDITIONAL_PROPERTIES);
+    // Without documented fields every key is the rest's (a `match` of one arm would be noise).
+    let read_key = if fields.is_empty() {
+        quote! { object.rest(&mut rest, key)?; }
+    } else {
+        quote! {
+            match key.as_str() {
+                #(#arms)*
+                _ => object.rest(&mut rest, key)?,
+            }
+        }
+    };
     quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
@@ -227,10 +238,7 @@ fn from_object(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
                 #( let mut #slots = ::std::option::Option::None; )*
                 let mut rest = ::std::collections::BTreeMap::new();
                 while let ::std::option::Option::Some(key) = object.next_key()? {
-                    match key.as_str() {
-                        #(#arms)*
-                        _ => object.rest(&mut rest, key)?,
-                    }
+                    #read_key
                 }
                 ::std::result::Result::Ok(Self {
                     #(#values)*
@@ -345,8 +353,10 @@ fn lenient_decoder(field: &Field) -> Option<String> {
     Some(format!("rt::lenient::{prefix}{decoder}"))
 }
 
-/// An open enum: serde's derive with one renamed unit variant per listed value, and an
-/// untagged `Unknown` that keeps any other string (see `vendor_runtime::UnknownValue`).
+/// An open enum: one unit variant per listed value, and `Unknown` that keeps any other string
+/// (see `vendor_runtime::UnknownValue`). It is read and written as its wire string by hand:
+/// serde's derive would buffer every value (serde's `Content`) to try the untagged `Unknown`
+/// after the listed ones, per value decoded and in each enum's compiled code.
 fn open_enum(doc: TokenStream, name: &proc_macro2::Ident, values: &[EnumValue]) -> TokenStream {
     let variants: Vec<_> = values.iter().map(|v| ident(&v.variant)).collect();
     let wires: Vec<&String> = values.iter().map(|v| &v.wire).collect();
@@ -354,15 +364,13 @@ fn open_enum(doc: TokenStream, name: &proc_macro2::Ident, values: &[EnumValue]) 
     let unknown = ident(names::UNKNOWN_VARIANT);
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub enum #name {
             #(
                 #[doc = #variant_docs]
-                #[serde(rename = #wires)]
                 #variants,
             )*
             /// A value the document does not list, kept as received.
-            #[serde(untagged)]
             #unknown(rt::UnknownValue),
         }
 
@@ -374,11 +382,31 @@ fn open_enum(doc: TokenStream, name: &proc_macro2::Ident, values: &[EnumValue]) 
                     Self::#unknown(other) => other.as_str(),
                 }
             }
+
+            /// The variant of a value on the wire: `Unknown` for one the document does not list.
+            pub fn from_wire(value: &str) -> Self {
+                match value {
+                    #( #wires => Self::#variants, )*
+                    other => Self::#unknown(rt::UnknownValue::new(other)),
+                }
+            }
         }
 
         impl ::std::fmt::Display for #name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                rt::open_enum::deserialize(deserializer, Self::from_wire)
             }
         }
     }
