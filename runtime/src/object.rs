@@ -171,6 +171,12 @@ mod tests {
         additional_properties: BTreeMap<String, serde_json::Value>,
     }
 
+    impl File {
+        fn default_count() -> i64 {
+            7
+        }
+    }
+
     impl<'de> Deserialize<'de> for File {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             super::deserialize(deserializer, "struct File")
@@ -196,7 +202,7 @@ mod tests {
             Ok(File {
                 uri: object.required(field_uri, "uri")?,
                 kind: field_kind.unwrap_or_default(),
-                count: field_count.unwrap_or_else(|| 7),
+                count: field_count.unwrap_or_else(File::default_count),
                 size: field_size.unwrap_or_default(),
                 additional_properties: rest,
             })

@@ -5,7 +5,9 @@
 //! `Unknown(UnknownValue)`, so a new server value never fails a call. Structs the client
 //! receives (reachable from a response body) keep properties the document does not list in
 //! `additional_properties`, so nothing a server sends is lost; structs only sent stay closed and
-//! easy to build. Every std, serde and runtime item is written as an absolute path, so a type
+//! easy to build. Those received structs and the enums decode through small hand-emitted impls
+//! over `vendor_runtime::object` and `vendor_runtime::open_enum` rather than serde's buffering
+//! `flatten` and `untagged`: faster per call and far cheaper to compile. Every std, serde and runtime item is written as an absolute path, so a type
 //! of the document called `String` or `Option` cannot change what the emitted code means.
 
 use proc_macro2::TokenStream;
@@ -276,7 +278,6 @@ fn field(type_name: &proc_macro2::Ident, field: &Field, reads_itself: bool) -> T
     let rename = (field.rust_name.trim_start_matches("r#") != wire.as_str()).then(|| quote! { rename = #wire, });
     let value = field_value_tokens(field);
     let value = if field.boxed { quote! { ::std::boxed::Box<#value> } } else { value };
-    let lenient = lenient_decoder(field).map(|decoder| quote! { deserialize_with = #decoder, }).filter(|_| !reads_itself);
     if reads_itself {
         let skip = field.is_option().then(|| quote! { skip_serializing_if = "::std::option::Option::is_none", });
         let value = if field.is_option() { quote! { ::std::option::Option<#value> } } else { value };
@@ -287,6 +288,7 @@ fn field(type_name: &proc_macro2::Ident, field: &Field, reads_itself: bool) -> T
             pub #name: #value,
         };
     }
+    let lenient = lenient_decoder(field).map(|decoder| quote! { deserialize_with = #decoder, });
     if let Some((function, _)) = default_function(field) {
         let function = format!("{type_name}::{function}");
         return quote! {
@@ -312,7 +314,7 @@ fn field(type_name: &proc_macro2::Ident, field: &Field, reads_itself: bool) -> T
 }
 
 /// `from_object`'s local for each field: `field_` and the field's name without the raw prefix
-/// or leading underscores (`_1st` is `field_1st`, snake case), numbered if that repeats one.
+/// or leading underscores (`_1st` is `field_1st`, snake case), numbered until it is unique.
 fn slot_names(fields: &[Field]) -> Vec<proc_macro2::Ident> {
     let mut taken = std::collections::HashSet::new();
     fields
@@ -320,8 +322,12 @@ fn slot_names(fields: &[Field]) -> Vec<proc_macro2::Ident> {
         .enumerate()
         .map(|(index, field)| {
             let base = format!("field_{}", field.rust_name.trim_start_matches("r#").trim_start_matches('_'));
-            let name = if taken.insert(base.clone()) { base } else { format!("{base}_{index}") };
-            taken.insert(name.clone());
+            let mut name = base.clone();
+            let mut suffix = index;
+            while !taken.insert(name.clone()) {
+                name = format!("{base}_{suffix}");
+                suffix += 1;
+            }
             ident(&name)
         })
         .collect()
