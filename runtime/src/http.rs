@@ -112,6 +112,9 @@ impl RetryPolicy {
 #[derive(Clone)]
 pub struct HttpClient {
     base_url: String,
+    /// `base_url` parsed once, when appending a path is all a call needs of it (it has no query
+    /// or fragment): a call then parses only its own path, not the scheme and host again.
+    base: Option<reqwest::Url>,
     http: reqwest::Client,
     config: Config,
     auth: Authenticator,
@@ -190,7 +193,8 @@ impl HttpClient {
         while base_url.ends_with('/') {
             base_url.pop();
         }
-        HttpClient { base_url, http, config, auth: Authenticator::default(), hooks: Vec::new(), built_timeout: None }
+        let base = reqwest::Url::parse(&base_url).ok().filter(|url| !url.cannot_be_a_base() && url.query().is_none() && url.fragment().is_none());
+        HttpClient { base_url, base, http, config, auth: Authenticator::default(), hooks: Vec::new(), built_timeout: None }
     }
 
     pub fn base_url(&self) -> &str {
@@ -302,10 +306,24 @@ impl HttpClient {
     }
 
     fn url(&self, request: &Request) -> Result<reqwest::Url, Untyped> {
-        let mut text = String::with_capacity(self.base_url.len() + request.path.len());
-        text.push_str(&self.base_url);
-        text.push_str(&request.path);
-        let mut url = reqwest::Url::parse(&text).map_err(|e| Error::InvalidRequest(format!("`{text}` is not a valid URL: {e}")))?;
+        let path = &request.path;
+        let mut url = match &self.base {
+            // A path of the document's (already percent-encoded): only the path is parsed.
+            Some(base) if path.starts_with('/') && !path.contains(['?', '#']) => {
+                let mut url = base.clone();
+                match base.path().trim_end_matches('/') {
+                    "" => url.set_path(path),
+                    prefix => url.set_path(&[prefix, path].concat()),
+                }
+                url
+            }
+            // Anything else (a base URL that does not parse, a path with its own query) is
+            // parsed whole, as written.
+            _ => {
+                let text = [self.base_url.as_str(), path].concat();
+                reqwest::Url::parse(&text).map_err(|e| Error::InvalidRequest(format!("`{text}` is not a valid URL: {e}")))?
+            }
+        };
         if url.scheme() == "http" && !self.config.allow_insecure_http && !is_loopback(&url) {
             return Err(Error::InvalidRequest(format!(
                 "refusing to send credentials over plain http to {}; use https, or set Config::allow_insecure_http",
@@ -1227,6 +1245,26 @@ mod tests {
         assert!(loopback.url(&request).is_ok(), "loopback needs no opt-in");
         let tls = HttpClient::new("https://api.example.com", Config::default());
         assert!(tls.url(&request).is_ok());
+    }
+
+    #[test]
+    fn a_path_joins_the_parsed_base_url_as_the_whole_text_would_parse() {
+        let bases = ["http://127.0.0.1:8080", "https://api.example.com/v1/", "https://user@Bücher.example:443/a%20b", "https://h.example/x?k=1", "not a url"];
+        let paths = ["/files/list", "/a%2Fb/c", "/files/ä ö", "/./x/../y//z", "/search?q=1#top", "relative", "/x\\y"];
+        for base in bases {
+            let client = HttpClient::new(base, Config::default());
+            for path in paths {
+                let mut request = Request::new(Method::GET, "/");
+                request.path = Cow::Borrowed(path);
+                let joined = client.url(&request).map(|url| url.to_string()).map_err(|e| match e {
+                    Error::InvalidRequest(why) => why,
+                    other => other.to_string(),
+                });
+                let whole = format!("{}{path}", base.trim_end_matches('/'));
+                let parsed = reqwest::Url::parse(&whole).map(|url| url.to_string()).map_err(|e| format!("`{whole}` is not a valid URL: {e}"));
+                assert_eq!(joined, parsed, "{base} + {path}");
+            }
+        }
     }
 
     const WRAPPED: Envelope = Envelope { status: &["response", "code"], success: "\"SUCCESS\"", payload: &["response", "data"], message: Some(&["response", "message"]) };
