@@ -7,7 +7,6 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::marker::PhantomData;
 use std::ops::Deref;
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,7 +14,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use reqwest::header::{HeaderMap, HeaderValue, CONTENT_TYPE, COOKIE, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
-use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 use tracing::Instrument;
@@ -25,7 +24,7 @@ use super::{CallOptions, Error, Multipart};
 use crate::auth::{Authenticator, Credential, Scheme};
 use crate::hook::{Hook, HookError, Issued, Outgoing, Received, Verdict};
 
-mod one_pass;
+mod at_path;
 
 /// Transport settings of a client; every field has a default fit for token endpoints.
 ///
@@ -827,114 +826,6 @@ impl Envelope {
     }
 }
 
-/// The value at `path` (object keys, outermost first) of the JSON document `body`, decoded as
-/// `T`; `None` when the path leads nowhere (a key is missing, or a value on the way is not an
-/// object). Everything else is read only to check it is JSON, not kept. A key given twice counts
-/// as given last, as in a parsed `serde_json::Value`.
-fn decode_at<T: DeserializeOwned>(body: &[u8], path: &[&str]) -> Result<Option<T>, serde_json::Error> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let found = AtPath { path, wanted: PhantomData::<T> }.deserialize(&mut deserializer)?;
-    deserializer.end()?;
-    Ok(found)
-}
-
-/// Follows `path` down from the value it is given; decodes `T` where it ends.
-struct AtPath<'p, T> {
-    path: &'p [&'p str],
-    wanted: PhantomData<T>,
-}
-
-impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for AtPath<'_, T> {
-    type Value = Option<T>;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<T>, D::Error> {
-        match self.path.split_first() {
-            None => T::deserialize(deserializer).map(Some),
-            Some((key, rest)) => deserializer.deserialize_any(Under { key, rest, wanted: self.wanted }),
-        }
-    }
-}
-
-/// One step of [`AtPath`]: the value under `key` in an object, followed further along `rest`.
-struct Under<'p, T> {
-    key: &'p str,
-    rest: &'p [&'p str],
-    wanted: PhantomData<T>,
-}
-
-impl<'de, T: DeserializeOwned> Visitor<'de> for Under<'_, T> {
-    type Value = Option<T>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON value")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<T>, A::Error> {
-        let mut found = None;
-        while let Some(is_key) = map.next_key_seed(KeyIs(self.key))? {
-            if is_key {
-                found = map.next_value_seed(AtPath { path: self.rest, wanted: PhantomData::<T> })?;
-            } else {
-                map.next_value::<IgnoredAny>()?;
-            }
-        }
-        Ok(found)
-    }
-
-    // Anything but an object has no keys: skipped, and the path leads nowhere.
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<T>, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(None)
-    }
-
-    fn visit_bool<E>(self, _: bool) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-
-    fn visit_i64<E>(self, _: i64) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-
-    fn visit_u64<E>(self, _: u64) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-
-    fn visit_f64<E>(self, _: f64) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-
-    fn visit_str<E>(self, _: &str) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-
-    fn visit_unit<E>(self) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-}
-
-/// Whether an object key is the one looked for, compared where it lies in the body (no copy).
-struct KeyIs<'p>(&'p str);
-
-impl<'de> DeserializeSeed<'de> for KeyIs<'_> {
-    type Value = bool;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
-        deserializer.deserialize_str(self)
-    }
-}
-
-impl<'de> Visitor<'de> for KeyIs<'_> {
-    type Value = bool;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object key")
-    }
-
-    fn visit_str<E>(self, key: &str) -> Result<bool, E> {
-        Ok(key == self.0)
-    }
-}
-
 /// A whole HTTP answer, not yet decoded.
 #[derive(Clone)]
 pub struct RawResponse {
@@ -993,12 +884,12 @@ impl RawResponse {
     /// Decodes the payload of an enveloped success body: an envelope that reports failure is
     /// [`Error::Envelope`]; the whole envelope stays in [`ResponseValue::raw_body`].
     ///
-    /// A success answer is read once, its code and payload together ([`one_pass`]). Any other
+    /// A success answer is read once, its code and payload together ([`at_path`]). Any other
     /// is read twice, each time decoding only what is needed (no `serde_json::Value` of the
     /// whole answer): the status code, then the payload straight into `T`.
     pub fn enveloped<T: DeserializeOwned, E>(self, envelope: &Envelope) -> Result<ResponseValue<T>, Error<E>> {
-        // A success answer is read once (`one_pass`); anything else is read again below.
-        if let Some(Ok(found)) = one_pass::read::<T>(&self.body, envelope.status, envelope.payload) {
+        // A success answer is read once (`at_path`); anything else is read again below.
+        if let Some(Ok(found)) = at_path::code_and_payload::<T>(&self.body, envelope.status, envelope.payload) {
             if found.code.is_some_and(|code| code.get() == envelope.success) {
                 // A payload that is not there decodes as `null` would (an optional payload).
                 if let Some(inner) = found.payload.or_else(|| serde_json::from_value(Value::Null).ok()) {
@@ -1014,7 +905,7 @@ impl RawResponse {
             let message = self.envelope_message(envelope);
             return Err(Error::Envelope { status: self.status, headers: self.headers, code, message, raw: self.body, earlier: self.earlier });
         }
-        let payload = match decode_at::<T>(&self.body, envelope.payload) {
+        let payload = match at_path::decode::<T>(&self.body, envelope.payload) {
             Ok(Some(payload)) => Ok(payload),
             // A payload that is not there decodes as `null` would (an optional payload).
             Ok(None) => serde_json::from_value(Value::Null),
@@ -1028,7 +919,7 @@ impl RawResponse {
 
     /// The envelope's status code, or why the body has none (not JSON, or no such field).
     fn envelope_code(&self, envelope: &Envelope) -> Result<Value, String> {
-        match decode_at::<Value>(&self.body, envelope.status) {
+        match at_path::decode::<Value>(&self.body, envelope.status) {
             Ok(Some(code)) => Ok(code),
             Ok(None) => Err(format!("the envelope has no `{}`", envelope.status.join("."))),
             Err(e) => Err(e.to_string()),
@@ -1037,7 +928,7 @@ impl RawResponse {
 
     /// The envelope's message, when it has one and it is a string.
     fn envelope_message(&self, envelope: &Envelope) -> Option<String> {
-        match decode_at::<Value>(&self.body, envelope.message?) {
+        match at_path::decode::<Value>(&self.body, envelope.message?) {
             Ok(Some(Value::String(message))) => Some(message),
             _ => None,
         }

@@ -288,15 +288,7 @@ fn encode_to<W: fmt::Write + ?Sized>(out: &mut W, value: &str, rule: Rule) -> fm
 /// Writes `value` as it formats itself, percent-encoded as a path segment is: everything but
 /// RFC 3986's unreserved characters.
 pub(crate) fn write_unreserved<W: fmt::Write + ?Sized, T: Display + ?Sized>(out: &mut W, value: &T) -> fmt::Result {
-    struct Encoding<'o, W: ?Sized>(&'o mut W);
-
-    impl<W: fmt::Write + ?Sized> fmt::Write for Encoding<'_, W> {
-        fn write_str(&mut self, text: &str) -> fmt::Result {
-            encode_to(self.0, text, Rule::Unreserved)
-        }
-    }
-
-    write!(Encoding(out), "{value}")
+    write!(Encoder { out, rule: Rule::Unreserved }, "{value}")
 }
 
 /// The upper-case hex digit of a nibble.
@@ -304,16 +296,16 @@ fn hex_digit(nibble: u8) -> char {
     char::from(if nibble < 10 { b'0' + nibble } else { b'A' + (nibble - 10) })
 }
 
-/// A `fmt::Write` that percent-encodes what is written through it.
-struct Encoder<'o> {
-    out: &'o mut String,
+/// A `fmt::Write` that percent-encodes what is written through it into `out` (a `String`, or
+/// a formatter).
+struct Encoder<'o, W: ?Sized> {
+    out: &'o mut W,
     rule: Rule,
 }
 
-impl fmt::Write for Encoder<'_> {
+impl<W: fmt::Write + ?Sized> fmt::Write for Encoder<'_, W> {
     fn write_str(&mut self, text: &str) -> fmt::Result {
-        encode_into(self.out, text, self.rule);
-        Ok(())
+        encode_to(self.out, text, self.rule)
     }
 }
 

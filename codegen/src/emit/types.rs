@@ -333,27 +333,43 @@ fn slot_names(fields: &[Field]) -> Vec<proc_macro2::Ident> {
         .collect()
 }
 
-/// The wire form `from_object` reads a field as when it also accepts another one
-/// (`vendor_runtime::lenient`), if it does.
+/// The other wire form a field also accepts (`vendor_runtime::lenient`).
+#[derive(Clone, Copy)]
+enum Leniency {
+    /// A number or boolean that may arrive as its text.
+    ValueOrText,
+    /// A string that may arrive as a bare number or boolean.
+    TextOrScalar,
+}
+
+fn leniency(field: &Field) -> Option<Leniency> {
+    let other = field.also_accepts.as_ref()?;
+    let scalar = |ty: &TypeRef| matches!(ty, TypeRef::Integer { .. } | TypeRef::Number | TypeRef::Boolean);
+    match (&field.ty, other) {
+        (ty, TypeRef::String) if scalar(ty) => Some(Leniency::ValueOrText),
+        (TypeRef::String, other) if scalar(other) && !field.secret => Some(Leniency::TextOrScalar),
+        _ => None,
+    }
+}
+
+/// The wire form `from_object` reads a field as when it also accepts another one, if it does.
 fn wire_form(field: &Field) -> Option<TokenStream> {
-    let decoder = lenient_decoder(field)?;
-    let inner = if decoder.ends_with("text_or_scalar") {
-        quote! { rt::lenient::TextOrScalar }
-    } else {
-        let ty = type_tokens(&field.ty);
-        quote! { rt::lenient::ValueOrText<#ty> }
+    let inner = match leniency(field)? {
+        Leniency::TextOrScalar => quote! { rt::lenient::TextOrScalar },
+        Leniency::ValueOrText => {
+            let ty = type_tokens(&field.ty);
+            quote! { rt::lenient::ValueOrText<#ty> }
+        }
     };
     Some(if field.is_option() { quote! { ::std::option::Option<#inner> } } else { inner })
 }
 
-/// The runtime decoder of a field that also accepts another wire form, if it does.
+/// The runtime decoder (`deserialize_with`) of a field that also accepts another wire form, if
+/// it does.
 fn lenient_decoder(field: &Field) -> Option<String> {
-    let other = field.also_accepts.as_ref()?;
-    let scalar = |ty: &TypeRef| matches!(ty, TypeRef::Integer { .. } | TypeRef::Number | TypeRef::Boolean);
-    let decoder = match (&field.ty, other) {
-        (ty, TypeRef::String) if scalar(ty) => "value_or_text",
-        (TypeRef::String, other) if scalar(other) && !field.secret => "text_or_scalar",
-        _ => return None,
+    let decoder = match leniency(field)? {
+        Leniency::ValueOrText => "value_or_text",
+        Leniency::TextOrScalar => "text_or_scalar",
     };
     let prefix = if field.is_option() { "optional_" } else { "" };
     Some(format!("rt::lenient::{prefix}{decoder}"))

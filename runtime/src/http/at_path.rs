@@ -1,11 +1,15 @@
-//! Reading an enveloped answer in one pass: the envelope's status code and its payload
-//! together, for the common case of a success answer.
+//! Values at paths of a JSON body (object keys, outermost first), decoded where they lie
+//! without a `serde_json::Value` of the whole body.
 //!
-//! [`RawResponse::enveloped`](super::RawResponse::enveloped) tries this first. The code is kept
-//! as its JSON text, borrowed from the body, and compared with the envelope's success code as
-//! text. Anything else (another code, a code written differently, a payload that does not
-//! decode, a body that is not JSON) is read again in two passes, exactly as before, so every
-//! error is the same as it was.
+//! [`decode`] finds one value: an envelope's code, payload or message. [`code_and_payload`]
+//! finds an envelope's code and payload together, in one pass, for the common case of a success
+//! answer: [`RawResponse::enveloped`](super::RawResponse::enveloped) tries it first, keeping the
+//! code as its JSON text borrowed from the body. Anything else (another code, a code written
+//! differently, a payload that does not decode, a body that is not JSON) is read again with
+//! [`decode`], so every error is the same as with two passes.
+//!
+//! A path leads nowhere when a key is missing or a value on the way is not an object. A key
+//! given twice counts as given last, as in a parsed `serde_json::Value`.
 
 use serde::de::{Deserialize, DeserializeOwned, DeserializeSeed, Deserializer, Error, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
@@ -13,19 +17,28 @@ use std::fmt;
 
 use crate::object::Key;
 
-/// The code's JSON text and the payload, each as found at its path (the last, when a key is
-/// given twice); `None` where a path leads nowhere. `None` as a whole when the paths overlap
-/// (one leads through the other's end), which this reader does not handle.
-pub(super) fn read<'b, T: DeserializeOwned>(body: &'b [u8], status: &[&str], payload: &[&str]) -> Option<Result<Found<'b, T>, serde_json::Error>> {
+/// The value at `path` of the JSON document `body`, decoded as `T`; `None` when the path leads
+/// nowhere. Everything else is read only to check it is JSON, not kept.
+pub(super) fn decode<T: DeserializeOwned>(body: &[u8], path: &[&str]) -> Result<Option<T>, serde_json::Error> {
+    walk(body, None, path).map(|found| found.payload)
+}
+
+/// The code's JSON text at `status` and the payload at `payload`, in one pass; `None` where a
+/// path leads nowhere. `None` as a whole when the paths overlap (one leads through the other's
+/// end), which this reader does not handle.
+pub(super) fn code_and_payload<'b, T: DeserializeOwned>(body: &'b [u8], status: &[&str], payload: &[&str]) -> Option<Result<Found<'b, T>, serde_json::Error>> {
     if status.starts_with(payload) || payload.starts_with(status) {
         return None;
     }
+    Some(walk(body, Some(status), payload))
+}
+
+fn walk<'b, T: DeserializeOwned>(body: &'b [u8], status: Option<&[&str]>, payload: &[&str]) -> Result<Found<'b, T>, serde_json::Error> {
     let mut found = Found { code: None, payload: None };
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let walked = Walk { status: Some(status), payload: Some(payload), found: &mut found }
-        .deserialize(&mut deserializer)
-        .and_then(|()| deserializer.end());
-    Some(walked.map(|()| found))
+    Walk { status, payload: Some(payload), found: &mut found }.deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(found)
 }
 
 pub(super) struct Found<'b, T> {
@@ -113,7 +126,7 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for Walk<'_, '_, 'de, T> {
 
 #[cfg(test)]
 mod tests {
-    use super::read;
+    use super::{code_and_payload as read, decode};
 
     const STATUS: &[&str] = &["response", "code"];
     const PAYLOAD: &[&str] = &["response", "data"];
@@ -136,5 +149,13 @@ mod tests {
         assert!(read::<u8>(b"{}", &["data"], &["data", "code"]).is_none());
         assert!(read::<u8>(b"{}", STATUS, &[]).is_none());
         assert!(read::<u8>(br#"{"response":{"code":1}} x"#, STATUS, PAYLOAD).expect("paths apart").is_err());
+    }
+
+    #[test]
+    fn one_value_is_found_at_its_path_or_not_at_all() {
+        assert_eq!(decode::<u8>(br#"{"a":{"b":1,"b":2},"c":[3]}"#, &["a", "b"]).expect("JSON"), Some(2));
+        assert_eq!(decode::<u8>(br#"{"a":[{"b":1}]}"#, &["a", "b"]).expect("JSON"), None);
+        assert_eq!(decode::<Vec<u8>>(br#"[1,2]"#, &[]).expect("JSON"), Some(vec![1, 2]));
+        assert!(decode::<u8>(br#"{"a":{"b":"x"}}"#, &["a", "b"]).is_err());
     }
 }
