@@ -80,6 +80,9 @@ const CASES: &[(&str, Expect)] = &[
     // A Swagger 2.0 document's broken reference points at its line as written (`definitions`).
     ("swagger2-ref-to-nothing.yaml", Expect::Error { file: "swagger2-ref-to-nothing.yaml", line: 20, message: "`$ref: #/definitions/Missing` points at no schema" }),
     // Types that contain each other directly would have infinite size: the fields are boxed.
+    // A plain OpenAPI file with two schemas the model cannot hold: each is reported at its
+    // own line (the second is checked in `every_invalid_schema_is_reported_at_its_line`).
+    ("invalid-schemas.yaml", Expect::Error { file: "invalid-schemas.yaml", line: 23, message: "not a valid OpenAPI 3.0 document at `components.schemas.Shelf`: invalid type: sequence, expected a map" }),
     ("ref-cycle-required.md", Expect::Fallback { code: &["pub next: ::std::boxed::Box<Link>", "pub node: ::std::boxed::Box<Node>"] }),
 ];
 
@@ -140,6 +143,16 @@ fn diagnostics_render_the_line_with_a_marker_and_a_hint() {
     let (_dir, result) = run("ref-to-nothing.md");
     let rendered = result.expect_err("an error")[0].to_string();
     assert!(rendered.ends_with("= hint: references must name a schema under `#/components/schemas/`\n"), "{rendered}");
+}
+
+#[test]
+fn every_invalid_schema_is_reported_at_its_line() {
+    let (_dir, result) = run("invalid-schemas.yaml");
+    let errors = result.expect_err("an error");
+    let found: Vec<(u32, &str)> = errors.iter().map(|d| (d.line, d.message.as_str())).collect();
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(found[0].0 == 23 && found[0].1.contains("`components.schemas.Shelf`"), "{found:#?}");
+    assert!(found[1].0 == 26 && found[1].1.contains("`components.schemas.Label`"), "{found:#?}");
 }
 
 fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {

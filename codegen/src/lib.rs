@@ -11,6 +11,7 @@ pub mod emit;
 pub mod frontend;
 pub mod ir;
 pub mod naming;
+mod parallel;
 pub mod passes;
 pub mod typespace;
 pub mod workspace;

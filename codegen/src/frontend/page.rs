@@ -78,8 +78,8 @@ impl<'a> PageYaml<'a> {
 
 /// The JSON pointer of the place `serde_path_to_error` reports (`request.parameters` ->
 /// `/request/parameters`), to find its line in a [`LineIndex`].
-pub(crate) fn error_pointer(path: &serde_path_to_error::Path) -> String {
-    format!("/{}", path.to_string().replace('.', "/"))
+pub(crate) fn error_pointer(path: &str) -> String {
+    format!("/{}", path.replace('.', "/"))
 }
 
 /// The page after its `# Source: ...` provenance lines (added when the document was

@@ -13,6 +13,7 @@
 //! them comes from the page parts listed in [`super`].
 
 mod compose;
+mod model;
 mod normalize;
 mod schema;
 mod security;
@@ -200,8 +201,9 @@ fn read_text(document: &Document, text: &str, line_offset: u32, only: Option<(Me
     let swagger2 = value.get("swagger").is_some();
     let mut notes = swagger2::upgrade(&mut value);
     notes.extend(normalize::normalize(&mut value));
-    let spec: OpenAPI = serde_path_to_error::deserialize(value).map_err(|e| {
-        vec![yaml.error(&page::error_pointer(e.path()), format!("not a valid OpenAPI 3.0 document at `{}`: {}", e.path(), e.inner()))]
+    let spec: OpenAPI = model::read(value).map_err(|invalid| {
+        let error = |e: model::Invalid| yaml.error(&page::error_pointer(&e.path), format!("not a valid OpenAPI 3.0 document at `{}`: {}", e.path, e.message));
+        invalid.into_iter().map(error).collect::<Vec<_>>()
     })?;
     let context = Context { yaml, spec: &spec, swagger2 };
     for note in notes {
