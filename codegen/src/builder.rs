@@ -73,6 +73,7 @@ impl ApiBuilder {
             token_source: None,
             warnings: self.warnings,
             fixes: Vec::new(),
+            type_index: Default::default(),
         }
     }
 }

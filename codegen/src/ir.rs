@@ -125,6 +125,28 @@ pub struct Api {
     /// The overlay actions in effect (see `overlay.yaml`), in order.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub fixes: Vec<AppliedFix>,
+    /// Where each type sat in `types` when [`Api::index_types`] last ran (not part of the model).
+    #[serde(skip)]
+    pub type_index: TypeIndex,
+}
+
+/// Type names to their places in [`Api::types`], for [`Api::type_def`] on APIs of thousands
+/// of types. Only a hint: a lookup checks the name at the place before it trusts it, so a
+/// pass that adds, removes or renames types after indexing costs a scan, never a wrong answer.
+#[derive(Clone, Default)]
+pub struct TypeIndex(std::collections::HashMap<String, usize>);
+
+impl PartialEq for TypeIndex {
+    /// Equal always: the index says nothing about the API that `types` does not.
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl fmt::Debug for TypeIndex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "TypeIndex({} types)", self.0.len())
+    }
 }
 
 /// An overlay action applied to the IR.
@@ -159,8 +181,15 @@ fn unknown_source() -> Source {
 }
 
 impl Api {
+    /// The type named `name`: through the index when it is up to date, by a scan otherwise.
     pub fn type_def(&self, name: &str) -> Option<&TypeDef> {
-        self.types.iter().find(|t| t.name == name)
+        let indexed = self.type_index.0.get(name).and_then(|&place| self.types.get(place)).filter(|def| def.name == name);
+        indexed.or_else(|| self.types.iter().find(|t| t.name == name))
+    }
+
+    /// Indexes the types by name as they are now, for [`Api::type_def`].
+    pub fn index_types(&mut self) {
+        self.type_index = TypeIndex(self.types.iter().enumerate().map(|(place, def)| (def.name.clone(), place)).collect());
     }
 
     /// Points every reference to type `before` at `after` (the definition itself is renamed
@@ -1048,4 +1077,34 @@ pub struct Credential {
     pub ty: TypeRef,
     pub optional: bool,
     pub secret: bool,
+}
+
+#[cfg(test)]
+mod type_index_tests {
+    use super::Api;
+
+    fn api(types: &[&str]) -> Api {
+        let types: Vec<String> = types.iter().map(|name| format!("{{name: {name}, kind: alias, type: string, source: 'a.md:1'}}")).collect();
+        let yaml = format!("{{name: a, title: A, documents: [], servers: [], operations: [], types: [{}]}}", types.join(", "));
+        serde_yaml::from_str(&yaml).unwrap_or_else(|e| panic!("test API: {e}"))
+    }
+
+    #[test]
+    fn a_stale_index_answers_as_a_scan_would() {
+        let mut api = api(&["Alpha", "Beta", "Gamma"]);
+        api.index_types();
+        assert_eq!(api.type_def("Beta").map(|t| t.name.as_str()), Some("Beta"));
+        // Types moved, renamed and added after indexing.
+        api.types.swap(0, 2);
+        if let Some(beta) = api.types.get_mut(1) {
+            beta.name = "Delta".to_owned();
+        }
+        let mut more = self::api(&["Epsilon"]).types;
+        api.types.append(&mut more);
+        for name in ["Alpha", "Gamma", "Delta", "Epsilon"] {
+            assert_eq!(api.type_def(name).map(|t| t.name.as_str()), Some(name));
+        }
+        assert!(api.type_def("Beta").is_none());
+        assert_eq!(api, self::api(&["Gamma", "Delta", "Alpha", "Epsilon"]), "the index takes no part in equality");
+    }
 }

@@ -104,11 +104,23 @@ impl Workspace {
 
     /// Reads every API. Errors of all documents are collected, not just the first.
     pub fn load(&self) -> Result<(Vec<Api>, Vec<Diagnostic>), Vec<Diagnostic>> {
+        // APIs are independent of each other until their modules are named: they are read on
+        // every core, the largest first (so that the last one read is a small one), and put
+        // back in folder order.
+        let mut folders: Vec<(usize, (String, PathBuf))> = self.api_folders().map_err(|e| vec![e])?.into_iter().enumerate().collect();
+        folders.sort_by_cached_key(|(_, (_, path))| std::cmp::Reverse(folder_bytes(path)));
+        let mut loaded = crate::parallel::map_in_order(folders, 1, |(place, (folder, path))| {
+            let mut notices = Vec::new();
+            let api = self.load_api(&folder, &path, &mut notices);
+            (place, api, notices)
+        });
+        loaded.sort_by_key(|(place, ..)| *place);
         let mut apis = Vec::new();
         let mut notices = Vec::new();
         let mut errors = Vec::new();
-        for (folder, path) in self.api_folders().map_err(|e| vec![e])? {
-            match self.load_api(&folder, &path, &mut notices) {
+        for (_, api, mut found_notices) in loaded {
+            notices.append(&mut found_notices);
+            match api {
                 Ok(Some(api)) => apis.push(api),
                 Ok(None) => {}
                 Err(mut found) => errors.append(&mut found),
@@ -291,6 +303,13 @@ impl Workspace {
         }
         Ok(summary)
     }
+}
+
+/// The bytes of the files directly in `folder` (0 for what cannot be listed): how long the
+/// folder takes to read, roughly.
+fn folder_bytes(folder: &Path) -> u64 {
+    let Ok(entries) = fs::read_dir(folder) else { return 0 };
+    entries.filter_map(Result::ok).filter_map(|entry| entry.metadata().ok()).filter(fs::Metadata::is_file).map(|m| m.len()).sum()
 }
 
 /// Whether a file in a spec folder is a vendored document (not a sidecar or a note).

@@ -246,8 +246,13 @@ impl HttpClient {
             attempt = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
+        if span.is_disabled() {
+            // No subscriber wants the span: no clock reads, no records, no span entered on
+            // every poll.
+            return self.send_with_retries(&request, url, &span).await;
+        }
         let started = tokio::time::Instant::now();
-        let result = self.send_with_retries(&request, url).instrument(span.clone()).await;
+        let result = self.send_with_retries(&request, url, &span).instrument(span.clone()).await;
         span.record("duration_ms", started.elapsed().as_millis() as u64);
         if let Ok(response) = &result {
             span.record("status", response.status.as_u16());
@@ -342,7 +347,8 @@ impl HttpClient {
         Ok(url)
     }
 
-    async fn send_with_retries(&self, request: &Request, url: reqwest::Url) -> Result<RawResponse, Untyped> {
+    /// The attempts of one call, each recorded on `span`.
+    async fn send_with_retries(&self, request: &Request, url: reqwest::Url, span: &tracing::Span) -> Result<RawResponse, Untyped> {
         let body = request.encoded_body()?;
         let policy = &self.config.retry;
         let mut attempt = 1;
@@ -350,7 +356,7 @@ impl HttpClient {
         let mut earlier = Vec::new();
         let mut sent_again = false;
         loop {
-            tracing::Span::current().record("attempt", attempt);
+            span.record("attempt", attempt);
             let mut outgoing = self.outgoing(request, url.clone(), body.clone()).await.map_err(Failure::into_error)?;
             let outcome = match self.execute(&mut outgoing).await {
                 Ok(response) => match self.read_whole(response).await {
@@ -384,7 +390,9 @@ impl HttpClient {
                     if let Ok(response) = &outcome {
                         earlier.push(response.status);
                     }
-                    tokio::time::sleep(delay).await;
+                    // Boxed: a retry is rare, and a `Sleep` held inline would grow every call's
+                    // future by its size.
+                    Box::pin(tokio::time::sleep(delay)).await;
                     attempt += 1;
                 }
                 _ => {

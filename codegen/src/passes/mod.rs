@@ -35,6 +35,9 @@ pub fn run(mut api: Api, sidecars: &Sidecars) -> Result<Api, Vec<Diagnostic>> {
     security::settle(&mut api);
     secrets::mark(&mut api);
     names::assign(&mut api);
+    // No pass from here on adds, removes or renames a type: the analysis and the emitters
+    // look types up by name through the index.
+    api.index_types();
     analysis::annotate(&mut api)?;
     let (mapping, warning) = token_source::infer(&api, &sidecars.token_source, &sidecars.token_source_at)?;
     api.token_source = mapping;
