@@ -8,6 +8,11 @@
 
 use std::sync::{Mutex, PoisonError};
 
+/// The stack of each helper thread: a main thread's on Linux. Reading a document recurses as
+/// deep as its schemas nest, and a deep document must not read on the main thread and
+/// overflow a helper's default 2 MiB.
+const STACK: usize = 8 << 20;
+
 /// `f` applied to every item, on up to one thread per core, in runs of `run` items; the
 /// results in the order of `items`. A panic in `f` is resumed on the calling thread.
 pub(crate) fn map_in_order<T: Send, R: Send>(items: Vec<T>, run: usize, f: impl Fn(T) -> R + Sync) -> Vec<R> {
@@ -34,7 +39,8 @@ pub(crate) fn map_in_order<T: Send, R: Send>(items: Vec<T>, run: usize, f: impl 
         }
     };
     let mut done = std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        // A helper that cannot be started leaves its share to the others.
+        let helpers: Vec<_> = (1..threads).filter_map(|_| std::thread::Builder::new().stack_size(STACK).spawn_scoped(scope, work).ok()).collect();
         let mut done = work();
         for helper in helpers {
             match helper.join() {

@@ -317,3 +317,34 @@ fn is_document(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
     !name.starts_with('.') && name != API_SIDECAR && name != passes::overlay::OVERLAY_FILE
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Workspace;
+
+    /// An OpenAPI file with `count` schemas, each nesting `depth` inline objects in property `a`.
+    fn nested(count: usize, depth: usize) -> String {
+        let mut schema = String::from("{type: string}");
+        for _ in 0..depth {
+            schema = format!("{{type: object, properties: {{a: {schema}}}}}");
+        }
+        let schemas: String = (0..count).map(|i| format!("    Deep{i}: {schema}\n")).collect();
+        format!(
+            "openapi: 3.0.3\ninfo: {{title: Deep, version: '1'}}\npaths:\n  /deep:\n    get:\n      operationId: getDeep\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Deep0'}}\ncomponents:\n  schemas:\n{schemas}"
+        )
+    }
+
+    /// Schemas are read on helper threads, in runs of 8: ones nested as deep as YAML allows
+    /// must read there as they would on the main thread.
+    #[test]
+    fn a_schema_nested_as_deep_as_yaml_allows_reads_on_the_helper_threads() {
+        let root = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let api = root.path().join("specs/deep");
+        std::fs::create_dir_all(&api).unwrap_or_else(|e| panic!("{e}"));
+        // serde_yaml stops at 128 levels; each schema level is two (`properties`, `a`).
+        std::fs::write(api.join("deep.yaml"), nested(32, 60)).unwrap_or_else(|e| panic!("{e}"));
+        let generation = Workspace::new(root.path()).generate().unwrap_or_else(|e| panic!("{}", e[0]));
+        let module = generation.files.iter().find(|f| f.path.ends_with("deep.rs")).map(|f| f.contents.as_str()).unwrap_or_default();
+        assert!(module.contains("pub fn get_deep"), "{module}");
+    }
+}
