@@ -24,8 +24,9 @@ const RUN: usize = 8;
 
 /// The document `value` as `openapiv3`'s model.
 pub(super) fn read(mut value: Value) -> Result<OpenAPI, Vec<Invalid>> {
-    let schemas = take_entries(&mut value, &["components", "schemas"]);
-    let paths = take_entries(&mut value, &["paths"]);
+    let schemas = take_entries(&mut value, &["components", "schemas"], |_| true);
+    // What `openapiv3` reads as paths; other keys are its extensions, or ignored.
+    let paths = take_entries(&mut value, &["paths"], |key| key.starts_with('/'));
     let mut invalid = Vec::new();
     let spec = whole::<OpenAPI>(value, "").map_err(|e| invalid.push(e)).ok();
     let schemas = schemas.map(|entries| read_entries::<ReferenceOr<Schema>>(entries, "components.schemas", &mut invalid));
@@ -40,10 +41,11 @@ pub(super) fn read(mut value: Value) -> Result<OpenAPI, Vec<Invalid>> {
     Ok(spec)
 }
 
-/// The entries of the map at `path` in `value`, taken out (an empty map is left), when the
-/// map is there and every key is a string; otherwise `None` and the map stays to be read with
-/// the rest.
-fn take_entries(value: &mut Value, path: &[&str]) -> Option<Vec<(String, Value)>> {
+/// The entries of the map at `path` in `value` whose keys `take` accepts, taken out (the
+/// others stay, to be read with the rest: `paths` holds extensions beside its paths, which
+/// `openapiv3` reads apart). `None`, and the map stays whole, when it is not there or has a key
+/// that is not a string.
+fn take_entries(value: &mut Value, path: &[&str], take: fn(&str) -> bool) -> Option<Vec<(String, Value)>> {
     let mut map = value.as_mapping_mut()?;
     for key in path {
         map = map.get_mut(*key)?.as_mapping_mut()?;
@@ -51,8 +53,16 @@ fn take_entries(value: &mut Value, path: &[&str]) -> Option<Vec<(String, Value)>
     if !map.keys().all(Value::is_string) {
         return None;
     }
-    let entries = std::mem::replace(map, Mapping::new());
-    Some(entries.into_iter().filter_map(|(key, value)| Some((key.as_str()?.to_owned(), value))).collect())
+    let mut taken = Vec::new();
+    for (key, entry) in std::mem::replace(map, Mapping::new()) {
+        match key.as_str().filter(|key| take(key)) {
+            Some(name) => taken.push((name.to_owned(), entry)),
+            None => {
+                map.insert(key, entry);
+            }
+        }
+    }
+    Some(taken)
 }
 
 /// Every entry read as `T` on every core, in order; an invalid one goes to `invalid`.
@@ -93,7 +103,9 @@ mod tests {
     #[test]
     fn the_model_read_in_parts_equals_the_model_read_whole() {
         let schemas: String = (0..40).map(|i| format!("    S{i}: {{type: object, properties: {{a: {{$ref: '#/components/schemas/S{}'}}}}}}\n", (i + 1) % 40)).collect();
-        let paths: String = (0..30).map(|i| format!("  /p{i}:\n    get: {{responses: {{'200': {{description: ok}}}}}}\n")).collect();
+        let mut paths: String = (0..30).map(|i| format!("  /p{i}:\n    get: {{responses: {{'200': {{description: ok}}}}}}\n")).collect();
+        // An extension and a key that is neither a path nor an extension, between the paths.
+        paths.insert_str(0, "  x-note: {kept: true}\n  pets: 7\n");
         let value = document(&schemas, &paths);
         let whole: openapiv3::OpenAPI = serde_yaml::from_value(value.clone()).unwrap_or_else(|e| panic!("{e}"));
         let parts = read(value).unwrap_or_else(|e| panic!("{}", e[0].message));
