@@ -83,6 +83,7 @@ const CASES: &[(&str, Expect)] = &[
     // A plain OpenAPI file with two schemas the model cannot hold: each is reported at its
     // own line (the second is checked in `every_invalid_schema_is_reported_at_its_line`).
     ("invalid-schemas.yaml", Expect::Error { file: "invalid-schemas.yaml", line: 23, message: "not a valid OpenAPI 3.0 document at `components.schemas.Shelf`: invalid type: sequence, expected a map" }),
+    ("invalid-path-item.yaml", Expect::Error { file: "invalid-path-item.yaml", line: 12, message: "not a valid OpenAPI 3.0 document at `paths./items/{id}`" }),
     ("ref-cycle-required.md", Expect::Fallback { code: &["pub next: ::std::boxed::Box<Link>", "pub node: ::std::boxed::Box<Node>"] }),
 ];
 
@@ -153,6 +154,18 @@ fn every_invalid_schema_is_reported_at_its_line() {
     assert_eq!(found.len(), 2, "{found:#?}");
     assert!(found[0].0 == 23 && found[0].1.contains("`components.schemas.Shelf`"), "{found:#?}");
     assert!(found[1].0 == 26 && found[1].1.contains("`components.schemas.Label`"), "{found:#?}");
+}
+
+/// A path's key holds `/` and a schema's name `.`: each error is at its own entry's line, not
+/// at `paths:` or `schemas:` (the place is found by its segments, not by splitting its text).
+#[test]
+fn an_invalid_entry_whose_name_has_a_slash_or_a_dot_is_reported_at_its_line() {
+    let (_dir, result) = run("invalid-path-item.yaml");
+    let errors = result.expect_err("an error");
+    let found: Vec<(u32, &str)> = errors.iter().map(|d| (d.line, d.message.as_str())).collect();
+    assert_eq!(found.len(), 2, "{found:#?}");
+    assert!(found[0].0 == 18 && found[0].1.contains("`components.schemas.item.label`"), "{found:#?}");
+    assert!(found[1].0 == 12 && found[1].1.contains("`paths./items/{id}`"), "{found:#?}");
 }
 
 fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {

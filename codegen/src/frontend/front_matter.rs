@@ -100,7 +100,7 @@ pub fn read(document: &Document, api: &mut ApiBuilder) -> Result<(), Vec<Diagnos
     };
     let at = PageYaml::new(document, split.yaml, split.opening_line);
     let front: EndpointPage = serde_path_to_error::deserialize(serde_yaml::Deserializer::from_str(split.yaml)).map_err(|e| {
-        let line = e.inner().location().map_or_else(|| at.lines.line(&page::error_pointer(&e.path().to_string())), |l| to_u32(l.line()));
+        let line = e.inner().location().map_or_else(|| at.lines.line(&page::error_pointer(e.path())), |l| to_u32(l.line()));
         vec![at.page.error(line + at.offset, format!("the front matter does not describe an endpoint at `{}`: {}", e.path(), e.inner()))]
     })?;
     let page = Endpoint { at, front };

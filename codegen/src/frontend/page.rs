@@ -13,7 +13,8 @@
 use super::Document;
 use crate::diagnostic::Diagnostic;
 use crate::ir::Source;
-use crate::yaml_lines::LineIndex;
+use crate::yaml_lines::{pointer, LineIndex};
+use serde_path_to_error::Segment;
 
 /// A document being read, for pointing back into it by page line (1-based).
 #[derive(Debug, Clone, Copy)]
@@ -76,10 +77,21 @@ impl<'a> PageYaml<'a> {
     }
 }
 
-/// The JSON pointer of the place `serde_path_to_error` reports (`request.parameters` ->
-/// `/request/parameters`), to find its line in a [`LineIndex`].
-pub(crate) fn error_pointer(path: &str) -> String {
-    format!("/{}", path.replace('.', "/"))
+/// The JSON pointer of the place `serde_path_to_error` reports (`request.parameters[0]` ->
+/// `/request/parameters/0`), to find its line in a [`LineIndex`]. Built from the path's
+/// segments, not its text, so a key with a `.` or a `/` in it (`/pets/{id}`, `pet.owner`)
+/// is one segment; a segment serde could not name ends the pointer at its parent.
+pub(crate) fn error_pointer(path: &serde_path_to_error::Path) -> String {
+    let mut segments = Vec::new();
+    for segment in path.iter() {
+        segments.push(match segment {
+            Segment::Seq { index } => index.to_string(),
+            Segment::Map { key } => key.clone(),
+            Segment::Enum { variant } => variant.clone(),
+            Segment::Unknown => break,
+        });
+    }
+    pointer(&segments)
 }
 
 /// The page after its `# Source: ...` provenance lines (added when the document was

@@ -23,7 +23,7 @@ use openapiv3::{OpenAPI, ReferenceOr};
 use serde_yaml::Value;
 
 use super::markdown::Fence;
-use super::page::{self, PageYaml};
+use super::page::PageYaml;
 use super::Document;
 use crate::builder::ApiBuilder;
 use crate::diagnostic::Diagnostic;
@@ -202,7 +202,7 @@ fn read_text(document: &Document, text: &str, line_offset: u32, only: Option<(Me
     let mut notes = swagger2::upgrade(&mut value);
     notes.extend(normalize::normalize(&mut value));
     let spec: OpenAPI = model::read(value).map_err(|invalid| {
-        let error = |e: model::Invalid| yaml.error(&page::error_pointer(&e.path), format!("not a valid OpenAPI 3.0 document at `{}`: {}", e.path, e.message));
+        let error = |e: model::Invalid| yaml.error(&e.pointer, format!("not a valid OpenAPI 3.0 document at `{}`: {}", e.path, e.message));
         invalid.into_iter().map(error).collect::<Vec<_>>()
     })?;
     let context = Context { yaml, spec: &spec, swagger2 };

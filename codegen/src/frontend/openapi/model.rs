@@ -12,10 +12,15 @@ use openapiv3::{OpenAPI, PathItem, ReferenceOr, Schema};
 use serde::de::DeserializeOwned;
 use serde_yaml::{Mapping, Value};
 
+use crate::frontend::page;
+use crate::yaml_lines::pointer;
+
 /// A place in the document the model cannot hold, and what serde found wrong there.
 pub(super) struct Invalid {
     /// Where, in `serde_path_to_error`'s notation (`components.schemas.Pet.properties`).
     pub path: String,
+    /// The same place as a JSON pointer (`/components/schemas/Pet/properties`), for its line.
+    pub pointer: String,
     pub message: String,
 }
 
@@ -28,9 +33,9 @@ pub(super) fn read(mut value: Value) -> Result<OpenAPI, Vec<Invalid>> {
     // What `openapiv3` reads as paths; other keys are its extensions, or ignored.
     let paths = take_entries(&mut value, &["paths"], |key| key.starts_with('/'));
     let mut invalid = Vec::new();
-    let spec = whole::<OpenAPI>(value, "").map_err(|e| invalid.push(e)).ok();
-    let schemas = schemas.map(|entries| read_entries::<ReferenceOr<Schema>>(entries, "components.schemas", &mut invalid));
-    let paths = paths.map(|entries| read_entries::<ReferenceOr<PathItem>>(entries, "paths", &mut invalid));
+    let spec = whole::<OpenAPI>(value, &[]).map_err(|e| invalid.push(e)).ok();
+    let schemas = schemas.map(|entries| read_entries::<ReferenceOr<Schema>>(entries, &["components", "schemas"], &mut invalid));
+    let paths = paths.map(|entries| read_entries::<ReferenceOr<PathItem>>(entries, &["paths"], &mut invalid));
     let Some(mut spec) = spec.filter(|_| invalid.is_empty()) else { return Err(invalid) };
     if let Some(schemas) = schemas {
         spec.components.get_or_insert_with(Default::default).schemas = schemas.into_iter().collect();
@@ -65,27 +70,29 @@ fn take_entries(value: &mut Value, path: &[&str], take: fn(&str) -> bool) -> Opt
     Some(taken)
 }
 
-/// Every entry read as `T` on every core, in order; an invalid one goes to `invalid`.
-fn read_entries<T: DeserializeOwned + Send>(entries: Vec<(String, Value)>, map: &str, invalid: &mut Vec<Invalid>) -> Vec<(String, T)> {
+/// Every entry of the map at `map` read as `T` on every core, in order; an invalid one goes
+/// to `invalid`.
+fn read_entries<T: DeserializeOwned + Send>(entries: Vec<(String, Value)>, map: &[&str], invalid: &mut Vec<Invalid>) -> Vec<(String, T)> {
     let read = crate::parallel::map_in_order(entries, RUN, |(key, value)| {
-        let at = format!("{map}.{key}");
-        whole::<T>(value, &at).map(|entry| (key, entry))
+        let at: Vec<&str> = map.iter().copied().chain([key.as_str()]).collect();
+        let entry = whole::<T>(value, &at);
+        entry.map(|entry| (key, entry))
     });
     read.into_iter().filter_map(|entry| entry.map_err(|e| invalid.push(e)).ok()).collect()
 }
 
-/// `value` read as `T`; an error's path is prefixed with `at`, the place `value` was taken
-/// from (empty for the document itself).
-fn whole<T: DeserializeOwned>(value: Value, at: &str) -> Result<T, Invalid> {
+/// `value` read as `T`; an error's place is prefixed with `at`, the keys `value` was taken
+/// from (none for the document itself).
+fn whole<T: DeserializeOwned>(value: Value, at: &[&str]) -> Result<T, Invalid> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let inner = e.path().to_string();
-        let path = match (at, inner.as_str()) {
-            ("", _) => inner.clone(),
-            (_, ".") => at.to_owned(),
-            (_, seq) if seq.starts_with('[') => format!("{at}{seq}"),
-            (_, inner) => format!("{at}.{inner}"),
+        let path = match (at.join("."), inner.as_str()) {
+            (at, _) if at.is_empty() => inner.clone(),
+            (at, ".") => at,
+            (at, seq) if seq.starts_with('[') => format!("{at}{seq}"),
+            (at, inner) => format!("{at}.{inner}"),
         };
-        Invalid { path, message: e.into_inner().to_string() }
+        Invalid { path, pointer: format!("{}{}", pointer(at), page::error_pointer(e.path())), message: e.into_inner().to_string() }
     })
 }
 
@@ -123,6 +130,8 @@ mod tests {
         let paths: Vec<&str> = invalid.iter().map(|i| i.path.as_str()).collect();
         // A path item is an untagged `ReferenceOr`: serde reports the item, not the field.
         assert_eq!(paths, ["components.schemas.Bad", "components.schemas.AlsoBad", "paths./p"]);
+        let pointers: Vec<&str> = invalid.iter().map(|i| i.pointer.as_str()).collect();
+        assert_eq!(pointers, ["/components/schemas/Bad", "/components/schemas/AlsoBad", "/paths/~1p"]);
         assert!(invalid.iter().all(|i| !i.message.is_empty()));
     }
 
