@@ -6,7 +6,11 @@
 //! Self-hosted file management and sharing system. Every deployment has its own host, so the client takes a base URL.
 //!
 //! Generated from `specs/cloudreve/get-preferences.md`, `specs/cloudreve/password-sign-in.md`, `specs/cloudreve/refresh-token.md`.
-#![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
+#![allow(
+    clippy::large_enum_variant,
+    clippy::too_many_arguments,
+    clippy::result_large_err
+)]
 use ::vendor_runtime as rt;
 /// A client for Cloudreve v4.
 ///
@@ -96,15 +100,17 @@ impl<'a> GetPreferencesCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<Data>, rt::Error<GetPreferencesError>> {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<Data>, GetPreferencesError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.enveloped(&ENVELOPE),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.enveloped(&ENVELOPE),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for GetPreferencesCall<'a> {
@@ -112,13 +118,9 @@ impl<'a> ::std::future::IntoFuture for GetPreferencesCall<'a> {
         rt::ResponseValue<Data>,
         rt::Error<GetPreferencesError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<Data>, GetPreferencesError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::get_preferences`]: the document lists none, so every error answer is `Error::UnexpectedResponse`, with its status and raw body.
@@ -167,27 +169,32 @@ impl<'a> PasswordSignInCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<PasswordSignInSuccess>,
-        rt::Error<PasswordSignInError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<PasswordSignInSuccess>, PasswordSignInError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => {
-                let attempt = response
-                    .clone()
-                    .enveloped_as(&ENVELOPE, PasswordSignInSuccess::Ok);
-                if !rt::may_match_another(&attempt) {
-                    return attempt;
-                }
-                response
-                    .outcome_as(&ENVELOPE, "203", PasswordSignInSuccess::TwoFaRequired)
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => {
+                        let attempt = response
+                            .clone()
+                            .enveloped_as(&ENVELOPE, PasswordSignInSuccess::Ok);
+                        if !rt::may_match_another(&attempt) {
+                            return attempt;
+                        }
+                        response
+                            .outcome_as(
+                                &ENVELOPE,
+                                "203",
+                                PasswordSignInSuccess::TwoFaRequired,
+                            )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for PasswordSignInCall<'a> {
@@ -195,13 +202,13 @@ impl<'a> ::std::future::IntoFuture for PasswordSignInCall<'a> {
         rt::ResponseValue<PasswordSignInSuccess>,
         rt::Error<PasswordSignInError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<PasswordSignInSuccess>,
+        PasswordSignInError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::password_sign_in`]: the document lists none, so every error answer is `Error::UnexpectedResponse`, with its status and raw body.
@@ -260,15 +267,17 @@ impl<'a> RefreshTokenCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<Token>, rt::Error<RefreshTokenError>> {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<Token>, RefreshTokenError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.enveloped(&ENVELOPE),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.enveloped(&ENVELOPE),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for RefreshTokenCall<'a> {
@@ -276,13 +285,9 @@ impl<'a> ::std::future::IntoFuture for RefreshTokenCall<'a> {
         rt::ResponseValue<Token>,
         rt::Error<RefreshTokenError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<Token>, RefreshTokenError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::refresh_token`]: the document lists none, so every error answer is `Error::UnexpectedResponse`, with its status and raw body.

@@ -4,7 +4,11 @@
 //! # EnOS apim-token-service
 //!
 //! Generated from `specs/enos/get-access-token.md`, `specs/enos/refresh-access-token.md`.
-#![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
+#![allow(
+    clippy::large_enum_variant,
+    clippy::too_many_arguments,
+    clippy::result_large_err
+)]
 use ::vendor_runtime as rt;
 /// A client for EnOS apim-token-service.
 ///
@@ -99,18 +103,19 @@ impl<'a> GetAccessTokenCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<TokenData>,
-        rt::Error<GetAccessTokenError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<TokenData>, GetAccessTokenError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.enveloped(&ENVELOPE),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.enveloped(&ENVELOPE),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for GetAccessTokenCall<'a> {
@@ -118,13 +123,9 @@ impl<'a> ::std::future::IntoFuture for GetAccessTokenCall<'a> {
         rt::ResponseValue<TokenData>,
         rt::Error<GetAccessTokenError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<TokenData>, GetAccessTokenError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::get_access_token`]: the document lists none, so every error answer is `Error::UnexpectedResponse`, with its status and raw body.
@@ -178,18 +179,19 @@ impl<'a> RefreshAccessTokenCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<TokenData>,
-        rt::Error<RefreshAccessTokenError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<TokenData>, RefreshAccessTokenError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.enveloped(&ENVELOPE),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.enveloped(&ENVELOPE),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for RefreshAccessTokenCall<'a> {
@@ -197,13 +199,13 @@ impl<'a> ::std::future::IntoFuture for RefreshAccessTokenCall<'a> {
         rt::ResponseValue<TokenData>,
         rt::Error<RefreshAccessTokenError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<TokenData>,
+        RefreshAccessTokenError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::refresh_access_token`]: the document lists none, so every error answer is `Error::UnexpectedResponse`, with its status and raw body.

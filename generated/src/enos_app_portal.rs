@@ -6,7 +6,11 @@
 //! Applications and users of an EnOS organisation, behind the same API gateway as the token service.
 //!
 //! Generated from `specs/enos-app-portal/get-user-apps.md`.
-#![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
+#![allow(
+    clippy::large_enum_variant,
+    clippy::too_many_arguments,
+    clippy::result_large_err
+)]
 use ::vendor_runtime as rt;
 /// A client for EnOS app-portal-service.
 ///
@@ -111,18 +115,19 @@ impl<'a> GetUsersApplicationsCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AppData>,
-        rt::Error<GetUsersApplicationsError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<AppData>, GetUsersApplicationsError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.enveloped(&ENVELOPE),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.enveloped(&ENVELOPE),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for GetUsersApplicationsCall<'a> {
@@ -130,13 +135,13 @@ impl<'a> ::std::future::IntoFuture for GetUsersApplicationsCall<'a> {
         rt::ResponseValue<AppData>,
         rt::Error<GetUsersApplicationsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<AppData>,
+        GetUsersApplicationsError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::get_users_applications`]: the document lists none, so every error answer is `Error::UnexpectedResponse`, with its status and raw body.

@@ -6,7 +6,11 @@
 //! List of all available APIs that can be consumed
 //!
 //! Generated from `specs/infisical/get-user-memberships.md`, `specs/infisical/renew-access-token.md`.
-#![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
+#![allow(
+    clippy::large_enum_variant,
+    clippy::too_many_arguments,
+    clippy::result_large_err
+)]
 use ::vendor_runtime as rt;
 /// A client for Infisical API.
 ///
@@ -121,24 +125,33 @@ impl<'a> GetUserMembershipsCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<GetUserMembershipsResponse>,
-        rt::Error<GetUserMembershipsError>,
+        GetUserMembershipsError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400 => Err(response.error(GetUserMembershipsError::BadRequest)),
-            401 => Err(response.error(GetUserMembershipsError::Unauthorized)),
-            403 => Err(response.error(GetUserMembershipsError::Forbidden)),
-            404 => Err(response.error(GetUserMembershipsError::NotFound)),
-            422 => Err(response.error(GetUserMembershipsError::UnprocessableEntity)),
-            500 => Err(response.error(GetUserMembershipsError::InternalServerError)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400 => Err(response.error(GetUserMembershipsError::BadRequest)),
+                    401 => Err(response.error(GetUserMembershipsError::Unauthorized)),
+                    403 => Err(response.error(GetUserMembershipsError::Forbidden)),
+                    404 => Err(response.error(GetUserMembershipsError::NotFound)),
+                    422 => {
+                        Err(response.error(GetUserMembershipsError::UnprocessableEntity))
+                    }
+                    500 => {
+                        Err(response.error(GetUserMembershipsError::InternalServerError))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for GetUserMembershipsCall<'a> {
@@ -146,13 +159,13 @@ impl<'a> ::std::future::IntoFuture for GetUserMembershipsCall<'a> {
         rt::ResponseValue<GetUserMembershipsResponse>,
         rt::Error<GetUserMembershipsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<GetUserMembershipsResponse>,
+        GetUserMembershipsError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::get_user_memberships`], one variant per status, each with that status's body.
@@ -214,28 +227,41 @@ impl<'a> RenewIdentityAccessTokenCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<RenewIdentityAccessTokenResponse>,
-        rt::Error<RenewIdentityAccessTokenError>,
+        RenewIdentityAccessTokenError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400 => Err(response.error(RenewIdentityAccessTokenError::BadRequest)),
-            401 => Err(response.error(RenewIdentityAccessTokenError::Unauthorized)),
-            403 => Err(response.error(RenewIdentityAccessTokenError::Forbidden)),
-            404 => Err(response.error(RenewIdentityAccessTokenError::NotFound)),
-            422 => {
-                Err(response.error(RenewIdentityAccessTokenError::UnprocessableEntity))
-            }
-            500 => {
-                Err(response.error(RenewIdentityAccessTokenError::InternalServerError))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400 => Err(response.error(RenewIdentityAccessTokenError::BadRequest)),
+                    401 => {
+                        Err(response.error(RenewIdentityAccessTokenError::Unauthorized))
+                    }
+                    403 => Err(response.error(RenewIdentityAccessTokenError::Forbidden)),
+                    404 => Err(response.error(RenewIdentityAccessTokenError::NotFound)),
+                    422 => {
+                        Err(
+                            response
+                                .error(RenewIdentityAccessTokenError::UnprocessableEntity),
+                        )
+                    }
+                    500 => {
+                        Err(
+                            response
+                                .error(RenewIdentityAccessTokenError::InternalServerError),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for RenewIdentityAccessTokenCall<'a> {
@@ -243,13 +269,13 @@ impl<'a> ::std::future::IntoFuture for RenewIdentityAccessTokenCall<'a> {
         rt::ResponseValue<RenewIdentityAccessTokenResponse>,
         rt::Error<RenewIdentityAccessTokenError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<RenewIdentityAccessTokenResponse>,
+        RenewIdentityAccessTokenError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::renew_identity_access_token`], one variant per status, each with that status's body.

@@ -6,7 +6,11 @@
 //! API for interacting with the Oxide control plane
 //!
 //! Generated from `specs/oxide/oxide-nexus.json`.
-#![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
+#![allow(
+    clippy::large_enum_variant,
+    clippy::too_many_arguments,
+    clippy::result_large_err
+)]
 use ::vendor_runtime as rt;
 /// A client for Oxide Region API.
 ///
@@ -75,18 +79,19 @@ impl<'a> DeviceAuthRequestCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<DeviceAuthRequestError>,
-    > {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<()>, DeviceAuthRequestError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200..=299 => response.empty_success(()),
-            _ => Err(response.error_without_body(DeviceAuthRequestError::Default)),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200..=299 => response.empty_success(()),
+                    _ => {
+                        Err(response.error_without_body(DeviceAuthRequestError::Default))
+                    }
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for DeviceAuthRequestCall<'a> {
@@ -94,13 +99,9 @@ impl<'a> ::std::future::IntoFuture for DeviceAuthRequestCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<DeviceAuthRequestError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, DeviceAuthRequestError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::device_auth_request`], one variant per status, each with that status's body.
@@ -154,20 +155,19 @@ impl<'a> DeviceAuthConfirmCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<DeviceAuthConfirmError>,
-    > {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<()>, DeviceAuthConfirmError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(DeviceAuthConfirmError::Status4xx)),
-            500..=599 => Err(response.error(DeviceAuthConfirmError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => Err(response.error(DeviceAuthConfirmError::Status4xx)),
+                    500..=599 => Err(response.error(DeviceAuthConfirmError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for DeviceAuthConfirmCall<'a> {
@@ -175,13 +175,9 @@ impl<'a> ::std::future::IntoFuture for DeviceAuthConfirmCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<DeviceAuthConfirmError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, DeviceAuthConfirmError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::device_auth_confirm`], one variant per status, each with that status's body.
@@ -235,18 +231,19 @@ impl<'a> DeviceAccessTokenCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<DeviceAccessTokenError>,
-    > {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<()>, DeviceAccessTokenError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200..=299 => response.empty_success(()),
-            _ => Err(response.error_without_body(DeviceAccessTokenError::Default)),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200..=299 => response.empty_success(()),
+                    _ => {
+                        Err(response.error_without_body(DeviceAccessTokenError::Default))
+                    }
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for DeviceAccessTokenCall<'a> {
@@ -254,13 +251,9 @@ impl<'a> ::std::future::IntoFuture for DeviceAccessTokenCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<DeviceAccessTokenError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, DeviceAccessTokenError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::device_access_token`], one variant per status, each with that status's body.
@@ -385,20 +378,21 @@ impl<'a> ProbeListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<ProbeInfoResultsPage>,
-        rt::Error<ProbeListError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<ProbeInfoResultsPage>, ProbeListError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(ProbeListError::Status4xx)),
-            500..=599 => Err(response.error(ProbeListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(ProbeListError::Status4xx)),
+                    500..=599 => Err(response.error(ProbeListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for ProbeListCall<'a> {
@@ -406,13 +400,13 @@ impl<'a> ::std::future::IntoFuture for ProbeListCall<'a> {
         rt::ResponseValue<ProbeInfoResultsPage>,
         rt::Error<ProbeListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<ProbeInfoResultsPage>,
+        ProbeListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::probe_list`], one variant per status, each with that status's body.
@@ -475,17 +469,19 @@ impl<'a> ProbeCreateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<Probe>, rt::Error<ProbeCreateError>> {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<Probe>, ProbeCreateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => Err(response.error(ProbeCreateError::Status4xx)),
-            500..=599 => Err(response.error(ProbeCreateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => Err(response.error(ProbeCreateError::Status4xx)),
+                    500..=599 => Err(response.error(ProbeCreateError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for ProbeCreateCall<'a> {
@@ -493,13 +489,9 @@ impl<'a> ::std::future::IntoFuture for ProbeCreateCall<'a> {
         rt::ResponseValue<Probe>,
         rt::Error<ProbeCreateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<Probe>, ProbeCreateError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::probe_create`], one variant per status, each with that status's body.
@@ -566,17 +558,19 @@ impl<'a> ProbeViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<ProbeInfo>, rt::Error<ProbeViewError>> {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<ProbeInfo>, ProbeViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(ProbeViewError::Status4xx)),
-            500..=599 => Err(response.error(ProbeViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(ProbeViewError::Status4xx)),
+                    500..=599 => Err(response.error(ProbeViewError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for ProbeViewCall<'a> {
@@ -584,13 +578,9 @@ impl<'a> ::std::future::IntoFuture for ProbeViewCall<'a> {
         rt::ResponseValue<ProbeInfo>,
         rt::Error<ProbeViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<ProbeInfo>, ProbeViewError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::probe_view`], one variant per status, each with that status's body.
@@ -657,17 +647,19 @@ impl<'a> ProbeDeleteCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<ProbeDeleteError>> {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<()>, ProbeDeleteError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(ProbeDeleteError::Status4xx)),
-            500..=599 => Err(response.error(ProbeDeleteError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => Err(response.error(ProbeDeleteError::Status4xx)),
+                    500..=599 => Err(response.error(ProbeDeleteError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for ProbeDeleteCall<'a> {
@@ -675,13 +667,9 @@ impl<'a> ::std::future::IntoFuture for ProbeDeleteCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<ProbeDeleteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, ProbeDeleteError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::probe_delete`], one variant per status, each with that status's body.
@@ -782,20 +770,25 @@ impl<'a> SupportBundleListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<SupportBundleInfoResultsPage>,
-        rt::Error<SupportBundleListError>,
+        SupportBundleListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SupportBundleListError::Status4xx)),
-            500..=599 => Err(response.error(SupportBundleListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(SupportBundleListError::Status4xx)),
+                    500..=599 => Err(response.error(SupportBundleListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SupportBundleListCall<'a> {
@@ -803,13 +796,13 @@ impl<'a> ::std::future::IntoFuture for SupportBundleListCall<'a> {
         rt::ResponseValue<SupportBundleInfoResultsPage>,
         rt::Error<SupportBundleListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SupportBundleInfoResultsPage>,
+        SupportBundleListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::support_bundle_list`], one variant per status, each with that status's body.
@@ -864,20 +857,21 @@ impl<'a> SupportBundleCreateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SupportBundleInfo>,
-        rt::Error<SupportBundleCreateError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<SupportBundleInfo>, SupportBundleCreateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => Err(response.error(SupportBundleCreateError::Status4xx)),
-            500..=599 => Err(response.error(SupportBundleCreateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => Err(response.error(SupportBundleCreateError::Status4xx)),
+                    500..=599 => Err(response.error(SupportBundleCreateError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SupportBundleCreateCall<'a> {
@@ -885,13 +879,13 @@ impl<'a> ::std::future::IntoFuture for SupportBundleCreateCall<'a> {
         rt::ResponseValue<SupportBundleInfo>,
         rt::Error<SupportBundleCreateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SupportBundleInfo>,
+        SupportBundleCreateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::support_bundle_create`], one variant per status, each with that status's body.
@@ -952,20 +946,21 @@ impl<'a> SupportBundleViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SupportBundleInfo>,
-        rt::Error<SupportBundleViewError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<SupportBundleInfo>, SupportBundleViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SupportBundleViewError::Status4xx)),
-            500..=599 => Err(response.error(SupportBundleViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(SupportBundleViewError::Status4xx)),
+                    500..=599 => Err(response.error(SupportBundleViewError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SupportBundleViewCall<'a> {
@@ -973,13 +968,13 @@ impl<'a> ::std::future::IntoFuture for SupportBundleViewCall<'a> {
         rt::ResponseValue<SupportBundleInfo>,
         rt::Error<SupportBundleViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SupportBundleInfo>,
+        SupportBundleViewError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::support_bundle_view`], one variant per status, each with that status's body.
@@ -1044,20 +1039,21 @@ impl<'a> SupportBundleUpdateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SupportBundleInfo>,
-        rt::Error<SupportBundleUpdateError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<SupportBundleInfo>, SupportBundleUpdateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SupportBundleUpdateError::Status4xx)),
-            500..=599 => Err(response.error(SupportBundleUpdateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(SupportBundleUpdateError::Status4xx)),
+                    500..=599 => Err(response.error(SupportBundleUpdateError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SupportBundleUpdateCall<'a> {
@@ -1065,13 +1061,13 @@ impl<'a> ::std::future::IntoFuture for SupportBundleUpdateCall<'a> {
         rt::ResponseValue<SupportBundleInfo>,
         rt::Error<SupportBundleUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SupportBundleInfo>,
+        SupportBundleUpdateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::support_bundle_update`], one variant per status, each with that status's body.
@@ -1134,20 +1130,19 @@ impl<'a> SupportBundleDeleteCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<SupportBundleDeleteError>,
-    > {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<()>, SupportBundleDeleteError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(SupportBundleDeleteError::Status4xx)),
-            500..=599 => Err(response.error(SupportBundleDeleteError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => Err(response.error(SupportBundleDeleteError::Status4xx)),
+                    500..=599 => Err(response.error(SupportBundleDeleteError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SupportBundleDeleteCall<'a> {
@@ -1155,13 +1150,9 @@ impl<'a> ::std::future::IntoFuture for SupportBundleDeleteCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<SupportBundleDeleteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, SupportBundleDeleteError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::support_bundle_delete`], one variant per status, each with that status's body.
@@ -1240,18 +1231,24 @@ impl<'a> SupportBundleDownloadCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<SupportBundleDownloadError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<()>, SupportBundleDownloadError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200..=299 => response.empty_success(()),
-            _ => Err(response.error_without_body(SupportBundleDownloadError::Default)),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200..=299 => response.empty_success(()),
+                    _ => {
+                        Err(
+                            response
+                                .error_without_body(SupportBundleDownloadError::Default),
+                        )
+                    }
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SupportBundleDownloadCall<'a> {
@@ -1259,13 +1256,9 @@ impl<'a> ::std::future::IntoFuture for SupportBundleDownloadCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<SupportBundleDownloadError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, SupportBundleDownloadError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::support_bundle_download`], one variant per status, each with that status's body.
@@ -1342,18 +1335,19 @@ impl<'a> SupportBundleHeadCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<SupportBundleHeadError>,
-    > {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<()>, SupportBundleHeadError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200..=299 => response.empty_success(()),
-            _ => Err(response.error_without_body(SupportBundleHeadError::Default)),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200..=299 => response.empty_success(()),
+                    _ => {
+                        Err(response.error_without_body(SupportBundleHeadError::Default))
+                    }
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SupportBundleHeadCall<'a> {
@@ -1361,13 +1355,9 @@ impl<'a> ::std::future::IntoFuture for SupportBundleHeadCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<SupportBundleHeadError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, SupportBundleHeadError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::support_bundle_head`], one variant per status, each with that status's body.
@@ -1453,20 +1443,24 @@ impl<'a> SupportBundleDownloadFileCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<SupportBundleDownloadFileError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<()>, SupportBundleDownloadFileError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200..=299 => response.empty_success(()),
-            _ => {
-                Err(response.error_without_body(SupportBundleDownloadFileError::Default))
-            }
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200..=299 => response.empty_success(()),
+                    _ => {
+                        Err(
+                            response
+                                .error_without_body(SupportBundleDownloadFileError::Default),
+                        )
+                    }
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SupportBundleDownloadFileCall<'a> {
@@ -1474,13 +1468,13 @@ impl<'a> ::std::future::IntoFuture for SupportBundleDownloadFileCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<SupportBundleDownloadFileError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<()>,
+        SupportBundleDownloadFileError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::support_bundle_download_file`], one variant per status, each with that status's body.
@@ -1560,18 +1554,24 @@ impl<'a> SupportBundleHeadFileCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<SupportBundleHeadFileError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<()>, SupportBundleHeadFileError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200..=299 => response.empty_success(()),
-            _ => Err(response.error_without_body(SupportBundleHeadFileError::Default)),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200..=299 => response.empty_success(()),
+                    _ => {
+                        Err(
+                            response
+                                .error_without_body(SupportBundleHeadFileError::Default),
+                        )
+                    }
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SupportBundleHeadFileCall<'a> {
@@ -1579,13 +1579,9 @@ impl<'a> ::std::future::IntoFuture for SupportBundleHeadFileCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<SupportBundleHeadFileError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, SupportBundleHeadFileError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::support_bundle_head_file`], one variant per status, each with that status's body.
@@ -1662,18 +1658,21 @@ impl<'a> SupportBundleIndexCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<SupportBundleIndexError>,
-    > {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<()>, SupportBundleIndexError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200..=299 => response.empty_success(()),
-            _ => Err(response.error_without_body(SupportBundleIndexError::Default)),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200..=299 => response.empty_success(()),
+                    _ => {
+                        Err(
+                            response.error_without_body(SupportBundleIndexError::Default),
+                        )
+                    }
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SupportBundleIndexCall<'a> {
@@ -1681,13 +1680,9 @@ impl<'a> ::std::future::IntoFuture for SupportBundleIndexCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<SupportBundleIndexError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, SupportBundleIndexError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::support_bundle_index`], one variant per status, each with that status's body.
@@ -1753,18 +1748,20 @@ impl<'a> LoginSamlCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<LoginSamlError>> {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<()>, LoginSamlError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200..=299 => response.empty_success(()),
-            303 => Err(response.error_without_body(LoginSamlError::Status303)),
-            400..=499 => Err(response.error(LoginSamlError::Status4xx)),
-            500..=599 => Err(response.error(LoginSamlError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200..=299 => response.empty_success(()),
+                    303 => Err(response.error_without_body(LoginSamlError::Status303)),
+                    400..=499 => Err(response.error(LoginSamlError::Status4xx)),
+                    500..=599 => Err(response.error(LoginSamlError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for LoginSamlCall<'a> {
@@ -1772,13 +1769,9 @@ impl<'a> ::std::future::IntoFuture for LoginSamlCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<LoginSamlError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, LoginSamlError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::login_saml`], one variant per status, each with that status's body.
@@ -1907,20 +1900,25 @@ impl<'a> AffinityGroupListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<AffinityGroupResultsPage>,
-        rt::Error<AffinityGroupListError>,
+        AffinityGroupListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(AffinityGroupListError::Status4xx)),
-            500..=599 => Err(response.error(AffinityGroupListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(AffinityGroupListError::Status4xx)),
+                    500..=599 => Err(response.error(AffinityGroupListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for AffinityGroupListCall<'a> {
@@ -1928,13 +1926,13 @@ impl<'a> ::std::future::IntoFuture for AffinityGroupListCall<'a> {
         rt::ResponseValue<AffinityGroupResultsPage>,
         rt::Error<AffinityGroupListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<AffinityGroupResultsPage>,
+        AffinityGroupListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::affinity_group_list`], one variant per status, each with that status's body.
@@ -1997,20 +1995,21 @@ impl<'a> AffinityGroupCreateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AffinityGroup>,
-        rt::Error<AffinityGroupCreateError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<AffinityGroup>, AffinityGroupCreateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => Err(response.error(AffinityGroupCreateError::Status4xx)),
-            500..=599 => Err(response.error(AffinityGroupCreateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => Err(response.error(AffinityGroupCreateError::Status4xx)),
+                    500..=599 => Err(response.error(AffinityGroupCreateError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for AffinityGroupCreateCall<'a> {
@@ -2018,13 +2017,13 @@ impl<'a> ::std::future::IntoFuture for AffinityGroupCreateCall<'a> {
         rt::ResponseValue<AffinityGroup>,
         rt::Error<AffinityGroupCreateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<AffinityGroup>,
+        AffinityGroupCreateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::affinity_group_create`], one variant per status, each with that status's body.
@@ -2102,20 +2101,21 @@ impl<'a> AffinityGroupViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AffinityGroup>,
-        rt::Error<AffinityGroupViewError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<AffinityGroup>, AffinityGroupViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(AffinityGroupViewError::Status4xx)),
-            500..=599 => Err(response.error(AffinityGroupViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(AffinityGroupViewError::Status4xx)),
+                    500..=599 => Err(response.error(AffinityGroupViewError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for AffinityGroupViewCall<'a> {
@@ -2123,13 +2123,13 @@ impl<'a> ::std::future::IntoFuture for AffinityGroupViewCall<'a> {
         rt::ResponseValue<AffinityGroup>,
         rt::Error<AffinityGroupViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<AffinityGroup>,
+        AffinityGroupViewError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::affinity_group_view`], one variant per status, each with that status's body.
@@ -2217,20 +2217,21 @@ impl<'a> AffinityGroupUpdateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AffinityGroup>,
-        rt::Error<AffinityGroupUpdateError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<AffinityGroup>, AffinityGroupUpdateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(AffinityGroupUpdateError::Status4xx)),
-            500..=599 => Err(response.error(AffinityGroupUpdateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(AffinityGroupUpdateError::Status4xx)),
+                    500..=599 => Err(response.error(AffinityGroupUpdateError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for AffinityGroupUpdateCall<'a> {
@@ -2238,13 +2239,13 @@ impl<'a> ::std::future::IntoFuture for AffinityGroupUpdateCall<'a> {
         rt::ResponseValue<AffinityGroup>,
         rt::Error<AffinityGroupUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<AffinityGroup>,
+        AffinityGroupUpdateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::affinity_group_update`], one variant per status, each with that status's body.
@@ -2322,20 +2323,19 @@ impl<'a> AffinityGroupDeleteCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<AffinityGroupDeleteError>,
-    > {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<()>, AffinityGroupDeleteError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(AffinityGroupDeleteError::Status4xx)),
-            500..=599 => Err(response.error(AffinityGroupDeleteError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => Err(response.error(AffinityGroupDeleteError::Status4xx)),
+                    500..=599 => Err(response.error(AffinityGroupDeleteError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for AffinityGroupDeleteCall<'a> {
@@ -2343,13 +2343,9 @@ impl<'a> ::std::future::IntoFuture for AffinityGroupDeleteCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<AffinityGroupDeleteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, AffinityGroupDeleteError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::affinity_group_delete`], one variant per status, each with that status's body.
@@ -2489,20 +2485,29 @@ impl<'a> AffinityGroupMemberListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<AffinityGroupMemberResultsPage>,
-        rt::Error<AffinityGroupMemberListError>,
+        AffinityGroupMemberListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(AffinityGroupMemberListError::Status4xx)),
-            500..=599 => Err(response.error(AffinityGroupMemberListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(AffinityGroupMemberListError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(AffinityGroupMemberListError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for AffinityGroupMemberListCall<'a> {
@@ -2510,13 +2515,13 @@ impl<'a> ::std::future::IntoFuture for AffinityGroupMemberListCall<'a> {
         rt::ResponseValue<AffinityGroupMemberResultsPage>,
         rt::Error<AffinityGroupMemberListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<AffinityGroupMemberResultsPage>,
+        AffinityGroupMemberListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::affinity_group_member_list`], one variant per status, each with that status's body.
@@ -2608,24 +2613,35 @@ impl<'a> AffinityGroupMemberInstanceViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<AffinityGroupMember>,
-        rt::Error<AffinityGroupMemberInstanceViewError>,
+        AffinityGroupMemberInstanceViewError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => {
-                Err(response.error(AffinityGroupMemberInstanceViewError::Status4xx))
-            }
-            500..=599 => {
-                Err(response.error(AffinityGroupMemberInstanceViewError::Status5xx))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(
+                            response
+                                .error(AffinityGroupMemberInstanceViewError::Status4xx),
+                        )
+                    }
+                    500..=599 => {
+                        Err(
+                            response
+                                .error(AffinityGroupMemberInstanceViewError::Status5xx),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for AffinityGroupMemberInstanceViewCall<'a> {
@@ -2633,13 +2649,13 @@ impl<'a> ::std::future::IntoFuture for AffinityGroupMemberInstanceViewCall<'a> {
         rt::ResponseValue<AffinityGroupMember>,
         rt::Error<AffinityGroupMemberInstanceViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<AffinityGroupMember>,
+        AffinityGroupMemberInstanceViewError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::affinity_group_member_instance_view`], one variant per status, each with that status's body.
@@ -2731,24 +2747,35 @@ impl<'a> AffinityGroupMemberInstanceAddCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<AffinityGroupMember>,
-        rt::Error<AffinityGroupMemberInstanceAddError>,
+        AffinityGroupMemberInstanceAddError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => {
-                Err(response.error(AffinityGroupMemberInstanceAddError::Status4xx))
-            }
-            500..=599 => {
-                Err(response.error(AffinityGroupMemberInstanceAddError::Status5xx))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => {
+                        Err(
+                            response
+                                .error(AffinityGroupMemberInstanceAddError::Status4xx),
+                        )
+                    }
+                    500..=599 => {
+                        Err(
+                            response
+                                .error(AffinityGroupMemberInstanceAddError::Status5xx),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for AffinityGroupMemberInstanceAddCall<'a> {
@@ -2756,13 +2783,13 @@ impl<'a> ::std::future::IntoFuture for AffinityGroupMemberInstanceAddCall<'a> {
         rt::ResponseValue<AffinityGroupMember>,
         rt::Error<AffinityGroupMemberInstanceAddError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<AffinityGroupMember>,
+        AffinityGroupMemberInstanceAddError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::affinity_group_member_instance_add`], one variant per status, each with that status's body.
@@ -2854,24 +2881,31 @@ impl<'a> AffinityGroupMemberInstanceDeleteCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<AffinityGroupMemberInstanceDeleteError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<()>, AffinityGroupMemberInstanceDeleteError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => {
-                Err(response.error(AffinityGroupMemberInstanceDeleteError::Status4xx))
-            }
-            500..=599 => {
-                Err(response.error(AffinityGroupMemberInstanceDeleteError::Status5xx))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => {
+                        Err(
+                            response
+                                .error(AffinityGroupMemberInstanceDeleteError::Status4xx),
+                        )
+                    }
+                    500..=599 => {
+                        Err(
+                            response
+                                .error(AffinityGroupMemberInstanceDeleteError::Status5xx),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for AffinityGroupMemberInstanceDeleteCall<'a> {
@@ -2879,13 +2913,13 @@ impl<'a> ::std::future::IntoFuture for AffinityGroupMemberInstanceDeleteCall<'a>
         rt::ResponseValue<()>,
         rt::Error<AffinityGroupMemberInstanceDeleteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<()>,
+        AffinityGroupMemberInstanceDeleteError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::affinity_group_member_instance_delete`], one variant per status, each with that status's body.
@@ -2987,20 +3021,21 @@ impl<'a> AlertClassListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AlertClassResultsPage>,
-        rt::Error<AlertClassListError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<AlertClassResultsPage>, AlertClassListError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(AlertClassListError::Status4xx)),
-            500..=599 => Err(response.error(AlertClassListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(AlertClassListError::Status4xx)),
+                    500..=599 => Err(response.error(AlertClassListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for AlertClassListCall<'a> {
@@ -3008,13 +3043,13 @@ impl<'a> ::std::future::IntoFuture for AlertClassListCall<'a> {
         rt::ResponseValue<AlertClassResultsPage>,
         rt::Error<AlertClassListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<AlertClassResultsPage>,
+        AlertClassListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::alert_class_list`], one variant per status, each with that status's body.
@@ -3112,20 +3147,25 @@ impl<'a> AlertReceiverListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<AlertReceiverResultsPage>,
-        rt::Error<AlertReceiverListError>,
+        AlertReceiverListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(AlertReceiverListError::Status4xx)),
-            500..=599 => Err(response.error(AlertReceiverListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(AlertReceiverListError::Status4xx)),
+                    500..=599 => Err(response.error(AlertReceiverListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for AlertReceiverListCall<'a> {
@@ -3133,13 +3173,13 @@ impl<'a> ::std::future::IntoFuture for AlertReceiverListCall<'a> {
         rt::ResponseValue<AlertReceiverResultsPage>,
         rt::Error<AlertReceiverListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<AlertReceiverResultsPage>,
+        AlertReceiverListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::alert_receiver_list`], one variant per status, each with that status's body.
@@ -3192,20 +3232,21 @@ impl<'a> AlertReceiverViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AlertReceiver>,
-        rt::Error<AlertReceiverViewError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<AlertReceiver>, AlertReceiverViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(AlertReceiverViewError::Status4xx)),
-            500..=599 => Err(response.error(AlertReceiverViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(AlertReceiverViewError::Status4xx)),
+                    500..=599 => Err(response.error(AlertReceiverViewError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for AlertReceiverViewCall<'a> {
@@ -3213,13 +3254,13 @@ impl<'a> ::std::future::IntoFuture for AlertReceiverViewCall<'a> {
         rt::ResponseValue<AlertReceiver>,
         rt::Error<AlertReceiverViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<AlertReceiver>,
+        AlertReceiverViewError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::alert_receiver_view`], one variant per status, each with that status's body.
@@ -3275,20 +3316,19 @@ impl<'a> AlertReceiverDeleteCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<AlertReceiverDeleteError>,
-    > {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<()>, AlertReceiverDeleteError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(AlertReceiverDeleteError::Status4xx)),
-            500..=599 => Err(response.error(AlertReceiverDeleteError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => Err(response.error(AlertReceiverDeleteError::Status4xx)),
+                    500..=599 => Err(response.error(AlertReceiverDeleteError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for AlertReceiverDeleteCall<'a> {
@@ -3296,13 +3336,9 @@ impl<'a> ::std::future::IntoFuture for AlertReceiverDeleteCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<AlertReceiverDeleteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, AlertReceiverDeleteError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::alert_receiver_delete`], one variant per status, each with that status's body.
@@ -3473,20 +3509,25 @@ impl<'a> AlertDeliveryListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<AlertDeliveryResultsPage>,
-        rt::Error<AlertDeliveryListError>,
+        AlertDeliveryListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(AlertDeliveryListError::Status4xx)),
-            500..=599 => Err(response.error(AlertDeliveryListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(AlertDeliveryListError::Status4xx)),
+                    500..=599 => Err(response.error(AlertDeliveryListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for AlertDeliveryListCall<'a> {
@@ -3494,13 +3535,13 @@ impl<'a> ::std::future::IntoFuture for AlertDeliveryListCall<'a> {
         rt::ResponseValue<AlertDeliveryResultsPage>,
         rt::Error<AlertDeliveryListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<AlertDeliveryResultsPage>,
+        AlertDeliveryListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::alert_delivery_list`], one variant per status, each with that status's body.
@@ -3577,20 +3618,21 @@ impl<'a> AlertReceiverProbeCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AlertProbeResult>,
-        rt::Error<AlertReceiverProbeError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<AlertProbeResult>, AlertReceiverProbeError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(AlertReceiverProbeError::Status4xx)),
-            500..=599 => Err(response.error(AlertReceiverProbeError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(AlertReceiverProbeError::Status4xx)),
+                    500..=599 => Err(response.error(AlertReceiverProbeError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for AlertReceiverProbeCall<'a> {
@@ -3598,13 +3640,13 @@ impl<'a> ::std::future::IntoFuture for AlertReceiverProbeCall<'a> {
         rt::ResponseValue<AlertProbeResult>,
         rt::Error<AlertReceiverProbeError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<AlertProbeResult>,
+        AlertReceiverProbeError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::alert_receiver_probe`], one variant per status, each with that status's body.
@@ -3666,24 +3708,29 @@ impl<'a> AlertReceiverSubscriptionAddCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<AlertSubscriptionCreated>,
-        rt::Error<AlertReceiverSubscriptionAddError>,
+        AlertReceiverSubscriptionAddError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => {
-                Err(response.error(AlertReceiverSubscriptionAddError::Status4xx))
-            }
-            500..=599 => {
-                Err(response.error(AlertReceiverSubscriptionAddError::Status5xx))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => {
+                        Err(response.error(AlertReceiverSubscriptionAddError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(AlertReceiverSubscriptionAddError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for AlertReceiverSubscriptionAddCall<'a> {
@@ -3691,13 +3738,13 @@ impl<'a> ::std::future::IntoFuture for AlertReceiverSubscriptionAddCall<'a> {
         rt::ResponseValue<AlertSubscriptionCreated>,
         rt::Error<AlertReceiverSubscriptionAddError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<AlertSubscriptionCreated>,
+        AlertReceiverSubscriptionAddError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::alert_receiver_subscription_add`], one variant per status, each with that status's body.
@@ -3766,24 +3813,31 @@ impl<'a> AlertReceiverSubscriptionRemoveCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<AlertReceiverSubscriptionRemoveError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<()>, AlertReceiverSubscriptionRemoveError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => {
-                Err(response.error(AlertReceiverSubscriptionRemoveError::Status4xx))
-            }
-            500..=599 => {
-                Err(response.error(AlertReceiverSubscriptionRemoveError::Status5xx))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => {
+                        Err(
+                            response
+                                .error(AlertReceiverSubscriptionRemoveError::Status4xx),
+                        )
+                    }
+                    500..=599 => {
+                        Err(
+                            response
+                                .error(AlertReceiverSubscriptionRemoveError::Status5xx),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for AlertReceiverSubscriptionRemoveCall<'a> {
@@ -3791,13 +3845,13 @@ impl<'a> ::std::future::IntoFuture for AlertReceiverSubscriptionRemoveCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<AlertReceiverSubscriptionRemoveError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<()>,
+        AlertReceiverSubscriptionRemoveError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::alert_receiver_subscription_remove`], one variant per status, each with that status's body.
@@ -3861,20 +3915,21 @@ impl<'a> AlertDeliveryResendCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AlertDeliveryId>,
-        rt::Error<AlertDeliveryResendError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<AlertDeliveryId>, AlertDeliveryResendError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => Err(response.error(AlertDeliveryResendError::Status4xx)),
-            500..=599 => Err(response.error(AlertDeliveryResendError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => Err(response.error(AlertDeliveryResendError::Status4xx)),
+                    500..=599 => Err(response.error(AlertDeliveryResendError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for AlertDeliveryResendCall<'a> {
@@ -3882,13 +3937,13 @@ impl<'a> ::std::future::IntoFuture for AlertDeliveryResendCall<'a> {
         rt::ResponseValue<AlertDeliveryId>,
         rt::Error<AlertDeliveryResendError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<AlertDeliveryId>,
+        AlertDeliveryResendError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::alert_delivery_resend`], one variant per status, each with that status's body.
@@ -4015,20 +4070,29 @@ impl<'a> AntiAffinityGroupListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<AntiAffinityGroupResultsPage>,
-        rt::Error<AntiAffinityGroupListError>,
+        AntiAffinityGroupListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(AntiAffinityGroupListError::Status4xx)),
-            500..=599 => Err(response.error(AntiAffinityGroupListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(AntiAffinityGroupListError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(AntiAffinityGroupListError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for AntiAffinityGroupListCall<'a> {
@@ -4036,13 +4100,13 @@ impl<'a> ::std::future::IntoFuture for AntiAffinityGroupListCall<'a> {
         rt::ResponseValue<AntiAffinityGroupResultsPage>,
         rt::Error<AntiAffinityGroupListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<AntiAffinityGroupResultsPage>,
+        AntiAffinityGroupListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::anti_affinity_group_list`], one variant per status, each with that status's body.
@@ -4105,20 +4169,29 @@ impl<'a> AntiAffinityGroupCreateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<AntiAffinityGroup>,
-        rt::Error<AntiAffinityGroupCreateError>,
+        AntiAffinityGroupCreateError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => Err(response.error(AntiAffinityGroupCreateError::Status4xx)),
-            500..=599 => Err(response.error(AntiAffinityGroupCreateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => {
+                        Err(response.error(AntiAffinityGroupCreateError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(AntiAffinityGroupCreateError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for AntiAffinityGroupCreateCall<'a> {
@@ -4126,13 +4199,13 @@ impl<'a> ::std::future::IntoFuture for AntiAffinityGroupCreateCall<'a> {
         rt::ResponseValue<AntiAffinityGroup>,
         rt::Error<AntiAffinityGroupCreateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<AntiAffinityGroup>,
+        AntiAffinityGroupCreateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::anti_affinity_group_create`], one variant per status, each with that status's body.
@@ -4219,20 +4292,25 @@ impl<'a> AntiAffinityGroupViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AntiAffinityGroup>,
-        rt::Error<AntiAffinityGroupViewError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<AntiAffinityGroup>, AntiAffinityGroupViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(AntiAffinityGroupViewError::Status4xx)),
-            500..=599 => Err(response.error(AntiAffinityGroupViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(AntiAffinityGroupViewError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(AntiAffinityGroupViewError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for AntiAffinityGroupViewCall<'a> {
@@ -4240,13 +4318,13 @@ impl<'a> ::std::future::IntoFuture for AntiAffinityGroupViewCall<'a> {
         rt::ResponseValue<AntiAffinityGroup>,
         rt::Error<AntiAffinityGroupViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<AntiAffinityGroup>,
+        AntiAffinityGroupViewError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::anti_affinity_group_view`], one variant per status, each with that status's body.
@@ -4338,20 +4416,29 @@ impl<'a> AntiAffinityGroupUpdateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<AntiAffinityGroup>,
-        rt::Error<AntiAffinityGroupUpdateError>,
+        AntiAffinityGroupUpdateError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(AntiAffinityGroupUpdateError::Status4xx)),
-            500..=599 => Err(response.error(AntiAffinityGroupUpdateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(AntiAffinityGroupUpdateError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(AntiAffinityGroupUpdateError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for AntiAffinityGroupUpdateCall<'a> {
@@ -4359,13 +4446,13 @@ impl<'a> ::std::future::IntoFuture for AntiAffinityGroupUpdateCall<'a> {
         rt::ResponseValue<AntiAffinityGroup>,
         rt::Error<AntiAffinityGroupUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<AntiAffinityGroup>,
+        AntiAffinityGroupUpdateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::anti_affinity_group_update`], one variant per status, each with that status's body.
@@ -4452,20 +4539,25 @@ impl<'a> AntiAffinityGroupDeleteCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<AntiAffinityGroupDeleteError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<()>, AntiAffinityGroupDeleteError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(AntiAffinityGroupDeleteError::Status4xx)),
-            500..=599 => Err(response.error(AntiAffinityGroupDeleteError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => {
+                        Err(response.error(AntiAffinityGroupDeleteError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(AntiAffinityGroupDeleteError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for AntiAffinityGroupDeleteCall<'a> {
@@ -4473,13 +4565,9 @@ impl<'a> ::std::future::IntoFuture for AntiAffinityGroupDeleteCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<AntiAffinityGroupDeleteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, AntiAffinityGroupDeleteError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::anti_affinity_group_delete`], one variant per status, each with that status's body.
@@ -4622,20 +4710,29 @@ impl<'a> AntiAffinityGroupMemberListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<AntiAffinityGroupMemberResultsPage>,
-        rt::Error<AntiAffinityGroupMemberListError>,
+        AntiAffinityGroupMemberListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(AntiAffinityGroupMemberListError::Status4xx)),
-            500..=599 => Err(response.error(AntiAffinityGroupMemberListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(AntiAffinityGroupMemberListError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(AntiAffinityGroupMemberListError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for AntiAffinityGroupMemberListCall<'a> {
@@ -4643,13 +4740,13 @@ impl<'a> ::std::future::IntoFuture for AntiAffinityGroupMemberListCall<'a> {
         rt::ResponseValue<AntiAffinityGroupMemberResultsPage>,
         rt::Error<AntiAffinityGroupMemberListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<AntiAffinityGroupMemberResultsPage>,
+        AntiAffinityGroupMemberListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::anti_affinity_group_member_list`], one variant per status, each with that status's body.
@@ -4741,24 +4838,35 @@ impl<'a> AntiAffinityGroupMemberInstanceViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<AntiAffinityGroupMember>,
-        rt::Error<AntiAffinityGroupMemberInstanceViewError>,
+        AntiAffinityGroupMemberInstanceViewError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => {
-                Err(response.error(AntiAffinityGroupMemberInstanceViewError::Status4xx))
-            }
-            500..=599 => {
-                Err(response.error(AntiAffinityGroupMemberInstanceViewError::Status5xx))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(
+                            response
+                                .error(AntiAffinityGroupMemberInstanceViewError::Status4xx),
+                        )
+                    }
+                    500..=599 => {
+                        Err(
+                            response
+                                .error(AntiAffinityGroupMemberInstanceViewError::Status5xx),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for AntiAffinityGroupMemberInstanceViewCall<'a> {
@@ -4766,13 +4874,13 @@ impl<'a> ::std::future::IntoFuture for AntiAffinityGroupMemberInstanceViewCall<'
         rt::ResponseValue<AntiAffinityGroupMember>,
         rt::Error<AntiAffinityGroupMemberInstanceViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<AntiAffinityGroupMember>,
+        AntiAffinityGroupMemberInstanceViewError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::anti_affinity_group_member_instance_view`], one variant per status, each with that status's body.
@@ -4864,24 +4972,35 @@ impl<'a> AntiAffinityGroupMemberInstanceAddCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<AntiAffinityGroupMember>,
-        rt::Error<AntiAffinityGroupMemberInstanceAddError>,
+        AntiAffinityGroupMemberInstanceAddError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => {
-                Err(response.error(AntiAffinityGroupMemberInstanceAddError::Status4xx))
-            }
-            500..=599 => {
-                Err(response.error(AntiAffinityGroupMemberInstanceAddError::Status5xx))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => {
+                        Err(
+                            response
+                                .error(AntiAffinityGroupMemberInstanceAddError::Status4xx),
+                        )
+                    }
+                    500..=599 => {
+                        Err(
+                            response
+                                .error(AntiAffinityGroupMemberInstanceAddError::Status5xx),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for AntiAffinityGroupMemberInstanceAddCall<'a> {
@@ -4889,13 +5008,13 @@ impl<'a> ::std::future::IntoFuture for AntiAffinityGroupMemberInstanceAddCall<'a
         rt::ResponseValue<AntiAffinityGroupMember>,
         rt::Error<AntiAffinityGroupMemberInstanceAddError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<AntiAffinityGroupMember>,
+        AntiAffinityGroupMemberInstanceAddError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::anti_affinity_group_member_instance_add`], one variant per status, each with that status's body.
@@ -4987,28 +5106,39 @@ impl<'a> AntiAffinityGroupMemberInstanceDeleteCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<()>,
-        rt::Error<AntiAffinityGroupMemberInstanceDeleteError>,
+        AntiAffinityGroupMemberInstanceDeleteError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => {
-                Err(
-                    response.error(AntiAffinityGroupMemberInstanceDeleteError::Status4xx),
-                )
-            }
-            500..=599 => {
-                Err(
-                    response.error(AntiAffinityGroupMemberInstanceDeleteError::Status5xx),
-                )
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => {
+                        Err(
+                            response
+                                .error(
+                                    AntiAffinityGroupMemberInstanceDeleteError::Status4xx,
+                                ),
+                        )
+                    }
+                    500..=599 => {
+                        Err(
+                            response
+                                .error(
+                                    AntiAffinityGroupMemberInstanceDeleteError::Status5xx,
+                                ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for AntiAffinityGroupMemberInstanceDeleteCall<'a> {
@@ -5016,13 +5146,13 @@ impl<'a> ::std::future::IntoFuture for AntiAffinityGroupMemberInstanceDeleteCall
         rt::ResponseValue<()>,
         rt::Error<AntiAffinityGroupMemberInstanceDeleteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<()>,
+        AntiAffinityGroupMemberInstanceDeleteError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::anti_affinity_group_member_instance_delete`], one variant per status, each with that status's body.
@@ -5068,20 +5198,21 @@ impl<'a> AuthSettingsViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SiloAuthSettings>,
-        rt::Error<AuthSettingsViewError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<SiloAuthSettings>, AuthSettingsViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(AuthSettingsViewError::Status4xx)),
-            500..=599 => Err(response.error(AuthSettingsViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(AuthSettingsViewError::Status4xx)),
+                    500..=599 => Err(response.error(AuthSettingsViewError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for AuthSettingsViewCall<'a> {
@@ -5089,13 +5220,13 @@ impl<'a> ::std::future::IntoFuture for AuthSettingsViewCall<'a> {
         rt::ResponseValue<SiloAuthSettings>,
         rt::Error<AuthSettingsViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SiloAuthSettings>,
+        AuthSettingsViewError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::auth_settings_view`], one variant per status, each with that status's body.
@@ -5147,20 +5278,21 @@ impl<'a> AuthSettingsUpdateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SiloAuthSettings>,
-        rt::Error<AuthSettingsUpdateError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<SiloAuthSettings>, AuthSettingsUpdateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(AuthSettingsUpdateError::Status4xx)),
-            500..=599 => Err(response.error(AuthSettingsUpdateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(AuthSettingsUpdateError::Status4xx)),
+                    500..=599 => Err(response.error(AuthSettingsUpdateError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for AuthSettingsUpdateCall<'a> {
@@ -5168,13 +5300,13 @@ impl<'a> ::std::future::IntoFuture for AuthSettingsUpdateCall<'a> {
         rt::ResponseValue<SiloAuthSettings>,
         rt::Error<AuthSettingsUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SiloAuthSettings>,
+        AuthSettingsUpdateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::auth_settings_update`], one variant per status, each with that status's body.
@@ -5274,20 +5406,21 @@ impl<'a> CertificateListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<CertificateResultsPage>,
-        rt::Error<CertificateListError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<CertificateResultsPage>, CertificateListError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(CertificateListError::Status4xx)),
-            500..=599 => Err(response.error(CertificateListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(CertificateListError::Status4xx)),
+                    500..=599 => Err(response.error(CertificateListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for CertificateListCall<'a> {
@@ -5295,13 +5428,13 @@ impl<'a> ::std::future::IntoFuture for CertificateListCall<'a> {
         rt::ResponseValue<CertificateResultsPage>,
         rt::Error<CertificateListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<CertificateResultsPage>,
+        CertificateListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::certificate_list`], one variant per status, each with that status's body.
@@ -5355,20 +5488,21 @@ impl<'a> CertificateCreateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<Certificate>,
-        rt::Error<CertificateCreateError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<Certificate>, CertificateCreateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => Err(response.error(CertificateCreateError::Status4xx)),
-            500..=599 => Err(response.error(CertificateCreateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => Err(response.error(CertificateCreateError::Status4xx)),
+                    500..=599 => Err(response.error(CertificateCreateError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for CertificateCreateCall<'a> {
@@ -5376,13 +5510,13 @@ impl<'a> ::std::future::IntoFuture for CertificateCreateCall<'a> {
         rt::ResponseValue<Certificate>,
         rt::Error<CertificateCreateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<Certificate>,
+        CertificateCreateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::certificate_create`], one variant per status, each with that status's body.
@@ -5437,20 +5571,21 @@ impl<'a> CertificateViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<Certificate>,
-        rt::Error<CertificateViewError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<Certificate>, CertificateViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(CertificateViewError::Status4xx)),
-            500..=599 => Err(response.error(CertificateViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(CertificateViewError::Status4xx)),
+                    500..=599 => Err(response.error(CertificateViewError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for CertificateViewCall<'a> {
@@ -5458,13 +5593,9 @@ impl<'a> ::std::future::IntoFuture for CertificateViewCall<'a> {
         rt::ResponseValue<Certificate>,
         rt::Error<CertificateViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<Certificate>, CertificateViewError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::certificate_view`], one variant per status, each with that status's body.
@@ -5522,20 +5653,19 @@ impl<'a> CertificateDeleteCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<CertificateDeleteError>,
-    > {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<()>, CertificateDeleteError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(CertificateDeleteError::Status4xx)),
-            500..=599 => Err(response.error(CertificateDeleteError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => Err(response.error(CertificateDeleteError::Status4xx)),
+                    500..=599 => Err(response.error(CertificateDeleteError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for CertificateDeleteCall<'a> {
@@ -5543,13 +5673,9 @@ impl<'a> ::std::future::IntoFuture for CertificateDeleteCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<CertificateDeleteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, CertificateDeleteError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::certificate_delete`], one variant per status, each with that status's body.
@@ -5669,20 +5795,21 @@ impl<'a> DiskListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<DiskResultsPage>,
-        rt::Error<DiskListError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<DiskResultsPage>, DiskListError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(DiskListError::Status4xx)),
-            500..=599 => Err(response.error(DiskListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(DiskListError::Status4xx)),
+                    500..=599 => Err(response.error(DiskListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for DiskListCall<'a> {
@@ -5690,13 +5817,9 @@ impl<'a> ::std::future::IntoFuture for DiskListCall<'a> {
         rt::ResponseValue<DiskResultsPage>,
         rt::Error<DiskListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<DiskResultsPage>, DiskListError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::disk_list`], one variant per status, each with that status's body.
@@ -5759,17 +5882,19 @@ impl<'a> DiskCreateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<Disk>, rt::Error<DiskCreateError>> {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<Disk>, DiskCreateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => Err(response.error(DiskCreateError::Status4xx)),
-            500..=599 => Err(response.error(DiskCreateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => Err(response.error(DiskCreateError::Status4xx)),
+                    500..=599 => Err(response.error(DiskCreateError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for DiskCreateCall<'a> {
@@ -5777,13 +5902,9 @@ impl<'a> ::std::future::IntoFuture for DiskCreateCall<'a> {
         rt::ResponseValue<Disk>,
         rt::Error<DiskCreateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<Disk>, DiskCreateError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::disk_create`], one variant per status, each with that status's body.
@@ -5854,17 +5975,19 @@ impl<'a> DiskViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<Disk>, rt::Error<DiskViewError>> {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<Disk>, DiskViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(DiskViewError::Status4xx)),
-            500..=599 => Err(response.error(DiskViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(DiskViewError::Status4xx)),
+                    500..=599 => Err(response.error(DiskViewError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for DiskViewCall<'a> {
@@ -5872,13 +5995,9 @@ impl<'a> ::std::future::IntoFuture for DiskViewCall<'a> {
         rt::ResponseValue<Disk>,
         rt::Error<DiskViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<Disk>, DiskViewError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::disk_view`], one variant per status, each with that status's body.
@@ -5949,17 +6068,19 @@ impl<'a> DiskDeleteCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<DiskDeleteError>> {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<()>, DiskDeleteError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(DiskDeleteError::Status4xx)),
-            500..=599 => Err(response.error(DiskDeleteError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => Err(response.error(DiskDeleteError::Status4xx)),
+                    500..=599 => Err(response.error(DiskDeleteError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for DiskDeleteCall<'a> {
@@ -5967,13 +6088,9 @@ impl<'a> ::std::future::IntoFuture for DiskDeleteCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<DiskDeleteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, DiskDeleteError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::disk_delete`], one variant per status, each with that status's body.
@@ -6052,20 +6169,19 @@ impl<'a> DiskBulkWriteImportCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<DiskBulkWriteImportError>,
-    > {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<()>, DiskBulkWriteImportError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(DiskBulkWriteImportError::Status4xx)),
-            500..=599 => Err(response.error(DiskBulkWriteImportError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => Err(response.error(DiskBulkWriteImportError::Status4xx)),
+                    500..=599 => Err(response.error(DiskBulkWriteImportError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for DiskBulkWriteImportCall<'a> {
@@ -6073,13 +6189,9 @@ impl<'a> ::std::future::IntoFuture for DiskBulkWriteImportCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<DiskBulkWriteImportError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, DiskBulkWriteImportError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::disk_bulk_write_import`], one variant per status, each with that status's body.
@@ -6159,20 +6271,25 @@ impl<'a> DiskBulkWriteImportStartCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<DiskBulkWriteImportStartError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<()>, DiskBulkWriteImportStartError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(DiskBulkWriteImportStartError::Status4xx)),
-            500..=599 => Err(response.error(DiskBulkWriteImportStartError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => {
+                        Err(response.error(DiskBulkWriteImportStartError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(DiskBulkWriteImportStartError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for DiskBulkWriteImportStartCall<'a> {
@@ -6180,13 +6297,9 @@ impl<'a> ::std::future::IntoFuture for DiskBulkWriteImportStartCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<DiskBulkWriteImportStartError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, DiskBulkWriteImportStartError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::disk_bulk_write_import_start`], one variant per status, each with that status's body.
@@ -6266,20 +6379,25 @@ impl<'a> DiskBulkWriteImportStopCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<DiskBulkWriteImportStopError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<()>, DiskBulkWriteImportStopError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(DiskBulkWriteImportStopError::Status4xx)),
-            500..=599 => Err(response.error(DiskBulkWriteImportStopError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => {
+                        Err(response.error(DiskBulkWriteImportStopError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(DiskBulkWriteImportStopError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for DiskBulkWriteImportStopCall<'a> {
@@ -6287,13 +6405,9 @@ impl<'a> ::std::future::IntoFuture for DiskBulkWriteImportStopCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<DiskBulkWriteImportStopError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, DiskBulkWriteImportStopError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::disk_bulk_write_import_stop`], one variant per status, each with that status's body.
@@ -6372,20 +6486,19 @@ impl<'a> DiskFinalizeImportCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<DiskFinalizeImportError>,
-    > {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<()>, DiskFinalizeImportError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(DiskFinalizeImportError::Status4xx)),
-            500..=599 => Err(response.error(DiskFinalizeImportError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => Err(response.error(DiskFinalizeImportError::Status4xx)),
+                    500..=599 => Err(response.error(DiskFinalizeImportError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for DiskFinalizeImportCall<'a> {
@@ -6393,13 +6506,9 @@ impl<'a> ::std::future::IntoFuture for DiskFinalizeImportCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<DiskFinalizeImportError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, DiskFinalizeImportError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::disk_finalize_import`], one variant per status, each with that status's body.
@@ -6526,20 +6635,25 @@ impl<'a> ExternalSubnetListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<ExternalSubnetResultsPage>,
-        rt::Error<ExternalSubnetListError>,
+        ExternalSubnetListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(ExternalSubnetListError::Status4xx)),
-            500..=599 => Err(response.error(ExternalSubnetListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(ExternalSubnetListError::Status4xx)),
+                    500..=599 => Err(response.error(ExternalSubnetListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for ExternalSubnetListCall<'a> {
@@ -6547,13 +6661,13 @@ impl<'a> ::std::future::IntoFuture for ExternalSubnetListCall<'a> {
         rt::ResponseValue<ExternalSubnetResultsPage>,
         rt::Error<ExternalSubnetListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<ExternalSubnetResultsPage>,
+        ExternalSubnetListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::external_subnet_list`], one variant per status, each with that status's body.
@@ -6616,20 +6730,25 @@ impl<'a> ExternalSubnetCreateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<ExternalSubnet>,
-        rt::Error<ExternalSubnetCreateError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<ExternalSubnet>, ExternalSubnetCreateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => Err(response.error(ExternalSubnetCreateError::Status4xx)),
-            500..=599 => Err(response.error(ExternalSubnetCreateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => {
+                        Err(response.error(ExternalSubnetCreateError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(ExternalSubnetCreateError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for ExternalSubnetCreateCall<'a> {
@@ -6637,13 +6756,13 @@ impl<'a> ::std::future::IntoFuture for ExternalSubnetCreateCall<'a> {
         rt::ResponseValue<ExternalSubnet>,
         rt::Error<ExternalSubnetCreateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<ExternalSubnet>,
+        ExternalSubnetCreateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::external_subnet_create`], one variant per status, each with that status's body.
@@ -6721,20 +6840,21 @@ impl<'a> ExternalSubnetViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<ExternalSubnet>,
-        rt::Error<ExternalSubnetViewError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<ExternalSubnet>, ExternalSubnetViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(ExternalSubnetViewError::Status4xx)),
-            500..=599 => Err(response.error(ExternalSubnetViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(ExternalSubnetViewError::Status4xx)),
+                    500..=599 => Err(response.error(ExternalSubnetViewError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for ExternalSubnetViewCall<'a> {
@@ -6742,13 +6862,13 @@ impl<'a> ::std::future::IntoFuture for ExternalSubnetViewCall<'a> {
         rt::ResponseValue<ExternalSubnet>,
         rt::Error<ExternalSubnetViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<ExternalSubnet>,
+        ExternalSubnetViewError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::external_subnet_view`], one variant per status, each with that status's body.
@@ -6836,20 +6956,25 @@ impl<'a> ExternalSubnetUpdateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<ExternalSubnet>,
-        rt::Error<ExternalSubnetUpdateError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<ExternalSubnet>, ExternalSubnetUpdateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(ExternalSubnetUpdateError::Status4xx)),
-            500..=599 => Err(response.error(ExternalSubnetUpdateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(ExternalSubnetUpdateError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(ExternalSubnetUpdateError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for ExternalSubnetUpdateCall<'a> {
@@ -6857,13 +6982,13 @@ impl<'a> ::std::future::IntoFuture for ExternalSubnetUpdateCall<'a> {
         rt::ResponseValue<ExternalSubnet>,
         rt::Error<ExternalSubnetUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<ExternalSubnet>,
+        ExternalSubnetUpdateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::external_subnet_update`], one variant per status, each with that status's body.
@@ -6946,20 +7071,23 @@ impl<'a> ExternalSubnetDeleteCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<ExternalSubnetDeleteError>,
-    > {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<()>, ExternalSubnetDeleteError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(ExternalSubnetDeleteError::Status4xx)),
-            500..=599 => Err(response.error(ExternalSubnetDeleteError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => {
+                        Err(response.error(ExternalSubnetDeleteError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(ExternalSubnetDeleteError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for ExternalSubnetDeleteCall<'a> {
@@ -6967,13 +7095,9 @@ impl<'a> ::std::future::IntoFuture for ExternalSubnetDeleteCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<ExternalSubnetDeleteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, ExternalSubnetDeleteError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::external_subnet_delete`], one variant per status, each with that status's body.
@@ -7065,20 +7189,25 @@ impl<'a> ExternalSubnetAttachCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<ExternalSubnet>,
-        rt::Error<ExternalSubnetAttachError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<ExternalSubnet>, ExternalSubnetAttachError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            202 => response.success(),
-            400..=499 => Err(response.error(ExternalSubnetAttachError::Status4xx)),
-            500..=599 => Err(response.error(ExternalSubnetAttachError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    202 => response.success(),
+                    400..=499 => {
+                        Err(response.error(ExternalSubnetAttachError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(ExternalSubnetAttachError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for ExternalSubnetAttachCall<'a> {
@@ -7086,13 +7215,13 @@ impl<'a> ::std::future::IntoFuture for ExternalSubnetAttachCall<'a> {
         rt::ResponseValue<ExternalSubnet>,
         rt::Error<ExternalSubnetAttachError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<ExternalSubnet>,
+        ExternalSubnetAttachError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::external_subnet_attach`], one variant per status, each with that status's body.
@@ -7179,20 +7308,25 @@ impl<'a> ExternalSubnetDetachCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<ExternalSubnet>,
-        rt::Error<ExternalSubnetDetachError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<ExternalSubnet>, ExternalSubnetDetachError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            202 => response.success(),
-            400..=499 => Err(response.error(ExternalSubnetDetachError::Status4xx)),
-            500..=599 => Err(response.error(ExternalSubnetDetachError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    202 => response.success(),
+                    400..=499 => {
+                        Err(response.error(ExternalSubnetDetachError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(ExternalSubnetDetachError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for ExternalSubnetDetachCall<'a> {
@@ -7200,13 +7334,13 @@ impl<'a> ::std::future::IntoFuture for ExternalSubnetDetachCall<'a> {
         rt::ResponseValue<ExternalSubnet>,
         rt::Error<ExternalSubnetDetachError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<ExternalSubnet>,
+        ExternalSubnetDetachError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::external_subnet_detach`], one variant per status, each with that status's body.
@@ -7333,20 +7467,21 @@ impl<'a> FloatingIpListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<FloatingIpResultsPage>,
-        rt::Error<FloatingIpListError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<FloatingIpResultsPage>, FloatingIpListError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(FloatingIpListError::Status4xx)),
-            500..=599 => Err(response.error(FloatingIpListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(FloatingIpListError::Status4xx)),
+                    500..=599 => Err(response.error(FloatingIpListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for FloatingIpListCall<'a> {
@@ -7354,13 +7489,13 @@ impl<'a> ::std::future::IntoFuture for FloatingIpListCall<'a> {
         rt::ResponseValue<FloatingIpResultsPage>,
         rt::Error<FloatingIpListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<FloatingIpResultsPage>,
+        FloatingIpListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::floating_ip_list`], one variant per status, each with that status's body.
@@ -7425,20 +7560,21 @@ impl<'a> FloatingIpCreateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<FloatingIp>,
-        rt::Error<FloatingIpCreateError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<FloatingIp>, FloatingIpCreateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => Err(response.error(FloatingIpCreateError::Status4xx)),
-            500..=599 => Err(response.error(FloatingIpCreateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => Err(response.error(FloatingIpCreateError::Status4xx)),
+                    500..=599 => Err(response.error(FloatingIpCreateError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for FloatingIpCreateCall<'a> {
@@ -7446,13 +7582,9 @@ impl<'a> ::std::future::IntoFuture for FloatingIpCreateCall<'a> {
         rt::ResponseValue<FloatingIp>,
         rt::Error<FloatingIpCreateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<FloatingIp>, FloatingIpCreateError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::floating_ip_create`], one variant per status, each with that status's body.
@@ -7527,20 +7659,21 @@ impl<'a> FloatingIpViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<FloatingIp>,
-        rt::Error<FloatingIpViewError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<FloatingIp>, FloatingIpViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(FloatingIpViewError::Status4xx)),
-            500..=599 => Err(response.error(FloatingIpViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(FloatingIpViewError::Status4xx)),
+                    500..=599 => Err(response.error(FloatingIpViewError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for FloatingIpViewCall<'a> {
@@ -7548,13 +7681,9 @@ impl<'a> ::std::future::IntoFuture for FloatingIpViewCall<'a> {
         rt::ResponseValue<FloatingIp>,
         rt::Error<FloatingIpViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<FloatingIp>, FloatingIpViewError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::floating_ip_view`], one variant per status, each with that status's body.
@@ -7633,20 +7762,21 @@ impl<'a> FloatingIpUpdateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<FloatingIp>,
-        rt::Error<FloatingIpUpdateError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<FloatingIp>, FloatingIpUpdateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(FloatingIpUpdateError::Status4xx)),
-            500..=599 => Err(response.error(FloatingIpUpdateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(FloatingIpUpdateError::Status4xx)),
+                    500..=599 => Err(response.error(FloatingIpUpdateError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for FloatingIpUpdateCall<'a> {
@@ -7654,13 +7784,9 @@ impl<'a> ::std::future::IntoFuture for FloatingIpUpdateCall<'a> {
         rt::ResponseValue<FloatingIp>,
         rt::Error<FloatingIpUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<FloatingIp>, FloatingIpUpdateError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::floating_ip_update`], one variant per status, each with that status's body.
@@ -7738,17 +7864,19 @@ impl<'a> FloatingIpDeleteCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<FloatingIpDeleteError>> {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<()>, FloatingIpDeleteError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(FloatingIpDeleteError::Status4xx)),
-            500..=599 => Err(response.error(FloatingIpDeleteError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => Err(response.error(FloatingIpDeleteError::Status4xx)),
+                    500..=599 => Err(response.error(FloatingIpDeleteError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for FloatingIpDeleteCall<'a> {
@@ -7756,13 +7884,9 @@ impl<'a> ::std::future::IntoFuture for FloatingIpDeleteCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<FloatingIpDeleteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, FloatingIpDeleteError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::floating_ip_delete`], one variant per status, each with that status's body.
@@ -7846,20 +7970,21 @@ impl<'a> FloatingIpAttachCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<FloatingIp>,
-        rt::Error<FloatingIpAttachError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<FloatingIp>, FloatingIpAttachError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            202 => response.success(),
-            400..=499 => Err(response.error(FloatingIpAttachError::Status4xx)),
-            500..=599 => Err(response.error(FloatingIpAttachError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    202 => response.success(),
+                    400..=499 => Err(response.error(FloatingIpAttachError::Status4xx)),
+                    500..=599 => Err(response.error(FloatingIpAttachError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for FloatingIpAttachCall<'a> {
@@ -7867,13 +7992,9 @@ impl<'a> ::std::future::IntoFuture for FloatingIpAttachCall<'a> {
         rt::ResponseValue<FloatingIp>,
         rt::Error<FloatingIpAttachError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<FloatingIp>, FloatingIpAttachError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::floating_ip_attach`], one variant per status, each with that status's body.
@@ -7951,20 +8072,21 @@ impl<'a> FloatingIpDetachCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<FloatingIp>,
-        rt::Error<FloatingIpDetachError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<FloatingIp>, FloatingIpDetachError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            202 => response.success(),
-            400..=499 => Err(response.error(FloatingIpDetachError::Status4xx)),
-            500..=599 => Err(response.error(FloatingIpDetachError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    202 => response.success(),
+                    400..=499 => Err(response.error(FloatingIpDetachError::Status4xx)),
+                    500..=599 => Err(response.error(FloatingIpDetachError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for FloatingIpDetachCall<'a> {
@@ -7972,13 +8094,9 @@ impl<'a> ::std::future::IntoFuture for FloatingIpDetachCall<'a> {
         rt::ResponseValue<FloatingIp>,
         rt::Error<FloatingIpDetachError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<FloatingIp>, FloatingIpDetachError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::floating_ip_detach`], one variant per status, each with that status's body.
@@ -8073,20 +8191,21 @@ impl<'a> GroupListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<GroupResultsPage>,
-        rt::Error<GroupListError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<GroupResultsPage>, GroupListError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(GroupListError::Status4xx)),
-            500..=599 => Err(response.error(GroupListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(GroupListError::Status4xx)),
+                    500..=599 => Err(response.error(GroupListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for GroupListCall<'a> {
@@ -8094,13 +8213,9 @@ impl<'a> ::std::future::IntoFuture for GroupListCall<'a> {
         rt::ResponseValue<GroupResultsPage>,
         rt::Error<GroupListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<GroupResultsPage>, GroupListError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::group_list`], one variant per status, each with that status's body.
@@ -8149,17 +8264,19 @@ impl<'a> GroupViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<Group>, rt::Error<GroupViewError>> {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<Group>, GroupViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(GroupViewError::Status4xx)),
-            500..=599 => Err(response.error(GroupViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(GroupViewError::Status4xx)),
+                    500..=599 => Err(response.error(GroupViewError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for GroupViewCall<'a> {
@@ -8167,13 +8284,9 @@ impl<'a> ::std::future::IntoFuture for GroupViewCall<'a> {
         rt::ResponseValue<Group>,
         rt::Error<GroupViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<Group>, GroupViewError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::group_view`], one variant per status, each with that status's body.
@@ -8302,20 +8415,21 @@ impl<'a> ImageListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<ImageResultsPage>,
-        rt::Error<ImageListError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<ImageResultsPage>, ImageListError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(ImageListError::Status4xx)),
-            500..=599 => Err(response.error(ImageListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(ImageListError::Status4xx)),
+                    500..=599 => Err(response.error(ImageListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for ImageListCall<'a> {
@@ -8323,13 +8437,9 @@ impl<'a> ::std::future::IntoFuture for ImageListCall<'a> {
         rt::ResponseValue<ImageResultsPage>,
         rt::Error<ImageListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<ImageResultsPage>, ImageListError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::image_list`], one variant per status, each with that status's body.
@@ -8402,17 +8512,19 @@ impl<'a> ImageCreateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<Image>, rt::Error<ImageCreateError>> {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<Image>, ImageCreateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => Err(response.error(ImageCreateError::Status4xx)),
-            500..=599 => Err(response.error(ImageCreateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => Err(response.error(ImageCreateError::Status4xx)),
+                    500..=599 => Err(response.error(ImageCreateError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for ImageCreateCall<'a> {
@@ -8420,13 +8532,9 @@ impl<'a> ::std::future::IntoFuture for ImageCreateCall<'a> {
         rt::ResponseValue<Image>,
         rt::Error<ImageCreateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<Image>, ImageCreateError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::image_create`], one variant per status, each with that status's body.
@@ -8499,17 +8607,19 @@ impl<'a> ImageViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<Image>, rt::Error<ImageViewError>> {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<Image>, ImageViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(ImageViewError::Status4xx)),
-            500..=599 => Err(response.error(ImageViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(ImageViewError::Status4xx)),
+                    500..=599 => Err(response.error(ImageViewError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for ImageViewCall<'a> {
@@ -8517,13 +8627,9 @@ impl<'a> ::std::future::IntoFuture for ImageViewCall<'a> {
         rt::ResponseValue<Image>,
         rt::Error<ImageViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<Image>, ImageViewError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::image_view`], one variant per status, each with that status's body.
@@ -8596,17 +8702,19 @@ impl<'a> ImageDeleteCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<ImageDeleteError>> {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<()>, ImageDeleteError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(ImageDeleteError::Status4xx)),
-            500..=599 => Err(response.error(ImageDeleteError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => Err(response.error(ImageDeleteError::Status4xx)),
+                    500..=599 => Err(response.error(ImageDeleteError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for ImageDeleteCall<'a> {
@@ -8614,13 +8722,9 @@ impl<'a> ::std::future::IntoFuture for ImageDeleteCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<ImageDeleteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, ImageDeleteError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::image_delete`], one variant per status, each with that status's body.
@@ -8686,17 +8790,19 @@ impl<'a> ImageDemoteCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<Image>, rt::Error<ImageDemoteError>> {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<Image>, ImageDemoteError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            202 => response.success(),
-            400..=499 => Err(response.error(ImageDemoteError::Status4xx)),
-            500..=599 => Err(response.error(ImageDemoteError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    202 => response.success(),
+                    400..=499 => Err(response.error(ImageDemoteError::Status4xx)),
+                    500..=599 => Err(response.error(ImageDemoteError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for ImageDemoteCall<'a> {
@@ -8704,13 +8810,9 @@ impl<'a> ::std::future::IntoFuture for ImageDemoteCall<'a> {
         rt::ResponseValue<Image>,
         rt::Error<ImageDemoteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<Image>, ImageDemoteError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::image_demote`], one variant per status, each with that status's body.
@@ -8784,17 +8886,19 @@ impl<'a> ImagePromoteCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<Image>, rt::Error<ImagePromoteError>> {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<Image>, ImagePromoteError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            202 => response.success(),
-            400..=499 => Err(response.error(ImagePromoteError::Status4xx)),
-            500..=599 => Err(response.error(ImagePromoteError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    202 => response.success(),
+                    400..=499 => Err(response.error(ImagePromoteError::Status4xx)),
+                    500..=599 => Err(response.error(ImagePromoteError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for ImagePromoteCall<'a> {
@@ -8802,13 +8906,9 @@ impl<'a> ::std::future::IntoFuture for ImagePromoteCall<'a> {
         rt::ResponseValue<Image>,
         rt::Error<ImagePromoteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<Image>, ImagePromoteError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::image_promote`], one variant per status, each with that status's body.
@@ -8935,20 +9035,21 @@ impl<'a> InstanceListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<InstanceResultsPage>,
-        rt::Error<InstanceListError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<InstanceResultsPage>, InstanceListError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(InstanceListError::Status4xx)),
-            500..=599 => Err(response.error(InstanceListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(InstanceListError::Status4xx)),
+                    500..=599 => Err(response.error(InstanceListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for InstanceListCall<'a> {
@@ -8956,13 +9057,13 @@ impl<'a> ::std::future::IntoFuture for InstanceListCall<'a> {
         rt::ResponseValue<InstanceResultsPage>,
         rt::Error<InstanceListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<InstanceResultsPage>,
+        InstanceListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::instance_list`], one variant per status, each with that status's body.
@@ -9025,20 +9126,19 @@ impl<'a> InstanceCreateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<Instance>,
-        rt::Error<InstanceCreateError>,
-    > {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<Instance>, InstanceCreateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => Err(response.error(InstanceCreateError::Status4xx)),
-            500..=599 => Err(response.error(InstanceCreateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => Err(response.error(InstanceCreateError::Status4xx)),
+                    500..=599 => Err(response.error(InstanceCreateError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for InstanceCreateCall<'a> {
@@ -9046,13 +9146,9 @@ impl<'a> ::std::future::IntoFuture for InstanceCreateCall<'a> {
         rt::ResponseValue<Instance>,
         rt::Error<InstanceCreateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<Instance>, InstanceCreateError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::instance_create`], one variant per status, each with that status's body.
@@ -9124,20 +9220,19 @@ impl<'a> InstanceViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<Instance>,
-        rt::Error<InstanceViewError>,
-    > {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<Instance>, InstanceViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(InstanceViewError::Status4xx)),
-            500..=599 => Err(response.error(InstanceViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(InstanceViewError::Status4xx)),
+                    500..=599 => Err(response.error(InstanceViewError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for InstanceViewCall<'a> {
@@ -9145,13 +9240,9 @@ impl<'a> ::std::future::IntoFuture for InstanceViewCall<'a> {
         rt::ResponseValue<Instance>,
         rt::Error<InstanceViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<Instance>, InstanceViewError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::instance_view`], one variant per status, each with that status's body.
@@ -9230,20 +9321,19 @@ impl<'a> InstanceUpdateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<Instance>,
-        rt::Error<InstanceUpdateError>,
-    > {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<Instance>, InstanceUpdateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(InstanceUpdateError::Status4xx)),
-            500..=599 => Err(response.error(InstanceUpdateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(InstanceUpdateError::Status4xx)),
+                    500..=599 => Err(response.error(InstanceUpdateError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for InstanceUpdateCall<'a> {
@@ -9251,13 +9341,9 @@ impl<'a> ::std::future::IntoFuture for InstanceUpdateCall<'a> {
         rt::ResponseValue<Instance>,
         rt::Error<InstanceUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<Instance>, InstanceUpdateError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::instance_update`], one variant per status, each with that status's body.
@@ -9332,17 +9418,19 @@ impl<'a> InstanceDeleteCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<InstanceDeleteError>> {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<()>, InstanceDeleteError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(InstanceDeleteError::Status4xx)),
-            500..=599 => Err(response.error(InstanceDeleteError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => Err(response.error(InstanceDeleteError::Status4xx)),
+                    500..=599 => Err(response.error(InstanceDeleteError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for InstanceDeleteCall<'a> {
@@ -9350,13 +9438,9 @@ impl<'a> ::std::future::IntoFuture for InstanceDeleteCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<InstanceDeleteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, InstanceDeleteError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::instance_delete`], one variant per status, each with that status's body.
@@ -9494,20 +9578,29 @@ impl<'a> InstanceAffinityGroupListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<AffinityGroupResultsPage>,
-        rt::Error<InstanceAffinityGroupListError>,
+        InstanceAffinityGroupListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(InstanceAffinityGroupListError::Status4xx)),
-            500..=599 => Err(response.error(InstanceAffinityGroupListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(InstanceAffinityGroupListError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(InstanceAffinityGroupListError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for InstanceAffinityGroupListCall<'a> {
@@ -9515,13 +9608,13 @@ impl<'a> ::std::future::IntoFuture for InstanceAffinityGroupListCall<'a> {
         rt::ResponseValue<AffinityGroupResultsPage>,
         rt::Error<InstanceAffinityGroupListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<AffinityGroupResultsPage>,
+        InstanceAffinityGroupListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::instance_affinity_group_list`], one variant per status, each with that status's body.
@@ -9663,24 +9756,33 @@ impl<'a> InstanceAntiAffinityGroupListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<AntiAffinityGroupResultsPage>,
-        rt::Error<InstanceAntiAffinityGroupListError>,
+        InstanceAntiAffinityGroupListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => {
-                Err(response.error(InstanceAntiAffinityGroupListError::Status4xx))
-            }
-            500..=599 => {
-                Err(response.error(InstanceAntiAffinityGroupListError::Status5xx))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(
+                            response.error(InstanceAntiAffinityGroupListError::Status4xx),
+                        )
+                    }
+                    500..=599 => {
+                        Err(
+                            response.error(InstanceAntiAffinityGroupListError::Status5xx),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for InstanceAntiAffinityGroupListCall<'a> {
@@ -9688,13 +9790,13 @@ impl<'a> ::std::future::IntoFuture for InstanceAntiAffinityGroupListCall<'a> {
         rt::ResponseValue<AntiAffinityGroupResultsPage>,
         rt::Error<InstanceAntiAffinityGroupListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<AntiAffinityGroupResultsPage>,
+        InstanceAntiAffinityGroupListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::instance_anti_affinity_group_list`], one variant per status, each with that status's body.
@@ -9829,20 +9931,21 @@ impl<'a> InstanceDiskListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<DiskResultsPage>,
-        rt::Error<InstanceDiskListError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<DiskResultsPage>, InstanceDiskListError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(InstanceDiskListError::Status4xx)),
-            500..=599 => Err(response.error(InstanceDiskListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(InstanceDiskListError::Status4xx)),
+                    500..=599 => Err(response.error(InstanceDiskListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for InstanceDiskListCall<'a> {
@@ -9850,13 +9953,13 @@ impl<'a> ::std::future::IntoFuture for InstanceDiskListCall<'a> {
         rt::ResponseValue<DiskResultsPage>,
         rt::Error<InstanceDiskListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<DiskResultsPage>,
+        InstanceDiskListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::instance_disk_list`], one variant per status, each with that status's body.
@@ -9938,20 +10041,19 @@ impl<'a> InstanceDiskAttachCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<Disk>,
-        rt::Error<InstanceDiskAttachError>,
-    > {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<Disk>, InstanceDiskAttachError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            202 => response.success(),
-            400..=499 => Err(response.error(InstanceDiskAttachError::Status4xx)),
-            500..=599 => Err(response.error(InstanceDiskAttachError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    202 => response.success(),
+                    400..=499 => Err(response.error(InstanceDiskAttachError::Status4xx)),
+                    500..=599 => Err(response.error(InstanceDiskAttachError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for InstanceDiskAttachCall<'a> {
@@ -9959,13 +10061,9 @@ impl<'a> ::std::future::IntoFuture for InstanceDiskAttachCall<'a> {
         rt::ResponseValue<Disk>,
         rt::Error<InstanceDiskAttachError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<Disk>, InstanceDiskAttachError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::instance_disk_attach`], one variant per status, each with that status's body.
@@ -10047,20 +10145,19 @@ impl<'a> InstanceDiskDetachCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<Disk>,
-        rt::Error<InstanceDiskDetachError>,
-    > {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<Disk>, InstanceDiskDetachError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            202 => response.success(),
-            400..=499 => Err(response.error(InstanceDiskDetachError::Status4xx)),
-            500..=599 => Err(response.error(InstanceDiskDetachError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    202 => response.success(),
+                    400..=499 => Err(response.error(InstanceDiskDetachError::Status4xx)),
+                    500..=599 => Err(response.error(InstanceDiskDetachError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for InstanceDiskDetachCall<'a> {
@@ -10068,13 +10165,9 @@ impl<'a> ::std::future::IntoFuture for InstanceDiskDetachCall<'a> {
         rt::ResponseValue<Disk>,
         rt::Error<InstanceDiskDetachError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<Disk>, InstanceDiskDetachError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::instance_disk_detach`], one variant per status, each with that status's body.
@@ -10152,20 +10245,29 @@ impl<'a> InstanceExternalIpListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<ExternalIpResultsPage>,
-        rt::Error<InstanceExternalIpListError>,
+        InstanceExternalIpListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(InstanceExternalIpListError::Status4xx)),
-            500..=599 => Err(response.error(InstanceExternalIpListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(InstanceExternalIpListError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(InstanceExternalIpListError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for InstanceExternalIpListCall<'a> {
@@ -10173,13 +10275,13 @@ impl<'a> ::std::future::IntoFuture for InstanceExternalIpListCall<'a> {
         rt::ResponseValue<ExternalIpResultsPage>,
         rt::Error<InstanceExternalIpListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<ExternalIpResultsPage>,
+        InstanceExternalIpListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::instance_external_ip_list`], one variant per status, each with that status's body.
@@ -10271,20 +10373,25 @@ impl<'a> InstanceEphemeralIpAttachCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<ExternalIp>,
-        rt::Error<InstanceEphemeralIpAttachError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<ExternalIp>, InstanceEphemeralIpAttachError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            202 => response.success(),
-            400..=499 => Err(response.error(InstanceEphemeralIpAttachError::Status4xx)),
-            500..=599 => Err(response.error(InstanceEphemeralIpAttachError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    202 => response.success(),
+                    400..=499 => {
+                        Err(response.error(InstanceEphemeralIpAttachError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(InstanceEphemeralIpAttachError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for InstanceEphemeralIpAttachCall<'a> {
@@ -10292,13 +10399,13 @@ impl<'a> ::std::future::IntoFuture for InstanceEphemeralIpAttachCall<'a> {
         rt::ResponseValue<ExternalIp>,
         rt::Error<InstanceEphemeralIpAttachError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<ExternalIp>,
+        InstanceEphemeralIpAttachError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::instance_ephemeral_ip_attach`], one variant per status, each with that status's body.
@@ -10412,20 +10519,25 @@ impl<'a> InstanceEphemeralIpDetachCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<InstanceEphemeralIpDetachError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<()>, InstanceEphemeralIpDetachError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(InstanceEphemeralIpDetachError::Status4xx)),
-            500..=599 => Err(response.error(InstanceEphemeralIpDetachError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => {
+                        Err(response.error(InstanceEphemeralIpDetachError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(InstanceEphemeralIpDetachError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for InstanceEphemeralIpDetachCall<'a> {
@@ -10433,13 +10545,13 @@ impl<'a> ::std::future::IntoFuture for InstanceEphemeralIpDetachCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<InstanceEphemeralIpDetachError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<()>,
+        InstanceEphemeralIpDetachError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::instance_ephemeral_ip_detach`], one variant per status, each with that status's body.
@@ -10519,20 +10631,29 @@ impl<'a> InstanceExternalSubnetListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<ExternalSubnetResultsPage>,
-        rt::Error<InstanceExternalSubnetListError>,
+        InstanceExternalSubnetListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(InstanceExternalSubnetListError::Status4xx)),
-            500..=599 => Err(response.error(InstanceExternalSubnetListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(InstanceExternalSubnetListError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(InstanceExternalSubnetListError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for InstanceExternalSubnetListCall<'a> {
@@ -10540,13 +10661,13 @@ impl<'a> ::std::future::IntoFuture for InstanceExternalSubnetListCall<'a> {
         rt::ResponseValue<ExternalSubnetResultsPage>,
         rt::Error<InstanceExternalSubnetListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<ExternalSubnetResultsPage>,
+        InstanceExternalSubnetListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::instance_external_subnet_list`], one variant per status, each with that status's body.
@@ -10683,20 +10804,29 @@ impl<'a> InstanceMulticastGroupListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<MulticastGroupMemberResultsPage>,
-        rt::Error<InstanceMulticastGroupListError>,
+        InstanceMulticastGroupListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(InstanceMulticastGroupListError::Status4xx)),
-            500..=599 => Err(response.error(InstanceMulticastGroupListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(InstanceMulticastGroupListError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(InstanceMulticastGroupListError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for InstanceMulticastGroupListCall<'a> {
@@ -10704,13 +10834,13 @@ impl<'a> ::std::future::IntoFuture for InstanceMulticastGroupListCall<'a> {
         rt::ResponseValue<MulticastGroupMemberResultsPage>,
         rt::Error<InstanceMulticastGroupListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<MulticastGroupMemberResultsPage>,
+        InstanceMulticastGroupListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::instance_multicast_group_list`], one variant per status, each with that status's body.
@@ -10811,20 +10941,29 @@ impl<'a> InstanceMulticastGroupJoinCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<MulticastGroupMember>,
-        rt::Error<InstanceMulticastGroupJoinError>,
+        InstanceMulticastGroupJoinError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => Err(response.error(InstanceMulticastGroupJoinError::Status4xx)),
-            500..=599 => Err(response.error(InstanceMulticastGroupJoinError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => {
+                        Err(response.error(InstanceMulticastGroupJoinError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(InstanceMulticastGroupJoinError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for InstanceMulticastGroupJoinCall<'a> {
@@ -10832,13 +10971,13 @@ impl<'a> ::std::future::IntoFuture for InstanceMulticastGroupJoinCall<'a> {
         rt::ResponseValue<MulticastGroupMember>,
         rt::Error<InstanceMulticastGroupJoinError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<MulticastGroupMember>,
+        InstanceMulticastGroupJoinError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::instance_multicast_group_join`], one variant per status, each with that status's body.
@@ -10930,20 +11069,25 @@ impl<'a> InstanceMulticastGroupLeaveCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<InstanceMulticastGroupLeaveError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<()>, InstanceMulticastGroupLeaveError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(InstanceMulticastGroupLeaveError::Status4xx)),
-            500..=599 => Err(response.error(InstanceMulticastGroupLeaveError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => {
+                        Err(response.error(InstanceMulticastGroupLeaveError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(InstanceMulticastGroupLeaveError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for InstanceMulticastGroupLeaveCall<'a> {
@@ -10951,13 +11095,13 @@ impl<'a> ::std::future::IntoFuture for InstanceMulticastGroupLeaveCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<InstanceMulticastGroupLeaveError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<()>,
+        InstanceMulticastGroupLeaveError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::instance_multicast_group_leave`], one variant per status, each with that status's body.
@@ -11035,20 +11179,19 @@ impl<'a> InstanceRebootCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<Instance>,
-        rt::Error<InstanceRebootError>,
-    > {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<Instance>, InstanceRebootError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            202 => response.success(),
-            400..=499 => Err(response.error(InstanceRebootError::Status4xx)),
-            500..=599 => Err(response.error(InstanceRebootError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    202 => response.success(),
+                    400..=499 => Err(response.error(InstanceRebootError::Status4xx)),
+                    500..=599 => Err(response.error(InstanceRebootError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for InstanceRebootCall<'a> {
@@ -11056,13 +11199,9 @@ impl<'a> ::std::future::IntoFuture for InstanceRebootCall<'a> {
         rt::ResponseValue<Instance>,
         rt::Error<InstanceRebootError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<Instance>, InstanceRebootError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::instance_reboot`], one variant per status, each with that status's body.
@@ -11187,20 +11326,29 @@ impl<'a> InstanceSerialConsoleCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<InstanceSerialConsoleData>,
-        rt::Error<InstanceSerialConsoleError>,
+        InstanceSerialConsoleError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(InstanceSerialConsoleError::Status4xx)),
-            500..=599 => Err(response.error(InstanceSerialConsoleError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(InstanceSerialConsoleError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(InstanceSerialConsoleError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for InstanceSerialConsoleCall<'a> {
@@ -11208,13 +11356,13 @@ impl<'a> ::std::future::IntoFuture for InstanceSerialConsoleCall<'a> {
         rt::ResponseValue<InstanceSerialConsoleData>,
         rt::Error<InstanceSerialConsoleError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<InstanceSerialConsoleData>,
+        InstanceSerialConsoleError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::instance_serial_console`], one variant per status, each with that status's body.
@@ -11315,26 +11463,33 @@ impl<'a> InstanceSerialConsoleStreamCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<InstanceSerialConsoleStreamError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<()>, InstanceSerialConsoleStreamError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200..=299 => response.empty_success(()),
-            101 => {
-                Err(
-                    response
-                        .error_without_body(InstanceSerialConsoleStreamError::Status101),
-                )
-            }
-            400..=499 => Err(response.error(InstanceSerialConsoleStreamError::Status4xx)),
-            500..=599 => Err(response.error(InstanceSerialConsoleStreamError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200..=299 => response.empty_success(()),
+                    101 => {
+                        Err(
+                            response
+                                .error_without_body(
+                                    InstanceSerialConsoleStreamError::Status101,
+                                ),
+                        )
+                    }
+                    400..=499 => {
+                        Err(response.error(InstanceSerialConsoleStreamError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(InstanceSerialConsoleStreamError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for InstanceSerialConsoleStreamCall<'a> {
@@ -11342,13 +11497,13 @@ impl<'a> ::std::future::IntoFuture for InstanceSerialConsoleStreamCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<InstanceSerialConsoleStreamError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<()>,
+        InstanceSerialConsoleStreamError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::instance_serial_console_stream`], one variant per status, each with that status's body.
@@ -11490,20 +11645,29 @@ impl<'a> InstanceSshPublicKeyListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<SshKeyResultsPage>,
-        rt::Error<InstanceSshPublicKeyListError>,
+        InstanceSshPublicKeyListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(InstanceSshPublicKeyListError::Status4xx)),
-            500..=599 => Err(response.error(InstanceSshPublicKeyListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(InstanceSshPublicKeyListError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(InstanceSshPublicKeyListError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for InstanceSshPublicKeyListCall<'a> {
@@ -11511,13 +11675,13 @@ impl<'a> ::std::future::IntoFuture for InstanceSshPublicKeyListCall<'a> {
         rt::ResponseValue<SshKeyResultsPage>,
         rt::Error<InstanceSshPublicKeyListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SshKeyResultsPage>,
+        InstanceSshPublicKeyListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::instance_ssh_public_key_list`], one variant per status, each with that status's body.
@@ -11595,20 +11759,19 @@ impl<'a> InstanceStartCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<Instance>,
-        rt::Error<InstanceStartError>,
-    > {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<Instance>, InstanceStartError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            202 => response.success(),
-            400..=499 => Err(response.error(InstanceStartError::Status4xx)),
-            500..=599 => Err(response.error(InstanceStartError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    202 => response.success(),
+                    400..=499 => Err(response.error(InstanceStartError::Status4xx)),
+                    500..=599 => Err(response.error(InstanceStartError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for InstanceStartCall<'a> {
@@ -11616,13 +11779,9 @@ impl<'a> ::std::future::IntoFuture for InstanceStartCall<'a> {
         rt::ResponseValue<Instance>,
         rt::Error<InstanceStartError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<Instance>, InstanceStartError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::instance_start`], one variant per status, each with that status's body.
@@ -11694,20 +11853,19 @@ impl<'a> InstanceStopCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<Instance>,
-        rt::Error<InstanceStopError>,
-    > {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<Instance>, InstanceStopError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            202 => response.success(),
-            400..=499 => Err(response.error(InstanceStopError::Status4xx)),
-            500..=599 => Err(response.error(InstanceStopError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    202 => response.success(),
+                    400..=499 => Err(response.error(InstanceStopError::Status4xx)),
+                    500..=599 => Err(response.error(InstanceStopError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for InstanceStopCall<'a> {
@@ -11715,13 +11873,9 @@ impl<'a> ::std::future::IntoFuture for InstanceStopCall<'a> {
         rt::ResponseValue<Instance>,
         rt::Error<InstanceStopError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<Instance>, InstanceStopError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::instance_stop`], one variant per status, each with that status's body.
@@ -11899,24 +12053,29 @@ impl<'a> InternetGatewayIpAddressListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<InternetGatewayIpAddressResultsPage>,
-        rt::Error<InternetGatewayIpAddressListError>,
+        InternetGatewayIpAddressListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => {
-                Err(response.error(InternetGatewayIpAddressListError::Status4xx))
-            }
-            500..=599 => {
-                Err(response.error(InternetGatewayIpAddressListError::Status5xx))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(InternetGatewayIpAddressListError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(InternetGatewayIpAddressListError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for InternetGatewayIpAddressListCall<'a> {
@@ -11924,13 +12083,13 @@ impl<'a> ::std::future::IntoFuture for InternetGatewayIpAddressListCall<'a> {
         rt::ResponseValue<InternetGatewayIpAddressResultsPage>,
         rt::Error<InternetGatewayIpAddressListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<InternetGatewayIpAddressResultsPage>,
+        InternetGatewayIpAddressListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::internet_gateway_ip_address_list`], one variant per status, each with that status's body.
@@ -12047,24 +12206,35 @@ impl<'a> InternetGatewayIpAddressCreateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<InternetGatewayIpAddress>,
-        rt::Error<InternetGatewayIpAddressCreateError>,
+        InternetGatewayIpAddressCreateError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => {
-                Err(response.error(InternetGatewayIpAddressCreateError::Status4xx))
-            }
-            500..=599 => {
-                Err(response.error(InternetGatewayIpAddressCreateError::Status5xx))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => {
+                        Err(
+                            response
+                                .error(InternetGatewayIpAddressCreateError::Status4xx),
+                        )
+                    }
+                    500..=599 => {
+                        Err(
+                            response
+                                .error(InternetGatewayIpAddressCreateError::Status5xx),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for InternetGatewayIpAddressCreateCall<'a> {
@@ -12072,13 +12242,13 @@ impl<'a> ::std::future::IntoFuture for InternetGatewayIpAddressCreateCall<'a> {
         rt::ResponseValue<InternetGatewayIpAddress>,
         rt::Error<InternetGatewayIpAddressCreateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<InternetGatewayIpAddress>,
+        InternetGatewayIpAddressCreateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::internet_gateway_ip_address_create`], one variant per status, each with that status's body.
@@ -12223,24 +12393,31 @@ impl<'a> InternetGatewayIpAddressDeleteCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<InternetGatewayIpAddressDeleteError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<()>, InternetGatewayIpAddressDeleteError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => {
-                Err(response.error(InternetGatewayIpAddressDeleteError::Status4xx))
-            }
-            500..=599 => {
-                Err(response.error(InternetGatewayIpAddressDeleteError::Status5xx))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => {
+                        Err(
+                            response
+                                .error(InternetGatewayIpAddressDeleteError::Status4xx),
+                        )
+                    }
+                    500..=599 => {
+                        Err(
+                            response
+                                .error(InternetGatewayIpAddressDeleteError::Status5xx),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for InternetGatewayIpAddressDeleteCall<'a> {
@@ -12248,13 +12425,13 @@ impl<'a> ::std::future::IntoFuture for InternetGatewayIpAddressDeleteCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<InternetGatewayIpAddressDeleteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<()>,
+        InternetGatewayIpAddressDeleteError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::internet_gateway_ip_address_delete`], one variant per status, each with that status's body.
@@ -12429,20 +12606,29 @@ impl<'a> InternetGatewayIpPoolListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<InternetGatewayIpPoolResultsPage>,
-        rt::Error<InternetGatewayIpPoolListError>,
+        InternetGatewayIpPoolListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(InternetGatewayIpPoolListError::Status4xx)),
-            500..=599 => Err(response.error(InternetGatewayIpPoolListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(InternetGatewayIpPoolListError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(InternetGatewayIpPoolListError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for InternetGatewayIpPoolListCall<'a> {
@@ -12450,13 +12636,13 @@ impl<'a> ::std::future::IntoFuture for InternetGatewayIpPoolListCall<'a> {
         rt::ResponseValue<InternetGatewayIpPoolResultsPage>,
         rt::Error<InternetGatewayIpPoolListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<InternetGatewayIpPoolResultsPage>,
+        InternetGatewayIpPoolListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::internet_gateway_ip_pool_list`], one variant per status, each with that status's body.
@@ -12570,20 +12756,29 @@ impl<'a> InternetGatewayIpPoolCreateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<InternetGatewayIpPool>,
-        rt::Error<InternetGatewayIpPoolCreateError>,
+        InternetGatewayIpPoolCreateError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => Err(response.error(InternetGatewayIpPoolCreateError::Status4xx)),
-            500..=599 => Err(response.error(InternetGatewayIpPoolCreateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => {
+                        Err(response.error(InternetGatewayIpPoolCreateError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(InternetGatewayIpPoolCreateError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for InternetGatewayIpPoolCreateCall<'a> {
@@ -12591,13 +12786,13 @@ impl<'a> ::std::future::IntoFuture for InternetGatewayIpPoolCreateCall<'a> {
         rt::ResponseValue<InternetGatewayIpPool>,
         rt::Error<InternetGatewayIpPoolCreateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<InternetGatewayIpPool>,
+        InternetGatewayIpPoolCreateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::internet_gateway_ip_pool_create`], one variant per status, each with that status's body.
@@ -12740,20 +12935,25 @@ impl<'a> InternetGatewayIpPoolDeleteCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<InternetGatewayIpPoolDeleteError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<()>, InternetGatewayIpPoolDeleteError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(InternetGatewayIpPoolDeleteError::Status4xx)),
-            500..=599 => Err(response.error(InternetGatewayIpPoolDeleteError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => {
+                        Err(response.error(InternetGatewayIpPoolDeleteError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(InternetGatewayIpPoolDeleteError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for InternetGatewayIpPoolDeleteCall<'a> {
@@ -12761,13 +12961,13 @@ impl<'a> ::std::future::IntoFuture for InternetGatewayIpPoolDeleteCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<InternetGatewayIpPoolDeleteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<()>,
+        InternetGatewayIpPoolDeleteError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::internet_gateway_ip_pool_delete`], one variant per status, each with that status's body.
@@ -12917,20 +13117,25 @@ impl<'a> InternetGatewayListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<InternetGatewayResultsPage>,
-        rt::Error<InternetGatewayListError>,
+        InternetGatewayListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(InternetGatewayListError::Status4xx)),
-            500..=599 => Err(response.error(InternetGatewayListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(InternetGatewayListError::Status4xx)),
+                    500..=599 => Err(response.error(InternetGatewayListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for InternetGatewayListCall<'a> {
@@ -12938,13 +13143,13 @@ impl<'a> ::std::future::IntoFuture for InternetGatewayListCall<'a> {
         rt::ResponseValue<InternetGatewayResultsPage>,
         rt::Error<InternetGatewayListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<InternetGatewayResultsPage>,
+        InternetGatewayListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::internet_gateway_list`], one variant per status, each with that status's body.
@@ -13029,20 +13234,25 @@ impl<'a> InternetGatewayCreateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<InternetGateway>,
-        rt::Error<InternetGatewayCreateError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<InternetGateway>, InternetGatewayCreateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => Err(response.error(InternetGatewayCreateError::Status4xx)),
-            500..=599 => Err(response.error(InternetGatewayCreateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => {
+                        Err(response.error(InternetGatewayCreateError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(InternetGatewayCreateError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for InternetGatewayCreateCall<'a> {
@@ -13050,13 +13260,13 @@ impl<'a> ::std::future::IntoFuture for InternetGatewayCreateCall<'a> {
         rt::ResponseValue<InternetGateway>,
         rt::Error<InternetGatewayCreateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<InternetGateway>,
+        InternetGatewayCreateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::internet_gateway_create`], one variant per status, each with that status's body.
@@ -13156,20 +13366,21 @@ impl<'a> InternetGatewayViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<InternetGateway>,
-        rt::Error<InternetGatewayViewError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<InternetGateway>, InternetGatewayViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(InternetGatewayViewError::Status4xx)),
-            500..=599 => Err(response.error(InternetGatewayViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(InternetGatewayViewError::Status4xx)),
+                    500..=599 => Err(response.error(InternetGatewayViewError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for InternetGatewayViewCall<'a> {
@@ -13177,13 +13388,13 @@ impl<'a> ::std::future::IntoFuture for InternetGatewayViewCall<'a> {
         rt::ResponseValue<InternetGateway>,
         rt::Error<InternetGatewayViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<InternetGateway>,
+        InternetGatewayViewError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::internet_gateway_view`], one variant per status, each with that status's body.
@@ -13303,20 +13514,25 @@ impl<'a> InternetGatewayDeleteCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<InternetGatewayDeleteError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<()>, InternetGatewayDeleteError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(InternetGatewayDeleteError::Status4xx)),
-            500..=599 => Err(response.error(InternetGatewayDeleteError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => {
+                        Err(response.error(InternetGatewayDeleteError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(InternetGatewayDeleteError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for InternetGatewayDeleteCall<'a> {
@@ -13324,13 +13540,9 @@ impl<'a> ::std::future::IntoFuture for InternetGatewayDeleteCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<InternetGatewayDeleteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, InternetGatewayDeleteError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::internet_gateway_delete`], one variant per status, each with that status's body.
@@ -13476,20 +13688,21 @@ impl<'a> IpPoolListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SiloIpPoolResultsPage>,
-        rt::Error<IpPoolListError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<SiloIpPoolResultsPage>, IpPoolListError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(IpPoolListError::Status4xx)),
-            500..=599 => Err(response.error(IpPoolListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(IpPoolListError::Status4xx)),
+                    500..=599 => Err(response.error(IpPoolListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for IpPoolListCall<'a> {
@@ -13497,13 +13710,13 @@ impl<'a> ::std::future::IntoFuture for IpPoolListCall<'a> {
         rt::ResponseValue<SiloIpPoolResultsPage>,
         rt::Error<IpPoolListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SiloIpPoolResultsPage>,
+        IpPoolListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::ip_pool_list`], one variant per status, each with that status's body.
@@ -13552,20 +13765,19 @@ impl<'a> IpPoolViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SiloIpPool>,
-        rt::Error<IpPoolViewError>,
-    > {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<SiloIpPool>, IpPoolViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(IpPoolViewError::Status4xx)),
-            500..=599 => Err(response.error(IpPoolViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(IpPoolViewError::Status4xx)),
+                    500..=599 => Err(response.error(IpPoolViewError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for IpPoolViewCall<'a> {
@@ -13573,13 +13785,9 @@ impl<'a> ::std::future::IntoFuture for IpPoolViewCall<'a> {
         rt::ResponseValue<SiloIpPool>,
         rt::Error<IpPoolViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<SiloIpPool>, IpPoolViewError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::ip_pool_view`], one variant per status, each with that status's body.
@@ -13636,17 +13844,19 @@ impl<'a> LoginLocalCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<LoginLocalError>> {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<()>, LoginLocalError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(LoginLocalError::Status4xx)),
-            500..=599 => Err(response.error(LoginLocalError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => Err(response.error(LoginLocalError::Status4xx)),
+                    500..=599 => Err(response.error(LoginLocalError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for LoginLocalCall<'a> {
@@ -13654,13 +13864,9 @@ impl<'a> ::std::future::IntoFuture for LoginLocalCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<LoginLocalError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, LoginLocalError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::login_local`], one variant per status, each with that status's body.
@@ -13706,28 +13912,26 @@ impl<'a> LogoutCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<LogoutError>> {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<()>, LogoutError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(LogoutError::Status4xx)),
-            500..=599 => Err(response.error(LogoutError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => Err(response.error(LogoutError::Status4xx)),
+                    500..=599 => Err(response.error(LogoutError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for LogoutCall<'a> {
     type Output = ::std::result::Result<rt::ResponseValue<()>, rt::Error<LogoutError>>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, LogoutError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::logout`], one variant per status, each with that status's body.
@@ -13773,20 +13977,21 @@ impl<'a> CurrentUserViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<CurrentUser>,
-        rt::Error<CurrentUserViewError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<CurrentUser>, CurrentUserViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(CurrentUserViewError::Status4xx)),
-            500..=599 => Err(response.error(CurrentUserViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(CurrentUserViewError::Status4xx)),
+                    500..=599 => Err(response.error(CurrentUserViewError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for CurrentUserViewCall<'a> {
@@ -13794,13 +13999,9 @@ impl<'a> ::std::future::IntoFuture for CurrentUserViewCall<'a> {
         rt::ResponseValue<CurrentUser>,
         rt::Error<CurrentUserViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<CurrentUser>, CurrentUserViewError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::current_user_view`], one variant per status, each with that status's body.
@@ -13905,20 +14106,29 @@ impl<'a> CurrentUserAccessTokenListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<DeviceAccessTokenResultsPage>,
-        rt::Error<CurrentUserAccessTokenListError>,
+        CurrentUserAccessTokenListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(CurrentUserAccessTokenListError::Status4xx)),
-            500..=599 => Err(response.error(CurrentUserAccessTokenListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(CurrentUserAccessTokenListError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(CurrentUserAccessTokenListError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for CurrentUserAccessTokenListCall<'a> {
@@ -13926,13 +14136,13 @@ impl<'a> ::std::future::IntoFuture for CurrentUserAccessTokenListCall<'a> {
         rt::ResponseValue<DeviceAccessTokenResultsPage>,
         rt::Error<CurrentUserAccessTokenListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<DeviceAccessTokenResultsPage>,
+        CurrentUserAccessTokenListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::current_user_access_token_list`], one variant per status, each with that status's body.
@@ -13990,24 +14200,25 @@ impl<'a> CurrentUserAccessTokenDeleteCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<CurrentUserAccessTokenDeleteError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<()>, CurrentUserAccessTokenDeleteError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => {
-                Err(response.error(CurrentUserAccessTokenDeleteError::Status4xx))
-            }
-            500..=599 => {
-                Err(response.error(CurrentUserAccessTokenDeleteError::Status5xx))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => {
+                        Err(response.error(CurrentUserAccessTokenDeleteError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(CurrentUserAccessTokenDeleteError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for CurrentUserAccessTokenDeleteCall<'a> {
@@ -14015,13 +14226,13 @@ impl<'a> ::std::future::IntoFuture for CurrentUserAccessTokenDeleteCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<CurrentUserAccessTokenDeleteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<()>,
+        CurrentUserAccessTokenDeleteError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::current_user_access_token_delete`], one variant per status, each with that status's body.
@@ -14116,20 +14327,21 @@ impl<'a> CurrentUserGroupsCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<GroupResultsPage>,
-        rt::Error<CurrentUserGroupsError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<GroupResultsPage>, CurrentUserGroupsError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(CurrentUserGroupsError::Status4xx)),
-            500..=599 => Err(response.error(CurrentUserGroupsError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(CurrentUserGroupsError::Status4xx)),
+                    500..=599 => Err(response.error(CurrentUserGroupsError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for CurrentUserGroupsCall<'a> {
@@ -14137,13 +14349,13 @@ impl<'a> ::std::future::IntoFuture for CurrentUserGroupsCall<'a> {
         rt::ResponseValue<GroupResultsPage>,
         rt::Error<CurrentUserGroupsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<GroupResultsPage>,
+        CurrentUserGroupsError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::current_user_groups`], one variant per status, each with that status's body.
@@ -14249,20 +14461,25 @@ impl<'a> CurrentUserSshKeyListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SshKeyResultsPage>,
-        rt::Error<CurrentUserSshKeyListError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<SshKeyResultsPage>, CurrentUserSshKeyListError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(CurrentUserSshKeyListError::Status4xx)),
-            500..=599 => Err(response.error(CurrentUserSshKeyListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(CurrentUserSshKeyListError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(CurrentUserSshKeyListError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for CurrentUserSshKeyListCall<'a> {
@@ -14270,13 +14487,13 @@ impl<'a> ::std::future::IntoFuture for CurrentUserSshKeyListCall<'a> {
         rt::ResponseValue<SshKeyResultsPage>,
         rt::Error<CurrentUserSshKeyListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SshKeyResultsPage>,
+        CurrentUserSshKeyListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::current_user_ssh_key_list`], one variant per status, each with that status's body.
@@ -14330,20 +14547,25 @@ impl<'a> CurrentUserSshKeyCreateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SshKey>,
-        rt::Error<CurrentUserSshKeyCreateError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<SshKey>, CurrentUserSshKeyCreateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => Err(response.error(CurrentUserSshKeyCreateError::Status4xx)),
-            500..=599 => Err(response.error(CurrentUserSshKeyCreateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => {
+                        Err(response.error(CurrentUserSshKeyCreateError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(CurrentUserSshKeyCreateError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for CurrentUserSshKeyCreateCall<'a> {
@@ -14351,13 +14573,13 @@ impl<'a> ::std::future::IntoFuture for CurrentUserSshKeyCreateCall<'a> {
         rt::ResponseValue<SshKey>,
         rt::Error<CurrentUserSshKeyCreateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SshKey>,
+        CurrentUserSshKeyCreateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::current_user_ssh_key_create`], one variant per status, each with that status's body.
@@ -14412,20 +14634,25 @@ impl<'a> CurrentUserSshKeyViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SshKey>,
-        rt::Error<CurrentUserSshKeyViewError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<SshKey>, CurrentUserSshKeyViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(CurrentUserSshKeyViewError::Status4xx)),
-            500..=599 => Err(response.error(CurrentUserSshKeyViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(CurrentUserSshKeyViewError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(CurrentUserSshKeyViewError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for CurrentUserSshKeyViewCall<'a> {
@@ -14433,13 +14660,13 @@ impl<'a> ::std::future::IntoFuture for CurrentUserSshKeyViewCall<'a> {
         rt::ResponseValue<SshKey>,
         rt::Error<CurrentUserSshKeyViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SshKey>,
+        CurrentUserSshKeyViewError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::current_user_ssh_key_view`], one variant per status, each with that status's body.
@@ -14494,20 +14721,25 @@ impl<'a> CurrentUserSshKeyDeleteCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<CurrentUserSshKeyDeleteError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<()>, CurrentUserSshKeyDeleteError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(CurrentUserSshKeyDeleteError::Status4xx)),
-            500..=599 => Err(response.error(CurrentUserSshKeyDeleteError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => {
+                        Err(response.error(CurrentUserSshKeyDeleteError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(CurrentUserSshKeyDeleteError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for CurrentUserSshKeyDeleteCall<'a> {
@@ -14515,13 +14747,9 @@ impl<'a> ::std::future::IntoFuture for CurrentUserSshKeyDeleteCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<CurrentUserSshKeyDeleteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, CurrentUserSshKeyDeleteError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::current_user_ssh_key_delete`], one variant per status, each with that status's body.
@@ -14709,20 +14937,21 @@ impl<'a> SiloMetricCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<MeasurementResultsPage>,
-        rt::Error<SiloMetricError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<MeasurementResultsPage>, SiloMetricError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SiloMetricError::Status4xx)),
-            500..=599 => Err(response.error(SiloMetricError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(SiloMetricError::Status4xx)),
+                    500..=599 => Err(response.error(SiloMetricError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SiloMetricCall<'a> {
@@ -14730,13 +14959,13 @@ impl<'a> ::std::future::IntoFuture for SiloMetricCall<'a> {
         rt::ResponseValue<MeasurementResultsPage>,
         rt::Error<SiloMetricError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<MeasurementResultsPage>,
+        SiloMetricError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::silo_metric`], one variant per status, each with that status's body.
@@ -14840,20 +15069,25 @@ impl<'a> MulticastGroupListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<MulticastGroupResultsPage>,
-        rt::Error<MulticastGroupListError>,
+        MulticastGroupListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(MulticastGroupListError::Status4xx)),
-            500..=599 => Err(response.error(MulticastGroupListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(MulticastGroupListError::Status4xx)),
+                    500..=599 => Err(response.error(MulticastGroupListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for MulticastGroupListCall<'a> {
@@ -14861,13 +15095,13 @@ impl<'a> ::std::future::IntoFuture for MulticastGroupListCall<'a> {
         rt::ResponseValue<MulticastGroupResultsPage>,
         rt::Error<MulticastGroupListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<MulticastGroupResultsPage>,
+        MulticastGroupListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::multicast_group_list`], one variant per status, each with that status's body.
@@ -14925,20 +15159,21 @@ impl<'a> MulticastGroupViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<MulticastGroup>,
-        rt::Error<MulticastGroupViewError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<MulticastGroup>, MulticastGroupViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(MulticastGroupViewError::Status4xx)),
-            500..=599 => Err(response.error(MulticastGroupViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(MulticastGroupViewError::Status4xx)),
+                    500..=599 => Err(response.error(MulticastGroupViewError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for MulticastGroupViewCall<'a> {
@@ -14946,13 +15181,13 @@ impl<'a> ::std::future::IntoFuture for MulticastGroupViewCall<'a> {
         rt::ResponseValue<MulticastGroup>,
         rt::Error<MulticastGroupViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<MulticastGroup>,
+        MulticastGroupViewError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::multicast_group_view`], one variant per status, each with that status's body.
@@ -15070,20 +15305,29 @@ impl<'a> MulticastGroupMemberListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<MulticastGroupMemberResultsPage>,
-        rt::Error<MulticastGroupMemberListError>,
+        MulticastGroupMemberListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(MulticastGroupMemberListError::Status4xx)),
-            500..=599 => Err(response.error(MulticastGroupMemberListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(MulticastGroupMemberListError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(MulticastGroupMemberListError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for MulticastGroupMemberListCall<'a> {
@@ -15091,13 +15335,13 @@ impl<'a> ::std::future::IntoFuture for MulticastGroupMemberListCall<'a> {
         rt::ResponseValue<MulticastGroupMemberResultsPage>,
         rt::Error<MulticastGroupMemberListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<MulticastGroupMemberResultsPage>,
+        MulticastGroupMemberListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::multicast_group_member_list`], one variant per status, each with that status's body.
@@ -15249,24 +15493,29 @@ impl<'a> InstanceNetworkInterfaceListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<InstanceNetworkInterfaceResultsPage>,
-        rt::Error<InstanceNetworkInterfaceListError>,
+        InstanceNetworkInterfaceListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => {
-                Err(response.error(InstanceNetworkInterfaceListError::Status4xx))
-            }
-            500..=599 => {
-                Err(response.error(InstanceNetworkInterfaceListError::Status5xx))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(InstanceNetworkInterfaceListError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(InstanceNetworkInterfaceListError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for InstanceNetworkInterfaceListCall<'a> {
@@ -15274,13 +15523,13 @@ impl<'a> ::std::future::IntoFuture for InstanceNetworkInterfaceListCall<'a> {
         rt::ResponseValue<InstanceNetworkInterfaceResultsPage>,
         rt::Error<InstanceNetworkInterfaceListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<InstanceNetworkInterfaceResultsPage>,
+        InstanceNetworkInterfaceListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::instance_network_interface_list`], one variant per status, each with that status's body.
@@ -15371,24 +15620,35 @@ impl<'a> InstanceNetworkInterfaceCreateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<InstanceNetworkInterface>,
-        rt::Error<InstanceNetworkInterfaceCreateError>,
+        InstanceNetworkInterfaceCreateError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => {
-                Err(response.error(InstanceNetworkInterfaceCreateError::Status4xx))
-            }
-            500..=599 => {
-                Err(response.error(InstanceNetworkInterfaceCreateError::Status5xx))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => {
+                        Err(
+                            response
+                                .error(InstanceNetworkInterfaceCreateError::Status4xx),
+                        )
+                    }
+                    500..=599 => {
+                        Err(
+                            response
+                                .error(InstanceNetworkInterfaceCreateError::Status5xx),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for InstanceNetworkInterfaceCreateCall<'a> {
@@ -15396,13 +15656,13 @@ impl<'a> ::std::future::IntoFuture for InstanceNetworkInterfaceCreateCall<'a> {
         rt::ResponseValue<InstanceNetworkInterface>,
         rt::Error<InstanceNetworkInterfaceCreateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<InstanceNetworkInterface>,
+        InstanceNetworkInterfaceCreateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::instance_network_interface_create`], one variant per status, each with that status's body.
@@ -15508,24 +15768,29 @@ impl<'a> InstanceNetworkInterfaceViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<InstanceNetworkInterface>,
-        rt::Error<InstanceNetworkInterfaceViewError>,
+        InstanceNetworkInterfaceViewError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => {
-                Err(response.error(InstanceNetworkInterfaceViewError::Status4xx))
-            }
-            500..=599 => {
-                Err(response.error(InstanceNetworkInterfaceViewError::Status5xx))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(InstanceNetworkInterfaceViewError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(InstanceNetworkInterfaceViewError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for InstanceNetworkInterfaceViewCall<'a> {
@@ -15533,13 +15798,13 @@ impl<'a> ::std::future::IntoFuture for InstanceNetworkInterfaceViewCall<'a> {
         rt::ResponseValue<InstanceNetworkInterface>,
         rt::Error<InstanceNetworkInterfaceViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<InstanceNetworkInterface>,
+        InstanceNetworkInterfaceViewError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::instance_network_interface_view`], one variant per status, each with that status's body.
@@ -15650,24 +15915,35 @@ impl<'a> InstanceNetworkInterfaceUpdateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<InstanceNetworkInterface>,
-        rt::Error<InstanceNetworkInterfaceUpdateError>,
+        InstanceNetworkInterfaceUpdateError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => {
-                Err(response.error(InstanceNetworkInterfaceUpdateError::Status4xx))
-            }
-            500..=599 => {
-                Err(response.error(InstanceNetworkInterfaceUpdateError::Status5xx))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(
+                            response
+                                .error(InstanceNetworkInterfaceUpdateError::Status4xx),
+                        )
+                    }
+                    500..=599 => {
+                        Err(
+                            response
+                                .error(InstanceNetworkInterfaceUpdateError::Status5xx),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for InstanceNetworkInterfaceUpdateCall<'a> {
@@ -15675,13 +15951,13 @@ impl<'a> ::std::future::IntoFuture for InstanceNetworkInterfaceUpdateCall<'a> {
         rt::ResponseValue<InstanceNetworkInterface>,
         rt::Error<InstanceNetworkInterfaceUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<InstanceNetworkInterface>,
+        InstanceNetworkInterfaceUpdateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::instance_network_interface_update`], one variant per status, each with that status's body.
@@ -15789,24 +16065,31 @@ impl<'a> InstanceNetworkInterfaceDeleteCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<InstanceNetworkInterfaceDeleteError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<()>, InstanceNetworkInterfaceDeleteError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => {
-                Err(response.error(InstanceNetworkInterfaceDeleteError::Status4xx))
-            }
-            500..=599 => {
-                Err(response.error(InstanceNetworkInterfaceDeleteError::Status5xx))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => {
+                        Err(
+                            response
+                                .error(InstanceNetworkInterfaceDeleteError::Status4xx),
+                        )
+                    }
+                    500..=599 => {
+                        Err(
+                            response
+                                .error(InstanceNetworkInterfaceDeleteError::Status5xx),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for InstanceNetworkInterfaceDeleteCall<'a> {
@@ -15814,13 +16097,13 @@ impl<'a> ::std::future::IntoFuture for InstanceNetworkInterfaceDeleteCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<InstanceNetworkInterfaceDeleteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<()>,
+        InstanceNetworkInterfaceDeleteError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::instance_network_interface_delete`], one variant per status, each with that status's body.
@@ -15868,28 +16151,26 @@ impl<'a> PingCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<Ping>, rt::Error<PingError>> {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<Ping>, PingError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(PingError::Status4xx)),
-            500..=599 => Err(response.error(PingError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(PingError::Status4xx)),
+                    500..=599 => Err(response.error(PingError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for PingCall<'a> {
     type Output = ::std::result::Result<rt::ResponseValue<Ping>, rt::Error<PingError>>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<Ping>, PingError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::ping`], one variant per status, each with that status's body.
@@ -15935,20 +16216,21 @@ impl<'a> PolicyViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SiloRolePolicy>,
-        rt::Error<PolicyViewError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<SiloRolePolicy>, PolicyViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(PolicyViewError::Status4xx)),
-            500..=599 => Err(response.error(PolicyViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(PolicyViewError::Status4xx)),
+                    500..=599 => Err(response.error(PolicyViewError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for PolicyViewCall<'a> {
@@ -15956,13 +16238,9 @@ impl<'a> ::std::future::IntoFuture for PolicyViewCall<'a> {
         rt::ResponseValue<SiloRolePolicy>,
         rt::Error<PolicyViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<SiloRolePolicy>, PolicyViewError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::policy_view`], one variant per status, each with that status's body.
@@ -16014,20 +16292,21 @@ impl<'a> PolicyUpdateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SiloRolePolicy>,
-        rt::Error<PolicyUpdateError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<SiloRolePolicy>, PolicyUpdateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(PolicyUpdateError::Status4xx)),
-            500..=599 => Err(response.error(PolicyUpdateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(PolicyUpdateError::Status4xx)),
+                    500..=599 => Err(response.error(PolicyUpdateError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for PolicyUpdateCall<'a> {
@@ -16035,13 +16314,9 @@ impl<'a> ::std::future::IntoFuture for PolicyUpdateCall<'a> {
         rt::ResponseValue<SiloRolePolicy>,
         rt::Error<PolicyUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<SiloRolePolicy>, PolicyUpdateError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::policy_update`], one variant per status, each with that status's body.
@@ -16139,20 +16414,21 @@ impl<'a> ProjectListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<ProjectResultsPage>,
-        rt::Error<ProjectListError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<ProjectResultsPage>, ProjectListError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(ProjectListError::Status4xx)),
-            500..=599 => Err(response.error(ProjectListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(ProjectListError::Status4xx)),
+                    500..=599 => Err(response.error(ProjectListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for ProjectListCall<'a> {
@@ -16160,13 +16436,13 @@ impl<'a> ::std::future::IntoFuture for ProjectListCall<'a> {
         rt::ResponseValue<ProjectResultsPage>,
         rt::Error<ProjectListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<ProjectResultsPage>,
+        ProjectListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::project_list`], one variant per status, each with that status's body.
@@ -16218,20 +16494,19 @@ impl<'a> ProjectCreateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<Project>,
-        rt::Error<ProjectCreateError>,
-    > {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<Project>, ProjectCreateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => Err(response.error(ProjectCreateError::Status4xx)),
-            500..=599 => Err(response.error(ProjectCreateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => Err(response.error(ProjectCreateError::Status4xx)),
+                    500..=599 => Err(response.error(ProjectCreateError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for ProjectCreateCall<'a> {
@@ -16239,13 +16514,9 @@ impl<'a> ::std::future::IntoFuture for ProjectCreateCall<'a> {
         rt::ResponseValue<Project>,
         rt::Error<ProjectCreateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<Project>, ProjectCreateError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::project_create`], one variant per status, each with that status's body.
@@ -16294,17 +16565,19 @@ impl<'a> ProjectViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<Project>, rt::Error<ProjectViewError>> {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<Project>, ProjectViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(ProjectViewError::Status4xx)),
-            500..=599 => Err(response.error(ProjectViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(ProjectViewError::Status4xx)),
+                    500..=599 => Err(response.error(ProjectViewError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for ProjectViewCall<'a> {
@@ -16312,13 +16585,9 @@ impl<'a> ::std::future::IntoFuture for ProjectViewCall<'a> {
         rt::ResponseValue<Project>,
         rt::Error<ProjectViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<Project>, ProjectViewError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::project_view`], one variant per status, each with that status's body.
@@ -16374,20 +16643,19 @@ impl<'a> ProjectUpdateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<Project>,
-        rt::Error<ProjectUpdateError>,
-    > {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<Project>, ProjectUpdateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(ProjectUpdateError::Status4xx)),
-            500..=599 => Err(response.error(ProjectUpdateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(ProjectUpdateError::Status4xx)),
+                    500..=599 => Err(response.error(ProjectUpdateError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for ProjectUpdateCall<'a> {
@@ -16395,13 +16663,9 @@ impl<'a> ::std::future::IntoFuture for ProjectUpdateCall<'a> {
         rt::ResponseValue<Project>,
         rt::Error<ProjectUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<Project>, ProjectUpdateError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::project_update`], one variant per status, each with that status's body.
@@ -16450,17 +16714,19 @@ impl<'a> ProjectDeleteCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<ProjectDeleteError>> {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<()>, ProjectDeleteError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(ProjectDeleteError::Status4xx)),
-            500..=599 => Err(response.error(ProjectDeleteError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => Err(response.error(ProjectDeleteError::Status4xx)),
+                    500..=599 => Err(response.error(ProjectDeleteError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for ProjectDeleteCall<'a> {
@@ -16468,13 +16734,9 @@ impl<'a> ::std::future::IntoFuture for ProjectDeleteCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<ProjectDeleteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, ProjectDeleteError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::project_delete`], one variant per status, each with that status's body.
@@ -16527,20 +16789,21 @@ impl<'a> ProjectPolicyViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<ProjectRolePolicy>,
-        rt::Error<ProjectPolicyViewError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<ProjectRolePolicy>, ProjectPolicyViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(ProjectPolicyViewError::Status4xx)),
-            500..=599 => Err(response.error(ProjectPolicyViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(ProjectPolicyViewError::Status4xx)),
+                    500..=599 => Err(response.error(ProjectPolicyViewError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for ProjectPolicyViewCall<'a> {
@@ -16548,13 +16811,13 @@ impl<'a> ::std::future::IntoFuture for ProjectPolicyViewCall<'a> {
         rt::ResponseValue<ProjectRolePolicy>,
         rt::Error<ProjectPolicyViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<ProjectRolePolicy>,
+        ProjectPolicyViewError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::project_policy_view`], one variant per status, each with that status's body.
@@ -16611,20 +16874,21 @@ impl<'a> ProjectPolicyUpdateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<ProjectRolePolicy>,
-        rt::Error<ProjectPolicyUpdateError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<ProjectRolePolicy>, ProjectPolicyUpdateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(ProjectPolicyUpdateError::Status4xx)),
-            500..=599 => Err(response.error(ProjectPolicyUpdateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(ProjectPolicyUpdateError::Status4xx)),
+                    500..=599 => Err(response.error(ProjectPolicyUpdateError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for ProjectPolicyUpdateCall<'a> {
@@ -16632,13 +16896,13 @@ impl<'a> ::std::future::IntoFuture for ProjectPolicyUpdateCall<'a> {
         rt::ResponseValue<ProjectRolePolicy>,
         rt::Error<ProjectPolicyUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<ProjectRolePolicy>,
+        ProjectPolicyUpdateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::project_policy_update`], one variant per status, each with that status's body.
@@ -16765,20 +17029,21 @@ impl<'a> SnapshotListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SnapshotResultsPage>,
-        rt::Error<SnapshotListError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<SnapshotResultsPage>, SnapshotListError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SnapshotListError::Status4xx)),
-            500..=599 => Err(response.error(SnapshotListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(SnapshotListError::Status4xx)),
+                    500..=599 => Err(response.error(SnapshotListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SnapshotListCall<'a> {
@@ -16786,13 +17051,13 @@ impl<'a> ::std::future::IntoFuture for SnapshotListCall<'a> {
         rt::ResponseValue<SnapshotResultsPage>,
         rt::Error<SnapshotListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SnapshotResultsPage>,
+        SnapshotListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::snapshot_list`], one variant per status, each with that status's body.
@@ -16857,20 +17122,19 @@ impl<'a> SnapshotCreateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<Snapshot>,
-        rt::Error<SnapshotCreateError>,
-    > {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<Snapshot>, SnapshotCreateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => Err(response.error(SnapshotCreateError::Status4xx)),
-            500..=599 => Err(response.error(SnapshotCreateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => Err(response.error(SnapshotCreateError::Status4xx)),
+                    500..=599 => Err(response.error(SnapshotCreateError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SnapshotCreateCall<'a> {
@@ -16878,13 +17142,9 @@ impl<'a> ::std::future::IntoFuture for SnapshotCreateCall<'a> {
         rt::ResponseValue<Snapshot>,
         rt::Error<SnapshotCreateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<Snapshot>, SnapshotCreateError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::snapshot_create`], one variant per status, each with that status's body.
@@ -16956,20 +17216,19 @@ impl<'a> SnapshotViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<Snapshot>,
-        rt::Error<SnapshotViewError>,
-    > {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<Snapshot>, SnapshotViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SnapshotViewError::Status4xx)),
-            500..=599 => Err(response.error(SnapshotViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(SnapshotViewError::Status4xx)),
+                    500..=599 => Err(response.error(SnapshotViewError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SnapshotViewCall<'a> {
@@ -16977,13 +17236,9 @@ impl<'a> ::std::future::IntoFuture for SnapshotViewCall<'a> {
         rt::ResponseValue<Snapshot>,
         rt::Error<SnapshotViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<Snapshot>, SnapshotViewError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::snapshot_view`], one variant per status, each with that status's body.
@@ -17058,17 +17313,19 @@ impl<'a> SnapshotDeleteCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<SnapshotDeleteError>> {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<()>, SnapshotDeleteError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(SnapshotDeleteError::Status4xx)),
-            500..=599 => Err(response.error(SnapshotDeleteError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => Err(response.error(SnapshotDeleteError::Status4xx)),
+                    500..=599 => Err(response.error(SnapshotDeleteError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SnapshotDeleteCall<'a> {
@@ -17076,13 +17333,9 @@ impl<'a> ::std::future::IntoFuture for SnapshotDeleteCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<SnapshotDeleteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, SnapshotDeleteError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::snapshot_delete`], one variant per status, each with that status's body.
@@ -17180,20 +17433,25 @@ impl<'a> SubnetPoolListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<SiloSubnetPoolResultsPage>,
-        rt::Error<SubnetPoolListError>,
+        SubnetPoolListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SubnetPoolListError::Status4xx)),
-            500..=599 => Err(response.error(SubnetPoolListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(SubnetPoolListError::Status4xx)),
+                    500..=599 => Err(response.error(SubnetPoolListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SubnetPoolListCall<'a> {
@@ -17201,13 +17459,13 @@ impl<'a> ::std::future::IntoFuture for SubnetPoolListCall<'a> {
         rt::ResponseValue<SiloSubnetPoolResultsPage>,
         rt::Error<SubnetPoolListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SiloSubnetPoolResultsPage>,
+        SubnetPoolListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::subnet_pool_list`], one variant per status, each with that status's body.
@@ -17256,20 +17514,21 @@ impl<'a> SubnetPoolViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SiloSubnetPool>,
-        rt::Error<SubnetPoolViewError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<SiloSubnetPool>, SubnetPoolViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SubnetPoolViewError::Status4xx)),
-            500..=599 => Err(response.error(SubnetPoolViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(SubnetPoolViewError::Status4xx)),
+                    500..=599 => Err(response.error(SubnetPoolViewError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SubnetPoolViewCall<'a> {
@@ -17277,13 +17536,13 @@ impl<'a> ::std::future::IntoFuture for SubnetPoolViewCall<'a> {
         rt::ResponseValue<SiloSubnetPool>,
         rt::Error<SubnetPoolViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SiloSubnetPool>,
+        SubnetPoolViewError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::subnet_pool_view`], one variant per status, each with that status's body.
@@ -17443,20 +17702,21 @@ impl<'a> AuditLogListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AuditLogEntryResultsPage>,
-        rt::Error<AuditLogListError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<AuditLogEntryResultsPage>, AuditLogListError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(AuditLogListError::Status4xx)),
-            500..=599 => Err(response.error(AuditLogListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(AuditLogListError::Status4xx)),
+                    500..=599 => Err(response.error(AuditLogListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for AuditLogListCall<'a> {
@@ -17464,13 +17724,13 @@ impl<'a> ::std::future::IntoFuture for AuditLogListCall<'a> {
         rt::ResponseValue<AuditLogEntryResultsPage>,
         rt::Error<AuditLogListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<AuditLogEntryResultsPage>,
+        AuditLogListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::audit_log_list`], one variant per status, each with that status's body.
@@ -17525,20 +17785,29 @@ impl<'a> PhysicalDiskEnableAdoptionCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<PhysicalDiskAdoptionRequest>,
-        rt::Error<PhysicalDiskEnableAdoptionError>,
+        PhysicalDiskEnableAdoptionError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => Err(response.error(PhysicalDiskEnableAdoptionError::Status4xx)),
-            500..=599 => Err(response.error(PhysicalDiskEnableAdoptionError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => {
+                        Err(response.error(PhysicalDiskEnableAdoptionError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(PhysicalDiskEnableAdoptionError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for PhysicalDiskEnableAdoptionCall<'a> {
@@ -17546,13 +17815,13 @@ impl<'a> ::std::future::IntoFuture for PhysicalDiskEnableAdoptionCall<'a> {
         rt::ResponseValue<PhysicalDiskAdoptionRequest>,
         rt::Error<PhysicalDiskEnableAdoptionError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<PhysicalDiskAdoptionRequest>,
+        PhysicalDiskEnableAdoptionError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::physical_disk_enable_adoption`], one variant per status, each with that status's body.
@@ -17617,20 +17886,25 @@ impl<'a> PhysicalDiskDisableAdoptionCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<PhysicalDiskDisableAdoptionError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<()>, PhysicalDiskDisableAdoptionError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(PhysicalDiskDisableAdoptionError::Status4xx)),
-            500..=599 => Err(response.error(PhysicalDiskDisableAdoptionError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => {
+                        Err(response.error(PhysicalDiskDisableAdoptionError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(PhysicalDiskDisableAdoptionError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for PhysicalDiskDisableAdoptionCall<'a> {
@@ -17638,13 +17912,13 @@ impl<'a> ::std::future::IntoFuture for PhysicalDiskDisableAdoptionCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<PhysicalDiskDisableAdoptionError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<()>,
+        PhysicalDiskDisableAdoptionError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::physical_disk_disable_adoption`], one variant per status, each with that status's body.
@@ -17750,24 +18024,35 @@ impl<'a> PhysicalDiskListAdoptionRequestsCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<PhysicalDiskAdoptionRequestResultsPage>,
-        rt::Error<PhysicalDiskListAdoptionRequestsError>,
+        PhysicalDiskListAdoptionRequestsError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => {
-                Err(response.error(PhysicalDiskListAdoptionRequestsError::Status4xx))
-            }
-            500..=599 => {
-                Err(response.error(PhysicalDiskListAdoptionRequestsError::Status5xx))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(
+                            response
+                                .error(PhysicalDiskListAdoptionRequestsError::Status4xx),
+                        )
+                    }
+                    500..=599 => {
+                        Err(
+                            response
+                                .error(PhysicalDiskListAdoptionRequestsError::Status5xx),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for PhysicalDiskListAdoptionRequestsCall<'a> {
@@ -17775,13 +18060,13 @@ impl<'a> ::std::future::IntoFuture for PhysicalDiskListAdoptionRequestsCall<'a> 
         rt::ResponseValue<PhysicalDiskAdoptionRequestResultsPage>,
         rt::Error<PhysicalDiskListAdoptionRequestsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<PhysicalDiskAdoptionRequestResultsPage>,
+        PhysicalDiskListAdoptionRequestsError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::physical_disk_list_adoption_requests`], one variant per status, each with that status's body.
@@ -17876,20 +18161,25 @@ impl<'a> PhysicalDiskListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<PhysicalDiskResultsPage>,
-        rt::Error<PhysicalDiskListError>,
+        PhysicalDiskListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(PhysicalDiskListError::Status4xx)),
-            500..=599 => Err(response.error(PhysicalDiskListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(PhysicalDiskListError::Status4xx)),
+                    500..=599 => Err(response.error(PhysicalDiskListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for PhysicalDiskListCall<'a> {
@@ -17897,13 +18187,13 @@ impl<'a> ::std::future::IntoFuture for PhysicalDiskListCall<'a> {
         rt::ResponseValue<PhysicalDiskResultsPage>,
         rt::Error<PhysicalDiskListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<PhysicalDiskResultsPage>,
+        PhysicalDiskListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::physical_disk_list`], one variant per status, each with that status's body.
@@ -17959,20 +18249,21 @@ impl<'a> PhysicalDiskViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<PhysicalDisk>,
-        rt::Error<PhysicalDiskViewError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<PhysicalDisk>, PhysicalDiskViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(PhysicalDiskViewError::Status4xx)),
-            500..=599 => Err(response.error(PhysicalDiskViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(PhysicalDiskViewError::Status4xx)),
+                    500..=599 => Err(response.error(PhysicalDiskViewError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for PhysicalDiskViewCall<'a> {
@@ -17980,13 +18271,13 @@ impl<'a> ::std::future::IntoFuture for PhysicalDiskViewCall<'a> {
         rt::ResponseValue<PhysicalDisk>,
         rt::Error<PhysicalDiskViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<PhysicalDisk>,
+        PhysicalDiskViewError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::physical_disk_view`], one variant per status, each with that status's body.
@@ -18066,20 +18357,29 @@ impl<'a> PhysicalDiskListUnadoptedCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<UnadoptedPhysicalDiskResultsPage>,
-        rt::Error<PhysicalDiskListUnadoptedError>,
+        PhysicalDiskListUnadoptedError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(PhysicalDiskListUnadoptedError::Status4xx)),
-            500..=599 => Err(response.error(PhysicalDiskListUnadoptedError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(PhysicalDiskListUnadoptedError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(PhysicalDiskListUnadoptedError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for PhysicalDiskListUnadoptedCall<'a> {
@@ -18087,13 +18387,13 @@ impl<'a> ::std::future::IntoFuture for PhysicalDiskListUnadoptedCall<'a> {
         rt::ResponseValue<UnadoptedPhysicalDiskResultsPage>,
         rt::Error<PhysicalDiskListUnadoptedError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<UnadoptedPhysicalDiskResultsPage>,
+        PhysicalDiskListUnadoptedError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::physical_disk_list_unadopted`], one variant per status, each with that status's body.
@@ -18219,24 +18519,35 @@ impl<'a> NetworkingSwitchPortLldpNeighborsCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<LldpNeighborResultsPage>,
-        rt::Error<NetworkingSwitchPortLldpNeighborsError>,
+        NetworkingSwitchPortLldpNeighborsError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => {
-                Err(response.error(NetworkingSwitchPortLldpNeighborsError::Status4xx))
-            }
-            500..=599 => {
-                Err(response.error(NetworkingSwitchPortLldpNeighborsError::Status5xx))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(
+                            response
+                                .error(NetworkingSwitchPortLldpNeighborsError::Status4xx),
+                        )
+                    }
+                    500..=599 => {
+                        Err(
+                            response
+                                .error(NetworkingSwitchPortLldpNeighborsError::Status5xx),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for NetworkingSwitchPortLldpNeighborsCall<'a> {
@@ -18244,13 +18555,13 @@ impl<'a> ::std::future::IntoFuture for NetworkingSwitchPortLldpNeighborsCall<'a>
         rt::ResponseValue<LldpNeighborResultsPage>,
         rt::Error<NetworkingSwitchPortLldpNeighborsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<LldpNeighborResultsPage>,
+        NetworkingSwitchPortLldpNeighborsError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::networking_switch_port_lldp_neighbors`], one variant per status, each with that status's body.
@@ -18345,20 +18656,21 @@ impl<'a> RackListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<RackResultsPage>,
-        rt::Error<RackListError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<RackResultsPage>, RackListError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(RackListError::Status4xx)),
-            500..=599 => Err(response.error(RackListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(RackListError::Status4xx)),
+                    500..=599 => Err(response.error(RackListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for RackListCall<'a> {
@@ -18366,13 +18678,9 @@ impl<'a> ::std::future::IntoFuture for RackListCall<'a> {
         rt::ResponseValue<RackResultsPage>,
         rt::Error<RackListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<RackResultsPage>, RackListError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::rack_list`], one variant per status, each with that status's body.
@@ -18425,17 +18733,19 @@ impl<'a> RackViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<Rack>, rt::Error<RackViewError>> {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<Rack>, RackViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(RackViewError::Status4xx)),
-            500..=599 => Err(response.error(RackViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(RackViewError::Status4xx)),
+                    500..=599 => Err(response.error(RackViewError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for RackViewCall<'a> {
@@ -18443,13 +18753,9 @@ impl<'a> ::std::future::IntoFuture for RackViewCall<'a> {
         rt::ResponseValue<Rack>,
         rt::Error<RackViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<Rack>, RackViewError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::rack_view`], one variant per status, each with that status's body.
@@ -18534,20 +18840,29 @@ impl<'a> RackMembershipStatusCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<RackMembershipStatus>,
-        rt::Error<RackMembershipStatusError>,
+        RackMembershipStatusError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(RackMembershipStatusError::Status4xx)),
-            500..=599 => Err(response.error(RackMembershipStatusError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(RackMembershipStatusError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(RackMembershipStatusError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for RackMembershipStatusCall<'a> {
@@ -18555,13 +18870,13 @@ impl<'a> ::std::future::IntoFuture for RackMembershipStatusCall<'a> {
         rt::ResponseValue<RackMembershipStatus>,
         rt::Error<RackMembershipStatusError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<RackMembershipStatus>,
+        RackMembershipStatusError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::rack_membership_status`], one variant per status, each with that status's body.
@@ -18624,20 +18939,25 @@ impl<'a> RackMembershipAbortCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<RackMembershipStatus>,
-        rt::Error<RackMembershipAbortError>,
+        RackMembershipAbortError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(RackMembershipAbortError::Status4xx)),
-            500..=599 => Err(response.error(RackMembershipAbortError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(RackMembershipAbortError::Status4xx)),
+                    500..=599 => Err(response.error(RackMembershipAbortError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for RackMembershipAbortCall<'a> {
@@ -18645,13 +18965,13 @@ impl<'a> ::std::future::IntoFuture for RackMembershipAbortCall<'a> {
         rt::ResponseValue<RackMembershipStatus>,
         rt::Error<RackMembershipAbortError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<RackMembershipStatus>,
+        RackMembershipAbortError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::rack_membership_abort`], one variant per status, each with that status's body.
@@ -18716,20 +19036,29 @@ impl<'a> RackMembershipAddSledsCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<RackMembershipStatus>,
-        rt::Error<RackMembershipAddSledsError>,
+        RackMembershipAddSledsError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(RackMembershipAddSledsError::Status4xx)),
-            500..=599 => Err(response.error(RackMembershipAddSledsError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(RackMembershipAddSledsError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(RackMembershipAddSledsError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for RackMembershipAddSledsCall<'a> {
@@ -18737,13 +19066,13 @@ impl<'a> ::std::future::IntoFuture for RackMembershipAddSledsCall<'a> {
         rt::ResponseValue<RackMembershipStatus>,
         rt::Error<RackMembershipAddSledsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<RackMembershipStatus>,
+        RackMembershipAddSledsError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::rack_membership_add_sleds`], one variant per status, each with that status's body.
@@ -18838,20 +19167,21 @@ impl<'a> SledListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SledResultsPage>,
-        rt::Error<SledListError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<SledResultsPage>, SledListError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SledListError::Status4xx)),
-            500..=599 => Err(response.error(SledListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(SledListError::Status4xx)),
+                    500..=599 => Err(response.error(SledListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SledListCall<'a> {
@@ -18859,13 +19189,9 @@ impl<'a> ::std::future::IntoFuture for SledListCall<'a> {
         rt::ResponseValue<SledResultsPage>,
         rt::Error<SledListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<SledResultsPage>, SledListError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::sled_list`], one variant per status, each with that status's body.
@@ -18918,17 +19244,19 @@ impl<'a> SledViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<Sled>, rt::Error<SledViewError>> {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<Sled>, SledViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SledViewError::Status4xx)),
-            500..=599 => Err(response.error(SledViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(SledViewError::Status4xx)),
+                    500..=599 => Err(response.error(SledViewError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SledViewCall<'a> {
@@ -18936,13 +19264,9 @@ impl<'a> ::std::future::IntoFuture for SledViewCall<'a> {
         rt::ResponseValue<Sled>,
         rt::Error<SledViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<Sled>, SledViewError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::sled_view`], one variant per status, each with that status's body.
@@ -19056,20 +19380,29 @@ impl<'a> SledPhysicalDiskListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<PhysicalDiskResultsPage>,
-        rt::Error<SledPhysicalDiskListError>,
+        SledPhysicalDiskListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SledPhysicalDiskListError::Status4xx)),
-            500..=599 => Err(response.error(SledPhysicalDiskListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(SledPhysicalDiskListError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(SledPhysicalDiskListError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SledPhysicalDiskListCall<'a> {
@@ -19077,13 +19410,13 @@ impl<'a> ::std::future::IntoFuture for SledPhysicalDiskListCall<'a> {
         rt::ResponseValue<PhysicalDiskResultsPage>,
         rt::Error<SledPhysicalDiskListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<PhysicalDiskResultsPage>,
+        SledPhysicalDiskListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::sled_physical_disk_list`], one variant per status, each with that status's body.
@@ -19199,20 +19532,25 @@ impl<'a> SledInstanceListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<SledInstanceResultsPage>,
-        rt::Error<SledInstanceListError>,
+        SledInstanceListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SledInstanceListError::Status4xx)),
-            500..=599 => Err(response.error(SledInstanceListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(SledInstanceListError::Status4xx)),
+                    500..=599 => Err(response.error(SledInstanceListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SledInstanceListCall<'a> {
@@ -19220,13 +19558,13 @@ impl<'a> ::std::future::IntoFuture for SledInstanceListCall<'a> {
         rt::ResponseValue<SledInstanceResultsPage>,
         rt::Error<SledInstanceListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SledInstanceResultsPage>,
+        SledInstanceListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::sled_instance_list`], one variant per status, each with that status's body.
@@ -19291,20 +19629,29 @@ impl<'a> SledSetProvisionPolicyCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<SledProvisionPolicyResponse>,
-        rt::Error<SledSetProvisionPolicyError>,
+        SledSetProvisionPolicyError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SledSetProvisionPolicyError::Status4xx)),
-            500..=599 => Err(response.error(SledSetProvisionPolicyError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(SledSetProvisionPolicyError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(SledSetProvisionPolicyError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SledSetProvisionPolicyCall<'a> {
@@ -19312,13 +19659,13 @@ impl<'a> ::std::future::IntoFuture for SledSetProvisionPolicyCall<'a> {
         rt::ResponseValue<SledProvisionPolicyResponse>,
         rt::Error<SledSetProvisionPolicyError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SledProvisionPolicyResponse>,
+        SledSetProvisionPolicyError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::sled_set_provision_policy`], one variant per status, each with that status's body.
@@ -19396,20 +19743,29 @@ impl<'a> SledListUninitializedCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<UninitializedSledResultsPage>,
-        rt::Error<SledListUninitializedError>,
+        SledListUninitializedError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SledListUninitializedError::Status4xx)),
-            500..=599 => Err(response.error(SledListUninitializedError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(SledListUninitializedError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(SledListUninitializedError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SledListUninitializedCall<'a> {
@@ -19417,13 +19773,13 @@ impl<'a> ::std::future::IntoFuture for SledListUninitializedCall<'a> {
         rt::ResponseValue<UninitializedSledResultsPage>,
         rt::Error<SledListUninitializedError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<UninitializedSledResultsPage>,
+        SledListUninitializedError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::sled_list_uninitialized`], one variant per status, each with that status's body.
@@ -19546,20 +19902,29 @@ impl<'a> NetworkingSwitchPortListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<SwitchPortResultsPage>,
-        rt::Error<NetworkingSwitchPortListError>,
+        NetworkingSwitchPortListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(NetworkingSwitchPortListError::Status4xx)),
-            500..=599 => Err(response.error(NetworkingSwitchPortListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(NetworkingSwitchPortListError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(NetworkingSwitchPortListError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for NetworkingSwitchPortListCall<'a> {
@@ -19567,13 +19932,13 @@ impl<'a> ::std::future::IntoFuture for NetworkingSwitchPortListCall<'a> {
         rt::ResponseValue<SwitchPortResultsPage>,
         rt::Error<NetworkingSwitchPortListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SwitchPortResultsPage>,
+        NetworkingSwitchPortListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::networking_switch_port_list`], one variant per status, each with that status's body.
@@ -19655,24 +20020,35 @@ impl<'a> NetworkingSwitchPortLldpConfigViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<LldpLinkConfig>,
-        rt::Error<NetworkingSwitchPortLldpConfigViewError>,
+        NetworkingSwitchPortLldpConfigViewError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => {
-                Err(response.error(NetworkingSwitchPortLldpConfigViewError::Status4xx))
-            }
-            500..=599 => {
-                Err(response.error(NetworkingSwitchPortLldpConfigViewError::Status5xx))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(
+                            response
+                                .error(NetworkingSwitchPortLldpConfigViewError::Status4xx),
+                        )
+                    }
+                    500..=599 => {
+                        Err(
+                            response
+                                .error(NetworkingSwitchPortLldpConfigViewError::Status5xx),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for NetworkingSwitchPortLldpConfigViewCall<'a> {
@@ -19680,13 +20056,13 @@ impl<'a> ::std::future::IntoFuture for NetworkingSwitchPortLldpConfigViewCall<'a
         rt::ResponseValue<LldpLinkConfig>,
         rt::Error<NetworkingSwitchPortLldpConfigViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<LldpLinkConfig>,
+        NetworkingSwitchPortLldpConfigViewError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::networking_switch_port_lldp_config_view`], one variant per status, each with that status's body.
@@ -19773,24 +20149,31 @@ impl<'a> NetworkingSwitchPortLldpConfigUpdateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<NetworkingSwitchPortLldpConfigUpdateError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<()>, NetworkingSwitchPortLldpConfigUpdateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => {
-                Err(response.error(NetworkingSwitchPortLldpConfigUpdateError::Status4xx))
-            }
-            500..=599 => {
-                Err(response.error(NetworkingSwitchPortLldpConfigUpdateError::Status5xx))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => {
+                        Err(
+                            response
+                                .error(NetworkingSwitchPortLldpConfigUpdateError::Status4xx),
+                        )
+                    }
+                    500..=599 => {
+                        Err(
+                            response
+                                .error(NetworkingSwitchPortLldpConfigUpdateError::Status5xx),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for NetworkingSwitchPortLldpConfigUpdateCall<'a> {
@@ -19798,13 +20181,13 @@ impl<'a> ::std::future::IntoFuture for NetworkingSwitchPortLldpConfigUpdateCall<
         rt::ResponseValue<()>,
         rt::Error<NetworkingSwitchPortLldpConfigUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<()>,
+        NetworkingSwitchPortLldpConfigUpdateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::networking_switch_port_lldp_config_update`], one variant per status, each with that status's body.
@@ -19890,24 +20273,31 @@ impl<'a> NetworkingSwitchPortApplySettingsCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<NetworkingSwitchPortApplySettingsError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<()>, NetworkingSwitchPortApplySettingsError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => {
-                Err(response.error(NetworkingSwitchPortApplySettingsError::Status4xx))
-            }
-            500..=599 => {
-                Err(response.error(NetworkingSwitchPortApplySettingsError::Status5xx))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => {
+                        Err(
+                            response
+                                .error(NetworkingSwitchPortApplySettingsError::Status4xx),
+                        )
+                    }
+                    500..=599 => {
+                        Err(
+                            response
+                                .error(NetworkingSwitchPortApplySettingsError::Status5xx),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for NetworkingSwitchPortApplySettingsCall<'a> {
@@ -19915,13 +20305,13 @@ impl<'a> ::std::future::IntoFuture for NetworkingSwitchPortApplySettingsCall<'a>
         rt::ResponseValue<()>,
         rt::Error<NetworkingSwitchPortApplySettingsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<()>,
+        NetworkingSwitchPortApplySettingsError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::networking_switch_port_apply_settings`], one variant per status, each with that status's body.
@@ -20002,24 +20392,31 @@ impl<'a> NetworkingSwitchPortClearSettingsCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<NetworkingSwitchPortClearSettingsError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<()>, NetworkingSwitchPortClearSettingsError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => {
-                Err(response.error(NetworkingSwitchPortClearSettingsError::Status4xx))
-            }
-            500..=599 => {
-                Err(response.error(NetworkingSwitchPortClearSettingsError::Status5xx))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => {
+                        Err(
+                            response
+                                .error(NetworkingSwitchPortClearSettingsError::Status4xx),
+                        )
+                    }
+                    500..=599 => {
+                        Err(
+                            response
+                                .error(NetworkingSwitchPortClearSettingsError::Status5xx),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for NetworkingSwitchPortClearSettingsCall<'a> {
@@ -20027,13 +20424,13 @@ impl<'a> ::std::future::IntoFuture for NetworkingSwitchPortClearSettingsCall<'a>
         rt::ResponseValue<()>,
         rt::Error<NetworkingSwitchPortClearSettingsError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<()>,
+        NetworkingSwitchPortClearSettingsError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::networking_switch_port_clear_settings`], one variant per status, each with that status's body.
@@ -20114,20 +20511,29 @@ impl<'a> NetworkingSwitchPortStatusCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<SwitchLinkState>,
-        rt::Error<NetworkingSwitchPortStatusError>,
+        NetworkingSwitchPortStatusError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(NetworkingSwitchPortStatusError::Status4xx)),
-            500..=599 => Err(response.error(NetworkingSwitchPortStatusError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(NetworkingSwitchPortStatusError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(NetworkingSwitchPortStatusError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for NetworkingSwitchPortStatusCall<'a> {
@@ -20135,13 +20541,13 @@ impl<'a> ::std::future::IntoFuture for NetworkingSwitchPortStatusCall<'a> {
         rt::ResponseValue<SwitchLinkState>,
         rt::Error<NetworkingSwitchPortStatusError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SwitchLinkState>,
+        NetworkingSwitchPortStatusError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::networking_switch_port_status`], one variant per status, each with that status's body.
@@ -20236,20 +20642,21 @@ impl<'a> SwitchListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SwitchResultsPage>,
-        rt::Error<SwitchListError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<SwitchResultsPage>, SwitchListError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SwitchListError::Status4xx)),
-            500..=599 => Err(response.error(SwitchListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(SwitchListError::Status4xx)),
+                    500..=599 => Err(response.error(SwitchListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SwitchListCall<'a> {
@@ -20257,13 +20664,13 @@ impl<'a> ::std::future::IntoFuture for SwitchListCall<'a> {
         rt::ResponseValue<SwitchResultsPage>,
         rt::Error<SwitchListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SwitchResultsPage>,
+        SwitchListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::switch_list`], one variant per status, each with that status's body.
@@ -20318,17 +20725,19 @@ impl<'a> SwitchViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<Switch>, rt::Error<SwitchViewError>> {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<Switch>, SwitchViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SwitchViewError::Status4xx)),
-            500..=599 => Err(response.error(SwitchViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(SwitchViewError::Status4xx)),
+                    500..=599 => Err(response.error(SwitchViewError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SwitchViewCall<'a> {
@@ -20336,13 +20745,9 @@ impl<'a> ::std::future::IntoFuture for SwitchViewCall<'a> {
         rt::ResponseValue<Switch>,
         rt::Error<SwitchViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<Switch>, SwitchViewError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::switch_view`], one variant per status, each with that status's body.
@@ -20473,20 +20878,29 @@ impl<'a> SiloIdentityProviderListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<IdentityProviderResultsPage>,
-        rt::Error<SiloIdentityProviderListError>,
+        SiloIdentityProviderListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SiloIdentityProviderListError::Status4xx)),
-            500..=599 => Err(response.error(SiloIdentityProviderListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(SiloIdentityProviderListError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(SiloIdentityProviderListError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SiloIdentityProviderListCall<'a> {
@@ -20494,13 +20908,13 @@ impl<'a> ::std::future::IntoFuture for SiloIdentityProviderListCall<'a> {
         rt::ResponseValue<IdentityProviderResultsPage>,
         rt::Error<SiloIdentityProviderListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<IdentityProviderResultsPage>,
+        SiloIdentityProviderListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::silo_identity_provider_list`], one variant per status, each with that status's body.
@@ -20568,20 +20982,19 @@ impl<'a> LocalIdpUserCreateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<User>,
-        rt::Error<LocalIdpUserCreateError>,
-    > {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<User>, LocalIdpUserCreateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => Err(response.error(LocalIdpUserCreateError::Status4xx)),
-            500..=599 => Err(response.error(LocalIdpUserCreateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => Err(response.error(LocalIdpUserCreateError::Status4xx)),
+                    500..=599 => Err(response.error(LocalIdpUserCreateError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for LocalIdpUserCreateCall<'a> {
@@ -20589,13 +21002,9 @@ impl<'a> ::std::future::IntoFuture for LocalIdpUserCreateCall<'a> {
         rt::ResponseValue<User>,
         rt::Error<LocalIdpUserCreateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<User>, LocalIdpUserCreateError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::local_idp_user_create`], one variant per status, each with that status's body.
@@ -20667,20 +21076,19 @@ impl<'a> LocalIdpUserDeleteCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<LocalIdpUserDeleteError>,
-    > {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<()>, LocalIdpUserDeleteError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(LocalIdpUserDeleteError::Status4xx)),
-            500..=599 => Err(response.error(LocalIdpUserDeleteError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => Err(response.error(LocalIdpUserDeleteError::Status4xx)),
+                    500..=599 => Err(response.error(LocalIdpUserDeleteError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for LocalIdpUserDeleteCall<'a> {
@@ -20688,13 +21096,9 @@ impl<'a> ::std::future::IntoFuture for LocalIdpUserDeleteCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<LocalIdpUserDeleteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, LocalIdpUserDeleteError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::local_idp_user_delete`], one variant per status, each with that status's body.
@@ -20772,20 +21176,25 @@ impl<'a> LocalIdpUserSetPasswordCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<LocalIdpUserSetPasswordError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<()>, LocalIdpUserSetPasswordError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(LocalIdpUserSetPasswordError::Status4xx)),
-            500..=599 => Err(response.error(LocalIdpUserSetPasswordError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => {
+                        Err(response.error(LocalIdpUserSetPasswordError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(LocalIdpUserSetPasswordError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for LocalIdpUserSetPasswordCall<'a> {
@@ -20793,13 +21202,9 @@ impl<'a> ::std::future::IntoFuture for LocalIdpUserSetPasswordCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<LocalIdpUserSetPasswordError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, LocalIdpUserSetPasswordError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::local_idp_user_set_password`], one variant per status, each with that status's body.
@@ -20865,20 +21270,29 @@ impl<'a> SamlIdentityProviderCreateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<SamlIdentityProvider>,
-        rt::Error<SamlIdentityProviderCreateError>,
+        SamlIdentityProviderCreateError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => Err(response.error(SamlIdentityProviderCreateError::Status4xx)),
-            500..=599 => Err(response.error(SamlIdentityProviderCreateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => {
+                        Err(response.error(SamlIdentityProviderCreateError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(SamlIdentityProviderCreateError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SamlIdentityProviderCreateCall<'a> {
@@ -20886,13 +21300,13 @@ impl<'a> ::std::future::IntoFuture for SamlIdentityProviderCreateCall<'a> {
         rt::ResponseValue<SamlIdentityProvider>,
         rt::Error<SamlIdentityProviderCreateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SamlIdentityProvider>,
+        SamlIdentityProviderCreateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::saml_identity_provider_create`], one variant per status, each with that status's body.
@@ -20974,20 +21388,29 @@ impl<'a> SamlIdentityProviderViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<SamlIdentityProvider>,
-        rt::Error<SamlIdentityProviderViewError>,
+        SamlIdentityProviderViewError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SamlIdentityProviderViewError::Status4xx)),
-            500..=599 => Err(response.error(SamlIdentityProviderViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(SamlIdentityProviderViewError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(SamlIdentityProviderViewError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SamlIdentityProviderViewCall<'a> {
@@ -20995,13 +21418,13 @@ impl<'a> ::std::future::IntoFuture for SamlIdentityProviderViewCall<'a> {
         rt::ResponseValue<SamlIdentityProvider>,
         rt::Error<SamlIdentityProviderViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SamlIdentityProvider>,
+        SamlIdentityProviderViewError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::saml_identity_provider_view`], one variant per status, each with that status's body.
@@ -21171,20 +21594,21 @@ impl<'a> SystemIpPoolListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<IpPoolResultsPage>,
-        rt::Error<SystemIpPoolListError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<IpPoolResultsPage>, SystemIpPoolListError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SystemIpPoolListError::Status4xx)),
-            500..=599 => Err(response.error(SystemIpPoolListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(SystemIpPoolListError::Status4xx)),
+                    500..=599 => Err(response.error(SystemIpPoolListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemIpPoolListCall<'a> {
@@ -21192,13 +21616,13 @@ impl<'a> ::std::future::IntoFuture for SystemIpPoolListCall<'a> {
         rt::ResponseValue<IpPoolResultsPage>,
         rt::Error<SystemIpPoolListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<IpPoolResultsPage>,
+        SystemIpPoolListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_ip_pool_list`], one variant per status, each with that status's body.
@@ -21250,20 +21674,21 @@ impl<'a> SystemIpPoolCreateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<IpPool>,
-        rt::Error<SystemIpPoolCreateError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<IpPool>, SystemIpPoolCreateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => Err(response.error(SystemIpPoolCreateError::Status4xx)),
-            500..=599 => Err(response.error(SystemIpPoolCreateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => Err(response.error(SystemIpPoolCreateError::Status4xx)),
+                    500..=599 => Err(response.error(SystemIpPoolCreateError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemIpPoolCreateCall<'a> {
@@ -21271,13 +21696,9 @@ impl<'a> ::std::future::IntoFuture for SystemIpPoolCreateCall<'a> {
         rt::ResponseValue<IpPool>,
         rt::Error<SystemIpPoolCreateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<IpPool>, SystemIpPoolCreateError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_ip_pool_create`], one variant per status, each with that status's body.
@@ -21330,20 +21751,19 @@ impl<'a> SystemIpPoolViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<IpPool>,
-        rt::Error<SystemIpPoolViewError>,
-    > {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<IpPool>, SystemIpPoolViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SystemIpPoolViewError::Status4xx)),
-            500..=599 => Err(response.error(SystemIpPoolViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(SystemIpPoolViewError::Status4xx)),
+                    500..=599 => Err(response.error(SystemIpPoolViewError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemIpPoolViewCall<'a> {
@@ -21351,13 +21771,9 @@ impl<'a> ::std::future::IntoFuture for SystemIpPoolViewCall<'a> {
         rt::ResponseValue<IpPool>,
         rt::Error<SystemIpPoolViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<IpPool>, SystemIpPoolViewError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_ip_pool_view`], one variant per status, each with that status's body.
@@ -21414,20 +21830,21 @@ impl<'a> SystemIpPoolUpdateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<IpPool>,
-        rt::Error<SystemIpPoolUpdateError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<IpPool>, SystemIpPoolUpdateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SystemIpPoolUpdateError::Status4xx)),
-            500..=599 => Err(response.error(SystemIpPoolUpdateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(SystemIpPoolUpdateError::Status4xx)),
+                    500..=599 => Err(response.error(SystemIpPoolUpdateError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemIpPoolUpdateCall<'a> {
@@ -21435,13 +21852,9 @@ impl<'a> ::std::future::IntoFuture for SystemIpPoolUpdateCall<'a> {
         rt::ResponseValue<IpPool>,
         rt::Error<SystemIpPoolUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<IpPool>, SystemIpPoolUpdateError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_ip_pool_update`], one variant per status, each with that status's body.
@@ -21494,20 +21907,19 @@ impl<'a> SystemIpPoolDeleteCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<SystemIpPoolDeleteError>,
-    > {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<()>, SystemIpPoolDeleteError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(SystemIpPoolDeleteError::Status4xx)),
-            500..=599 => Err(response.error(SystemIpPoolDeleteError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => Err(response.error(SystemIpPoolDeleteError::Status4xx)),
+                    500..=599 => Err(response.error(SystemIpPoolDeleteError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemIpPoolDeleteCall<'a> {
@@ -21515,13 +21927,9 @@ impl<'a> ::std::future::IntoFuture for SystemIpPoolDeleteCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<SystemIpPoolDeleteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, SystemIpPoolDeleteError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_ip_pool_delete`], one variant per status, each with that status's body.
@@ -21581,20 +21989,21 @@ impl<'a> SystemIpPoolAssignCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<IpPool>,
-        rt::Error<SystemIpPoolAssignError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<IpPool>, SystemIpPoolAssignError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SystemIpPoolAssignError::Status4xx)),
-            500..=599 => Err(response.error(SystemIpPoolAssignError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(SystemIpPoolAssignError::Status4xx)),
+                    500..=599 => Err(response.error(SystemIpPoolAssignError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemIpPoolAssignCall<'a> {
@@ -21602,13 +22011,9 @@ impl<'a> ::std::future::IntoFuture for SystemIpPoolAssignCall<'a> {
         rt::ResponseValue<IpPool>,
         rt::Error<SystemIpPoolAssignError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<IpPool>, SystemIpPoolAssignError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_ip_pool_assign`], one variant per status, each with that status's body.
@@ -21701,20 +22106,29 @@ impl<'a> SystemIpPoolRangeListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<IpPoolRangeResultsPage>,
-        rt::Error<SystemIpPoolRangeListError>,
+        SystemIpPoolRangeListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SystemIpPoolRangeListError::Status4xx)),
-            500..=599 => Err(response.error(SystemIpPoolRangeListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(SystemIpPoolRangeListError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(SystemIpPoolRangeListError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemIpPoolRangeListCall<'a> {
@@ -21722,13 +22136,13 @@ impl<'a> ::std::future::IntoFuture for SystemIpPoolRangeListCall<'a> {
         rt::ResponseValue<IpPoolRangeResultsPage>,
         rt::Error<SystemIpPoolRangeListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<IpPoolRangeResultsPage>,
+        SystemIpPoolRangeListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_ip_pool_range_list`], one variant per status, each with that status's body.
@@ -21792,20 +22206,25 @@ impl<'a> SystemIpPoolRangeAddCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<IpPoolRange>,
-        rt::Error<SystemIpPoolRangeAddError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<IpPoolRange>, SystemIpPoolRangeAddError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => Err(response.error(SystemIpPoolRangeAddError::Status4xx)),
-            500..=599 => Err(response.error(SystemIpPoolRangeAddError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => {
+                        Err(response.error(SystemIpPoolRangeAddError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(SystemIpPoolRangeAddError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemIpPoolRangeAddCall<'a> {
@@ -21813,13 +22232,13 @@ impl<'a> ::std::future::IntoFuture for SystemIpPoolRangeAddCall<'a> {
         rt::ResponseValue<IpPoolRange>,
         rt::Error<SystemIpPoolRangeAddError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<IpPoolRange>,
+        SystemIpPoolRangeAddError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_ip_pool_range_add`], one variant per status, each with that status's body.
@@ -21879,20 +22298,25 @@ impl<'a> SystemIpPoolRangeRemoveCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<SystemIpPoolRangeRemoveError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<()>, SystemIpPoolRangeRemoveError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(SystemIpPoolRangeRemoveError::Status4xx)),
-            500..=599 => Err(response.error(SystemIpPoolRangeRemoveError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => {
+                        Err(response.error(SystemIpPoolRangeRemoveError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(SystemIpPoolRangeRemoveError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemIpPoolRangeRemoveCall<'a> {
@@ -21900,13 +22324,9 @@ impl<'a> ::std::future::IntoFuture for SystemIpPoolRangeRemoveCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<SystemIpPoolRangeRemoveError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, SystemIpPoolRangeRemoveError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_ip_pool_range_remove`], one variant per status, each with that status's body.
@@ -22018,20 +22438,29 @@ impl<'a> SystemIpPoolSiloListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<IpPoolSiloLinkResultsPage>,
-        rt::Error<SystemIpPoolSiloListError>,
+        SystemIpPoolSiloListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SystemIpPoolSiloListError::Status4xx)),
-            500..=599 => Err(response.error(SystemIpPoolSiloListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(SystemIpPoolSiloListError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(SystemIpPoolSiloListError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemIpPoolSiloListCall<'a> {
@@ -22039,13 +22468,13 @@ impl<'a> ::std::future::IntoFuture for SystemIpPoolSiloListCall<'a> {
         rt::ResponseValue<IpPoolSiloLinkResultsPage>,
         rt::Error<SystemIpPoolSiloListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<IpPoolSiloLinkResultsPage>,
+        SystemIpPoolSiloListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_ip_pool_silo_list`], one variant per status, each with that status's body.
@@ -22107,20 +22536,25 @@ impl<'a> SystemIpPoolSiloLinkCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<IpPoolSiloLink>,
-        rt::Error<SystemIpPoolSiloLinkError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<IpPoolSiloLink>, SystemIpPoolSiloLinkError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => Err(response.error(SystemIpPoolSiloLinkError::Status4xx)),
-            500..=599 => Err(response.error(SystemIpPoolSiloLinkError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => {
+                        Err(response.error(SystemIpPoolSiloLinkError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(SystemIpPoolSiloLinkError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemIpPoolSiloLinkCall<'a> {
@@ -22128,13 +22562,13 @@ impl<'a> ::std::future::IntoFuture for SystemIpPoolSiloLinkCall<'a> {
         rt::ResponseValue<IpPoolSiloLink>,
         rt::Error<SystemIpPoolSiloLinkError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<IpPoolSiloLink>,
+        SystemIpPoolSiloLinkError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_ip_pool_silo_link`], one variant per status, each with that status's body.
@@ -22204,20 +22638,25 @@ impl<'a> SystemIpPoolSiloUpdateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<IpPoolSiloLink>,
-        rt::Error<SystemIpPoolSiloUpdateError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<IpPoolSiloLink>, SystemIpPoolSiloUpdateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SystemIpPoolSiloUpdateError::Status4xx)),
-            500..=599 => Err(response.error(SystemIpPoolSiloUpdateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(SystemIpPoolSiloUpdateError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(SystemIpPoolSiloUpdateError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemIpPoolSiloUpdateCall<'a> {
@@ -22225,13 +22664,13 @@ impl<'a> ::std::future::IntoFuture for SystemIpPoolSiloUpdateCall<'a> {
         rt::ResponseValue<IpPoolSiloLink>,
         rt::Error<SystemIpPoolSiloUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<IpPoolSiloLink>,
+        SystemIpPoolSiloUpdateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_ip_pool_silo_update`], one variant per status, each with that status's body.
@@ -22297,20 +22736,25 @@ impl<'a> SystemIpPoolSiloUnlinkCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<SystemIpPoolSiloUnlinkError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<()>, SystemIpPoolSiloUnlinkError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(SystemIpPoolSiloUnlinkError::Status4xx)),
-            500..=599 => Err(response.error(SystemIpPoolSiloUnlinkError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => {
+                        Err(response.error(SystemIpPoolSiloUnlinkError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(SystemIpPoolSiloUnlinkError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemIpPoolSiloUnlinkCall<'a> {
@@ -22318,13 +22762,9 @@ impl<'a> ::std::future::IntoFuture for SystemIpPoolSiloUnlinkCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<SystemIpPoolSiloUnlinkError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, SystemIpPoolSiloUnlinkError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_ip_pool_silo_unlink`], one variant per status, each with that status's body.
@@ -22380,20 +22820,29 @@ impl<'a> SystemIpPoolUtilizationViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<IpPoolUtilization>,
-        rt::Error<SystemIpPoolUtilizationViewError>,
+        SystemIpPoolUtilizationViewError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SystemIpPoolUtilizationViewError::Status4xx)),
-            500..=599 => Err(response.error(SystemIpPoolUtilizationViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(SystemIpPoolUtilizationViewError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(SystemIpPoolUtilizationViewError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemIpPoolUtilizationViewCall<'a> {
@@ -22401,13 +22850,13 @@ impl<'a> ::std::future::IntoFuture for SystemIpPoolUtilizationViewCall<'a> {
         rt::ResponseValue<IpPoolUtilization>,
         rt::Error<SystemIpPoolUtilizationViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<IpPoolUtilization>,
+        SystemIpPoolUtilizationViewError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_ip_pool_utilization_view`], one variant per status, each with that status's body.
@@ -22598,20 +23047,21 @@ impl<'a> SystemMetricCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<MeasurementResultsPage>,
-        rt::Error<SystemMetricError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<MeasurementResultsPage>, SystemMetricError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SystemMetricError::Status4xx)),
-            500..=599 => Err(response.error(SystemMetricError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(SystemMetricError::Status4xx)),
+                    500..=599 => Err(response.error(SystemMetricError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemMetricCall<'a> {
@@ -22619,13 +23069,13 @@ impl<'a> ::std::future::IntoFuture for SystemMetricCall<'a> {
         rt::ResponseValue<MeasurementResultsPage>,
         rt::Error<SystemMetricError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<MeasurementResultsPage>,
+        SystemMetricError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_metric`], one variant per status, each with that status's body.
@@ -22734,20 +23184,29 @@ impl<'a> NetworkingAddressLotListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<AddressLotResultsPage>,
-        rt::Error<NetworkingAddressLotListError>,
+        NetworkingAddressLotListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(NetworkingAddressLotListError::Status4xx)),
-            500..=599 => Err(response.error(NetworkingAddressLotListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(NetworkingAddressLotListError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(NetworkingAddressLotListError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for NetworkingAddressLotListCall<'a> {
@@ -22755,13 +23214,13 @@ impl<'a> ::std::future::IntoFuture for NetworkingAddressLotListCall<'a> {
         rt::ResponseValue<AddressLotResultsPage>,
         rt::Error<NetworkingAddressLotListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<AddressLotResultsPage>,
+        NetworkingAddressLotListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::networking_address_lot_list`], one variant per status, each with that status's body.
@@ -22816,20 +23275,29 @@ impl<'a> NetworkingAddressLotCreateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<AddressLotCreateResponse>,
-        rt::Error<NetworkingAddressLotCreateError>,
+        NetworkingAddressLotCreateError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => Err(response.error(NetworkingAddressLotCreateError::Status4xx)),
-            500..=599 => Err(response.error(NetworkingAddressLotCreateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => {
+                        Err(response.error(NetworkingAddressLotCreateError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(NetworkingAddressLotCreateError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for NetworkingAddressLotCreateCall<'a> {
@@ -22837,13 +23305,13 @@ impl<'a> ::std::future::IntoFuture for NetworkingAddressLotCreateCall<'a> {
         rt::ResponseValue<AddressLotCreateResponse>,
         rt::Error<NetworkingAddressLotCreateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<AddressLotCreateResponse>,
+        NetworkingAddressLotCreateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::networking_address_lot_create`], one variant per status, each with that status's body.
@@ -22903,20 +23371,29 @@ impl<'a> NetworkingAddressLotViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<AddressLotViewResponse>,
-        rt::Error<NetworkingAddressLotViewError>,
+        NetworkingAddressLotViewError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(NetworkingAddressLotViewError::Status4xx)),
-            500..=599 => Err(response.error(NetworkingAddressLotViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(NetworkingAddressLotViewError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(NetworkingAddressLotViewError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for NetworkingAddressLotViewCall<'a> {
@@ -22924,13 +23401,13 @@ impl<'a> ::std::future::IntoFuture for NetworkingAddressLotViewCall<'a> {
         rt::ResponseValue<AddressLotViewResponse>,
         rt::Error<NetworkingAddressLotViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<AddressLotViewResponse>,
+        NetworkingAddressLotViewError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::networking_address_lot_view`], one variant per status, each with that status's body.
@@ -22990,20 +23467,25 @@ impl<'a> NetworkingAddressLotDeleteCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<NetworkingAddressLotDeleteError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<()>, NetworkingAddressLotDeleteError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(NetworkingAddressLotDeleteError::Status4xx)),
-            500..=599 => Err(response.error(NetworkingAddressLotDeleteError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => {
+                        Err(response.error(NetworkingAddressLotDeleteError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(NetworkingAddressLotDeleteError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for NetworkingAddressLotDeleteCall<'a> {
@@ -23011,13 +23493,13 @@ impl<'a> ::std::future::IntoFuture for NetworkingAddressLotDeleteCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<NetworkingAddressLotDeleteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<()>,
+        NetworkingAddressLotDeleteError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::networking_address_lot_delete`], one variant per status, each with that status's body.
@@ -23134,24 +23616,33 @@ impl<'a> NetworkingAddressLotBlockListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<AddressLotBlockResultsPage>,
-        rt::Error<NetworkingAddressLotBlockListError>,
+        NetworkingAddressLotBlockListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => {
-                Err(response.error(NetworkingAddressLotBlockListError::Status4xx))
-            }
-            500..=599 => {
-                Err(response.error(NetworkingAddressLotBlockListError::Status5xx))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(
+                            response.error(NetworkingAddressLotBlockListError::Status4xx),
+                        )
+                    }
+                    500..=599 => {
+                        Err(
+                            response.error(NetworkingAddressLotBlockListError::Status5xx),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for NetworkingAddressLotBlockListCall<'a> {
@@ -23159,13 +23650,13 @@ impl<'a> ::std::future::IntoFuture for NetworkingAddressLotBlockListCall<'a> {
         rt::ResponseValue<AddressLotBlockResultsPage>,
         rt::Error<NetworkingAddressLotBlockListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<AddressLotBlockResultsPage>,
+        NetworkingAddressLotBlockListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::networking_address_lot_block_list`], one variant per status, each with that status's body.
@@ -23214,20 +23705,25 @@ impl<'a> NetworkingAllowListViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AllowList>,
-        rt::Error<NetworkingAllowListViewError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<AllowList>, NetworkingAllowListViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(NetworkingAllowListViewError::Status4xx)),
-            500..=599 => Err(response.error(NetworkingAllowListViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(NetworkingAllowListViewError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(NetworkingAllowListViewError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for NetworkingAllowListViewCall<'a> {
@@ -23235,13 +23731,13 @@ impl<'a> ::std::future::IntoFuture for NetworkingAllowListViewCall<'a> {
         rt::ResponseValue<AllowList>,
         rt::Error<NetworkingAllowListViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<AllowList>,
+        NetworkingAllowListViewError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::networking_allow_list_view`], one variant per status, each with that status's body.
@@ -23296,20 +23792,25 @@ impl<'a> NetworkingAllowListUpdateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AllowList>,
-        rt::Error<NetworkingAllowListUpdateError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<AllowList>, NetworkingAllowListUpdateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(NetworkingAllowListUpdateError::Status4xx)),
-            500..=599 => Err(response.error(NetworkingAllowListUpdateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(NetworkingAllowListUpdateError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(NetworkingAllowListUpdateError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for NetworkingAllowListUpdateCall<'a> {
@@ -23317,13 +23818,13 @@ impl<'a> ::std::future::IntoFuture for NetworkingAllowListUpdateCall<'a> {
         rt::ResponseValue<AllowList>,
         rt::Error<NetworkingAllowListUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<AllowList>,
+        NetworkingAllowListUpdateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::networking_allow_list_update`], one variant per status, each with that status's body.
@@ -23378,20 +23879,23 @@ impl<'a> NetworkingBfdDisableCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<NetworkingBfdDisableError>,
-    > {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<()>, NetworkingBfdDisableError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(NetworkingBfdDisableError::Status4xx)),
-            500..=599 => Err(response.error(NetworkingBfdDisableError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => {
+                        Err(response.error(NetworkingBfdDisableError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(NetworkingBfdDisableError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for NetworkingBfdDisableCall<'a> {
@@ -23399,13 +23903,9 @@ impl<'a> ::std::future::IntoFuture for NetworkingBfdDisableCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<NetworkingBfdDisableError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, NetworkingBfdDisableError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::networking_bfd_disable`], one variant per status, each with that status's body.
@@ -23460,20 +23960,19 @@ impl<'a> NetworkingBfdEnableCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<NetworkingBfdEnableError>,
-    > {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<()>, NetworkingBfdEnableError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(NetworkingBfdEnableError::Status4xx)),
-            500..=599 => Err(response.error(NetworkingBfdEnableError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => Err(response.error(NetworkingBfdEnableError::Status4xx)),
+                    500..=599 => Err(response.error(NetworkingBfdEnableError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for NetworkingBfdEnableCall<'a> {
@@ -23481,13 +23980,9 @@ impl<'a> ::std::future::IntoFuture for NetworkingBfdEnableCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<NetworkingBfdEnableError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, NetworkingBfdEnableError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::networking_bfd_enable`], one variant per status, each with that status's body.
@@ -23536,20 +24031,25 @@ impl<'a> NetworkingBfdStatusCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<::std::vec::Vec<BfdStatus>>,
-        rt::Error<NetworkingBfdStatusError>,
+        NetworkingBfdStatusError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(NetworkingBfdStatusError::Status4xx)),
-            500..=599 => Err(response.error(NetworkingBfdStatusError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(NetworkingBfdStatusError::Status4xx)),
+                    500..=599 => Err(response.error(NetworkingBfdStatusError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for NetworkingBfdStatusCall<'a> {
@@ -23557,13 +24057,13 @@ impl<'a> ::std::future::IntoFuture for NetworkingBfdStatusCall<'a> {
         rt::ResponseValue<::std::vec::Vec<BfdStatus>>,
         rt::Error<NetworkingBfdStatusError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<::std::vec::Vec<BfdStatus>>,
+        NetworkingBfdStatusError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::networking_bfd_status`], one variant per status, each with that status's body.
@@ -23667,20 +24167,29 @@ impl<'a> NetworkingBgpConfigListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<BgpConfigResultsPage>,
-        rt::Error<NetworkingBgpConfigListError>,
+        NetworkingBgpConfigListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(NetworkingBgpConfigListError::Status4xx)),
-            500..=599 => Err(response.error(NetworkingBgpConfigListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(NetworkingBgpConfigListError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(NetworkingBgpConfigListError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for NetworkingBgpConfigListCall<'a> {
@@ -23688,13 +24197,13 @@ impl<'a> ::std::future::IntoFuture for NetworkingBgpConfigListCall<'a> {
         rt::ResponseValue<BgpConfigResultsPage>,
         rt::Error<NetworkingBgpConfigListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<BgpConfigResultsPage>,
+        NetworkingBgpConfigListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::networking_bgp_config_list`], one variant per status, each with that status's body.
@@ -23759,20 +24268,25 @@ impl<'a> NetworkingBgpConfigUpdateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<BgpConfig>,
-        rt::Error<NetworkingBgpConfigUpdateError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<BgpConfig>, NetworkingBgpConfigUpdateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(NetworkingBgpConfigUpdateError::Status4xx)),
-            500..=599 => Err(response.error(NetworkingBgpConfigUpdateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(NetworkingBgpConfigUpdateError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(NetworkingBgpConfigUpdateError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for NetworkingBgpConfigUpdateCall<'a> {
@@ -23780,13 +24294,13 @@ impl<'a> ::std::future::IntoFuture for NetworkingBgpConfigUpdateCall<'a> {
         rt::ResponseValue<BgpConfig>,
         rt::Error<NetworkingBgpConfigUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<BgpConfig>,
+        NetworkingBgpConfigUpdateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::networking_bgp_config_update`], one variant per status, each with that status's body.
@@ -23838,20 +24352,25 @@ impl<'a> NetworkingBgpConfigCreateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<BgpConfig>,
-        rt::Error<NetworkingBgpConfigCreateError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<BgpConfig>, NetworkingBgpConfigCreateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => Err(response.error(NetworkingBgpConfigCreateError::Status4xx)),
-            500..=599 => Err(response.error(NetworkingBgpConfigCreateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => {
+                        Err(response.error(NetworkingBgpConfigCreateError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(NetworkingBgpConfigCreateError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for NetworkingBgpConfigCreateCall<'a> {
@@ -23859,13 +24378,13 @@ impl<'a> ::std::future::IntoFuture for NetworkingBgpConfigCreateCall<'a> {
         rt::ResponseValue<BgpConfig>,
         rt::Error<NetworkingBgpConfigCreateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<BgpConfig>,
+        NetworkingBgpConfigCreateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::networking_bgp_config_create`], one variant per status, each with that status's body.
@@ -23924,20 +24443,25 @@ impl<'a> NetworkingBgpConfigDeleteCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<NetworkingBgpConfigDeleteError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<()>, NetworkingBgpConfigDeleteError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(NetworkingBgpConfigDeleteError::Status4xx)),
-            500..=599 => Err(response.error(NetworkingBgpConfigDeleteError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => {
+                        Err(response.error(NetworkingBgpConfigDeleteError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(NetworkingBgpConfigDeleteError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for NetworkingBgpConfigDeleteCall<'a> {
@@ -23945,13 +24469,13 @@ impl<'a> ::std::future::IntoFuture for NetworkingBgpConfigDeleteCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<NetworkingBgpConfigDeleteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<()>,
+        NetworkingBgpConfigDeleteError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::networking_bgp_config_delete`], one variant per status, each with that status's body.
@@ -24060,24 +24584,29 @@ impl<'a> NetworkingBgpAnnounceSetListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<::std::vec::Vec<BgpAnnounceSet>>,
-        rt::Error<NetworkingBgpAnnounceSetListError>,
+        NetworkingBgpAnnounceSetListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => {
-                Err(response.error(NetworkingBgpAnnounceSetListError::Status4xx))
-            }
-            500..=599 => {
-                Err(response.error(NetworkingBgpAnnounceSetListError::Status5xx))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(NetworkingBgpAnnounceSetListError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(NetworkingBgpAnnounceSetListError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for NetworkingBgpAnnounceSetListCall<'a> {
@@ -24085,13 +24614,13 @@ impl<'a> ::std::future::IntoFuture for NetworkingBgpAnnounceSetListCall<'a> {
         rt::ResponseValue<::std::vec::Vec<BgpAnnounceSet>>,
         rt::Error<NetworkingBgpAnnounceSetListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<::std::vec::Vec<BgpAnnounceSet>>,
+        NetworkingBgpAnnounceSetListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::networking_bgp_announce_set_list`], one variant per status, each with that status's body.
@@ -24148,24 +24677,35 @@ impl<'a> NetworkingBgpAnnounceSetUpdateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<BgpAnnounceSet>,
-        rt::Error<NetworkingBgpAnnounceSetUpdateError>,
+        NetworkingBgpAnnounceSetUpdateError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => {
-                Err(response.error(NetworkingBgpAnnounceSetUpdateError::Status4xx))
-            }
-            500..=599 => {
-                Err(response.error(NetworkingBgpAnnounceSetUpdateError::Status5xx))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(
+                            response
+                                .error(NetworkingBgpAnnounceSetUpdateError::Status4xx),
+                        )
+                    }
+                    500..=599 => {
+                        Err(
+                            response
+                                .error(NetworkingBgpAnnounceSetUpdateError::Status5xx),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for NetworkingBgpAnnounceSetUpdateCall<'a> {
@@ -24173,13 +24713,13 @@ impl<'a> ::std::future::IntoFuture for NetworkingBgpAnnounceSetUpdateCall<'a> {
         rt::ResponseValue<BgpAnnounceSet>,
         rt::Error<NetworkingBgpAnnounceSetUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<BgpAnnounceSet>,
+        NetworkingBgpAnnounceSetUpdateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::networking_bgp_announce_set_update`], one variant per status, each with that status's body.
@@ -24240,24 +24780,31 @@ impl<'a> NetworkingBgpAnnounceSetDeleteCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<NetworkingBgpAnnounceSetDeleteError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<()>, NetworkingBgpAnnounceSetDeleteError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => {
-                Err(response.error(NetworkingBgpAnnounceSetDeleteError::Status4xx))
-            }
-            500..=599 => {
-                Err(response.error(NetworkingBgpAnnounceSetDeleteError::Status5xx))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => {
+                        Err(
+                            response
+                                .error(NetworkingBgpAnnounceSetDeleteError::Status4xx),
+                        )
+                    }
+                    500..=599 => {
+                        Err(
+                            response
+                                .error(NetworkingBgpAnnounceSetDeleteError::Status5xx),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for NetworkingBgpAnnounceSetDeleteCall<'a> {
@@ -24265,13 +24812,13 @@ impl<'a> ::std::future::IntoFuture for NetworkingBgpAnnounceSetDeleteCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<NetworkingBgpAnnounceSetDeleteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<()>,
+        NetworkingBgpAnnounceSetDeleteError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::networking_bgp_announce_set_delete`], one variant per status, each with that status's body.
@@ -24332,24 +24879,33 @@ impl<'a> NetworkingBgpAnnouncementListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<::std::vec::Vec<BgpAnnouncement>>,
-        rt::Error<NetworkingBgpAnnouncementListError>,
+        NetworkingBgpAnnouncementListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => {
-                Err(response.error(NetworkingBgpAnnouncementListError::Status4xx))
-            }
-            500..=599 => {
-                Err(response.error(NetworkingBgpAnnouncementListError::Status5xx))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(
+                            response.error(NetworkingBgpAnnouncementListError::Status4xx),
+                        )
+                    }
+                    500..=599 => {
+                        Err(
+                            response.error(NetworkingBgpAnnouncementListError::Status5xx),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for NetworkingBgpAnnouncementListCall<'a> {
@@ -24357,13 +24913,13 @@ impl<'a> ::std::future::IntoFuture for NetworkingBgpAnnouncementListCall<'a> {
         rt::ResponseValue<::std::vec::Vec<BgpAnnouncement>>,
         rt::Error<NetworkingBgpAnnouncementListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<::std::vec::Vec<BgpAnnouncement>>,
+        NetworkingBgpAnnouncementListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::networking_bgp_announcement_list`], one variant per status, each with that status's body.
@@ -24412,20 +24968,29 @@ impl<'a> NetworkingBgpExportedCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<::std::vec::Vec<BgpExported>>,
-        rt::Error<NetworkingBgpExportedError>,
+        NetworkingBgpExportedError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(NetworkingBgpExportedError::Status4xx)),
-            500..=599 => Err(response.error(NetworkingBgpExportedError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(NetworkingBgpExportedError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(NetworkingBgpExportedError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for NetworkingBgpExportedCall<'a> {
@@ -24433,13 +24998,13 @@ impl<'a> ::std::future::IntoFuture for NetworkingBgpExportedCall<'a> {
         rt::ResponseValue<::std::vec::Vec<BgpExported>>,
         rt::Error<NetworkingBgpExportedError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<::std::vec::Vec<BgpExported>>,
+        NetworkingBgpExportedError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::networking_bgp_exported`], one variant per status, each with that status's body.
@@ -24494,20 +25059,29 @@ impl<'a> NetworkingBgpImportedCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<::std::vec::Vec<BgpImported>>,
-        rt::Error<NetworkingBgpImportedError>,
+        NetworkingBgpImportedError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(NetworkingBgpImportedError::Status4xx)),
-            500..=599 => Err(response.error(NetworkingBgpImportedError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(NetworkingBgpImportedError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(NetworkingBgpImportedError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for NetworkingBgpImportedCall<'a> {
@@ -24515,13 +25089,13 @@ impl<'a> ::std::future::IntoFuture for NetworkingBgpImportedCall<'a> {
         rt::ResponseValue<::std::vec::Vec<BgpImported>>,
         rt::Error<NetworkingBgpImportedError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<::std::vec::Vec<BgpImported>>,
+        NetworkingBgpImportedError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::networking_bgp_imported`], one variant per status, each with that status's body.
@@ -24576,20 +25150,29 @@ impl<'a> NetworkingBgpMessageHistoryCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<AggregateBgpMessageHistory>,
-        rt::Error<NetworkingBgpMessageHistoryError>,
+        NetworkingBgpMessageHistoryError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(NetworkingBgpMessageHistoryError::Status4xx)),
-            500..=599 => Err(response.error(NetworkingBgpMessageHistoryError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(NetworkingBgpMessageHistoryError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(NetworkingBgpMessageHistoryError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for NetworkingBgpMessageHistoryCall<'a> {
@@ -24597,13 +25180,13 @@ impl<'a> ::std::future::IntoFuture for NetworkingBgpMessageHistoryCall<'a> {
         rt::ResponseValue<AggregateBgpMessageHistory>,
         rt::Error<NetworkingBgpMessageHistoryError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<AggregateBgpMessageHistory>,
+        NetworkingBgpMessageHistoryError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::networking_bgp_message_history`], one variant per status, each with that status's body.
@@ -24652,20 +25235,25 @@ impl<'a> NetworkingBgpStatusCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<::std::vec::Vec<BgpPeerStatus>>,
-        rt::Error<NetworkingBgpStatusError>,
+        NetworkingBgpStatusError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(NetworkingBgpStatusError::Status4xx)),
-            500..=599 => Err(response.error(NetworkingBgpStatusError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(NetworkingBgpStatusError::Status4xx)),
+                    500..=599 => Err(response.error(NetworkingBgpStatusError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for NetworkingBgpStatusCall<'a> {
@@ -24673,13 +25261,13 @@ impl<'a> ::std::future::IntoFuture for NetworkingBgpStatusCall<'a> {
         rt::ResponseValue<::std::vec::Vec<BgpPeerStatus>>,
         rt::Error<NetworkingBgpStatusError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<::std::vec::Vec<BgpPeerStatus>>,
+        NetworkingBgpStatusError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::networking_bgp_status`], one variant per status, each with that status's body.
@@ -24730,20 +25318,29 @@ impl<'a> NetworkingInboundIcmpViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<ServiceIcmpConfig>,
-        rt::Error<NetworkingInboundIcmpViewError>,
+        NetworkingInboundIcmpViewError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(NetworkingInboundIcmpViewError::Status4xx)),
-            500..=599 => Err(response.error(NetworkingInboundIcmpViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(NetworkingInboundIcmpViewError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(NetworkingInboundIcmpViewError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for NetworkingInboundIcmpViewCall<'a> {
@@ -24751,13 +25348,13 @@ impl<'a> ::std::future::IntoFuture for NetworkingInboundIcmpViewCall<'a> {
         rt::ResponseValue<ServiceIcmpConfig>,
         rt::Error<NetworkingInboundIcmpViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<ServiceIcmpConfig>,
+        NetworkingInboundIcmpViewError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::networking_inbound_icmp_view`], one variant per status, each with that status's body.
@@ -24812,20 +25409,25 @@ impl<'a> NetworkingInboundIcmpUpdateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<NetworkingInboundIcmpUpdateError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<()>, NetworkingInboundIcmpUpdateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(NetworkingInboundIcmpUpdateError::Status4xx)),
-            500..=599 => Err(response.error(NetworkingInboundIcmpUpdateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => {
+                        Err(response.error(NetworkingInboundIcmpUpdateError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(NetworkingInboundIcmpUpdateError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for NetworkingInboundIcmpUpdateCall<'a> {
@@ -24833,13 +25435,13 @@ impl<'a> ::std::future::IntoFuture for NetworkingInboundIcmpUpdateCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<NetworkingInboundIcmpUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<()>,
+        NetworkingInboundIcmpUpdateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::networking_inbound_icmp_update`], one variant per status, each with that status's body.
@@ -24945,24 +25547,33 @@ impl<'a> NetworkingLoopbackAddressListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<LoopbackAddressResultsPage>,
-        rt::Error<NetworkingLoopbackAddressListError>,
+        NetworkingLoopbackAddressListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => {
-                Err(response.error(NetworkingLoopbackAddressListError::Status4xx))
-            }
-            500..=599 => {
-                Err(response.error(NetworkingLoopbackAddressListError::Status5xx))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(
+                            response.error(NetworkingLoopbackAddressListError::Status4xx),
+                        )
+                    }
+                    500..=599 => {
+                        Err(
+                            response.error(NetworkingLoopbackAddressListError::Status5xx),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for NetworkingLoopbackAddressListCall<'a> {
@@ -24970,13 +25581,13 @@ impl<'a> ::std::future::IntoFuture for NetworkingLoopbackAddressListCall<'a> {
         rt::ResponseValue<LoopbackAddressResultsPage>,
         rt::Error<NetworkingLoopbackAddressListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<LoopbackAddressResultsPage>,
+        NetworkingLoopbackAddressListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::networking_loopback_address_list`], one variant per status, each with that status's body.
@@ -25031,24 +25642,35 @@ impl<'a> NetworkingLoopbackAddressCreateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<LoopbackAddress>,
-        rt::Error<NetworkingLoopbackAddressCreateError>,
+        NetworkingLoopbackAddressCreateError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => {
-                Err(response.error(NetworkingLoopbackAddressCreateError::Status4xx))
-            }
-            500..=599 => {
-                Err(response.error(NetworkingLoopbackAddressCreateError::Status5xx))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => {
+                        Err(
+                            response
+                                .error(NetworkingLoopbackAddressCreateError::Status4xx),
+                        )
+                    }
+                    500..=599 => {
+                        Err(
+                            response
+                                .error(NetworkingLoopbackAddressCreateError::Status5xx),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for NetworkingLoopbackAddressCreateCall<'a> {
@@ -25056,13 +25678,13 @@ impl<'a> ::std::future::IntoFuture for NetworkingLoopbackAddressCreateCall<'a> {
         rt::ResponseValue<LoopbackAddress>,
         rt::Error<NetworkingLoopbackAddressCreateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<LoopbackAddress>,
+        NetworkingLoopbackAddressCreateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::networking_loopback_address_create`], one variant per status, each with that status's body.
@@ -25140,24 +25762,31 @@ impl<'a> NetworkingLoopbackAddressDeleteCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<NetworkingLoopbackAddressDeleteError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<()>, NetworkingLoopbackAddressDeleteError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => {
-                Err(response.error(NetworkingLoopbackAddressDeleteError::Status4xx))
-            }
-            500..=599 => {
-                Err(response.error(NetworkingLoopbackAddressDeleteError::Status5xx))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => {
+                        Err(
+                            response
+                                .error(NetworkingLoopbackAddressDeleteError::Status4xx),
+                        )
+                    }
+                    500..=599 => {
+                        Err(
+                            response
+                                .error(NetworkingLoopbackAddressDeleteError::Status5xx),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for NetworkingLoopbackAddressDeleteCall<'a> {
@@ -25165,13 +25794,13 @@ impl<'a> ::std::future::IntoFuture for NetworkingLoopbackAddressDeleteCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<NetworkingLoopbackAddressDeleteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<()>,
+        NetworkingLoopbackAddressDeleteError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::networking_loopback_address_delete`], one variant per status, each with that status's body.
@@ -25219,24 +25848,29 @@ impl<'a> SystemNetworkingSettingsViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<SystemNetworkingSettings>,
-        rt::Error<SystemNetworkingSettingsViewError>,
+        SystemNetworkingSettingsViewError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => {
-                Err(response.error(SystemNetworkingSettingsViewError::Status4xx))
-            }
-            500..=599 => {
-                Err(response.error(SystemNetworkingSettingsViewError::Status5xx))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(SystemNetworkingSettingsViewError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(SystemNetworkingSettingsViewError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemNetworkingSettingsViewCall<'a> {
@@ -25244,13 +25878,13 @@ impl<'a> ::std::future::IntoFuture for SystemNetworkingSettingsViewCall<'a> {
         rt::ResponseValue<SystemNetworkingSettings>,
         rt::Error<SystemNetworkingSettingsViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SystemNetworkingSettings>,
+        SystemNetworkingSettingsViewError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_networking_settings_view`], one variant per status, each with that status's body.
@@ -25302,24 +25936,35 @@ impl<'a> SystemNetworkingSettingsUpdateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<SystemNetworkingSettings>,
-        rt::Error<SystemNetworkingSettingsUpdateError>,
+        SystemNetworkingSettingsUpdateError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => {
-                Err(response.error(SystemNetworkingSettingsUpdateError::Status4xx))
-            }
-            500..=599 => {
-                Err(response.error(SystemNetworkingSettingsUpdateError::Status5xx))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(
+                            response
+                                .error(SystemNetworkingSettingsUpdateError::Status4xx),
+                        )
+                    }
+                    500..=599 => {
+                        Err(
+                            response
+                                .error(SystemNetworkingSettingsUpdateError::Status5xx),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemNetworkingSettingsUpdateCall<'a> {
@@ -25327,13 +25972,13 @@ impl<'a> ::std::future::IntoFuture for SystemNetworkingSettingsUpdateCall<'a> {
         rt::ResponseValue<SystemNetworkingSettings>,
         rt::Error<SystemNetworkingSettingsUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SystemNetworkingSettings>,
+        SystemNetworkingSettingsUpdateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_networking_settings_update`], one variant per status, each with that status's body.
@@ -25465,24 +26110,35 @@ impl<'a> NetworkingSwitchPortSettingsListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<SwitchPortSettingsIdentityResultsPage>,
-        rt::Error<NetworkingSwitchPortSettingsListError>,
+        NetworkingSwitchPortSettingsListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => {
-                Err(response.error(NetworkingSwitchPortSettingsListError::Status4xx))
-            }
-            500..=599 => {
-                Err(response.error(NetworkingSwitchPortSettingsListError::Status5xx))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(
+                            response
+                                .error(NetworkingSwitchPortSettingsListError::Status4xx),
+                        )
+                    }
+                    500..=599 => {
+                        Err(
+                            response
+                                .error(NetworkingSwitchPortSettingsListError::Status5xx),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for NetworkingSwitchPortSettingsListCall<'a> {
@@ -25490,13 +26146,13 @@ impl<'a> ::std::future::IntoFuture for NetworkingSwitchPortSettingsListCall<'a> 
         rt::ResponseValue<SwitchPortSettingsIdentityResultsPage>,
         rt::Error<NetworkingSwitchPortSettingsListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SwitchPortSettingsIdentityResultsPage>,
+        NetworkingSwitchPortSettingsListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::networking_switch_port_settings_list`], one variant per status, each with that status's body.
@@ -25551,24 +26207,35 @@ impl<'a> NetworkingSwitchPortSettingsCreateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<SwitchPortSettings>,
-        rt::Error<NetworkingSwitchPortSettingsCreateError>,
+        NetworkingSwitchPortSettingsCreateError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => {
-                Err(response.error(NetworkingSwitchPortSettingsCreateError::Status4xx))
-            }
-            500..=599 => {
-                Err(response.error(NetworkingSwitchPortSettingsCreateError::Status5xx))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => {
+                        Err(
+                            response
+                                .error(NetworkingSwitchPortSettingsCreateError::Status4xx),
+                        )
+                    }
+                    500..=599 => {
+                        Err(
+                            response
+                                .error(NetworkingSwitchPortSettingsCreateError::Status5xx),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for NetworkingSwitchPortSettingsCreateCall<'a> {
@@ -25576,13 +26243,13 @@ impl<'a> ::std::future::IntoFuture for NetworkingSwitchPortSettingsCreateCall<'a
         rt::ResponseValue<SwitchPortSettings>,
         rt::Error<NetworkingSwitchPortSettingsCreateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SwitchPortSettings>,
+        NetworkingSwitchPortSettingsCreateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::networking_switch_port_settings_create`], one variant per status, each with that status's body.
@@ -25659,24 +26326,31 @@ impl<'a> NetworkingSwitchPortSettingsDeleteCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<NetworkingSwitchPortSettingsDeleteError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<()>, NetworkingSwitchPortSettingsDeleteError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => {
-                Err(response.error(NetworkingSwitchPortSettingsDeleteError::Status4xx))
-            }
-            500..=599 => {
-                Err(response.error(NetworkingSwitchPortSettingsDeleteError::Status5xx))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => {
+                        Err(
+                            response
+                                .error(NetworkingSwitchPortSettingsDeleteError::Status4xx),
+                        )
+                    }
+                    500..=599 => {
+                        Err(
+                            response
+                                .error(NetworkingSwitchPortSettingsDeleteError::Status5xx),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for NetworkingSwitchPortSettingsDeleteCall<'a> {
@@ -25684,13 +26358,13 @@ impl<'a> ::std::future::IntoFuture for NetworkingSwitchPortSettingsDeleteCall<'a
         rt::ResponseValue<()>,
         rt::Error<NetworkingSwitchPortSettingsDeleteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<()>,
+        NetworkingSwitchPortSettingsDeleteError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::networking_switch_port_settings_delete`], one variant per status, each with that status's body.
@@ -25750,24 +26424,35 @@ impl<'a> NetworkingSwitchPortSettingsViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<SwitchPortSettings>,
-        rt::Error<NetworkingSwitchPortSettingsViewError>,
+        NetworkingSwitchPortSettingsViewError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => {
-                Err(response.error(NetworkingSwitchPortSettingsViewError::Status4xx))
-            }
-            500..=599 => {
-                Err(response.error(NetworkingSwitchPortSettingsViewError::Status5xx))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(
+                            response
+                                .error(NetworkingSwitchPortSettingsViewError::Status4xx),
+                        )
+                    }
+                    500..=599 => {
+                        Err(
+                            response
+                                .error(NetworkingSwitchPortSettingsViewError::Status5xx),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for NetworkingSwitchPortSettingsViewCall<'a> {
@@ -25775,13 +26460,13 @@ impl<'a> ::std::future::IntoFuture for NetworkingSwitchPortSettingsViewCall<'a> 
         rt::ResponseValue<SwitchPortSettings>,
         rt::Error<NetworkingSwitchPortSettingsViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SwitchPortSettings>,
+        NetworkingSwitchPortSettingsViewError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::networking_switch_port_settings_view`], one variant per status, each with that status's body.
@@ -25827,20 +26512,21 @@ impl<'a> SystemPolicyViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<FleetRolePolicy>,
-        rt::Error<SystemPolicyViewError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<FleetRolePolicy>, SystemPolicyViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SystemPolicyViewError::Status4xx)),
-            500..=599 => Err(response.error(SystemPolicyViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(SystemPolicyViewError::Status4xx)),
+                    500..=599 => Err(response.error(SystemPolicyViewError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemPolicyViewCall<'a> {
@@ -25848,13 +26534,13 @@ impl<'a> ::std::future::IntoFuture for SystemPolicyViewCall<'a> {
         rt::ResponseValue<FleetRolePolicy>,
         rt::Error<SystemPolicyViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<FleetRolePolicy>,
+        SystemPolicyViewError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_policy_view`], one variant per status, each with that status's body.
@@ -25906,20 +26592,21 @@ impl<'a> SystemPolicyUpdateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<FleetRolePolicy>,
-        rt::Error<SystemPolicyUpdateError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<FleetRolePolicy>, SystemPolicyUpdateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SystemPolicyUpdateError::Status4xx)),
-            500..=599 => Err(response.error(SystemPolicyUpdateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(SystemPolicyUpdateError::Status4xx)),
+                    500..=599 => Err(response.error(SystemPolicyUpdateError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemPolicyUpdateCall<'a> {
@@ -25927,13 +26614,13 @@ impl<'a> ::std::future::IntoFuture for SystemPolicyUpdateCall<'a> {
         rt::ResponseValue<FleetRolePolicy>,
         rt::Error<SystemPolicyUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<FleetRolePolicy>,
+        SystemPolicyUpdateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_policy_update`], one variant per status, each with that status's body.
@@ -25991,20 +26678,25 @@ impl<'a> ScimTokenListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<::std::vec::Vec<ScimClientBearerToken>>,
-        rt::Error<ScimTokenListError>,
+        ScimTokenListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(ScimTokenListError::Status4xx)),
-            500..=599 => Err(response.error(ScimTokenListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(ScimTokenListError::Status4xx)),
+                    500..=599 => Err(response.error(ScimTokenListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for ScimTokenListCall<'a> {
@@ -26012,13 +26704,13 @@ impl<'a> ::std::future::IntoFuture for ScimTokenListCall<'a> {
         rt::ResponseValue<::std::vec::Vec<ScimClientBearerToken>>,
         rt::Error<ScimTokenListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<::std::vec::Vec<ScimClientBearerToken>>,
+        ScimTokenListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::scim_token_list`], one variant per status, each with that status's body.
@@ -26079,20 +26771,25 @@ impl<'a> ScimTokenCreateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<ScimClientBearerTokenValue>,
-        rt::Error<ScimTokenCreateError>,
+        ScimTokenCreateError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => Err(response.error(ScimTokenCreateError::Status4xx)),
-            500..=599 => Err(response.error(ScimTokenCreateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => Err(response.error(ScimTokenCreateError::Status4xx)),
+                    500..=599 => Err(response.error(ScimTokenCreateError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for ScimTokenCreateCall<'a> {
@@ -26100,13 +26797,13 @@ impl<'a> ::std::future::IntoFuture for ScimTokenCreateCall<'a> {
         rt::ResponseValue<ScimClientBearerTokenValue>,
         rt::Error<ScimTokenCreateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<ScimClientBearerTokenValue>,
+        ScimTokenCreateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::scim_token_create`], one variant per status, each with that status's body.
@@ -26175,20 +26872,21 @@ impl<'a> ScimTokenViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<ScimClientBearerToken>,
-        rt::Error<ScimTokenViewError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<ScimClientBearerToken>, ScimTokenViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(ScimTokenViewError::Status4xx)),
-            500..=599 => Err(response.error(ScimTokenViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(ScimTokenViewError::Status4xx)),
+                    500..=599 => Err(response.error(ScimTokenViewError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for ScimTokenViewCall<'a> {
@@ -26196,13 +26894,13 @@ impl<'a> ::std::future::IntoFuture for ScimTokenViewCall<'a> {
         rt::ResponseValue<ScimClientBearerToken>,
         rt::Error<ScimTokenViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<ScimClientBearerToken>,
+        ScimTokenViewError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::scim_token_view`], one variant per status, each with that status's body.
@@ -26271,17 +26969,19 @@ impl<'a> ScimTokenDeleteCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<ScimTokenDeleteError>> {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<()>, ScimTokenDeleteError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(ScimTokenDeleteError::Status4xx)),
-            500..=599 => Err(response.error(ScimTokenDeleteError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => Err(response.error(ScimTokenDeleteError::Status4xx)),
+                    500..=599 => Err(response.error(ScimTokenDeleteError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for ScimTokenDeleteCall<'a> {
@@ -26289,13 +26989,9 @@ impl<'a> ::std::future::IntoFuture for ScimTokenDeleteCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<ScimTokenDeleteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, ScimTokenDeleteError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::scim_token_delete`], one variant per status, each with that status's body.
@@ -26390,20 +27086,21 @@ impl<'a> SystemQuotasListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SiloQuotasResultsPage>,
-        rt::Error<SystemQuotasListError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<SiloQuotasResultsPage>, SystemQuotasListError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SystemQuotasListError::Status4xx)),
-            500..=599 => Err(response.error(SystemQuotasListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(SystemQuotasListError::Status4xx)),
+                    500..=599 => Err(response.error(SystemQuotasListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemQuotasListCall<'a> {
@@ -26411,13 +27108,13 @@ impl<'a> ::std::future::IntoFuture for SystemQuotasListCall<'a> {
         rt::ResponseValue<SiloQuotasResultsPage>,
         rt::Error<SystemQuotasListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SiloQuotasResultsPage>,
+        SystemQuotasListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_quotas_list`], one variant per status, each with that status's body.
@@ -26517,20 +27214,21 @@ impl<'a> SiloListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SiloResultsPage>,
-        rt::Error<SiloListError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<SiloResultsPage>, SiloListError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SiloListError::Status4xx)),
-            500..=599 => Err(response.error(SiloListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(SiloListError::Status4xx)),
+                    500..=599 => Err(response.error(SiloListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SiloListCall<'a> {
@@ -26538,13 +27236,9 @@ impl<'a> ::std::future::IntoFuture for SiloListCall<'a> {
         rt::ResponseValue<SiloResultsPage>,
         rt::Error<SiloListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<SiloResultsPage>, SiloListError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::silo_list`], one variant per status, each with that status's body.
@@ -26593,17 +27287,19 @@ impl<'a> SiloCreateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<Silo>, rt::Error<SiloCreateError>> {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<Silo>, SiloCreateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => Err(response.error(SiloCreateError::Status4xx)),
-            500..=599 => Err(response.error(SiloCreateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => Err(response.error(SiloCreateError::Status4xx)),
+                    500..=599 => Err(response.error(SiloCreateError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SiloCreateCall<'a> {
@@ -26611,13 +27307,9 @@ impl<'a> ::std::future::IntoFuture for SiloCreateCall<'a> {
         rt::ResponseValue<Silo>,
         rt::Error<SiloCreateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<Silo>, SiloCreateError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::silo_create`], one variant per status, each with that status's body.
@@ -26668,17 +27360,19 @@ impl<'a> SiloViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<Silo>, rt::Error<SiloViewError>> {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<Silo>, SiloViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SiloViewError::Status4xx)),
-            500..=599 => Err(response.error(SiloViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(SiloViewError::Status4xx)),
+                    500..=599 => Err(response.error(SiloViewError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SiloViewCall<'a> {
@@ -26686,13 +27380,9 @@ impl<'a> ::std::future::IntoFuture for SiloViewCall<'a> {
         rt::ResponseValue<Silo>,
         rt::Error<SiloViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<Silo>, SiloViewError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::silo_view`], one variant per status, each with that status's body.
@@ -26743,17 +27433,19 @@ impl<'a> SiloDeleteCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<SiloDeleteError>> {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<()>, SiloDeleteError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(SiloDeleteError::Status4xx)),
-            500..=599 => Err(response.error(SiloDeleteError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => Err(response.error(SiloDeleteError::Status4xx)),
+                    500..=599 => Err(response.error(SiloDeleteError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SiloDeleteCall<'a> {
@@ -26761,13 +27453,9 @@ impl<'a> ::std::future::IntoFuture for SiloDeleteCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<SiloDeleteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, SiloDeleteError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::silo_delete`], one variant per status, each with that status's body.
@@ -26884,20 +27572,21 @@ impl<'a> SiloIpPoolListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SiloIpPoolResultsPage>,
-        rt::Error<SiloIpPoolListError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<SiloIpPoolResultsPage>, SiloIpPoolListError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SiloIpPoolListError::Status4xx)),
-            500..=599 => Err(response.error(SiloIpPoolListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(SiloIpPoolListError::Status4xx)),
+                    500..=599 => Err(response.error(SiloIpPoolListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SiloIpPoolListCall<'a> {
@@ -26905,13 +27594,13 @@ impl<'a> ::std::future::IntoFuture for SiloIpPoolListCall<'a> {
         rt::ResponseValue<SiloIpPoolResultsPage>,
         rt::Error<SiloIpPoolListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SiloIpPoolResultsPage>,
+        SiloIpPoolListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::silo_ip_pool_list`], one variant per status, each with that status's body.
@@ -26961,20 +27650,21 @@ impl<'a> SiloPolicyViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SiloRolePolicy>,
-        rt::Error<SiloPolicyViewError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<SiloRolePolicy>, SiloPolicyViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SiloPolicyViewError::Status4xx)),
-            500..=599 => Err(response.error(SiloPolicyViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(SiloPolicyViewError::Status4xx)),
+                    500..=599 => Err(response.error(SiloPolicyViewError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SiloPolicyViewCall<'a> {
@@ -26982,13 +27672,13 @@ impl<'a> ::std::future::IntoFuture for SiloPolicyViewCall<'a> {
         rt::ResponseValue<SiloRolePolicy>,
         rt::Error<SiloPolicyViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SiloRolePolicy>,
+        SiloPolicyViewError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::silo_policy_view`], one variant per status, each with that status's body.
@@ -27045,20 +27735,21 @@ impl<'a> SiloPolicyUpdateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SiloRolePolicy>,
-        rt::Error<SiloPolicyUpdateError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<SiloRolePolicy>, SiloPolicyUpdateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SiloPolicyUpdateError::Status4xx)),
-            500..=599 => Err(response.error(SiloPolicyUpdateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(SiloPolicyUpdateError::Status4xx)),
+                    500..=599 => Err(response.error(SiloPolicyUpdateError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SiloPolicyUpdateCall<'a> {
@@ -27066,13 +27757,13 @@ impl<'a> ::std::future::IntoFuture for SiloPolicyUpdateCall<'a> {
         rt::ResponseValue<SiloRolePolicy>,
         rt::Error<SiloPolicyUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SiloRolePolicy>,
+        SiloPolicyUpdateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::silo_policy_update`], one variant per status, each with that status's body.
@@ -27122,20 +27813,21 @@ impl<'a> SiloQuotasViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SiloQuotas>,
-        rt::Error<SiloQuotasViewError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<SiloQuotas>, SiloQuotasViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SiloQuotasViewError::Status4xx)),
-            500..=599 => Err(response.error(SiloQuotasViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(SiloQuotasViewError::Status4xx)),
+                    500..=599 => Err(response.error(SiloQuotasViewError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SiloQuotasViewCall<'a> {
@@ -27143,13 +27835,9 @@ impl<'a> ::std::future::IntoFuture for SiloQuotasViewCall<'a> {
         rt::ResponseValue<SiloQuotas>,
         rt::Error<SiloQuotasViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<SiloQuotas>, SiloQuotasViewError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::silo_quotas_view`], one variant per status, each with that status's body.
@@ -27208,20 +27896,21 @@ impl<'a> SiloQuotasUpdateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SiloQuotas>,
-        rt::Error<SiloQuotasUpdateError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<SiloQuotas>, SiloQuotasUpdateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SiloQuotasUpdateError::Status4xx)),
-            500..=599 => Err(response.error(SiloQuotasUpdateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(SiloQuotasUpdateError::Status4xx)),
+                    500..=599 => Err(response.error(SiloQuotasUpdateError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SiloQuotasUpdateCall<'a> {
@@ -27229,13 +27918,9 @@ impl<'a> ::std::future::IntoFuture for SiloQuotasUpdateCall<'a> {
         rt::ResponseValue<SiloQuotas>,
         rt::Error<SiloQuotasUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<SiloQuotas>, SiloQuotasUpdateError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::silo_quotas_update`], one variant per status, each with that status's body.
@@ -27350,20 +28035,25 @@ impl<'a> SiloSubnetPoolListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<SiloSubnetPoolResultsPage>,
-        rt::Error<SiloSubnetPoolListError>,
+        SiloSubnetPoolListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SiloSubnetPoolListError::Status4xx)),
-            500..=599 => Err(response.error(SiloSubnetPoolListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(SiloSubnetPoolListError::Status4xx)),
+                    500..=599 => Err(response.error(SiloSubnetPoolListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SiloSubnetPoolListCall<'a> {
@@ -27371,13 +28061,13 @@ impl<'a> ::std::future::IntoFuture for SiloSubnetPoolListCall<'a> {
         rt::ResponseValue<SiloSubnetPoolResultsPage>,
         rt::Error<SiloSubnetPoolListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SiloSubnetPoolResultsPage>,
+        SiloSubnetPoolListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::silo_subnet_pool_list`], one variant per status, each with that status's body.
@@ -27481,20 +28171,29 @@ impl<'a> SystemSubnetPoolListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<SubnetPoolResultsPage>,
-        rt::Error<SystemSubnetPoolListError>,
+        SystemSubnetPoolListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SystemSubnetPoolListError::Status4xx)),
-            500..=599 => Err(response.error(SystemSubnetPoolListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(SystemSubnetPoolListError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(SystemSubnetPoolListError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemSubnetPoolListCall<'a> {
@@ -27502,13 +28201,13 @@ impl<'a> ::std::future::IntoFuture for SystemSubnetPoolListCall<'a> {
         rt::ResponseValue<SubnetPoolResultsPage>,
         rt::Error<SystemSubnetPoolListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SubnetPoolResultsPage>,
+        SystemSubnetPoolListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_subnet_pool_list`], one variant per status, each with that status's body.
@@ -27560,20 +28259,25 @@ impl<'a> SystemSubnetPoolCreateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SubnetPool>,
-        rt::Error<SystemSubnetPoolCreateError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<SubnetPool>, SystemSubnetPoolCreateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => Err(response.error(SystemSubnetPoolCreateError::Status4xx)),
-            500..=599 => Err(response.error(SystemSubnetPoolCreateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => {
+                        Err(response.error(SystemSubnetPoolCreateError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(SystemSubnetPoolCreateError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemSubnetPoolCreateCall<'a> {
@@ -27581,13 +28285,13 @@ impl<'a> ::std::future::IntoFuture for SystemSubnetPoolCreateCall<'a> {
         rt::ResponseValue<SubnetPool>,
         rt::Error<SystemSubnetPoolCreateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SubnetPool>,
+        SystemSubnetPoolCreateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_subnet_pool_create`], one variant per status, each with that status's body.
@@ -27640,20 +28344,25 @@ impl<'a> SystemSubnetPoolViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SubnetPool>,
-        rt::Error<SystemSubnetPoolViewError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<SubnetPool>, SystemSubnetPoolViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SystemSubnetPoolViewError::Status4xx)),
-            500..=599 => Err(response.error(SystemSubnetPoolViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(SystemSubnetPoolViewError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(SystemSubnetPoolViewError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemSubnetPoolViewCall<'a> {
@@ -27661,13 +28370,13 @@ impl<'a> ::std::future::IntoFuture for SystemSubnetPoolViewCall<'a> {
         rt::ResponseValue<SubnetPool>,
         rt::Error<SystemSubnetPoolViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SubnetPool>,
+        SystemSubnetPoolViewError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_subnet_pool_view`], one variant per status, each with that status's body.
@@ -27724,20 +28433,25 @@ impl<'a> SystemSubnetPoolUpdateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SubnetPool>,
-        rt::Error<SystemSubnetPoolUpdateError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<SubnetPool>, SystemSubnetPoolUpdateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SystemSubnetPoolUpdateError::Status4xx)),
-            500..=599 => Err(response.error(SystemSubnetPoolUpdateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(SystemSubnetPoolUpdateError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(SystemSubnetPoolUpdateError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemSubnetPoolUpdateCall<'a> {
@@ -27745,13 +28459,13 @@ impl<'a> ::std::future::IntoFuture for SystemSubnetPoolUpdateCall<'a> {
         rt::ResponseValue<SubnetPool>,
         rt::Error<SystemSubnetPoolUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SubnetPool>,
+        SystemSubnetPoolUpdateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_subnet_pool_update`], one variant per status, each with that status's body.
@@ -27807,20 +28521,25 @@ impl<'a> SystemSubnetPoolDeleteCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<SystemSubnetPoolDeleteError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<()>, SystemSubnetPoolDeleteError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(SystemSubnetPoolDeleteError::Status4xx)),
-            500..=599 => Err(response.error(SystemSubnetPoolDeleteError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => {
+                        Err(response.error(SystemSubnetPoolDeleteError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(SystemSubnetPoolDeleteError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemSubnetPoolDeleteCall<'a> {
@@ -27828,13 +28547,9 @@ impl<'a> ::std::future::IntoFuture for SystemSubnetPoolDeleteCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<SystemSubnetPoolDeleteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, SystemSubnetPoolDeleteError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_subnet_pool_delete`], one variant per status, each with that status's body.
@@ -27925,20 +28640,29 @@ impl<'a> SystemSubnetPoolMemberListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<SubnetPoolMemberResultsPage>,
-        rt::Error<SystemSubnetPoolMemberListError>,
+        SystemSubnetPoolMemberListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SystemSubnetPoolMemberListError::Status4xx)),
-            500..=599 => Err(response.error(SystemSubnetPoolMemberListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(SystemSubnetPoolMemberListError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(SystemSubnetPoolMemberListError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemSubnetPoolMemberListCall<'a> {
@@ -27946,13 +28670,13 @@ impl<'a> ::std::future::IntoFuture for SystemSubnetPoolMemberListCall<'a> {
         rt::ResponseValue<SubnetPoolMemberResultsPage>,
         rt::Error<SystemSubnetPoolMemberListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SubnetPoolMemberResultsPage>,
+        SystemSubnetPoolMemberListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_subnet_pool_member_list`], one variant per status, each with that status's body.
@@ -28014,20 +28738,29 @@ impl<'a> SystemSubnetPoolMemberAddCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<SubnetPoolMember>,
-        rt::Error<SystemSubnetPoolMemberAddError>,
+        SystemSubnetPoolMemberAddError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => Err(response.error(SystemSubnetPoolMemberAddError::Status4xx)),
-            500..=599 => Err(response.error(SystemSubnetPoolMemberAddError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => {
+                        Err(response.error(SystemSubnetPoolMemberAddError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(SystemSubnetPoolMemberAddError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemSubnetPoolMemberAddCall<'a> {
@@ -28035,13 +28768,13 @@ impl<'a> ::std::future::IntoFuture for SystemSubnetPoolMemberAddCall<'a> {
         rt::ResponseValue<SubnetPoolMember>,
         rt::Error<SystemSubnetPoolMemberAddError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SubnetPoolMember>,
+        SystemSubnetPoolMemberAddError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_subnet_pool_member_add`], one variant per status, each with that status's body.
@@ -28105,24 +28838,25 @@ impl<'a> SystemSubnetPoolMemberRemoveCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<SystemSubnetPoolMemberRemoveError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<()>, SystemSubnetPoolMemberRemoveError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => {
-                Err(response.error(SystemSubnetPoolMemberRemoveError::Status4xx))
-            }
-            500..=599 => {
-                Err(response.error(SystemSubnetPoolMemberRemoveError::Status5xx))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => {
+                        Err(response.error(SystemSubnetPoolMemberRemoveError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(SystemSubnetPoolMemberRemoveError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemSubnetPoolMemberRemoveCall<'a> {
@@ -28130,13 +28864,13 @@ impl<'a> ::std::future::IntoFuture for SystemSubnetPoolMemberRemoveCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<SystemSubnetPoolMemberRemoveError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<()>,
+        SystemSubnetPoolMemberRemoveError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_subnet_pool_member_remove`], one variant per status, each with that status's body.
@@ -28248,20 +28982,29 @@ impl<'a> SystemSubnetPoolSiloListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<SubnetPoolSiloLinkResultsPage>,
-        rt::Error<SystemSubnetPoolSiloListError>,
+        SystemSubnetPoolSiloListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SystemSubnetPoolSiloListError::Status4xx)),
-            500..=599 => Err(response.error(SystemSubnetPoolSiloListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(SystemSubnetPoolSiloListError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(SystemSubnetPoolSiloListError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemSubnetPoolSiloListCall<'a> {
@@ -28269,13 +29012,13 @@ impl<'a> ::std::future::IntoFuture for SystemSubnetPoolSiloListCall<'a> {
         rt::ResponseValue<SubnetPoolSiloLinkResultsPage>,
         rt::Error<SystemSubnetPoolSiloListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SubnetPoolSiloLinkResultsPage>,
+        SystemSubnetPoolSiloListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_subnet_pool_silo_list`], one variant per status, each with that status's body.
@@ -28335,20 +29078,29 @@ impl<'a> SystemSubnetPoolSiloLinkCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<SubnetPoolSiloLink>,
-        rt::Error<SystemSubnetPoolSiloLinkError>,
+        SystemSubnetPoolSiloLinkError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => Err(response.error(SystemSubnetPoolSiloLinkError::Status4xx)),
-            500..=599 => Err(response.error(SystemSubnetPoolSiloLinkError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => {
+                        Err(response.error(SystemSubnetPoolSiloLinkError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(SystemSubnetPoolSiloLinkError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemSubnetPoolSiloLinkCall<'a> {
@@ -28356,13 +29108,13 @@ impl<'a> ::std::future::IntoFuture for SystemSubnetPoolSiloLinkCall<'a> {
         rt::ResponseValue<SubnetPoolSiloLink>,
         rt::Error<SystemSubnetPoolSiloLinkError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SubnetPoolSiloLink>,
+        SystemSubnetPoolSiloLinkError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_subnet_pool_silo_link`], one variant per status, each with that status's body.
@@ -28430,20 +29182,29 @@ impl<'a> SystemSubnetPoolSiloUpdateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<SubnetPoolSiloLink>,
-        rt::Error<SystemSubnetPoolSiloUpdateError>,
+        SystemSubnetPoolSiloUpdateError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SystemSubnetPoolSiloUpdateError::Status4xx)),
-            500..=599 => Err(response.error(SystemSubnetPoolSiloUpdateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(SystemSubnetPoolSiloUpdateError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(SystemSubnetPoolSiloUpdateError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemSubnetPoolSiloUpdateCall<'a> {
@@ -28451,13 +29212,13 @@ impl<'a> ::std::future::IntoFuture for SystemSubnetPoolSiloUpdateCall<'a> {
         rt::ResponseValue<SubnetPoolSiloLink>,
         rt::Error<SystemSubnetPoolSiloUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SubnetPoolSiloLink>,
+        SystemSubnetPoolSiloUpdateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_subnet_pool_silo_update`], one variant per status, each with that status's body.
@@ -28521,20 +29282,25 @@ impl<'a> SystemSubnetPoolSiloUnlinkCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<SystemSubnetPoolSiloUnlinkError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<()>, SystemSubnetPoolSiloUnlinkError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(SystemSubnetPoolSiloUnlinkError::Status4xx)),
-            500..=599 => Err(response.error(SystemSubnetPoolSiloUnlinkError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => {
+                        Err(response.error(SystemSubnetPoolSiloUnlinkError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(SystemSubnetPoolSiloUnlinkError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemSubnetPoolSiloUnlinkCall<'a> {
@@ -28542,13 +29308,13 @@ impl<'a> ::std::future::IntoFuture for SystemSubnetPoolSiloUnlinkCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<SystemSubnetPoolSiloUnlinkError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<()>,
+        SystemSubnetPoolSiloUnlinkError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_subnet_pool_silo_unlink`], one variant per status, each with that status's body.
@@ -28606,24 +29372,35 @@ impl<'a> SystemSubnetPoolUtilizationViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<SubnetPoolUtilization>,
-        rt::Error<SystemSubnetPoolUtilizationViewError>,
+        SystemSubnetPoolUtilizationViewError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => {
-                Err(response.error(SystemSubnetPoolUtilizationViewError::Status4xx))
-            }
-            500..=599 => {
-                Err(response.error(SystemSubnetPoolUtilizationViewError::Status5xx))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(
+                            response
+                                .error(SystemSubnetPoolUtilizationViewError::Status4xx),
+                        )
+                    }
+                    500..=599 => {
+                        Err(
+                            response
+                                .error(SystemSubnetPoolUtilizationViewError::Status5xx),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemSubnetPoolUtilizationViewCall<'a> {
@@ -28631,13 +29408,13 @@ impl<'a> ::std::future::IntoFuture for SystemSubnetPoolUtilizationViewCall<'a> {
         rt::ResponseValue<SubnetPoolUtilization>,
         rt::Error<SystemSubnetPoolUtilizationViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SubnetPoolUtilization>,
+        SystemSubnetPoolUtilizationViewError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_subnet_pool_utilization_view`], one variant per status, each with that status's body.
@@ -28691,20 +29468,25 @@ impl<'a> SystemTimeseriesQueryCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<OxqlQueryResult>,
-        rt::Error<SystemTimeseriesQueryError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<OxqlQueryResult>, SystemTimeseriesQueryError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SystemTimeseriesQueryError::Status4xx)),
-            500..=599 => Err(response.error(SystemTimeseriesQueryError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(SystemTimeseriesQueryError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(SystemTimeseriesQueryError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemTimeseriesQueryCall<'a> {
@@ -28712,13 +29494,13 @@ impl<'a> ::std::future::IntoFuture for SystemTimeseriesQueryCall<'a> {
         rt::ResponseValue<OxqlQueryResult>,
         rt::Error<SystemTimeseriesQueryError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<OxqlQueryResult>,
+        SystemTimeseriesQueryError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_timeseries_query`], one variant per status, each with that status's body.
@@ -28795,20 +29577,29 @@ impl<'a> SystemTimeseriesSchemaListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<TimeseriesSchemaResultsPage>,
-        rt::Error<SystemTimeseriesSchemaListError>,
+        SystemTimeseriesSchemaListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SystemTimeseriesSchemaListError::Status4xx)),
-            500..=599 => Err(response.error(SystemTimeseriesSchemaListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(SystemTimeseriesSchemaListError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(SystemTimeseriesSchemaListError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemTimeseriesSchemaListCall<'a> {
@@ -28816,13 +29607,13 @@ impl<'a> ::std::future::IntoFuture for SystemTimeseriesSchemaListCall<'a> {
         rt::ResponseValue<TimeseriesSchemaResultsPage>,
         rt::Error<SystemTimeseriesSchemaListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<TimeseriesSchemaResultsPage>,
+        SystemTimeseriesSchemaListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_timeseries_schema_list`], one variant per status, each with that status's body.
@@ -28885,20 +29676,25 @@ impl<'a> SystemUpdateRecoveryFinishCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<SystemUpdateRecoveryFinishError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<()>, SystemUpdateRecoveryFinishError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(SystemUpdateRecoveryFinishError::Status4xx)),
-            500..=599 => Err(response.error(SystemUpdateRecoveryFinishError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => {
+                        Err(response.error(SystemUpdateRecoveryFinishError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(SystemUpdateRecoveryFinishError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemUpdateRecoveryFinishCall<'a> {
@@ -28906,13 +29702,13 @@ impl<'a> ::std::future::IntoFuture for SystemUpdateRecoveryFinishCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<SystemUpdateRecoveryFinishError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<()>,
+        SystemUpdateRecoveryFinishError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_update_recovery_finish`], one variant per status, each with that status's body.
@@ -29017,20 +29813,29 @@ impl<'a> SystemUpdateRepositoryListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<TufRepoResultsPage>,
-        rt::Error<SystemUpdateRepositoryListError>,
+        SystemUpdateRepositoryListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SystemUpdateRepositoryListError::Status4xx)),
-            500..=599 => Err(response.error(SystemUpdateRepositoryListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(SystemUpdateRepositoryListError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(SystemUpdateRepositoryListError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemUpdateRepositoryListCall<'a> {
@@ -29038,13 +29843,13 @@ impl<'a> ::std::future::IntoFuture for SystemUpdateRepositoryListCall<'a> {
         rt::ResponseValue<TufRepoResultsPage>,
         rt::Error<SystemUpdateRepositoryListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<TufRepoResultsPage>,
+        SystemUpdateRepositoryListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_update_repository_list`], one variant per status, each with that status's body.
@@ -29102,24 +29907,29 @@ impl<'a> SystemUpdateRepositoryUploadCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<TufRepoUpload>,
-        rt::Error<SystemUpdateRepositoryUploadError>,
+        SystemUpdateRepositoryUploadError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => {
-                Err(response.error(SystemUpdateRepositoryUploadError::Status4xx))
-            }
-            500..=599 => {
-                Err(response.error(SystemUpdateRepositoryUploadError::Status5xx))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(SystemUpdateRepositoryUploadError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(SystemUpdateRepositoryUploadError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemUpdateRepositoryUploadCall<'a> {
@@ -29127,13 +29937,13 @@ impl<'a> ::std::future::IntoFuture for SystemUpdateRepositoryUploadCall<'a> {
         rt::ResponseValue<TufRepoUpload>,
         rt::Error<SystemUpdateRepositoryUploadError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<TufRepoUpload>,
+        SystemUpdateRepositoryUploadError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_update_repository_upload`], one variant per status, each with that status's body.
@@ -29193,20 +30003,25 @@ impl<'a> SystemUpdateRepositoryViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<TufRepo>,
-        rt::Error<SystemUpdateRepositoryViewError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<TufRepo>, SystemUpdateRepositoryViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SystemUpdateRepositoryViewError::Status4xx)),
-            500..=599 => Err(response.error(SystemUpdateRepositoryViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(SystemUpdateRepositoryViewError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(SystemUpdateRepositoryViewError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemUpdateRepositoryViewCall<'a> {
@@ -29214,13 +30029,13 @@ impl<'a> ::std::future::IntoFuture for SystemUpdateRepositoryViewCall<'a> {
         rt::ResponseValue<TufRepo>,
         rt::Error<SystemUpdateRepositoryViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<TufRepo>,
+        SystemUpdateRepositoryViewError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_update_repository_view`], one variant per status, each with that status's body.
@@ -29268,20 +30083,21 @@ impl<'a> SystemUpdateStatusCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<UpdateStatus>,
-        rt::Error<SystemUpdateStatusError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<UpdateStatus>, SystemUpdateStatusError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SystemUpdateStatusError::Status4xx)),
-            500..=599 => Err(response.error(SystemUpdateStatusError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(SystemUpdateStatusError::Status4xx)),
+                    500..=599 => Err(response.error(SystemUpdateStatusError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemUpdateStatusCall<'a> {
@@ -29289,13 +30105,13 @@ impl<'a> ::std::future::IntoFuture for SystemUpdateStatusCall<'a> {
         rt::ResponseValue<UpdateStatus>,
         rt::Error<SystemUpdateStatusError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<UpdateStatus>,
+        SystemUpdateStatusError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_update_status`], one variant per status, each with that status's body.
@@ -29352,20 +30168,19 @@ impl<'a> TargetReleaseUpdateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<TargetReleaseUpdateError>,
-    > {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<()>, TargetReleaseUpdateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(TargetReleaseUpdateError::Status4xx)),
-            500..=599 => Err(response.error(TargetReleaseUpdateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => Err(response.error(TargetReleaseUpdateError::Status4xx)),
+                    500..=599 => Err(response.error(TargetReleaseUpdateError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for TargetReleaseUpdateCall<'a> {
@@ -29373,13 +30188,9 @@ impl<'a> ::std::future::IntoFuture for TargetReleaseUpdateCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<TargetReleaseUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, TargetReleaseUpdateError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::target_release_update`], one variant per status, each with that status's body.
@@ -29484,20 +30295,29 @@ impl<'a> SystemUpdateTrustRootListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<UpdatesTrustRootResultsPage>,
-        rt::Error<SystemUpdateTrustRootListError>,
+        SystemUpdateTrustRootListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SystemUpdateTrustRootListError::Status4xx)),
-            500..=599 => Err(response.error(SystemUpdateTrustRootListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(SystemUpdateTrustRootListError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(SystemUpdateTrustRootListError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemUpdateTrustRootListCall<'a> {
@@ -29505,13 +30325,13 @@ impl<'a> ::std::future::IntoFuture for SystemUpdateTrustRootListCall<'a> {
         rt::ResponseValue<UpdatesTrustRootResultsPage>,
         rt::Error<SystemUpdateTrustRootListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<UpdatesTrustRootResultsPage>,
+        SystemUpdateTrustRootListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_update_trust_root_list`], one variant per status, each with that status's body.
@@ -29563,20 +30383,29 @@ impl<'a> SystemUpdateTrustRootCreateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<UpdatesTrustRoot>,
-        rt::Error<SystemUpdateTrustRootCreateError>,
+        SystemUpdateTrustRootCreateError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => Err(response.error(SystemUpdateTrustRootCreateError::Status4xx)),
-            500..=599 => Err(response.error(SystemUpdateTrustRootCreateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => {
+                        Err(response.error(SystemUpdateTrustRootCreateError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(SystemUpdateTrustRootCreateError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemUpdateTrustRootCreateCall<'a> {
@@ -29584,13 +30413,13 @@ impl<'a> ::std::future::IntoFuture for SystemUpdateTrustRootCreateCall<'a> {
         rt::ResponseValue<UpdatesTrustRoot>,
         rt::Error<SystemUpdateTrustRootCreateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<UpdatesTrustRoot>,
+        SystemUpdateTrustRootCreateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_update_trust_root_create`], one variant per status, each with that status's body.
@@ -29650,20 +30479,29 @@ impl<'a> SystemUpdateTrustRootViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<UpdatesTrustRoot>,
-        rt::Error<SystemUpdateTrustRootViewError>,
+        SystemUpdateTrustRootViewError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SystemUpdateTrustRootViewError::Status4xx)),
-            500..=599 => Err(response.error(SystemUpdateTrustRootViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(SystemUpdateTrustRootViewError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(SystemUpdateTrustRootViewError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemUpdateTrustRootViewCall<'a> {
@@ -29671,13 +30509,13 @@ impl<'a> ::std::future::IntoFuture for SystemUpdateTrustRootViewCall<'a> {
         rt::ResponseValue<UpdatesTrustRoot>,
         rt::Error<SystemUpdateTrustRootViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<UpdatesTrustRoot>,
+        SystemUpdateTrustRootViewError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_update_trust_root_view`], one variant per status, each with that status's body.
@@ -29739,20 +30577,25 @@ impl<'a> SystemUpdateTrustRootDeleteCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<SystemUpdateTrustRootDeleteError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<()>, SystemUpdateTrustRootDeleteError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(SystemUpdateTrustRootDeleteError::Status4xx)),
-            500..=599 => Err(response.error(SystemUpdateTrustRootDeleteError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => {
+                        Err(response.error(SystemUpdateTrustRootDeleteError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(SystemUpdateTrustRootDeleteError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SystemUpdateTrustRootDeleteCall<'a> {
@@ -29760,13 +30603,13 @@ impl<'a> ::std::future::IntoFuture for SystemUpdateTrustRootDeleteCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<SystemUpdateTrustRootDeleteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<()>,
+        SystemUpdateTrustRootDeleteError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::system_update_trust_root_delete`], one variant per status, each with that status's body.
@@ -29890,20 +30733,21 @@ impl<'a> SiloUserListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<UserResultsPage>,
-        rt::Error<SiloUserListError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<UserResultsPage>, SiloUserListError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SiloUserListError::Status4xx)),
-            500..=599 => Err(response.error(SiloUserListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(SiloUserListError::Status4xx)),
+                    500..=599 => Err(response.error(SiloUserListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SiloUserListCall<'a> {
@@ -29911,13 +30755,13 @@ impl<'a> ::std::future::IntoFuture for SiloUserListCall<'a> {
         rt::ResponseValue<UserResultsPage>,
         rt::Error<SiloUserListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<UserResultsPage>,
+        SiloUserListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::silo_user_list`], one variant per status, each with that status's body.
@@ -29981,17 +30825,19 @@ impl<'a> SiloUserViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<User>, rt::Error<SiloUserViewError>> {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<User>, SiloUserViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SiloUserViewError::Status4xx)),
-            500..=599 => Err(response.error(SiloUserViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(SiloUserViewError::Status4xx)),
+                    500..=599 => Err(response.error(SiloUserViewError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SiloUserViewCall<'a> {
@@ -29999,13 +30845,9 @@ impl<'a> ::std::future::IntoFuture for SiloUserViewCall<'a> {
         rt::ResponseValue<User>,
         rt::Error<SiloUserViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<User>, SiloUserViewError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::silo_user_view`], one variant per status, each with that status's body.
@@ -30100,20 +30942,21 @@ impl<'a> UserBuiltinListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<UserBuiltinResultsPage>,
-        rt::Error<UserBuiltinListError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<UserBuiltinResultsPage>, UserBuiltinListError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(UserBuiltinListError::Status4xx)),
-            500..=599 => Err(response.error(UserBuiltinListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(UserBuiltinListError::Status4xx)),
+                    500..=599 => Err(response.error(UserBuiltinListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for UserBuiltinListCall<'a> {
@@ -30121,13 +30964,13 @@ impl<'a> ::std::future::IntoFuture for UserBuiltinListCall<'a> {
         rt::ResponseValue<UserBuiltinResultsPage>,
         rt::Error<UserBuiltinListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<UserBuiltinResultsPage>,
+        UserBuiltinListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::user_builtin_list`], one variant per status, each with that status's body.
@@ -30183,20 +31026,21 @@ impl<'a> UserBuiltinViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<UserBuiltin>,
-        rt::Error<UserBuiltinViewError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<UserBuiltin>, UserBuiltinViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(UserBuiltinViewError::Status4xx)),
-            500..=599 => Err(response.error(UserBuiltinViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(UserBuiltinViewError::Status4xx)),
+                    500..=599 => Err(response.error(UserBuiltinViewError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for UserBuiltinViewCall<'a> {
@@ -30204,13 +31048,9 @@ impl<'a> ::std::future::IntoFuture for UserBuiltinViewCall<'a> {
         rt::ResponseValue<UserBuiltin>,
         rt::Error<UserBuiltinViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<UserBuiltin>, UserBuiltinViewError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::user_builtin_view`], one variant per status, each with that status's body.
@@ -30314,20 +31154,25 @@ impl<'a> SiloUtilizationListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<SiloUtilizationResultsPage>,
-        rt::Error<SiloUtilizationListError>,
+        SiloUtilizationListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SiloUtilizationListError::Status4xx)),
-            500..=599 => Err(response.error(SiloUtilizationListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(SiloUtilizationListError::Status4xx)),
+                    500..=599 => Err(response.error(SiloUtilizationListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SiloUtilizationListCall<'a> {
@@ -30335,13 +31180,13 @@ impl<'a> ::std::future::IntoFuture for SiloUtilizationListCall<'a> {
         rt::ResponseValue<SiloUtilizationResultsPage>,
         rt::Error<SiloUtilizationListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SiloUtilizationResultsPage>,
+        SiloUtilizationListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::silo_utilization_list`], one variant per status, each with that status's body.
@@ -30397,20 +31242,21 @@ impl<'a> SiloUtilizationViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SiloUtilization>,
-        rt::Error<SiloUtilizationViewError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<SiloUtilization>, SiloUtilizationViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(SiloUtilizationViewError::Status4xx)),
-            500..=599 => Err(response.error(SiloUtilizationViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(SiloUtilizationViewError::Status4xx)),
+                    500..=599 => Err(response.error(SiloUtilizationViewError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SiloUtilizationViewCall<'a> {
@@ -30418,13 +31264,13 @@ impl<'a> ::std::future::IntoFuture for SiloUtilizationViewCall<'a> {
         rt::ResponseValue<SiloUtilization>,
         rt::Error<SiloUtilizationViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SiloUtilization>,
+        SiloUtilizationViewError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::silo_utilization_view`], one variant per status, each with that status's body.
@@ -30489,20 +31335,21 @@ impl<'a> TimeseriesQueryCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<OxqlQueryResult>,
-        rt::Error<TimeseriesQueryError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<OxqlQueryResult>, TimeseriesQueryError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(TimeseriesQueryError::Status4xx)),
-            500..=599 => Err(response.error(TimeseriesQueryError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(TimeseriesQueryError::Status4xx)),
+                    500..=599 => Err(response.error(TimeseriesQueryError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for TimeseriesQueryCall<'a> {
@@ -30510,13 +31357,13 @@ impl<'a> ::std::future::IntoFuture for TimeseriesQueryCall<'a> {
         rt::ResponseValue<OxqlQueryResult>,
         rt::Error<TimeseriesQueryError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<OxqlQueryResult>,
+        TimeseriesQueryError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::timeseries_query`], one variant per status, each with that status's body.
@@ -30625,20 +31472,21 @@ impl<'a> UserListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<UserResultsPage>,
-        rt::Error<UserListError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<UserResultsPage>, UserListError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(UserListError::Status4xx)),
-            500..=599 => Err(response.error(UserListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(UserListError::Status4xx)),
+                    500..=599 => Err(response.error(UserListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for UserListCall<'a> {
@@ -30646,13 +31494,9 @@ impl<'a> ::std::future::IntoFuture for UserListCall<'a> {
         rt::ResponseValue<UserResultsPage>,
         rt::Error<UserListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<UserResultsPage>, UserListError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::user_list`], one variant per status, each with that status's body.
@@ -30701,17 +31545,19 @@ impl<'a> UserViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<User>, rt::Error<UserViewError>> {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<User>, UserViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(UserViewError::Status4xx)),
-            500..=599 => Err(response.error(UserViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(UserViewError::Status4xx)),
+                    500..=599 => Err(response.error(UserViewError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for UserViewCall<'a> {
@@ -30719,13 +31565,9 @@ impl<'a> ::std::future::IntoFuture for UserViewCall<'a> {
         rt::ResponseValue<User>,
         rt::Error<UserViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<User>, UserViewError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::user_view`], one variant per status, each with that status's body.
@@ -30834,20 +31676,25 @@ impl<'a> UserTokenListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<DeviceAccessTokenResultsPage>,
-        rt::Error<UserTokenListError>,
+        UserTokenListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(UserTokenListError::Status4xx)),
-            500..=599 => Err(response.error(UserTokenListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(UserTokenListError::Status4xx)),
+                    500..=599 => Err(response.error(UserTokenListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for UserTokenListCall<'a> {
@@ -30855,13 +31702,13 @@ impl<'a> ::std::future::IntoFuture for UserTokenListCall<'a> {
         rt::ResponseValue<DeviceAccessTokenResultsPage>,
         rt::Error<UserTokenListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<DeviceAccessTokenResultsPage>,
+        UserTokenListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::user_token_list`], one variant per status, each with that status's body.
@@ -30913,17 +31760,19 @@ impl<'a> UserLogoutCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<UserLogoutError>> {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<()>, UserLogoutError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(UserLogoutError::Status4xx)),
-            500..=599 => Err(response.error(UserLogoutError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => Err(response.error(UserLogoutError::Status4xx)),
+                    500..=599 => Err(response.error(UserLogoutError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for UserLogoutCall<'a> {
@@ -30931,13 +31780,9 @@ impl<'a> ::std::future::IntoFuture for UserLogoutCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<UserLogoutError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, UserLogoutError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::user_logout`], one variant per status, each with that status's body.
@@ -31043,20 +31888,25 @@ impl<'a> UserSessionListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<ConsoleSessionResultsPage>,
-        rt::Error<UserSessionListError>,
+        UserSessionListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(UserSessionListError::Status4xx)),
-            500..=599 => Err(response.error(UserSessionListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(UserSessionListError::Status4xx)),
+                    500..=599 => Err(response.error(UserSessionListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for UserSessionListCall<'a> {
@@ -31064,13 +31914,13 @@ impl<'a> ::std::future::IntoFuture for UserSessionListCall<'a> {
         rt::ResponseValue<ConsoleSessionResultsPage>,
         rt::Error<UserSessionListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<ConsoleSessionResultsPage>,
+        UserSessionListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::user_session_list`], one variant per status, each with that status's body.
@@ -31116,20 +31966,21 @@ impl<'a> UtilizationViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<Utilization>,
-        rt::Error<UtilizationViewError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<Utilization>, UtilizationViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(UtilizationViewError::Status4xx)),
-            500..=599 => Err(response.error(UtilizationViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(UtilizationViewError::Status4xx)),
+                    500..=599 => Err(response.error(UtilizationViewError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for UtilizationViewCall<'a> {
@@ -31137,13 +31988,9 @@ impl<'a> ::std::future::IntoFuture for UtilizationViewCall<'a> {
         rt::ResponseValue<Utilization>,
         rt::Error<UtilizationViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<Utilization>, UtilizationViewError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::utilization_view`], one variant per status, each with that status's body.
@@ -31224,20 +32071,25 @@ impl<'a> VpcFirewallRulesViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<VpcFirewallRules>,
-        rt::Error<VpcFirewallRulesViewError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<VpcFirewallRules>, VpcFirewallRulesViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(VpcFirewallRulesViewError::Status4xx)),
-            500..=599 => Err(response.error(VpcFirewallRulesViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(VpcFirewallRulesViewError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(VpcFirewallRulesViewError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for VpcFirewallRulesViewCall<'a> {
@@ -31245,13 +32097,13 @@ impl<'a> ::std::future::IntoFuture for VpcFirewallRulesViewCall<'a> {
         rt::ResponseValue<VpcFirewallRules>,
         rt::Error<VpcFirewallRulesViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<VpcFirewallRules>,
+        VpcFirewallRulesViewError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::vpc_firewall_rules_view`], one variant per status, each with that status's body.
@@ -31342,20 +32194,25 @@ impl<'a> VpcFirewallRulesUpdateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<VpcFirewallRules>,
-        rt::Error<VpcFirewallRulesUpdateError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<VpcFirewallRules>, VpcFirewallRulesUpdateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(VpcFirewallRulesUpdateError::Status4xx)),
-            500..=599 => Err(response.error(VpcFirewallRulesUpdateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(VpcFirewallRulesUpdateError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(VpcFirewallRulesUpdateError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for VpcFirewallRulesUpdateCall<'a> {
@@ -31363,13 +32220,13 @@ impl<'a> ::std::future::IntoFuture for VpcFirewallRulesUpdateCall<'a> {
         rt::ResponseValue<VpcFirewallRules>,
         rt::Error<VpcFirewallRulesUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<VpcFirewallRules>,
+        VpcFirewallRulesUpdateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::vpc_firewall_rules_update`], one variant per status, each with that status's body.
@@ -31544,20 +32401,25 @@ impl<'a> VpcRouterRouteListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<RouterRouteResultsPage>,
-        rt::Error<VpcRouterRouteListError>,
+        VpcRouterRouteListError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(VpcRouterRouteListError::Status4xx)),
-            500..=599 => Err(response.error(VpcRouterRouteListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(VpcRouterRouteListError::Status4xx)),
+                    500..=599 => Err(response.error(VpcRouterRouteListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for VpcRouterRouteListCall<'a> {
@@ -31565,13 +32427,13 @@ impl<'a> ::std::future::IntoFuture for VpcRouterRouteListCall<'a> {
         rt::ResponseValue<RouterRouteResultsPage>,
         rt::Error<VpcRouterRouteListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<RouterRouteResultsPage>,
+        VpcRouterRouteListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::vpc_router_route_list`], one variant per status, each with that status's body.
@@ -31685,20 +32547,25 @@ impl<'a> VpcRouterRouteCreateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<RouterRoute>,
-        rt::Error<VpcRouterRouteCreateError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<RouterRoute>, VpcRouterRouteCreateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => Err(response.error(VpcRouterRouteCreateError::Status4xx)),
-            500..=599 => Err(response.error(VpcRouterRouteCreateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => {
+                        Err(response.error(VpcRouterRouteCreateError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(VpcRouterRouteCreateError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for VpcRouterRouteCreateCall<'a> {
@@ -31706,13 +32573,13 @@ impl<'a> ::std::future::IntoFuture for VpcRouterRouteCreateCall<'a> {
         rt::ResponseValue<RouterRoute>,
         rt::Error<VpcRouterRouteCreateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<RouterRoute>,
+        VpcRouterRouteCreateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::vpc_router_route_create`], one variant per status, each with that status's body.
@@ -31838,20 +32705,21 @@ impl<'a> VpcRouterRouteViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<RouterRoute>,
-        rt::Error<VpcRouterRouteViewError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<RouterRoute>, VpcRouterRouteViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(VpcRouterRouteViewError::Status4xx)),
-            500..=599 => Err(response.error(VpcRouterRouteViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(VpcRouterRouteViewError::Status4xx)),
+                    500..=599 => Err(response.error(VpcRouterRouteViewError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for VpcRouterRouteViewCall<'a> {
@@ -31859,13 +32727,13 @@ impl<'a> ::std::future::IntoFuture for VpcRouterRouteViewCall<'a> {
         rt::ResponseValue<RouterRoute>,
         rt::Error<VpcRouterRouteViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<RouterRoute>,
+        VpcRouterRouteViewError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::vpc_router_route_view`], one variant per status, each with that status's body.
@@ -31996,20 +32864,25 @@ impl<'a> VpcRouterRouteUpdateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<RouterRoute>,
-        rt::Error<VpcRouterRouteUpdateError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<RouterRoute>, VpcRouterRouteUpdateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(VpcRouterRouteUpdateError::Status4xx)),
-            500..=599 => Err(response.error(VpcRouterRouteUpdateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(response.error(VpcRouterRouteUpdateError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(VpcRouterRouteUpdateError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for VpcRouterRouteUpdateCall<'a> {
@@ -32017,13 +32890,13 @@ impl<'a> ::std::future::IntoFuture for VpcRouterRouteUpdateCall<'a> {
         rt::ResponseValue<RouterRoute>,
         rt::Error<VpcRouterRouteUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<RouterRoute>,
+        VpcRouterRouteUpdateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::vpc_router_route_update`], one variant per status, each with that status's body.
@@ -32152,20 +33025,23 @@ impl<'a> VpcRouterRouteDeleteCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<VpcRouterRouteDeleteError>,
-    > {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<()>, VpcRouterRouteDeleteError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(VpcRouterRouteDeleteError::Status4xx)),
-            500..=599 => Err(response.error(VpcRouterRouteDeleteError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => {
+                        Err(response.error(VpcRouterRouteDeleteError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(VpcRouterRouteDeleteError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for VpcRouterRouteDeleteCall<'a> {
@@ -32173,13 +33049,9 @@ impl<'a> ::std::future::IntoFuture for VpcRouterRouteDeleteCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<VpcRouterRouteDeleteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, VpcRouterRouteDeleteError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::vpc_router_route_delete`], one variant per status, each with that status's body.
@@ -32329,20 +33201,21 @@ impl<'a> VpcRouterListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<VpcRouterResultsPage>,
-        rt::Error<VpcRouterListError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<VpcRouterResultsPage>, VpcRouterListError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(VpcRouterListError::Status4xx)),
-            500..=599 => Err(response.error(VpcRouterListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(VpcRouterListError::Status4xx)),
+                    500..=599 => Err(response.error(VpcRouterListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for VpcRouterListCall<'a> {
@@ -32350,13 +33223,13 @@ impl<'a> ::std::future::IntoFuture for VpcRouterListCall<'a> {
         rt::ResponseValue<VpcRouterResultsPage>,
         rt::Error<VpcRouterListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<VpcRouterResultsPage>,
+        VpcRouterListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::vpc_router_list`], one variant per status, each with that status's body.
@@ -32441,20 +33314,21 @@ impl<'a> VpcRouterCreateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<VpcRouter>,
-        rt::Error<VpcRouterCreateError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<VpcRouter>, VpcRouterCreateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => Err(response.error(VpcRouterCreateError::Status4xx)),
-            500..=599 => Err(response.error(VpcRouterCreateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => Err(response.error(VpcRouterCreateError::Status4xx)),
+                    500..=599 => Err(response.error(VpcRouterCreateError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for VpcRouterCreateCall<'a> {
@@ -32462,13 +33336,9 @@ impl<'a> ::std::future::IntoFuture for VpcRouterCreateCall<'a> {
         rt::ResponseValue<VpcRouter>,
         rt::Error<VpcRouterCreateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<VpcRouter>, VpcRouterCreateError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::vpc_router_create`], one variant per status, each with that status's body.
@@ -32562,20 +33432,19 @@ impl<'a> VpcRouterViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<VpcRouter>,
-        rt::Error<VpcRouterViewError>,
-    > {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<VpcRouter>, VpcRouterViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(VpcRouterViewError::Status4xx)),
-            500..=599 => Err(response.error(VpcRouterViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(VpcRouterViewError::Status4xx)),
+                    500..=599 => Err(response.error(VpcRouterViewError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for VpcRouterViewCall<'a> {
@@ -32583,13 +33452,9 @@ impl<'a> ::std::future::IntoFuture for VpcRouterViewCall<'a> {
         rt::ResponseValue<VpcRouter>,
         rt::Error<VpcRouterViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<VpcRouter>, VpcRouterViewError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::vpc_router_view`], one variant per status, each with that status's body.
@@ -32690,20 +33555,21 @@ impl<'a> VpcRouterUpdateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<VpcRouter>,
-        rt::Error<VpcRouterUpdateError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<VpcRouter>, VpcRouterUpdateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(VpcRouterUpdateError::Status4xx)),
-            500..=599 => Err(response.error(VpcRouterUpdateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(VpcRouterUpdateError::Status4xx)),
+                    500..=599 => Err(response.error(VpcRouterUpdateError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for VpcRouterUpdateCall<'a> {
@@ -32711,13 +33577,9 @@ impl<'a> ::std::future::IntoFuture for VpcRouterUpdateCall<'a> {
         rt::ResponseValue<VpcRouter>,
         rt::Error<VpcRouterUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<VpcRouter>, VpcRouterUpdateError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::vpc_router_update`], one variant per status, each with that status's body.
@@ -32814,17 +33676,19 @@ impl<'a> VpcRouterDeleteCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<VpcRouterDeleteError>> {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<()>, VpcRouterDeleteError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(VpcRouterDeleteError::Status4xx)),
-            500..=599 => Err(response.error(VpcRouterDeleteError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => Err(response.error(VpcRouterDeleteError::Status4xx)),
+                    500..=599 => Err(response.error(VpcRouterDeleteError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for VpcRouterDeleteCall<'a> {
@@ -32832,13 +33696,9 @@ impl<'a> ::std::future::IntoFuture for VpcRouterDeleteCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<VpcRouterDeleteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, VpcRouterDeleteError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::vpc_router_delete`], one variant per status, each with that status's body.
@@ -32988,20 +33848,21 @@ impl<'a> VpcSubnetListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<VpcSubnetResultsPage>,
-        rt::Error<VpcSubnetListError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<VpcSubnetResultsPage>, VpcSubnetListError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(VpcSubnetListError::Status4xx)),
-            500..=599 => Err(response.error(VpcSubnetListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(VpcSubnetListError::Status4xx)),
+                    500..=599 => Err(response.error(VpcSubnetListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for VpcSubnetListCall<'a> {
@@ -33009,13 +33870,13 @@ impl<'a> ::std::future::IntoFuture for VpcSubnetListCall<'a> {
         rt::ResponseValue<VpcSubnetResultsPage>,
         rt::Error<VpcSubnetListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<VpcSubnetResultsPage>,
+        VpcSubnetListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::vpc_subnet_list`], one variant per status, each with that status's body.
@@ -33100,20 +33961,21 @@ impl<'a> VpcSubnetCreateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<VpcSubnet>,
-        rt::Error<VpcSubnetCreateError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<VpcSubnet>, VpcSubnetCreateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => Err(response.error(VpcSubnetCreateError::Status4xx)),
-            500..=599 => Err(response.error(VpcSubnetCreateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => Err(response.error(VpcSubnetCreateError::Status4xx)),
+                    500..=599 => Err(response.error(VpcSubnetCreateError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for VpcSubnetCreateCall<'a> {
@@ -33121,13 +33983,9 @@ impl<'a> ::std::future::IntoFuture for VpcSubnetCreateCall<'a> {
         rt::ResponseValue<VpcSubnet>,
         rt::Error<VpcSubnetCreateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<VpcSubnet>, VpcSubnetCreateError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::vpc_subnet_create`], one variant per status, each with that status's body.
@@ -33221,20 +34079,19 @@ impl<'a> VpcSubnetViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<VpcSubnet>,
-        rt::Error<VpcSubnetViewError>,
-    > {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<VpcSubnet>, VpcSubnetViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(VpcSubnetViewError::Status4xx)),
-            500..=599 => Err(response.error(VpcSubnetViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(VpcSubnetViewError::Status4xx)),
+                    500..=599 => Err(response.error(VpcSubnetViewError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for VpcSubnetViewCall<'a> {
@@ -33242,13 +34099,9 @@ impl<'a> ::std::future::IntoFuture for VpcSubnetViewCall<'a> {
         rt::ResponseValue<VpcSubnet>,
         rt::Error<VpcSubnetViewError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<VpcSubnet>, VpcSubnetViewError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::vpc_subnet_view`], one variant per status, each with that status's body.
@@ -33349,20 +34202,21 @@ impl<'a> VpcSubnetUpdateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<VpcSubnet>,
-        rt::Error<VpcSubnetUpdateError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<VpcSubnet>, VpcSubnetUpdateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(VpcSubnetUpdateError::Status4xx)),
-            500..=599 => Err(response.error(VpcSubnetUpdateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(VpcSubnetUpdateError::Status4xx)),
+                    500..=599 => Err(response.error(VpcSubnetUpdateError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for VpcSubnetUpdateCall<'a> {
@@ -33370,13 +34224,9 @@ impl<'a> ::std::future::IntoFuture for VpcSubnetUpdateCall<'a> {
         rt::ResponseValue<VpcSubnet>,
         rt::Error<VpcSubnetUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<VpcSubnet>, VpcSubnetUpdateError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::vpc_subnet_update`], one variant per status, each with that status's body.
@@ -33473,17 +34323,19 @@ impl<'a> VpcSubnetDeleteCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<VpcSubnetDeleteError>> {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<()>, VpcSubnetDeleteError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(VpcSubnetDeleteError::Status4xx)),
-            500..=599 => Err(response.error(VpcSubnetDeleteError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => Err(response.error(VpcSubnetDeleteError::Status4xx)),
+                    500..=599 => Err(response.error(VpcSubnetDeleteError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for VpcSubnetDeleteCall<'a> {
@@ -33491,13 +34343,9 @@ impl<'a> ::std::future::IntoFuture for VpcSubnetDeleteCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<VpcSubnetDeleteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, VpcSubnetDeleteError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::vpc_subnet_delete`], one variant per status, each with that status's body.
@@ -33660,24 +34508,35 @@ impl<'a> VpcSubnetListNetworkInterfacesCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<InstanceNetworkInterfaceResultsPage>,
-        rt::Error<VpcSubnetListNetworkInterfacesError>,
+        VpcSubnetListNetworkInterfacesError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => {
-                Err(response.error(VpcSubnetListNetworkInterfacesError::Status4xx))
-            }
-            500..=599 => {
-                Err(response.error(VpcSubnetListNetworkInterfacesError::Status5xx))
-            }
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => {
+                        Err(
+                            response
+                                .error(VpcSubnetListNetworkInterfacesError::Status4xx),
+                        )
+                    }
+                    500..=599 => {
+                        Err(
+                            response
+                                .error(VpcSubnetListNetworkInterfacesError::Status5xx),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for VpcSubnetListNetworkInterfacesCall<'a> {
@@ -33685,13 +34544,13 @@ impl<'a> ::std::future::IntoFuture for VpcSubnetListNetworkInterfacesCall<'a> {
         rt::ResponseValue<InstanceNetworkInterfaceResultsPage>,
         rt::Error<VpcSubnetListNetworkInterfacesError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<InstanceNetworkInterfaceResultsPage>,
+        VpcSubnetListNetworkInterfacesError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::vpc_subnet_list_network_interfaces`], one variant per status, each with that status's body.
@@ -33811,20 +34670,19 @@ impl<'a> VpcListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<VpcResultsPage>,
-        rt::Error<VpcListError>,
-    > {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<VpcResultsPage>, VpcListError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(VpcListError::Status4xx)),
-            500..=599 => Err(response.error(VpcListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(VpcListError::Status4xx)),
+                    500..=599 => Err(response.error(VpcListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for VpcListCall<'a> {
@@ -33832,13 +34690,9 @@ impl<'a> ::std::future::IntoFuture for VpcListCall<'a> {
         rt::ResponseValue<VpcResultsPage>,
         rt::Error<VpcListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<VpcResultsPage>, VpcListError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::vpc_list`], one variant per status, each with that status's body.
@@ -33901,17 +34755,19 @@ impl<'a> VpcCreateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<Vpc>, rt::Error<VpcCreateError>> {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<Vpc>, VpcCreateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => Err(response.error(VpcCreateError::Status4xx)),
-            500..=599 => Err(response.error(VpcCreateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => Err(response.error(VpcCreateError::Status4xx)),
+                    500..=599 => Err(response.error(VpcCreateError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for VpcCreateCall<'a> {
@@ -33919,13 +34775,9 @@ impl<'a> ::std::future::IntoFuture for VpcCreateCall<'a> {
         rt::ResponseValue<Vpc>,
         rt::Error<VpcCreateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<Vpc>, VpcCreateError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::vpc_create`], one variant per status, each with that status's body.
@@ -33996,28 +34848,26 @@ impl<'a> VpcViewCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<Vpc>, rt::Error<VpcViewError>> {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<Vpc>, VpcViewError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(VpcViewError::Status4xx)),
-            500..=599 => Err(response.error(VpcViewError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(VpcViewError::Status4xx)),
+                    500..=599 => Err(response.error(VpcViewError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for VpcViewCall<'a> {
     type Output = ::std::result::Result<rt::ResponseValue<Vpc>, rt::Error<VpcViewError>>;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<Vpc>, VpcViewError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::vpc_view`], one variant per status, each with that status's body.
@@ -34095,17 +34945,19 @@ impl<'a> VpcUpdateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<Vpc>, rt::Error<VpcUpdateError>> {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<Vpc>, VpcUpdateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(VpcUpdateError::Status4xx)),
-            500..=599 => Err(response.error(VpcUpdateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(VpcUpdateError::Status4xx)),
+                    500..=599 => Err(response.error(VpcUpdateError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for VpcUpdateCall<'a> {
@@ -34113,13 +34965,9 @@ impl<'a> ::std::future::IntoFuture for VpcUpdateCall<'a> {
         rt::ResponseValue<Vpc>,
         rt::Error<VpcUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<Vpc>, VpcUpdateError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::vpc_update`], one variant per status, each with that status's body.
@@ -34190,17 +35038,19 @@ impl<'a> VpcDeleteCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<()>, rt::Error<VpcDeleteError>> {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<()>, VpcDeleteError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(VpcDeleteError::Status4xx)),
-            500..=599 => Err(response.error(VpcDeleteError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => Err(response.error(VpcDeleteError::Status4xx)),
+                    500..=599 => Err(response.error(VpcDeleteError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for VpcDeleteCall<'a> {
@@ -34208,13 +35058,9 @@ impl<'a> ::std::future::IntoFuture for VpcDeleteCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<VpcDeleteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, VpcDeleteError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::vpc_delete`], one variant per status, each with that status's body.
@@ -34266,20 +35112,25 @@ impl<'a> WebhookReceiverCreateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<WebhookReceiver>,
-        rt::Error<WebhookReceiverCreateError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<WebhookReceiver>, WebhookReceiverCreateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => Err(response.error(WebhookReceiverCreateError::Status4xx)),
-            500..=599 => Err(response.error(WebhookReceiverCreateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => {
+                        Err(response.error(WebhookReceiverCreateError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(WebhookReceiverCreateError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for WebhookReceiverCreateCall<'a> {
@@ -34287,13 +35138,13 @@ impl<'a> ::std::future::IntoFuture for WebhookReceiverCreateCall<'a> {
         rt::ResponseValue<WebhookReceiver>,
         rt::Error<WebhookReceiverCreateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<WebhookReceiver>,
+        WebhookReceiverCreateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::webhook_receiver_create`], one variant per status, each with that status's body.
@@ -34355,20 +35206,25 @@ impl<'a> WebhookReceiverUpdateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<WebhookReceiverUpdateError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<()>, WebhookReceiverUpdateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(WebhookReceiverUpdateError::Status4xx)),
-            500..=599 => Err(response.error(WebhookReceiverUpdateError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => {
+                        Err(response.error(WebhookReceiverUpdateError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(WebhookReceiverUpdateError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for WebhookReceiverUpdateCall<'a> {
@@ -34376,13 +35232,9 @@ impl<'a> ::std::future::IntoFuture for WebhookReceiverUpdateCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<WebhookReceiverUpdateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, WebhookReceiverUpdateError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::webhook_receiver_update`], one variant per status, each with that status's body.
@@ -34441,20 +35293,21 @@ impl<'a> WebhookSecretsListCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<WebhookSecrets>,
-        rt::Error<WebhookSecretsListError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<WebhookSecrets>, WebhookSecretsListError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400..=499 => Err(response.error(WebhookSecretsListError::Status4xx)),
-            500..=599 => Err(response.error(WebhookSecretsListError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400..=499 => Err(response.error(WebhookSecretsListError::Status4xx)),
+                    500..=599 => Err(response.error(WebhookSecretsListError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for WebhookSecretsListCall<'a> {
@@ -34462,13 +35315,13 @@ impl<'a> ::std::future::IntoFuture for WebhookSecretsListCall<'a> {
         rt::ResponseValue<WebhookSecrets>,
         rt::Error<WebhookSecretsListError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<WebhookSecrets>,
+        WebhookSecretsListError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::webhook_secrets_list`], one variant per status, each with that status's body.
@@ -34531,20 +35384,21 @@ impl<'a> WebhookSecretsAddCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<WebhookSecret>,
-        rt::Error<WebhookSecretsAddError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<WebhookSecret>, WebhookSecretsAddError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            201 => response.success(),
-            400..=499 => Err(response.error(WebhookSecretsAddError::Status4xx)),
-            500..=599 => Err(response.error(WebhookSecretsAddError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    201 => response.success(),
+                    400..=499 => Err(response.error(WebhookSecretsAddError::Status4xx)),
+                    500..=599 => Err(response.error(WebhookSecretsAddError::Status5xx)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for WebhookSecretsAddCall<'a> {
@@ -34552,13 +35406,13 @@ impl<'a> ::std::future::IntoFuture for WebhookSecretsAddCall<'a> {
         rt::ResponseValue<WebhookSecret>,
         rt::Error<WebhookSecretsAddError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<WebhookSecret>,
+        WebhookSecretsAddError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::webhook_secrets_add`], one variant per status, each with that status's body.
@@ -34614,20 +35468,23 @@ impl<'a> WebhookSecretsDeleteCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<()>,
-        rt::Error<WebhookSecretsDeleteError>,
-    > {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<()>, WebhookSecretsDeleteError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            204 => response.empty_success(()),
-            400..=499 => Err(response.error(WebhookSecretsDeleteError::Status4xx)),
-            500..=599 => Err(response.error(WebhookSecretsDeleteError::Status5xx)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    204 => response.empty_success(()),
+                    400..=499 => {
+                        Err(response.error(WebhookSecretsDeleteError::Status4xx))
+                    }
+                    500..=599 => {
+                        Err(response.error(WebhookSecretsDeleteError::Status5xx))
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for WebhookSecretsDeleteCall<'a> {
@@ -34635,13 +35492,9 @@ impl<'a> ::std::future::IntoFuture for WebhookSecretsDeleteCall<'a> {
         rt::ResponseValue<()>,
         rt::Error<WebhookSecretsDeleteError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<()>, WebhookSecretsDeleteError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::webhook_secrets_delete`], one variant per status, each with that status's body.

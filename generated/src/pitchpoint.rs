@@ -6,7 +6,11 @@
 //! Sign-in and token refresh of Pitchpoint's user management services.
 //!
 //! Generated from `specs/pitchpoint/order-ssaform89ecbsv.md`, `specs/pitchpoint/refresh-id-token.md`, `specs/pitchpoint/sign-in-with-password.md`.
-#![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
+#![allow(
+    clippy::large_enum_variant,
+    clippy::too_many_arguments,
+    clippy::result_large_err
+)]
 use ::vendor_runtime as rt;
 /// A client for Pitchpoint user management.
 ///
@@ -104,18 +108,19 @@ impl<'a> SsaForm89EcbsvCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<SsaForm89EcbsvResponse>,
-        rt::Error<SsaForm89EcbsvError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<SsaForm89EcbsvResponse>, SsaForm89EcbsvError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SsaForm89EcbsvCall<'a> {
@@ -123,13 +128,13 @@ impl<'a> ::std::future::IntoFuture for SsaForm89EcbsvCall<'a> {
         rt::ResponseValue<SsaForm89EcbsvResponse>,
         rt::Error<SsaForm89EcbsvError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SsaForm89EcbsvResponse>,
+        SsaForm89EcbsvError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::ssa_form89_ecbsv`]: the document lists none, so every error answer is `Error::UnexpectedResponse`, with its status and raw body.
@@ -181,20 +186,21 @@ impl<'a> RefreshIdTokenCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<RefreshIdTokenResponse>,
-        rt::Error<RefreshIdTokenError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<RefreshIdTokenResponse>, RefreshIdTokenError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400 => Err(response.error(RefreshIdTokenError::BadRequest)),
-            403 => Err(response.error(RefreshIdTokenError::Forbidden)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400 => Err(response.error(RefreshIdTokenError::BadRequest)),
+                    403 => Err(response.error(RefreshIdTokenError::Forbidden)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for RefreshIdTokenCall<'a> {
@@ -202,13 +208,13 @@ impl<'a> ::std::future::IntoFuture for RefreshIdTokenCall<'a> {
         rt::ResponseValue<RefreshIdTokenResponse>,
         rt::Error<RefreshIdTokenError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<RefreshIdTokenResponse>,
+        RefreshIdTokenError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::refresh_id_token`], one variant per status, each with that status's body.
@@ -265,20 +271,25 @@ impl<'a> SignInWithPasswordCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<SignInWithPasswordResponse>,
-        rt::Error<SignInWithPasswordError>,
+        SignInWithPasswordError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.success(),
-            400 => Err(response.error(SignInWithPasswordError::BadRequest)),
-            403 => Err(response.error(SignInWithPasswordError::Forbidden)),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.success(),
+                    400 => Err(response.error(SignInWithPasswordError::BadRequest)),
+                    403 => Err(response.error(SignInWithPasswordError::Forbidden)),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for SignInWithPasswordCall<'a> {
@@ -286,13 +297,13 @@ impl<'a> ::std::future::IntoFuture for SignInWithPasswordCall<'a> {
         rt::ResponseValue<SignInWithPasswordResponse>,
         rt::Error<SignInWithPasswordError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<SignInWithPasswordResponse>,
+        SignInWithPasswordError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::sign_in_with_password`], one variant per status, each with that status's body.

@@ -6,7 +6,11 @@
 //! Authentication of Smartling API users; access tokens live about 5 minutes, refresh tokens about an hour.
 //!
 //! Generated from `specs/smartling/authenticate.md`, `specs/smartling/list-files.md`, `specs/smartling/refresh-authentication.md`.
-#![allow(clippy::large_enum_variant, clippy::too_many_arguments)]
+#![allow(
+    clippy::large_enum_variant,
+    clippy::too_many_arguments,
+    clippy::result_large_err
+)]
 use ::vendor_runtime as rt;
 /// A client for Smartling auth-api v2.
 ///
@@ -107,18 +111,19 @@ impl<'a> AuthenticateCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        rt::ResponseValue<AuthenticationData>,
-        rt::Error<AuthenticateError>,
-    > {
+    ) -> rt::Call<'a, rt::ResponseValue<AuthenticationData>, AuthenticateError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.enveloped(&ENVELOPE),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.enveloped(&ENVELOPE),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for AuthenticateCall<'a> {
@@ -126,13 +131,13 @@ impl<'a> ::std::future::IntoFuture for AuthenticateCall<'a> {
         rt::ResponseValue<AuthenticationData>,
         rt::Error<AuthenticateError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<AuthenticationData>,
+        AuthenticateError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::authenticate`]: the document lists none, so every error answer is `Error::UnexpectedResponse`, with its status and raw body.
@@ -314,15 +319,17 @@ impl<'a> ListFilesCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
-        self,
-    ) -> ::std::result::Result<rt::ResponseValue<FilesData>, rt::Error<ListFilesError>> {
+    pub fn send(self) -> rt::Call<'a, rt::ResponseValue<FilesData>, ListFilesError> {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.enveloped(&ENVELOPE),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.enveloped(&ENVELOPE),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for ListFilesCall<'a> {
@@ -330,13 +337,9 @@ impl<'a> ::std::future::IntoFuture for ListFilesCall<'a> {
         rt::ResponseValue<FilesData>,
         rt::Error<ListFilesError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
-    >;
+    type IntoFuture = rt::Call<'a, rt::ResponseValue<FilesData>, ListFilesError>;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::list_files`]: the document lists none, so every error answer is `Error::UnexpectedResponse`, with its status and raw body.
@@ -390,18 +393,23 @@ impl<'a> RefreshAuthenticationCall<'a> {
         (client, request.options(call_options))
     }
     /// Sends the request and decodes the answer.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> rt::Call<
+        'a,
         rt::ResponseValue<AuthenticationData>,
-        rt::Error<RefreshAuthenticationError>,
+        RefreshAuthenticationError,
     > {
         let (client, request) = self.request();
-        let response = client.http.send(request).await?;
-        match response.status().as_u16() {
-            200 => response.enveloped(&ENVELOPE),
-            _ => Err(response.unexpected()),
-        }
+        client
+            .http
+            .call(
+                request,
+                |response| match response.status().as_u16() {
+                    200 => response.enveloped(&ENVELOPE),
+                    _ => Err(response.unexpected()),
+                },
+            )
     }
 }
 impl<'a> ::std::future::IntoFuture for RefreshAuthenticationCall<'a> {
@@ -409,13 +417,13 @@ impl<'a> ::std::future::IntoFuture for RefreshAuthenticationCall<'a> {
         rt::ResponseValue<AuthenticationData>,
         rt::Error<RefreshAuthenticationError>,
     >;
-    type IntoFuture = ::std::pin::Pin<
-        ::std::boxed::Box<
-            dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a,
-        >,
+    type IntoFuture = rt::Call<
+        'a,
+        rt::ResponseValue<AuthenticationData>,
+        RefreshAuthenticationError,
     >;
     fn into_future(self) -> Self::IntoFuture {
-        ::std::boxed::Box::pin(self.send())
+        self.send()
     }
 }
 /// The documented error answers of [`Client::refresh_authentication`]: the document lists none, so every error answer is `Error::UnexpectedResponse`, with its status and raw body.

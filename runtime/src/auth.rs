@@ -33,7 +33,7 @@ use base64::Engine as _;
 use reqwest::header::{HeaderValue, AUTHORIZATION, COOKIE};
 use reqwest::StatusCode;
 
-use crate::hook::{BoxFuture, Hook, HookError, Outgoing, Received, Verdict};
+use crate::hook::{BoxFuture, Hook, HookError, Issued, Outgoing, Received, Verdict};
 use crate::token::{AccessToken, TokenError, TokenManager, TokenSource};
 use crate::Secret;
 
@@ -184,12 +184,24 @@ impl Authenticator {
 
     /// Before each attempt: writes the credentials of the chosen alternative into `request`.
     pub(crate) async fn attach(&self, request: &mut Outgoing) -> Result<(), HookError> {
+        match self.attach_ready(request)? {
+            Some(waiting) => self.attach_waiting(request, waiting).await,
+            None => Ok(()),
+        }
+    }
+
+    /// The part of [`attach`](Self::attach) that needs no waiting: writes the credentials of the
+    /// chosen alternative into `request` in their order, up to the first token that is not at
+    /// hand (a session's first, or one due for refreshing). Where it stopped is for
+    /// [`attach_waiting`](Self::attach_waiting); a call whose credentials are all at hand (the
+    /// usual case) then has no future to poll for them.
+    pub(crate) fn attach_ready(&self, request: &mut Outgoing) -> Result<Option<Waiting>, HookError> {
         if request.security.is_empty() {
-            return Ok(());
+            return Ok(None);
         }
         let alternative = self.choose(request.security, request.operation)?;
         if alternative.is_empty() {
-            return Ok(());
+            return Ok(None);
         }
         if request.url().scheme() == "http" && !crate::http::is_loopback(request.url()) {
             return Err(HookError::Auth(TokenError::other(format!(
@@ -197,40 +209,82 @@ impl Authenticator {
                 request.url().host_str().unwrap_or_default()
             ))));
         }
-        for name in alternative {
+        self.write_from(request, alternative, 0)
+    }
+
+    /// Waits for the token [`attach_ready`](Self::attach_ready) stopped at, writes it, and
+    /// goes on with the rest of the alternative.
+    pub(crate) async fn attach_waiting(&self, request: &mut Outgoing, mut waiting: Waiting) -> Result<(), HookError> {
+        loop {
+            let provider = match waiting.alternative.get(waiting.next).and_then(|name| self.credential(name)) {
+                Some(Attached { scheme, credential: Credential(Kind::Renewable(provider)), .. }) => Some((*scheme, provider)),
+                _ => None,
+            };
+            if let Some((scheme, provider)) = provider {
+                let issued = provider.token().await?;
+                issue(request, scheme, provider, issued)?;
+            }
+            match self.write_from(request, waiting.alternative, waiting.next + 1)? {
+                Some(next) => waiting = next,
+                None => return Ok(()),
+            }
+        }
+    }
+
+    /// Writes the credentials of `alternative` from its `from`th on, each from where it is (not
+    /// from a copy of it), until one is a token that must be waited for.
+    fn write_from(&self, request: &mut Outgoing, alternative: &'static [&'static str], from: usize) -> Result<Option<Waiting>, HookError> {
+        for (next, name) in alternative.iter().enumerate().skip(from) {
             let Some(attached) = self.credential(name) else { continue };
-            // Each credential is written from where it is, not from a copy of it.
             match &attached.credential.0 {
                 Kind::Fixed(token) => write(request, attached.scheme, token.expose())?,
                 Kind::Basic { encoded, .. } => write(request, attached.scheme, encoded.expose())?,
-                Kind::Renewable(provider) => {
-                    let issued = match provider.ready_token() {
-                        Some(issued) => issued,
-                        None => provider.token().await?,
-                    };
-                    write(request, attached.scheme, issued.token.expose())?;
-                    request.issued.add(Arc::clone(provider), issued);
-                }
+                Kind::Renewable(provider) => match provider.ready_token() {
+                    Some(issued) => issue(request, attached.scheme, provider, issued)?,
+                    None => return Ok(Some(Waiting { alternative, next })),
+                },
             }
         }
-        Ok(())
+        Ok(None)
     }
 
     /// After each answer: a `401` to a request that carried renewable tokens has them renewed
     /// and asks for the request to be sent again (once).
-    pub(crate) async fn renew_rejected(&self, request: &Outgoing, answer: &Received<'_>) -> Verdict {
-        if answer.status() != StatusCode::UNAUTHORIZED || request.issued.is_empty() || !answer.may_send_again() {
+    pub(crate) async fn renew_rejected(&self, issued: &Issued, operation: &str, answer: &Received<'_>) -> Verdict {
+        if !Self::may_renew(issued, answer) {
             return Verdict::Accept;
         }
-        for (provider, issued) in request.issued.iter() {
+        for (provider, issued) in issued.iter() {
             if let Err(error) = provider.renew(issued).await {
                 tracing::debug!(kind = ?error.kind(), "the API rejected the access token and renewing it failed");
                 return Verdict::Accept;
             }
         }
-        tracing::debug!(operation = request.operation, "the API rejected the access token; sending again with a renewed one");
+        tracing::debug!(operation, "the API rejected the access token; sending again with a renewed one");
         Verdict::SendAgain
     }
+
+    /// Whether [`renew_rejected`](Self::renew_rejected) has anything to do with `answer`: it
+    /// is a `401` to renewable tokens, and the call may still be sent again.
+    pub(crate) fn may_renew(issued: &Issued, answer: &Received<'_>) -> bool {
+        answer.status() == StatusCode::UNAUTHORIZED && !issued.is_empty() && answer.may_send_again()
+    }
+}
+
+/// Where [`Authenticator::attach_ready`] stopped: at the `next`th credential of `alternative`,
+/// a token to wait for.
+#[derive(Debug)]
+pub(crate) struct Waiting {
+    alternative: &'static [&'static str],
+    next: usize,
+}
+
+/// Writes an issued token into `request` and keeps it there, with its provider, for renewing
+/// it if the API rejects it.
+fn issue(request: &mut Outgoing, scheme: Scheme, provider: &Arc<dyn TokenProvider>, issued: IssuedToken) -> Result<(), HookError> {
+    write(request, scheme, issued.token.expose())?;
+    request.issued.add(Arc::clone(provider), issued);
+    Ok(())
 }
 
 impl Hook for Authenticator {
@@ -239,7 +293,7 @@ impl Hook for Authenticator {
     }
 
     fn after_receive<'a>(&'a self, request: &'a Outgoing, answer: &'a Received<'a>) -> BoxFuture<'a, Verdict> {
-        Box::pin(self.renew_rejected(request, answer))
+        Box::pin(self.renew_rejected(&request.issued, request.operation, answer))
     }
 }
 

@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::future::Future;
 use std::ops::Deref;
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,14 +18,16 @@ use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
-use tracing::Instrument;
 
 use super::params::{self, QueryStyle};
 use super::{CallOptions, Error, Multipart};
-use crate::auth::{Authenticator, Credential, Scheme};
-use crate::hook::{Hook, HookError, Issued, Outgoing, Received, Verdict};
+use crate::auth::{Authenticator, Credential, Scheme, Waiting};
+use crate::hook::{BoxFuture, Hook, HookError, Issued, Outgoing, Received, Verdict};
 
 mod at_path;
+mod call;
+
+pub use call::Call;
 
 /// Transport settings of a client; every field has a default fit for token endpoints.
 ///
@@ -225,17 +228,23 @@ impl HttpClient {
 
     /// Sends `request`, retrying as [`RetryPolicy`] allows, and reads the whole answer.
     ///
-    /// Generic in the operation's error type only here: the transport below is compiled once
-    /// for every operation, not once per operation (it was an eighth of Stripe's module).
-    pub async fn send<E>(&self, request: Request) -> Result<RawResponse, Error<E>> {
-        self.send_untyped(request).await.map_err(Error::retype)
+    /// Generic in the operation's error type only at the edge ([`Call`]): the transport below
+    /// is compiled once for every operation, not once per operation (it was an eighth of
+    /// Stripe's module).
+    pub fn send<E>(&self, request: Request) -> Call<'_, RawResponse, E> {
+        self.call(request, Ok)
     }
 
-    async fn send_untyped(&self, request: Request) -> Result<RawResponse, Untyped> {
-        if let Some(why) = &request.problem {
-            return Err(Error::InvalidRequest(why.clone()));
-        }
-        let url = self.url(&request)?;
+    /// Sends `request` as [`send`](Self::send) does, and decodes the answer with `decode`: what
+    /// a generated operation does, with its own decoding.
+    pub fn call<T, E>(&self, request: Request, decode: fn(RawResponse) -> Result<T, Error<E>>) -> Call<'_, T, E> {
+        let (attempts, span) = self.start(request);
+        Call::new(attempts, span, decode)
+    }
+
+    /// The call's span and its attempts, boxed once (not generic: one copy for every
+    /// operation).
+    fn start(&self, request: Request) -> (call::Attempts<'_>, tracing::Span) {
         let span = tracing::info_span!(
             "api_call",
             api = request.api,
@@ -246,18 +255,7 @@ impl HttpClient {
             attempt = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
-        if span.is_disabled() {
-            // No subscriber wants the span: no clock reads, no records, no span entered on
-            // every poll.
-            return self.send_with_retries(&request, url, &span).await;
-        }
-        let started = tokio::time::Instant::now();
-        let result = self.send_with_retries(&request, url, &span).instrument(span.clone()).await;
-        span.record("duration_ms", started.elapsed().as_millis() as u64);
-        if let Ok(response) = &result {
-            span.record("status", response.status.as_u16());
-        }
-        result
+        (Box::pin(self.attempts(request, span.clone())), span)
     }
 
     /// Sends `request` once (retrying only a connection that was never established, and once
@@ -266,21 +264,19 @@ impl HttpClient {
     /// is read whole, for the operation to decode as an error. The total timeout covers the
     /// whole download.
     pub async fn send_streaming<E>(&self, request: Request) -> Result<Streamed, Error<E>> {
-        self.send_streaming_untyped(request).await.map_err(Error::retype)
+        self.send_streaming_untyped(&request).await.map_err(Error::retype)
     }
 
-    async fn send_streaming_untyped(&self, request: Request) -> Result<Streamed, Untyped> {
-        if let Some(why) = &request.problem {
-            return Err(Error::InvalidRequest(why.clone()));
-        }
-        let url = self.url(&request)?;
+    async fn send_streaming_untyped(&self, request: &Request) -> Result<Streamed, Untyped> {
+        let url = self.checked_url(request)?;
         let body = request.encoded_body()?;
         let policy = &self.config.retry;
         let mut attempt = 1;
         let mut earlier = Vec::new();
         loop {
-            let mut outgoing = self.outgoing(&request, url.clone(), body.clone()).await.map_err(Failure::into_error)?;
-            let response = match self.execute(&mut outgoing).await {
+            let outgoing = self.outgoing(request, url.clone(), body.clone()).await.map_err(Failure::into_error)?;
+            let (sending, sent) = self.execute(outgoing).map_err(Failure::into_error)?;
+            let response = match sending.await.map_err(Failure::Transport) {
                 Err(Failure::Transport(e)) if e.is_connect() && attempt < policy.max_attempts => {
                     tokio::time::sleep(policy.backoff(attempt)).await;
                     attempt += 1;
@@ -291,16 +287,16 @@ impl HttpClient {
             };
             if response.status().is_success() {
                 let received = Received { status: response.status(), headers: response.headers(), body: None, may_send_again: false };
-                self.verdict(&outgoing, &received).await;
+                self.verdict(request.operation, &sent, &received).await;
                 return Ok(Streamed::Body(ByteStream { response }));
             }
-            let mut whole = match self.read_whole(response).await {
+            let mut whole = match read_whole(std::future::ready(Ok(response)), self.config.max_response_bytes).await {
                 Ok(Answer::Whole(whole)) => whole,
                 Ok(Answer::TooLarge { status, headers }) => return Err(Error::ResponseTooLarge { status, headers, limit: self.config.max_response_bytes }),
                 Err(e) => return Err(Failure::Transport(e).into_error()),
             };
             let received = Received { status: whole.status, headers: &whole.headers, body: Some(&whole.body), may_send_again: earlier.is_empty() };
-            if self.verdict(&outgoing, &received).await == Verdict::SendAgain && earlier.is_empty() {
+            if self.verdict(request.operation, &sent, &received).await == Verdict::SendAgain && earlier.is_empty() {
                 earlier.push(whole.status);
                 continue;
             }
@@ -348,103 +344,165 @@ impl HttpClient {
     }
 
     /// The attempts of one call, each recorded on `span`.
-    async fn send_with_retries(&self, request: &Request, url: reqwest::Url, span: &tracing::Span) -> Result<RawResponse, Untyped> {
-        let body = request.encoded_body()?;
-        let policy = &self.config.retry;
-        let mut attempt = 1;
-        // Statuses answered before the final one; a hook may have the call sent again once.
-        let mut earlier = Vec::new();
-        let mut sent_again = false;
-        loop {
-            span.record("attempt", attempt);
-            let mut outgoing = self.outgoing(request, url.clone(), body.clone()).await.map_err(Failure::into_error)?;
-            let outcome = match self.execute(&mut outgoing).await {
-                Ok(response) => match self.read_whole(response).await {
-                    Ok(Answer::Whole(response)) => Ok(response),
-                    Ok(Answer::TooLarge { status, headers }) => {
-                        return Err(Error::ResponseTooLarge { status, headers, limit: self.config.max_response_bytes });
+    ///
+    /// Its future is what [`Call`] boxes, once per call, so it is kept small (880 bytes, within
+    /// the sizes the allocator keeps at hand per thread): across its waits it holds only what
+    /// every call needs; an attempt's request is not kept beside what is kept of it once sent
+    /// ([`Sent`]); and what only some calls need (a token to wait for, the caller's hooks, a
+    /// `401` to renew, a retry) is awaited as a boxed `dyn Future`, so that neither its state
+    /// nor its code is inlined here.
+    #[allow(
+        clippy::manual_async_fn,
+        reason = "an `async fn` moves its arguments into places of its own on the first poll: its future would keep `request` and `span` twice (1232 bytes against 880)"
+    )]
+    fn attempts(&self, request: Request, span: tracing::Span) -> impl Future<Output = Result<RawResponse, Untyped>> + Send + '_ {
+        async move {
+            let request = &request;
+            let mut attempt = 1;
+            // Statuses answered before the final one; a hook may have the call sent again once.
+            let mut earlier = Vec::new();
+            let mut sent_again = false;
+            loop {
+                span.record("attempt", attempt);
+                // The attempt is built in a block of its own, the URL and the body taken anew
+                // (the body's bytes are shared), so that none of it is kept across the answer's
+                // waits beside what is kept of it (`sent`).
+                let (sending, sent) = {
+                    let url = self.checked_url(request)?;
+                    let (mut outgoing, waiting) = self.prepared(request, url, request.encoded_body()?).map_err(Failure::into_error)?;
+                    if waiting.is_some() || !self.hooks.is_empty() {
+                        let before_send: BoxFuture<'_, Result<(), Failure>> = Box::pin(self.before_send(&mut outgoing, waiting));
+                        before_send.await.map_err(Failure::into_error)?;
                     }
-                    Err(e) => Err(Failure::Transport(e)),
-                },
-                Err(failure) => Err(failure),
-            };
-            if let Ok(response) = &outcome {
-                let received = Received { status: response.status, headers: &response.headers, body: Some(&response.body), may_send_again: !sent_again };
-                if self.verdict(&outgoing, &received).await == Verdict::SendAgain && !sent_again {
-                    sent_again = true;
-                    earlier.push(response.status);
-                    continue;
-                }
-            }
-            let delay = match &outcome {
-                Ok(response) => response.retry_delay(policy),
-                Err(Failure::Transport(e)) if e.is_connect() => Some(policy.backoff(attempt)),
-                Err(Failure::Transport(e)) if (e.is_timeout() || e.is_request()) && (request.replayable || is_idempotent(&request.method)) => {
-                    Some(policy.backoff(attempt))
-                }
-                Err(_) => None,
-            };
-            match delay {
-                Some(delay) if attempt < policy.max_attempts => {
-                    tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, "retrying");
-                    if let Ok(response) = &outcome {
-                        earlier.push(response.status);
-                    }
-                    // Boxed: a retry is rare, and a `Sleep` held inline would grow every call's
-                    // future by its size.
-                    Box::pin(tokio::time::sleep(delay)).await;
-                    attempt += 1;
-                }
-                _ => {
-                    return match outcome {
-                        Ok(mut response) => {
-                            response.earlier = earlier;
-                            Ok(response)
+                    // A request the hooks left unsendable is not retried.
+                    self.execute(outgoing).map_err(Failure::into_error)?
+                };
+                // In a block of its own, so that the answer is not kept across the pause.
+                let delay = {
+                    let outcome = match read_whole(sending, self.config.max_response_bytes).await {
+                        Ok(Answer::Whole(response)) => Ok(response),
+                        Ok(Answer::TooLarge { status, headers }) => {
+                            return Err(Error::ResponseTooLarge { status, headers, limit: self.config.max_response_bytes });
                         }
-                        Err(failure) => Err(failure.into_error()),
+                        Err(e) => Err(Failure::Transport(e)),
                     };
-                }
+                    if let Ok(response) = &outcome {
+                        let received = Received { status: response.status, headers: &response.headers, body: Some(&response.body), may_send_again: !sent_again };
+                        if !self.hooks.is_empty() || Authenticator::may_renew(sent.issued(), &received) {
+                            let verdict: BoxFuture<'_, Verdict> = Box::pin(self.verdict(request.operation, &sent, &received));
+                            if verdict.await == Verdict::SendAgain && !sent_again {
+                                sent_again = true;
+                                earlier.push(response.status);
+                                continue;
+                            }
+                        }
+                    }
+                    match self.retry_delay(request, &outcome, attempt) {
+                        Some(delay) => {
+                            if let Ok(response) = &outcome {
+                                earlier.push(response.status);
+                            }
+                            delay
+                        }
+                        None => {
+                            return match outcome {
+                                Ok(mut response) => {
+                                    response.earlier = earlier;
+                                    Ok(response)
+                                }
+                                Err(failure) => Err(failure.into_error()),
+                            };
+                        }
+                    }
+                };
+                let pause: BoxFuture<'_, ()> = Box::pin(tokio::time::sleep(delay));
+                pause.await;
+                attempt += 1;
             }
         }
+    }
+
+    /// The URL of `request`, once it is known to be one this client may send (no problem
+    /// found while building it, a body that encodes).
+    fn checked_url(&self, request: &Request) -> Result<reqwest::Url, Untyped> {
+        if let Some(why) = &request.problem {
+            return Err(Error::InvalidRequest(why.clone()));
+        }
+        // Each attempt takes its own copy of the body (the bytes are shared), so that none is
+        // kept across the attempt's waits.
+        request.encoded_body()?;
+        self.url(request)
+    }
+
+    /// How long to wait before sending `request` again after attempt number `attempt` had
+    /// `outcome`, if it is to be sent again.
+    fn retry_delay(&self, request: &Request, outcome: &Result<RawResponse, Failure>, attempt: u32) -> Option<Duration> {
+        let policy = &self.config.retry;
+        let delay = match outcome {
+            Ok(response) => response.retry_delay(policy),
+            Err(Failure::Transport(e)) if e.is_connect() => Some(policy.backoff(attempt)),
+            Err(Failure::Transport(e)) if (e.is_timeout() || e.is_request()) && (request.replayable || is_idempotent(&request.method)) => {
+                Some(policy.backoff(attempt))
+            }
+            Err(_) => None,
+        };
+        let delay = delay.filter(|_| attempt < policy.max_attempts)?;
+        tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, "retrying");
+        Some(delay)
     }
 
     /// One attempt of `request`, built and passed through every hook's `before_send`:
     /// authentication first, then the caller's hooks in the order they were added.
-    /// (Authentication is called directly rather than as a `dyn Hook`, which would box its
-    /// future on every attempt.)
     async fn outgoing(&self, request: &Request, url: reqwest::Url, body: Option<Body>) -> Result<Outgoing, Failure> {
-        let built = self.prepare(request, url, body).build().map_err(Failure::Transport)?;
-        let mut outgoing = Outgoing { request: built, api: request.api, operation: request.operation, security: request.security, issued: Issued::default() };
-        self.auth.attach(&mut outgoing).await.map_err(Failure::Hook)?;
-        for hook in &self.hooks {
-            hook.before_send(&mut outgoing).await.map_err(Failure::Hook)?;
-        }
+        let (mut outgoing, waiting) = self.prepared(request, url, body)?;
+        self.before_send(&mut outgoing, waiting).await?;
         Ok(outgoing)
     }
 
-    /// Sends one attempt; the attempt itself stays with the caller, for the hooks to see.
-    async fn execute(&self, outgoing: &mut Outgoing) -> Result<reqwest::Response, Failure> {
-        let request = if self.hooks.is_empty() {
-            // No hook of the caller's will see the attempt, and authentication reads only what
-            // it issued (`Outgoing::issued`): send the request itself rather than a copy of it
-            // (its headers, URL and extensions), and leave its method and URL in its place.
-            let in_place = reqwest::Request::new(outgoing.request.method().clone(), outgoing.request.url().clone());
-            std::mem::replace(&mut outgoing.request, in_place)
-        } else {
-            let Some(copy) = outgoing.request.try_clone() else {
-                return Err(Failure::Hook(HookError::other("a hook replaced the request body with one that cannot be sent twice")));
-            };
-            copy
+    /// One attempt of `request`, built, with the credentials that are at hand written into it;
+    /// [`before_send`](Self::before_send) does the rest. (Authentication is called directly
+    /// rather than as a `dyn Hook`, which would box its future on every attempt.)
+    fn prepared(&self, request: &Request, url: reqwest::Url, body: Option<Body>) -> Result<(Outgoing, Option<Waiting>), Failure> {
+        let built = self.prepare(request, url, body).build().map_err(Failure::Transport)?;
+        let mut outgoing = Outgoing { request: built, api: request.api, operation: request.operation, security: request.security, issued: Issued::default() };
+        let waiting = self.auth.attach_ready(&mut outgoing).map_err(Failure::Hook)?;
+        Ok((outgoing, waiting))
+    }
+
+    /// What [`prepared`](Self::prepared) left of the hooks' `before_send`: a token to wait for,
+    /// then the caller's hooks in the order they were added.
+    async fn before_send(&self, outgoing: &mut Outgoing, waiting: Option<Waiting>) -> Result<(), Failure> {
+        if let Some(waiting) = waiting {
+            self.auth.attach_waiting(outgoing, waiting).await.map_err(Failure::Hook)?;
+        }
+        for hook in &self.hooks {
+            hook.before_send(outgoing).await.map_err(Failure::Hook)?;
+        }
+        Ok(())
+    }
+
+    /// Sends one attempt, and hands back what its answer's verdict needs of it.
+    fn execute(&self, outgoing: Outgoing) -> Result<(impl Future<Output = Result<reqwest::Response, reqwest::Error>>, Sent), Failure> {
+        if self.hooks.is_empty() {
+            // No hook of the caller's will see the attempt, and authentication reads only the
+            // tokens it issued: the request itself is sent, and only those are kept.
+            let Outgoing { request, issued, .. } = outgoing;
+            return Ok((self.http.execute(request), Sent::Issued(issued)));
+        }
+        let Some(copy) = outgoing.request.try_clone() else {
+            return Err(Failure::Hook(HookError::other("a hook replaced the request body with one that cannot be sent twice")));
         };
-        self.http.execute(request).await.map_err(Failure::Transport)
+        Ok((self.http.execute(copy), Sent::Attempt(Box::new(outgoing))))
     }
 
     /// Every hook's verdict on an answer, authentication's first: sent again if any of them asks.
-    async fn verdict(&self, outgoing: &Outgoing, received: &Received<'_>) -> Verdict {
-        let mut verdict = self.auth.renew_rejected(outgoing, received).await;
-        for hook in &self.hooks {
-            if hook.after_receive(outgoing, received).await == Verdict::SendAgain {
-                verdict = Verdict::SendAgain;
+    async fn verdict(&self, operation: &str, sent: &Sent, received: &Received<'_>) -> Verdict {
+        let mut verdict = self.auth.renew_rejected(sent.issued(), operation, received).await;
+        if let Sent::Attempt(outgoing) = sent {
+            for hook in &self.hooks {
+                if hook.after_receive(outgoing, received).await == Verdict::SendAgain {
+                    verdict = Verdict::SendAgain;
+                }
             }
         }
         verdict
@@ -482,42 +540,43 @@ impl HttpClient {
         }
         builder
     }
+}
 
-    /// Reads an answer up to the size cap.
-    async fn read_whole(&self, mut response: reqwest::Response) -> Result<Answer, reqwest::Error> {
-        let status = response.status();
-        // Moved out, not copied: only the body is read from `response` after this.
-        let headers = std::mem::take(response.headers_mut());
-        // Read up to the cap, chunk by chunk: a declared length over it fails before reading.
-        let limit = self.config.max_response_bytes;
-        let declared = response.content_length();
-        if declared.is_some_and(|length| length > limit as u64) {
-            return Ok(Answer::TooLarge { status, headers });
-        }
-        // A body that arrives in one chunk (most JSON answers) is kept as that chunk, without a
-        // copy; from a second chunk on, they are joined.
-        let mut first: Option<Bytes> = None;
-        let mut joined: Vec<u8> = Vec::new();
-        let mut length = 0usize;
-        while let Some(chunk) = response.chunk().await? {
-            length = length.saturating_add(chunk.len());
-            if length > limit {
-                return Ok(Answer::TooLarge { status, headers });
-            }
-            match first.take() {
-                None if joined.is_empty() => first = Some(chunk),
-                Some(earlier) => {
-                    let expected = declared.and_then(|d| usize::try_from(d).ok()).unwrap_or(length).min(limit);
-                    joined.reserve(expected.max(length));
-                    joined.extend_from_slice(&earlier);
-                    joined.extend_from_slice(&chunk);
-                }
-                None => joined.extend_from_slice(&chunk),
-            }
-        }
-        let body = first.unwrap_or_else(|| Bytes::from(joined));
-        Ok(Answer::Whole(RawResponse { status, headers, body, earlier: Vec::new() }))
+/// Waits for the answer `sending` brings and reads it whole, up to the size cap, `limit` bytes.
+async fn read_whole(sending: impl Future<Output = Result<reqwest::Response, reqwest::Error>> + Send, limit: usize) -> Result<Answer, reqwest::Error> {
+    let mut response = sending.await?;
+    let status = response.status();
+    // The headers stay in `response` until it has been read (not kept beside it across the
+    // reads), and are then moved out, not copied.
+    let headers = |response: &mut reqwest::Response| std::mem::take(response.headers_mut());
+    // Read up to the cap, chunk by chunk: a declared length over it fails before reading.
+    let declared = response.content_length();
+    if declared.is_some_and(|length| length > limit as u64) {
+        return Ok(Answer::TooLarge { status, headers: headers(&mut response) });
     }
+    // A body that arrives in one chunk (most JSON answers) is kept as that chunk, without a
+    // copy; from a second chunk on, they are joined.
+    let mut first: Option<Bytes> = None;
+    let mut joined: Vec<u8> = Vec::new();
+    let mut length = 0usize;
+    while let Some(chunk) = response.chunk().await? {
+        length = length.saturating_add(chunk.len());
+        if length > limit {
+            return Ok(Answer::TooLarge { status, headers: headers(&mut response) });
+        }
+        match first.take() {
+            None if joined.is_empty() => first = Some(chunk),
+            Some(earlier) => {
+                let expected = declared.and_then(|d| usize::try_from(d).ok()).unwrap_or(length).min(limit);
+                joined.reserve(expected.max(length));
+                joined.extend_from_slice(&earlier);
+                joined.extend_from_slice(&chunk);
+            }
+            None => joined.extend_from_slice(&chunk),
+        }
+    }
+    let body = first.unwrap_or_else(|| Bytes::from(joined));
+    Ok(Answer::Whole(RawResponse { status, headers: headers(&mut response), body, earlier: Vec::new() }))
 }
 
 /// What [`HttpClient::send_streaming`] received: a success body to read as it arrives, or
@@ -554,6 +613,25 @@ impl ByteStream {
 }
 
 /// What one attempt received: the whole answer, or the start of one over the size cap.
+/// What is kept of an attempt once it is sent, for the verdict on its answer.
+enum Sent {
+    /// No hook of the caller's will see the attempt: only the tokens authentication issued for
+    /// it, which it renews after a `401`.
+    Issued(Issued),
+    /// The attempt itself (a copy of its request was sent), for the caller's hooks to see.
+    /// Boxed: the usual call has no hooks, and its future need not hold room for this one.
+    Attempt(Box<Outgoing>),
+}
+
+impl Sent {
+    fn issued(&self) -> &Issued {
+        match self {
+            Sent::Issued(issued) => issued,
+            Sent::Attempt(outgoing) => &outgoing.issued,
+        }
+    }
+}
+
 enum Answer {
     Whole(RawResponse),
     TooLarge { status: StatusCode, headers: HeaderMap },

@@ -34,7 +34,7 @@ pub use client::ApiClient;
 pub use error::Error;
 pub use reqwest::Method;
 pub use bytes::Bytes;
-pub use http::{encode_path_segment, may_match_another, ByteStream, Config, Envelope, HttpClient, PathSegment, RawResponse, Request, ResponseValue, RetryPolicy, Streamed};
+pub use http::{encode_path_segment, may_match_another, ByteStream, Call, Config, Envelope, HttpClient, PathSegment, RawResponse, Request, ResponseValue, RetryPolicy, Streamed};
 pub use multipart::{FilePart, Multipart};
 pub use open_enum::UnknownValue;
 pub use params::{path_param, query_pairs, try_path_param, ParamError, QueryStyle};

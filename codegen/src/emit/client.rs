@@ -361,6 +361,8 @@ fn operation_method(api: &Api, operation: &Operation) -> (TokenStream, TokenStre
     let field_types = fields.iter().map(|(_, ty)| ty);
     let field_decls = arg_names.iter().copied().zip(args.iter().map(|(_, ty)| ty)).map(|(name, ty)| quote! { #name: #ty, });
     let output = quote! { ::std::result::Result<rt::ResponseValue<#success>, rt::Error<#error>> };
+    // A named future (the runtime's), so that `.await` on the builder boxes nothing more.
+    let sending = quote! { rt::Call<'a, rt::ResponseValue<#success>, #error> };
     // A binary answer can also be read as it arrives, past the buffered size cap.
     let streams = operation.success_responses().any(|r| matches!(r.decoding, Some(Decoding::Body(TypeRef::Binary))));
     let streaming = streams.then(|| {
@@ -427,12 +429,11 @@ fn operation_method(api: &Api, operation: &Operation) -> (TokenStream, TokenStre
             }
 
             /// Sends the request and decodes the answer.
-            pub async fn send(self) -> #output {
+            pub fn send(self) -> #sending {
                 let (client, request) = self.request();
-                let response = client.http.send(request).await?;
-                match response.status().as_u16() {
+                client.http.call(request, |response| match response.status().as_u16() {
                     #(#arms)*
-                }
+                })
             }
 
             #streaming
@@ -440,10 +441,10 @@ fn operation_method(api: &Api, operation: &Operation) -> (TokenStream, TokenStre
 
         impl<'a> ::std::future::IntoFuture for #call<'a> {
             type Output = #output;
-            type IntoFuture = ::std::pin::Pin<::std::boxed::Box<dyn ::std::future::Future<Output = Self::Output> + ::std::marker::Send + 'a>>;
+            type IntoFuture = #sending;
 
             fn into_future(self) -> Self::IntoFuture {
-                ::std::boxed::Box::pin(self.send())
+                self.send()
             }
         }
     };
