@@ -15,7 +15,9 @@
 //! thread and runtime. Before criterion runs, the bench prints the heap allocations per call of
 //! each variant (a counting global allocator that counts per thread, so only the client side
 //! is counted) and of reference variants and parts of a call (a hand-written call with a
-//! timeout, the transport alone, the decoding alone) that explain the differences; then it times
+//! timeout, the transport alone, the decoding alone) that explain the differences, and the
+//! hand-written call once more through a second client, whose ratio to the first is the noise
+//! floor of the comparison; then it times
 //! all of them interleaved, round by round, and prints each one's median ratio to the
 //! hand-written call of the same round and the bench thread's CPU time per call: on a machine
 //! other work also runs on, those ratios hold where criterion's one-after-the-other medians
@@ -263,6 +265,8 @@ struct Setup {
     /// The hand-written call through a client with a 30 s total timeout, as the generated
     /// clients have by default (`Config::timeout`): what the timeout alone costs.
     hand_with_timeout: HandWritten,
+    /// The hand-written call through a second client, on a connection of its own.
+    hand_again: HandWritten,
     static_token: smartling::Client,
     token_manager: smartling::Client,
 }
@@ -277,17 +281,21 @@ enum Variant {
     HandWrittenWithTimeout,
     HandWrittenTransport,
     GeneratedTransport,
+    /// The hand-written call again, through a client and connection of its own: how far two
+    /// identical calls land apart in these runs (the bench's noise floor).
+    HandAgain,
 }
 
 impl Variant {
     const MEASURED: [Variant; 3] = [Variant::HandWritten, Variant::GeneratedStaticToken, Variant::GeneratedTokenManager];
-    const ALL: [Variant; 6] = [
+    const ALL: [Variant; 7] = [
         Variant::HandWritten,
         Variant::GeneratedStaticToken,
         Variant::GeneratedTokenManager,
         Variant::HandWrittenWithTimeout,
         Variant::HandWrittenTransport,
         Variant::GeneratedTransport,
+        Variant::HandAgain,
     ];
 
     fn name(self) -> &'static str {
@@ -298,6 +306,7 @@ impl Variant {
             Variant::HandWrittenWithTimeout => "hand_written_with_timeout",
             Variant::HandWrittenTransport => "hand_written_transport",
             Variant::GeneratedTransport => "generated_transport",
+            Variant::HandAgain => "hand_written_again",
         }
     }
 
@@ -309,6 +318,7 @@ impl Variant {
             Variant::HandWrittenWithTimeout => "  by hand, client with a 30 s timeout",
             Variant::HandWrittenTransport => "  by hand, send + bytes, no decoding",
             Variant::GeneratedTransport => "  generated HttpClient::send, no decoding",
+            Variant::HandAgain => "  by hand again, another client",
         }
     }
 }
@@ -321,6 +331,7 @@ impl Setup {
         let setup = Setup {
             hand: HandWritten::new(base_url.clone()),
             hand_with_timeout: HandWritten { http: with_timeout, base_url: base_url.clone() },
+            hand_again: HandWritten::new(base_url.clone()),
             static_token: smartling::Client::new(base_url.clone()).with_bearer(rt::Credential::token(TOKEN)),
             token_manager: smartling::Client::new(base_url).with_bearer(TokenManager::new(Local)),
             runtime,
@@ -359,6 +370,7 @@ impl Setup {
                     Variant::HandWrittenWithTimeout => drop(black_box(self.hand_with_timeout.list_files(PROJECT_ID).await.unwrap())),
                     Variant::HandWrittenTransport => drop(black_box(self.hand.send(PROJECT_ID).await.unwrap())),
                     Variant::GeneratedTransport => drop(black_box(self.static_token.http().send::<()>(generated_request()).await.unwrap())),
+                    Variant::HandAgain => drop(black_box(self.hand_again.list_files(PROJECT_ID).await.unwrap())),
                 }
             }
             start.elapsed()
