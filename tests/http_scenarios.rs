@@ -508,3 +508,50 @@ async fn path_parameters_fill_the_documented_template_percent_encoded() {
     let paths: Vec<String> = server.received_requests().await.unwrap_or_default().iter().map(|r| r.url.path().to_owned()).collect();
     assert_eq!(paths, [format!("/files-api/v2/projects/{encoded}/files/list"), format!("/api/v1/workspace/{encoded}/memberships")]);
 }
+
+/// A buffer the tracing subscriber of `a_retry_is_logged_within_the_calls_span` writes to.
+#[derive(Clone, Default)]
+struct Logs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Logs {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().map_err(|_| std::io::Error::other("poisoned"))?.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn a_retry_is_logged_within_the_calls_span() {
+    let logs = Logs::default();
+    let writer = logs.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let server = MockServer::start().await;
+    // The first attempt is told to come back later; the second succeeds.
+    Mock::given(path("/app-portal-service/v2.0/user/app/list")).respond_with(ResponseTemplate::new(503)).up_to_n_times(1).mount(&server).await;
+    Mock::given(path("/app-portal-service/v2.0/user/app/list"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"code": 200, "data": {"apps": []}, "message": ""})))
+        .mount(&server)
+        .await;
+    let client = enos_app_portal::Client::with_config(server.uri(), quick_config()).with_bearer(Credential::token("t"));
+    assert_eq!(outcome(client.get_users_applications().await), Outcome::Success(200));
+
+    drop(_guard);
+    let logs = String::from_utf8(logs.0.lock().expect("logs").clone()).expect("UTF-8 logs");
+    let retry = logs.lines().find(|line| line.contains("retrying")).unwrap_or_else(|| panic!("a retry is logged:\n{logs}"));
+    assert!(retry.contains("api_call{") && retry.contains("operation=\"get_users_applications\""), "within the call's span: {retry}");
+    let closed = logs.lines().find(|line| line.contains("api_call{") && line.contains("close")).unwrap_or_else(|| panic!("the span closes:\n{logs}"));
+    for field in ["status=200", "attempt=2", "duration_ms="] {
+        assert!(closed.contains(field), "the span records {field}: {closed}");
+    }
+}

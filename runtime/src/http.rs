@@ -422,15 +422,11 @@ impl HttpClient {
         }
     }
 
-    /// The URL of `request`, once it is known to be one this client may send (no problem
-    /// found while building it, a body that encodes).
+    /// The URL of `request`, once no problem was found while building it.
     fn checked_url(&self, request: &Request) -> Result<reqwest::Url, Untyped> {
         if let Some(why) = &request.problem {
             return Err(Error::InvalidRequest(why.clone()));
         }
-        // Each attempt takes its own copy of the body (the bytes are shared), so that none is
-        // kept across the attempt's waits.
-        request.encoded_body()?;
         self.url(request)
     }
 
