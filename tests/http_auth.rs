@@ -13,7 +13,6 @@
 
 use std::fmt::Debug;
 use std::future::Future;
-use std::io::Write;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -26,6 +25,7 @@ use vendor_clients::runtime::{ApiClient, Config, Credential, Error, ResponseValu
 use vendor_clients::{cloudreve, enos, enos_app_portal, infisical, pitchpoint, smartling};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use workspace_tests::Logs;
 
 /// How long the vendor's access tokens live. The managers refresh at half of it.
 const LIFETIME: Duration = Duration::from_secs(2);
@@ -167,30 +167,10 @@ enum Presented {
     AccessToken(&'static str),
 }
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().map_err(|_| std::io::Error::other("poisoned"))?.extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().map(|b| b.clone()).unwrap_or_default()).into_owned()
-    }
-}
-
 /// Records every log line and span of the test (current-thread runtime: the manager's own
 /// tasks log here too).
-fn record_logs() -> (Captured, tracing::subscriber::DefaultGuard) {
-    let captured = Captured::default();
+fn record_logs() -> (Logs, tracing::subscriber::DefaultGuard) {
+    let captured = Logs::default();
     let writer = captured.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
@@ -209,7 +189,7 @@ fn manager<S: TokenSource + 'static>(source: S) -> TokenManager<S> {
 /// The whole story of one vendor: login, reuse, refresh ahead of expiry, one renewal after a
 /// 401, and no secret in logs or `Debug`. `call` is the application's authenticated call;
 /// `printed` is whatever the application might print (clients, managers).
-async fn authenticated_calls<T, E, F, Fut>(vendor: &Vendor, logs: &Captured, call: F, printed: impl Fn() -> String, credentials: &[&str])
+async fn authenticated_calls<T, E, F, Fut>(vendor: &Vendor, logs: &Logs, call: F, printed: impl Fn() -> String, credentials: &[&str])
 where
     T: Debug,
     E: Debug,

@@ -19,7 +19,7 @@ use vendor_clients::runtime::{Config, Credential, RetryPolicy};
 use vendor_clients::{cloudreve, enos, enos_app_portal, infisical, pitchpoint, smartling, Error, ResponseValue};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
-use workspace_tests::{generate, workspace_root};
+use workspace_tests::{generate, workspace_root, Logs};
 
 /// What a call ended in, reduced to what the scenarios assert.
 #[derive(Debug, PartialEq)]
@@ -509,21 +509,6 @@ async fn path_parameters_fill_the_documented_template_percent_encoded() {
     assert_eq!(paths, [format!("/files-api/v2/projects/{encoded}/files/list"), format!("/api/v1/workspace/{encoded}/memberships")]);
 }
 
-/// A buffer the tracing subscriber of `a_retry_is_logged_within_the_calls_span` writes to.
-#[derive(Clone, Default)]
-struct Logs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Logs {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().map_err(|_| std::io::Error::other("poisoned"))?.extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn a_retry_is_logged_within_the_calls_span() {
     let logs = Logs::default();
@@ -547,7 +532,7 @@ async fn a_retry_is_logged_within_the_calls_span() {
     assert_eq!(outcome(client.get_users_applications().await), Outcome::Success(200));
 
     drop(_guard);
-    let logs = String::from_utf8(logs.0.lock().expect("logs").clone()).expect("UTF-8 logs");
+    let logs = logs.text();
     let retry = logs.lines().find(|line| line.contains("retrying")).unwrap_or_else(|| panic!("a retry is logged:\n{logs}"));
     assert!(retry.contains("api_call{") && retry.contains("operation=\"get_users_applications\""), "within the call's span: {retry}");
     let closed = logs.lines().find(|line| line.contains("api_call{") && line.contains("close")).unwrap_or_else(|| panic!("the span closes:\n{logs}"));

@@ -2,34 +2,18 @@
 //! tracing subscriber recording everything (spans included, at TRACE), and every request,
 //! response and error they produce is printed; none of the secrets may show anywhere.
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use serde_json::json;
 use tracing_subscriber::fmt::format::FmtSpan;
 use vendor_clients::{infisical, pitchpoint, smartling};
 use wiremock::matchers::path;
 use wiremock::{Mock, MockServer, ResponseTemplate};
+use workspace_tests::Logs;
 
 const SECRETS: [&str; 5] = ["old-access-token-5f1e", "new-access-token-9c2d", "hunter2-password", "user-secret-77aa", "refresh-token-31bb"];
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().map_err(|_| std::io::Error::other("poisoned"))?.extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[tokio::test]
 async fn secrets_never_reach_logs_debug_or_display() {
-    let captured = Captured::default();
+    let captured = Logs::default();
     let writer = captured.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
@@ -78,7 +62,7 @@ async fn secrets_never_reach_logs_debug_or_display() {
     printed.push(format!("{refresh_request:?} {failed:?} {error}"));
 
     drop(_guard);
-    let logs = String::from_utf8(captured.0.lock().expect("logs").clone()).expect("UTF-8 logs");
+    let logs = captured.text();
     assert!(logs.contains("api_call"), "one span per call is recorded:\n{logs}");
     for field in ["api=\"infisical\"", "operation=\"renew_identity_access_token\"", "method=POST", "path=\"/api/v1/auth/token/renew\"", "status=200", "attempt=1", "duration_ms="] {
         assert!(logs.contains(field), "the span has {field}:\n{logs}");

@@ -1,7 +1,10 @@
-//! What the workspace tests share: where the checkout is, and a generator run over it.
+//! What the workspace tests share: where the checkout is, a generator run over it, and a
+//! buffer to capture logs in.
 
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use codegen::workspace::{Generation, Workspace};
 
@@ -32,5 +35,28 @@ pub fn copy_tree(from: &Path, to: &Path) {
         } else {
             fs::copy(&path, &target).expect("copy file");
         }
+    }
+}
+
+/// What a tracing subscriber writes, kept for the test to read (give the subscriber a clone as
+/// its writer).
+#[derive(Clone, Default)]
+pub struct Logs(Arc<Mutex<Vec<u8>>>);
+
+impl Logs {
+    /// Everything written so far.
+    pub fn text(&self) -> String {
+        self.0.lock().map(|bytes| String::from_utf8_lossy(&bytes).into_owned()).unwrap_or_default()
+    }
+}
+
+impl Write for Logs {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().map_err(|_| std::io::Error::other("poisoned"))?.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
