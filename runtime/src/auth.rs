@@ -195,7 +195,7 @@ impl Authenticator {
     /// hand (a session's first, or one due for refreshing). Where it stopped is for
     /// [`attach_waiting`](Self::attach_waiting); a call whose credentials are all at hand (the
     /// usual case) then has no future to poll for them.
-    pub(crate) fn attach_ready(&self, request: &mut Outgoing) -> Result<Option<Waiting>, HookError> {
+    pub(crate) fn attach_ready(&self, request: &mut Outgoing) -> Result<Option<Waiting<'_>>, HookError> {
         if request.security.is_empty() {
             return Ok(None);
         }
@@ -214,16 +214,10 @@ impl Authenticator {
 
     /// Waits for the token [`attach_ready`](Self::attach_ready) stopped at, writes it, and
     /// goes on with the rest of the alternative.
-    pub(crate) async fn attach_waiting(&self, request: &mut Outgoing, mut waiting: Waiting) -> Result<(), HookError> {
+    pub(crate) async fn attach_waiting(&self, request: &mut Outgoing, mut waiting: Waiting<'_>) -> Result<(), HookError> {
         loop {
-            let provider = match waiting.alternative.get(waiting.next).and_then(|name| self.credential(name)) {
-                Some(Attached { scheme, credential: Credential(Kind::Renewable(provider)), .. }) => Some((*scheme, provider)),
-                _ => None,
-            };
-            if let Some((scheme, provider)) = provider {
-                let issued = provider.token().await?;
-                issue(request, scheme, provider, issued)?;
-            }
+            let issued = waiting.provider.token().await?;
+            issue(request, waiting.scheme, waiting.provider, issued)?;
             match self.write_from(request, waiting.alternative, waiting.next + 1)? {
                 Some(next) => waiting = next,
                 None => return Ok(()),
@@ -233,7 +227,7 @@ impl Authenticator {
 
     /// Writes the credentials of `alternative` from its `from`th on, each from where it is (not
     /// from a copy of it), until one is a token that must be waited for.
-    fn write_from(&self, request: &mut Outgoing, alternative: &'static [&'static str], from: usize) -> Result<Option<Waiting>, HookError> {
+    fn write_from(&self, request: &mut Outgoing, alternative: &'static [&'static str], from: usize) -> Result<Option<Waiting<'_>>, HookError> {
         for (next, name) in alternative.iter().enumerate().skip(from) {
             let Some(attached) = self.credential(name) else { continue };
             match &attached.credential.0 {
@@ -241,7 +235,7 @@ impl Authenticator {
                 Kind::Basic { encoded, .. } => write(request, attached.scheme, encoded.expose())?,
                 Kind::Renewable(provider) => match provider.ready_token() {
                     Some(issued) => issue(request, attached.scheme, provider, issued)?,
-                    None => return Ok(Some(Waiting { alternative, next })),
+                    None => return Ok(Some(Waiting { alternative, next, scheme: attached.scheme, provider })),
                 },
             }
         }
@@ -272,11 +266,12 @@ impl Authenticator {
 }
 
 /// Where [`Authenticator::attach_ready`] stopped: at the `next`th credential of `alternative`,
-/// a token to wait for.
-#[derive(Debug)]
-pub(crate) struct Waiting {
+/// a token to wait for from `provider`, to be written as `scheme` says.
+pub(crate) struct Waiting<'a> {
     alternative: &'static [&'static str],
     next: usize,
+    scheme: Scheme,
+    provider: &'a Arc<dyn TokenProvider>,
 }
 
 /// Writes an issued token into `request` and keeps it there, with its provider, for renewing

@@ -458,7 +458,7 @@ impl HttpClient {
     /// One attempt of `request`, built, with the credentials that are at hand written into it;
     /// [`before_send`](Self::before_send) does the rest. (Authentication is called directly
     /// rather than as a `dyn Hook`, which would box its future on every attempt.)
-    fn prepared(&self, request: &Request, url: reqwest::Url, body: Option<Body>) -> Result<(Outgoing, Option<Waiting>), Failure> {
+    fn prepared(&self, request: &Request, url: reqwest::Url, body: Option<Body>) -> Result<(Outgoing, Option<Waiting<'_>>), Failure> {
         let built = self.prepare(request, url, body).build().map_err(Failure::Transport)?;
         let mut outgoing = Outgoing { request: built, api: request.api, operation: request.operation, security: request.security, issued: Issued::default() };
         let waiting = self.auth.attach_ready(&mut outgoing).map_err(Failure::Hook)?;
@@ -467,7 +467,7 @@ impl HttpClient {
 
     /// What [`prepared`](Self::prepared) left of the hooks' `before_send`: a token to wait for,
     /// then the caller's hooks in the order they were added.
-    async fn before_send(&self, outgoing: &mut Outgoing, waiting: Option<Waiting>) -> Result<(), Failure> {
+    async fn before_send(&self, outgoing: &mut Outgoing, waiting: Option<Waiting<'_>>) -> Result<(), Failure> {
         if let Some(waiting) = waiting {
             self.auth.attach_waiting(outgoing, waiting).await.map_err(Failure::Hook)?;
         }
