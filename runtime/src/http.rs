@@ -26,7 +26,6 @@ use crate::hook::{BoxFuture, Hook, HookError, Issued, Outgoing, Received, Verdic
 
 mod at_path;
 mod call;
-mod recent_urls;
 
 pub use call::Call;
 
@@ -309,12 +308,15 @@ impl HttpClient {
     fn url(&self, request: &Request) -> Result<reqwest::Url, Untyped> {
         let path = &request.path;
         let mut url = match &self.base {
-            // A path of the document's (already percent-encoded): only the path is parsed, and
-            // not even that when this thread sent it lately.
-            Some(base) if path.starts_with('/') && !path.contains(['?', '#']) => match base.path().trim_end_matches('/') {
-                "" => recent_urls::with_path(base, path),
-                prefix => recent_urls::with_path(base, &[prefix, path].concat()),
-            },
+            // A path of the document's (already percent-encoded): only the path is parsed.
+            Some(base) if path.starts_with('/') && !path.contains(['?', '#']) => {
+                let mut url = base.clone();
+                match base.path().trim_end_matches('/') {
+                    "" => url.set_path(path),
+                    prefix => url.set_path(&[prefix, path].concat()),
+                }
+                url
+            }
             // Anything else (a base URL that does not parse, a path with its own query) is
             // parsed whole, as written.
             _ => {
