@@ -164,8 +164,8 @@ impl HttpClient {
     /// another origin is handed back as the answer it is, so the client's credentials never
     /// travel to a host it was not given.
     pub fn new(base_url: impl Into<String>, config: Config) -> Self {
-        let base_url = base_url.into();
-        let origin = reqwest::Url::parse(&base_url).ok().map(|url| url.origin());
+        let (base_url, parsed) = parse_base(base_url.into());
+        let origin = parsed.as_ref().map(reqwest::Url::origin);
         let http = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
             .timeout(config.timeout)
@@ -181,8 +181,8 @@ impl HttpClient {
             .build();
         let timeout = config.timeout;
         match http {
-            Ok(http) => HttpClient { built_timeout: Some(timeout), ..Self::with_http_client(base_url, http, config) },
-            Err(_) => Self::with_http_client(base_url, reqwest::Client::new(), config),
+            Ok(http) => HttpClient { built_timeout: Some(timeout), ..Self::from_parts(base_url, parsed, http, config) },
+            Err(_) => Self::from_parts(base_url, parsed, reqwest::Client::new(), config),
         }
     }
 
@@ -191,11 +191,13 @@ impl HttpClient {
     /// `reqwest::redirect::Policy::none()` (or one that stays within the origin) when the API
     /// takes credentials other than an `Authorization` header.
     pub fn with_http_client(base_url: impl Into<String>, http: reqwest::Client, config: Config) -> Self {
-        let mut base_url = base_url.into();
-        while base_url.ends_with('/') {
-            base_url.pop();
-        }
-        let base = reqwest::Url::parse(&base_url).ok().filter(|url| !url.cannot_be_a_base() && url.query().is_none() && url.fragment().is_none());
+        let (base_url, parsed) = parse_base(base_url.into());
+        Self::from_parts(base_url, parsed, http, config)
+    }
+
+    /// A client of `base_url`, already parsed (`parsed`, if it parses).
+    fn from_parts(base_url: String, parsed: Option<reqwest::Url>, http: reqwest::Client, config: Config) -> Self {
+        let base = parsed.filter(|url| !url.cannot_be_a_base() && url.query().is_none() && url.fragment().is_none());
         HttpClient { base_url, base, http, config, auth: Authenticator::default(), hooks: Vec::new(), built_timeout: None }
     }
 
@@ -536,6 +538,15 @@ impl HttpClient {
         }
         builder
     }
+}
+
+/// `base_url` without its trailing slashes (a path is appended to it), and parsed, if it parses.
+fn parse_base(mut base_url: String) -> (String, Option<reqwest::Url>) {
+    while base_url.ends_with('/') {
+        base_url.pop();
+    }
+    let parsed = reqwest::Url::parse(&base_url).ok();
+    (base_url, parsed)
 }
 
 /// Waits for the answer `sending` brings and reads it whole, up to the size cap, `limit` bytes.
